@@ -1,0 +1,1 @@
+"""Floor 1: pure domain rules (no peewee, no Qt, no I/O, no clock)."""

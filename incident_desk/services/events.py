@@ -1,0 +1,37 @@
+"""A small in-process event bus: services announce committed changes, the UI bridge listens."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Change:
+    """Something committed: ``kind`` is e.g. 'logged', 'edited', 'transitioned', 'commented'."""
+
+    kind: str
+    incident_id: int | None = None
+    key: str | None = None
+    actor: str | None = None
+    fields: tuple[str, ...] = field(default_factory=tuple)
+
+
+class EventBus:
+    def __init__(self):
+        self._listeners: list[Callable[[Change], None]] = []
+
+    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def publish(self, change: Change) -> None:
+        # A broken listener must not undo a committed change or stop the others hearing of it.
+        for listener in list(self._listeners):
+            try:
+                listener(change)
+            except Exception:  # noqa: BLE001
+                log.exception("listener failed for %s", change)

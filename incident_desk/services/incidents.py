@@ -1,0 +1,558 @@
+"""Incident use cases: log, edit (optimistic lock), transition, assign, comment, link, read, list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from incident_desk.domain import incident as dom
+from incident_desk.domain.incident import (EV_ASSIGN, EV_COMMENT, EV_CREATED, EV_FIELD, EV_LINK,
+                                           EV_REPORTER_UPDATE, EV_STATUS, EV_WATCH, EV_WORK_NOTE, Channel,
+                                           HoldReason, Incident, IncidentFilter, IncidentRow, Level, Link,
+                                           LinkKind, Priority, Sort, Status, TimelineEvent)
+from incident_desk.domain.priority import PriorityMatrix
+from incident_desk.services import sla_state
+from incident_desk.services.auth import Actor, require
+from incident_desk.services.clock import Clock
+from incident_desk.services.errors import NotFoundError, ValidationError
+from incident_desk.services.events import Change, EventBus
+from incident_desk.services.settings import SettingsService
+from incident_desk.storage import queries, repository as repo, search
+from incident_desk.storage.database import Store
+from incident_desk.storage.queries import epoch
+
+EARLIEST_OPENED = datetime(2000, 1, 1, tzinfo=timezone.utc)
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+# Called inside the write transaction with (service, incident_id, change, actor, now); the
+# notification service hooks in here so a notification commits with the change it reports.
+WriteHook = Callable[["IncidentService", int, Change, Actor, datetime], None]
+
+
+@dataclass(frozen=True)
+class IncidentDraft:
+    """What the log dialog and `incident-desk log` collect."""
+
+    title: str
+    category: str
+    impact: str | Level = Level.MEDIUM
+    urgency: str | Level = Level.MEDIUM
+    description: str = ""
+    subcategory: str | None = None
+    service: str | None = None
+    reporter_name: str = ""
+    reporter_contact: str = ""
+    channel: str | Channel = Channel.PHONE
+    assignee: str | None = None
+    team: str | None = None
+    opened_at: datetime | None = None
+    priority: str | Priority | None = None
+    override_reason: str | None = None
+
+
+def _as(parse, value, field: str):
+    try:
+        return parse(value)
+    except dom.DomainError as exc:
+        raise ValidationError(str(exc), field=field) from None
+
+
+class IncidentService:
+    """Every change to an incident: permission check, version bump and timeline in one transaction."""
+
+    def __init__(self, store: Store, *, clock: Clock, bus: EventBus | None = None,
+                 settings: SettingsService | None = None):
+        self.store = store
+        self.clock = clock
+        self.bus = bus or EventBus()
+        self.settings = settings or SettingsService(store, clock=clock)
+        self.write_hooks: list[WriteHook] = []
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _record(self, key: str | int):
+        number = key if isinstance(key, int) else _as(dom.parse_key, key, "key")
+        row = repo.incident_record(number)
+        if row is None:
+            raise NotFoundError(f"There is no incident {dom.format_key(number)}.")
+        return row
+
+    def _user_id(self, username: str | None, field: str = "assignee") -> int | None:
+        if username is None or str(username).strip() == "":
+            return None
+        row = repo.user_by_name(str(username))
+        if row is None:
+            raise ValidationError(f"There is no user '{username}'.", field=field)
+        if not row.active:
+            raise ValidationError(f"The user '{username}' is deactivated.", field=field)
+        return row.id
+
+    def _team_id(self, name: str | None) -> int | None:
+        if name is None or str(name).strip() == "":
+            return None
+        row = repo.team_by_name(str(name))
+        if row is None:
+            raise ValidationError(f"There is no team '{name}'.", field="team")
+        return row.id
+
+    def _check_category(self, category: str, subcategory: str | None) -> tuple[str, str | None]:
+        tree = self.settings.categories()
+        category = (category or "").strip()
+        if not category:
+            raise ValidationError("Choose a category.", field="category")
+        match = next((c for c in tree if c.lower() == category.lower()), None)
+        if match is None:
+            raise ValidationError(
+                f"Unknown category '{category}'; known categories: {', '.join(tree) or 'none'}.", field="category")
+        sub = (subcategory or "").strip() or None
+        if sub is not None:
+            subs = tree[match]
+            sub_match = next((s for s in subs if s.lower() == sub.lower()), None)
+            if sub_match is None:
+                raise ValidationError(
+                    f"Unknown subcategory '{sub}' for {match}; use one of: {', '.join(subs) or 'none'}.",
+                    field="subcategory")
+            sub = sub_match
+        return match, sub
+
+    def _matrix(self) -> PriorityMatrix:
+        return self.settings.priority_matrix()
+
+    def _after_write(self, incident_id: int, change: Change, actor: Actor, now: datetime) -> None:
+        for hook in self.write_hooks:
+            hook(self, incident_id, change, actor, now)
+
+    def _publish(self, change: Change) -> None:
+        self.bus.publish(change)
+
+    def _bump(self, row, actor: Actor, now: datetime, fields: dict, events: list[dict],
+              expected_version: int | None) -> int:
+        """Write fields with the version check and append the events, all stamped with the new version."""
+        version = row.version if expected_version is None else expected_version
+        fields = dict(fields)
+        fields["updated_at"] = epoch(now)
+        new_version = repo.update_incident(row.id, version, fields)
+        for ev in events:
+            repo.insert_event(incident_id=row.id, at=ev.pop("at", now), actor_id=actor.id, version=new_version, **ev)
+        return new_version
+
+    def _refresh_sla(self, incident_id: int, now: datetime) -> None:
+        row = repo.incident_record(incident_id)
+        fields = sla_state.sla_columns(self.settings.sla_policy(), row, repo.status_history(incident_id), now)
+        if fields:
+            repo.update_incident_columns(incident_id, fields)
+
+    # ---- reads ---------------------------------------------------------------------------------
+
+    def get_incident(self, key: str | int) -> Incident:
+        row = self._record(key)
+        return repo.load_incident(row.id)
+
+    def timeline(self, key: str | int, *, newest_first: bool = True) -> list[TimelineEvent]:
+        return repo.timeline(self._record(key).id, newest_first=newest_first)
+
+    def links(self, key: str | int) -> list[Link]:
+        return repo.links_of(self._record(key).id)
+
+    def watchers(self, key: str | int) -> list[str]:
+        ids = repo.watcher_ids(self._record(key).id)
+        return sorted(repo.user_by_id(i).username for i in ids)
+
+    def list_incidents(self, *, filters: IncidentFilter = IncidentFilter(), sort: Sort = Sort(),
+                       limit: int = 200, after: tuple | None = None, offset: int = 0,
+                       reverse: bool = False) -> list[IncidentRow]:
+        if limit < 1 or limit > 10_000:
+            raise ValidationError("The page size must be between 1 and 10000.", field="limit")
+        if offset < 0:
+            raise ValidationError("The offset cannot be negative.", field="offset")
+        return queries.list_rows(self.store, filters, sort, limit=limit, after=after, offset=offset,
+                                 reverse=reverse)
+
+    def count_incidents(self, *, filters: IncidentFilter = IncidentFilter()) -> int:
+        return queries.count_incidents(self.store, filters)
+
+    def rows_by_ids(self, ids: list[int]) -> list[IncidentRow]:
+        return queries.rows_by_ids(self.store, ids)
+
+    def position_of(self, *, key: str | int, filters: IncidentFilter, sort: Sort) -> int | None:
+        """Row index of an incident in a view, or None when the view does not hold it."""
+        row = self._record(key)
+        found = queries.rows_by_ids(self.store, [row.id])
+        if not found or not queries.count_incidents(self.store, _with_key(filters, row.id)):
+            return None
+        return queries.position_of(self.store, filters, sort, found[0])
+
+    def similar_open(self, text: str, *, limit: int = 8) -> list[IncidentRow]:
+        """Possible duplicates of a report being typed: open incidents sharing its words."""
+        ids = search.similar_open_incidents(self.store, text, limit=limit)
+        return queries.rows_by_ids(self.store, ids)
+
+    # ---- writes -----------------------------------------------------------------------------------
+
+    def log_incident(self, *, actor: Actor, draft: IncidentDraft) -> Incident:
+        require(actor, "incident.log")
+        now = self.clock()
+        title = _as(dom.clean_title, draft.title, "title")
+        description = _as(lambda v: dom.clean_text(v, what="description"), draft.description, "description")
+        impact = _as(Level.parse, draft.impact, "impact")
+        urgency = _as(Level.parse, draft.urgency, "urgency")
+        channel = draft.channel if isinstance(draft.channel, Channel) else _as(Channel.parse, draft.channel, "channel")
+        opened_at = draft.opened_at or now
+        if opened_at.tzinfo is None:
+            raise ValidationError("The opening time needs a time zone (for example +00:00).", field="opened_at")
+        if opened_at > now + FUTURE_TOLERANCE:
+            raise ValidationError("The opening time is in the future.", field="opened_at")
+        if opened_at < EARLIEST_OPENED:
+            raise ValidationError("The opening time is before the year 2000.", field="opened_at")
+        reporter_name = _as(lambda v: dom.clean_text(v, what="reporter name", limit=200), draft.reporter_name,
+                            "reporter_name").strip()
+        reporter_contact = _as(lambda v: dom.clean_text(v, what="reporter contact", limit=254),
+                               draft.reporter_contact, "reporter_contact").strip()
+        matrix_priority = self._matrix().priority(impact, urgency)
+        priority, overridden, reason = matrix_priority, False, None
+        if draft.priority is not None and str(draft.priority).strip():
+            wanted = _as(Priority.parse, draft.priority, "priority")
+            if wanted != matrix_priority:
+                require(actor, "incident.override_priority")
+                reason = (draft.override_reason or "").strip()
+                if not reason:
+                    raise ValidationError("Give a reason for overriding the priority.", field="override_reason")
+                priority, overridden = wanted, True
+        with self.store.write():
+            category, subcategory = self._check_category(draft.category, draft.subcategory)
+            assignee_id = self._user_id(draft.assignee)
+            team_id = self._team_id(draft.team)
+            if assignee_id and team_id is None:
+                team_id = repo.user_by_id(assignee_id).team_id
+            incident_id = repo.insert_incident(dict(
+                title=title, description=description, category=category, subcategory=subcategory,
+                service=(draft.service or "").strip() or None, reporter_name=reporter_name,
+                reporter_contact=reporter_contact, channel=channel.value, impact=int(impact),
+                urgency=int(urgency), priority=int(priority), priority_overridden=overridden,
+                override_reason=reason, status=int(Status.NEW), assignee=assignee_id, team=team_id,
+                opened_at=epoch(opened_at), updated_at=epoch(now), created_by=actor.id, version=1))
+            note = f"Logged from {channel.value}"
+            if draft.opened_at is not None and abs((now - opened_at).total_seconds()) >= 60:
+                note += f"; reported at {opened_at.isoformat()}, logged at {now.isoformat()}"
+            repo.insert_event(incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_CREATED,
+                              new_value=title, note=note, version=1)
+            if overridden:
+                repo.insert_event(incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_FIELD,
+                                  field="priority", old_value=matrix_priority.label, new_value=priority.label,
+                                  note=f"Override: {reason}", version=1)
+            if assignee_id:
+                repo.insert_event(incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_ASSIGN,
+                                  field="assignee", new_value=draft.assignee, version=1)
+                repo.add_watcher(incident_id, assignee_id)
+            repo.add_watcher(incident_id, actor.id)
+            search.index_incident(self.store, incident_id, title, description)
+            self._refresh_sla(incident_id, now)
+            change = Change("logged", incident_id, dom.format_key(incident_id), actor.username)
+            self._after_write(incident_id, change, actor, now)
+        self._publish(change)
+        return repo.load_incident(incident_id)
+
+    def edit_incident(self, *, actor: Actor, key: str | int, expected_version: int,
+                      changes: dict) -> Incident:
+        """Change fields; ``expected_version`` is the version the editor read (optimistic lock)."""
+        require(actor, "incident.edit")
+        unknown = set(changes) - set(dom.EDITABLE_FIELDS)
+        if unknown:
+            raise ValidationError(f"'{sorted(unknown)[0]}' cannot be edited.", field=sorted(unknown)[0])
+        now = self.clock()
+        with self.store.write():
+            row = self._record(key)
+            if Status(row.status) in dom.TERMINAL_STATUSES:
+                require(actor, "incident.edit_closed")
+            fields, events = self._field_changes(actor, row, changes)
+            if not fields:
+                return repo.load_incident(row.id)
+            self._bump(row, actor, now, fields, events, expected_version)
+            if "title" in fields or "description" in fields:
+                current = repo.incident_record(row.id)
+                search.index_incident(self.store, row.id, current.title, current.description)
+            if "priority" in fields:
+                self._refresh_sla(row.id, now)
+            if "assignee" in fields and fields["assignee"]:
+                repo.add_watcher(row.id, fields["assignee"])
+            change = Change("edited", row.id, row.key, actor.username, tuple(sorted(fields)))
+            self._after_write(row.id, change, actor, now)
+        self._publish(change)
+        return repo.load_incident(row.id)
+
+    def _field_changes(self, actor: Actor, row, changes: dict) -> tuple[dict, list[dict]]:
+        fields: dict = {}
+        events: list[dict] = []
+
+        def changed(field: str, old, new, shown_old=None, shown_new=None, column: str | None = None):
+            if old == new:
+                return
+            fields[column or field] = new
+            events.append(dict(kind=EV_FIELD, field=field,
+                               old_value=shown_old if shown_old is not None else old,
+                               new_value=shown_new if shown_new is not None else new))
+
+        if "title" in changes:
+            changed("title", row.title, _as(dom.clean_title, changes["title"], "title"))
+        if "description" in changes:
+            changed("description", row.description,
+                    _as(lambda v: dom.clean_text(v, what="description"), changes["description"], "description"))
+        if "category" in changes or "subcategory" in changes:
+            cat, sub = self._check_category(changes.get("category", row.category),
+                                            changes.get("subcategory", row.subcategory if "category" not in changes else None))
+            changed("category", row.category, cat)
+            changed("subcategory", row.subcategory, sub)
+        for name, limit in (("service", 200), ("reporter_name", 200), ("reporter_contact", 254)):
+            if name in changes:
+                value = _as(lambda v: dom.clean_text(v, what=name.replace("_", " "), limit=limit),
+                            changes[name], name).strip()
+                if name == "service":
+                    value = value or None
+                changed(name, getattr(row, name), value)
+        if "channel" in changes:
+            channel = _as(Channel.parse, changes["channel"], "channel")
+            changed("channel", row.channel, channel.value)
+        impact = Level(row.impact)
+        urgency = Level(row.urgency)
+        if "impact" in changes:
+            impact = _as(Level.parse, changes["impact"], "impact")
+            changed("impact", row.impact, int(impact), Level(row.impact).label, impact.label)
+        if "urgency" in changes:
+            urgency = _as(Level.parse, changes["urgency"], "urgency")
+            changed("urgency", row.urgency, int(urgency), Level(row.urgency).label, urgency.label)
+        matrix_priority = self._matrix().priority(impact, urgency)
+        overridden = bool(row.priority_overridden)
+        target = Priority(row.priority)
+        if "priority" in changes:
+            wanted = changes["priority"]
+            if wanted is None or str(wanted).strip() == "" or _as(Priority.parse, wanted, "priority") == matrix_priority:
+                if overridden:
+                    fields["priority_overridden"] = False
+                    fields["override_reason"] = None
+                overridden, target = False, matrix_priority
+            else:
+                wanted = _as(Priority.parse, wanted, "priority")
+                require(actor, "incident.override_priority")
+                reason = (changes.get("override_reason") or "").strip()
+                if not reason:
+                    raise ValidationError("Give a reason for overriding the priority.", field="override_reason")
+                if wanted != Priority(row.priority) or not overridden:
+                    fields["priority_overridden"] = True
+                    fields["override_reason"] = reason
+                overridden, target = True, wanted
+        elif not overridden:
+            target = matrix_priority
+        if target != Priority(row.priority):
+            fields["priority"] = int(target)
+            note = f"Override: {fields.get('override_reason')}" if overridden else \
+                f"From the matrix: {self._matrix().explain(impact, urgency)}"
+            events.append(dict(kind=EV_FIELD, field="priority", old_value=Priority(row.priority).label,
+                               new_value=target.label, note=note))
+        if "assignee" in changes:
+            new_id = self._user_id(changes["assignee"])
+            if new_id != row.assignee_id:
+                fields["assignee"] = new_id
+                old_name = repo.user_by_id(row.assignee_id).username if row.assignee_id else None
+                events.append(dict(kind=EV_ASSIGN, field="assignee", old_value=old_name,
+                                   new_value=changes["assignee"] or None))
+                if "team" not in changes and new_id:
+                    team_id = repo.user_by_id(new_id).team_id
+                    if team_id and team_id != row.team_id:
+                        changes = {**changes, "team": repo.team_by_id(team_id).name}
+        if "team" in changes:
+            team_id = self._team_id(changes["team"])
+            if team_id != row.team_id:
+                fields["team"] = team_id
+                old = repo.team_by_id(row.team_id).name if row.team_id else None
+                events.append(dict(kind=EV_ASSIGN, field="team", old_value=old, new_value=changes["team"] or None))
+        for name in ("resolution_code", "resolution_notes"):
+            if name in changes:
+                value = _as(lambda v: dom.clean_text(v, what=name.replace("_", " ")), changes[name] or "", name)
+                changed(name, getattr(row, name), value.strip() or None)
+        if "override_reason" in changes and "priority" not in changes and overridden:
+            reason = (changes["override_reason"] or "").strip()
+            if not reason:
+                raise ValidationError("Give a reason for overriding the priority.", field="override_reason")
+            changed("override_reason", row.override_reason, reason)
+        return fields, events
+
+    def assign(self, *, actor: Actor, key: str | int, assignee: str | None, team: str | None = None,
+               expected_version: int | None = None) -> Incident:
+        require(actor, "incident.assign")
+        changes = {"assignee": assignee}
+        if team is not None:
+            changes["team"] = team
+        row = self._record(key)
+        return self.edit_incident(actor=actor, key=row.id, changes=changes,
+                                  expected_version=row.version if expected_version is None else expected_version)
+
+    def transition(self, *, actor: Actor, key: str | int, to: Status | str, expected_version: int | None = None,
+                   note: str | None = None, resolution_code: str | None = None,
+                   resolution_notes: str | None = None, cancel_reason: str | None = None,
+                   duplicate_of: str | None = None, hold_reason: str | HoldReason | None = None) -> Incident:
+        require(actor, "incident.transition")
+        target = to if isinstance(to, Status) else _as(Status.parse, to, "status")
+        if target == Status.CLOSED:
+            require(actor, "incident.close")
+        if target == Status.CANCELLED:
+            require(actor, "incident.cancel")
+        now = self.clock()
+        with self.store.write():
+            row = self._record(key)
+            current = Status(row.status)
+            as_duplicate = bool(duplicate_of)
+            _as(lambda _: dom.check_transition(current, target, as_duplicate=as_duplicate), None, "status")
+            fields: dict = {"status": int(target)}
+            status_note = (note or "").strip() or None
+            extra_events: list[dict] = []
+            if dom.sets_acknowledged(current, target) and row.acknowledged_at is None:
+                fields["acknowledged_at"] = epoch(now)
+            if target == Status.ON_HOLD:
+                reason = hold_reason if isinstance(hold_reason, HoldReason) else \
+                    _as(HoldReason.parse, hold_reason or "caller", "hold_reason")
+                fields["hold_reason"] = reason.name.lower()
+                status_note = f"{reason.value}" + (f": {status_note}" if status_note else "")
+            elif current == Status.ON_HOLD:
+                fields["hold_reason"] = None
+            if target == Status.RESOLVED:
+                if as_duplicate:
+                    original = self._record(duplicate_of)
+                    if original.id == row.id:
+                        raise ValidationError("An incident cannot be a duplicate of itself.", field="duplicate_of")
+                    fields["duplicate_of"] = original.id
+                    code = "duplicate"
+                    repo.add_link(source_id=row.id, target_id=original.id, kind=LinkKind.DUPLICATE_OF.value,
+                                  at=now, actor_id=actor.id)
+                    extra_events.append(dict(kind=EV_LINK, field="duplicate_of", new_value=original.key))
+                else:
+                    code = (resolution_code or "").strip()
+                    if not code:
+                        raise ValidationError("Choose a resolution code.", field="resolution_code")
+                    if code not in dom.RESOLUTION_CODES:
+                        raise ValidationError(
+                            f"Unknown resolution code '{code}'; use one of: {', '.join(dom.RESOLUTION_CODES)}.",
+                            field="resolution_code")
+                notes = _as(lambda v: dom.clean_text(v, what="resolution notes"), resolution_notes or "",
+                            "resolution_notes").strip()
+                fields.update(resolved_at=epoch(now), resolution_code=code, resolution_notes=notes or None)
+            if dom.is_reopen(current, target):
+                fields.update(reopen_count=row.reopen_count + 1, resolved_at=None, closed_at=None)
+                status_note = "Reopened" + (f": {status_note}" if status_note else "")
+            if target == Status.CLOSED:
+                fields["closed_at"] = epoch(now)
+            if target == Status.CANCELLED:
+                reason = (cancel_reason or "").strip()
+                if not reason:
+                    raise ValidationError("Give a reason for cancelling.", field="cancel_reason")
+                fields["cancel_reason"] = reason
+                status_note = reason
+            events = [dict(kind=EV_STATUS, field="status", old_value=current.slug, new_value=target.slug,
+                           note=status_note), *extra_events]
+            self._bump(row, actor, now, fields, events, expected_version)
+            self._refresh_sla(row.id, now)
+            change = Change("transitioned", row.id, row.key, actor.username, ("status",))
+            self._after_write(row.id, change, actor, now)
+        self._publish(change)
+        return repo.load_incident(row.id)
+
+    def comment(self, *, actor: Actor, key: str | int, text: str, work_note: bool = False) -> TimelineEvent:
+        """Comments are visible to the reporter side; work notes stay internal. Both join the timeline."""
+        require(actor, "incident.comment")
+        body = _as(lambda v: dom.clean_text(v, what="comment"), text, "text").strip()
+        if not body:
+            raise ValidationError("The comment is empty.", field="text")
+        now = self.clock()
+        with self.store.write():
+            row = self._record(key)
+            kind = EV_WORK_NOTE if work_note else EV_COMMENT
+            # A comment bumps the version too, so an editor holding an older copy is told of it.
+            self._bump(row, actor, now, {}, [dict(kind=kind, note=body)], None)
+            search.index_comment(self.store, row.id, body)
+            change = Change("commented", row.id, row.key, actor.username, (kind,))
+            self._after_write(row.id, change, actor, now)
+        self._publish(change)
+        return repo.timeline(row.id)[0]
+
+    def record_reporter_update(self, *, actor: Actor, key: str | int, message: str) -> None:
+        """The agent sent the reporter a status update from their own mail client."""
+        require(actor, "incident.comment")
+        now = self.clock()
+        body = _as(lambda v: dom.clean_text(v, what="message"), message, "message").strip()
+        with self.store.write():
+            row = self._record(key)
+            self._bump(row, actor, now, {}, [dict(kind=EV_REPORTER_UPDATE, new_value=row.reporter_contact,
+                                                  note=body)], None)
+            change = Change("reporter_updated", row.id, row.key, actor.username)
+        self._publish(change)
+
+    def link(self, *, actor: Actor, key: str | int, other: str | int, kind: LinkKind | str,
+             remove: bool = False) -> list[Link]:
+        """Link two incidents (duplicate_of, related, parent_of); both timelines record it."""
+        require(actor, "incident.link")
+        link_kind = kind if isinstance(kind, LinkKind) else _as(LinkKind.parse, kind, "kind")
+        now = self.clock()
+        with self.store.write():
+            row = self._record(key)
+            other_row = self._record(other)
+            if row.id == other_row.id:
+                raise ValidationError("An incident cannot be linked to itself.", field="other")
+            if remove:
+                n = repo.remove_link(source_id=row.id, target_id=other_row.id, kind=link_kind.value)
+                if link_kind == LinkKind.RELATED:
+                    n += repo.remove_link(source_id=other_row.id, target_id=row.id, kind=link_kind.value)
+                if not n:
+                    raise NotFoundError(f"{row.key} has no {link_kind.value} link to {other_row.key}.")
+                verb = "unlinked"
+            else:
+                if link_kind == LinkKind.PARENT_OF and other_row.id in _ancestors(row.id):
+                    raise ValidationError(f"{other_row.key} is already above {row.key}; that would make a loop.",
+                                          field="other")
+                if not repo.add_link(source_id=row.id, target_id=other_row.id, kind=link_kind.value, at=now,
+                                     actor_id=actor.id):
+                    return repo.links_of(row.id)
+                verb = "linked"
+            self._bump(row, actor, now, {}, [dict(kind=EV_LINK, field=link_kind.value,
+                                                  old_value=other_row.key if remove else None,
+                                                  new_value=None if remove else other_row.key, note=verb)], None)
+            self._bump(other_row, actor, now, {}, [dict(kind=EV_LINK, field=_reverse(link_kind),
+                                                        old_value=row.key if remove else None,
+                                                        new_value=None if remove else row.key, note=verb)], None)
+        self._publish(Change("linked", row.id, row.key, actor.username))
+        self._publish(Change("linked", other_row.id, other_row.key, actor.username))
+        return repo.links_of(row.id)
+
+    def watch(self, *, actor: Actor, key: str | int, watching: bool = True) -> None:
+        require(actor, "incident.watch")
+        with self.store.write():
+            row = self._record(key)
+            done = repo.add_watcher(row.id, actor.id) if watching else repo.remove_watcher(row.id, actor.id)
+            if done:
+                repo.insert_event(incident_id=row.id, at=self.clock(), actor_id=actor.id, kind=EV_WATCH,
+                                  new_value="watching" if watching else "stopped watching")
+        self._publish(Change("watched", row.id, row.key, actor.username))
+
+
+def _reverse(kind: LinkKind) -> str:
+    return {LinkKind.DUPLICATE_OF: "duplicated_by", LinkKind.RELATED: "related",
+            LinkKind.PARENT_OF: "child_of"}[kind]
+
+
+def _ancestors(incident_id: int) -> set[int]:
+    seen: set[int] = set()
+    frontier = [incident_id]
+    while frontier:
+        current = frontier.pop()
+        for link in repo.links_of(current):
+            if link.kind == LinkKind.PARENT_OF and link.to_key == dom.format_key(current):
+                parent = dom.parse_key(link.from_key)
+                if parent not in seen:
+                    seen.add(parent)
+                    frontier.append(parent)
+    return seen
+
+
+def _with_key(filters: IncidentFilter, incident_id: int) -> IncidentFilter:
+    from dataclasses import replace
+    keys = filters.keys & {incident_id} if filters.keys else frozenset({incident_id})
+    return replace(filters, keys=keys or frozenset({-1}))

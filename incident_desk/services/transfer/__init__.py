@@ -1,0 +1,1 @@
+"""Importers and exporters (a later stage of the roadmap)."""

@@ -1,0 +1,1 @@
+"""Floor 2: persistence on peewee; the only place that knows SQL."""

@@ -1,0 +1,223 @@
+"""open_database(url): SQLite (WAL, foreign keys, busy timeout, IMMEDIATE writes) or PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee
+from peewee import PostgresqlDatabase, SqliteDatabase
+
+from incident_desk.storage import tables
+from incident_desk.storage.migrations import CURRENT_VERSION, apply_migrations, create_fresh_schema
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 5.0
+
+
+class StorageError(RuntimeError):
+    """A database problem explained in one sentence for the user (locked, read-only, not a database)."""
+
+
+class ConflictError(StorageError):
+    """An optimistic-lock conflict: the row changed since it was read."""
+
+    def __init__(self, message: str, *, current_version: int | None = None, changes: list | None = None):
+        super().__init__(message)
+        self.current_version = current_version
+        self.changes = changes or []
+
+
+@dataclass
+class Store:
+    """An open database: the peewee handle plus what the layers above need to know about it."""
+
+    db: peewee.Database
+    url: str
+    backend: str  # "sqlite" | "postgres"
+    path: Path | None = None
+    backup_path: Path | None = None  # written when an older schema was migrated on open
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.backend == "sqlite"
+
+    @property
+    def display_name(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        parsed = urlparse(self.url)
+        return f"{parsed.hostname}:{parsed.port or 5432}{parsed.path}"
+
+    @contextmanager
+    def write(self):
+        """A write transaction. SQLite starts it IMMEDIATE so concurrent desks queue, not fail."""
+        try:
+            if self.is_sqlite:
+                with self.db.atomic("IMMEDIATE") as txn:
+                    yield txn
+            else:
+                with self.db.atomic() as txn:
+                    yield txn
+        except peewee.OperationalError as exc:
+            raise translate_error(exc, self) from exc
+
+    @contextmanager
+    def read(self):
+        """A consistent read snapshot (one transaction) for multi-query reads."""
+        try:
+            with self.db.atomic():
+                yield
+        except peewee.OperationalError as exc:
+            raise translate_error(exc, self) from exc
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (SQLite's PRAGMA data_version)."""
+        if self.is_sqlite:
+            return self.db.execute_sql("PRAGMA data_version").fetchone()[0]
+        return 0
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+
+def translate_error(exc: Exception, store: Store | None = None) -> StorageError:
+    text = str(exc).lower()
+    where = store.display_name if store else "the database"
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            f"The database {where} is locked by another program for longer than "
+            f"{BUSY_TIMEOUT_S:.0f} s; try again when it has finished.")
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return StorageError(f"The database {where} is read-only; nothing was changed.")
+    if "disk" in text and ("full" in text or "i/o" in text):
+        return StorageError(f"The disk holding {where} is full or failing; nothing was changed.")
+    if "not a database" in text or "malformed" in text:
+        return StorageError(f"{where} is damaged or not an Incident Desk database.")
+    return StorageError(f"Database error on {where}: {exc}")
+
+
+def _sqlite_path(url: str) -> Path:
+    if url.startswith("sqlite:///"):
+        return Path(unquote(url[len("sqlite:///"):])).expanduser()
+    if url.startswith("sqlite://"):
+        raise StorageError(f"'{url}' is not a usable SQLite URL; write sqlite:///path/to/desk.db.")
+    return Path(url).expanduser()
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder, not a database file.")
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise StorageError(f"The database {path} cannot be read (permission denied).")
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+        if head and head != SQLITE_HEADER:
+            raise StorageError(f"{path} is not an Incident Desk database (it is not an SQLite file).")
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise StorageError(f"The database {path} is read-only; open a writable copy instead.")
+    else:
+        if not path.parent.exists():
+            raise StorageError(f"The folder {path.parent} does not exist.")
+        if not os.access(path.parent, os.W_OK):
+            raise StorageError(f"Cannot create a database in {path.parent}: the folder is read-only.")
+
+
+def open_database(url: str | os.PathLike, *, create: bool = True, migrate: bool = True) -> Store:
+    """Open (creating or migrating as needed) the database named by a path or URL."""
+    url = str(url)
+    if url.startswith(("postgresql://", "postgres://")):
+        store = _open_postgres(url)
+    else:
+        path = _sqlite_path(url)
+        _check_sqlite_file(path)
+        if not path.exists() and not create:
+            raise StorageError(f"There is no database at {path}.")
+        db = SqliteDatabase(
+            str(path),
+            pragmas={"journal_mode": "wal", "foreign_keys": 1, "synchronous": "normal",
+                     "cache_size": -64_000, "temp_store": "memory"},
+            timeout=BUSY_TIMEOUT_S,
+        )
+        store = Store(db=db, url=url, backend="sqlite", path=path.resolve())
+    tables.database_proxy.initialize(store.db)
+    try:
+        store.db.connect(reuse_if_open=True)
+        _prepare_schema(store, migrate=migrate)
+    except peewee.DatabaseError as exc:
+        store.close()
+        raise translate_error(exc, store) from exc
+    except StorageError:
+        store.close()
+        raise
+    return store
+
+
+def _open_postgres(url: str) -> Store:
+    parsed = urlparse(url)
+    if not parsed.path.strip("/"):
+        raise StorageError(f"'{url}' names no database; write postgresql://user@host:5432/dbname.")
+    try:
+        import psycopg2  # noqa: F401  (only needed in team mode)
+    except ImportError:
+        raise StorageError("PostgreSQL support needs psycopg2; install incident-desk[postgres].") from None
+    db = PostgresqlDatabase(
+        unquote(parsed.path.lstrip("/")), user=unquote(parsed.username or "") or None,
+        password=unquote(parsed.password or "") or None, host=parsed.hostname or "localhost",
+        port=parsed.port or 5432, autorollback=True)
+    return Store(db=db, url=url, backend="postgres")
+
+
+def schema_version(store: Store) -> int:
+    if not store.db.table_exists("schema_info"):
+        return 0
+    row = tables.SchemaInfo.get_or_none(tables.SchemaInfo.key == "schema_version")
+    return int(row.value) if row else 0
+
+
+def _prepare_schema(store: Store, *, migrate: bool) -> None:
+    version = schema_version(store)
+    has_tables = bool(store.db.get_tables())
+    if version == 0 and has_tables:
+        raise StorageError(f"{store.display_name} holds tables that are not an Incident Desk database.")
+    if version > CURRENT_VERSION:
+        raise StorageError(
+            f"{store.display_name} was written by a newer Incident Desk (schema {version}, this "
+            f"release reads up to {CURRENT_VERSION}); upgrade Incident Desk to open it.")
+    if version == CURRENT_VERSION:
+        return
+    if version == 0:
+        with store.write():
+            create_fresh_schema(store)
+        return
+    if not migrate:
+        raise StorageError(f"{store.display_name} needs an upgrade from schema {version}.")
+    if store.is_sqlite and store.path is not None:
+        store.backup_path = backup_sqlite(store, suffix=f"schema{version}")
+    with store.write():
+        apply_migrations(store, version)
+
+
+def backup_sqlite(store: Store, *, suffix: str) -> Path:
+    """Copy the live database with SQLite's online backup (consistent even under WAL)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = store.path.with_name(f"{store.path.stem}.{suffix}-backup-{stamp}{store.path.suffix}")
+    n = 1
+    while target.exists():
+        target = target.with_name(f"{target.stem}-{n}{target.suffix}")
+        n += 1
+    source = store.db.connection()
+    dest = sqlite3.connect(str(target))
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+    return target
+

@@ -1,0 +1,32 @@
+"""Numbered schema steps; the schema version lives in the database (table schema_info)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from incident_desk.storage import tables
+from incident_desk.storage.migrations import m001_initial, m002_escalation
+
+if TYPE_CHECKING:
+    from incident_desk.storage.database import Store
+
+# Each step takes a database at version N-1 to version N inside the caller's transaction.
+STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade}
+CURRENT_VERSION = max(STEPS)
+
+
+def set_version(version: int) -> None:
+    (tables.SchemaInfo.insert(key="schema_version", value=str(version))
+     .on_conflict(conflict_target=[tables.SchemaInfo.key], update={tables.SchemaInfo.value: str(version)})
+     .execute())
+
+
+def create_fresh_schema(store: "Store") -> None:
+    """A new database gets every step in order, so fresh and migrated files end up identical."""
+    apply_migrations(store, 0)
+
+
+def apply_migrations(store: "Store", from_version: int) -> None:
+    for version in range(from_version + 1, CURRENT_VERSION + 1):
+        STEPS[version](store)
+        set_version(version)

@@ -1,0 +1,16 @@
+"""Schema 2: escalation level on incidents, fired escalations, notifications and watchers."""
+
+from __future__ import annotations
+
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+from incident_desk.storage import tables
+
+
+def upgrade(store) -> None:
+    migrator = SqliteMigrator(store.db) if store.is_sqlite else PostgresqlMigrator(store.db)
+    columns = {c.name for c in store.db.get_columns("incident")}
+    if "escalation_level" not in columns:
+        migrate(migrator.add_column("incident", "escalation_level", tables.Incident.escalation_level))
+    for model in (tables.Watcher, tables.Escalation, tables.Notification):
+        model.create_table(safe=True)

@@ -1,0 +1,203 @@
+"""Peewee models: one table per concept; instants are integer epoch seconds (UTC)."""
+
+from __future__ import annotations
+
+from peewee import (BooleanField, CharField, DatabaseProxy, DeferredForeignKey, ForeignKeyField,
+                    IntegerField, Model, SmallIntegerField, TextField)
+
+# Bound by open_database(); every model shares it so one process can switch databases.
+database_proxy = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class SchemaInfo(BaseModel):
+    """Key/value facts about the database itself (schema version, created by which release)."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class Team(BaseModel):
+    name = CharField(unique=True, max_length=100)
+    # Deferred: users belong to teams and teams have a lead, so one side must come later.
+    lead = DeferredForeignKey("User", null=True, backref="+", on_delete="SET NULL")
+
+
+class User(BaseModel):
+    username = CharField(unique=True, max_length=64)
+    display_name = CharField(max_length=200)
+    email = CharField(max_length=254, default="")
+    role = CharField(max_length=16, default="agent")  # agent | lead | admin
+    team = ForeignKeyField(Team, null=True, backref="members", on_delete="SET NULL")
+    active = BooleanField(default=True)
+    password_hash = TextField(null=True)  # team mode only; the local desk has no sign-in
+    is_manager_on_duty = BooleanField(default=False)
+    dnd_start = CharField(max_length=5, null=True)  # "22:00"
+    dnd_end = CharField(max_length=5, null=True)
+    dnd_timezone = CharField(max_length=64, default="UTC")
+    dnd_allow_p1 = BooleanField(default=True)
+    created_at = IntegerField()
+
+
+class Category(BaseModel):
+    """Categories and their subcategories (parent set); incidents store the names as text."""
+
+    name = CharField(max_length=100)
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="CASCADE")
+    active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("parent", "name"), True),)
+
+
+class Incident(BaseModel):
+    # id doubles as the incident number: key = INC-%06d(id)
+    key = CharField(unique=True, max_length=32)
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    category = CharField(max_length=100)
+    subcategory = CharField(max_length=100, null=True)
+    service = CharField(max_length=200, null=True)
+    reporter_name = CharField(max_length=200, default="")
+    reporter_contact = CharField(max_length=254, default="")
+    channel = CharField(max_length=16, default="phone")
+    impact = SmallIntegerField()
+    urgency = SmallIntegerField()
+    priority = SmallIntegerField()
+    priority_overridden = BooleanField(default=False)
+    override_reason = TextField(null=True)
+    status = SmallIntegerField()
+    hold_reason = CharField(max_length=32, null=True)
+    assignee = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    team = ForeignKeyField(Team, null=True, backref="+", on_delete="SET NULL")
+    opened_at = IntegerField()
+    acknowledged_at = IntegerField(null=True)
+    resolved_at = IntegerField(null=True)
+    closed_at = IntegerField(null=True)
+    updated_at = IntegerField()
+    reopen_count = SmallIntegerField(default=0)
+    resolution_code = CharField(max_length=64, null=True)
+    resolution_notes = TextField(null=True)
+    cancel_reason = TextField(null=True)
+    duplicate_of = ForeignKeyField("self", null=True, backref="+", on_delete="SET NULL")
+    escalation_level = SmallIntegerField(default=0)
+    # SLA clocks kept current by the services so lists and views never recompute them.
+    response_due_at = IntegerField(null=True)
+    resolve_due_at = IntegerField(null=True)
+    sla_paused_remaining_s = IntegerField(null=True)
+    response_breached = BooleanField(default=False)
+    resolve_breached = BooleanField(default=False)
+    # Durations frozen at acknowledgement / resolution for the metrics (seconds).
+    tta_s = IntegerField(null=True)
+    ttr_s = IntegerField(null=True)
+    hold_s = IntegerField(default=0)
+    tta_bh_s = IntegerField(null=True)
+    ttr_bh_s = IntegerField(null=True)
+    hold_bh_s = IntegerField(default=0)
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    source = CharField(max_length=32, null=True)       # e.g. "servicenow" for imports
+    external_key = CharField(max_length=128, null=True)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("opened_at",), False),
+            (("updated_at",), False),
+            (("status", "opened_at"), False),
+            (("priority", "opened_at"), False),
+            (("category", "opened_at"), False),
+            (("assignee", "status"), False),
+            (("team", "status"), False),
+            (("resolve_due_at",), False),
+            (("response_due_at",), False),
+            (("resolved_at",), False),
+            (("title",), False),
+            (("source", "external_key"), True),
+        )
+
+
+class Event(BaseModel):
+    """The append-only timeline: audit log and source of SLA clocks and metrics."""
+
+    incident = ForeignKeyField(Incident, backref="events", on_delete="CASCADE")
+    at = IntegerField()
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    kind = CharField(max_length=32)
+    field = CharField(max_length=64, null=True)
+    old_value = TextField(null=True)
+    new_value = TextField(null=True)
+    note = TextField(null=True)
+    version = IntegerField(null=True)  # the incident version this change produced
+
+    class Meta:
+        indexes = ((("incident", "at"), False), (("kind", "at"), False))
+
+
+class IncidentLink(BaseModel):
+    source = ForeignKeyField(Incident, backref="+", on_delete="CASCADE")
+    target = ForeignKeyField(Incident, backref="+", on_delete="CASCADE")
+    kind = CharField(max_length=16)
+    created_at = IntegerField()
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("source", "target", "kind"), True), (("target",), False))
+
+
+class Watcher(BaseModel):
+    incident = ForeignKeyField(Incident, backref="+", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("incident", "user"), True), (("user",), False))
+
+
+class Setting(BaseModel):
+    """Shared settings as JSON text: the priority matrix, SLA and escalation policies."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+    updated_at = IntegerField()
+    version = IntegerField(default=1)
+
+
+class Escalation(BaseModel):
+    """One fired escalation; the unique key makes "once per rule per cycle" hold across desks."""
+
+    incident = ForeignKeyField(Incident, backref="+", on_delete="CASCADE")
+    rule_key = CharField(max_length=64)
+    cycle = SmallIntegerField(default=0)
+    level = SmallIntegerField(default=0)
+    due_at = IntegerField()
+    fired_at = IntegerField()
+
+    class Meta:
+        indexes = ((("incident", "rule_key", "cycle"), True),)
+
+
+class Notification(BaseModel):
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    incident = ForeignKeyField(Incident, null=True, backref="+", on_delete="CASCADE")
+    kind = CharField(max_length=32)  # escalation | assignment | change | comment
+    severity = CharField(max_length=16, default="info")
+    priority = SmallIntegerField(null=True)
+    title = CharField(max_length=300)
+    body = TextField(default="")
+    created_at = IntegerField()
+    due_at = IntegerField(null=True)
+    read_at = IntegerField(null=True)
+    snoozed_until = IntegerField(null=True)
+    alerted_at = IntegerField(null=True)  # when a desktop alert was shown; claimed once
+    escalation = ForeignKeyField(Escalation, null=True, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("user", "read_at", "created_at"), False), (("user", "alerted_at"), False))
+
+
+ALL_TABLES = [SchemaInfo, Team, User, Category, Incident, Event, IncidentLink, Watcher, Setting,
+              Escalation, Notification]
