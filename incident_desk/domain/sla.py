@@ -313,6 +313,10 @@ class SlaPolicy:
             targets[Priority.parse(priority)] = target
         object.__setattr__(self, "targets", targets)
 
+    def __hash__(self) -> int:
+        # The targets dict would make the generated hash fail; services cache clocks per policy.
+        return hash((self.name, self.calendar, tuple(sorted(self.targets.items())), self.warn_fraction))
+
     def target_for(self, priority: Priority) -> SlaTarget:
         return self.targets.get(Priority.parse(priority), NO_TARGET)
 

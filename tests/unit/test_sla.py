@@ -321,6 +321,7 @@ def test_policy_round_trips_through_json():
     assert set(data["targets"]) == {"P1", "P4"}
     assert SlaPolicy.from_dict(data) == policy
     assert SlaPolicy.from_dict(DEFAULT_POLICY.to_dict()) == DEFAULT_POLICY
+    assert hash(SlaPolicy.from_dict(DEFAULT_POLICY.to_dict())) == hash(DEFAULT_POLICY)
 
 
 @pytest.mark.parametrize("build, message", [
