@@ -38,7 +38,6 @@ import json
 import os
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -180,6 +179,7 @@ class QtProcess:
     def __init__(self, args: Sequence[str], *, env: dict, workdir: Path, name: str,
                  cwd: str | os.PathLike | None = None):
         self.args = list(args)
+        self.grace = 5.0
         self.stdout_path = workdir / f"{name}.stdout"
         self.stderr_path = workdir / f"{name}.stderr"
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
@@ -211,7 +211,7 @@ class QtProcess:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.stop()
+        self.stop(self.grace)
 
 
 @dataclass
@@ -420,13 +420,26 @@ class TrayDesktop:
                                   f"body={body!r})")
 
     def launch(self, args: Sequence[str], *, env: dict | None = None,
-               cwd: str | os.PathLike | None = None) -> QtProcess:
-        """Start a Qt program on this desktop (xcb, private bus); use as a context manager."""
+               cwd: str | os.PathLike | None = None, grace: float = 5.0) -> QtProcess:
+        """Start a Qt program on this desktop (xcb, private bus); use as a context manager.
+
+        The program gets fresh XDG config/data/cache/state dirs of its own (so it never
+        reads or writes a developer's real settings or database) unless ``env`` names
+        others. On leaving the ``with`` block its stdin is closed, then after ``grace``
+        seconds it gets SIGTERM.
+        """
         self._launched += 1
+        name = f"qt-{self._launched}"
+        home = self.workdir / name
         merged = dict(self.env)
+        for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                         ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+            (home / sub).mkdir(parents=True, exist_ok=True)
+            merged[var] = str(home / sub)
         merged.update(env or {})
-        return QtProcess(args, env=merged, workdir=self.workdir, cwd=cwd,
-                         name=f"qt-{self._launched}")
+        process = QtProcess(args, env=merged, workdir=self.workdir, cwd=cwd, name=name)
+        process.grace = grace
+        return process
 
 
 _ACTIVE: TrayDesktop | None = None
@@ -454,12 +467,15 @@ def tray_desktop() -> Iterator[TrayDesktop]:
     if not sys.platform.startswith("linux"):
         pytest.skip("tray tests need Linux (Xvfb, D-Bus StatusNotifierItem, dbusmock)")
     workdir = Path(tempfile.mkdtemp(prefix="incident-desk-tray-"))
+    problem = None
     try:
         desktop = TrayDesktop.start(workdir)
     except TrayHarnessError as error:
+        problem = str(error)
+    if problem is not None:  # outside `except`, so pytest shows one clean message
         if not KEEP_LOGS:
             shutil.rmtree(workdir, ignore_errors=True)
-        pytest.fail(f"tray test environment did not start: {error}", pytrace=False)
+        pytest.fail(f"tray test environment did not start: {problem}", pytrace=False)
     try:
         yield desktop
     finally:
