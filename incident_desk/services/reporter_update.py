@@ -1,0 +1,60 @@
+"""The status summary sent to a reporter and the mailto: URL that opens it in their mail client."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from incident_desk.domain.incident import Incident
+
+# Mail clients and some OS URL handlers truncate long URLs; the summary is cut well before that.
+MAX_BODY_CHARS = 6000
+_EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def reporter_address(incident: Incident) -> str:
+    """The reporter's e-mail address, or '' when the contact is a phone number or free text."""
+    contact = (incident.reporter_contact or "").strip()
+    return contact if _EMAIL_RE.match(contact) else ""
+
+
+def summary_subject(incident: Incident) -> str:
+    return _one_line(f"[{incident.key}] {incident.status.label}: {incident.title}")
+
+
+def status_summary(incident: Incident, message: str = "", *, agent: str | None = None) -> str:
+    """Plain-text summary: key, title, status, priority, assignee and the agent's own words."""
+    greeting = f"Hello {incident.reporter_name.strip()}," if (incident.reporter_name or "").strip() else "Hello,"
+    lines = [greeting, "", f"here is the current status of your incident {incident.key}.", "",
+             f"Incident:  {incident.key}", f"Title:     {_one_line(incident.title)}",
+             f"Status:    {incident.status.label}" + (f" ({incident.hold_reason.value})" if incident.hold_reason else ""),
+             f"Priority:  {incident.priority.label}"]
+    if incident.assignee:
+        lines.append(f"Handled by: {incident.assignee}" + (f" ({incident.team})" if incident.team else ""))
+    if incident.resolution_code:
+        lines.append(f"Resolution: {incident.resolution_code}")
+    text = _clean(message).strip()
+    if text:
+        lines += ["", text]
+    lines += ["", "Kind regards,", agent or "The service desk"]
+    body = "\n".join(lines)
+    if len(body) > MAX_BODY_CHARS:
+        body = body[:MAX_BODY_CHARS - 1] + "…"
+    return body
+
+
+def mailto_url(incident: Incident, message: str = "", *, agent: str | None = None) -> str:
+    """A mailto: URL (RFC 6068): address, subject and body percent-encoded as UTF-8, CRLF line breaks."""
+    address = reporter_address(incident)
+    body = status_summary(incident, message, agent=agent).replace("\r\n", "\n").replace("\n", "\r\n")
+    query = f"subject={quote(summary_subject(incident), safe='')}&body={quote(body, safe='')}"
+    return f"mailto:{quote(address, safe='@')}?{query}"
+
+
+def _clean(text: str | None) -> str:
+    return _CONTROL_RE.sub("", text or "")
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join(_clean(text).split())
