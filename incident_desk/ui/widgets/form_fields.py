@@ -1,0 +1,201 @@
+"""Form helpers: a field with its error label underneath, status/priority badges and the ask prompt."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QCompleter, QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout,
+                               QWidget)
+
+from incident_desk.domain.incident import Priority, Status
+
+# Kept local until ui/theme.py lands; muted fills with dark text read well in light and dark themes.
+PRIORITY_COLOURS = {
+    Priority.P1: ("#b3261e", "#ffffff"), Priority.P2: ("#e8710a", "#ffffff"), Priority.P3: ("#f2c94c", "#3b2f00"),
+    Priority.P4: ("#5b8def", "#ffffff"), Priority.P5: ("#9aa0a6", "#ffffff"),
+}
+STATUS_COLOURS = {
+    Status.NEW: ("#1a73e8", "#ffffff"), Status.ACKNOWLEDGED: ("#7e57c2", "#ffffff"),
+    Status.IN_PROGRESS: ("#188038", "#ffffff"), Status.ON_HOLD: ("#f9ab00", "#3b2f00"),
+    Status.RESOLVED: ("#00796b", "#ffffff"), Status.CLOSED: ("#5f6368", "#ffffff"),
+    Status.CANCELLED: ("#9aa0a6", "#ffffff"),
+}
+SLA_COLOURS = {
+    "ok": ("#e6f4ea", "#137333"), "warning": ("#fef7e0", "#8a5a00"), "breached": ("#fce8e6", "#a50e0e"),
+    "paused": ("#e8f0fe", "#174ea6"), "met": ("#e6f4ea", "#137333"), "missed": ("#fce8e6", "#a50e0e"),
+    "stopped": ("#f1f3f4", "#5f6368"), "none": ("#f1f3f4", "#5f6368"),
+}
+ERROR_COLOUR = "#c5221f"
+
+# ask(parent, title, text, choices) -> one of choices; choices name buttons such as "save", "discard",
+# "cancel", "yes", "no". Widgets take it as an attribute so tests answer prompts without a modal loop.
+Ask = Callable[[QWidget | None, str, str, tuple[str, ...]], str]
+
+_BUTTONS = {
+    "save": QMessageBox.StandardButton.Save, "discard": QMessageBox.StandardButton.Discard,
+    "cancel": QMessageBox.StandardButton.Cancel, "yes": QMessageBox.StandardButton.Yes,
+    "no": QMessageBox.StandardButton.No, "ok": QMessageBox.StandardButton.Ok,
+}
+
+
+def ask_with_message_box(parent: QWidget | None, title: str, text: str, choices: tuple[str, ...]) -> str:
+    """The default ``Ask``: a QMessageBox whose Escape answers 'cancel' (or the last choice)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    buttons = {}
+    for choice in choices:
+        buttons[choice] = box.addButton(_BUTTONS[choice]) if choice in _BUTTONS else \
+            box.addButton(choice.capitalize(), QMessageBox.ButtonRole.AcceptRole)
+    escape = "cancel" if "cancel" in choices else choices[-1]
+    box.setEscapeButton(buttons[escape])
+    box.setDefaultButton(buttons[choices[0]])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((name for name, button in buttons.items() if button is clicked), escape)
+
+
+def badge_style(colours: tuple[str, str]) -> str:
+    fill, text = colours
+    return (f"QLabel {{ background: {fill}; color: {text}; border-radius: 9px; padding: 2px 10px;"
+            f" font-weight: 600; }}")
+
+
+class Badge(QLabel):
+    """A rounded coloured label for a priority, status or SLA state."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().verticalPolicy())
+
+    def show_priority(self, priority: Priority) -> None:
+        self.setText(priority.label)
+        self.setStyleSheet(badge_style(PRIORITY_COLOURS[priority]))
+        self.setToolTip(f"Priority {priority.label}")
+
+    def show_status(self, status: Status, detail: str | None = None) -> None:
+        self.setText(status.label + (f" · {detail}" if detail else ""))
+        self.setStyleSheet(badge_style(STATUS_COLOURS[status]))
+        self.setToolTip(f"Status: {status.label}")
+
+    def show_sla(self, state: str, text: str) -> None:
+        fill, fg = SLA_COLOURS.get(state, SLA_COLOURS["none"])
+        self.setText(text)
+        self.setStyleSheet(f"QLabel {{ background: {fill}; color: {fg}; border-radius: 9px; padding: 2px 10px;"
+                           f" font-weight: 600; }}")
+
+
+class FormField(QWidget):
+    """An input with a red message under it; the message says what to fix, in one sentence."""
+
+    def __init__(self, editor: QWidget, *, hint: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.editor = editor
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(editor)
+        self.hint_label = QLabel(hint, self)
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setStyleSheet("color: palette(mid); font-size: 11px;")
+        self.hint_label.setVisible(bool(hint))
+        layout.addWidget(self.hint_label)
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR}; font-size: 11px;")
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        self.setFocusProxy(editor)
+
+    def set_hint(self, text: str) -> None:
+        self.hint_label.setText(text)
+        self.hint_label.setVisible(bool(text))
+
+    def set_error(self, message: str | None) -> None:
+        self.error_label.setText(message or "")
+        self.error_label.setVisible(bool(message))
+        self.editor.setProperty("invalid", bool(message))
+        self.editor.setStyleSheet(f"border: 1px solid {ERROR_COLOUR};" if message else "")
+
+    def error(self) -> str:
+        return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
+
+
+def show_field_error(fields: dict[str, FormField], field: str | None, message: str,
+                     fallback: Callable[[str], None]) -> None:
+    """Put ``message`` under the named field (focusing it); a message for no known field goes to ``fallback``."""
+    target = fields.get(field or "")
+    if target is None:
+        fallback(message)
+        return
+    target.set_error(message)
+    target.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def clear_errors(fields: Iterable[FormField]) -> None:
+    for f in fields:
+        f.set_error(None)
+
+
+def searchable_combo(items: Iterable[str], *, parent: QWidget | None = None, placeholder: str = "") -> QComboBox:
+    """An editable combo with a case-insensitive 'contains' completer: type a few letters, pick one."""
+    combo = QComboBox(parent)
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.addItems(list(items))
+    combo.setCurrentIndex(-1)
+    combo.lineEdit().setPlaceholderText(placeholder)
+    completer = QCompleter(combo.model(), combo)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    combo.setCompleter(completer)
+    return combo
+
+
+def match_item(items: Iterable[str], text: str) -> str | None:
+    """The item equal to ``text`` ignoring case and surrounding spaces, if any."""
+    norm = (text or "").strip().lower()
+    return next((item for item in items if item.lower() == norm), None)
+
+
+class Banner(QFrame):
+    """A coloured strip above a form for messages that concern the whole record."""
+
+    STYLES = {"error": ("#fce8e6", "#a50e0e"), "warning": ("#fef7e0", "#6b4a00"), "info": ("#e8f0fe", "#174ea6")}
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("banner")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.label, 1)
+        self.button_box = QHBoxLayout()
+        layout.addLayout(self.button_box)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "error", buttons: Iterable[QWidget] = ()) -> None:
+        fill, fg = self.STYLES[kind]
+        self.setStyleSheet(f"QFrame#banner {{ background: {fill}; border: 1px solid {fg}; border-radius: 4px; }}"
+                           f" QFrame#banner QLabel {{ color: {fg}; }}")
+        self.label.setText(text)
+        while self.button_box.count():
+            item = self.button_box.takeAt(0)
+            if item.widget():
+                item.widget().hide()
+                item.widget().deleteLater()
+        for button in buttons:
+            self.button_box.addWidget(button)
+        self.kind = kind
+        self.show()
+
+    def clear(self) -> None:
+        self.label.setText("")
+        self.hide()
+
+    def text(self) -> str:
+        return self.label.text() if not self.isHidden() else ""
