@@ -50,7 +50,8 @@ def test_sentences_are_readable_and_newest_first(team_desk, clock):
     texts = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert texts[0] == "lena added a work note: Called the user back"
     assert model.index(0, 0).data(TimelineRole.IS_WORK_NOTE) is True
-    assert texts[1].startswith("lena assigned it to alex")
+    assert texts[1] == "lena moved it to team Service Desk"
+    assert texts[2] == "lena assigned it to alex"
     assert any("lena changed priority P3 -> P1 (From the matrix: Impact High x Urgency High = P1)" == t
                for t in texts), texts
     assert texts[-1].startswith("lena logged the incident “Printer on floor 3 jams”")
