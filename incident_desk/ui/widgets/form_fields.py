@@ -97,7 +97,7 @@ class FormField(QWidget):
         layout.addWidget(editor)
         self.hint_label = QLabel(hint, self)
         self.hint_label.setWordWrap(True)
-        self.hint_label.setStyleSheet("color: palette(mid); font-size: 11px;")
+        self.hint_label.setStyleSheet("color: #5f6368; font-size: 11px;")
         self.hint_label.setVisible(bool(hint))
         layout.addWidget(self.hint_label)
         self.error_label = QLabel(self)

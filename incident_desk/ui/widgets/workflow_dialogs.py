@@ -1,0 +1,240 @@
+"""Small dialogs the workflow needs: resolve, cancel, put on hold, report a reporter update, show a conflict."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+                               QPlainTextEdit, QPushButton, QRadioButton, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from incident_desk.domain.incident import RESOLUTION_CODES, HoldReason, TimelineEvent
+from incident_desk.ui.models.timeline_model import describe_event, format_time
+from incident_desk.ui.widgets.form_fields import FormField
+
+
+def _plain_text(parent: QWidget, placeholder: str, height: int = 90) -> QPlainTextEdit:
+    edit = QPlainTextEdit(parent)
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setMinimumHeight(height)
+    return edit
+
+
+class _FormDialog(QDialog):
+    """OK/Cancel dialog whose OK checks the form first and shows messages under the fields."""
+
+    def __init__(self, title: str, ok_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(440)
+        self.layout_ = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.layout_.addLayout(self.form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.layout_.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def check(self) -> bool:
+        return True
+
+    def accept(self) -> None:
+        if self.check():
+            super().accept()
+
+
+class ResolveDialog(_FormDialog):
+    """Resolution code (required) and notes."""
+
+    def __init__(self, key: str, parent: QWidget | None = None):
+        super().__init__(f"Resolve {key}", "Resolve", parent)
+        self.code_combo = QComboBox(self)
+        self.code_combo.addItem("Choose a resolution code…", "")
+        for code in RESOLUTION_CODES:
+            if code != "duplicate":  # duplicates are resolved through "Resolve as duplicate of…"
+                self.code_combo.addItem(code.capitalize(), code)
+        self.code_field = FormField(self.code_combo)
+        self.notes_edit = _plain_text(self, "What was done, so the next person can repeat it")
+        self.notes_field = FormField(self.notes_edit)
+        self.form.addRow("Resolution &code:", self.code_field)
+        self.form.addRow("&Notes:", self.notes_field)
+        self.code_combo.setFocus()
+
+    def code(self) -> str:
+        return self.code_combo.currentData() or ""
+
+    def notes(self) -> str:
+        return self.notes_edit.toPlainText()
+
+    def set_code(self, code: str) -> None:
+        self.code_combo.setCurrentIndex(max(0, self.code_combo.findData(code)))
+
+    def check(self) -> bool:
+        ok = bool(self.code())
+        self.code_field.set_error(None if ok else "Choose a resolution code.")
+        return ok
+
+
+class CancelDialog(_FormDialog):
+    """A reason is required to cancel (e.g. logged by mistake)."""
+
+    def __init__(self, key: str, parent: QWidget | None = None):
+        super().__init__(f"Cancel {key}", "Cancel incident", parent)
+        self.reason_edit = _plain_text(self, "Why is this incident cancelled? (logged twice, not an incident, …)", 70)
+        self.reason_field = FormField(self.reason_edit)
+        self.form.addRow("&Reason:", self.reason_field)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep incident")
+        self.reason_edit.setFocus()
+
+    def reason(self) -> str:
+        return self.reason_edit.toPlainText()
+
+    def check(self) -> bool:
+        ok = bool(self.reason().strip())
+        self.reason_field.set_error(None if ok else "Give a reason for cancelling.")
+        return ok
+
+
+class HoldDialog(_FormDialog):
+    """Whom the incident waits for; the resolution clock pauses meanwhile."""
+
+    def __init__(self, key: str, parent: QWidget | None = None):
+        super().__init__(f"Put {key} on hold", "Put on hold", parent)
+        box = QWidget(self)
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        self.group = QButtonGroup(self)
+        self.radios: dict[HoldReason, QRadioButton] = {}
+        for reason in HoldReason:
+            radio = QRadioButton(reason.value.capitalize(), box)
+            self.group.addButton(radio)
+            self.radios[reason] = radio
+            col.addWidget(radio)
+        self.radios[HoldReason.CALLER].setChecked(True)
+        self.form.addRow("Waiting for:", box)
+        self.note_edit = _plain_text(self, "Optional: what exactly are we waiting for?", 60)
+        self.form.addRow("&Note:", self.note_edit)
+        hint = QLabel("The resolution clock pauses while the incident is on hold.", self)
+        hint.setStyleSheet("color: palette(mid);")
+        self.form.addRow("", hint)
+        self.radios[HoldReason.CALLER].setFocus()
+
+    def reason(self) -> HoldReason:
+        return next(r for r, radio in self.radios.items() if radio.isChecked())
+
+    def set_reason(self, reason: HoldReason) -> None:
+        self.radios[reason].setChecked(True)
+
+    def note(self) -> str:
+        return self.note_edit.toPlainText()
+
+
+class ReporterUpdateDialog(QDialog):
+    """The agent writes a few words; the summary is previewed, then mailed or copied."""
+
+    sig_send_requested = Signal(str)
+    """Open the mail client with this message."""
+    sig_copy_requested = Signal(str)
+    """Copy the status summary with this message."""
+
+    def __init__(self, key: str, summary_for, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.summary_for = summary_for
+        self.setWindowTitle(f"Update the reporter of {key}")
+        self.resize(560, 520)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Your message to the reporter:", self))
+        self.message_edit = _plain_text(self, "e.g. We have found the cause and expect a fix by 3 pm.", 80)
+        layout.addWidget(self.message_edit)
+        layout.addWidget(QLabel("Preview:", self))
+        self.preview = QPlainTextEdit(self)
+        self.preview.setReadOnly(True)
+        self.preview.setStyleSheet("font-family: monospace;")
+        layout.addWidget(self.preview, 1)
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+        buttons = QDialogButtonBox(self)
+        self.send_button = QPushButton("Open in &mail client", self)
+        self.copy_button = QPushButton("&Copy status summary", self)
+        buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.message_edit.textChanged.connect(self._on_message_changed)
+        self.send_button.clicked.connect(self._on_send_clicked)
+        self.copy_button.clicked.connect(self._on_copy_clicked)
+        self._on_message_changed()
+        self.message_edit.setFocus()
+
+    def message(self) -> str:
+        return self.message_edit.toPlainText()
+
+    @Slot()
+    def _on_message_changed(self) -> None:
+        self.preview.setPlainText(self.summary_for(self.message()))
+
+    @Slot()
+    def _on_send_clicked(self) -> None:
+        self.sig_send_requested.emit(self.message())
+
+    @Slot()
+    def _on_copy_clicked(self) -> None:
+        self.sig_copy_requested.emit(self.message())
+
+
+class ConflictDialog(QDialog):
+    """Who changed what since the editor loaded the incident; reapply the user's edits or drop them."""
+
+    REAPPLY, DISCARD = 1, 2
+
+    def __init__(self, message: str, changes: list[TimelineEvent], pending: dict, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Someone else saved this incident")
+        self.resize(640, 380)
+        layout = QVBoxLayout(self)
+        intro = QLabel(message, self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.changes_tree = QTreeWidget(self)
+        self.changes_tree.setHeaderLabels(["When", "Who", "What changed"])
+        self.changes_tree.setRootIsDecorated(False)
+        self.changes_tree.setColumnWidth(0, 150)
+        self.changes_tree.setColumnWidth(1, 90)
+        for event in changes:
+            summary, body = describe_event(event)
+            what = summary.split(" ", 1)[1] if event.actor and summary.startswith(event.actor + " ") else summary
+            item = QTreeWidgetItem([format_time(event.at), event.actor or "system", what + (f": {body}" if body else "")])
+            item.setToolTip(2, what + (f"\n{body}" if body else ""))
+            self.changes_tree.addTopLevelItem(item)
+        layout.addWidget(self.changes_tree, 1)
+        mine = ", ".join(name.replace("_", " ") for name in pending) or "none"
+        layout.addWidget(QLabel(f"Your unsaved edits: {mine}.", self))
+        buttons = QDialogButtonBox(self)
+        self.reapply_button = buttons.addButton("&Reapply my edits on the new version",
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.discard_button = buttons.addButton("&Discard my edits", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.choice = self.REAPPLY
+        self.reapply_button.clicked.connect(self._on_reapply_clicked)
+        self.discard_button.clicked.connect(self._on_discard_clicked)
+        layout.addWidget(buttons)
+
+    @Slot()
+    def _on_reapply_clicked(self) -> None:
+        self.choice = self.REAPPLY
+        self.accept()
+
+    @Slot()
+    def _on_discard_clicked(self) -> None:
+        self.choice = self.DISCARD
+        self.accept()
+
+    def reject(self) -> None:
+        # Closing the dialog must not throw away what the user typed.
+        self.choice = self.REAPPLY
+        super().reject()
