@@ -445,7 +445,8 @@ class IncidentService:
                 reason = (cancel_reason or "").strip()
                 if not reason:
                     raise ValidationError("Give a reason for cancelling.", field="cancel_reason")
-                fields["cancel_reason"] = reason
+                # closed_at marks the end of every closing state, so backlog counts need no timeline.
+                fields.update(cancel_reason=reason, closed_at=epoch(now))
                 status_note = reason
             events = [dict(kind=EV_STATUS, field="status", old_value=current.slug, new_value=target.slug,
                            note=status_note), *extra_events]

@@ -73,8 +73,9 @@ class Incident(BaseModel):
     override_reason = TextField(null=True)
     status = SmallIntegerField()
     hold_reason = CharField(max_length=32, null=True)
-    assignee = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
-    team = ForeignKeyField(Team, null=True, backref="+", on_delete="SET NULL")
+    # FK indexes of their own would duplicate the composite (assignee, status) / (team, status) ones.
+    assignee = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    team = ForeignKeyField(Team, null=True, backref="+", on_delete="SET NULL", index=False)
     opened_at = IntegerField()
     acknowledged_at = IntegerField(null=True)
     resolved_at = IntegerField(null=True)
@@ -84,7 +85,7 @@ class Incident(BaseModel):
     resolution_code = CharField(max_length=64, null=True)
     resolution_notes = TextField(null=True)
     cancel_reason = TextField(null=True)
-    duplicate_of = ForeignKeyField("self", null=True, backref="+", on_delete="SET NULL")
+    duplicate_of = ForeignKeyField("self", null=True, backref="+", on_delete="SET NULL", index=False)
     escalation_level = SmallIntegerField(default=0)
     # SLA clocks kept current by the services so lists and views never recompute them.
     response_due_at = IntegerField(null=True)
@@ -99,7 +100,7 @@ class Incident(BaseModel):
     tta_bh_s = IntegerField(null=True)
     ttr_bh_s = IntegerField(null=True)
     hold_bh_s = IntegerField(default=0)
-    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
     source = CharField(max_length=32, null=True)       # e.g. "servicenow" for imports
     external_key = CharField(max_length=128, null=True)
     version = IntegerField(default=1)
@@ -124,9 +125,10 @@ class Incident(BaseModel):
 class Event(BaseModel):
     """The append-only timeline: audit log and source of SLA clocks and metrics."""
 
-    incident = ForeignKeyField(Incident, backref="events", on_delete="CASCADE")
+    # (incident, at) serves the timeline; single-column FK indexes would only slow bulk writes.
+    incident = ForeignKeyField(Incident, backref="events", on_delete="CASCADE", index=False)
     at = IntegerField()
-    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
     kind = CharField(max_length=32)
     field = CharField(max_length=64, null=True)
     old_value = TextField(null=True)
@@ -135,7 +137,7 @@ class Event(BaseModel):
     version = IntegerField(null=True)  # the incident version this change produced
 
     class Meta:
-        indexes = ((("incident", "at"), False), (("kind", "at"), False))
+        indexes = ((("incident", "at"), False),)
 
 
 class IncidentLink(BaseModel):
