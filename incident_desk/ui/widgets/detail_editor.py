@@ -6,7 +6,8 @@ import logging
 from typing import Callable
 
 from PySide6.QtCore import QUrl, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import (QCloseEvent, QDesktopServices, QFont, QGuiApplication, QKeyEvent, QKeySequence,
+                           QShortcut)
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QPushButton, QScrollArea,
                                QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
@@ -322,8 +323,14 @@ class IncidentDetailEditor(QWidget):
         self.links_panel.sig_open_incident.connect(self.sig_open_incident)
         QShortcut(QKeySequence.StandardKey.Save, self, self._on_save_clicked,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Esc reaches here when no child (an open combo popup, say) used it first.
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.sig_close_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # ---- public interface ----------------------------------------------------------------------------
 
@@ -663,6 +670,7 @@ class IncidentDetailEditor(QWidget):
                 button.setProperty("target_status", target.slug)
                 button.clicked.connect(self._on_transition_clicked)
                 self.transition_row.addWidget(button)
+                button.show()
                 self.transition_buttons[target] = button
         self.duplicate_button.setVisible(inc.status.is_open and actor.can("incident.transition"))
         self.assign_me_button.setVisible(inc.status.is_open and inc.assignee != actor.username
@@ -890,10 +898,6 @@ class IncidentDetailEditor(QWidget):
     @Slot()
     def _on_revert_clicked(self) -> None:
         self.revert()
-
-    @Slot()
-    def _on_escape(self) -> None:
-        self.sig_close_requested.emit()
 
     @Slot()
     def _on_transition_clicked(self) -> None:
