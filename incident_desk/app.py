@@ -1,0 +1,89 @@
+"""GUI composition root: open the desk, build the bridge and main window, connect, run or screenshot."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from incident_desk import config
+from incident_desk.services.desk import Desk
+from incident_desk.services.errors import DomainError, StorageError
+
+SCREENSHOT_TIMEOUT_S = 15.0
+
+
+def _application(argv: list[str] | None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv else [sys.argv[0] if sys.argv else "incident-desk"])
+    app.setOrganizationName(config.SETTINGS_ORG)
+    app.setApplicationName(config.SETTINGS_APP)
+    app.setApplicationDisplayName(config.APP_DISPLAY_NAME)
+    app.setDesktopFileName("incident-desk")
+    return app
+
+
+def _fail(message: str, *, interactive: bool) -> int:
+    print(f"incident-desk: {message}", file=sys.stderr)
+    if interactive:
+        QMessageBox.critical(None, config.APP_DISPLAY_NAME, message)
+    return 2
+
+
+def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = None, select: str | None = None,
+            argv: list[str] | None = None) -> int:
+    """Open the desk window on ``db_url``; with ``screenshot`` save a PNG once painted and return."""
+    from incident_desk.ui import icons
+    from incident_desk.ui.bridge import DeskBridge
+    from incident_desk.ui.theme import ThemeWatcher
+    from incident_desk.ui.widgets.main_window import MainWindow
+
+    app = _application(argv)
+    app.setWindowIcon(icons.app_icon())
+    ThemeWatcher(app)
+    interactive = screenshot is None
+    try:
+        desk = Desk.open(db_url)
+    except (StorageError, DomainError) as exc:
+        return _fail(str(exc), interactive=interactive)
+    bridge = DeskBridge(desk)
+    window = MainWindow(desk, bridge, QSettings())
+    try:
+        if view and not window.open_view(view):
+            names = ", ".join(v.name for v in window.views.views())
+            return _fail(f"There is no view '{view}'; views: {names}.", interactive=interactive)
+        window.show()
+        if select:
+            try:
+                window.select_incident(select)
+            except DomainError as exc:
+                return _fail(str(exc), interactive=interactive)
+        if screenshot:
+            return _save_screenshot(app, window, screenshot)
+        return app.exec()
+    finally:
+        window.shutdown()
+        bridge.stop()
+        if screenshot:
+            window.deleteLater()
+        desk.close()
+
+
+def _save_screenshot(app: QApplication, window, path: str) -> int:
+    """Wait until the first page and the view counts are painted, then grab the window."""
+    deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if window.isVisible() and not window.model.is_loading() and not window.views.is_counting():
+            break
+        time.sleep(0.01)
+    for _ in range(5):  # let the last dataChanged and layout passes paint
+        app.processEvents()
+    window.repaint()
+    if not window.grab().save(path, "PNG"):
+        print(f"incident-desk: could not write the screenshot {path}.", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,36 @@
+"""Where things live: the default database path, the QSettings names and the database env var."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_DIR_NAME = "incident-desk"
+# QSettings reads these through QCoreApplication; one place so app, tests and widgets agree.
+SETTINGS_ORG = "incident-desk"
+SETTINGS_APP = "Incident Desk"
+APP_DISPLAY_NAME = "Incident Desk"
+DB_ENV_VAR = "INCIDENT_DESK_DB"
+
+
+def data_dir(*, create: bool = True) -> Path:
+    path = Path(user_data_dir(APP_DIR_NAME, appauthor=False))
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_path(*, create_dir: bool = True) -> Path:
+    """The single-user desk's database: <user data dir>/incident-desk/desk.db."""
+    return data_dir(create=create_dir) / "desk.db"
+
+
+def database_url(cli_value: str | None = None, *, environ: dict | None = None) -> str:
+    """The database to open: the --db value, else $INCIDENT_DESK_DB, else the default path."""
+    env = os.environ if environ is None else environ
+    for value in (cli_value, env.get(DB_ENV_VAR)):
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return str(default_db_path())

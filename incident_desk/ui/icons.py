@@ -1,0 +1,210 @@
+"""Icons drawn with QPainter (toolbar, priority badges, SLA states) and the SVG application icon."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap, QGuiApplication
+
+from incident_desk.domain.incident import Priority
+from incident_desk.ui import theme
+
+ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+APP_ICON_PATH = ICON_DIR / "incident-desk.svg"
+_SIZE = 32  # drawn at 32 px so 16 px toolbar/table icons stay crisp on HiDPI
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(APP_ICON_PATH)) if APP_ICON_PATH.exists() else action_icon("incident")
+
+
+def _canvas() -> tuple[QPixmap, QPainter]:
+    pix = QPixmap(_SIZE, _SIZE)
+    pix.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pix)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    return pix, painter
+
+
+def _pen(color: QColor, width: float = 2.6) -> QPen:
+    pen = QPen(color, width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
+
+
+def _fg() -> QColor:
+    return QGuiApplication.palette().color(QPalette.ColorRole.WindowText)
+
+
+def priority_icon(priority: Priority) -> QIcon:
+    return _priority_icon(int(priority), theme.is_dark())
+
+
+@lru_cache(maxsize=16)
+def _priority_icon(priority: int, dark: bool) -> QIcon:
+    # Shape as well as colour: P1 a filled diamond, P2 a triangle, P3 a square, P4/P5 circles.
+    pix, p = _canvas()
+    color = theme.priority_color(Priority(priority))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(color)
+    c = _SIZE / 2
+    if priority == 1:
+        path = QPainterPath()
+        path.moveTo(c, 3); path.lineTo(_SIZE - 3, c); path.lineTo(c, _SIZE - 3); path.lineTo(3, c); path.closeSubpath()
+        p.drawPath(path)
+    elif priority == 2:
+        path = QPainterPath()
+        path.moveTo(c, 4); path.lineTo(_SIZE - 4, _SIZE - 6); path.lineTo(4, _SIZE - 6); path.closeSubpath()
+        p.drawPath(path)
+    elif priority == 3:
+        p.drawRoundedRect(QRectF(7, 7, _SIZE - 14, _SIZE - 14), 3, 3)
+    else:
+        p.drawEllipse(QRectF(8, 8, _SIZE - 16, _SIZE - 16))
+    p.end()
+    return QIcon(pix)
+
+
+def sla_icon(state: str) -> QIcon:
+    return _sla_icon(state, theme.is_dark())
+
+
+@lru_cache(maxsize=16)
+def _sla_icon(state: str, dark: bool) -> QIcon:
+    pix, p = _canvas()
+    color = theme.sla_color(state)
+    c = _SIZE / 2
+    if state == theme.SLA_BREACHED:
+        # A red octagon with a bar: "stop", readable without colour.
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(color)
+        path = QPainterPath()
+        for i in range(8):
+            a = math.pi / 8 + i * math.pi / 4
+            pt = QPointF(c + 13 * math.cos(a), c + 13 * math.sin(a))
+            path.moveTo(pt) if i == 0 else path.lineTo(pt)
+        path.closeSubpath()
+        p.drawPath(path)
+        p.setPen(_pen(QColor("white"), 3.2))
+        p.drawLine(QPointF(c, 9), QPointF(c, 18))
+        p.drawPoint(QPointF(c, 23))
+    elif state == theme.SLA_WARNING:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(color)
+        path = QPainterPath()
+        path.moveTo(c, 3); path.lineTo(_SIZE - 2, _SIZE - 4); path.lineTo(2, _SIZE - 4); path.closeSubpath()
+        p.drawPath(path)
+        p.setPen(_pen(QColor("white"), 3.2))
+        p.drawLine(QPointF(c, 12), QPointF(c, 19))
+        p.drawPoint(QPointF(c, 24))
+    elif state == theme.SLA_PAUSED:
+        p.setPen(_pen(color, 2.4))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawEllipse(QRectF(3, 3, _SIZE - 6, _SIZE - 6))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(color)
+        p.drawRoundedRect(QRectF(11, 9.5, 3.6, 13), 1, 1)
+        p.drawRoundedRect(QRectF(17.4, 9.5, 3.6, 13), 1, 1)
+    elif state == theme.SLA_OK:
+        p.setPen(_pen(color, 2.4))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawEllipse(QRectF(3, 3, _SIZE - 6, _SIZE - 6))
+        p.drawLine(QPointF(c, c), QPointF(c, 9))
+        p.drawLine(QPointF(c, c), QPointF(c + 6, c + 3))
+    else:
+        p.setPen(_pen(color, 2.4))
+        p.drawLine(QPointF(9, c), QPointF(_SIZE - 9, c))
+    p.end()
+    return QIcon(pix)
+
+
+def action_icon(name: str) -> QIcon:
+    return _action_icon(name, theme.is_dark())
+
+
+@lru_cache(maxsize=64)
+def _action_icon(name: str, dark: bool) -> QIcon:
+    pix, p = _canvas()
+    fg = _fg()
+    accent = QColor("#64a8f0" if dark else "#2f65ca")
+    p.setPen(_pen(fg))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    if name == "new":
+        p.setPen(_pen(accent, 3.2))
+        p.drawLine(QPointF(16, 6), QPointF(16, 26))
+        p.drawLine(QPointF(6, 16), QPointF(26, 16))
+    elif name == "search":
+        p.drawEllipse(QRectF(5, 5, 15, 15))
+        p.setPen(_pen(fg, 3.2))
+        p.drawLine(QPointF(18, 18), QPointF(27, 27))
+    elif name == "save":
+        p.drawRoundedRect(QRectF(5, 5, 22, 22), 3, 3)
+        p.drawRect(QRectF(10, 5, 12, 7))
+        p.drawRect(QRectF(10, 17, 12, 10))
+    elif name == "acknowledge":
+        p.setPen(_pen(QColor("#6a1b9a" if not dark else "#ce93d8"), 3.2))
+        p.drawPolyline([QPointF(6, 17), QPointF(13, 24), QPointF(26, 8)])
+    elif name == "resolve":
+        green = QColor("#2e7d32" if not dark else "#81c784")
+        p.setPen(_pen(green, 2.6))
+        p.drawEllipse(QRectF(4, 4, 24, 24))
+        p.setPen(_pen(green, 3.0))
+        p.drawPolyline([QPointF(10, 16.5), QPointF(14.5, 21), QPointF(22.5, 11)])
+    elif name == "assign_me":
+        p.drawEllipse(QRectF(11, 4, 10, 10))
+        path = QPainterPath()
+        path.moveTo(5, 28)
+        path.cubicTo(5, 17, 27, 17, 27, 28)
+        p.drawPath(path)
+    elif name == "refresh":
+        p.drawArc(QRectF(6, 6, 20, 20), 60 * 16, 280 * 16)
+        p.setBrush(fg)
+        p.setPen(Qt.PenStyle.NoPen)
+        path = QPainterPath()
+        path.moveTo(19, 2); path.lineTo(26, 8); path.lineTo(17, 11); path.closeSubpath()
+        p.drawPath(path)
+    elif name == "columns":
+        p.drawRoundedRect(QRectF(4, 6, 24, 20), 2, 2)
+        p.drawLine(QPointF(12, 6), QPointF(12, 26))
+        p.drawLine(QPointF(20, 6), QPointF(20, 26))
+    elif name == "window":
+        p.drawRoundedRect(QRectF(4, 8, 18, 18), 2, 2)
+        p.drawPolyline([QPointF(17, 5), QPointF(27, 5), QPointF(27, 15)])
+        p.drawLine(QPointF(27, 5), QPointF(16, 16))
+    elif name == "view":
+        path = QPainterPath()
+        path.moveTo(9, 4); path.lineTo(23, 4); path.lineTo(23, 28); path.lineTo(16, 22); path.lineTo(9, 28)
+        path.closeSubpath()
+        p.drawPath(path)
+    elif name == "save_view":
+        path = QPainterPath()
+        path.moveTo(7, 4); path.lineTo(19, 4); path.lineTo(19, 26); path.lineTo(13, 21); path.lineTo(7, 26)
+        path.closeSubpath()
+        p.drawPath(path)
+        p.setPen(_pen(accent, 3.0))
+        p.drawLine(QPointF(24, 14), QPointF(24, 26))
+        p.drawLine(QPointF(18, 20), QPointF(30, 20))
+    elif name == "clear":
+        p.drawLine(QPointF(9, 9), QPointF(23, 23))
+        p.drawLine(QPointF(23, 9), QPointF(9, 23))
+    elif name == "close":
+        p.drawLine(QPointF(10, 10), QPointF(22, 22))
+        p.drawLine(QPointF(22, 10), QPointF(10, 22))
+    else:  # "incident" and anything unknown: a bell
+        path = QPainterPath()
+        path.moveTo(8, 23); path.cubicTo(8, 8, 24, 8, 24, 23); path.closeSubpath()
+        p.drawPath(path)
+        p.drawLine(QPointF(6, 23), QPointF(26, 23))
+        p.drawEllipse(QRectF(14, 24, 4, 4))
+    p.end()
+    return QIcon(pix)
+
+
+def badge_font(base: QFont) -> QFont:
+    font = QFont(base)
+    font.setBold(True)
+    font.setPointSizeF(max(7.0, base.pointSizeF() - 1))
+    return font

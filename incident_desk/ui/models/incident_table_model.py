@@ -1,0 +1,604 @@
+"""The incident table model: a bounded page cache over the service's keyset-paged list query."""
+
+from __future__ import annotations
+
+import enum
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont
+
+from incident_desk.domain.incident import IncidentFilter, IncidentRow, Priority, Sort, Status
+from incident_desk.domain.sla import SlaPolicy
+from incident_desk.ui import icons, theme
+from incident_desk.ui.workers import WorkerPool
+
+PAGE_SIZE = 200
+MAX_PAGES = 60          # 12,000 rows at most in memory, whatever the table size
+MAX_IN_FLIGHT = 2
+TICK_MS = 30_000        # age and SLA text move with time; repaint them this often
+PLACEHOLDER = "…"
+
+
+class IncidentRole(enum.IntEnum):
+    ROW = Qt.ItemDataRole.UserRole          # the whole IncidentRow (None while loading)
+    KEY = Qt.ItemDataRole.UserRole + 1
+    PRIORITY = Qt.ItemDataRole.UserRole + 2  # Priority enum
+    SLA_STATE = Qt.ItemDataRole.UserRole + 3  # theme.SLA_* string
+    LOADING = Qt.ItemDataRole.UserRole + 4   # True while the row's page is being fetched
+    SORT_KEY = Qt.ItemDataRole.UserRole + 5  # the column id, for header-level code
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    title: str
+    sort: str | None       # Sort.column this header sorts by
+    width: int
+    invert: bool = False   # "age" ascending means opened_at descending
+    tip: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("key", "Key", "key", 92),
+    Column("priority", "Priority", "priority", 118),
+    Column("status", "Status", "status", 118),
+    Column("title", "Title", "title", 300),
+    Column("category", "Category", "category", 120),
+    Column("assignee", "Assignee", "assignee", 116),
+    Column("team", "Team", "team", 110),
+    Column("opened", "Opened", "opened_at", 124),
+    Column("age", "Age", "opened_at", 62, invert=True, tip="Time since the incident was opened"),
+    Column("sla", "SLA", "resolve_due_at", 150, tip="Time left on the nearest SLA target (warning at 75 %)"),
+    Column("updated", "Updated", "updated_at", 124),
+)
+COLUMN_IDS = tuple(c.id for c in COLUMNS)
+DEFAULT_HIDDEN = ("updated", "opened", "team")
+# The SLA clock matters more than where a ticket sits, so it comes right after the title by default.
+DEFAULT_ORDER = ("key", "priority", "status", "title", "sla", "age", "assignee", "category", "team", "opened",
+                 "updated")
+
+
+def column_index(column_id: str) -> int:
+    return COLUMN_IDS.index(column_id)
+
+
+def format_duration(seconds: float) -> str:
+    """'45s', '35m', '2h 10m', '3d 4h': two units at most, for narrow cells."""
+    s = int(abs(seconds))
+    if s < 60:
+        return f"{s}s"
+    m = s // 60
+    if m < 60:
+        return f"{m}m"
+    h, m = divmod(m, 60)
+    if h < 24:
+        return f"{h}h {m}m"
+    d, h = divmod(h, 24)
+    return f"{d}d {h}h"
+
+
+@dataclass(frozen=True)
+class SlaCell:
+    state: str          # theme.SLA_*
+    text: str           # "2h 10m left", "overdue 35m", "paused 3h 0m", ""
+    tip: str
+
+
+def sla_cell(row: IncidentRow, policy: SlaPolicy | None, now: datetime) -> SlaCell:
+    """What the SLA column says about ``row`` at ``now``: the nearest pending target."""
+    if not row.status.is_open:
+        return SlaCell(theme.SLA_NONE, "", "No SLA clock runs on a closed incident.")
+    if row.status == Status.ON_HOLD and row.sla_paused_remaining_s is not None:
+        left = row.sla_paused_remaining_s
+        if left < 0:
+            return SlaCell(theme.SLA_BREACHED, f"paused, overdue {format_duration(left)}",
+                           "On hold; the resolution target was already missed.")
+        return SlaCell(theme.SLA_PAUSED, f"paused {format_duration(left)}",
+                       f"On hold; {format_duration(left)} of the resolution target remain.")
+    candidates = []
+    if row.acknowledged_at is None and row.response_due_at is not None:
+        candidates.append(("response", row.response_due_at))
+    if row.resolve_due_at is not None:
+        candidates.append(("resolution", row.resolve_due_at))
+    if not candidates:
+        return SlaCell(theme.SLA_NONE, "", "No SLA target for this priority.")
+    which, due = min(candidates, key=lambda c: c[1])
+    left = (due - now).total_seconds()
+    due_text = due.astimezone().strftime("%Y-%m-%d %H:%M")
+    if left <= 0:
+        return SlaCell(theme.SLA_BREACHED, f"overdue {format_duration(left)}",
+                       f"The {which} target passed at {due_text}.")
+    state = theme.SLA_OK
+    target = _target_seconds(policy, row.priority, which)
+    warn = policy.warn_fraction if policy is not None else 0.75
+    # Wall-clock remainder is an upper bound of business time left, so this never warns early.
+    if target and left <= target * (1 - warn):
+        state = theme.SLA_WARNING
+    return SlaCell(state, f"{format_duration(left)} left", f"The {which} target is due at {due_text}.")
+
+
+def _target_seconds(policy: SlaPolicy | None, priority: Priority, which: str) -> int | None:
+    if policy is None:
+        return None
+    target = policy.target_for(priority)
+    return target.response_s if which == "response" else target.resolve_s
+
+
+def _local(dt: datetime | None) -> str:
+    return "" if dt is None else dt.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class IncidentTableModel(QAbstractTableModel):
+    """Rows come from ``list_incidents`` page by page; ``data()`` only ever reads the cache.
+
+    Pages are fetched on a worker (or synchronously when ``use_workers`` is False): next to a
+    cached neighbour by keyset (``after=``), otherwise by ``offset`` from the nearer end of the
+    view, reading backwards (``reverse=True``) in the lower half.
+    """
+
+    sig_page_loaded = Signal(int)
+    """A page (its number) arrived and its rows were announced with dataChanged."""
+    sig_reset_done = Signal()
+    """The query changed (filter or sort) and the first page is in."""
+    sig_refreshed = Signal()
+    """A refresh after a data change settled its row count (pages may still be arriving)."""
+    sig_load_failed = Signal(str)
+    """Reading a page failed; the message is one sentence."""
+
+    def __init__(self, service, *, clock: Callable[[], datetime], sla_policy: SlaPolicy | None = None,
+                 page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES, use_workers: bool = True,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self._service = service
+        self._clock = clock
+        self._policy = sla_policy
+        self._page_size = page_size
+        self._max_pages = max(4, max_pages)
+        self._use_workers = use_workers
+        self._workers = WorkerPool(self) if use_workers else None
+        self._filters = IncidentFilter()
+        self._sort = Sort()
+        self._count = 0
+        self._generation = 0
+        self._pages: OrderedDict[int, list[IncidentRow]] = OrderedDict()
+        self._stale: dict[int, list[IncidentRow]] = {}
+        self._wanted: set[int] = set()
+        self._in_flight: set[int] = set()
+        self._visible = (0, 0)
+        self._now = clock()
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._dispatch = QTimer(self)
+        self._dispatch.setSingleShot(True)
+        self._dispatch.setInterval(0)
+        self._dispatch.timeout.connect(self._on_dispatch)
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start()
+
+    # ---- Qt model API --------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        col = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return col.tip or f"Sort by {col.title.lower()}"
+        if role == IncidentRole.SORT_KEY:
+            return col.id
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= self._count or index.column() >= len(COLUMNS):
+            return None
+        row = self._cached_row(index.row())
+        if row is None:
+            return self._placeholder(index, role)
+        col = COLUMNS[index.column()].id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == IncidentRole.ROW:
+            return row
+        if role == IncidentRole.KEY:
+            return row.key
+        if role == IncidentRole.PRIORITY:
+            return row.priority
+        if role == IncidentRole.LOADING:
+            return False
+        if role == IncidentRole.SLA_STATE:
+            return sla_cell(row, self._policy, self._now).state
+        if role == Qt.ItemDataRole.DecorationRole:
+            if col == "priority":
+                return icons.priority_icon(row.priority)
+            if col == "sla":
+                cell = sla_cell(row, self._policy, self._now)
+                return icons.sla_icon(cell.state) if cell.text else None
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == "priority":
+                return theme.priority_color(row.priority)
+            if col == "sla":
+                return theme.sla_color(sla_cell(row, self._policy, self._now).state)
+            if col == "status":
+                return theme.status_color(row.status)
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            if col == "key" or (col == "priority" and row.priority <= Priority.P2):
+                return self._bold
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col in ("age", "opened", "updated"):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._display(row, col) or "none"
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort is None:
+            return
+        col = COLUMNS[column]
+        descending = order == Qt.SortOrder.DescendingOrder
+        if col.invert:
+            descending = not descending
+        self.set_query(self._filters, Sort(col.sort, descending))
+
+    # ---- cells ----------------------------------------------------------------------------
+
+    def _display(self, row: IncidentRow, col: str) -> str:
+        if col == "key":
+            return row.key
+        if col == "priority":
+            return theme.priority_label(row.priority)
+        if col == "status":
+            if row.status == Status.ON_HOLD and row.hold_reason is not None:
+                return f"On hold ({row.hold_reason.name.lower()})"
+            return row.status.label
+        if col == "title":
+            return row.title
+        if col == "category":
+            return row.category
+        if col == "assignee":
+            return row.assignee or "—"
+        if col == "team":
+            return row.team or "—"
+        if col == "opened":
+            return _local(row.opened_at)
+        if col == "age":
+            end = row.resolved_at if row.resolved_at and not row.status.is_open else self._now
+            return format_duration((end - row.opened_at).total_seconds())
+        if col == "sla":
+            return sla_cell(row, self._policy, self._now).text
+        if col == "updated":
+            return _local(row.updated_at)
+        return ""
+
+    def _tooltip(self, row: IncidentRow, col: str) -> str | None:
+        if col == "priority":
+            return f"Priority {theme.priority_label(row.priority)}"
+        if col == "sla":
+            cell = sla_cell(row, self._policy, self._now)
+            return f"{theme.SLA_LABELS[cell.state]}: {cell.tip}"
+        if col == "title":
+            return row.title
+        if col == "status" and row.escalation_level:
+            return f"{row.status.label}; escalated (level {row.escalation_level})"
+        return None
+
+    def _placeholder(self, index: QModelIndex, role: int):
+        if role == IncidentRole.LOADING:
+            return True
+        if role == Qt.ItemDataRole.DisplayRole:
+            return PLACEHOLDER if COLUMNS[index.column()].id in ("key", "title") else ""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return theme.muted_text_color()
+        return None
+
+    # ---- public API -------------------------------------------------------------------------
+
+    def filters(self) -> IncidentFilter:
+        return self._filters
+
+    def current_sort(self) -> Sort:
+        return self._sort
+
+    def sort_section(self) -> tuple[int, Qt.SortOrder]:
+        """The header section and indicator order that show the current sort."""
+        for i, col in enumerate(COLUMNS):
+            if col.sort == self._sort.column and not col.invert:
+                desc = self._sort.descending
+                return i, Qt.SortOrder.DescendingOrder if desc else Qt.SortOrder.AscendingOrder
+        return -1, Qt.SortOrder.AscendingOrder
+
+    def set_sla_policy(self, policy: SlaPolicy | None) -> None:
+        self._policy = policy
+        self._emit_time_columns()
+
+    def set_query(self, filters: IncidentFilter, sort: Sort | None = None) -> None:
+        """New filter and/or sort: count, read the first page now, the rest on demand."""
+        sort = sort or self._sort
+        same_filter = filters == self._filters
+        self.beginResetModel()
+        self._generation += 1
+        self._filters, self._sort = filters, sort
+        self._pages.clear()
+        self._stale.clear()
+        self._wanted.clear()
+        self._in_flight.clear()
+        self._now = self._clock()
+        try:
+            if not same_filter or self._count == 0:
+                self._count = self._service.count_incidents(filters=filters)
+            if self._count:
+                self._store_page(0, self._read_page_sync(0))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, table stays usable (empty)
+            self._count = 0
+            self.sig_load_failed.emit(str(exc))
+        self.endResetModel()
+        self.sig_reset_done.emit()
+
+    def reload(self) -> None:
+        """Re-run the query from scratch (recount too)."""
+        self._count = 0  # forces the recount in set_query
+        self.set_query(self._filters, self._sort)
+
+    def refresh(self) -> None:
+        """The data changed: recount, keep rows in place, re-read pages as they are shown."""
+        try:
+            new_count = self._service.count_incidents(filters=self._filters)
+        except Exception as exc:  # noqa: BLE001
+            self.sig_load_failed.emit(str(exc))
+            return
+        self._generation += 1
+        self._now = self._clock()
+        # Keep the old rows on screen until their fresh page lands: no flash of placeholders.
+        self._stale.update(self._pages)
+        self._pages.clear()
+        self._wanted.clear()
+        self._in_flight.clear()
+        old = self._count
+        if new_count > old:
+            self.beginInsertRows(QModelIndex(), old, new_count - 1)
+            self._count = new_count
+            self.endInsertRows()
+        elif new_count < old:
+            self.beginRemoveRows(QModelIndex(), new_count, old - 1)
+            self._count = new_count
+            last_page = (new_count - 1) // self._page_size if new_count else -1
+            for p in [p for p in self._stale if p > last_page]:
+                del self._stale[p]
+            self.endRemoveRows()
+        first, last = self._visible
+        self._request_range(first, last)
+        if not self._use_workers:
+            self._on_dispatch()
+        self.sig_refreshed.emit()
+
+    def set_visible_rows(self, first: int, last: int) -> None:
+        """The view's visible range; pages for it are fetched first and kept in the cache."""
+        self._visible = (max(0, first), max(0, last))
+        self._request_range(first, last)
+
+    def row_at(self, row: int) -> IncidentRow | None:
+        return self._cached_row(row, touch=False) if 0 <= row < self._count else None
+
+    def find_loaded(self, key: str) -> int | None:
+        """Row number of ``key`` when its page is cached (no database access)."""
+        for page, rows in self._pages.items():
+            for i, r in enumerate(rows):
+                if r.key == key:
+                    return page * self._page_size + i
+        return None
+
+    def position_of(self, key: str) -> int | None:
+        """Row number of ``key`` in the current view, cached or asked of the service."""
+        found = self.find_loaded(key)
+        if found is not None:
+            return found
+        try:
+            return self._service.position_of(key=key, filters=self._filters, sort=self._sort)
+        except Exception:  # noqa: BLE001 - a key that vanished is simply not in the view
+            return None
+
+    def ensure_row(self, row: int) -> IncidentRow | None:
+        """Make the page holding ``row`` resident now (one small synchronous read)."""
+        if not 0 <= row < self._count:
+            return None
+        page = row // self._page_size
+        if page not in self._pages:
+            try:
+                self._store_page(page, self._read_page_sync(page))
+            except Exception as exc:  # noqa: BLE001
+                self.sig_load_failed.emit(str(exc))
+                return None
+            self._announce(page, None)
+        return self._cached_row(row)
+
+    def is_loading(self) -> bool:
+        return bool(self._wanted or self._in_flight or self._dispatch.isActive())
+
+    def cached_pages(self) -> list[int]:
+        return list(self._pages)
+
+    @property
+    def page_size(self) -> int:
+        return self._page_size
+
+    # ---- the page cache -------------------------------------------------------------------------
+
+    def _cached_row(self, row: int, *, touch: bool = True) -> IncidentRow | None:
+        page, offset = divmod(row, self._page_size)
+        rows = self._pages.get(page)
+        if rows is not None:
+            if touch:
+                self._pages.move_to_end(page)
+            return rows[offset] if offset < len(rows) else None
+        if touch:
+            self._want(page)
+        stale = self._stale.get(page)
+        return stale[offset] if stale is not None and offset < len(stale) else None
+
+    def _want(self, page: int) -> None:
+        if page in self._in_flight or page in self._wanted:
+            return
+        self._wanted.add(page)
+        if not self._dispatch.isActive():
+            self._dispatch.start()
+
+    def _request_range(self, first: int, last: int) -> None:
+        if self._count == 0:
+            return
+        last = min(last, self._count - 1)
+        for page in range(max(0, first) // self._page_size, max(0, last) // self._page_size + 1):
+            if page not in self._pages:
+                self._want(page)
+
+    def _page_bounds(self, page: int) -> tuple[int, int]:
+        start = page * self._page_size
+        return start, min(start + self._page_size, self._count)
+
+    def _page_query(self, page: int) -> tuple[dict, bool]:
+        """list_incidents arguments for ``page`` and whether the result comes back reversed."""
+        start, end = self._page_bounds(page)
+        limit = max(1, end - start)
+        col = self._sort.column
+        before = self._pages.get(page - 1)
+        if before and len(before) == self._page_size:
+            last = before[-1]
+            return dict(limit=limit, after=(last.sort_value(col), last.id)), False
+        after_page = self._pages.get(page + 1)
+        if after_page:
+            first = after_page[0]
+            return dict(limit=limit, after=(first.sort_value(col), first.id), reverse=True), True
+        if start <= self._count - end:
+            return dict(limit=limit, offset=start), False
+        return dict(limit=limit, offset=self._count - end, reverse=True), True
+
+    def _read_page_sync(self, page: int) -> list[IncidentRow]:
+        kwargs, reversed_ = self._page_query(page)
+        rows = self._service.list_incidents(filters=self._filters, sort=self._sort, **kwargs)
+        return rows[::-1] if reversed_ else rows
+
+    def _store_page(self, page: int, rows: list[IncidentRow]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        self._stale.pop(page, None)
+        visible = set(range(self._visible[0] // self._page_size, self._visible[1] // self._page_size + 1))
+        while len(self._pages) > self._max_pages:
+            victim = next((p for p in self._pages if p not in visible), None)
+            if victim is None:
+                break
+            del self._pages[victim]
+
+    def _announce(self, page: int, old: list[IncidentRow] | None) -> None:
+        start, end = self._page_bounds(page)
+        if end <= start:
+            return
+        first, last = start, end - 1
+        if old is not None:
+            new = self._pages.get(page, [])
+            changed = [i for i in range(min(len(new), end - start))
+                       if i >= len(old) or old[i] != new[i]]
+            if not changed:
+                self.sig_page_loaded.emit(page)
+                return
+            first, last = start + changed[0], start + changed[-1]
+        self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1), [])
+        self.sig_page_loaded.emit(page)
+
+    @Slot()
+    def _on_dispatch(self) -> None:
+        if not self._wanted:
+            return
+        lo, hi = self._visible
+        centre = (lo + hi) // 2 // self._page_size
+        vis_pages = set(range(lo // self._page_size, hi // self._page_size + 1))
+        # Pages scrolled past during a fast drag are not worth reading any more.
+        if hi > lo:
+            self._wanted = {p for p in self._wanted if p in vis_pages or abs(p - centre) <= 2}
+        order = sorted(self._wanted, key=lambda p: abs(p - centre))
+        if not self._use_workers:
+            for page in order[:1]:
+                self._wanted.discard(page)
+                old = self._stale.get(page)
+                try:
+                    self._store_page(page, self._read_page_sync(page))
+                except Exception as exc:  # noqa: BLE001
+                    self.sig_load_failed.emit(str(exc))
+                    continue
+                self._announce(page, old)
+            if self._wanted:
+                self._dispatch.start()
+            return
+        for page in order:
+            if len(self._in_flight) >= MAX_IN_FLIGHT:
+                break
+            self._wanted.discard(page)
+            self._in_flight.add(page)
+            kwargs, reversed_ = self._page_query(page)
+            gen = self._generation
+            self._workers.submit(
+                self._service.list_incidents, filters=self._filters, sort=self._sort, **kwargs,
+                on_done=lambda rows, p=page, g=gen, r=reversed_: self._on_page_read(p, g, r, rows),
+                on_error=lambda exc, p=page, g=gen: self._on_page_failed(p, g, exc))
+
+    def _on_page_read(self, page: int, generation: int, reversed_: bool, rows: list[IncidentRow]) -> None:
+        if generation != self._generation:
+            return
+        self._in_flight.discard(page)
+        if page * self._page_size < self._count:
+            old = self._stale.get(page)
+            self._store_page(page, rows[::-1] if reversed_ else rows)
+            self._announce(page, old)
+        if self._wanted and not self._dispatch.isActive():
+            self._dispatch.start()
+
+    def _on_page_failed(self, page: int, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._in_flight.discard(page)
+        self.sig_load_failed.emit(str(exc))
+
+    @Slot()
+    def _on_tick(self) -> None:
+        self._now = self._clock()
+        self._emit_time_columns()
+
+    def _emit_time_columns(self) -> None:
+        if not self._count:
+            return
+        lo, hi = self._visible
+        hi = min(max(hi, lo), self._count - 1)
+        for col in ("age", "sla"):
+            c = column_index(col)
+            self.dataChanged.emit(self.index(lo, c), self.index(hi, c),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                                   Qt.ItemDataRole.DecorationRole])
+
+    def shutdown(self) -> None:
+        """Stop timers and wait for running reads (window close, test teardown)."""
+        self._tick.stop()
+        self._dispatch.stop()
+        self._generation += 1
+        if self._workers is not None:
+            self._workers.wait_idle(3000)

@@ -1,0 +1,156 @@
+"""Light/dark appearance that follows the system, and the shared priority, status and SLA colours."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from incident_desk.domain.incident import Priority, Status
+
+THEME_ENV_VAR = "INCIDENT_DESK_THEME"  # "dark" / "light" forces a scheme (screenshots, tests)
+
+PRIORITY_NAMES = {Priority.P1: "Critical", Priority.P2: "High", Priority.P3: "Moderate",
+                  Priority.P4: "Low", Priority.P5: "Planning"}
+
+# (light, dark) pairs: dark variants are lighter so they keep contrast on a dark base.
+_PRIORITY = {
+    Priority.P1: ("#c62828", "#ef5350"),
+    Priority.P2: ("#e65100", "#ff8a50"),
+    Priority.P3: ("#b28704", "#e6c34a"),
+    Priority.P4: ("#1565c0", "#64a8f0"),
+    Priority.P5: ("#616161", "#9e9e9e"),
+}
+SLA_OK, SLA_WARNING, SLA_BREACHED, SLA_PAUSED, SLA_NONE = "ok", "warning", "breached", "paused", "none"
+_SLA = {
+    SLA_OK: ("#2e7d32", "#66bb6a"),
+    SLA_WARNING: ("#b26a00", "#ffb74d"),
+    SLA_BREACHED: ("#c62828", "#ef5350"),
+    SLA_PAUSED: ("#5c6bc0", "#9fa8da"),
+    SLA_NONE: ("#757575", "#9e9e9e"),
+}
+SLA_LABELS = {SLA_OK: "On track", SLA_WARNING: "At risk", SLA_BREACHED: "Breached", SLA_PAUSED: "Paused",
+              SLA_NONE: "No target"}
+_STATUS = {
+    Status.NEW: ("#1565c0", "#64a8f0"),
+    Status.ACKNOWLEDGED: ("#6a1b9a", "#ce93d8"),
+    Status.IN_PROGRESS: ("#00796b", "#4db6ac"),
+    Status.ON_HOLD: ("#5c6bc0", "#9fa8da"),
+    Status.RESOLVED: ("#2e7d32", "#81c784"),
+    Status.CLOSED: ("#616161", "#9e9e9e"),
+    Status.CANCELLED: ("#757575", "#8a8a8a"),
+}
+
+
+def _forced_scheme() -> str | None:
+    value = os.environ.get(THEME_ENV_VAR, "").strip().lower()
+    return value if value in ("dark", "light") else None
+
+
+def is_dark() -> bool:
+    """True when the app shows a dark scheme (system setting, or a dark palette as fallback)."""
+    forced = _forced_scheme()
+    if forced:
+        return forced == "dark"
+    app = QGuiApplication.instance()
+    if app is None:
+        return False
+    scheme = QGuiApplication.styleHints().colorScheme()
+    if scheme == Qt.ColorScheme.Dark:
+        return True
+    if scheme == Qt.ColorScheme.Light:
+        return False
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def _pick(pair: tuple[str, str]) -> QColor:
+    return QColor(pair[1] if is_dark() else pair[0])
+
+
+def priority_color(priority: Priority) -> QColor:
+    return _pick(_PRIORITY[Priority(priority)])
+
+
+def priority_label(priority: Priority) -> str:
+    """'P1 Critical': the text that carries the meaning the colour repeats."""
+    p = Priority(priority)
+    return f"{p.label} {PRIORITY_NAMES[p]}"
+
+
+def sla_color(state: str) -> QColor:
+    return _pick(_SLA.get(state, _SLA[SLA_NONE]))
+
+
+def status_color(status: Status) -> QColor:
+    return _pick(_STATUS[Status(status)])
+
+
+def muted_text_color() -> QColor:
+    pal = QGuiApplication.palette()
+    return pal.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+
+
+def dark_palette() -> QPalette:
+    pal = QPalette()
+    base, window, text = QColor("#1e1f22"), QColor("#2b2d30"), QColor("#dfe1e5")
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        pal.setColor(group, QPalette.ColorRole.Window, window)
+        pal.setColor(group, QPalette.ColorRole.WindowText, text)
+        pal.setColor(group, QPalette.ColorRole.Base, base)
+        pal.setColor(group, QPalette.ColorRole.AlternateBase, QColor("#25272a"))
+        pal.setColor(group, QPalette.ColorRole.Text, text)
+        pal.setColor(group, QPalette.ColorRole.Button, window)
+        pal.setColor(group, QPalette.ColorRole.ButtonText, text)
+        pal.setColor(group, QPalette.ColorRole.ToolTipBase, QColor("#3c3f41"))
+        pal.setColor(group, QPalette.ColorRole.ToolTipText, text)
+        pal.setColor(group, QPalette.ColorRole.Highlight, QColor("#2f65ca"))
+        pal.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+        pal.setColor(group, QPalette.ColorRole.PlaceholderText, QColor("#8c8f94"))
+        pal.setColor(group, QPalette.ColorRole.Link, QColor("#78a9ff"))
+        pal.setColor(group, QPalette.ColorRole.Mid, QColor("#3c3f41"))
+        pal.setColor(group, QPalette.ColorRole.Midlight, QColor("#45484c"))
+        pal.setColor(group, QPalette.ColorRole.Dark, QColor("#18191b"))
+        pal.setColor(group, QPalette.ColorRole.Light, QColor("#4a4d51"))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f737a"))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base, base)
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Window, window)
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button, window)
+    return pal
+
+
+def light_palette() -> QPalette:
+    pal = QApplication.style().standardPalette() if QApplication.instance() else QPalette()
+    pal.setColor(QPalette.ColorRole.AlternateBase, QColor("#f5f7fa"))
+    pal.setColor(QPalette.ColorRole.Highlight, QColor("#2f65ca"))
+    pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    return pal
+
+
+class ThemeWatcher(QObject):
+    """Applies the palette for the system scheme now and whenever the system switches."""
+
+    sig_theme_changed = Signal(bool)
+    """The scheme changed; the argument is True for dark."""
+
+    def __init__(self, app: QApplication, parent: QObject | None = None):
+        super().__init__(parent or app)
+        self._app = app
+        self.apply()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
+
+    def apply(self) -> None:
+        if self._app.style().name().lower() != "fusion":
+            # Fusion draws the same on every platform and honours a dark palette fully.
+            self._app.setStyle("Fusion")
+        forced = _forced_scheme()
+        dark = forced == "dark" if forced else \
+            QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+        self._app.setPalette(dark_palette() if dark else light_palette())
+        self.sig_theme_changed.emit(dark)
+
+    @Slot(Qt.ColorScheme)
+    def _on_scheme_changed(self, _scheme) -> None:
+        self.apply()

@@ -1,0 +1,369 @@
+"""The filter bar: status, priority, category, assignee, team, date range and throttled free text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time, timedelta, timezone
+from typing import Callable
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy,
+                               QToolButton, QWidget)
+
+from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Priority, Status
+from incident_desk.ui import icons, theme
+
+SEARCH_DELAY_MS = 250
+ANY = "__any__"
+UNASSIGNED = "__unassigned__"
+_DATE_PRESETS = (("Any time", None), ("Last 24 hours", 1), ("Last 7 days", 7), ("Last 30 days", 30),
+                 ("Last 90 days", 90), ("Last 365 days", 365), ("Custom range…", -1))
+
+
+class _MultiChoice(QToolButton):
+    """A drop-down of checkable entries; the button text summarises the choice."""
+
+    sig_changed = Signal()
+    """The set of checked values changed through the menu."""
+
+    def __init__(self, title: str, entries: list[tuple[str, object]], parent: QWidget | None = None,
+                 *, presets: list[tuple[str, frozenset]] = ()):
+        super().__init__(parent)
+        self._title = title
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        menu = QMenu(self)
+        self._actions: dict[object, QAction] = {}
+        for label, values in presets:
+            act = menu.addAction(label)
+            act.triggered.connect(lambda _=False, v=values: self._apply_preset(v))
+        if presets:
+            menu.addSeparator()
+        for label, value in entries:
+            act = menu.addAction(label)
+            act.setCheckable(True)
+            act.toggled.connect(self._on_toggled)
+            self._actions[value] = act
+        self.setMenu(menu)
+        self._update_text()
+
+    def values(self) -> frozenset:
+        return frozenset(v for v, a in self._actions.items() if a.isChecked())
+
+    def set_values(self, values) -> None:
+        for value, act in self._actions.items():
+            act.blockSignals(True)
+            act.setChecked(value in values)
+            act.blockSignals(False)
+        self._update_text()
+
+    def _apply_preset(self, values: frozenset) -> None:
+        self.set_values(values)
+        self.sig_changed.emit()
+
+    @Slot(bool)
+    def _on_toggled(self, _checked: bool) -> None:
+        self._update_text()
+        self.sig_changed.emit()
+
+    def _update_text(self) -> None:
+        chosen = [a.text() for a in self._actions.values() if a.isChecked()]
+        if not chosen or len(chosen) == len(self._actions):
+            summary = "any"
+        elif self._title == "Status" and self.values() == frozenset(OPEN_STATUSES):
+            summary = "open"
+        elif len(chosen) <= 2:
+            summary = ", ".join(chosen)
+        else:
+            summary = f"{len(chosen)} chosen"
+        self.setText(f"{self._title}: {summary}")
+        self.setMinimumWidth(self.sizeHint().width() + 8)  # the menu arrow must not eat the text
+        self.setToolTip(f"Show only incidents with these {self._title.lower()} values"
+                        + (f" (now: {', '.join(chosen)})" if chosen else ""))
+
+
+class FilterBar(QWidget):
+    """Edits an IncidentFilter; parts it cannot show (drill-downs) appear as a clearable chip."""
+
+    sig_filter_changed = Signal(object)
+    """The user changed the filter; carries the new IncidentFilter."""
+
+    def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._clock = clock
+        self._base = IncidentFilter()
+        self._me = ""
+        self._chip_text = ""
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(6)
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search title, description, comments…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icons.action_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setMinimumWidth(240)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.search.setToolTip("Full-text search; words match whole words and prefixes")
+        layout.addWidget(self.search, 3)
+
+        self.status = _MultiChoice("Status", [(s.label, s) for s in Status], self,
+                                   presets=[("Open (not resolved)", frozenset(OPEN_STATUSES)),
+                                            ("Any status", frozenset())])
+        self.priority = _MultiChoice("Priority", [(theme.priority_label(p), p) for p in Priority], self,
+                                     presets=[("P1 and P2", frozenset({Priority.P1, Priority.P2})),
+                                              ("Any priority", frozenset())])
+        for w in (self.status, self.priority):
+            layout.addWidget(w)
+
+        self.category = self._combo("Any category", "Show only this category")
+        self.assignee = self._combo("Anyone", "Show only incidents assigned to this person")
+        self.team = self._combo("Any team", "Show only incidents of this team")
+        self.date_range = QComboBox(self)
+        self.date_range.setToolTip("Show only incidents opened in this period")
+        for label, days in _DATE_PRESETS:
+            self.date_range.addItem(label, days)
+        layout.addWidget(self.category)
+        layout.addWidget(self.assignee)
+        layout.addWidget(self.team)
+        layout.addWidget(self.date_range)
+        self.date_from = QDateEdit(self)
+        self.date_to = QDateEdit(self)
+        for w, tip in ((self.date_from, "Opened on or after"), (self.date_to, "Opened on or before")):
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("yyyy-MM-dd")
+            w.setToolTip(tip)
+            w.setVisible(False)
+            layout.addWidget(w)
+
+        self.chip = QLabel(self)
+        self.chip.setObjectName("filterChip")
+        self.chip.setVisible(False)
+        self.chip_clear = QToolButton(self)
+        self.chip_clear.setIcon(icons.action_icon("close"))
+        self.chip_clear.setAutoRaise(True)
+        self.chip_clear.setToolTip("Remove this extra condition")
+        self.chip_clear.setVisible(False)
+        layout.addWidget(self.chip)
+        layout.addWidget(self.chip_clear)
+
+        self.clear_all = QToolButton(self)
+        self.clear_all.setText("Clear")
+        self.clear_all.setIcon(icons.action_icon("clear"))
+        self.clear_all.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.clear_all.setAutoRaise(True)
+        self.clear_all.setToolTip("Clear every filter and the search text")
+        layout.addWidget(self.clear_all)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._connect_signals()
+
+    def _combo(self, any_label: str, tip: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.addItem(any_label, ANY)
+        combo.setToolTip(tip)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setMaxVisibleItems(20)
+        return combo
+
+    def _connect_signals(self) -> None:
+        self.search.textEdited.connect(self._on_text_edited)
+        self.search.returnPressed.connect(self._on_search_now)
+        self._search_timer.timeout.connect(self._on_search_now)
+        self.status.sig_changed.connect(self._on_control_changed)
+        self.priority.sig_changed.connect(self._on_control_changed)
+        for combo in (self.category, self.assignee, self.team):
+            combo.activated.connect(self._on_control_changed)
+        self.date_range.activated.connect(self._on_date_preset)
+        self.date_from.dateChanged.connect(self._on_control_changed)
+        self.date_to.dateChanged.connect(self._on_control_changed)
+        self.chip_clear.clicked.connect(self._on_chip_cleared)
+        self.clear_all.clicked.connect(self._on_clear_all)
+
+    # ---- choices and state --------------------------------------------------------------------
+
+    def set_choices(self, *, categories: list[str], usernames: list[str], teams: list[str], me: str) -> None:
+        self._me = me
+        for combo, values in ((self.category, categories), (self.team, teams)):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for v in values:
+                combo.addItem(v, v)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+        current = self.assignee.currentData()
+        self.assignee.blockSignals(True)
+        while self.assignee.count() > 1:
+            self.assignee.removeItem(1)
+        self.assignee.addItem(f"Me ({me})", me)
+        self.assignee.addItem("Unassigned", UNASSIGNED)
+        self.assignee.insertSeparator(3)
+        for name in usernames:
+            if name != me:
+                self.assignee.addItem(name, name)
+        self.assignee.setCurrentIndex(max(0, self.assignee.findData(current)))
+        self.assignee.blockSignals(False)
+
+    def set_filter(self, filters: IncidentFilter, *, label: str | None = None) -> None:
+        """Show ``filters`` in the controls without announcing it (a view or drill-down set it)."""
+        self._base = filters
+        self._search_timer.stop()
+        self.search.setText(filters.text)
+        self.status.set_values(filters.statuses)
+        self.priority.set_values(filters.priorities)
+        self._select_single(self.category, filters.categories)
+        if filters.assignees == frozenset({""}):
+            self._set_data(self.assignee, UNASSIGNED)
+        else:
+            self._select_single(self.assignee, filters.assignees)
+        self._select_single(self.team, filters.teams)
+        self.date_range.blockSignals(True)
+        if filters.opened_from or filters.opened_to:
+            self.date_range.setCurrentIndex(self.date_range.findData(-1))
+            self._set_dates(filters.opened_from, filters.opened_to)
+        else:
+            self.date_range.setCurrentIndex(0)
+        self.date_range.blockSignals(False)
+        self._show_custom_dates(self.date_range.currentData() == -1)
+        self._chip_text = label or ""
+        self._update_chip()
+
+    def _select_single(self, combo: QComboBox, values: frozenset) -> None:
+        if len(values) == 1:
+            value = next(iter(values))
+            if combo.findData(value) < 0:
+                combo.addItem(value, value)  # a saved view may name someone no longer in the list
+            self._set_data(combo, value)
+        else:
+            self._set_data(combo, ANY)
+
+    @staticmethod
+    def _set_data(combo: QComboBox, value) -> None:
+        combo.blockSignals(True)
+        combo.setCurrentIndex(max(0, combo.findData(value)))
+        combo.blockSignals(False)
+
+    def _set_dates(self, start: datetime | None, end: datetime | None) -> None:
+        for edit, value in ((self.date_from, start), (self.date_to, end and end - timedelta(seconds=1))):
+            edit.blockSignals(True)
+            if value is not None:
+                local = value.astimezone()
+                edit.setDate(QDate(local.year, local.month, local.day))
+            edit.blockSignals(False)
+
+    def _show_custom_dates(self, show: bool) -> None:
+        self.date_from.setVisible(show)
+        self.date_to.setVisible(show)
+
+    def current_filter(self) -> IncidentFilter:
+        """The base filter with every part the controls show replaced by the controls' values."""
+        assignee = self.assignee.currentData()
+        assignees = frozenset() if assignee in (ANY, None) else \
+            frozenset({""}) if assignee == UNASSIGNED else frozenset({assignee})
+        start, end = self._date_bounds()
+        return replace(
+            self._base, text=self.search.text().strip(), statuses=self.status.values(),
+            priorities=self.priority.values(), categories=self._single(self.category),
+            assignees=assignees, teams=self._single(self.team), opened_from=start, opened_to=end)
+
+    @staticmethod
+    def _single(combo: QComboBox) -> frozenset:
+        value = combo.currentData()
+        return frozenset() if value in (ANY, None) else frozenset({value})
+
+    def _date_bounds(self) -> tuple[datetime | None, datetime | None]:
+        days = self.date_range.currentData()
+        if days is None:
+            return None, None
+        if days == -1:
+            zone = datetime.now().astimezone().tzinfo
+            d0, d1 = self.date_from.date(), self.date_to.date()
+            if d1 < d0:
+                d0, d1 = d1, d0
+            start = datetime.combine(d0.toPython(), time.min, zone).astimezone(timezone.utc)
+            end = datetime.combine(d1.toPython() + timedelta(days=1), time.min, zone).astimezone(timezone.utc)
+            return start, end
+        return self._clock() - timedelta(days=days), None
+
+    def _update_chip(self) -> None:
+        parts = []
+        base = self._base
+        if base.breaching:
+            parts.append("breaching SLA")
+        if base.escalated:
+            parts.append("escalated")
+        if base.keys:
+            parts.append(f"{len(base.keys)} chosen incidents")
+        if base.resolved_from or base.resolved_to:
+            parts.append("resolved in a period")
+        text = self._chip_text or ", ".join(parts)
+        self.chip.setText(f"  {text}  " if text else "")
+        self.chip.setToolTip("Also filtered by: " + ", ".join(parts) if parts else "Filter from a drill-down")
+        self.chip.setVisible(bool(text))
+        self.chip_clear.setVisible(bool(text))
+        accent = theme.sla_color(theme.SLA_PAUSED).name()
+        self.chip.setStyleSheet(f"QLabel#filterChip {{ border: 1px solid {accent}; border-radius: 9px;"
+                                f" padding: 1px 4px; color: {accent}; }}")
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def has_pending_search(self) -> bool:
+        return self._search_timer.isActive()
+
+    # ---- slots --------------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_text_edited(self, _text: str) -> None:
+        self._search_timer.start()  # restarts: one query after the typing pauses
+
+    @Slot()
+    def _on_search_now(self) -> None:
+        self._search_timer.stop()
+        self._emit()
+
+    @Slot()
+    def _on_control_changed(self, *_args) -> None:
+        self._emit()
+
+    @Slot(int)
+    def _on_date_preset(self, _index: int) -> None:
+        custom = self.date_range.currentData() == -1
+        if custom:
+            today = QDate.currentDate()
+            self._set_dates(None, None)
+            self.date_from.blockSignals(True)
+            self.date_from.setDate(today.addDays(-30))
+            self.date_from.blockSignals(False)
+            self.date_to.blockSignals(True)
+            self.date_to.setDate(today)
+            self.date_to.blockSignals(False)
+        self._show_custom_dates(custom)
+        self._emit()
+
+    @Slot()
+    def _on_chip_cleared(self) -> None:
+        base = self._base
+        if not (base.breaching or base.escalated or base.keys or base.resolved_from or base.resolved_to):
+            self._on_clear_all()  # a labelled drill-down with nothing hidden: the label is the filter
+            return
+        self._base = replace(self._base, breaching=False, breach_at=None, escalated=False, keys=frozenset(),
+                             resolved_from=None, resolved_to=None)
+        self._chip_text = ""
+        self._update_chip()
+        self._emit()
+
+    @Slot()
+    def _on_clear_all(self) -> None:
+        self.set_filter(IncidentFilter())
+        self._emit()
+
+    def _emit(self) -> None:
+        self.sig_filter_changed.emit(self.current_filter())

@@ -1,0 +1,289 @@
+"""The incident table view: priority badges, column chooser, visible-range paging, keeps the selection."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QKeyEvent, QPainter
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMenu, QStyle, QStyledItemDelegate,
+                               QStyleOptionViewItem, QTableView, QWidget)
+
+from incident_desk.ui import icons, theme
+from incident_desk.ui.models.incident_table_model import (COLUMNS, DEFAULT_HIDDEN, DEFAULT_ORDER, IncidentRole,
+                                                          IncidentTableModel, column_index)
+from incident_desk.ui.theme import PRIORITY_NAMES
+
+
+class PriorityBadgeDelegate(QStyledItemDelegate):
+    """Paints 'P1' as a coloured pill followed by its name, so colour is never the only cue."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        priority = index.data(IncidentRole.PRIORITY)
+        if priority is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        opt.icon = icons.QIcon()
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = option.rect.adjusted(6, 4, -4, -4)
+        font = icons.badge_font(option.font)
+        painter.setFont(font)
+        fm = painter.fontMetrics()
+        pill_w = fm.horizontalAdvance("P9") + 12
+        pill = QRectF(rect.left(), rect.top(), pill_w, rect.height())
+        color = theme.priority_color(priority)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        painter.setPen(QColor("#ffffff") if color.lightness() < 170 else QColor("#1a1a1a"))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, priority.label)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_color = option.palette.highlightedText().color() if selected else option.palette.text().color()
+        painter.setPen(text_color)
+        painter.setFont(option.font)
+        text_rect = rect.adjusted(pill_w + 6, 0, 0, 0)
+        name = painter.fontMetrics().elidedText(PRIORITY_NAMES[priority], Qt.TextElideMode.ElideRight,
+                                                int(text_rect.width()))
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+        painter.restore()
+
+
+class IncidentTable(QTableView):
+    """Shows an IncidentTableModel; tells it which rows are visible and follows the current key."""
+
+    sig_incident_activated = Signal(str)
+    """Enter or double-click on a row: open this incident."""
+    sig_current_changed = Signal(str)
+    """The current incident changed (its key; '' when none)."""
+
+    def __init__(self, model: IncidentTableModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._model = model
+        self._current_key = ""
+        self._following = False
+        self.setModel(model)
+        self.setObjectName("incidentTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setSortingEnabled(True)
+        self.setTabKeyNavigation(False)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setItemDelegateForColumn(column_index("priority"), PriorityBadgeDelegate(self))
+        vh = self.verticalHeader()
+        vh.setVisible(False)
+        # Fixed row heights let the view place a million rows without asking for each size.
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 12)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.setSortIndicatorShown(True)
+        self.reset_columns()
+        self._visible_timer = QTimer(self)
+        self._visible_timer.setSingleShot(True)
+        self._visible_timer.setInterval(0)
+        self._connect_signals()
+        self._sync_sort_indicator()
+
+    def _connect_signals(self) -> None:
+        self.horizontalHeader().customContextMenuRequested.connect(self._on_header_menu)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self._visible_timer.timeout.connect(self._on_report_visible)
+        self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.doubleClicked.connect(self._on_double_clicked)
+        self._model.sig_page_loaded.connect(self._on_page_loaded)
+        self._model.sig_reset_done.connect(self._on_model_reset)
+        self._model.modelReset.connect(self._on_scrolled)
+
+    # ---- columns -------------------------------------------------------------------------------
+
+    def reset_columns(self) -> None:
+        header = self.horizontalHeader()
+        for pos, cid in enumerate(DEFAULT_ORDER):
+            section = column_index(cid)
+            header.moveSection(header.visualIndex(section), pos)
+        for i, col in enumerate(COLUMNS):
+            header.resizeSection(i, col.width)
+            header.setSectionHidden(i, col.id in DEFAULT_HIDDEN)
+        header.setSectionResizeMode(column_index("title"), QHeaderView.ResizeMode.Interactive)
+
+    def column_menu(self, parent: QWidget | None = None) -> QMenu:
+        """Checkable entries for every column (header context menu and View > Columns)."""
+        menu = QMenu("Columns", parent or self)
+        menu.setIcon(icons.action_icon("columns"))
+        header = self.horizontalHeader()
+        visible = sum(not header.isSectionHidden(i) for i in range(len(COLUMNS)))
+        for i, col in enumerate(COLUMNS):
+            act = menu.addAction(col.title)
+            act.setCheckable(True)
+            act.setChecked(not header.isSectionHidden(i))
+            act.setEnabled(col.id != "key" and not (visible == 1 and act.isChecked()))
+            act.toggled.connect(lambda on, s=i: self.set_column_visible(s, on))
+        menu.addSeparator()
+        menu.addAction("Reset columns", self.reset_columns)
+        return menu
+
+    def set_column_visible(self, section: int, visible: bool) -> None:
+        self.horizontalHeader().setSectionHidden(section, not visible)
+        if visible and self.horizontalHeader().sectionSize(section) < 30:
+            self.horizontalHeader().resizeSection(section, COLUMNS[section].width)
+
+    def visible_columns(self) -> tuple[str, ...]:
+        header = self.horizontalHeader()
+        order = sorted(range(len(COLUMNS)), key=header.visualIndex)
+        return tuple(COLUMNS[i].id for i in order if not header.isSectionHidden(i))
+
+    def apply_columns(self, ids: tuple[str, ...]) -> None:
+        """Show exactly ``ids`` in that order (a saved view's column set); unknown ids are ignored."""
+        known = [c for c in ids if c in {col.id for col in COLUMNS}]
+        if not known:
+            return
+        header = self.horizontalHeader()
+        for pos, cid in enumerate(known):
+            section = column_index(cid)
+            header.moveSection(header.visualIndex(section), pos)
+        for i, col in enumerate(COLUMNS):
+            self.set_column_visible(i, col.id in known)
+
+    def save_header_state(self) -> QByteArray:
+        return self.horizontalHeader().saveState()
+
+    def restore_header_state(self, state) -> bool:
+        if not state:
+            return False
+        ok = self.horizontalHeader().restoreState(QByteArray(state))
+        if ok and self.horizontalHeader().count() != len(COLUMNS):
+            self.reset_columns()
+            return False
+        self._sync_sort_indicator()
+        return ok
+
+    def _sync_sort_indicator(self) -> None:
+        section, order = self._model.sort_section()
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(section, order)
+        header.blockSignals(False)
+
+    # ---- selection by key ------------------------------------------------------------------------
+
+    def current_key(self) -> str:
+        return self._current_key
+
+    def current_row(self):
+        idx = self.currentIndex()
+        return self._model.row_at(idx.row()) if idx.isValid() else None
+
+    def select_key(self, key: str, *, scroll: bool = True) -> bool:
+        """Make ``key`` current (reading its page if needed) and scroll to it; False if not shown."""
+        row = self._model.position_of(key)
+        if row is None or self._model.ensure_row(row) is None:
+            return False
+        self._set_current_row(row)
+        if scroll:
+            self.scrollTo(self._model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def _set_current_row(self, row: int) -> None:
+        index = self._model.index(row, column_index("key"))
+        self._following = True
+        try:
+            self.selectionModel().setCurrentIndex(
+                index, self.selectionModel().SelectionFlag.ClearAndSelect | self.selectionModel().SelectionFlag.Rows)
+        finally:
+            self._following = False
+
+    def _follow_current_key(self) -> None:
+        """After a refresh the incident may sit at another row: select it there, do not scroll."""
+        if not self._current_key:
+            return
+        row = self._model.row_at(self.currentIndex().row()) if self.currentIndex().isValid() else None
+        if row is not None and row.key == self._current_key:
+            return
+        found = self._model.find_loaded(self._current_key)
+        if found is not None:
+            self._set_current_row(found)
+
+    # ---- events --------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            if self._current_key:
+                self.sig_incident_activated.emit(self._current_key)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._visible_timer.start()
+
+    def visible_range(self) -> tuple[int, int]:
+        top = self.rowAt(0)
+        bottom = self.rowAt(self.viewport().height() - 1)
+        count = self._model.rowCount()
+        if top < 0:
+            top = 0
+        if bottom < 0:
+            bottom = count - 1
+        return top, max(top, bottom)
+
+    @Slot()
+    def _on_scrolled(self, *_args) -> None:
+        self._visible_timer.start()
+
+    @Slot()
+    def _on_report_visible(self) -> None:
+        first, last = self.visible_range()
+        self._model.set_visible_rows(first, last)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self._model.row_at(current.row()) if current.isValid() else None
+        key = row.key if row is not None else ""
+        if self._following and key == self._current_key:
+            return
+        if key != self._current_key:
+            self._current_key = key
+            self.sig_current_changed.emit(key)
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        row = self._model.row_at(index.row())
+        if row is not None:
+            self.sig_incident_activated.emit(row.key)
+
+    @Slot(int)
+    def _on_page_loaded(self, _page: int) -> None:
+        if not self._current_key and self.currentIndex().isValid():
+            # The cursor moved onto a row that was still loading; it has a key now.
+            self._on_current_row_changed(self.currentIndex(), QModelIndex())
+            return
+        self._follow_current_key()
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        self._sync_sort_indicator()
+        key = self._current_key
+        if key:
+            self._current_key = ""
+            if self.select_key(key):
+                return
+            self.sig_current_changed.emit("")
+
+    @Slot(QPoint)
+    def _on_header_menu(self, pos: QPoint) -> None:
+        self.column_menu(self).popup(self.horizontalHeader().mapToGlobal(pos))

@@ -1,0 +1,569 @@
+"""The desk's main window: views, filter bar, incident table, detail panel, menus, toolbar, status bar."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget,
+                               QToolBar, QVBoxLayout, QWidget)
+
+from incident_desk.domain.incident import DomainError, IncidentFilter
+from incident_desk.services.desk import Desk
+from incident_desk.ui import icons
+from incident_desk.ui.bridge import DeskBridge
+from incident_desk.ui.models.incident_table_model import IncidentTableModel
+from incident_desk.ui.models.saved_views import SavedView, ViewStore
+from incident_desk.ui.widgets.filter_bar import FilterBar
+from incident_desk.ui.widgets.incident_table import IncidentTable
+from incident_desk.ui.widgets.views_panel import ViewsPanel
+
+
+def _optional(module: str, *names: str):
+    """Widgets written in parallel by others: absent modules leave their features switched off."""
+    try:
+        mod = __import__(module, fromlist=list(names))
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return (None,) * len(names)
+    return tuple(getattr(mod, n, None) for n in names)
+
+
+IncidentDetailEditor, DetailWindow = _optional("incident_desk.ui.widgets.detail_editor",
+                                               "IncidentDetailEditor", "DetailWindow")
+(LogIncidentDialog,) = _optional("incident_desk.ui.widgets.log_dialog", "LogIncidentDialog")
+
+DEFAULT_VIEW = "All open"
+REFRESH_DELAY_MS = 150
+METRICS_MODULE = "incident_desk.ui.widgets.metrics_tab"
+
+
+class MainWindow(QMainWindow):
+    """Lays out the desk's widgets and wires them together; behaviour lives in those widgets."""
+
+    def __init__(self, desk: Desk, bridge: DeskBridge, settings: QSettings, parent: QWidget | None = None,
+                 *, use_workers: bool = True):
+        super().__init__(parent)
+        self.desk = desk
+        self.bridge = bridge
+        self.settings = settings
+        self.view_store = ViewStore(settings)
+        self.detail_windows: list = []
+        self._active_view: SavedView | None = None
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"Incident Desk — {desk.store.display_name}")
+        self.setWindowIcon(icons.app_icon())
+
+        self.model = IncidentTableModel(desk.incidents, clock=desk.clock, sla_policy=desk.settings.sla_policy(),
+                                        use_workers=use_workers, parent=self)
+        self.views = ViewsPanel(desk.incidents, username=desk.actor.username, clock=desk.clock,
+                                view_store=self.view_store, parent=self)
+        self.filter_bar = FilterBar(desk.clock, self)
+        self.table = IncidentTable(self.model, self)
+        self.incidents_page = QWidget(self)
+        page_layout = QVBoxLayout(self.incidents_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(0)
+        page_layout.addWidget(self.filter_bar)
+        page_layout.addWidget(self.table)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.incidents_page, "Incidents")
+        self.metrics_tab = None
+        self.tabs.addTab(QWidget(self), "Metrics")  # replaced by the real tab when first shown
+        self.editor = IncidentDetailEditor(desk, self) if IncidentDetailEditor is not None else None
+        self.detail_panel = self.editor or QLabel("The detail editor is not available.", self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.views)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.detail_panel)
+        self.splitter.setChildrenCollapsible(True)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([210, 880, 400])
+        self.setCentralWidget(self.splitter)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._select_timer = QTimer(self)
+        self._select_timer.setSingleShot(True)
+        self._select_timer.setInterval(120)  # arrowing through rows loads the editor once, at the end
+
+        self._build_status_bar()
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self._load_choices()
+        self._connect_signals()
+        self.resize(1480, 880)
+        self.splitter.setSizes([210, 1480 - 210 - 400, 400])
+        self.restore_settings()
+
+    # ---- layout pieces -----------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.db_label = QLabel(f"Database: {self.desk.store.display_name}", self)
+        self.db_label.setToolTip(self.desk.store.url)
+        self.user_label = QLabel(f"Signed in: {self.desk.actor.display_name} ({self.desk.actor.role})", self)
+        self.rows_label = QLabel("", self)
+        for w in (self.rows_label, self.user_label, self.db_label):
+            w.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(w)
+
+    def _action(self, text: str, slot, *, shortcut=None, icon: str | None = None, tip: str = "",
+                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
+        act = QAction(text, self)
+        if icon:
+            act.setIcon(icons.action_icon(icon))
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(context)
+        tip_text = tip or text.replace("&", "").rstrip("…")
+        if shortcut is not None:
+            tip_text += f" ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        act.setToolTip(tip_text)
+        act.setStatusTip(tip or text.replace("&", ""))
+        act.triggered.connect(slot)
+        return act
+
+    def _build_actions(self) -> None:
+        local = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        a = self._action
+        self.act_log = a("&Log incident…", self._on_log_incident, shortcut="Ctrl+N", icon="new",
+                         tip="Log a new incident")
+        self.act_search = a("&Search", self._on_focus_search, shortcut="Ctrl+F", icon="search",
+                            tip="Search incidents by title, description and comments")
+        self.act_open = a("&Open incident", self._on_open_current, shortcut=Qt.Key.Key_Return, context=local,
+                          tip="Open the selected incident in the detail panel")
+        self.act_open_window = a("Open in new &window", self._on_open_window, shortcut="Ctrl+Shift+O",
+                                 icon="window", tip="Open the selected incident in a window of its own")
+        # Save and Esc are local to the table area: inside the editor its own shortcuts answer.
+        self.act_save = a("&Save", self._on_save, shortcut=QKeySequence.StandardKey.Save, icon="save",
+                          context=local, tip="Save the changes in the detail panel")
+        self.act_back = a("&Back to table", self._on_back_to_table, shortcut=Qt.Key.Key_Escape, context=local,
+                          tip="Leave the search box or the editor and return to the table")
+        self.act_ack = a("&Acknowledge", self._on_acknowledge, shortcut="Ctrl+Shift+A", icon="acknowledge",
+                         tip="Acknowledge the selected incident")
+        self.act_resolve = a("&Resolve…", self._on_resolve, shortcut="Ctrl+Shift+R", icon="resolve",
+                             tip="Resolve the selected incident (asks for a code and notes)")
+        self.act_assign_me = a("Assign to &me", self._on_assign_to_me, shortcut="Ctrl+Shift+M", icon="assign_me",
+                               tip="Assign the selected incident to yourself")
+        self.act_refresh = a("&Refresh", self._on_refresh_now, shortcut=QKeySequence.StandardKey.Refresh,
+                             icon="refresh", tip="Re-read the incidents and counts")
+        self.act_save_view = a("Save &view as…", self._on_save_view, shortcut="Ctrl+Shift+S", icon="save_view",
+                               tip="Save the current filter, sort and columns as a view of your own")
+        self.act_columns = a("&Columns…", self._on_columns_menu, icon="columns",
+                             tip="Choose which columns the table shows")
+        self.act_toggle_detail = a("&Detail panel", self._on_toggle_detail, shortcut="Ctrl+D",
+                                   tip="Show or hide the detail panel")
+        self.act_toggle_detail.setCheckable(True)
+        self.act_toggle_detail.setChecked(True)
+        self.act_metrics = a("&Metrics", self._on_show_metrics, shortcut="Ctrl+2", tip="Show the metrics tab")
+        self.act_incidents = a("&Incidents", self._on_show_incidents, shortcut="Ctrl+1",
+                               tip="Show the incident table")
+        self.act_quit = a("&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit, tip="Close Incident Desk")
+        self.act_about = a("&About Incident Desk", self._on_about, tip="Version and database")
+        for act in (self.act_save, self.act_back):
+            self.incidents_page.addAction(act)
+            self.views.addAction(act)
+        # Enter opens only from the table, so Enter in the search box still searches at once.
+        self.act_open.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.act_open)
+        if self.editor is None:
+            self.act_resolve.setEnabled(False)
+            self.act_save.setEnabled(False)
+        if LogIncidentDialog is None:
+            self.act_log.setEnabled(False)
+            self.act_log.setToolTip("Logging needs the log dialog, which is not installed")
+        if DetailWindow is None:
+            self.act_open_window.setEnabled(False)
+
+    def _build_menus_and_toolbar(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_log, self.act_save])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        inc_menu = bar.addMenu("&Incident")
+        inc_menu.addActions([self.act_open, self.act_open_window])
+        inc_menu.addSeparator()
+        inc_menu.addActions([self.act_ack, self.act_resolve, self.act_assign_me])
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.act_search, self.act_back, self.act_refresh])
+        view_menu.addSeparator()
+        view_menu.addActions([self.act_save_view, self.act_columns, self.act_toggle_detail])
+        view_menu.addSeparator()
+        view_menu.addActions([self.act_incidents, self.act_metrics])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_about)
+        self.toolbar = QToolBar("Main toolbar", self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addActions([self.act_log, self.act_save])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.act_ack, self.act_resolve, self.act_assign_me, self.act_open_window])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.act_search, self.act_refresh, self.act_save_view, self.act_columns])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
+    def _load_choices(self) -> None:
+        try:
+            categories = list(self.desk.settings.categories())
+            usernames = self.desk.users.usernames()
+            teams = self.desk.users.team_names()
+        except DomainError as exc:
+            self.status_message(str(exc))
+            return
+        self.filter_bar.set_choices(categories=categories, usernames=usernames, teams=teams,
+                                    me=self.desk.actor.username)
+
+    def _connect_signals(self) -> None:
+        self.views.sig_view_chosen.connect(self._on_view_chosen)
+        self.views.sig_view_delete_requested.connect(self._on_delete_view)
+        self.filter_bar.sig_filter_changed.connect(self._on_filter_changed)
+        self.table.sig_current_changed.connect(self._on_current_changed)
+        self.table.sig_incident_activated.connect(self._on_incident_activated)
+        self.model.modelReset.connect(self._on_row_count_changed)
+        self.model.rowsInserted.connect(self._on_row_count_changed)
+        self.model.rowsRemoved.connect(self._on_row_count_changed)
+        self.model.sig_load_failed.connect(self.status_message)
+        self.bridge.sig_incident_changed.connect(self._on_incident_changed)
+        self.bridge.sig_database_changed.connect(self._on_database_changed)
+        self._refresh_timer.timeout.connect(self._on_refresh_due)
+        self._select_timer.timeout.connect(self._on_load_selected)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        if self.editor is not None:
+            self.editor.sig_close_requested.connect(self._on_back_to_table)
+            self.editor.sig_open_incident.connect(self.select_incident)
+
+    # ---- public API --------------------------------------------------------------------------------
+
+    def status_message(self, text: str, timeout_ms: int = 8000) -> None:
+        """Show a one-line message in the status bar (errors, confirmations, notifications)."""
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def open_view(self, name: str) -> bool:
+        """Switch to the view called ``name`` (built-in or the user's); False if there is none."""
+        view = self.views.view_named(name)
+        if view is None:
+            return False
+        self.views.select_view(view.name, emit=False)
+        self._apply_view(view)
+        return True
+
+    def apply_filter(self, filters: IncidentFilter, *, label: str | None = None) -> None:
+        """Show the incidents matching ``filters`` (a drill-down): no view is highlighted."""
+        self.tabs.setCurrentWidget(self.incidents_page)
+        self.views.clear_selection()
+        self._active_view = None
+        self.filter_bar.set_filter(filters, label=label)
+        self.model.set_query(filters, self.model.current_sort())
+
+    def select_incident(self, key: str) -> bool:
+        """Select ``key`` in the table and open it in the detail panel (scrolling to it)."""
+        self.tabs.setCurrentWidget(self.incidents_page)
+        if not self.table.select_key(key):
+            self.status_message(f"{key} is not in the current view.")
+            if self.editor is not None:
+                self.editor.load_incident(key)
+            return False
+        self._on_load_selected()
+        return True
+
+    def current_view_name(self) -> str | None:
+        return self._active_view.name if self._active_view is not None else None
+
+    # ---- settings -------------------------------------------------------------------------------------
+
+    def restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if geometry:
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if state:
+            self.restoreState(state)
+        sizes = s.value("window/splitter")
+        if sizes:
+            self.splitter.restoreState(sizes)
+        self.table.restore_header_state(s.value("table/header"))
+        name = s.value("views/last", DEFAULT_VIEW)
+        if not (isinstance(name, str) and self.open_view(name)):
+            self.open_view(DEFAULT_VIEW)
+        self.act_toggle_detail.setChecked(self.detail_panel.isVisibleTo(self) or not self.isVisible())
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("table/header", self.table.save_header_state())
+        s.setValue("views/last", self._active_view.name if self._active_view else DEFAULT_VIEW)
+        s.sync()
+
+    # ---- views and filters -------------------------------------------------------------------------
+
+    def _apply_view(self, view: SavedView) -> None:
+        self._active_view = view
+        self.tabs.setCurrentWidget(self.incidents_page)
+        if view.columns:
+            self.table.apply_columns(view.columns)
+        self.filter_bar.set_filter(view.filters)
+        self.model.set_query(view.filters, view.sort)
+
+    @Slot(object)
+    def _on_view_chosen(self, view: SavedView) -> None:
+        self._apply_view(view)
+
+    @Slot(object)
+    def _on_filter_changed(self, filters: IncidentFilter) -> None:
+        if self._active_view is not None and filters != self._active_view.filters:
+            self.views.clear_selection()
+            self._active_view = None
+        self.model.set_query(filters, self.model.current_sort())
+
+    @Slot()
+    def _on_save_view(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save view", "Name of the view:")
+        if ok:
+            self.save_current_view(name)
+
+    def save_current_view(self, name: str) -> SavedView | None:
+        """Store the table's filter, sort and columns as the user's view ``name``."""
+        filters = replace(self.model.filters(), breach_at=None)
+        view = SavedView(name=name, filters=filters, sort=self.model.current_sort(),
+                         columns=self.table.visible_columns())
+        try:
+            self.view_store.upsert(view)
+        except DomainError as exc:
+            self.status_message(str(exc))
+            return None
+        self.views.rebuild()
+        saved = self.views.view_named(name)
+        self.views.select_view(saved.name, emit=False)
+        self._active_view = saved
+        self.status_message(f"Saved the view '{saved.name}'.")
+        return saved
+
+    @Slot(str)
+    def _on_delete_view(self, name: str) -> None:
+        self.view_store.remove(name)
+        if self._active_view is not None and self._active_view.name == name:
+            self._active_view = None
+        self.views.rebuild()
+        self.status_message(f"Deleted the view '{name}'.")
+
+    # ---- selection and the detail panel -----------------------------------------------------------
+
+    @Slot(str)
+    def _on_current_changed(self, _key: str) -> None:
+        self._select_timer.start()
+
+    @Slot()
+    def _on_load_selected(self) -> None:
+        self._select_timer.stop()
+        key = self.table.current_key()
+        if not key or self.editor is None or self.editor.current_key() == key:
+            return
+        if not self.editor.load_incident(key):
+            # The user kept unsaved edits of another incident: point the table back at it.
+            kept = self.editor.current_key()
+            if kept:
+                self.table.select_key(kept, scroll=False)
+
+    @Slot(str)
+    def _on_incident_activated(self, key: str) -> None:
+        if self.editor is None:
+            return
+        self.detail_panel.setVisible(True)
+        self.act_toggle_detail.setChecked(True)
+        if self.editor.current_key() != key and not self.editor.load_incident(key):
+            return
+        self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.editor.focusNextChild()
+
+    @Slot()
+    def _on_open_current(self) -> None:
+        if self.table.current_key():
+            self._on_incident_activated(self.table.current_key())
+
+    @Slot()
+    def _on_open_window(self) -> None:
+        key = self.table.current_key()
+        if not key or DetailWindow is None:
+            return
+        window = DetailWindow(self.desk, key, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda _=None, w=window: self.detail_windows.remove(w)
+                                 if w in self.detail_windows else None)
+        self.detail_windows.append(window)
+        window.show()
+
+    def _editor_on_current(self) -> bool:
+        """Load the table's current incident into the editor for a shortcut; False if none."""
+        key = self.table.current_key()
+        if not key:
+            self.status_message("Select an incident first.")
+            return False
+        if self.editor is None:
+            return False
+        return self.editor.current_key() == key or self.editor.load_incident(key)
+
+    @Slot()
+    def _on_acknowledge(self) -> None:
+        if self._editor_on_current():
+            self.editor.acknowledge()
+
+    @Slot()
+    def _on_resolve(self) -> None:
+        if self._editor_on_current():
+            self.editor.resolve()
+
+    @Slot()
+    def _on_assign_to_me(self) -> None:
+        if self._editor_on_current():
+            self.editor.assign_to_me()
+
+    @Slot()
+    def _on_save(self) -> None:
+        if self.editor is not None and self.editor.has_unsaved_changes():
+            self.editor.save()
+
+    @Slot()
+    def _on_back_to_table(self) -> None:
+        self.tabs.setCurrentWidget(self.incidents_page)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    @Slot()
+    def _on_focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.incidents_page)
+        self.filter_bar.focus_search()
+
+    @Slot()
+    def _on_toggle_detail(self) -> None:
+        self.detail_panel.setVisible(self.act_toggle_detail.isChecked())
+
+    @Slot()
+    def _on_columns_menu(self) -> None:
+        menu = self.table.column_menu(self)
+        menu.popup(self.table.mapToGlobal(self.table.rect().topLeft()))
+
+    # ---- logging ---------------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_log_incident(self) -> None:
+        if LogIncidentDialog is None:
+            return
+        dialog = LogIncidentDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_incident_logged.connect(self._on_incident_logged)
+        if hasattr(dialog, "sig_link_instead"):
+            dialog.sig_link_instead.connect(self.select_incident)
+        self.log_dialog = dialog
+        dialog.open()
+
+    @Slot(str)
+    def _on_incident_logged(self, key: str) -> None:
+        self._refresh_timer.stop()
+        self.model.refresh()
+        self.views.refresh_counts()
+        if self.select_incident(key):
+            self.status_message(f"Logged {key}.")
+        else:
+            self.status_message(f"Logged {key}; it is not in this view.")
+
+    # ---- data changes -----------------------------------------------------------------------------------
+
+    @Slot(str, str)
+    def _on_incident_changed(self, _key: str, _kind: str) -> None:
+        self._refresh_timer.start()
+
+    @Slot()
+    def _on_database_changed(self) -> None:
+        self._refresh_timer.start()
+        if self.editor is not None and self.editor.current_key():
+            self.editor.refresh_from_store()
+        for window in self.detail_windows:
+            window.editor.refresh_from_store()
+
+    @Slot()
+    def _on_refresh_due(self) -> None:
+        self.model.refresh()
+        self.views.refresh_counts()
+
+    @Slot()
+    def _on_refresh_now(self) -> None:
+        self._load_choices()
+        self.model.set_sla_policy(self.desk.settings.sla_policy())
+        self.model.refresh()
+        self.views.refresh_counts(immediately=True)
+
+    @Slot()
+    def _on_row_count_changed(self, *_args) -> None:
+        n = self.model.rowCount()
+        self.rows_label.setText(f"{n:,} incident{'s' if n != 1 else ''}")
+
+    # ---- tabs -------------------------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_show_metrics(self) -> None:
+        self.tabs.setCurrentIndex(1)
+
+    @Slot()
+    def _on_show_incidents(self) -> None:
+        self.tabs.setCurrentWidget(self.incidents_page)
+
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        if index != 1 or self.metrics_tab is not None:
+            return
+        # Imported here, never at startup: the metrics tab pulls in matplotlib.
+        (MetricsTab,) = _optional(METRICS_MODULE, "MetricsTab")
+        if MetricsTab is None:
+            return
+        self.metrics_tab = MetricsTab(self.desk, self)
+        self.metrics_tab.sig_drill_down.connect(self._on_drill_down)
+        self.tabs.blockSignals(True)
+        old = self.tabs.widget(1)
+        self.tabs.removeTab(1)
+        self.tabs.insertTab(1, self.metrics_tab, "Metrics")
+        self.tabs.setCurrentIndex(1)
+        self.tabs.blockSignals(False)
+        old.deleteLater()
+
+    @Slot(object, str)
+    def _on_drill_down(self, filters: IncidentFilter, label: str) -> None:
+        self.apply_filter(filters, label=label)
+
+    @Slot()
+    def _on_about(self) -> None:
+        from incident_desk import __version__
+        QMessageBox.about(self, "About Incident Desk",
+                          f"Incident Desk {__version__}\nDatabase: {self.desk.store.display_name}")
+
+    # ---- closing ----------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.editor is not None and not self.editor.confirm_discard():
+            event.ignore()
+            return
+        for window in list(self.detail_windows):
+            if not window.close():
+                event.ignore()
+                return
+        self.save_settings()
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop timers and background reads (close, and test teardown)."""
+        self._refresh_timer.stop()
+        self._select_timer.stop()
+        self.model.shutdown()
+        self.views.shutdown()

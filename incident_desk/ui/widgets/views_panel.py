@@ -1,0 +1,229 @@
+"""The left panel: built-in and user views, each with a live count computed off the GUI thread."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from incident_desk.ui import icons
+from incident_desk.ui.models.saved_views import SavedView, ViewStore, builtin_views
+from incident_desk.ui.workers import WorkerPool
+
+VIEW_ROLE = Qt.ItemDataRole.UserRole
+COUNT_DELAY_MS = 400
+
+
+class ViewsPanel(QWidget):
+    """Lists views; choosing one emits it. Counts refresh (throttled) when data changes."""
+
+    sig_view_chosen = Signal(object)
+    """The user picked a view; carries the SavedView."""
+    sig_view_delete_requested = Signal(str)
+    """The user asked to delete one of their own views (by name)."""
+    sig_counts_updated = Signal()
+    """Fresh counts are on screen."""
+
+    def __init__(self, incidents, *, username: str, clock: Callable[[], datetime], view_store: ViewStore,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._incidents = incidents
+        self._username = username
+        self._clock = clock
+        self._store = view_store
+        self._workers = WorkerPool(self, max_threads=1)
+        self._counting = False
+        self._again = False
+        self.counts: dict[str, int] = {}
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("viewsTree")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(8)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumWidth(190)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree)
+        self._builtin_group = self._group("VIEWS")
+        self._user_group = self._group("MY VIEWS")
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(COUNT_DELAY_MS)
+        self.rebuild()
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.tree.currentItemChanged.connect(self._on_current_changed)
+        self.tree.customContextMenuRequested.connect(self._on_context_menu)
+        self._throttle.timeout.connect(self._on_count_now)
+
+    def _group(self, title: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self.tree, [title, ""])
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        item.setFont(0, font)
+        item.setExpanded(True)
+        return item
+
+    # ---- views ---------------------------------------------------------------------------------
+
+    def views(self) -> list[SavedView]:
+        out = []
+        for group in (self._builtin_group, self._user_group):
+            for i in range(group.childCount()):
+                out.append(group.child(i).data(0, VIEW_ROLE))
+        return out
+
+    def view_named(self, name: str) -> SavedView | None:
+        # Built-in views are rebuilt so "now" (breaching, last 7 days) is current when chosen.
+        fresh = {v.name.lower(): v for v in builtin_views(username=self._username, now=self._clock())}
+        view = fresh.get(name.strip().lower())
+        if view is not None:
+            return view
+        return next((v for v in self._store.load() if v.name.lower() == name.strip().lower()), None)
+
+    def rebuild(self) -> None:
+        current = self.current_view_name()
+        self.tree.blockSignals(True)
+        for group in (self._builtin_group, self._user_group):
+            group.takeChildren()
+        for view in builtin_views(username=self._username, now=self._clock()):
+            self._add(self._builtin_group, view)
+        user_views = self._store.load()
+        for view in user_views:
+            self._add(self._user_group, view)
+        self._user_group.setHidden(not user_views)
+        if current:
+            self._select(current)
+        self.tree.blockSignals(False)
+        self.refresh_counts(immediately=True)
+
+    def _add(self, group: QTreeWidgetItem, view: SavedView) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(group, [view.name, self._count_text(view.name)])
+        item.setData(0, VIEW_ROLE, view)
+        item.setIcon(0, icons.action_icon("view"))
+        item.setToolTip(0, view.tip or f"Your view '{view.name}'")
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return item
+
+    def _count_text(self, name: str) -> str:
+        n = self.counts.get(name)
+        return "" if n is None else f"{n:,}"
+
+    def _items(self):
+        for group in (self._builtin_group, self._user_group):
+            for i in range(group.childCount()):
+                yield group.child(i)
+
+    def _select(self, name: str) -> bool:
+        for item in self._items():
+            if item.text(0).lower() == name.lower():
+                self.tree.setCurrentItem(item)
+                return True
+        return False
+
+    def select_view(self, name: str, *, emit: bool = True) -> bool:
+        """Highlight the view called ``name``; announces it with sig_view_chosen when ``emit``."""
+        item = self.tree.currentItem()
+        was_current = item is not None and item.text(0).lower() == name.strip().lower()
+        self.tree.blockSignals(True)
+        try:
+            found = self._select(name.strip())
+        finally:
+            self.tree.blockSignals(False)
+        if found and emit:
+            self._on_current_changed(self.tree.currentItem(), None)
+        return found or was_current
+
+    def clear_selection(self) -> None:
+        self.tree.blockSignals(True)
+        self.tree.setCurrentItem(None)
+        self.tree.clearSelection()
+        self.tree.blockSignals(False)
+
+    def current_view_name(self) -> str | None:
+        item = self.tree.currentItem()
+        view = item.data(0, VIEW_ROLE) if item is not None else None
+        return view.name if view is not None else None
+
+    # ---- counts --------------------------------------------------------------------------------
+
+    def refresh_counts(self, *, immediately: bool = False) -> None:
+        """Recount soon (several changes in a burst cost one round of counts)."""
+        if immediately:
+            self._throttle.stop()
+            self._on_count_now()
+        elif not self._throttle.isActive():
+            self._throttle.start()
+
+    @Slot()
+    def _on_count_now(self) -> None:
+        if self._counting:
+            self._again = True
+            return
+        self._counting = True
+        self._again = False
+        now = self._clock()
+        views = builtin_views(username=self._username, now=now) + self._store.load()
+        incidents = self._incidents
+
+        def count_all() -> dict[str, int]:
+            return {v.name: incidents.count_incidents(filters=v.filters) for v in views}
+
+        self._workers.submit(count_all, on_done=self._on_counts, on_error=self._on_count_failed)
+
+    def _on_counts(self, counts: dict) -> None:
+        self._counting = False
+        self.counts = counts
+        for item in self._items():
+            item.setText(1, self._count_text(item.text(0)))
+        self.sig_counts_updated.emit()
+        if self._again:
+            self.refresh_counts()
+
+    def _on_count_failed(self, _exc: BaseException) -> None:
+        self._counting = False
+        if self._again:
+            self.refresh_counts()
+
+    def is_counting(self) -> bool:
+        return self._counting or self._throttle.isActive()
+
+    def shutdown(self) -> None:
+        self._throttle.stop()
+        self._workers.wait_idle(3000)
+
+    # ---- slots ---------------------------------------------------------------------------------
+
+    @Slot(QTreeWidgetItem, QTreeWidgetItem)
+    def _on_current_changed(self, current: QTreeWidgetItem | None, _previous) -> None:
+        view = current.data(0, VIEW_ROLE) if current is not None else None
+        if view is None:
+            return
+        if view.builtin:
+            view = self.view_named(view.name) or view
+        self.sig_view_chosen.emit(view)
+
+    @Slot(QPoint)
+    def _on_context_menu(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
+        view = item.data(0, VIEW_ROLE) if item is not None else None
+        if view is None or view.builtin:
+            return
+        menu = QMenu(self)
+        act = menu.addAction(f"Delete view '{view.name}'")
+        act.triggered.connect(lambda: self.sig_view_delete_requested.emit(view.name))
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
