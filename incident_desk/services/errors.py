@@ -24,3 +24,15 @@ class PermissionDenied(DomainError):
 
 __all__ = ["DomainError", "ValidationError", "NotFoundError", "PermissionDenied", "ConflictError",
            "StorageError"]
+
+
+def describe_failure(exc: BaseException) -> tuple[str, bool]:
+    """One line for any failure, and whether it was the user's input (True) or our fault (False)."""
+    from incident_desk.storage.database import translate_error, is_database_error
+    if isinstance(exc, (DomainError, StorageError)):
+        return str(exc), True
+    if is_database_error(exc):
+        return str(translate_error(exc)), True
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc} ({exc.filename})" if getattr(exc, "filename", None) else str(exc), True
+    return f"internal error: {type(exc).__name__}: {exc}", False

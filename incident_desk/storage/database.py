@@ -221,3 +221,7 @@ def backup_sqlite(store: Store, *, suffix: str) -> Path:
         dest.close()
     return target
 
+
+
+def is_database_error(exc: BaseException) -> bool:
+    return isinstance(exc, (peewee.DatabaseError, sqlite3.DatabaseError))
