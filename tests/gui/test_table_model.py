@@ -1,0 +1,302 @@
+"""The paged incident table model: Qt's model tester, SQL sorting and filtering, paging, refresh, SLA text."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from incident_desk.domain.incident import (OPEN_STATUSES, IncidentFilter, IncidentRow, Priority, Sort,
+                                           Status)
+from incident_desk.domain.sla import SlaPolicy, SlaTarget
+from incident_desk.services.desk import Desk
+from incident_desk.services.incidents import IncidentDraft
+from incident_desk.ui import theme
+from incident_desk.ui.models.incident_table_model import (COLUMNS, IncidentRole, IncidentTableModel,
+                                                          column_index, format_duration, sla_cell)
+from incident_desk.ui.widgets.filter_bar import UNASSIGNED, FilterBar
+from incident_desk.ui.widgets.incident_table import IncidentTable
+from tests.conftest import T0
+
+HOSTILE = ['"', "*", "AND (", "'; DROP TABLE incident; --", "NEAR(", "^", "-", "OR OR", "title:", '"""',
+           "\\", "%_", "é😀", "   ", "a" * 500, "(((((", "NOT", "\x00zebra"]
+
+
+def make_model(qtbot, desk, **kw) -> IncidentTableModel:
+    model = IncidentTableModel(desk.incidents, clock=desk.clock, sla_policy=desk.settings.sla_policy(), **kw)
+    yield_model = model
+    return yield_model
+
+
+def load_all(qtbot, model: IncidentTableModel) -> list[IncidentRow]:
+    """Walk the view from top to bottom the way scrolling would, and collect every row."""
+    rows = []
+    ps = model.page_size
+    for start in range(0, model.rowCount(), ps):
+        model.set_visible_rows(start, start + ps - 1)
+        qtbot.waitUntil(lambda s=start: model.row_at(s) is not None and
+                        model.row_at(min(s + ps, model.rowCount()) - 1) is not None, timeout=5000)
+    for r in range(model.rowCount()):
+        rows.append(model.row_at(r))
+    return rows
+
+
+def all_ids(desk, filters=IncidentFilter(), sort=Sort()) -> list[int]:
+    return [r.id for r in desk.incidents.list_incidents(filters=filters, sort=sort, limit=10_000)]
+
+
+@pytest.fixture
+def model(qtbot, seeded_desk):
+    m = IncidentTableModel(seeded_desk.incidents, clock=seeded_desk.clock,
+                           sla_policy=seeded_desk.settings.sla_policy(), page_size=25)
+    m.set_query(IncidentFilter(), Sort())
+    yield m
+    m.shutdown()
+
+
+def test_model_tester_passes_loaded_and_while_loading(qtbot, qtmodeltester, model, seeded_desk, seeded_path, clock):
+    assert model.rowCount() == 240
+    # Rows beyond the first page are still placeholders here: the tester sees the loading state,
+    # and stays connected while pages arrive, the query changes and rows are inserted.
+    assert model.data(model.index(200, 0), IncidentRole.LOADING) is True
+    qtmodeltester.check(model)
+    load_all(qtbot, model)
+    model.set_query(IncidentFilter(statuses=frozenset({Status.NEW})), Sort("title", False))
+    load_all(qtbot, model)
+    other = Desk.open(str(seeded_path), clock=clock)
+    other.incidents.log_incident(actor=other.actor, draft=IncidentDraft(title="Aaa first", category="Email"))
+    other.close()
+    model.refresh()
+    load_all(qtbot, model)
+    model.set_query(IncidentFilter(text="nothing-matches-this"))
+    assert model.rowCount() == 0
+
+
+def test_python_model_tester_too(qtbot, qtmodeltester, model):
+    qtmodeltester.check(model, force_py=True)
+    load_all(qtbot, model)
+
+
+def test_roles_and_cells(model):
+    index = model.index(0, column_index("priority"))
+    row = model.data(index, IncidentRole.ROW)
+    assert isinstance(row, IncidentRow)
+    assert model.data(index, IncidentRole.KEY) == row.key
+    assert model.data(index) == theme.priority_label(row.priority)
+    assert model.data(index, Qt.ItemDataRole.DecorationRole) is not None
+    assert model.data(model.index(0, column_index("key"))) == row.key
+    assert model.headerData(column_index("sla"), Qt.Orientation.Horizontal) == "SLA"
+    assert int(IncidentRole.ROW) == int(Qt.ItemDataRole.UserRole)
+
+
+def test_pages_read_by_keyset_offset_and_reverse_match_sql_order(qtbot, seeded_desk):
+    for sort in (Sort(), Sort("title", False), Sort("assignee", True), Sort("resolve_due_at", False)):
+        m = IncidentTableModel(seeded_desk.incidents, clock=seeded_desk.clock, page_size=17)
+        m.set_query(IncidentFilter(), sort)
+        expected = all_ids(seeded_desk, sort=sort)
+        # Far jumps first (offset from the top, then from the bottom in reverse) ...
+        for start in (200, 120, 0):
+            m.set_visible_rows(start, start + 5)
+            qtbot.waitUntil(lambda s=start: m.row_at(s) is not None, timeout=5000)
+        # ... then the neighbours, which go by keyset from a cached page.
+        got = [r.id for r in load_all(qtbot, m)]
+        assert got == expected, sort
+        m.shutdown()
+
+
+def test_jump_to_the_bottom_reads_one_page_from_the_end(qtbot, model, seeded_desk):
+    last = model.rowCount() - 1
+    model.set_visible_rows(last - 10, last)
+    qtbot.waitUntil(lambda: model.row_at(last) is not None, timeout=5000)
+    assert model.row_at(last).id == all_ids(seeded_desk)[-1]
+    assert set(model.cached_pages()) == {0, last // model.page_size}
+
+
+def test_cache_is_bounded(qtbot, seeded_desk):
+    m = IncidentTableModel(seeded_desk.incidents, clock=seeded_desk.clock, page_size=10, max_pages=4)
+    m.set_query(IncidentFilter(), Sort())
+    load_all(qtbot, m)
+    assert len(m.cached_pages()) <= 4
+    m.shutdown()
+
+
+def test_synchronous_mode_also_fills_pages(qtbot, seeded_desk):
+    m = IncidentTableModel(seeded_desk.incidents, clock=seeded_desk.clock, page_size=30, use_workers=False)
+    m.set_query(IncidentFilter(), Sort("key", False))
+    assert [r.id for r in load_all(qtbot, m)] == list(range(1, 241))
+
+
+def test_header_click_sorts_in_sql(qtbot, seeded_desk, model):
+    table = IncidentTable(model)
+    qtbot.addWidget(table)
+    table.resize(1400, 600)
+    table.show()
+    qtbot.waitExposed(table)
+    header = table.horizontalHeader()
+    section = column_index("title")
+    x = header.sectionViewportPosition(section) + 10
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    first_sort = model.current_sort()
+    assert first_sort.column == "title"
+    expected = all_ids(seeded_desk, sort=first_sort)
+    assert [model.row_at(i).id for i in range(10)] == expected[:10]
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert model.current_sort() == Sort("title", not first_sort.descending)
+    assert [model.row_at(i).id for i in range(10)] == all_ids(seeded_desk, sort=model.current_sort())[:10]
+    # Age sorts by opening time, the other way round: the youngest first when ascending.
+    model.sort(column_index("age"), Qt.SortOrder.AscendingOrder)
+    assert model.current_sort() == Sort("opened_at", True)
+
+
+@pytest.fixture
+def bar(qtbot, seeded_desk):
+    fb = FilterBar(seeded_desk.clock)
+    qtbot.addWidget(fb)
+    fb.set_choices(categories=list(seeded_desk.settings.categories()), usernames=seeded_desk.users.usernames(),
+                   teams=seeded_desk.users.team_names(), me=seeded_desk.actor.username)
+    return fb
+
+
+def _apply(model, bar, seeded_desk) -> IncidentFilter:
+    f = bar.current_filter()
+    model.set_query(f, model.current_sort())
+    assert model.rowCount() == seeded_desk.incidents.count_incidents(filters=f)
+    return f
+
+
+def test_every_filter_control_filters(qtbot, model, bar, seeded_desk):
+    with qtbot.waitSignal(bar.sig_filter_changed):
+        bar.status._actions[Status.NEW].setChecked(True)
+    f = _apply(model, bar, seeded_desk)
+    assert 0 < model.rowCount() < 240 and all(model.row_at(i).status == Status.NEW for i in range(25))
+    bar.status.set_values(frozenset())
+    bar.priority._actions[Priority.P1].setChecked(True)
+    f = _apply(model, bar, seeded_desk)
+    assert f.priorities == {Priority.P1}
+    assert all(model.row_at(i).priority == Priority.P1 for i in range(min(25, model.rowCount())))
+    bar.priority.set_values(frozenset())
+    bar.category.setCurrentIndex(bar.category.findData("Printing"))
+    f = _apply(model, bar, seeded_desk)
+    assert model.rowCount() == 40 and {model.row_at(i).category for i in range(25)} == {"Printing"}
+    bar.category.setCurrentIndex(0)
+    bar.assignee.setCurrentIndex(bar.assignee.findData(UNASSIGNED))
+    _apply(model, bar, seeded_desk)
+    assert model.rowCount() == 60 and all(model.row_at(i).assignee is None for i in range(25))
+    bar.assignee.setCurrentIndex(bar.assignee.findData("sam"))
+    _apply(model, bar, seeded_desk)
+    assert model.rowCount() == 60 and all(model.row_at(i).assignee == "sam" for i in range(25))
+    bar.assignee.setCurrentIndex(0)
+    bar.team.setCurrentIndex(bar.team.findData("Network"))
+    _apply(model, bar, seeded_desk)
+    assert model.rowCount() == 60 and all(model.row_at(i).team == "Network" for i in range(25))
+    bar.team.setCurrentIndex(0)
+    bar.date_range.setCurrentIndex(bar.date_range.findData(7))
+    f = _apply(model, bar, seeded_desk)
+    assert f.opened_from == T0 - timedelta(days=7)
+    assert model.rowCount() == 168
+    assert all(r.opened_at >= T0 - timedelta(days=7) for r in load_all(qtbot, model))
+
+
+def test_search_box_is_throttled_and_searches_comments(qtbot, model, bar, seeded_desk):
+    bar.sig_filter_changed.connect(lambda f: model.set_query(f))
+    QTest.keyClicks(bar.search, "krak")
+    assert bar.has_pending_search()  # nothing ran yet: typing is throttled
+    with qtbot.waitSignal(bar.sig_filter_changed, timeout=2000):
+        pass
+    assert model.rowCount() == 6 and all("Kraken" in model.row_at(i).title for i in range(6))
+    bar.search.clear()
+    QTest.keyClicks(bar.search, "zebra")
+    QTest.keyClick(bar.search, Qt.Key.Key_Return)  # Enter searches at once
+    assert not bar.has_pending_search()
+    assert model.rowCount() == 1 and model.row_at(0).key == "INC-000012"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_search_text_just_searches(qtbot, model, bar, seeded_desk, text):
+    bar.search.setText(text)
+    bar._on_search_now()
+    f = bar.current_filter()
+    model.set_query(f)
+    assert model.rowCount() == seeded_desk.incidents.count_incidents(filters=f)
+    assert model.rowCount() <= 240
+    for i in range(min(model.rowCount(), 5)):
+        assert model.row_at(i) is not None
+    # The table is intact afterwards.
+    model.set_query(IncidentFilter())
+    assert model.rowCount() == 240
+
+
+def test_refresh_keeps_rows_in_place_and_reports_changes(qtbot, seeded_desk, seeded_path, clock):
+    m = IncidentTableModel(seeded_desk.incidents, clock=seeded_desk.clock, page_size=25)
+    m.set_query(IncidentFilter(), Sort("key", False))
+    m.set_visible_rows(0, 20)
+    qtbot.waitUntil(lambda: not m.is_loading())
+    other = Desk.open(str(seeded_path), clock=clock)
+    try:
+        current = other.incidents.get_incident("INC-000003")
+        other.incidents.edit_incident(actor=other.actor, key="INC-000003", expected_version=current.version,
+                                      changes={"title": "Renamed elsewhere"})
+        other.incidents.log_incident(actor=other.actor, draft=IncidentDraft(title="Brand new", category="Email"))
+    finally:
+        other.close()
+    changed = []
+    m.dataChanged.connect(lambda a, b, roles: changed.append((a.row(), b.row())))
+    with qtbot.waitSignal(m.rowsInserted):
+        m.refresh()
+    assert m.rowCount() == 241
+    assert m.row_at(2) is not None  # the old row stays on screen until its fresh page lands
+    qtbot.waitUntil(lambda: not m.is_loading() and m.row_at(2).title == "Renamed elsewhere", timeout=5000)
+    assert (2, 2) in changed  # only the changed row of the visible page, not a reset
+    m.set_visible_rows(230, 240)
+    qtbot.waitUntil(lambda: m.row_at(240) is not None, timeout=5000)
+    assert m.row_at(240).title == "Brand new"
+    m.shutdown()
+
+
+def test_load_failure_is_reported_not_raised(qtbot, seeded_desk):
+    class Broken:
+        def count_incidents(self, *, filters):
+            raise RuntimeError("The database is locked by another program.")
+
+    m = IncidentTableModel(Broken(), clock=seeded_desk.clock)
+    with qtbot.waitSignal(m.sig_load_failed):
+        m.set_query(IncidentFilter(text="x"))
+    assert m.rowCount() == 0
+
+
+def _row(**kw) -> IncidentRow:
+    base = dict(id=1, key="INC-000001", priority=Priority.P2, status=Status.NEW, title="t", category="Email",
+                assignee=None, team=None, opened_at=T0, updated_at=T0, acknowledged_at=None, resolved_at=None,
+                response_due_at=None, resolve_due_at=None, sla_paused_remaining_s=None, escalation_level=0,
+                hold_reason=None)
+    base.update(kw)
+    return IncidentRow(**base)
+
+
+def test_sla_cell_text_and_states(qapp):
+    policy = SlaPolicy(name="t", targets={Priority.P2: SlaTarget(response_s=3600, resolve_s=8 * 3600)})
+    now = T0 + timedelta(minutes=10)
+    cell = sla_cell(_row(response_due_at=T0 + timedelta(hours=1), resolve_due_at=T0 + timedelta(hours=8)),
+                    policy, now)
+    assert (cell.state, cell.text) == (theme.SLA_OK, "50m left")
+    cell = sla_cell(_row(acknowledged_at=T0, resolve_due_at=T0 + timedelta(hours=8)), policy,
+                    T0 + timedelta(hours=5, minutes=50))
+    assert (cell.state, cell.text) == (theme.SLA_OK, "2h 10m left")
+    cell = sla_cell(_row(acknowledged_at=T0, resolve_due_at=T0 + timedelta(hours=8)), policy,
+                    T0 + timedelta(hours=6, minutes=1))
+    assert cell.state == theme.SLA_WARNING  # past 75 % of the 8 h target
+    cell = sla_cell(_row(acknowledged_at=T0, status=Status.IN_PROGRESS, resolve_due_at=T0 + timedelta(hours=8)),
+                    policy, T0 + timedelta(hours=8, minutes=35))
+    assert (cell.state, cell.text) == (theme.SLA_BREACHED, "overdue 35m")
+    cell = sla_cell(_row(status=Status.ON_HOLD, sla_paused_remaining_s=3 * 3600), policy, now)
+    assert (cell.state, cell.text) == (theme.SLA_PAUSED, "paused 3h 0m")
+    assert sla_cell(_row(status=Status.RESOLVED), policy, now).text == ""
+    assert format_duration(59) == "59s" and format_duration(-2100) == "35m" and format_duration(90000) == "1d 1h"
+
+
+def test_columns_cover_the_brief(qapp):
+    assert [c.id for c in COLUMNS] == ["key", "priority", "status", "title", "category", "assignee", "team",
+                                       "opened", "age", "sla", "updated"]
+    assert OPEN_STATUSES
