@@ -1,0 +1,77 @@
+"""The house rules: each floor imports only the floors below it (walks every import statement)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "incident_desk"
+QT = ("PySide6", "shiboken6", "matplotlib")
+DATABASE = ("peewee", "playhouse", "sqlite3", "psycopg2", "incident_desk.storage")
+
+# floor -> prefixes it must never import
+FORBIDDEN = {
+    "domain": QT + DATABASE + ("incident_desk.services", "incident_desk.ui", "incident_desk.app",
+                               "incident_desk.cli", "time"),
+    "storage": QT + ("incident_desk.services", "incident_desk.ui", "incident_desk.app", "incident_desk.cli"),
+    "services": QT + ("incident_desk.ui", "incident_desk.app", "incident_desk.cli"),
+    "ui": DATABASE,
+}
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative import: resolve against the module's package
+                package = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-node.level]
+                base = ".".join(package + ((node.module,) if node.module else ()))
+            else:
+                base = node.module or ""
+            found.append((node.lineno, base))
+            found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
+    return found
+
+
+def _violations(floor: str) -> list[str]:
+    bad = []
+    for path in sorted((PACKAGE / floor).rglob("*.py")):
+        for line, name in _imports(path):
+            for prefix in FORBIDDEN[floor]:
+                if name == prefix or name.startswith(prefix + "."):
+                    bad.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}")
+    return bad
+
+
+@pytest.mark.parametrize("floor", sorted(FORBIDDEN))
+def test_floor_imports_only_floors_below(floor):
+    assert _violations(floor) == []
+
+
+def test_cli_uses_services_not_storage_or_qt():
+    bad = []
+    for name in ("cli.py", "cli_metrics.py", "cli_escalation.py"):
+        path = PACKAGE / name
+        if not path.exists():
+            continue
+        for line, imported in _imports(path):
+            if imported.startswith(("incident_desk.storage", "peewee", "PySide6", "incident_desk.ui")):
+                bad.append(f"{name}:{line} imports {imported}")
+    assert bad == []
+
+
+def test_the_walker_catches_a_wrong_arrow(tmp_path, monkeypatch):
+    """A test that cannot fail proves nothing: plant a bad import and see it reported."""
+    fake = tmp_path / "incident_desk"
+    (fake / "domain").mkdir(parents=True)
+    (fake / "domain" / "bad.py").write_text("from PySide6.QtCore import QObject\nimport peewee\n")
+    (fake / "ui").mkdir()
+    (fake / "ui" / "bad.py").write_text("from ..storage import tables\n")
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
+    assert len(_violations("domain")) == 3  # PySide6.QtCore, its QObject, peewee
+    assert any("incident_desk.storage" in v for v in _violations("ui"))

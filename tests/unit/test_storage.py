@@ -1,0 +1,173 @@
+"""open_database: schema versions, migrations with a backup, refusals, and the hot query shapes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from peewee import SqliteDatabase
+
+from incident_desk.domain.incident import IncidentFilter, Sort, Status
+from incident_desk.services.desk import Desk
+from incident_desk.services.incidents import IncidentDraft
+from incident_desk.storage import queries, tables
+from incident_desk.storage.database import Store, StorageError, open_database
+from incident_desk.storage.migrations import CURRENT_VERSION, m001_initial, set_version
+
+
+def make_version_1_file(path):
+    """Exactly what release 1 wrote: only step 1 of the schema, plus one incident and its event."""
+    db = SqliteDatabase(str(path), pragmas={"foreign_keys": 1})
+    tables.database_proxy.initialize(db)
+    store = Store(db=db, url=str(path), backend="sqlite", path=path)
+    with db.atomic():
+        m001_initial.upgrade(store)
+        set_version(1)
+    db.execute_sql("INSERT INTO incident (key, title, description, category, reporter_name, reporter_contact, "
+                   "channel, impact, urgency, priority, priority_overridden, status, opened_at, updated_at, "
+                   "reopen_count, hold_s, hold_bh_s, version, response_breached, resolve_breached) VALUES "
+                   "('INC-000001', 'Old printer report', '', 'Printing', 'Ann', '', 'phone', 2, 2, 3, 0, 10, "
+                   "1700000000, 1700000000, 0, 0, 0, 1, 0, 0)")
+    db.execute_sql("INSERT INTO event (incident_id, at, kind, new_value) VALUES (1, 1700000000, 'created', 'x')")
+    db.close()
+
+
+def test_fresh_database_is_at_the_current_version_in_wal_mode(db_path):
+    store = open_database(db_path)
+    assert store.db.execute_sql("SELECT value FROM schema_info WHERE key='schema_version'").fetchone()[0] == \
+        str(CURRENT_VERSION)
+    assert store.db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    store.close()
+
+
+def test_version_1_file_is_backed_up_then_migrated(tmp_path):
+    path = tmp_path / "old.db"
+    make_version_1_file(path)
+    assert "escalation_level" not in {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(incident)")}
+    store = open_database(path)
+    assert store.backup_path is not None and store.backup_path.exists()
+    backup = sqlite3.connect(store.backup_path)
+    assert backup.execute("SELECT value FROM schema_info").fetchone()[0] == "1"
+    assert backup.execute("SELECT title FROM incident").fetchone()[0] == "Old printer report"
+    columns = {r[1] for r in store.db.execute_sql("PRAGMA table_info(incident)")}
+    assert "escalation_level" in columns
+    assert {"escalation", "notification", "watcher"} <= set(store.db.get_tables())
+    assert store.db.execute_sql("SELECT value FROM schema_info").fetchone()[0] == str(CURRENT_VERSION)
+    store.close()
+    desk = Desk.open(str(path))  # and the old incident works with the new code
+    inc = desk.incidents.get_incident("INC-000001")
+    assert inc.title == "Old printer report" and inc.escalation_level == 0
+    desk.incidents.transition(actor=desk.actor, key=inc.key, to="acknowledged")
+    desk.close()
+
+
+def test_a_migrated_file_matches_a_fresh_one(tmp_path):
+    old = tmp_path / "old.db"
+    make_version_1_file(old)
+    open_database(old).close()
+    open_database(tmp_path / "new.db").close()
+
+    def shape(path):
+        con = sqlite3.connect(path)
+        cols = {t: sorted(r[1] for r in con.execute(f"PRAGMA table_info('{t}')"))
+                for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        idx = sorted(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'"))
+        return cols, idx
+    assert shape(old) == shape(tmp_path / "new.db")
+
+
+def test_newer_schema_is_refused_and_left_alone(db_path):
+    open_database(db_path).close()
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE schema_info SET value = '99' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    before = db_path.read_bytes()
+    with pytest.raises(StorageError, match="newer Incident Desk"):
+        open_database(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_not_a_database(tmp_path):
+    text = tmp_path / "notes.db"
+    text.write_text("hello, I am a text file\n")
+    with pytest.raises(StorageError, match="not an Incident Desk database"):
+        open_database(text)
+    assert text.read_text() == "hello, I am a text file\n"
+    foreign = tmp_path / "foreign.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE songs (title TEXT)").connection.commit()
+    with pytest.raises(StorageError, match="not an Incident Desk database"):
+        open_database(foreign)
+    with pytest.raises(StorageError, match="is a folder"):
+        open_database(tmp_path)
+    with pytest.raises(StorageError, match="does not exist"):
+        open_database(tmp_path / "missing" / "desk.db")
+
+
+def _seed(desk, n=60):
+    for i in range(n):
+        desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
+            title=f"Report {i % 7}", category="Network", impact=["high", "medium", "low"][i % 3],
+            urgency=["high", "medium", "low"][i // 3 % 3], assignee=None))
+        desk.clock.advance(minutes=i % 4)  # ties in opened_at on purpose
+        if i % 5 == 0:
+            desk.incidents.transition(actor=desk.actor, key=f"INC-{i + 1:06d}", to="acknowledged")
+
+
+@pytest.mark.parametrize("column", ["key", "priority", "status", "title", "opened_at", "updated_at",
+                                    "resolve_due_at", "resolved_at", "assignee", "category"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_keyset_pages_equal_one_big_page(desk, column, descending):
+    _seed(desk)
+    sort = Sort(column, descending)
+    everything = desk.incidents.list_incidents(sort=sort, limit=1000)
+    pages, after = [], None
+    while True:
+        page = desk.incidents.list_incidents(sort=sort, limit=7, after=after)
+        if not page:
+            break
+        pages += page
+        after = (page[-1].sort_value(column), page[-1].id)
+    assert [r.id for r in pages] == [r.id for r in everything]
+    # reading backwards from the end gives the same rows in reverse
+    back = desk.incidents.list_incidents(sort=sort, limit=1000, reverse=True)
+    assert [r.id for r in back] == [r.id for r in reversed(everything)]
+    # and positions agree with the list
+    row = everything[23]
+    assert desk.incidents.position_of(key=row.key, filters=IncidentFilter(), sort=sort) == 23
+
+
+def test_hot_queries_use_indexes(desk):
+    _seed(desk, 20)
+    store = desk.store
+    plan = queries.explain_list(store, IncidentFilter(), Sort("opened_at", True))
+    assert "TEMP B-TREE" not in plan, plan
+    plan = queries.explain_list(store, IncidentFilter(statuses=frozenset({Status.NEW})), Sort("opened_at", True))
+    assert "TEMP B-TREE" not in plan and "status" in plan, plan
+    plan = queries.explain_list(store, IncidentFilter(text="printer"), Sort("opened_at", True))
+    assert "incident_fts VIRTUAL TABLE" in plan and "LIST SUBQUERY" in plan, plan
+    plan = queries.explain_list(store, IncidentFilter(), Sort("opened_at", True), after=(1, 5))
+    assert "SEARCH i USING INDEX" in plan, plan
+
+
+@pytest.mark.parametrize("text", ['"', "*", "AND (", "'; DROP TABLE incident; --", "NEAR(a b)", "title:x",
+                                  "^start", "a OR", "-x", "😀", "مرحبا", "\x00\x01", "  "])
+def test_search_text_is_never_syntax(desk, text):
+    _seed(desk, 3)
+    desk.incidents.list_incidents(filters=IncidentFilter(text=text))
+    desk.incidents.count_incidents(filters=IncidentFilter(text=text))
+    desk.incidents.similar_open(text)
+    assert desk.incidents.count_incidents() == 3
+
+
+def test_breaching_filter(desk, clock):
+    inc = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
+        title="Core switch down", category="Network", impact="high", urgency="high"))
+    now = clock()
+    assert desk.incidents.count_incidents(filters=IncidentFilter(breaching=True, breach_at=now)) == 0
+    later = now + timedelta(minutes=16)  # P1 response target is 15 minutes
+    assert desk.incidents.count_incidents(filters=IncidentFilter(breaching=True, breach_at=later)) == 1
+    assert inc.response_due_at == now + timedelta(minutes=15)
