@@ -8,9 +8,12 @@ QT_OFFSCREEN_DEBS := libglib2.0-0 libegl1 libgl1 libfontconfig1 libxkbcommon0 li
 QT_XCB_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
 XVFB_DEBS := xvfb xauth
+# The real tray test: a session bus, a fake tray watcher and dbusmock on Debian's own Python;
+# team-mode tests start a throwaway PostgreSQL; report tests render PDFs with pdftoppm.
+TEST_DEBS := $(XVFB_DEBS) dbus python3-dbus python3-gi python3-dbusmock libglib2.0-bin postgresql poppler-utils
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench demo lint clean system-deps system-deps-x venv
+.PHONY: run test bench demo clean system-deps system-deps-x system-deps-test venv
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +30,9 @@ system-deps:
 system-deps-x: system-deps
 	@scripts/ensure-debs.sh $(QT_XCB_DEBS) $(if $(DISPLAY)$(WAYLAND_DISPLAY),,$(XVFB_DEBS))
 
+system-deps-test: system-deps-x
+	@scripts/ensure-debs.sh $(TEST_DEBS)
+
 # With no display (a server, CI) the desk opens on a virtual screen, said on the console.
 run: system-deps-x $(STAMP)
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -37,7 +43,9 @@ run: system-deps-x $(STAMP)
 		xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m incident_desk $(ARGS); \
 	fi
 
-test: system-deps $(STAMP)
+# Qt widgets run offscreen; the tray tests start their own Xvfb and D-Bus when none is running,
+# and tests/conftest.py starts a throwaway PostgreSQL unless INCIDENT_DESK_TEST_PG names one.
+test: system-deps-test $(STAMP)
 	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: system-deps $(STAMP)

@@ -13,6 +13,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # Keep QSettings of tests away from the user's real settings.
 os.environ.setdefault("XDG_CONFIG_HOME", str(Path(os.environ.get("TMPDIR", "/tmp")) / "incident-desk-test-config"))
 
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+
 import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +25,51 @@ if str(ROOT) not in sys.path:
 
 from incident_desk.services.clock import ManualClock  # noqa: E402
 from incident_desk.services.desk import Desk  # noqa: E402
+
+_PG_DIR: Path | None = None
+PG_ENV = "INCIDENT_DESK_TEST_PG"
+
+
+def pytest_configure(config):
+    """Give the team-mode tests a throwaway PostgreSQL when none was named and one can be started,
+    so `make test` alone runs them too (CI starts its own and sets INCIDENT_DESK_TEST_PG)."""
+    global _PG_DIR
+    if os.environ.get(PG_ENV) or os.environ.get("INCIDENT_DESK_NO_PG"):
+        return
+    script = ROOT / "scripts" / "ci-services.sh"
+    if not script.exists() or not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        return
+    parent = Path(tempfile.mkdtemp(prefix="incident-desk-pg-"))
+    parent.chmod(0o755)
+    _PG_DIR = parent / "pg"
+    result = subprocess.run(["bash", str(script), "pg-start", str(_PG_DIR)], capture_output=True, text=True,
+                            timeout=120)
+    for line in result.stdout.splitlines():
+        if line.startswith(f"export {PG_ENV}="):
+            os.environ[PG_ENV] = line.split("=", 1)[1]
+
+
+def pytest_unconfigure(config):
+    if _PG_DIR is not None:
+        subprocess.run(["bash", str(ROOT / "scripts" / "ci-services.sh"), "pg-stop", str(_PG_DIR)],
+                       capture_output=True, timeout=120)
+        shutil.rmtree(_PG_DIR.parent, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """A PostgreSQL URL with an empty schema, or a skip when no server is available."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip("no PostgreSQL server (set INCIDENT_DESK_TEST_PG or install the postgresql package)")
+    import psycopg2
+    con = psycopg2.connect(url)
+    con.autocommit = True
+    with con.cursor() as cur:
+        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    con.close()
+    return url
+
 
 # A Monday morning, so business-hours clocks start inside working hours.
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)

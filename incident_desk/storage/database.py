@@ -171,7 +171,7 @@ def _open_postgres(url: str) -> Store:
     db = PostgresqlDatabase(
         unquote(parsed.path.lstrip("/")), user=unquote(parsed.username or "") or None,
         password=unquote(parsed.password or "") or None, host=parsed.hostname or "localhost",
-        port=parsed.port or 5432, autorollback=True)
+        port=parsed.port or 5432)
     return Store(db=db, url=url, backend="postgres")
 
 

@@ -1,0 +1,57 @@
+"""The same services on PostgreSQL: schema creation, lifecycle, search, paging and conflicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from incident_desk.domain.incident import IncidentFilter, Sort, Status
+from incident_desk.services.desk import Desk
+from incident_desk.services.errors import ConflictError
+from incident_desk.services.incidents import IncidentDraft
+from incident_desk.storage.database import StorageError, open_database
+
+pytestmark = pytest.mark.postgres
+
+
+def test_lifecycle_on_postgres(pg_url, clock):
+    desk = Desk.open(pg_url, clock=clock)
+    try:
+        assert desk.store.backend == "postgres"
+        keys = []
+        for n in range(12):
+            inc = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
+                title=f"VPN drops for user {n}", category="Network", impact="high", urgency=["high", "low"][n % 2],
+                description="Happens after lunch"))
+            keys.append(inc.key)
+            clock.advance(minutes=1)
+        desk.incidents.transition(actor=desk.actor, key=keys[0], to="acknowledged")
+        desk.incidents.comment(actor=desk.actor, key=keys[1], text="Firmware 4.2 suspected")
+        assert [r.key for r in desk.incidents.list_incidents(filters=IncidentFilter(text="firmware"))] == [keys[1]]
+        assert desk.incidents.count_incidents(filters=IncidentFilter(text="VPN lunch")) == 12
+        assert desk.incidents.count_incidents(filters=IncidentFilter(text="'; DROP TABLE incident; --")) == 0
+        sort = Sort("resolve_due_at", descending=False)
+        everything = desk.incidents.list_incidents(sort=sort, limit=100)
+        pages, after = [], None
+        while page := desk.incidents.list_incidents(sort=sort, limit=5, after=after):
+            pages += page
+            after = (page[-1].sort_value("resolve_due_at"), page[-1].id)
+        assert [r.id for r in pages] == [r.id for r in everything]
+        inc = desk.incidents.get_incident(keys[0])
+        assert inc.status == Status.ACKNOWLEDGED and inc.acknowledged_at is not None
+        other = Desk.on_store(desk.store, clock=clock)
+        other.incidents.edit_incident(actor=other.actor, key=inc.key, expected_version=inc.version,
+                                      changes={"title": "VPN drops after lunch"})
+        with pytest.raises(ConflictError):
+            desk.incidents.edit_incident(actor=desk.actor, key=inc.key, expected_version=inc.version,
+                                         changes={"title": "mine"})
+    finally:
+        desk.close()
+    reopened = open_database(pg_url)  # a second open finds the schema at the current version
+    reopened.close()
+
+
+def test_bad_postgres_urls_are_one_sentence():
+    with pytest.raises(StorageError, match="names no database"):
+        open_database("postgresql://user@127.0.0.1:1/")
+    with pytest.raises(StorageError):
+        open_database("postgresql://user@127.0.0.1:1/nothing_listens_here")
