@@ -19,8 +19,9 @@ from incident_desk.services import reporter_update
 from incident_desk.services.errors import ConflictError, PermissionDenied, StorageError, ValidationError
 from incident_desk.services.sla_view import clock_text, pause_policy_text, sla_clocks, state_label
 from incident_desk.ui.models.timeline_model import describe_event
-from incident_desk.ui.widgets.form_fields import (Ask, Badge, Banner, FormField, ask_with_message_box,
-                                                  clear_errors, match_item, searchable_combo, show_field_error)
+from incident_desk.ui.widgets.form_fields import (Ask, Badge, Banner, FormField, align_form_labels,
+                                                  ask_with_message_box,
+                                                  CommitOnTab, clear_errors, complete_item, match_item, searchable_combo, show_field_error)
 from incident_desk.ui.widgets.incident_picker import IncidentPicker
 from incident_desk.ui.widgets.links_panel import LinksPanel, run_modal
 from incident_desk.ui.widgets.timeline_view import TimelineView
@@ -262,8 +263,8 @@ class IncidentDetailEditor(QWidget):
         self.cancel_reason_label.setWordWrap(True)
         form.addRow("Cancelled because:", self.cancel_reason_label)
 
-        self._align_labels((incident_box, reporter_box))
-        self._align_labels((priority_box, assign_box, self.resolution_box))
+        align_form_labels((incident_box, reporter_box))
+        align_form_labels((priority_box, assign_box, self.resolution_box))
         left = QVBoxLayout()
         left.addWidget(incident_box)
         left.addWidget(reporter_box)
@@ -284,21 +285,6 @@ class IncidentDetailEditor(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         return scroll
 
-    @staticmethod
-    def _align_labels(boxes) -> None:
-        """One label width per column, so the fields of stacked groups line up."""
-        labels = []
-        for box in boxes:
-            form = box.layout()
-            for row in range(form.rowCount()):
-                item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-                if item is not None and item.widget() is not None:
-                    labels.append(item.widget())
-        width = max((label.sizeHint().width() for label in labels), default=0)
-        for label in labels:
-            label.setMinimumWidth(width)
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
     def _connect_signals(self) -> None:
         for name, field in self.fields.items():
             editor = field.editor
@@ -311,6 +297,10 @@ class IncidentDetailEditor(QWidget):
                 if editor.isEditable():
                     editor.editTextChanged.connect(self._on_field_edited)
         self.category_combo.lineEdit().editingFinished.connect(self._on_category_committed)
+        self._category_tab = CommitOnTab(self._on_category_committed, self)
+        self.category_combo.lineEdit().installEventFilter(self._category_tab)
+        self.category_combo.completer().popup().installEventFilter(self._category_tab)
+        self.category_combo.installEventFilter(self._category_tab)
         self.category_combo.currentTextChanged.connect(self._on_category_text_changed)
         self.save_button.clicked.connect(self._on_save_clicked)
         self.revert_button.clicked.connect(self._on_revert_clicked)
@@ -884,9 +874,10 @@ class IncidentDetailEditor(QWidget):
             return
         text = self._read("category")
         tree = self.desk.settings.categories()
-        match = match_item(tree, text)
+        match = complete_item(tree, text)
         if match and match != text:
             self._write("category", match)
+            self.category_combo.completer().popup().hide()
         self.fields["category"].set_error(None if match or not text else
                                           f"Unknown category '{text[:60]}'; pick one from the list.")
         self._update_dirty()

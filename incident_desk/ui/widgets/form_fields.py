@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QCompleter, QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (QComboBox, QCompleter, QFormLayout, QFrame, QHBoxLayout, QLabel, QMessageBox,
+                               QVBoxLayout, QWidget)
 
 from incident_desk.domain.incident import Priority, Status
 
@@ -160,6 +160,16 @@ def match_item(items: Iterable[str], text: str) -> str | None:
     return next((item for item in items if item.lower() == norm), None)
 
 
+def complete_item(items: Iterable[str], text: str) -> str | None:
+    """Type-ahead on leaving a field: the exact item, else the first starting with, else containing ``text``."""
+    items = list(items)
+    norm = (text or "").strip().lower()
+    if not norm:
+        return None
+    return (match_item(items, norm) or next((i for i in items if i.lower().startswith(norm)), None)
+            or next((i for i in items if norm in i.lower()), None))
+
+
 class Banner(QFrame):
     """A coloured strip above a form for messages that concern the whole record."""
 
@@ -199,3 +209,34 @@ class Banner(QFrame):
 
     def text(self) -> str:
         return self.label.text() if not self.isHidden() else ""
+
+
+def align_form_labels(boxes: Iterable[QWidget]) -> None:
+    """One label width for the QFormLayouts of stacked groups, so their fields line up."""
+    labels = []
+    for box in boxes:
+        form = box.layout()
+        if not isinstance(form, QFormLayout):
+            continue
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                labels.append(item.widget())
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class CommitOnTab(QObject):
+    """Calls ``commit`` when Tab or Backtab leaves a widget: editingFinished does not fire when a completer
+    popup had the keyboard, and type-ahead must still complete the text."""
+
+    def __init__(self, commit: Callable[[], None], parent: QObject):
+        super().__init__(parent)
+        self.commit = commit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.commit()
+        return False

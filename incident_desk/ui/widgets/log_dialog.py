@@ -1,0 +1,439 @@
+"""The log-incident dialog: keyboard-first form, live priority, recent reporters and duplicate suggestions."""
+
+from __future__ import annotations
+
+import json
+from datetime import timezone
+from typing import Callable
+
+from PySide6.QtCore import QDateTime, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDateTimeEdit, QDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from incident_desk.domain.incident import Channel, DomainError, Level, clean_title
+from incident_desk.services.errors import StorageError, ValidationError
+from incident_desk.services.incidents import IncidentDraft
+from incident_desk.ui.widgets.form_fields import (Ask, Badge, Banner, FormField, align_form_labels,
+                                                  ask_with_message_box,
+                                                  CommitOnTab, clear_errors, complete_item, match_item, searchable_combo, show_field_error)
+from incident_desk.ui.widgets.incident_picker import row_text
+
+SIMILAR_DELAY_MS = 250
+RECENT_KEY = "log_dialog/recent_reporters"
+RECENT_MAX = 30
+
+
+class CtrlEnterFilter(QObject):
+    """Calls ``action`` on Ctrl+Return or Ctrl+Enter in any watched widget, and eats the key."""
+
+    def __init__(self, action, parent: QObject):
+        super().__init__(parent)
+        self.action = action
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.action()
+            return True
+        return False
+
+
+class LogIncidentDialog(QDialog):
+    """Log a new incident, or attach the caller to an open one that is the same problem."""
+
+    sig_incident_logged = Signal(str)
+    """A new incident was logged; the key is given."""
+    sig_link_instead = Signal(str)
+    """The caller's report was added to this existing incident instead of logging a new one."""
+
+    def __init__(self, desk, parent: QWidget | None = None, *, settings: QSettings | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.settings = settings or QSettings()
+        self.ask: Ask = ask_with_message_box
+        self.fields: dict[str, FormField] = {}
+        self.setWindowTitle("Log an incident")
+        self.resize(980, 640)
+        self._recent = self._load_recent()
+        self._build()
+        self._connect_signals()
+        self._update_priority()
+        self.title_edit.setFocus()
+
+    # ---- construction --------------------------------------------------------------------------
+
+    def _add(self, form: QFormLayout, label: str, name: str, editor: QWidget, hint: str = "") -> FormField:
+        field = FormField(editor, hint=hint)
+        self.fields[name] = field
+        form.addRow(label, field)
+        return field
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.banner = Banner(self)
+        outer.addWidget(self.banner)
+        body = QHBoxLayout()
+        outer.addLayout(body, 1)
+
+        form_box = QWidget(self)
+        col = QVBoxLayout(form_box)
+        col.setContentsMargins(0, 0, 0, 0)
+        what = QGroupBox("What is wrong", form_box)
+        form = QFormLayout(what)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("In a few words, e.g. “VPN drops every ten minutes”")
+        self._add(form, "&Title:", "title", self.title_edit)
+        self.description_edit = QPlainTextEdit()
+        self.description_edit.setTabChangesFocus(True)
+        self.description_edit.setPlaceholderText("What the caller sees, since when, who is affected")
+        self.description_edit.setFixedHeight(90)
+        self._add(form, "&Description:", "description", self.description_edit)
+        self.category_combo = searchable_combo(self.desk.settings.categories(), placeholder="Type to search")
+        self._add(form, "&Category:", "category", self.category_combo)
+        self.subcategory_combo = QComboBox()
+        self._add(form, "Su&bcategory:", "subcategory", self.subcategory_combo)
+        self.impact_combo = QComboBox()
+        self.urgency_combo = QComboBox()
+        for combo in (self.impact_combo, self.urgency_combo):
+            for level in Level:
+                combo.addItem(level.label, level.name.lower())
+            combo.setCurrentIndex(combo.findData("medium"))
+        impact_row = QWidget()
+        row = QHBoxLayout(impact_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.impact_combo, 1)
+        urgency_label = QLabel("&Urgency:")
+        urgency_label.setBuddy(self.urgency_combo)
+        row.addWidget(urgency_label)
+        row.addWidget(self.urgency_combo, 1)
+        self._add(form, "&Impact:", "impact", impact_row)
+        self.fields["urgency"] = self.fields["impact"]
+        self.priority_badge = Badge()
+        self.priority_text = QLabel()
+        prow = QWidget()
+        row = QHBoxLayout(prow)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.priority_badge)
+        row.addWidget(self.priority_text, 1)
+        form.addRow("Priority:", prow)
+        col.addWidget(what)
+
+        who = QGroupBox("Who reports it", form_box)
+        form = QFormLayout(who)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.reporter_name_edit = QLineEdit()
+        self.reporter_name_edit.setPlaceholderText("Name (recent callers are suggested)")
+        self.reporter_completer = QCompleter([r["name"] for r in self._recent], self)
+        self.reporter_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.reporter_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.reporter_name_edit.setCompleter(self.reporter_completer)
+        self._add(form, "&Name:", "reporter_name", self.reporter_name_edit)
+        self.reporter_contact_edit = QLineEdit()
+        self.reporter_contact_edit.setPlaceholderText("E-mail address or phone number")
+        self._add(form, "C&ontact:", "reporter_contact", self.reporter_contact_edit)
+        self.channel_combo = QComboBox()
+        for channel in Channel:
+            self.channel_combo.addItem(channel.label, channel.value)
+        self._add(form, "C&hannel:", "channel", self.channel_combo)
+        col.addWidget(who)
+
+        more = QGroupBox("Optional", form_box)
+        form = QFormLayout(more)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.assignee_edit = QLineEdit()
+        self.assignee_edit.setPlaceholderText("Leave empty for the queue")
+        users = QCompleter(self.desk.users.usernames(), self)
+        users.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.assignee_edit.setCompleter(users)
+        self._add(form, "&Assign to:", "assignee", self.assignee_edit)
+        opened = QWidget()
+        row = QHBoxLayout(opened)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.earlier_check = QCheckBox("Reported &earlier, at")
+        self.opened_edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(self.desk.clock().timestamp())))
+        self.opened_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.opened_edit.setCalendarPopup(True)
+        self.opened_edit.setEnabled(False)
+        row.addWidget(self.earlier_check)
+        row.addWidget(self.opened_edit, 1)
+        self._add(form, "Opened:", "opened_at", opened)
+        col.addWidget(more)
+        col.addStretch(1)
+        align_form_labels((what, who, more))
+        body.addWidget(form_box, 3)
+
+        side = QGroupBox("Possible duplicates (open incidents)", self)
+        side_col = QVBoxLayout(side)
+        self.similar_hint = QLabel("Start typing the title; open incidents with the same words appear here.")
+        self.similar_hint.setWordWrap(True)
+        self.similar_hint.setStyleSheet("color: #5f6368;")
+        side_col.addWidget(self.similar_hint)
+        self.similar_list = QListWidget()
+        self.similar_list.setWordWrap(True)
+        self.similar_list.setSpacing(2)
+        self.similar_list.setAlternatingRowColors(True)
+        side_col.addWidget(self.similar_list, 1)
+        self.same_button = QPushButton("This is the &same incident")
+        self.same_button.setToolTip("Add this caller's report as a comment to the selected incident instead")
+        self.same_button.setEnabled(False)
+        side_col.addWidget(self.same_button)
+        body.addWidget(side, 2)
+
+        buttons = QHBoxLayout()
+        keys = QLabel("Ctrl+Enter logs · Esc cancels")
+        keys.setStyleSheet("color: #5f6368;")
+        buttons.addWidget(keys)
+        buttons.addStretch(1)
+        self.cancel_button = QPushButton("Cancel")
+        self.log_button = QPushButton("&Log incident")
+        self.log_button.setToolTip("Ctrl+Enter")
+        for b in (self.cancel_button, self.log_button, self.same_button):
+            b.setAutoDefault(False)  # Enter in a field must not log a half-typed form
+        self.log_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 14px; }")
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.log_button)
+        outer.addLayout(buttons)
+        self._fill_subcategories("")
+        self.setTabOrder(self.title_edit, self.description_edit)
+        self.setTabOrder(self.description_edit, self.category_combo)
+        self.setTabOrder(self.category_combo, self.subcategory_combo)
+        self.setTabOrder(self.subcategory_combo, self.impact_combo)
+        self.setTabOrder(self.impact_combo, self.urgency_combo)
+        self.setTabOrder(self.urgency_combo, self.reporter_name_edit)
+        self.setTabOrder(self.reporter_name_edit, self.reporter_contact_edit)
+        self.setTabOrder(self.reporter_contact_edit, self.channel_combo)
+        self.setTabOrder(self.channel_combo, self.assignee_edit)
+        self.setTabOrder(self.assignee_edit, self.earlier_check)
+        self.setTabOrder(self.earlier_check, self.opened_edit)
+        self.setTabOrder(self.opened_edit, self.log_button)
+
+    def _connect_signals(self) -> None:
+        self._similar_timer = QTimer(self)
+        self._similar_timer.setSingleShot(True)
+        self._similar_timer.setInterval(SIMILAR_DELAY_MS)
+        self._similar_timer.timeout.connect(self.refresh_similar)
+        self.title_edit.textChanged.connect(self._on_title_changed)
+        self.category_combo.currentTextChanged.connect(self._on_category_changed)
+        self.category_combo.lineEdit().editingFinished.connect(self._on_category_committed)
+        self._category_tab = CommitOnTab(self._on_category_committed, self)
+        self.category_combo.lineEdit().installEventFilter(self._category_tab)
+        self.category_combo.completer().popup().installEventFilter(self._category_tab)
+        self.category_combo.installEventFilter(self._category_tab)
+        self.impact_combo.currentIndexChanged.connect(self._on_level_changed)
+        self.urgency_combo.currentIndexChanged.connect(self._on_level_changed)
+        self.reporter_completer.activated.connect(self._on_reporter_chosen)
+        self.reporter_name_edit.editingFinished.connect(self._on_reporter_name_done)
+        self._reporter_tab = CommitOnTab(self._on_reporter_name_done, self)
+        self.reporter_name_edit.installEventFilter(self._reporter_tab)
+        self.reporter_completer.popup().installEventFilter(self._reporter_tab)
+        self.earlier_check.toggled.connect(self.opened_edit.setEnabled)
+        self.similar_list.currentItemChanged.connect(self._on_similar_current_changed)
+        self.same_button.clicked.connect(self._on_same_clicked)
+        self.log_button.clicked.connect(self._on_log_clicked)
+        self.cancel_button.clicked.connect(self.close)
+        # A filter rather than a QShortcut: it works whichever child has focus, before a text box
+        # turns Ctrl+Return into a line break, and without the window being active (tests, Xvfb).
+        # The filter is its own object (not the dialog) so no event reaches a half-destroyed dialog.
+        self._ctrl_enter = CtrlEnterFilter(self._on_log_clicked, self)
+        for child in self.findChildren(QWidget):
+            child.installEventFilter(self._ctrl_enter)
+
+    # ---- reading the form ------------------------------------------------------------------------
+
+    def draft(self) -> IncidentDraft:
+        opened_at = None
+        if self.earlier_check.isChecked():
+            opened_at = self.opened_edit.dateTime().toPython().astimezone(timezone.utc)
+        return IncidentDraft(
+            title=self.title_edit.text(), description=self.description_edit.toPlainText(),
+            category=self.category_combo.currentText(), subcategory=self.subcategory_combo.currentText() or None,
+            impact=self.impact_combo.currentData(), urgency=self.urgency_combo.currentData(),
+            reporter_name=self.reporter_name_edit.text(), reporter_contact=self.reporter_contact_edit.text(),
+            channel=self.channel_combo.currentData(), assignee=self.assignee_edit.text().strip() or None,
+            opened_at=opened_at)
+
+    def is_empty(self) -> bool:
+        return not any((self.title_edit.text().strip(), self.description_edit.toPlainText().strip(),
+                        self.reporter_name_edit.text().strip(), self.reporter_contact_edit.text().strip(),
+                        self.assignee_edit.text().strip()))
+
+    # ---- actions ------------------------------------------------------------------------------------
+
+    def log_incident(self) -> str | None:
+        """Log the form; on a bad field say so under it, keep everything, and return None."""
+        clear_errors(self.fields.values())
+        self.banner.clear()
+        try:
+            incident = self.desk.incidents.log_incident(actor=self.desk.actor, draft=self.draft())
+        except ValidationError as exc:
+            show_field_error(self.fields, exc.field, str(exc), lambda m: self.banner.show_message(m, "error"))
+            return None
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(f"Not logged: {exc} Nothing you typed is lost.", "error")
+            return None
+        self._remember_reporter()
+        self.logged_key = incident.key
+        self.sig_incident_logged.emit(incident.key)
+        self.accept()
+        return incident.key
+
+    def link_instead(self, key: str) -> bool:
+        """Add this caller's report to ``key`` as a comment instead of logging a new incident."""
+        draft = self.draft()
+        caller = draft.reporter_name.strip() or "An unnamed caller"
+        contact = f" ({draft.reporter_contact.strip()})" if draft.reporter_contact.strip() else ""
+        text = f"Also reported by {caller}{contact} via {Channel(draft.channel).value}: {draft.title.strip()}"
+        if draft.description.strip():
+            text += f"\n\n{draft.description.strip()}"
+        try:
+            self.desk.incidents.comment(actor=self.desk.actor, key=key, text=text)
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return False
+        self._remember_reporter()
+        self.sig_link_instead.emit(key)
+        self.accept()
+        return True
+
+    @Slot()
+    def refresh_similar(self) -> None:
+        """Look for open incidents sharing the title's words (the throttle calls this)."""
+        text = self.title_edit.text().strip()
+        selected = self.similar_list.currentItem().data(Qt.ItemDataRole.UserRole) if self.similar_list.currentItem() else None
+        self.similar_list.clear()
+        if len(text) < 3:
+            self.similar_hint.setText("Start typing the title; open incidents with the same words appear here.")
+            return
+        try:
+            rows = self.desk.incidents.similar_open(text[:300])
+        except (DomainError, StorageError) as exc:
+            self.similar_hint.setText(str(exc))
+            return
+        for row in rows:
+            item = QListWidgetItem(f"{row.key}  ·  {row.priority.label}  ·  {row.status.label}\n{row.title}")
+            item.setData(Qt.ItemDataRole.UserRole, row.key)
+            item.setToolTip(row_text(row))
+            self.similar_list.addItem(item)
+            if row.key == selected:
+                self.similar_list.setCurrentItem(item)
+        self.similar_hint.setText("Same problem? Select it and press “This is the same incident”." if rows
+                                  else "No open incident shares these words.")
+
+    def confirm_discard(self) -> bool:
+        """True when the form is empty or the user agreed to throw the report away."""
+        if self.is_empty():
+            return True
+        return self.ask(self, "Discard this report?", "The form has text in it. Discard it?",
+                        ("discard", "cancel")) == "discard"
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Esc closes through closeEvent, which asks first; QDialog would reject without asking.
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            event.accept()
+            self.close()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.result() == QDialog.DialogCode.Accepted or self.confirm_discard():
+            # Accepting is enough: the window hides; QDialog.closeEvent would call reject() again.
+            event.accept()
+        else:
+            event.ignore()
+
+    # ---- recent reporters ---------------------------------------------------------------------------
+
+    def _load_recent(self) -> list[dict]:
+        raw = self.settings.value(RECENT_KEY, "[]")
+        try:
+            data = json.loads(raw if isinstance(raw, str) else "[]")
+        except ValueError:
+            return []
+        return [d for d in data if isinstance(d, dict) and isinstance(d.get("name"), str)
+                and isinstance(d.get("contact", ""), str)][:RECENT_MAX]
+
+    def _remember_reporter(self) -> None:
+        name = " ".join(self.reporter_name_edit.text().split())[:200]
+        if not name:
+            return
+        contact = self.reporter_contact_edit.text().strip()[:254]
+        recent = [r for r in self._recent if r["name"].lower() != name.lower()]
+        self._recent = [{"name": name, "contact": contact}] + recent[:RECENT_MAX - 1]
+        self.settings.setValue(RECENT_KEY, json.dumps(self._recent))
+        self.settings.sync()
+
+    def _fill_contact_for(self, name: str) -> None:
+        match = next((r for r in self._recent if r["name"].lower() == name.strip().lower()), None)
+        if match and not self.reporter_contact_edit.text().strip():
+            self.reporter_contact_edit.setText(match.get("contact", ""))
+
+    # ---- live updates ----------------------------------------------------------------------------------
+
+    def _fill_subcategories(self, category: str) -> None:
+        tree = self.desk.settings.categories()
+        match = match_item(tree, category)
+        self.subcategory_combo.clear()
+        self.subcategory_combo.addItem("")
+        self.subcategory_combo.addItems(tree.get(match, []) if match else [])
+
+    def _update_priority(self) -> None:
+        impact = Level.parse(self.impact_combo.currentData())
+        urgency = Level.parse(self.urgency_combo.currentData())
+        priority = self.desk.settings.priority_matrix().priority(impact, urgency)
+        self.priority_badge.show_priority(priority)
+        self.priority_text.setText(f"{priority.label} — Impact {impact.label} x Urgency {urgency.label}")
+
+    @Slot(str)
+    def _on_title_changed(self, text: str) -> None:
+        self._similar_timer.start()
+        if not text:
+            self.fields["title"].set_error(None)
+            return
+        try:
+            clean_title(text)
+            self.fields["title"].set_error(None)
+        except DomainError as exc:
+            self.fields["title"].set_error(str(exc))
+
+    @Slot(str)
+    def _on_category_changed(self, text: str) -> None:
+        self._fill_subcategories(text)
+
+    @Slot()
+    def _on_category_committed(self) -> None:
+        text = self.category_combo.currentText()
+        match = complete_item(self.desk.settings.categories(), text)
+        if match and match != text:
+            self.category_combo.setEditText(match)
+            self.category_combo.completer().popup().hide()
+        self.fields["category"].set_error(None if match or not text.strip() else
+                                          f"Unknown category '{text.strip()[:60]}'; pick one from the list.")
+
+    @Slot(int)
+    def _on_level_changed(self, _index: int) -> None:
+        self._update_priority()
+
+    @Slot(str)
+    def _on_reporter_chosen(self, name: str) -> None:
+        self._fill_contact_for(name)
+
+    @Slot()
+    def _on_reporter_name_done(self) -> None:
+        self._fill_contact_for(self.reporter_name_edit.text())
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _on_similar_current_changed(self, current, _previous) -> None:
+        self.same_button.setEnabled(current is not None)
+
+    @Slot()
+    def _on_same_clicked(self) -> None:
+        item = self.similar_list.currentItem()
+        if item is not None:
+            self.link_instead(item.data(Qt.ItemDataRole.UserRole))
+
+    @Slot()
+    def _on_log_clicked(self) -> None:
+        self.log_incident()
