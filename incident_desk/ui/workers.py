@@ -6,6 +6,7 @@ import logging
 import traceback
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class WorkerPool(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._alive: set[_Carrier] = set()
+        self._closed = False
 
     def submit(self, fn: Callable, *args, on_done: Callable[[Any], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None, **kwargs) -> None:
@@ -54,12 +56,16 @@ class WorkerPool(QObject):
         def finished(result, _c=carrier):
             self._alive.discard(_c)
             _c.deleteLater()
+            if self._closed or not shiboken6.isValid(self):
+                return  # the owner went away while the job ran: nobody to tell
             if on_done is not None:
                 on_done(result)
 
         def failed(exc, _c=carrier):
             self._alive.discard(_c)
             _c.deleteLater()
+            if self._closed or not shiboken6.isValid(self):
+                return
             if on_error is not None:
                 on_error(exc)
             else:
@@ -71,6 +77,11 @@ class WorkerPool(QObject):
 
     def pending(self) -> int:
         return len(self._alive)
+
+    def close(self) -> None:
+        """Drop the callbacks of jobs still running; used when the owner shuts down."""
+        self._closed = True
+        self._pool.waitForDone(3000)
 
     def wait_idle(self, msecs: int = 5000) -> bool:
         """Block until running jobs end (shutdown and tests); queued callbacks still need events."""

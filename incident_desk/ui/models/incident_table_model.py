@@ -601,4 +601,4 @@ class IncidentTableModel(QAbstractTableModel):
         self._dispatch.stop()
         self._generation += 1
         if self._workers is not None:
-            self._workers.wait_idle(3000)
+            self._workers.close()

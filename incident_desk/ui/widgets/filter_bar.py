@@ -78,7 +78,7 @@ class _MultiChoice(QToolButton):
         else:
             summary = f"{len(chosen)} chosen"
         self.setText(f"{self._title}: {summary}")
-        self.setMinimumWidth(self.sizeHint().width() + 8)  # the menu arrow must not eat the text
+        self.setMinimumWidth(self.sizeHint().width() + 6)  # the menu arrow must not eat the text
         self.setToolTip(f"Show only incidents with these {self._title.lower()} values"
                         + (f" (now: {', '.join(chosen)})" if chosen else ""))
 
@@ -104,7 +104,7 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText("Search title, description, comments…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icons.action_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setMinimumWidth(240)
+        self.search.setMinimumWidth(150)
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.search.setToolTip("Full-text search; words match whole words and prefixes")
         layout.addWidget(self.search, 3)
@@ -122,6 +122,8 @@ class FilterBar(QWidget):
         self.assignee = self._combo("Anyone", "Show only incidents assigned to this person")
         self.team = self._combo("Any team", "Show only incidents of this team")
         self.date_range = QComboBox(self)
+        self.date_range.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.date_range.setMinimumContentsLength(8)
         self.date_range.setToolTip("Show only incidents opened in this period")
         for label, days in _DATE_PRESETS:
             self.date_range.addItem(label, days)
@@ -166,7 +168,9 @@ class FilterBar(QWidget):
         combo = QComboBox(self)
         combo.addItem(any_label, ANY)
         combo.setToolTip(tip)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Short minimums keep the table area narrowable; the popup list still shows full names.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(7)
         combo.setMaxVisibleItems(20)
         return combo
 

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget,
-                               QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QInputDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter,
+                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from incident_desk.domain.incident import DomainError, IncidentFilter
 from incident_desk.services.desk import Desk
@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.view_store = ViewStore(settings)
         self.detail_windows: list = []
         self._active_view: SavedView | None = None
+        self._splitter_state = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"Incident Desk — {desk.store.display_name}")
         self.setWindowIcon(icons.app_icon())
@@ -74,7 +75,12 @@ class MainWindow(QMainWindow):
         self.metrics_tab = None
         self.tabs.addTab(QWidget(self), "Metrics")  # replaced by the real tab when first shown
         self.editor = IncidentDetailEditor(desk, self) if IncidentDetailEditor is not None else None
-        self.detail_panel = self.editor or QLabel("The detail editor is not available.", self)
+        # A scroll area lets the splitter narrow the editor below its own minimum width.
+        self.detail_panel = QScrollArea(self)
+        self.detail_panel.setObjectName("detailPanel")
+        self.detail_panel.setWidgetResizable(True)
+        self.detail_panel.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail_panel.setWidget(self.editor or QLabel("The detail editor is not available.", self))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.views)
@@ -289,14 +295,20 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if state:
             self.restoreState(state)
-        sizes = s.value("window/splitter")
-        if sizes:
-            self.splitter.restoreState(sizes)
+        self._splitter_state = s.value("window/splitter")
         self.table.restore_header_state(s.value("table/header"))
         name = s.value("views/last", DEFAULT_VIEW)
         if not (isinstance(name, str) and self.open_view(name)):
             self.open_view(DEFAULT_VIEW)
         self.act_toggle_detail.setChecked(self.detail_panel.isVisibleTo(self) or not self.isVisible())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._splitter_state:
+            # Restored only once the window has its real size, or Qt rescales the saved widths.
+            self.layout().activate()
+            self.splitter.restoreState(self._splitter_state)
+            self._splitter_state = None
 
     def save_settings(self) -> None:
         s = self.settings

@@ -204,7 +204,7 @@ class ViewsPanel(QWidget):
 
     def shutdown(self) -> None:
         self._throttle.stop()
-        self._workers.wait_idle(3000)
+        self._workers.close()
 
     # ---- slots ---------------------------------------------------------------------------------
 

@@ -1,0 +1,213 @@
+"""The desk main window: views and counts, saved views and layout persistence, shortcuts, live updates."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from incident_desk.domain.incident import IncidentFilter, Status
+from incident_desk.ui.bridge import DeskBridge
+from incident_desk.ui.models.incident_table_model import column_index
+from incident_desk.ui.models.saved_views import BUILTIN_NAMES, builtin_views
+from incident_desk.ui.widgets import main_window as mw
+from incident_desk.ui.widgets.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_window(qtbot, desk, qsettings, *, poll_ms: int = 100) -> MainWindow:
+    bridge = DeskBridge(desk, poll_ms=poll_ms)
+    window = MainWindow(desk, bridge, qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: not window.views.is_counting(), timeout=5000)
+    return window
+
+
+def close_window(window: MainWindow) -> None:
+    window.save_settings()
+    window.shutdown()
+    window.bridge.stop()
+
+
+@pytest.fixture
+def window(qtbot, seeded_desk, qsettings):
+    w = open_window(qtbot, seeded_desk, qsettings)
+    yield w
+    close_window(w)
+
+
+def test_layout_and_status_bar(window, seeded_desk):
+    assert window.current_view_name() == "All open"
+    assert window.tabs.tabText(0) == "Incidents" and window.tabs.tabText(1) == "Metrics"
+    assert window.splitter.widget(0) is window.views and window.splitter.widget(2) is window.detail_panel
+    n = seeded_desk.incidents.count_incidents(filters=builtin_views(username="x", now=seeded_desk.clock())[2].filters)
+    assert window.rows_label.text() == f"{n} incidents"
+    assert str(seeded_desk.store.path) in window.db_label.text()
+    assert seeded_desk.actor.display_name in window.user_label.text()
+    window.status_message("Hello")
+    assert window.statusBar().currentMessage() == "Hello"
+    for act in (window.act_log, window.act_search, window.act_save, window.act_ack, window.act_resolve,
+                window.act_assign_me, window.act_refresh, window.act_save_view, window.act_columns):
+        assert act.toolTip() and act in window.toolbar.actions()
+    menu_actions = {a for m in window.menuBar().findChildren(type(window.menuBar().actions()[0].menu()))
+                    for a in m.actions()}
+    assert window.act_open in menu_actions and window.act_back in menu_actions
+
+
+def test_views_have_live_counts(qtbot, window, seeded_desk):
+    names = [v.name for v in window.views.views()]
+    assert tuple(names) == BUILTIN_NAMES
+    for view in builtin_views(username=seeded_desk.actor.username, now=seeded_desk.clock()):
+        assert window.views.counts[view.name] == seeded_desk.incidents.count_incidents(filters=view.filters)
+    assert window.views.counts["All"] == 240
+    before = window.views.counts["Unassigned"]
+    key = window.model.row_at(0).key
+    seeded_desk.incidents.assign(actor=seeded_desk.actor, key=key, assignee=None)
+    qtbot.waitUntil(lambda: window.views.counts["Unassigned"] != before or
+                    seeded_desk.incidents.get_incident(key).assignee is None and before == window.views.counts[
+                        "Unassigned"] and not window.views.is_counting(), timeout=5000)
+
+
+def test_choosing_a_view_filters_the_table(qtbot, window, seeded_desk):
+    window.views.select_view("On hold")
+    assert window.current_view_name() == "On hold"
+    assert window.model.rowCount() == window.views.counts["On hold"] == 48
+    assert all(window.model.row_at(i).status == Status.ON_HOLD for i in range(48))
+    assert window.filter_bar.status.text() == "Status: On hold"
+    window.views.select_view("All")
+    assert window.model.rowCount() == 240
+
+
+def test_saved_views_and_layout_persist(qtbot, seeded_desk, qsettings):
+    first = open_window(qtbot, seeded_desk, qsettings)
+    first.views.select_view("All")
+    first.filter_bar.search.setText("kraken")
+    first.filter_bar._on_search_now()
+    first.model.sort(column_index("title"), Qt.SortOrder.AscendingOrder)
+    first.table.set_column_visible(column_index("team"), True)
+    first.table.horizontalHeader().resizeSection(column_index("title"), 333)
+    saved = first.save_current_view("Kraken hunt")
+    assert saved is not None and saved.filters.text == "kraken"
+    assert first.save_current_view("All") is None  # a built-in name is refused with a message
+    assert "built-in" in first.statusBar().currentMessage()
+    total = sum(first.splitter.sizes())
+    first.splitter.setSizes([230, total - 230, 0])  # the detail panel collapsed
+    assert first.splitter.sizes()[::2] == [230, 0]
+    first.close()
+    second = open_window(qtbot, seeded_desk, qsettings)
+    try:
+        assert second.current_view_name() == "Kraken hunt"
+        assert "Kraken hunt" in [v.name for v in second.views.views()]
+        assert second.model.rowCount() == 6 and second.filter_bar.search.text() == "kraken"
+        assert second.model.current_sort().column == "title"
+        assert second.table.horizontalHeader().sectionSize(column_index("title")) == 333
+        assert not second.table.horizontalHeader().isSectionHidden(column_index("team"))
+        # The small offscreen screen clamps the restored width; the centre absorbs that.
+        assert second.splitter.sizes()[::2] == [230, 0]
+        second._on_delete_view("Kraken hunt")
+        assert "Kraken hunt" not in [v.name for v in second.views.views()]
+    finally:
+        close_window(second)
+
+
+def test_broken_saved_views_are_skipped(qtbot, seeded_desk, qsettings):
+    qsettings.setValue("views/user", '[{"name": ""}, {"name": "ok", "filters": {"statuses": ["bogus"]}}, 7, "x"]')
+    w = open_window(qtbot, seeded_desk, qsettings)
+    try:
+        assert [v.name for v in w.views.views()][-1] == "ok"
+    finally:
+        close_window(w)
+    qsettings.setValue("views/user", "{not json")
+    w = open_window(qtbot, seeded_desk, qsettings)
+    close_window(w)
+
+
+def test_search_shortcut_escape_and_enter(qtbot, window):
+    window.table.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.filter_bar.search.hasFocus())
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.table.hasFocus())
+    window.table.selectRow(3)
+    key = window.table.current_key()
+    assert key == window.model.row_at(3).key
+    QTest.keyClick(window.table, Qt.Key.Key_Return)
+    if window.editor is not None:
+        assert window.editor.current_key() == key
+
+
+@pytest.mark.skipif(mw.IncidentDetailEditor is None, reason="the detail editor is not installed")
+def test_transition_and_assign_shortcuts(qtbot, window, seeded_desk):
+    window.views.select_view("All open")
+    target = next(window.model.row_at(i) for i in range(window.model.rowCount())
+                  if window.model.row_at(i).status == Status.NEW)
+    assert window.table.select_key(target.key)
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: seeded_desk.incidents.get_incident(target.key).assignee == seeded_desk.actor.username)
+    QTest.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: seeded_desk.incidents.get_incident(target.key).status == Status.ACKNOWLEDGED)
+    # The table follows: the row shows the new status and stays selected.
+    qtbot.waitUntil(lambda: window.table.current_key() == target.key and
+                    window.table.current_row() is not None and
+                    window.table.current_row().status == Status.ACKNOWLEDGED, timeout=5000)
+
+
+def test_drill_down_filter_shows_a_clearable_chip(qtbot, window):
+    window.apply_filter(IncidentFilter(keys=frozenset({1, 2, 3}), statuses=frozenset()), label="3 slowest")
+    assert window.model.rowCount() == 3
+    assert window.filter_bar.chip.isVisible() and "3 slowest" in window.filter_bar.chip.text()
+    assert window.current_view_name() is None
+    window.filter_bar.chip_clear.click()
+    assert not window.filter_bar.chip.isVisible()
+    assert window.model.rowCount() == 240
+
+
+def test_column_chooser(qtbot, window):
+    menu = window.table.column_menu()
+    titles = [a.text() for a in menu.actions() if a.isCheckable()]
+    assert "SLA" in titles and "Updated" in titles
+    updated = next(a for a in menu.actions() if a.text() == "Updated")
+    assert not updated.isChecked()
+    updated.setChecked(True)
+    assert not window.table.horizontalHeader().isSectionHidden(column_index("updated"))
+    assert next(a for a in menu.actions() if a.text() == "Key").isEnabled() is False
+
+
+WRITER = """
+import sys
+from incident_desk.services.desk import Desk
+from incident_desk.services.incidents import IncidentDraft
+desk = Desk.open(sys.argv[1])
+inc = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title=sys.argv[2], category="Network"))
+print(inc.key)
+desk.close()
+"""
+
+
+def test_another_process_writing_updates_the_table(qtbot, window, seeded_path):
+    window.views.select_view("All")
+    window.table.selectRow(5)
+    key = window.table.current_key()
+    scroll = window.table.verticalScrollBar().value()
+    before = window.model.rowCount()
+    out = subprocess.run([sys.executable, "-c", WRITER, str(seeded_path), "Written by another desk"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    new_key = out.stdout.strip()
+    qtbot.waitUntil(lambda: window.model.rowCount() == before + 1, timeout=5000)
+    qtbot.waitUntil(lambda: not window.model.is_loading(), timeout=5000)
+    assert window.table.current_key() == key  # the same incident stays selected
+    assert window.table.verticalScrollBar().value() == scroll
+    assert window.model.position_of(new_key) is not None
+    qtbot.waitUntil(lambda: window.views.counts.get("All") == before + 1, timeout=5000)

@@ -1,0 +1,80 @@
+"""Screenshot mode: run_gui(..., screenshot=...) paints the window, saves a PNG of its size, exits 0."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from incident_desk import config
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN = """
+import sys
+from incident_desk.app import run_gui
+args = sys.argv[1:]
+kw = dict(screenshot=args[1])
+if len(args) > 2 and args[2]:
+    kw["view"] = args[2]
+if len(args) > 3 and args[3]:
+    kw["select"] = args[3]
+rc = run_gui(args[0], **kw)
+print("matplotlib" in sys.modules)
+sys.exit(rc)
+"""
+
+
+def run(tmp_path, db, out, view="", select="", theme=""):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen",
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "HOME": str(tmp_path)}
+    if theme:
+        env["INCIDENT_DESK_THEME"] = theme
+    return subprocess.run([sys.executable, "-c", RUN, str(db), str(out), view, select], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_screenshot_writes_a_png_of_the_window(tmp_path, seeded_path):
+    out = tmp_path / "shot.png"
+    result = run(tmp_path, seeded_path, out, view="All", select="INC-000200")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"  # matplotlib is never imported at startup
+    image = QImage(str(out))
+    assert not image.isNull()
+    assert (image.width(), image.height()) == (1480, 880)
+
+
+def test_screenshot_in_dark_mode(tmp_path, seeded_path):
+    out = tmp_path / "dark.png"
+    result = run(tmp_path, seeded_path, out, theme="dark")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert image.pixelColor(image.width() // 2, image.height() - 60).lightness() < 100
+
+
+def test_unknown_view_fails_with_one_line(tmp_path, seeded_path):
+    result = run(tmp_path, seeded_path, tmp_path / "x.png", view="No such view")
+    assert result.returncode == 2
+    assert "There is no view 'No such view'" in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_not_a_database_fails_cleanly(tmp_path):
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("hello")
+    result = run(tmp_path, bogus, tmp_path / "x.png")
+    assert result.returncode == 2
+    assert "not an Incident Desk database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_paths(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = config.default_db_path()
+    assert path.name == "desk.db" and path.parent.is_dir() and "incident-desk" in str(path)
+    assert config.database_url("x.db", environ={config.DB_ENV_VAR: "y.db"}) == "x.db"
+    assert config.database_url(None, environ={config.DB_ENV_VAR: "y.db"}) == "y.db"
+    assert config.database_url("  ", environ={}) == str(path)
