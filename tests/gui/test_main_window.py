@@ -211,3 +211,18 @@ def test_another_process_writing_updates_the_table(qtbot, window, seeded_path):
     assert window.table.verticalScrollBar().value() == scroll
     assert window.model.position_of(new_key) is not None
     qtbot.waitUntil(lambda: window.views.counts.get("All") == before + 1, timeout=5000)
+
+
+@pytest.mark.skipif(mw.LogIncidentDialog is None, reason="the log dialog is not installed")
+def test_ctrl_n_opens_the_log_dialog_and_the_new_row_is_selected(qtbot, window, seeded_desk):
+    from incident_desk.services.incidents import IncidentDraft
+    window.table.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: getattr(window, "log_dialog", None) is not None and window.log_dialog.isVisible())
+    dialog = window.log_dialog
+    key = seeded_desk.incidents.log_incident(
+        actor=seeded_desk.actor, draft=IncidentDraft(title="Fresh from the dialog", category="Email")).key
+    dialog.sig_incident_logged.emit(key)  # what the dialog says after its own log_incident call
+    assert window.table.current_key() == key
+    assert window.table.current_row().title == "Fresh from the dialog"
+    dialog.reject()
