@@ -158,9 +158,15 @@ def _check_sqlite_file(path: Path) -> None:
         if not os.access(path, os.R_OK):
             raise StorageError(f"The database {path} cannot be read (permission denied).")
         with open(path, "rb") as fh:
-            head = fh.read(16)
-        if head and head != SQLITE_HEADER:
+            head = fh.read(100)
+        if head and head[:16] != SQLITE_HEADER:
             raise StorageError(f"{path} is not an Incident Desk database (it is not an SQLite file).")
+        # SQLite only ever writes whole pages; a file cut inside a page reads back as zeros there, and
+        # SQLite would open it and write on top of the damage.
+        page_size = int.from_bytes(head[16:18], "big") if len(head) == 100 else 0
+        page_size = 65536 if page_size == 1 else page_size
+        if head and (page_size < 512 or path.stat().st_size % page_size):
+            raise StorageError(f"{path} is damaged (the file is cut short); restore it from a backup.")
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise StorageError(f"The database {path} is read-only; open a writable copy instead.")
     else:
@@ -183,7 +189,9 @@ def open_database(url: str | os.PathLike, *, create: bool = True, migrate: bool 
             raise StorageError(f"There is no database at {path}.")
         db = SqliteDatabase(
             str(path),
-            pragmas={"journal_mode": "wal", "foreign_keys": 1, "synchronous": "normal",
+            # journal_mode=wal is set in _prepare_schema, once the file is known to be ours: it is
+            # persistent, and would rewrite another program's SQLite file that we then refuse.
+            pragmas={"foreign_keys": 1, "synchronous": "normal",
                      "cache_size": -64_000, "temp_store": "memory",
                      # backstop only: the Checkpointer thread normally keeps the WAL far below this
                      "wal_autocheckpoint": 16_000},
@@ -236,6 +244,8 @@ def _prepare_schema(store: Store, *, migrate: bool) -> None:
         raise StorageError(
             f"{store.display_name} was written by a newer Incident Desk (schema {version}, this "
             f"release reads up to {CURRENT_VERSION}); upgrade Incident Desk to open it.")
+    if store.is_sqlite:
+        store.db.execute_sql("PRAGMA journal_mode = wal")
     if version == CURRENT_VERSION:
         return
     if version == 0:
