@@ -85,13 +85,17 @@ class UserService:
     def local_actor(self) -> Actor:
         """The single-user desk signs nobody in: the OS user gets an admin account."""
         name = re.sub(r"[^A-Za-z0-9._-]", "", getpass.getuser() or "") or "local"
-        with self.store.write():
+        # Look before taking the write lock: opening a desk to read must not wait for another writer.
+        with self.store.read():
             row = repo.user_by_name(name)
-            if row is None:
-                row = repo.insert_user(username=name, display_name=name, email="", role="admin",
-                                       team_id=None, now=self.clock())
-            elif row.role != "admin" and not repo.list_users():
-                repo.update_user(row.id, role="admin")
+        if row is None or row.role != "admin":
+            with self.store.write():
+                row = repo.user_by_name(name)
+                if row is None:
+                    row = repo.insert_user(username=name, display_name=name, email="", role="admin",
+                                           team_id=None, now=self.clock())
+                elif row.role != "admin" and not repo.list_users():
+                    repo.update_user(row.id, role="admin")
         return _actor(repo.user_by_id(row.id))
 
     def actor(self, username: str) -> Actor:

@@ -40,6 +40,12 @@ class SettingsService:
 
     def ensure_defaults(self) -> None:
         """A new desk starts with a sensible category list (editable later)."""
+        # Look before taking the write lock: opening a desk to read must not wait for another writer.
+        with self.store.read():
+            seeded = bool(repo.category_tree())
+        if seeded:
+            self.invalidate()
+            return
         with self.store.write():
             if not repo.category_tree():
                 for name, subs in DEFAULT_CATEGORIES.items():
