@@ -1,0 +1,178 @@
+"""Bad input through the real CLI: exit status 2, one clear line on stderr, and the database unchanged."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+
+import pytest
+
+from tests.reliability.reliability_tools import (BUSY_TIMEOUT_S, assert_one_line_error, file_digest,
+                                                 lock_holder, logical_dump, make_demo_db, read_only_database,
+                                                 run_cli, start_cli)
+
+FRESH = "INC-000301"  # logged by the template below: status New, version 2
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    path = make_demo_db(tmp_path_factory.mktemp("cli-template") / "desk.db")
+    assert run_cli(path, "users", "add", "alex", "--role", "agent", "--team", "Service Desk").returncode == 0
+    result = run_cli(path, "log", "--title", "Fresh incident", "--category", "Network", "--subcategory", "VPN")
+    assert result.returncode == 0 and FRESH in result.stdout, result.stderr
+    assert run_cli(path, "edit", FRESH, "--urgency", "high").returncode == 0  # now at version 2
+    return path
+
+
+@pytest.fixture
+def db(template, tmp_path):
+    target = tmp_path / "desk.db"
+    shutil.copyfile(template, target)
+    return target
+
+
+BAD_INPUT = [
+    pytest.param(["log", "--title", "Printer on fire", "--category", "Plumbing"], "Unknown category 'Plumbing'",
+                 id="unknown-category"),
+    pytest.param(["log", "--title", "Printer on fire", "--category", "Printing", "--subcategory", "Toaster"],
+                 "Unknown subcategory 'Toaster'", id="unknown-subcategory"),
+    pytest.param(["log", "--title", "   ", "--category", "Network"], "title is empty", id="empty-title"),
+    pytest.param(["log", "--title", "x" * 201, "--category", "Network"], "keep it under 201", id="long-title"),
+    pytest.param(["log", "--title", "Bad\nbreak", "--category", "Network"], "control characters",
+                 id="title-with-line-break"),
+    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--impact", "huge"], "Unknown level 'huge'",
+                 id="unknown-level"),
+    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--channel", "pigeon"],
+                 "Unknown contact channel 'pigeon'", id="unknown-channel"),
+    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--assignee", "ghost"],
+                 "There is no user 'ghost'", id="unknown-assignee"),
+    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "2026-13-45"],
+                 "'2026-13-45' is not a valid --opened-at time", id="bad-date"),
+    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "yesterday"],
+                 "not a valid --opened-at time", id="bad-date-words"),
+    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "2999-01-01T00:00Z"],
+                 "in the future", id="future-date"),
+    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "1999-12-31T00:00Z"],
+                 "before the year 2000", id="ancient-date"),
+    pytest.param(["list", "--from", "2026-02-30"], "not a valid --from date", id="bad-list-date"),
+    pytest.param(["list", "--from", "2026-03-01", "--to", "2026-02-01"], "--to must be later", id="reversed-range"),
+    pytest.param(["list", "--status", "sleeping"], "Unknown status 'sleeping'", id="unknown-list-status"),
+    pytest.param(["list", "--sort", "colour"], "Cannot sort by 'colour'", id="unknown-sort"),
+    pytest.param(["list", "--limit", "0"], "--limit must be between", id="bad-limit"),
+    pytest.param(["show", "INC-999999"], "There is no incident INC-999999", id="unknown-key"),
+    pytest.param(["show", "banana"], "'banana' is not an incident key", id="malformed-key"),
+    pytest.param(["edit", "INC-999999", "--title", "x"], "There is no incident INC-999999", id="edit-unknown-key"),
+    pytest.param(["comment", "INC-999999", "hello"], "There is no incident INC-999999", id="comment-unknown-key"),
+    pytest.param(["comment", FRESH, "   "], "The comment is empty", id="empty-comment"),
+    pytest.param(["transition", "INC-999999", "acknowledged"], "There is no incident INC-999999",
+                 id="transition-unknown-key"),
+    pytest.param(["transition", FRESH, "closed"], "Cannot move an incident from New to Closed",
+                 id="illegal-transition"),
+    pytest.param(["transition", FRESH, "flying"], "Unknown status 'flying'", id="unknown-status"),
+    pytest.param(["transition", FRESH, "resolved", "--duplicate-of", FRESH], "duplicate of itself",
+                 id="duplicate-of-itself"),
+    pytest.param(["link", FRESH, "related", FRESH], "cannot be linked to itself", id="link-to-itself"),
+    pytest.param(["link", FRESH, "sibling_of", "INC-000001"], "Unknown link kind 'sibling_of'",
+                 id="unknown-link-kind"),
+    pytest.param(["assign", FRESH, "ghost"], "There is no user 'ghost'", id="assign-unknown-user"),
+    pytest.param(["edit", FRESH, "--title", "Changed meanwhile", "--expect-version", "1"],
+                 "was changed by", id="conflict-edit"),
+    pytest.param(["transition", FRESH, "acknowledged", "--expect-version", "1"], "was changed by",
+                 id="conflict-transition"),
+    pytest.param(["edit", FRESH], "Nothing to change", id="edit-nothing"),
+    pytest.param(["--user", "ghost", "show", FRESH], "There is no user 'ghost'", id="unknown-acting-user"),
+    pytest.param(["--user", "alex", "transition", FRESH, "cancelled", "--reason", "dup"],
+                 "only a lead or above may cancel incidents", id="permission-denied"),
+    pytest.param(["log", "--category", "Network"], "the following arguments are required: --title",
+                 id="missing-argument"),
+    pytest.param(["frobnicate"], "invalid choice", id="unknown-command"),
+]
+
+
+@pytest.mark.parametrize("args, message", BAD_INPUT)
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(db, args, message):
+    before = logical_dump(db)
+    result = run_cli(db, *args)
+    assert_one_line_error(result, message, code=2)
+    assert logical_dump(db) == before
+
+
+def test_the_conflict_line_names_who_changed_what(db):
+    line = assert_one_line_error(run_cli(db, "edit", FRESH, "--title", "Stale", "--expect-version", "1"))
+    assert FRESH in line and "urgency" in line and "version 1 -> 2" in line and "nothing was saved" in line
+
+
+def test_good_input_on_the_same_database_still_works(db):
+    """The bad-input cases above fail for their reason, not because the database is unusable."""
+    assert run_cli(db, "edit", FRESH, "--title", "Changed", "--expect-version", "2").returncode == 0
+    assert run_cli(db, "transition", FRESH, "acknowledged").returncode == 0
+    assert run_cli(db, "show", FRESH).returncode == 0
+
+
+# ---- the database itself is the problem -------------------------------------------------------------
+
+def test_a_text_file_is_not_a_database(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("Shopping list\n- milk\n- eggs\n")
+    before = file_digest(path)
+    for args in (["list"], ["log", "--title", "x", "--category", "Network"]):
+        assert_one_line_error(run_cli(path, *args), "not an Incident Desk database")
+    assert file_digest(path) == before
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE recipe (id INTEGER PRIMARY KEY, name TEXT)")
+    con.execute("INSERT INTO recipe (name) VALUES ('pancakes')")
+    con.commit()
+    con.close()
+    before = file_digest(path)
+    assert_one_line_error(run_cli(path, "log", "--title", "x", "--category", "Network"),
+                          "not an Incident Desk database")
+    assert file_digest(path) == before
+
+
+def test_a_folder_is_not_a_database(tmp_path):
+    assert_one_line_error(run_cli(tmp_path, "list"), "is a folder")
+
+
+def test_a_missing_folder_is_named(tmp_path):
+    assert_one_line_error(run_cli(tmp_path / "nope" / "desk.db", "list"), "does not exist")
+
+
+def test_read_only_database_is_refused_and_unchanged(db):
+    with read_only_database(db) as (path, method):
+        before = file_digest(path)
+        for args in (["log", "--title", "x", "--category", "Network"], ["comment", FRESH, "hello"],
+                     ["edit", FRESH, "--title", "y"]):
+            assert_one_line_error(run_cli(path, *args), "read-only")
+        assert file_digest(path) == before, method
+
+
+@pytest.mark.slow
+def test_locked_database_waits_for_the_busy_timeout_then_says_so(db):
+    """Another program holds the write lock for longer than 5 s: writers wait, then fail in one line."""
+    before = logical_dump(db)
+    writes = (["log", "--title", "Blocked", "--category", "Network"], ["comment", FRESH, "blocked"],
+              ["edit", FRESH, "--title", "Blocked"], ["transition", FRESH, "acknowledged"])
+    with lock_holder(db):
+        started = time.monotonic()
+        procs = [start_cli(db, *args) for args in writes]
+        # A reader is not a writer: show works while the lock is held (WAL lets readers through).
+        reader = start_cli(db, "show", FRESH)
+        out, err = reader.communicate(timeout=30)
+        assert reader.returncode == 0, err
+        assert "Fresh incident" in out
+        results = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=30)
+            results.append(type("R", (), {"returncode": proc.returncode, "stdout": out, "stderr": err}))
+        elapsed = time.monotonic() - started
+    assert elapsed >= BUSY_TIMEOUT_S - 0.5  # they waited instead of failing at once
+    for result in results:
+        assert_one_line_error(result, "is locked by another program", "try again")
+    assert logical_dump(db) == before
+    # Once the other program is done, the same command goes through.
+    assert run_cli(db, "comment", FRESH, "now it works").returncode == 0
