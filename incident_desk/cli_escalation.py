@@ -1,0 +1,107 @@
+"""The `escalate` and `notifications` sub-commands: run the escalation engine headless, read an inbox."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import datetime, timezone
+
+from incident_desk.services.errors import ValidationError
+
+DEFAULT_WATCH_INTERVAL_S = 30.0
+
+
+def parse_now(text: str) -> datetime:
+    """ISO 8601; without an offset the time is read in this machine's local zone."""
+    raw = (text or "").strip()
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"'{text}' is not a valid --now time; use ISO 8601 such as 2026-11-02T09:30+00:00.",
+                              field="now") from None
+    if value.tzinfo is None:
+        value = value.astimezone()
+    return value.astimezone(timezone.utc)
+
+
+def register(subparsers) -> None:
+    """Add `escalate` and `notifications` to the main parser's sub-commands."""
+    p = subparsers.add_parser("escalate", help="raise the escalations that are due (once, or keep watching)",
+                              description="Raise every escalation due by now (or --now), each once per "
+                                          "incident cycle, even with several desks running.")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="scan once and exit (the default)")
+    mode.add_argument("--watch", action="store_true", help="scan every --interval seconds until interrupted")
+    p.add_argument("--now", metavar="ISO", help="evaluate as of this instant instead of the clock (with --once)")
+    p.add_argument("--interval", type=float, default=DEFAULT_WATCH_INTERVAL_S, metavar="SECONDS",
+                   help=f"seconds between scans with --watch (default {DEFAULT_WATCH_INTERVAL_S:g})")
+    p.add_argument("--max-runs", type=int, default=None, help=argparse.SUPPRESS)  # tests stop a watch with it
+    p.add_argument("--json", action="store_true", help="print the raised escalations as JSON")
+    p.set_defaults(func=run_escalate)
+
+    q = subparsers.add_parser("notifications", help="list a user's notification inbox",
+                              description="List a user's notifications, newest first.")
+    q.add_argument("--user", dest="inbox_user", metavar="NAME", help="whose inbox (default: the acting user)")
+    q.add_argument("--unread", action="store_true", help="only unread ones (not snoozed)")
+    q.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=run_notifications)
+
+
+def _print_raised(raised: list[dict], as_json: bool) -> None:
+    if as_json:
+        json.dump(raised, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    if not raised:
+        print("No escalations due.")
+        return
+    print(f"Raised {len(raised)} escalation{'s' if len(raised) != 1 else ''}:")
+    for item in raised:
+        level = f"level {item['level']}" if item["raised_level"] else "warning"
+        who = ", ".join(item["recipients"]) or "nobody"
+        print(f"  {item['incident']}  {item['priority']}  {item['rule']:<16} {level:<8} due {item['due_at']}  "
+              f"-> {who}  {item['title']}")
+    sys.stdout.flush()
+
+
+def run_escalate(desk, args) -> int:
+    if args.interval is not None and not args.interval > 0:
+        raise ValidationError("--interval must be a positive number of seconds.", field="interval")
+    if args.watch:
+        if args.now:
+            raise ValidationError("--now works only with --once; --watch follows the clock.", field="now")
+        runs = 0
+        try:
+            while args.max_runs is None or runs < args.max_runs:
+                _print_raised(desk.escalation.scan(), args.json)
+                runs += 1
+                if args.max_runs is None or runs < args.max_runs:
+                    time.sleep(args.interval)
+        except KeyboardInterrupt:
+            pass
+        return 0
+    now = parse_now(args.now) if args.now else None
+    _print_raised(desk.escalation.scan(now), args.json)
+    return 0
+
+
+def run_notifications(desk, args) -> int:
+    if args.limit < 1 or args.limit > 1000:
+        raise ValidationError("--limit must be between 1 and 1000.", field="limit")
+    user = args.inbox_user or desk.actor
+    items = desk.notifications.inbox(user, unread_only=args.unread, limit=args.limit)
+    if args.json:
+        json.dump([i.to_dict() for i in items], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    if not items:
+        print("No notifications." if not args.unread else "No unread notifications.")
+        return 0
+    for item in items:
+        mark = "*" if item.unread else " "
+        when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"{mark} {when}  {item.kind:<10} {item.severity:<8} {item.title}")
+    return 0

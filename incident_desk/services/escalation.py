@@ -1,0 +1,271 @@
+"""The escalation engine: finds due deadlines through the schedule index, escalates once, notifies."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+from incident_desk.domain.escalation import (EscalationPolicy, EscalationRule, IncidentSnapshot, Recipient,
+                                             due_escalations, next_escalation_at)
+from incident_desk.domain.incident import EV_ESCALATION, DomainError, Priority, Status
+from incident_desk.domain.sla import SlaPolicy, compute_clocks
+from incident_desk.services.auth import Actor
+from incident_desk.services.clock import Clock
+from incident_desk.services.events import Change, EventBus
+from incident_desk.services.notifications import NotificationService
+from incident_desk.services.settings import SettingsService
+from incident_desk.storage import escalation_queries as eq
+from incident_desk.storage import repository as repo
+from incident_desk.storage.database import Store
+from incident_desk.storage.queries import epoch, ts
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 200    # incidents per write transaction: short enough that a desk's own saves never wait long
+RETRY_S = 300       # an incident whose facts cannot be evaluated is looked at again after this
+SCHEDULE_KINDS = frozenset({"logged", "transitioned"})
+
+
+@dataclass(frozen=True)
+class Facts:
+    """One incident row as the engine reads it (see storage.escalation_queries._FACT_COLUMNS)."""
+
+    id: int
+    key: str
+    title: str
+    priority: int
+    status: int
+    opened_at: int
+    reopen_count: int
+    escalation_level: int
+    assignee_id: int | None
+    assignee: str | None
+    team_id: int | None
+    team: str | None
+    version: int
+    acknowledged_at: int | None
+    resolved_at: int | None
+
+    @classmethod
+    def of(cls, row: Sequence) -> "Facts":
+        return cls(*row)
+
+    def snapshot(self) -> IncidentSnapshot:
+        return IncidentSnapshot(id=self.id, key=self.key, priority=Priority(self.priority), status=Status(self.status),
+                                opened_at=ts(self.opened_at), reopen_count=self.reopen_count or 0,
+                                assignee=self.assignee, team=self.team, escalation_level=self.escalation_level or 0)
+
+
+def history_of(raw: Sequence[tuple[int, str]]) -> list[tuple[datetime, Status]]:
+    return [(ts(at), Status.parse(value)) for at, value in raw]
+
+
+def ceil_epoch(value: datetime | None) -> int | None:
+    """Rounded up, so a scan never looks at an incident a fraction of a second too early, forever."""
+    return None if value is None else math.ceil(value.timestamp())
+
+
+def schedule_value(policy: EscalationPolicy, snapshot: IncidentSnapshot, clocks, now: datetime,
+                   fired: set[tuple[str, int]]) -> int | None:
+    """What next_escalation_at should hold: when the first unfired rule fell due (a scan at any later
+    instant, even a `--now` in the past, finds it), else the next instant, or None."""
+    due = due_escalations(policy, snapshot, clocks, now, already_fired=fired)
+    if due:
+        return math.floor(min(d.due_at for d in due).timestamp())
+    return ceil_epoch(next_escalation_at(policy, snapshot, clocks, now))
+
+
+class _People:
+    """Active users and teams, read once per scan: who a recipient names."""
+
+    def __init__(self, store: Store, fallback_user_id: int | None):
+        self.users = eq.active_people(store)   # (id, username, role, team_id, is_manager_on_duty)
+        self.teams = eq.teams(store)           # (id, name, lead_id)
+        self.active_ids = {u[0] for u in self.users}
+        self.fallback_user_id = fallback_user_id
+
+    @property
+    def single_user(self) -> bool:
+        return len(self.users) == 1
+
+    def _team_id(self, name: str | None, facts: Facts) -> int | None:
+        if name is None:
+            return facts.team_id
+        return next((t[0] for t in self.teams if t[1].lower() == name.lower()), None)
+
+    def _lead_of(self, team_id: int | None) -> list[int]:
+        if team_id is None:
+            return []
+        lead = next((t[2] for t in self.teams if t[0] == team_id), None)
+        if lead in self.active_ids:
+            return [lead]
+        return [u[0] for u in self.users if u[3] == team_id and u[2] == "lead"]
+
+    def resolve(self, recipient: Recipient, facts: Facts) -> list[int]:
+        kind, name = recipient.kind, recipient.name
+        if kind == "person" or (kind == "manager" and name):
+            return [u[0] for u in self.users if u[1].lower() == name.lower()]
+        if kind == "team":
+            team_id = self._team_id(name, facts)
+            return [u[0] for u in self.users if team_id is not None and u[3] == team_id]
+        if kind == "team_lead":
+            return self._lead_of(self._team_id(name, facts))
+        if kind == "assignee":
+            if facts.assignee_id in self.active_ids:
+                return [facts.assignee_id]
+            return self._lead_of(facts.team_id)
+        if kind == "manager":
+            return [u[0] for u in self.users if u[4]]
+        return []
+
+    def recipients(self, rule: EscalationRule, facts: Facts) -> list[int]:
+        """Each person once; a single-user desk's user gets everything; nobody resolvable -> admins."""
+        if self.single_user:
+            return [self.users[0][0]]
+        found: list[int] = []
+        for recipient in rule.recipients:
+            for user_id in self.resolve(recipient, facts):
+                if user_id not in found:
+                    found.append(user_id)
+        if not found:
+            found = [u[0] for u in self.users if u[2] == "admin"]
+        if not found and self.fallback_user_id in self.active_ids:
+            found = [self.fallback_user_id]
+        return found
+
+    def name(self, user_id: int) -> str:
+        return next((u[1] for u in self.users if u[0] == user_id), str(user_id))
+
+
+class EscalationEngine:
+    """scan(now) raises every due escalation once; the write hook keeps the schedule current."""
+
+    def __init__(self, store: Store, *, clock: Clock, settings: SettingsService, policies,
+                 notifications: NotificationService, bus: EventBus | None = None, actor: Actor | None = None):
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.policies = policies
+        self.notifications = notifications
+        self.bus = bus or EventBus()
+        self.actor = actor
+
+    def scan(self, now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> list[dict]:
+        """Raise what is due by ``now``; returns one dict per escalation this call raised."""
+        now = now or self.clock()
+        if now.tzinfo is None:
+            raise DomainError("The scan time has no time zone; pass an aware datetime.")
+        now = now.astimezone(timezone.utc)
+        self.policies.refresh()
+        sla, policy = self.settings.sla_policy(), self.policies.escalation_policy()
+        now_e = epoch(now)
+        raised: list[dict] = []
+        people: _People | None = None
+        while True:
+            batch: list[dict] = []
+            with self.store.write():
+                ids = eq.due_candidates(self.store, now_e, batch_size)
+                if ids:
+                    if people is None:
+                        people = _People(self.store, self.actor.id if self.actor else None)
+                    batch = self._process(ids, sla, policy, people, now)
+            raised.extend(batch)
+            for item in batch:
+                self.bus.publish(Change("escalated", item["incident_id"], item["incident"], None,
+                                        ("escalation_level",)))
+            if len(ids) < batch_size:
+                return raised
+
+    def _process(self, ids: list[int], sla: SlaPolicy, policy: EscalationPolicy, people: _People,
+                 now: datetime) -> list[dict]:
+        histories = eq.status_histories(self.store, ids)
+        fired = eq.fired_rules(self.store, ids)
+        raised: list[dict] = []
+        schedule: list[tuple[int | None, int]] = []
+        for row in eq.incident_facts(self.store, ids):
+            facts = Facts.of(row)
+            try:
+                snapshot = facts.snapshot()
+                clocks = compute_clocks(sla, priority=snapshot.priority, opened_at=snapshot.opened_at,
+                                        history=history_of(histories[facts.id]), now=now)
+                due = due_escalations(policy, snapshot, clocks, now, already_fired=fired[facts.id])
+                level = facts.escalation_level or 0
+                for item in due:
+                    result = self._fire(item, facts, level, people, now)
+                    if result is not None:
+                        raised.append(result)
+                        level = result["level"]
+                        fired[facts.id].add((item.rule.key, item.cycle))
+                schedule.append((ceil_epoch(next_escalation_at(policy, snapshot, clocks, now)), facts.id))
+            except (DomainError, ValueError, KeyError) as exc:
+                # One broken row must not stop the others' escalations; it is retried later.
+                log.warning("cannot evaluate %s for escalation: %s", facts.key, exc)
+                schedule.append((epoch(now) + RETRY_S, facts.id))
+        eq.set_next_escalation(self.store, schedule)
+        return raised
+
+    def _fire(self, due, facts: Facts, level: int, people: _People, now: datetime) -> dict | None:
+        rule = due.rule
+        now_e = epoch(now)
+        escalation_id = eq.claim_escalation(self.store, incident_id=facts.id, rule_key=rule.key, cycle=due.cycle,
+                                            level=level, due_at=epoch(due.due_at), fired_at=now_e)
+        if escalation_id is None:
+            return None  # another desk won this one: it writes the event and the notifications
+        version, old_level = None, level
+        if rule.raise_level:
+            level, version = eq.raise_level(self.store, facts.id, now_e)
+            eq.set_escalation_level(self.store, escalation_id, level)
+        recipients = people.recipients(rule, facts)
+        names = [people.name(u) for u in recipients]
+        due_text = due.due_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        repo.insert_event(incident_id=facts.id, at=now, actor_id=None, kind=EV_ESCALATION,
+                          field="level" if rule.raise_level else None,
+                          old_value=old_level if rule.raise_level else None,
+                          new_value=f"level {level}" if rule.raise_level else None,
+                          note=f"{rule.description}; due {due_text}; notified {', '.join(names) or 'nobody'}",
+                          version=version)
+        priority = Priority(facts.priority)
+        title = f"{facts.key} escalated: {rule.description}"
+        body = f"{facts.title} — {priority.label}, due {due_text}"
+        self.notifications.write([(user_id, facts.id, "escalation", rule.severity, int(priority), title, body,
+                                   now_e, epoch(due.due_at), escalation_id) for user_id in recipients])
+        return {"incident": facts.key, "incident_id": facts.id, "title": facts.title, "priority": priority.label,
+                "rule": rule.key, "description": rule.description, "cycle": due.cycle, "severity": rule.severity,
+                "level": level, "raised_level": rule.raise_level, "due_at": due.due_at.isoformat(),
+                "fired_at": now.isoformat(), "recipients": names}
+
+    # ---- keeping the schedule current ----------------------------------------------------------------
+
+    def on_incident_written(self, service, incident_id: int, change: Change, actor: Actor, now: datetime) -> None:
+        """IncidentService write hook: a new, moved or re-prioritised incident gets its next instant."""
+        if change.kind not in SCHEDULE_KINDS and not (change.kind == "edited" and "priority" in change.fields):
+            return
+        self.reschedule([incident_id], now, sla=service.settings.sla_policy())
+
+    def reschedule(self, ids: Sequence[int], now: datetime, *, sla: SlaPolicy | None = None) -> None:
+        """Recompute next_escalation_at of ``ids``; call inside a write transaction."""
+        sla = sla or self.settings.sla_policy()
+        policy = self.policies.escalation_policy()
+        histories = eq.status_histories(self.store, ids)
+        fired = eq.fired_rules(self.store, ids)
+        pairs = []
+        for row in eq.incident_facts(self.store, ids):
+            facts = Facts.of(row)
+            snapshot = facts.snapshot()
+            clocks = compute_clocks(sla, priority=snapshot.priority, opened_at=snapshot.opened_at,
+                                    history=history_of(histories[facts.id]), now=now)
+            pairs.append((schedule_value(policy, snapshot, clocks, now, fired[facts.id]), facts.id))
+        eq.set_next_escalation(self.store, pairs)
+
+    def next_escalation_of(self, incident_id: int) -> datetime | None:
+        value = eq.next_escalation_of(self.store, incident_id)
+        return ts(value)
+
+    def explain_scan(self, now: datetime) -> str:
+        return eq.explain_due_candidates(self.store, epoch(now))
+
+    def escalation_count(self) -> int:
+        return eq.escalation_count(self.store)
