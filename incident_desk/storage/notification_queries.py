@@ -56,9 +56,10 @@ def mark_read(store, user_id: int, ids: Sequence[int], now_epoch: int) -> int:
 
 
 def mark_all_read(store, user_id: int, now_epoch: int) -> int:
+    """Everything unread that is showing; snoozed ones still come back when their snooze ends."""
     cur = store.db.execute_sql(_sql(store, (
-        "UPDATE notification SET read_at = ?, snoozed_until = NULL WHERE user_id = ? AND read_at IS NULL")),
-        (now_epoch, user_id))
+        "UPDATE notification SET read_at = ? WHERE user_id = ? AND read_at IS NULL "
+        "AND (snoozed_until IS NULL OR snoozed_until <= ?)")), (now_epoch, user_id, now_epoch))
     return cur.rowcount
 
 

@@ -1,0 +1,156 @@
+"""The notification centre dock, the alerts controller and the no-tray fallback, offscreen with real widgets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMainWindow
+
+from incident_desk.services.incidents import IncidentDraft
+from incident_desk.services.notifications import NotificationItem
+from incident_desk.ui.alerts import NO_TRAY_NOTICE, AlertsController
+from incident_desk.ui.models.notification_model import NotificationModel, NotificationRole
+from incident_desk.ui.tray import summarize
+from tests.conftest import T0
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def log_p1(desk, title="Printer on fire", assignee=None):
+    return desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
+        title=title, category="Hardware", impact="high", urgency="high", assignee=assignee))
+
+
+@pytest.fixture
+def window(qtbot):
+    win = QMainWindow()
+    win.setWindowTitle("Desk under test")
+    win.resize(1100, 700)
+    qtbot.addWidget(win)
+    return win
+
+
+@pytest.fixture
+def alerts(desk, window, qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "alerts.ini"), QSettings.Format.IniFormat)
+    controller = AlertsController(desk, window, settings=settings, scan_interval_ms=3_600_000,
+                                  poll_interval_ms=100, first_scan_ms=3_600_000, tray_available=lambda: False)
+    window.show()
+    yield controller
+    controller.shutdown()
+
+
+def scan_and_wait(qtbot, controller, expected_alerts: int | None = None):
+    with qtbot.waitSignal(controller.sig_scan_finished, timeout=10_000):
+        controller.scan_now()
+    if expected_alerts:
+        qtbot.waitUntil(lambda: len(controller.fallback_messages) >= 1, timeout=10_000)
+
+
+def item(id_, title="t", **kw):
+    base = dict(id=id_, kind="escalation", severity="warning", priority=None, title=title, body="b",
+                created_at=T0, due_at=None, read_at=None, snoozed_until=None, alerted_at=None,
+                incident_key="INC-000001", escalation_id=None)
+    base.update(kw)
+    return NotificationItem(**base)
+
+
+def test_model_passes_the_model_tester_through_inserts_moves_and_removals(qtmodeltester):
+    model = NotificationModel()
+    model.set_items([item(3), item(2), item(1)])
+    qtmodeltester.check(model)
+    model.set_items([item(5), item(3, read_at=T0), item(1)], now=T0)
+    qtmodeltester.check(model)
+    assert [model.index(r).data(NotificationRole.ID) for r in range(3)] == [5, 3, 1]
+    assert model.index(1).data(NotificationRole.UNREAD) is False
+    model.set_items([item(1), item(5)])
+    assert [model.index(r).data(NotificationRole.ID) for r in range(2)] == [1, 5]
+    model.set_items([])
+    assert model.rowCount() == 0
+    qtmodeltester.check(model)
+
+
+def test_the_dock_lists_escalations_with_an_unread_badge_and_click_opens(desk, clock, alerts, qtbot, window):
+    inc = log_p1(desk)
+    clock.advance(minutes=6)
+    scan_and_wait(qtbot, alerts, expected_alerts=1)
+    dock = alerts.dock
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 1, timeout=5000)
+    assert dock.windowTitle() == "Notifications (1)"
+    index = dock.model.index(0)
+    assert inc.key in index.data(Qt.ItemDataRole.DisplayRole)
+    assert index.data(Qt.ItemDataRole.FontRole).bold()
+    with qtbot.waitSignal(alerts.sig_open_incident, timeout=3000) as opened:
+        rect = dock.list.visualRect(index)
+        qtbot.mouseClick(dock.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == [inc.key]
+    assert dock.windowTitle() == "Notifications"
+    assert desk.notifications.unread_count(desk.actor) == 0
+    window.grab().save(str(Path(os.environ.get("INCIDENT_DESK_SHOTS", "/tmp")) / "notification_center.png"))
+
+
+def test_no_tray_falls_back_to_the_dock_status_bar_and_nothing_is_lost(desk, clock, alerts, qtbot, window):
+    inc = log_p1(desk)
+    assert alerts.dock.notice.text() == NO_TRAY_NOTICE and not alerts.dock.notice.isHidden()
+    clock.advance(minutes=6)
+    scan_and_wait(qtbot, alerts, expected_alerts=1)
+    assert alerts.fallback_messages == [f"{inc.key} escalated: P1 not acknowledged after 5 minutes"]
+    assert inc.key in window.statusBar().currentMessage()
+    # Claimed once: later polls do not alert again, and the item stays unread in the centre.
+    qtbot.wait(600)  # several 100 ms polls
+    assert len(alerts.fallback_messages) == 1
+    assert desk.notifications.unread_count(desk.actor) == 1
+
+
+def test_many_escalations_give_one_summary_not_a_popup_each(desk, clock, alerts, qtbot):
+    for i in range(7):
+        log_p1(desk, title=f"Outage {i}")
+    clock.advance(hours=5)
+    scan_and_wait(qtbot, alerts, expected_alerts=1)
+    qtbot.wait(300)
+    assert len(alerts.fallback_messages) == 1
+    assert alerts.fallback_messages[0] == "35 new escalations — 35 P1"
+    assert alerts.dock.unread_count() == 35
+
+
+def test_snooze_and_mark_all_read_from_the_dock(desk, clock, alerts, qtbot):
+    log_p1(desk)
+    clock.advance(minutes=16)
+    scan_and_wait(qtbot, alerts, expected_alerts=1)
+    dock = alerts.dock
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 3, timeout=5000)
+    dock.list.selectionModel().select(dock.model.index(0),
+                                      dock.list.selectionModel().SelectionFlag.Select)
+    assert dock.snooze_selected("1 h") == 1
+    assert dock.unread_count() == 2
+    assert dock.model.index(0).data(NotificationRole.SNOOZED) is True
+    dock.unread_only.setChecked(True)
+    assert dock.model.rowCount() == 2
+    dock.mark_all_button.click()
+    assert dock.unread_count() == 0 and dock.model.rowCount() == 0
+    clock.advance(hours=1)
+    dock.refresh()
+    assert dock.unread_count() == 1  # the snoozed one came back
+
+
+def test_alerts_from_another_process_arrive_by_the_poll(desk, clock, alerts, qtbot, db_path):
+    log_p1(desk)
+    env = dict(os.environ)
+    env.pop("INCIDENT_DESK_DB", None)
+    done = subprocess.run([sys.executable, "-m", "incident_desk", "--db", str(db_path), "escalate", "--once",
+                           "--now", (T0 + timedelta(minutes=6)).isoformat()], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: len(alerts.fallback_messages) == 1, timeout=5000)
+    assert "P1 not acknowledged after 5 minutes" in alerts.fallback_messages[0]
+
+
+def test_summary_text():
+    items = [item(1, priority=None), item(2, kind="assignment")]
+    assert summarize(items)[0] == "2 new notifications"
