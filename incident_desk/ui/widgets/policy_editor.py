@@ -1,0 +1,357 @@
+"""Settings dialog for the SLA policy (targets, business calendar) and the escalation policy, by role."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import available_timezones
+
+from PySide6.QtCore import QDate, Qt, QTime, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QPushButton, QSpinBox,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QTimeEdit, QVBoxLayout, QWidget)
+
+from incident_desk.domain.escalation import (SEVERITIES, TRIGGER_UNACKNOWLEDGED, TRIGGERS, EscalationPolicy,
+                                             EscalationRule, Recipient)
+from incident_desk.domain.incident import DomainError, Priority
+from incident_desk.domain.sla import BusinessCalendar, SlaPolicy, SlaTarget, describe_pause_policy
+from incident_desk.services.desk import Desk
+from incident_desk.services.errors import ValidationError
+from incident_desk.services.policies import format_duration, parse_duration
+from incident_desk.ui.workers import WorkerPool
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+TRIGGER_LABELS = {"unacknowledged_after": "Not acknowledged after", "response_fraction": "Share of response target",
+                  "resolution_fraction": "Share of resolution target"}
+RULE_COLUMNS = ("Key", "Description", "Priorities", "Trigger", "Threshold", "Recipients", "Raise level", "Severity")
+READ_ONLY_TEXT = "Only a lead or an admin may change policies; you can look at them here."
+
+
+def format_recipients(recipients) -> str:
+    return "; ".join(r.kind + (f":{r.name}" if r.name else "") for r in recipients)
+
+
+def parse_recipients(text: str, row: int) -> tuple[Recipient, ...]:
+    out = []
+    for token in [t.strip() for t in text.replace(",", ";").split(";") if t.strip()]:
+        kind, _, name = token.partition(":")
+        try:
+            out.append(Recipient(kind.strip(), name.strip() or None))
+        except DomainError as exc:
+            raise ValidationError(f"Rule {row + 1}: {exc}", field="recipients") from None
+    return tuple(out)
+
+
+def format_threshold(rule: EscalationRule) -> str:
+    if rule.trigger == TRIGGER_UNACKNOWLEDGED:
+        return format_duration(int(rule.threshold), business_day_s=86400, business_hours=False)
+    return f"{rule.threshold * 100:g} %"
+
+
+def parse_threshold(text: str, trigger: str, row: int) -> float:
+    if trigger == TRIGGER_UNACKNOWLEDGED:
+        value = parse_duration(text, business_day_s=86400, what=f"rule {row + 1} threshold")
+        if value is None:
+            raise ValidationError(f"Rule {row + 1} needs a time such as 5 min.", field="threshold")
+        return value
+    raw = text.strip().rstrip("%").strip()
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ValidationError(f"Rule {row + 1}: '{text}' is not a share; write e.g. 75 %.", field="threshold") from None
+    return number / 100 if text.strip().endswith("%") or number > 10 else number
+
+
+class PolicyEditorDialog(QDialog):
+    """Edits and saves both policies; saving recomputes open incidents in a worker."""
+
+    sig_saved = Signal(int)
+    """The policies were saved; this many open incidents got new SLA due instants."""
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.pool = WorkerPool(self, max_threads=1)
+        self.setWindowTitle("SLA and escalation policies")
+        self.resize(980, 620)
+        self.sla = desk.settings.sla_policy()
+        self.escalation = desk.policies.escalation_policy()
+        self.can_sla = desk.actor.can("settings.sla")
+        self.can_escalation = desk.actor.can("settings.escalation")
+
+        self.banner = QLabel(READ_ONLY_TEXT, self)
+        self.banner.setVisible(not (self.can_sla and self.can_escalation))
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._build_targets(), "SLA targets")
+        self.tabs.addTab(self._build_calendar(), "Business calendar")
+        self.tabs.addTab(self._build_rules(), "Escalation")
+        pause = QLabel(describe_pause_policy(), self)
+        pause.setWordWrap(True)
+        pause.setObjectName("pausePolicy")
+        self.error = QLabel("", self)
+        self.error.setObjectName("errorLabel")
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.setWordWrap(True)
+        self.progress = QLabel("", self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close,
+                                        self)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(self.can_sla or self.can_escalation)
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(pause)
+        layout.addWidget(self.error)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.buttons)
+        self._apply_roles()
+
+    # ---- building ---------------------------------------------------------------------------------
+
+    def _build_targets(self) -> QWidget:
+        page = QWidget(self)
+        self.policy_name = QLineEdit(self.sla.name, page)
+        self.warn = QSpinBox(page)
+        self.warn.setRange(1, 99)
+        self.warn.setSuffix(" %")
+        self.warn.setValue(round(self.sla.warn_fraction * 100))
+        self.targets = QTableWidget(len(Priority), 3, page)
+        self.targets.setHorizontalHeaderLabels(["Response (acknowledge)", "Resolution", "Business hours only"])
+        self.targets.setVerticalHeaderLabels([p.label for p in Priority])
+        self.targets.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        day = self.sla.calendar.business_day_seconds()
+        for row, priority in enumerate(Priority):
+            target = self.sla.target_for(priority)
+            for col, value in enumerate((target.response_s, target.resolve_s)):
+                self.targets.setItem(row, col, QTableWidgetItem(
+                    format_duration(value, business_day_s=day, business_hours=target.business_hours)))
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check.setCheckState(Qt.CheckState.Checked if target.business_hours else Qt.CheckState.Unchecked)
+            self.targets.setItem(row, 2, check)
+        form = QFormLayout(page)
+        form.addRow("Policy name", self.policy_name)
+        form.addRow("Warn at", self.warn)
+        form.addRow(self.targets)
+        form.addRow(QLabel("Durations: 15 min, 4 h, 3 bd (business days of the calendar); empty = no target. "
+                           "Targets not limited to business hours run around the clock.", page))
+        return page
+
+    def _build_calendar(self) -> QWidget:
+        page = QWidget(self)
+        cal = self.sla.calendar
+        self.zone = QLineEdit(cal.timezone, page)
+        completer = QCompleter(sorted(available_timezones()), self.zone)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.zone.setCompleter(completer)
+        self.always_on = QCheckBox("Around the clock (every hour counts)", page)
+        self.always_on.setChecked(cal.always_on)
+        days = QHBoxLayout()
+        self.day_boxes = []
+        for n, name in enumerate(WEEKDAYS):
+            box = QCheckBox(name, page)
+            box.setChecked(n in cal.work_days)
+            self.day_boxes.append(box)
+            days.addWidget(box)
+        self.start = QTimeEdit(QTime(cal.start.hour, cal.start.minute), page)
+        self.end = QTimeEdit(QTime(cal.end.hour, cal.end.minute), page)
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("HH:mm")
+        self.holidays = QListWidget(page)
+        for d in sorted(cal.holidays):
+            self.holidays.addItem(d.isoformat())
+        self.holiday_date = QDateEdit(QDate.currentDate(), page)
+        self.holiday_date.setCalendarPopup(True)
+        self.holiday_date.setDisplayFormat("yyyy-MM-dd")
+        self.add_holiday = QPushButton("Add holiday", page)
+        self.remove_holiday = QPushButton("Remove selected", page)
+        self.add_holiday.clicked.connect(self._on_add_holiday)
+        self.remove_holiday.clicked.connect(self._on_remove_holiday)
+        holiday_bar = QHBoxLayout()
+        for w in (self.holiday_date, self.add_holiday, self.remove_holiday):
+            holiday_bar.addWidget(w)
+        holiday_bar.addStretch(1)
+        form = QFormLayout(page)
+        form.addRow("Time zone", self.zone)
+        form.addRow(self.always_on)
+        form.addRow("Working days", days)
+        form.addRow("Opens", self.start)
+        form.addRow("Closes", self.end)
+        form.addRow("Holidays", self.holidays)
+        form.addRow("", holiday_bar)
+        return page
+
+    def _build_rules(self) -> QWidget:
+        page = QWidget(self)
+        self.escalation_name = QLineEdit(self.escalation.name, page)
+        self.rules = QTableWidget(0, len(RULE_COLUMNS), page)
+        self.rules.setHorizontalHeaderLabels(list(RULE_COLUMNS))
+        self.rules.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for rule in self.escalation.rules:
+            self._add_rule_row(rule)
+        self.rules.resizeColumnsToContents()
+        self.rules.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.add_rule = QPushButton("Add rule", page)
+        self.remove_rule = QPushButton("Remove selected rule", page)
+        self.add_rule.clicked.connect(lambda: self._add_rule_row(None))
+        self.remove_rule.clicked.connect(self._on_remove_rule)
+        bar = QHBoxLayout()
+        bar.addWidget(self.add_rule)
+        bar.addWidget(self.remove_rule)
+        bar.addStretch(1)
+        layout = QVBoxLayout(page)
+        form = QFormLayout()
+        form.addRow("Policy name", self.escalation_name)
+        layout.addLayout(form)
+        layout.addWidget(self.rules, 1)
+        layout.addLayout(bar)
+        layout.addWidget(QLabel("Recipients: assignee; team_lead; manager; person:NAME; team:NAME "
+                                "(separate with ';'). Priorities empty = all.", page))
+        return page
+
+    def _add_rule_row(self, rule: EscalationRule | None) -> None:
+        row = self.rules.rowCount()
+        self.rules.insertRow(row)
+        values = ("", "", "", "", "", "") if rule is None else (
+            rule.key, rule.description, ", ".join(p.label for p in sorted(rule.priorities)), "",
+            format_threshold(rule), format_recipients(rule.recipients))
+        for col, value in enumerate(values):
+            if col != 3:
+                self.rules.setItem(row, col, QTableWidgetItem(value))
+        trigger = QComboBox(self.rules)
+        for t in TRIGGERS:
+            trigger.addItem(TRIGGER_LABELS[t], t)
+        trigger.setCurrentIndex(TRIGGERS.index(rule.trigger) if rule else 0)
+        self.rules.setCellWidget(row, 3, trigger)
+        raise_box = QTableWidgetItem()
+        raise_box.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+        raise_box.setCheckState(Qt.CheckState.Checked if rule and rule.raise_level else Qt.CheckState.Unchecked)
+        self.rules.setItem(row, 6, raise_box)
+        severity = QComboBox(self.rules)
+        severity.addItems(list(SEVERITIES))
+        severity.setCurrentText(rule.severity if rule else "warning")
+        self.rules.setCellWidget(row, 7, severity)
+
+    def _apply_roles(self) -> None:
+        for widget in (self.policy_name, self.warn, self.targets, self.zone, self.always_on, self.start, self.end,
+                       self.holidays, self.holiday_date, self.add_holiday, self.remove_holiday, *self.day_boxes):
+            widget.setEnabled(self.can_sla)
+        for widget in (self.escalation_name, self.rules, self.add_rule, self.remove_rule):
+            widget.setEnabled(self.can_escalation)
+
+    # ---- reading the form ------------------------------------------------------------------------------
+
+    def build_sla_policy(self) -> SlaPolicy:
+        try:
+            calendar = BusinessCalendar(
+                timezone=self.zone.text().strip(), always_on=self.always_on.isChecked(),
+                work_days=frozenset(n for n, box in enumerate(self.day_boxes) if box.isChecked()),
+                start=self.start.time().toString("HH:mm"), end=self.end.time().toString("HH:mm"),
+                holidays=frozenset(date.fromisoformat(self.holidays.item(i).text())
+                                   for i in range(self.holidays.count())))
+        except DomainError as exc:
+            raise ValidationError(str(exc), field="calendar") from None
+        day = calendar.business_day_seconds()
+        targets = {}
+        for row, priority in enumerate(Priority):
+            business = self.targets.item(row, 2).checkState() == Qt.CheckState.Checked
+            response = parse_duration(self.targets.item(row, 0).text(), business_day_s=day,
+                                      what=f"{priority.label} response target")
+            resolve = parse_duration(self.targets.item(row, 1).text(), business_day_s=day,
+                                     what=f"{priority.label} resolution target")
+            if response is not None and resolve is not None and resolve < response:
+                raise ValidationError(f"{priority.label}: the resolution target is shorter than the response target.",
+                                      field="targets")
+            if response is not None or resolve is not None:
+                targets[priority] = SlaTarget(response_s=response, resolve_s=resolve, business_hours=business)
+        try:
+            return SlaPolicy(name=self.policy_name.text().strip(), calendar=calendar, targets=targets,
+                             warn_fraction=self.warn.value() / 100)
+        except DomainError as exc:
+            raise ValidationError(str(exc), field="sla") from None
+
+    def build_escalation_policy(self) -> EscalationPolicy:
+        rules = []
+        for row in range(self.rules.rowCount()):
+            text = lambda col: (self.rules.item(row, col).text() if self.rules.item(row, col) else "").strip()  # noqa: E731
+            trigger = self.rules.cellWidget(row, 3).currentData()
+            try:
+                priorities = frozenset(Priority.parse(p) for p in text(2).replace(";", ",").split(",") if p.strip())
+                rules.append(EscalationRule(
+                    key=text(0), description=text(1), priorities=priorities, trigger=trigger,
+                    threshold=parse_threshold(text(4), trigger, row), recipients=parse_recipients(text(5), row),
+                    raise_level=self.rules.item(row, 6).checkState() == Qt.CheckState.Checked,
+                    severity=self.rules.cellWidget(row, 7).currentText()))
+            except ValidationError:
+                raise
+            except DomainError as exc:
+                raise ValidationError(f"Rule {row + 1}: {exc}", field="rules") from None
+        try:
+            return EscalationPolicy(name=self.escalation_name.text().strip(), rules=tuple(rules))
+        except DomainError as exc:
+            raise ValidationError(str(exc), field="rules") from None
+
+    # ---- slots ------------------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_add_holiday(self) -> None:
+        text = self.holiday_date.date().toString("yyyy-MM-dd")
+        existing = {self.holidays.item(i).text() for i in range(self.holidays.count())}
+        if text not in existing:
+            self.holidays.addItem(text)
+            self.holidays.sortItems()
+
+    @Slot()
+    def _on_remove_holiday(self) -> None:
+        for item in self.holidays.selectedItems():
+            self.holidays.takeItem(self.holidays.row(item))
+
+    @Slot()
+    def _on_remove_rule(self) -> None:
+        rows = sorted({i.row() for i in self.rules.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.rules.removeRow(row)
+
+    @Slot()
+    def _on_save(self) -> None:
+        self.error.clear()
+        try:
+            sla = self.build_sla_policy() if self.can_sla else None
+            escalation = self.build_escalation_policy() if self.can_escalation else None
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            self.tabs.setCurrentIndex(2 if exc.field in ("rules", "recipients", "threshold") else
+                                      1 if exc.field == "calendar" else 0)
+            return
+        sla = sla if sla is not None and sla != self.sla else None
+        escalation = escalation if escalation is not None and escalation != self.escalation else None
+        if sla is None and escalation is None:
+            self.accept()
+            return
+        self.save_button.setEnabled(False)
+        self.progress.setText("Saving and recomputing open incidents…")
+        self.pool.submit(self._save_job, sla, escalation, on_done=self._on_saved, on_error=self._on_save_failed)
+
+    def _save_job(self, sla: SlaPolicy | None, escalation: EscalationPolicy | None) -> int:
+        """In the worker: the recompute walks every open incident in batches."""
+        count = 0
+        if escalation is not None:
+            self.desk.policies.set_escalation_policy(actor=self.desk.actor, policy=escalation)
+        if sla is not None:
+            count = self.desk.policies.set_sla_policy(actor=self.desk.actor, policy=sla)
+        return count
+
+    def _on_saved(self, count: int) -> None:
+        self.progress.setText(f"Saved; {count:,} open incidents recomputed.")
+        self.sig_saved.emit(count)
+        self.accept()
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.progress.clear()
+        self.error.setText(str(exc))
+
+    def done(self, result: int) -> None:
+        self.pool.wait_idle(30_000)
+        super().done(result)

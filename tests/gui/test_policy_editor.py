@@ -1,0 +1,135 @@
+"""The SLA/calendar/escalation policy dialog: shows the policies, roles, validation, save and recompute."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt, QTime
+
+from incident_desk.domain.incident import Priority
+from incident_desk.services.incidents import IncidentDraft
+from incident_desk.ui.widgets.policy_editor import PolicyEditorDialog
+from tests.conftest import T0
+
+SHOTS = Path(os.environ.get("INCIDENT_DESK_SHOTS", "/tmp"))
+
+
+@pytest.fixture
+def dialog_for(team_desk, qtbot):
+    def make(username):
+        team_desk.act_as(username)
+        dialog = PolicyEditorDialog(team_desk)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+    return make
+
+
+def cell(dialog, priority, col):
+    return dialog.targets.item(list(Priority).index(priority), col)
+
+
+def test_shows_the_current_policies_and_the_pause_rules(dialog_for):
+    dialog = dialog_for("lena")
+    assert cell(dialog, Priority.P1, 0).text() == "15 min"
+    assert cell(dialog, Priority.P1, 1).text() == "4 h"
+    assert cell(dialog, Priority.P1, 2).checkState() == Qt.CheckState.Unchecked  # around the clock
+    assert cell(dialog, Priority.P3, 1).text() == "3 bd"
+    assert cell(dialog, Priority.P3, 2).checkState() == Qt.CheckState.Checked
+    assert cell(dialog, Priority.P5, 0).text() == ""
+    assert dialog.rules.rowCount() == 6
+    assert dialog.rules.item(0, 4).text() == "5 min"
+    assert "On hold" in dialog.findChild(type(dialog.error), "pausePolicy").text()
+    assert not dialog.banner.isVisibleTo(dialog)
+    dialog.resize(1000, 640)
+    dialog.grab().save(str(SHOTS / "policy_editor_targets.png"))
+    dialog.tabs.setCurrentIndex(2)
+    dialog.grab().save(str(SHOTS / "policy_editor_rules.png"))
+
+
+def test_an_agent_sees_but_cannot_change(dialog_for):
+    dialog = dialog_for("alex")
+    assert dialog.banner.isVisibleTo(dialog)
+    assert not dialog.save_button.isEnabled()
+    assert not dialog.targets.isEnabled() and not dialog.rules.isEnabled() and not dialog.zone.isEnabled()
+
+
+def test_saving_a_tighter_p1_recomputes_open_incidents(dialog_for, team_desk, qtbot):
+    team_desk.act_as("lena")
+    inc = team_desk.incidents.log_incident(actor=team_desk.actor, draft=IncidentDraft(
+        title="Core switch down", category="Network", impact="high", urgency="high"))
+    assert inc.response_due_at == T0 + timedelta(minutes=15)
+    dialog = dialog_for("lena")
+    cell(dialog, Priority.P1, 0).setText("10 min")
+    cell(dialog, Priority.P1, 1).setText("2 h")
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000) as saved:
+        dialog.save_button.click()
+    assert saved.args == [1]
+    assert team_desk.settings.sla_policy().target_for(Priority.P1).response_s == 600
+    after = team_desk.incidents.get_incident(inc.key)
+    assert after.response_due_at == T0 + timedelta(minutes=10)
+    assert after.resolve_due_at == T0 + timedelta(hours=2)
+
+
+def test_calendar_and_holidays_round_trip(dialog_for, team_desk, qtbot):
+    dialog = dialog_for("lena")
+    dialog.tabs.setCurrentIndex(1)
+    dialog.zone.setText("Europe/Berlin")
+    dialog.day_boxes[4].setChecked(False)  # no Fridays
+    dialog.start.setTime(QTime(9, 0))
+    dialog.end.setTime(QTime(17, 30))
+    dialog.holiday_date.setDate(QDate(2026, 12, 25))
+    dialog.add_holiday.click()
+    dialog.add_holiday.click()  # twice is still one holiday
+    assert dialog.holidays.count() == 1
+    dialog.grab().save(str(SHOTS / "policy_editor_calendar.png"))
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
+        dialog.save_button.click()
+    calendar = team_desk.settings.sla_policy().calendar
+    assert calendar.timezone == "Europe/Berlin" and 4 not in calendar.work_days
+    assert calendar.describe() == "Mon, Tue, Wed, Thu 09:00-17:30 Europe/Berlin, 1 holidays"
+
+
+def test_a_new_escalation_rule_is_saved(dialog_for, team_desk, qtbot):
+    dialog = dialog_for("lena")
+    dialog.add_rule.click()
+    row = dialog.rules.rowCount() - 1
+    for col, text in ((0, "p3-unack-2h"), (1, "P3 not acknowledged after 2 hours"), (2, "P3"), (4, "2 h"),
+                      (5, "person:max; team:Network")):
+        dialog.rules.item(row, col).setText(text)
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
+        dialog.save_button.click()
+    rule = team_desk.policies.escalation_policy().rule("p3-unack-2h")
+    assert rule.threshold == 7200 and rule.priorities == frozenset({Priority.P3})
+    assert [(r.kind, r.name) for r in rule.recipients] == [("person", "max"), ("team", "Network")]
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda d: cell(d, Priority.P1, 0).setText("ten minutes"), "is not a duration"),
+    (lambda d: cell(d, Priority.P1, 0).setText("-5 min"), "is not a duration"),
+    (lambda d: cell(d, Priority.P2, 1).setText("99999 h"), "between 1 second and a year"),
+    (lambda d: cell(d, Priority.P1, 1).setText("5 min"), "shorter than the response target"),
+    (lambda d: d.zone.setText("Mars/Olympus_Mons"), "not a known time zone"),
+    (lambda d: [b.setChecked(False) for b in d.day_boxes], "no work days"),
+    (lambda d: d.end.setTime(QTime(7, 0)), "must be after the opening time"),
+    (lambda d: d.rules.item(0, 0).setText("../../etc/passwd"), "is not valid"),
+    (lambda d: d.rules.item(0, 5).setText("boss:me"), "Unknown recipient kind"),
+    (lambda d: d.rules.item(0, 5).setText(""), "notifies nobody"),
+    (lambda d: d.rules.item(1, 0).setText("p1-unack-5m"), "share the key"),
+    (lambda d: d.rules.item(3, 4).setText("lots"), "is not a share"),
+    (lambda d: d.rules.item(0, 2).setText("P9"), "Rule 1"),
+    (lambda d: d.policy_name.setText("   "), "needs a name"),
+])
+def test_bad_input_is_explained_and_nothing_is_saved(dialog_for, team_desk, edit, message):
+    before_sla = team_desk.settings.sla_policy()
+    before_rules = team_desk.policies.escalation_policy()
+    dialog = dialog_for("lena")
+    edit(dialog)
+    dialog.save_button.click()
+    assert message in dialog.error.text()
+    assert dialog.isVisible()
+    assert team_desk.settings.sla_policy() == before_sla
+    assert team_desk.policies.escalation_policy() == before_rules
