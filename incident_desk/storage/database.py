@@ -66,7 +66,7 @@ class Store:
                 with self.db.atomic() as txn:
                     yield txn
         except peewee.OperationalError as exc:
-            raise translate_error(exc, self) from exc
+            raise translate_error(_hidden_cause(exc), self) from exc
 
     @contextmanager
     def read(self):
@@ -75,7 +75,7 @@ class Store:
             with self.db.atomic():
                 yield
         except peewee.OperationalError as exc:
-            raise translate_error(exc, self) from exc
+            raise translate_error(_hidden_cause(exc), self) from exc
 
     def data_version(self) -> int:
         """Changes when another connection commits (SQLite's PRAGMA data_version)."""
@@ -125,6 +125,15 @@ class Checkpointer:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=2)
+
+
+def _hidden_cause(exc: Exception) -> Exception:
+    """SQLite rolls a transaction back by itself on a full disk or an I/O error; peewee's ROLLBACK
+    then fails with "no transaction is active", which would hide the real reason from the user."""
+    inner = exc
+    while inner is not None and "no transaction is active" in str(inner):
+        inner = inner.__context__
+    return inner if isinstance(inner, (peewee.DatabaseError, sqlite3.DatabaseError)) else exc
 
 
 def translate_error(exc: Exception, store: Store | None = None) -> StorageError:
