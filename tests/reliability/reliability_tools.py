@@ -124,7 +124,9 @@ con = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
 con.execute("BEGIN EXCLUSIVE")
 print("locked", flush=True)
 sys.stdin.readline()          # hold until the test says so (or closes stdin)
-con.execute(sys.argv[2])
+for statement in sys.argv[2].split(";"):
+    if statement.strip():
+        con.execute(statement)
 print("released", flush=True)
 """
 
