@@ -244,8 +244,18 @@ TITLE_MAX = 200
 TEXT_MAX = 100_000
 
 
+def _check_encodable(text: str, what: str) -> None:
+    # Bytes that are not UTF-8 reach us from a command line as lone surrogates; SQLite cannot store them.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise DomainError(f"The {what} contains bytes that are not valid UTF-8 text; "
+                          f"check the terminal's encoding.") from None
+
+
 def clean_title(title: str | None) -> str:
     text = (title or "").strip()
+    _check_encodable(text, "title")
     if not text:
         raise DomainError("The title is empty; say in a few words what is wrong.")
     if len(text) > TITLE_MAX:
@@ -261,6 +271,7 @@ def clean_text(text: str | None, *, what: str = "text", limit: int = TEXT_MAX) -
         raise DomainError(f"The {what} is {len(value)} characters long; the limit is {limit}.")
     if "\x00" in value:
         raise DomainError(f"The {what} contains a NUL character, which cannot be stored.")
+    _check_encodable(value, what)
     return value
 
 

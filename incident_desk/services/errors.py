@@ -33,6 +33,8 @@ def describe_failure(exc: BaseException) -> tuple[str, bool]:
         return str(exc), True
     if is_database_error(exc):
         return str(translate_error(exc)), True
+    if isinstance(exc, UnicodeError):
+        return "The input contains bytes that are not valid UTF-8 text; check the terminal's encoding.", True
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc} ({exc.filename})" if getattr(exc, "filename", None) else str(exc), True
     return f"internal error: {type(exc).__name__}: {exc}", False
