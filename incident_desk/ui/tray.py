@@ -20,6 +20,11 @@ def summarize(items: list[NotificationItem]) -> tuple[str, str]:
     """(summary, body) of one tray message standing for many alerts: '37 new escalations — 3 P1'."""
     escalations = [i for i in items if i.kind == "escalation"]
     p1 = sum(1 for i in items if i.priority == Priority.P1)
+    keys = {i.incident_key for i in items}
+    if len(keys) == 1 and None not in keys:
+        # Several deadlines of one incident (a catch-up): name the incident, list what fell due.
+        return (f"{keys.pop()}: {len(items)} new alerts",
+                "\n".join([items[0].body] + [i.title.split(": ", 1)[-1] for i in items]))
     p1_text = f" — {p1} P1" if p1 else ""
     if len(escalations) == len(items):
         summary = f"{len(items)} new escalations{p1_text}"
