@@ -152,5 +152,8 @@ def test_alerts_from_another_process_arrive_by_the_poll(desk, clock, alerts, qtb
 
 
 def test_summary_text():
-    items = [item(1, priority=None), item(2, kind="assignment")]
+    items = [item(1, priority=None), item(2, kind="assignment", incident_key="INC-000002")]
     assert summarize(items)[0] == "2 new notifications"
+    one_incident = [item(1, title="INC-000001 escalated: A"), item(2, title="INC-000001 escalated: B")]
+    summary, body = summarize(one_incident)
+    assert summary == "INC-000001: 2 new alerts" and body.splitlines() == ["b", "A", "B"]
