@@ -53,6 +53,7 @@ class AlertsController(QObject):
         self._poll_timer.setInterval(poll_interval_ms)
         self.keep_in_tray = self.settings.value(KEEP_IN_TRAY_KEY, False, type=bool)
         self.tray.set_keep_in_tray(self.keep_in_tray)
+        QApplication.setQuitOnLastWindowClosed(not self.keep_in_tray)
         self.tray.set_do_not_disturb(desk.notifications.quiet_hours(desk.actor)["manual"])
         self._connect_signals()
         self._update_tray_presence()
