@@ -445,6 +445,11 @@ def _run_command(args) -> int:
         desk.close()
 
 
+def _one_line(message: str) -> str:
+    """Messages quote the user's input; a line break typed into it must not split the error line."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -457,7 +462,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run_command(args)
     except CliError as exc:
-        print(f"incident-desk: {exc}", file=sys.stderr)
+        print(f"incident-desk: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("incident-desk: interrupted; nothing half-written was kept.", file=sys.stderr)
@@ -466,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001  (every failure becomes one clear line)
         message, is_user_error = describe_failure(exc)
-        print(f"incident-desk: {message}", file=sys.stderr)
+        print(f"incident-desk: {_one_line(message)}", file=sys.stderr)
         return EXIT_USAGE if is_user_error else EXIT_INTERNAL
 
 
