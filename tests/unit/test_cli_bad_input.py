@@ -62,6 +62,8 @@ BAD_INPUT = [
     pytest.param(["list", "--limit", "0"], "--limit must be between", id="bad-limit"),
     pytest.param(["show", "INC-999999"], "There is no incident INC-999999", id="unknown-key"),
     pytest.param(["show", "banana"], "'banana' is not an incident key", id="malformed-key"),
+    pytest.param(["show", "INC\n1\x1b[31m"], "'INC\\n1\\x1b[31m' is not an incident key",
+                 id="key-with-line-break-stays-one-escaped-line"),
     pytest.param(["edit", "INC-999999", "--title", "x"], "There is no incident INC-999999", id="edit-unknown-key"),
     pytest.param(["comment", "INC-999999", "hello"], "There is no incident INC-999999", id="comment-unknown-key"),
     pytest.param(["comment", FRESH, "   "], "The comment is empty", id="empty-comment"),
