@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap, QGuiApplication
 
 from incident_desk.domain.incident import Priority
 from incident_desk.ui import theme
@@ -15,6 +15,10 @@ from incident_desk.ui import theme
 ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 APP_ICON_PATH = ICON_DIR / "incident-desk.svg"
 _SIZE = 32  # drawn at 32 px so 16 px toolbar/table icons stay crisp on HiDPI
+# QPainter.setPen(Qt.PenStyle) over-releases None in this PySide6 and crashes after many calls:
+# always pass pen and brush objects.
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
 
 
 def app_icon() -> QIcon:
@@ -49,7 +53,7 @@ def _priority_icon(priority: int, dark: bool) -> QIcon:
     # Shape as well as colour: P1 a filled diamond, P2 a triangle, P3 a square, P4/P5 circles.
     pix, p = _canvas()
     color = theme.priority_color(Priority(priority))
-    p.setPen(Qt.PenStyle.NoPen)
+    p.setPen(_NO_PEN)
     p.setBrush(color)
     c = _SIZE / 2
     if priority == 1:
@@ -79,7 +83,7 @@ def _sla_icon(state: str, dark: bool) -> QIcon:
     c = _SIZE / 2
     if state == theme.SLA_BREACHED:
         # A red octagon with a bar: "stop", readable without colour.
-        p.setPen(Qt.PenStyle.NoPen)
+        p.setPen(_NO_PEN)
         p.setBrush(color)
         path = QPainterPath()
         for i in range(8):
@@ -92,7 +96,7 @@ def _sla_icon(state: str, dark: bool) -> QIcon:
         p.drawLine(QPointF(c, 9), QPointF(c, 18))
         p.drawPoint(QPointF(c, 23))
     elif state == theme.SLA_WARNING:
-        p.setPen(Qt.PenStyle.NoPen)
+        p.setPen(_NO_PEN)
         p.setBrush(color)
         path = QPainterPath()
         path.moveTo(c, 3); path.lineTo(_SIZE - 2, _SIZE - 4); path.lineTo(2, _SIZE - 4); path.closeSubpath()
@@ -102,15 +106,15 @@ def _sla_icon(state: str, dark: bool) -> QIcon:
         p.drawPoint(QPointF(c, 24))
     elif state == theme.SLA_PAUSED:
         p.setPen(_pen(color, 2.4))
-        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setBrush(_NO_BRUSH)
         p.drawEllipse(QRectF(3, 3, _SIZE - 6, _SIZE - 6))
-        p.setPen(Qt.PenStyle.NoPen)
+        p.setPen(_NO_PEN)
         p.setBrush(color)
         p.drawRoundedRect(QRectF(11, 9.5, 3.6, 13), 1, 1)
         p.drawRoundedRect(QRectF(17.4, 9.5, 3.6, 13), 1, 1)
     elif state == theme.SLA_OK:
         p.setPen(_pen(color, 2.4))
-        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setBrush(_NO_BRUSH)
         p.drawEllipse(QRectF(3, 3, _SIZE - 6, _SIZE - 6))
         p.drawLine(QPointF(c, c), QPointF(c, 9))
         p.drawLine(QPointF(c, c), QPointF(c + 6, c + 3))
@@ -131,7 +135,7 @@ def _action_icon(name: str, dark: bool) -> QIcon:
     fg = _fg()
     accent = QColor("#64a8f0" if dark else "#2f65ca")
     p.setPen(_pen(fg))
-    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setBrush(_NO_BRUSH)
     if name == "new":
         p.setPen(_pen(accent, 3.2))
         p.drawLine(QPointF(16, 6), QPointF(16, 26))
@@ -162,7 +166,7 @@ def _action_icon(name: str, dark: bool) -> QIcon:
     elif name == "refresh":
         p.drawArc(QRectF(6, 6, 20, 20), 60 * 16, 280 * 16)
         p.setBrush(fg)
-        p.setPen(Qt.PenStyle.NoPen)
+        p.setPen(_NO_PEN)
         path = QPainterPath()
         path.moveTo(19, 2); path.lineTo(26, 8); path.lineTo(17, 11); path.closeSubpath()
         p.drawPath(path)

@@ -1,4 +1,4 @@
-"""Runs plain functions on a QThreadPool and delivers their result or error on the GUI thread."""
+"""Runs plain functions on a few long-lived threads and delivers results or errors on the GUI thread."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import logging
 import traceback
 from typing import Any, Callable
 
+from concurrent.futures import ThreadPoolExecutor
+
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
 
@@ -21,29 +23,15 @@ class _Carrier(QObject):
     """The function raised this exception."""
 
 
-class _Job(QRunnable):
-    def __init__(self, carrier: _Carrier, fn: Callable, args: tuple, kwargs: dict):
-        super().__init__()
-        self.setAutoDelete(True)
-        self._carrier, self._fn, self._args, self._kwargs = carrier, fn, args, kwargs
-
-    def run(self) -> None:
-        try:
-            result = self._fn(*self._args, **self._kwargs)
-        except Exception as exc:  # noqa: BLE001 - handed to the caller's on_error on the GUI thread
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._carrier.sig_failed.emit(exc)
-        else:
-            self._carrier.sig_finished.emit(result)
-
-
 class WorkerPool(QObject):
     """A small pool for database reads; callbacks always run on the thread that owns this object."""
 
     def __init__(self, parent: QObject | None = None, *, max_threads: int = 2):
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(max_threads)
+        # Plain Python threads that live as long as the pool: peewee keeps one connection per
+        # thread, and QThreadPool's short-lived threads leaked a fresh SQLite connection (and its
+        # 64 MB page cache) per job.
+        self._pool = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="desk-read")
         self._alive: set[_Carrier] = set()
         self._closed = False
 
@@ -73,7 +61,16 @@ class WorkerPool(QObject):
 
         carrier.sig_finished.connect(finished)
         carrier.sig_failed.connect(failed)
-        self._pool.start(_Job(carrier, fn, args, kwargs))
+        def job():
+            try:
+                result = fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - handed to on_error on the GUI thread
+                exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+                carrier.sig_failed.emit(exc)
+            else:
+                carrier.sig_finished.emit(result)
+
+        self._pool.submit(job)
 
     def pending(self) -> int:
         return len(self._alive)
@@ -81,8 +78,17 @@ class WorkerPool(QObject):
     def close(self) -> None:
         """Drop the callbacks of jobs still running; used when the owner shuts down."""
         self._closed = True
-        self._pool.waitForDone(3000)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def wait_idle(self, msecs: int = 5000) -> bool:
-        """Block until running jobs end (shutdown and tests); queued callbacks still need events."""
-        return self._pool.waitForDone(msecs)
+        """Block until jobs submitted so far end (False on timeout); callbacks still need events."""
+        if self._closed:
+            return True
+        from concurrent.futures import TimeoutError as FutureTimeout, wait
+        # One marker per thread: when all have run, every earlier job has been taken and finished.
+        markers = [self._pool.submit(lambda: None) for _ in range(self._pool._max_workers)]
+        try:
+            done, pending = wait(markers, timeout=msecs / 1000)
+        except FutureTimeout:
+            return False
+        return not pending

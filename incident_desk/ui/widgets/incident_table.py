@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMenu, QStyle, QS
 from incident_desk.ui import icons, theme
 from incident_desk.ui.models.incident_table_model import (COLUMNS, DEFAULT_HIDDEN, DEFAULT_ORDER, IncidentRole,
                                                           IncidentTableModel, column_index)
+from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.theme import PRIORITY_NAMES
 
 
@@ -37,7 +38,7 @@ class PriorityBadgeDelegate(QStyledItemDelegate):
         pill_w = fm.horizontalAdvance("P9") + 12
         pill = QRectF(rect.left(), rect.top(), pill_w, rect.height())
         color = theme.priority_color(priority)
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(_NO_PEN)
         painter.setBrush(color)
         painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
         painter.setPen(QColor("#ffffff") if color.lightness() < 170 else QColor("#1a1a1a"))
