@@ -15,23 +15,6 @@ from incident_desk.services.errors import DomainError, StorageError
 SCREENSHOT_TIMEOUT_S = 15.0
 
 
-def protect_none_refcount() -> None:
-    """Keep None, True and False alive under shiboken6 6.12 on Python < 3.12.
-
-    That build hands back these singletons without taking a reference in several places (every
-    void Qt method returns None that way; bool signal arguments lose one too), so their counts
-    fall with each call until the process aborts with 'deallocating None'. Python 3.12 made them
-    immortal; before it, a huge count does the same.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    import ctypes
-    for singleton in (None, True, False):
-        count = ctypes.c_ssize_t.from_address(id(singleton))
-        if count.value < 1 << 40:
-            count.value += 1 << 40
-
-
 def _application(argv: list[str] | None) -> QApplication:
     app = QApplication.instance()
     if app is None:
@@ -58,7 +41,6 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
     from incident_desk.ui.theme import ThemeWatcher
     from incident_desk.ui.widgets.main_window import MainWindow
 
-    protect_none_refcount()
     app = _application(argv)
     app.setWindowIcon(icons.app_icon())
     ThemeWatcher(app)

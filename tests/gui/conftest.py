@@ -8,15 +8,12 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QSettings
 
-from incident_desk.app import protect_none_refcount
 from incident_desk.domain.incident import Status
 from incident_desk.services.clock import ManualClock
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from tests.conftest import T0
 
-# Long GUI test runs make thousands of void Qt calls; see protect_none_refcount.
-protect_none_refcount()
 
 SEED_COUNT = 240
 CATEGORIES = ("Network", "Email", "Printing", "Hardware", "Access", "Software")
