@@ -1,0 +1,249 @@
+"""Metric definitions, nearest-rank percentiles, UTC bucket maths and the category trend rule."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterable, Sequence
+
+from incident_desk.domain.incident import DomainError, Priority
+
+UTC = timezone.utc
+DAY_S = 86_400
+GRANULARITIES = ("day", "week", "month")
+# Percentiles shown next to every mean; integers so SQL can rank with integer maths.
+P50, P90 = 50, 90
+# Age buckets of open incidents: (label, lower bound in days, upper bound in days or None).
+AGE_BUCKETS = (("up to 1 day", 0, 1), ("1-3 days", 1, 3), ("3-7 days", 3, 7),
+               ("7-30 days", 7, 30), ("over 30 days", 30, None))
+TOP_CATEGORIES = 6
+OTHER = "Other"
+
+# Trend rule: a category is rising when, in the latest complete week (Monday-Sunday UTC) before
+# the reference instant, its count is at least TREND_RATIO times the mean of the 8 weeks before,
+# and at least TREND_SIGMAS Poisson standard deviations above that mean, and at least
+# TREND_MIN_COUNT incidents (so a jump from 1 to 3 is not news).
+TREND_WEEKS = 8
+TREND_RATIO = 1.5
+TREND_SIGMAS = 3.0
+TREND_MIN_COUNT = 5
+
+TREND_RULE_TEXT = (
+    f"A category is flagged as rising when its count in the latest complete week (Monday to Sunday, "
+    f"UTC) is at least {TREND_RATIO:g} times its mean over the {TREND_WEEKS} weeks before, at least "
+    f"{TREND_SIGMAS:g} standard deviations (square root of that mean) above it, and at least "
+    f"{TREND_MIN_COUNT} incidents.")
+
+DEFINITIONS = {
+    "volume": "Volume: incidents opened in the period (counted by opening time), cancelled ones included.",
+    "backlog": ("Open backlog: incidents New, Acknowledged, In progress or On hold at the end of the period; "
+                "over time, an incident counts as open from opening until its final resolution "
+                "(or cancellation), a reopened one for that whole span."),
+    "tta": ("Time to acknowledge (TTA): opening to the first move out of New. MTTA is its mean over "
+            "incidents acknowledged in the period (by acknowledgement time); On hold never applies."),
+    "ttr": ("Time to resolve (TTR): opening to the final resolution. MTTR is its mean over incidents "
+            "whose final resolution falls in the period; a reopened incident counts once, with its "
+            "final resolution. Incidents closed or cancelled without a resolution time count in "
+            "volumes but not in MTTR."),
+    "percentiles": ("Median and p90 are nearest-rank: the value at rank ceil(p x n) of the n "
+                    "durations sorted ascending (the median of an even count is the lower middle)."),
+    "sla": ("SLA compliance: share of incidents resolved in the period whose resolution target was met, "
+            "over priorities that have a resolution target (P5 usually has none); response compliance "
+            "is the same for acknowledgements and response targets."),
+    "reopen": "Reopen rate: share of the incidents resolved in the period that had been reopened at least once.",
+    "buckets": ("Days, weeks (Monday to Sunday) and months are UTC. Durations are placed in the period "
+                "in which they end (acknowledgement, resolution); volumes in the period of opening; "
+                "backlog at the end of each period."),
+    "business_hours": "Business hours: durations counted only in the SLA calendar's working hours.",
+    "exclude_hold": "Excluding On hold: time spent On hold is subtracted from TTR.",
+    "trend": TREND_RULE_TEXT,
+}
+
+
+def definition_text(*names: str) -> str:
+    """The definitions named (all when none), one per line, for tooltips, the CLI and reports."""
+    keys = names or tuple(DEFINITIONS)
+    return "\n".join(DEFINITIONS[k] for k in keys)
+
+
+@dataclass(frozen=True)
+class MetricsFilter:
+    """What a metrics view covers: a half-open UTC period [start, end) plus who and what."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    teams: frozenset[str] = frozenset()
+    assignees: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    priorities: frozenset[Priority] = frozenset()
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+                raise DomainError(f"The period {name} has no time zone; pass an aware datetime.")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise DomainError("The period ends before it starts; swap the dates.")
+        object.__setattr__(self, "priorities", frozenset(Priority.parse(p) for p in self.priorities))
+        for name in ("teams", "assignees", "categories"):
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
+
+
+def nearest_rank(values: Sequence[float], percent: int) -> float | None:
+    """The nearest-rank percentile: the value at rank ceil(percent/100 x n) of the sorted values."""
+    if not values:
+        return None
+    if not 0 < percent <= 100:
+        raise DomainError(f"A percentile must be between 1 and 100, not {percent}.")
+    ordered = sorted(values)
+    return ordered[rank_of(len(ordered), percent) - 1]
+
+
+def rank_of(n: int, percent: int) -> int:
+    """ceil(percent x n / 100) in integers, the same expression the SQL uses."""
+    return (percent * n + 99) // 100
+
+
+def mean(values: Iterable[float]) -> float | None:
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+def check_granularity(by: str) -> str:
+    if by not in GRANULARITIES:
+        raise DomainError(f"Cannot group by '{by}'; use day, week or month.")
+    return by
+
+
+def bucket_start(epoch_s: int, by: str) -> int:
+    """UTC start (epoch seconds) of the day, Monday-week or month holding ``epoch_s``."""
+    check_granularity(by)
+    day = epoch_s // DAY_S
+    if by == "day":
+        return day * DAY_S
+    if by == "week":
+        # 1970-01-01 was a Thursday: shift by 3 days so weeks start on Mondays.
+        return ((day + 3) // 7 * 7 - 3) * DAY_S
+    d = datetime.fromtimestamp(epoch_s, UTC)
+    return int(datetime(d.year, d.month, 1, tzinfo=UTC).timestamp())
+
+
+def next_bucket(start_s: int, by: str) -> int:
+    """Start of the bucket after the one starting at ``start_s``."""
+    if by == "day":
+        return start_s + DAY_S
+    if by == "week":
+        return start_s + 7 * DAY_S
+    d = datetime.fromtimestamp(start_s, UTC)
+    year, month = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
+    return int(datetime(year, month, 1, tzinfo=UTC).timestamp())
+
+
+def bucket_range(first_s: int, last_s: int, by: str) -> list[int]:
+    """Every bucket start from the bucket of ``first_s`` to the bucket of ``last_s``, inclusive."""
+    out = []
+    b = bucket_start(first_s, by)
+    stop = bucket_start(last_s, by)
+    while b <= stop:
+        out.append(b)
+        b = next_bucket(b, by)
+    return out
+
+
+def bucket_label(start_s: int, by: str) -> str:
+    d = datetime.fromtimestamp(start_s, UTC)
+    if by == "month":
+        return d.strftime("%Y-%m")
+    return d.date().isoformat()
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A category whose latest complete week stands out from its trailing baseline."""
+
+    category: str
+    week_start: date
+    count: int
+    baseline: float
+
+    @property
+    def ratio(self) -> float:
+        return self.count / self.baseline if self.baseline else math.inf
+
+    def describe(self) -> str:
+        if self.baseline:
+            return (f"{self.category} is rising: {self.count} incidents in the week of "
+                    f"{self.week_start.isoformat()}, {self.ratio:.1f}x its {TREND_WEEKS}-week mean of "
+                    f"{self.baseline:.1f}.")
+        return (f"{self.category} is rising: {self.count} incidents in the week of "
+                f"{self.week_start.isoformat()}, none in the {TREND_WEEKS} weeks before.")
+
+
+def trend_week(reference_s: int) -> int:
+    """Start of the latest complete Monday-week before ``reference_s`` (the week the rule judges)."""
+    return bucket_start(reference_s, "week") - 7 * DAY_S
+
+
+def is_rising(count: int, baseline: float) -> bool:
+    """The trend rule (TREND_RULE_TEXT) for one category."""
+    if count < TREND_MIN_COUNT:
+        return False
+    return count >= TREND_RATIO * baseline and count >= baseline + TREND_SIGMAS * math.sqrt(baseline)
+
+
+def detect_trends(weekly: dict[str, Sequence[int]], week_start_s: int) -> list[Trend]:
+    """``weekly`` maps category -> counts of the TREND_WEEKS baseline weeks then the judged week."""
+    out = []
+    for category, counts in weekly.items():
+        counts = list(counts)
+        if len(counts) != TREND_WEEKS + 1:
+            raise DomainError(f"The trend rule needs {TREND_WEEKS + 1} weekly counts, got {len(counts)}.")
+        baseline = sum(counts[:-1]) / TREND_WEEKS
+        if is_rising(counts[-1], baseline):
+            out.append(Trend(category, datetime.fromtimestamp(week_start_s, UTC).date(), counts[-1], baseline))
+    out.sort(key=lambda t: (-t.count / max(t.baseline, 1e-9), t.category))
+    return out
+
+
+def top_categories(totals: dict[str, int], n: int = TOP_CATEGORIES) -> list[str]:
+    """The n largest categories by count (ties by name); the rest are shown as Other."""
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) <= n + 1:  # an "Other" of a single category is just that category
+        return [k for k, _ in ranked]
+    return [k for k, _ in ranked[:n]]
+
+
+def hours(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 3600.0
+
+
+def format_duration(seconds: float | None) -> str:
+    """Short human form: 42 min, 5.3 h, 3.2 d."""
+    if seconds is None:
+        return "-"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * DAY_S:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / DAY_S:.1f} d"
+
+
+def parse_day(text: str, what: str) -> date:
+    """A strict YYYY-MM-DD date."""
+    value = str(text).strip()
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(f"The {what} '{text}' is not a date; write it as YYYY-MM-DD.") from None
+
+
+def day_start(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+def day_after(d: date) -> datetime:
+    return day_start(d) + timedelta(days=1)

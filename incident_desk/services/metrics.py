@@ -1,0 +1,483 @@
+"""The metrics service: headline figures, series and drill-down filters, all counted by the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Callable
+
+from incident_desk.domain import metrics as dm
+from incident_desk.domain.incident import OPEN_STATUSES, DomainError, IncidentFilter, Priority
+from incident_desk.services.clock import Clock
+from incident_desk.services.errors import ValidationError
+from incident_desk.services.settings import SettingsService
+from incident_desk.storage import metrics_queries as mq
+from incident_desk.storage.database import Store
+
+UTC = timezone.utc
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# A drill-down listing explicit incident numbers stays under SQLite's 32,766 bound parameters.
+MAX_DRILL_KEYS = 30_000
+PRIORITIES = [int(p) for p in Priority]
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass
+class Durations:
+    """One duration figure: how many, mean, nearest-rank median and p90, in seconds."""
+
+    n: int = 0
+    total: int = 0
+    median: int | None = None
+    p90: int | None = None
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.n if self.n else None
+
+    def hours(self) -> dict:
+        return {"n": self.n, "mean": dm.hours(self.mean), "median": dm.hours(self.median),
+                "p90": dm.hours(self.p90)}
+
+
+@dataclass
+class Compliance:
+    met: int = 0
+    total: int = 0
+
+    @property
+    def pct(self) -> float | None:
+        return 100.0 * self.met / self.total if self.total else None
+
+
+@dataclass
+class Bucket:
+    """One period of a series: [start, end) in epoch seconds, clipped to the report's period."""
+
+    start: int
+    end: int
+    label: str
+    volume: dict[str, int] = field(default_factory=dict)        # by category
+    ttr: Durations = field(default_factory=Durations)
+    tta: Durations = field(default_factory=Durations)
+    ttr_by_priority: dict[int, Durations] = field(default_factory=dict)
+    sla_by_priority: dict[int, Compliance] = field(default_factory=dict)
+    sla: Compliance = field(default_factory=Compliance)
+    backlog: int = 0
+    backlog_at: int = 0
+
+    @property
+    def volume_total(self) -> int:
+        return sum(self.volume.values())
+
+
+@dataclass
+class GroupFigures:
+    """Totals for one category or priority over the whole period."""
+
+    name: str
+    count: int = 0
+    ttr: Durations = field(default_factory=Durations)
+    tta: Durations = field(default_factory=Durations)
+    sla: Compliance = field(default_factory=Compliance)
+
+
+@dataclass
+class MetricsReport:
+    """Everything the tab, the CLI and the reports show; plain data, no Qt."""
+
+    filters: dm.MetricsFilter
+    by: str
+    business_hours: bool
+    exclude_hold: bool
+    start: int
+    end: int
+    generated_at: datetime
+    total: int = 0
+    resolved: int = 0
+    acknowledged: int = 0
+    open: int = 0
+    left_out: int = 0
+    reopened: int = 0
+    tta: Durations = field(default_factory=Durations)
+    ttr: Durations = field(default_factory=Durations)
+    sla: Compliance = field(default_factory=Compliance)
+    response_sla: Compliance = field(default_factory=Compliance)
+    by_category: dict[str, GroupFigures] = field(default_factory=dict)
+    by_priority: dict[int, GroupFigures] = field(default_factory=dict)
+    buckets: list[Bucket] = field(default_factory=list)
+    top_categories: list[str] = field(default_factory=list)
+    other_categories: list[str] = field(default_factory=list)
+    age: list[tuple[str, int]] = field(default_factory=list)
+    age_at: int = 0
+    open_at_end_is_now: bool = True
+    trends: list[dm.Trend] = field(default_factory=list)
+    sla_priorities: list[int] = field(default_factory=list)
+
+    @property
+    def reopen_rate_pct(self) -> float | None:
+        return 100.0 * self.reopened / self.resolved if self.resolved else None
+
+    def volume_series(self) -> dict[str, list[int]]:
+        """Volume per bucket for the top categories plus Other (when there are others)."""
+        out = {c: [b.volume.get(c, 0) for b in self.buckets] for c in self.top_categories}
+        if self.other_categories:
+            out[dm.OTHER] = [sum(b.volume.get(c, 0) for c in self.other_categories) for b in self.buckets]
+        return out
+
+    def to_dict(self) -> dict:
+        """JSON-ready figures (hours for durations, percentages 0-100)."""
+        f = self.filters
+        return {
+            "period": {"from": _iso(self.start), "to": _iso(self.end), "by": self.by,
+                       "business_hours": self.business_hours, "exclude_hold": self.exclude_hold,
+                       "teams": sorted(f.teams), "assignees": sorted(f.assignees),
+                       "categories": sorted(f.categories), "priorities": [p.label for p in sorted(f.priorities)]},
+            "generated_at": self.generated_at.isoformat(),
+            "counts": {"total": self.total, "resolved": self.resolved, "open": self.open,
+                       "acknowledged": self.acknowledged, "left_out_of_mttr": self.left_out,
+                       "reopened": self.reopened},
+            "mtta_hours": self.tta.hours(),
+            "mttr_hours": self.ttr.hours(),
+            "sla_compliance_pct": self.sla.pct,
+            "response_compliance_pct": self.response_sla.pct,
+            "reopen_rate_pct": self.reopen_rate_pct,
+            "by_category": [
+                {"category": g.name, "count": g.count, "resolved": g.ttr.n,
+                 "mttr_hours_mean": dm.hours(g.ttr.mean), "mtta_hours_mean": dm.hours(g.tta.mean)}
+                for g in sorted(self.by_category.values(), key=lambda g: (-g.count, g.name))],
+            "by_priority": [
+                {"priority": Priority(p).label, "count": g.count, "resolved": g.ttr.n,
+                 "mttr_hours_mean": dm.hours(g.ttr.mean), "mtta_hours_mean": dm.hours(g.tta.mean),
+                 "sla_compliance_pct": g.sla.pct if p in self.sla_priorities else None}
+                for p, g in sorted(self.by_priority.items())],
+            "open_by_age": [{"age": label, "count": n} for label, n in self.age],
+            "trends": [{"category": t.category, "week": t.week_start.isoformat(), "count": t.count,
+                        "baseline": t.baseline, "text": t.describe()} for t in self.trends],
+            "series": [self._bucket_dict(b) for b in self.buckets],
+            "definitions": dict(dm.DEFINITIONS),
+        }
+
+    def _bucket_dict(self, b: Bucket) -> dict:
+        volume = {c: b.volume.get(c, 0) for c in self.top_categories}
+        if self.other_categories:
+            volume[dm.OTHER] = sum(b.volume.get(c, 0) for c in self.other_categories)
+        return {
+            "start": _iso(b.start), "end": _iso(b.end), "label": b.label,
+            "volume": b.volume_total, "volume_by_category": volume,
+            "mtta_hours": b.tta.hours(), "mttr_hours": b.ttr.hours(),
+            "mttr_hours_by_priority": {Priority(p).label: dm.hours(d.mean) for p, d in sorted(b.ttr_by_priority.items())},
+            "sla_compliance_pct": b.sla.pct,
+            "sla_compliance_pct_by_priority": {Priority(p).label: c.pct for p, c in sorted(b.sla_by_priority.items())},
+            "backlog": b.backlog, "backlog_at": _iso(b.backlog_at),
+        }
+
+    def series_rows(self) -> list[dict]:
+        """Flat rows (one per bucket) for CSV export."""
+        rows = []
+        volume = self.volume_series()
+        for k, b in enumerate(self.buckets):
+            row = {"start": _iso(b.start), "end": _iso(b.end), "volume": b.volume_total}
+            for name, values in volume.items():
+                row[f"volume {name}"] = values[k]
+            for key, d in (("mtta", b.tta), ("mttr", b.ttr)):
+                h = d.hours()
+                row.update({f"{key} n": d.n, f"{key} mean h": h["mean"], f"{key} median h": h["median"],
+                            f"{key} p90 h": h["p90"]})
+            for p in PRIORITIES:
+                d = b.ttr_by_priority.get(p)
+                row[f"mttr P{p} mean h"] = dm.hours(d.mean) if d else None
+            row["sla compliance %"] = b.sla.pct
+            for p in self.sla_priorities:
+                c = b.sla_by_priority.get(p)
+                row[f"sla P{p} %"] = c.pct if c else None
+            row["backlog"] = b.backlog
+            rows.append(row)
+        return rows
+
+
+def _iso(epoch_s: int) -> str:
+    return datetime.fromtimestamp(epoch_s, UTC).isoformat()
+
+
+def _dt(epoch_s: int) -> datetime:
+    return datetime.fromtimestamp(epoch_s, UTC)
+
+
+@dataclass(frozen=True)
+class DrillPoint:
+    """What was clicked: a chart, a bucket index (or age/trend index) and a series name."""
+
+    chart: str      # volume | mttr | mtta | sla | backlog | age | trend
+    index: int
+    series: str = ""
+
+
+class MetricsService:
+    """One source of truth for every number the metrics tab, the CLI and the reports show."""
+
+    def __init__(self, store: Store, *, clock: Clock, settings: SettingsService):
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+
+    @classmethod
+    def for_desk(cls, desk) -> "MetricsService":
+        return cls(desk.store, clock=desk.clock, settings=desk.settings)
+
+    # ---- the report --------------------------------------------------------------------------
+
+    def refresh(self, filters: dm.MetricsFilter | None = None, *, by: str = "week", business_hours: bool = False,
+                exclude_hold: bool = False, progress: Progress | None = None) -> MetricsReport:
+        """Every figure for ``filters`` grouped ``by`` day, week or month (UTC)."""
+        filters = filters or dm.MetricsFilter()
+        try:
+            dm.check_granularity(by)
+        except DomainError as exc:
+            raise ValidationError(str(exc), field="by") from None
+        step = _Stepper(progress, 8)
+        now_s = int(self.clock().timestamp())
+        with self.store.read():
+            step("Finding the period")
+            first, last = mq.extent(self.store)
+            start = int(filters.start.timestamp()) if filters.start else (first if first is not None else now_s)
+            end = int(filters.end.timestamp()) if filters.end else max(now_s, last or now_s) + 1
+            if end <= start:
+                end = start + 1
+            report = MetricsReport(filters=filters, by=by, business_hours=business_hours,
+                                   exclude_hold=exclude_hold, start=start, end=end,
+                                   generated_at=_dt(now_s))
+            starts = dm.bucket_range(start, end - 1, by)
+            report.buckets = [Bucket(start=max(s, start), end=min(dm.next_bucket(s, by), end),
+                                     label=dm.bucket_label(s, by)) for s in starts]
+            ranges = [(b.start, b.end) for b in report.buckets]
+            prios = sorted(int(p) for p in filters.priorities) or PRIORITIES
+            present = mq.categories_present(self.store)
+            cats = sorted(c for c in present if not filters.categories or c in filters.categories)
+            scope = self._scope(filters)
+            policy = self.settings.sla_policy()
+            report.sla_priorities = [p for p in PRIORITIES if policy.target_for(Priority(p)).resolve_s]
+            response_prios = [p for p in PRIORITIES if policy.target_for(Priority(p)).response_s]
+            ttr = mq.ttr_sql(business_hours=business_hours, exclude_hold=exclude_hold)
+            tta = mq.tta_sql(business_hours=business_hours)
+            # A leading range before the period feeds the backlog (what was already open at its start).
+            before = [(-(2 ** 62), start)]
+
+            step("Counting openings")
+            opened = mq.grouped(self.store, mq.OPENED, ranges=before + ranges, priorities=prios, categories=cats,
+                                scope=scope, columns=["COUNT(*)"])
+            step("Summing resolutions")
+            target_in = _in_list(report.sla_priorities)
+            resolved = mq.grouped(
+                self.store, mq.RESOLVED, ranges=before + ranges, priorities=prios, categories=cats, scope=scope,
+                columns=["COUNT(*)", f"SUM({ttr})",
+                         f"SUM(CASE WHEN i.priority IN {target_in} THEN 1 ELSE 0 END)",
+                         f"SUM(CASE WHEN i.priority IN {target_in} AND NOT i.resolve_breached THEN 1 ELSE 0 END)",
+                         "SUM(CASE WHEN i.reopen_count > 0 THEN 1 ELSE 0 END)"])
+            step("Summing acknowledgements")
+            resp_in = _in_list(response_prios)
+            acked = mq.grouped(
+                self.store, mq.ACKED, ranges=ranges, priorities=prios, categories=cats, scope=scope,
+                columns=["COUNT(*)", f"SUM({tta})",
+                         f"SUM(CASE WHEN i.priority IN {resp_in} THEN 1 ELSE 0 END)",
+                         f"SUM(CASE WHEN i.priority IN {resp_in} AND NOT i.response_breached THEN 1 ELSE 0 END)"])
+            step("Counting closures")
+            ended = mq.grouped(self.store, mq.ENDED, ranges=before + ranges, priorities=prios, categories=cats,
+                               scope=scope, columns=["COUNT(*)"])
+            self._combine(report, opened, resolved, acked, ended)
+
+            step("Ranking resolution times")
+            self._percentiles(report, mq.RESOLVED, ttr, "ttr", scope, plain=ttr == "i.ttr_s")
+            step("Ranking acknowledgement times")
+            self._percentiles(report, mq.ACKED, tta, "tta", scope, plain=tta == "i.tta_s")
+
+            step("Ageing the backlog")
+            report.age_at = end
+            report.open_at_end_is_now = end > now_s
+            bounds = [b[1] * dm.DAY_S for b in dm.AGE_BUCKETS] + [None]
+            counts = mq.age_counts(self.store, at=end, bounds=bounds, scope=scope,
+                                   open_now=report.open_at_end_is_now)
+            report.age = [(label, n) for (label, _, _), n in zip(dm.AGE_BUCKETS, counts)]
+            report.trends = self._trends(end, prios, cats, scope)
+        step("Done")
+        return report
+
+    def _scope(self, filters: dm.MetricsFilter) -> IncidentFilter:
+        return IncidentFilter(teams=filters.teams, assignees=filters.assignees, categories=filters.categories,
+                              priorities=filters.priorities)
+
+    def _combine(self, report: MetricsReport, opened, resolved, acked, ended) -> None:
+        buckets = report.buckets
+        n = len(buckets)
+
+        def group(table: dict, key, name):
+            if key not in table:
+                table[key] = GroupFigures(name=name)
+            return table[key]
+
+        opened_before = ended_before = 0
+        opened_per = [0] * n
+        ended_per = [0] * n
+        for r, p, c, count in opened:
+            if r == 0:
+                opened_before += count
+                continue
+            b = buckets[r - 1]
+            b.volume[c] = b.volume.get(c, 0) + count
+            opened_per[r - 1] += count
+            report.total += count
+            group(report.by_category, c, c).count += count
+            group(report.by_priority, p, Priority(p).label).count += count
+        for r, p, c, count, total, n_target, n_met, n_reopened in resolved:
+            if r == 0:
+                ended_before += count
+                continue
+            b = buckets[r - 1]
+            ended_per[r - 1] += count
+            total = int(total or 0)
+            for d in (b.ttr, report.ttr, group(report.by_category, c, c).ttr,
+                      group(report.by_priority, p, Priority(p).label).ttr,
+                      b.ttr_by_priority.setdefault(p, Durations())):
+                d.n += count
+                d.total += total
+            report.resolved += count
+            report.reopened += int(n_reopened or 0)
+            if n_target:
+                for comp in (b.sla, report.sla, b.sla_by_priority.setdefault(p, Compliance()),
+                             group(report.by_priority, p, Priority(p).label).sla):
+                    comp.met += int(n_met or 0)
+                    comp.total += int(n_target)
+        for r, p, c, count, total, n_target, n_met in acked:
+            b = buckets[r]
+            for d in (b.tta, report.tta, group(report.by_category, c, c).tta,
+                      group(report.by_priority, p, Priority(p).label).tta):
+                d.n += count
+                d.total += int(total or 0)
+            report.acknowledged += count
+            if n_target:
+                report.response_sla.met += int(n_met or 0)
+                report.response_sla.total += int(n_target)
+        for r, p, c, count in ended:
+            if r == 0:
+                ended_before += count
+                continue
+            ended_per[r - 1] += count
+            report.left_out += count
+        open_count = opened_before - ended_before
+        for k, b in enumerate(buckets):
+            open_count += opened_per[k] - ended_per[k]
+            b.backlog = open_count
+            b.backlog_at = b.end
+        report.open = buckets[-1].backlog if buckets else 0
+        totals = {c: g.count for c, g in report.by_category.items() if g.count}
+        report.top_categories = dm.top_categories(totals)
+        report.other_categories = sorted(c for c in totals if c not in report.top_categories)
+
+    def _percentiles(self, report: MetricsReport, family: mq.Family, duration: str, attr: str,
+                     scope: IncidentFilter, *, plain: bool) -> None:
+        overall: Durations = getattr(report, attr)
+        overall.median = mq.nth_value(self.store, family, duration, lo=report.start, hi=report.end,
+                                      rank=dm.rank_of(overall.n, dm.P50), scope=scope, whole=True)
+        overall.p90 = mq.nth_value(self.store, family, duration, lo=report.start, hi=report.end,
+                                   rank=dm.rank_of(overall.n, dm.P90), scope=scope, whole=True)
+        use_week = plain and family.week_index and report.by == "week"
+        for b in report.buckets:
+            d: Durations = getattr(b, attr)
+            if not d.n:
+                continue
+            week = (b.start // dm.DAY_S + 3) // 7 if use_week else None
+            for pct, name in ((dm.P50, "median"), (dm.P90, "p90")):
+                setattr(d, name, mq.nth_value(self.store, family, duration, lo=b.start, hi=b.end,
+                                              rank=dm.rank_of(d.n, pct), scope=scope, week=week))
+
+    def _trends(self, end: int, prios: list[int], cats: list[str], scope: IncidentFilter) -> list[dm.Trend]:
+        week = dm.trend_week(end - 1)
+        ranges = [(week - (dm.TREND_WEEKS - k) * 7 * dm.DAY_S, week - (dm.TREND_WEEKS - k - 1) * 7 * dm.DAY_S)
+                  for k in range(dm.TREND_WEEKS + 1)]
+        rows = mq.grouped(self.store, mq.OPENED, ranges=ranges, priorities=prios, categories=cats, scope=scope,
+                          columns=["COUNT(*)"])
+        weekly: dict[str, list[int]] = {}
+        for r, _p, c, count in rows:
+            weekly.setdefault(c, [0] * (dm.TREND_WEEKS + 1))[r] += count
+        return dm.detect_trends(weekly, week)
+
+    # ---- drill-down -------------------------------------------------------------------------------
+
+    def drill_down(self, report: MetricsReport, point: DrillPoint) -> tuple[IncidentFilter, str]:
+        """The incident-table filter that lists exactly the incidents behind a clicked point, and a label."""
+        base = self._scope(report.filters)
+        if point.chart == "trend":
+            trend = report.trends[point.index]
+            lo = int(datetime(trend.week_start.year, trend.week_start.month, trend.week_start.day,
+                              tzinfo=UTC).timestamp())
+            filt = replace(base, opened_from=_dt(lo), opened_to=_dt(lo + 7 * dm.DAY_S),
+                           categories=_narrow(base.categories, {trend.category}))
+            return filt, f"{trend.category}, opened in the week of {trend.week_start.isoformat()}"
+        if point.chart == "age":
+            label, _ = report.age[point.index]
+            _, lo_d, hi_d = dm.AGE_BUCKETS[point.index]
+            at = report.age_at
+            opened_to = at - lo_d * dm.DAY_S
+            opened_from = None if hi_d is None else at - hi_d * dm.DAY_S
+            if report.open_at_end_is_now:
+                filt = replace(base, statuses=frozenset(OPEN_STATUSES), opened_to=_dt(opened_to),
+                               opened_from=_dt(opened_from) if opened_from is not None else None)
+                return filt, f"Open, {label} old"
+            ids = mq.ids_open_at(self.store, at=at, scope=base, limit=MAX_DRILL_KEYS + 1,
+                                 opened_from=opened_from, opened_to=opened_to)
+            return self._keys(base, ids), f"Open at {_iso(at)[:16]}, {label} old"
+        b = report.buckets[point.index]
+        span = f"{_iso(b.start)[:10]} to {_iso(b.end - 1)[:10]}"
+        if point.chart == "volume":
+            names = set(report.other_categories) if point.series == dm.OTHER else {point.series}
+            filt = replace(base, opened_from=_dt(b.start), opened_to=_dt(b.end),
+                           categories=_narrow(base.categories, names))
+            return filt, f"Opened {span}, {point.series}"
+        if point.chart in ("mttr", "sla"):
+            filt = replace(base, resolved_from=_dt(b.start), resolved_to=_dt(b.end))
+            label = f"Resolved {span}"
+            if point.series.startswith("P"):
+                p = Priority.parse(point.series)
+                filt = replace(filt, priorities=_narrow(base.priorities, {p}))
+                label += f", {p.label}"
+            elif point.chart == "sla":
+                filt = replace(filt, priorities=_narrow(base.priorities,
+                                                        {Priority(p) for p in report.sla_priorities}))
+            return filt, label
+        if point.chart == "mtta":
+            ids = mq.ids_in(self.store, mq.ACKED, lo=b.start, hi=b.end, scope=base, limit=MAX_DRILL_KEYS + 1)
+            return self._keys(base, ids), f"Acknowledged {span}"
+        if point.chart == "backlog":
+            at = b.backlog_at
+            if at > int(self.clock().timestamp()) and point.index == len(report.buckets) - 1 \
+                    and report.open_at_end_is_now:
+                return replace(base, statuses=frozenset(OPEN_STATUSES)), "Open now"
+            ids = mq.ids_open_at(self.store, at=at, scope=base, limit=MAX_DRILL_KEYS + 1)
+            return self._keys(base, ids), f"Open at {_iso(at)[:16].replace('T', ' ')}"
+        raise ValidationError(f"There is no chart called '{point.chart}'.", field="chart")
+
+    def _keys(self, base: IncidentFilter, ids: list[int]) -> IncidentFilter:
+        if len(ids) > MAX_DRILL_KEYS:
+            raise ValidationError(f"More than {MAX_DRILL_KEYS:,} incidents are behind this point; "
+                                  f"pick a shorter period to list them.", field="drill_down")
+        # An empty point must list nothing, and an empty keys set would mean "no restriction".
+        return replace(base, keys=frozenset(ids) or frozenset({-1}))
+
+
+def _narrow(current: frozenset, wanted: set) -> frozenset:
+    return frozenset(wanted & current) if current else frozenset(wanted)
+
+
+def _in_list(values: list[int]) -> str:
+    return "(" + ", ".join(str(int(v)) for v in values) + ")" if values else "(NULL)"
+
+
+class _Stepper:
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress(min(100, int(100 * self.done / self.total)), text)
+        self.done += 1
