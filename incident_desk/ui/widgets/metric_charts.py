@@ -1,0 +1,286 @@
+"""Matplotlib charts of a MetricsReport embedded in Qt, styled for light and dark, with clickable points."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QSizePolicy
+
+from incident_desk.domain import metrics as dm
+from incident_desk.domain.incident import Priority
+from incident_desk.services.metrics import DrillPoint, MetricsReport
+from incident_desk.ui import theme
+
+# Colour-blind-safe categorical palette (Okabe-Ito plus two neutrals), the same in light and dark.
+CATEGORY_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+PICK_RADIUS = 6
+
+PickHandler = Callable[[DrillPoint], None]
+
+
+def chart_style(dark: bool) -> dict:
+    if dark:
+        return {"face": "#1f2124", "text": "#e6e6e6", "muted": "#a8a8a8", "grid": "#3a3d42", "mean": "#64a8f0",
+                "p90": "#ffb74d", "line": "#e6e6e6", "marker": "#ff6e6e"}
+    return {"face": "#ffffff", "text": "#202124", "muted": "#5f6368", "grid": "#e3e5e8", "mean": "#1565c0",
+            "p90": "#e65100", "line": "#37474f", "marker": "#c62828"}
+
+
+def _x_labels(report: MetricsReport) -> list[str]:
+    """Short tick labels ('4 May 26', 'May 2026'): full ISO dates collide on half-width charts."""
+    out = []
+    for b in report.buckets:
+        d = datetime.fromtimestamp(b.start, timezone.utc)
+        out.append(d.strftime("%b %Y") if report.by == "month" else f"{d.day} {d:%b %y}")
+    return out
+
+
+def _thin_ticks(ax, labels: list[str], max_ticks: int = 8) -> None:
+    n = len(labels)
+    step = max(1, -(-n // max_ticks))
+    ticks = list(range(0, n, step))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([labels[i] for i in ticks], rotation=0, fontsize=8)
+
+
+class MetricChart(FigureCanvasQTAgg):
+    """One chart: draws a report, remembers which artist stands for which incidents."""
+
+    key = ""
+    title = ""
+    definition = ""
+
+    def __init__(self, parent=None):
+        self.figure = Figure(figsize=(5.6, 3.2), dpi=100, layout="constrained")
+        super().__init__(self.figure)
+        self.setParent(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(260)
+        self.on_pick: PickHandler | None = None
+        self._targets: dict = {}           # artist -> (chart, series) ; index from the event
+        self.report: MetricsReport | None = None
+        self.dark = False
+        self.mpl_connect("pick_event", self._on_mpl_pick)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(560, 320)
+
+    # ---- drawing ---------------------------------------------------------------------------
+
+    def show_report(self, report: MetricsReport, *, dark: bool) -> None:
+        """Rebuild the artists for ``report``; the caller draws (draw_idle) when it suits the GUI."""
+        self.report, self.dark = report, dark
+        self._targets.clear()
+        style = chart_style(dark)
+        self.figure.clear()
+        self.figure.set_facecolor(style["face"])
+        self.plot(report, style)
+        for ax in self.figure.axes:
+            ax.set_facecolor(style["face"])
+            ax.tick_params(colors=style["muted"], labelsize=8)
+            for spine in ax.spines.values():
+                spine.set_color(style["grid"])
+            ax.spines["top"].set_visible(False)
+            ax.spines["right"].set_visible(False)
+            ax.grid(True, axis="y", color=style["grid"], linewidth=0.8)
+            ax.set_axisbelow(True)
+            ax.title.set_color(style["text"])
+            ax.yaxis.label.set_color(style["muted"])
+            legend = ax.get_legend()
+            if legend is not None:
+                legend.get_frame().set_facecolor(style["face"])
+                legend.get_frame().set_edgecolor(style["grid"])
+                for text in legend.get_texts():
+                    text.set_color(style["text"])
+
+    def plot(self, report: MetricsReport, style: dict) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _pickable(self, artist, chart: str, series: str = "") -> None:
+        artist.set_picker(True)
+        if hasattr(artist, "set_pickradius"):
+            artist.set_pickradius(PICK_RADIUS)
+        self._targets[artist] = (chart, series)
+
+    # ---- picking ---------------------------------------------------------------------------
+
+    def _on_mpl_pick(self, event) -> None:
+        target = self._targets.get(event.artist)
+        if target is None or self.on_pick is None:
+            return
+        chart, series = target
+        index = getattr(event.artist, "_metrics_index", None)
+        if index is None:
+            ind = getattr(event, "ind", None)
+            if ind is None or len(ind) == 0:
+                return
+            index = int(ind[0])
+        self.on_pick(DrillPoint(chart=chart, index=int(index), series=series))
+
+    def artist_for(self, chart: str, series: str = "", index: int | None = None):
+        """The artist standing for (chart, series[, index]); tests click its centre."""
+        for artist, (c, s) in self._targets.items():
+            if c == chart and s == series and (index is None or getattr(artist, "_metrics_index", None) == index):
+                return artist
+        return None
+
+    def series_data(self) -> dict:
+        """The plotted numbers by series name (tests compare them; exports write them)."""
+        return {}
+
+
+class DurationChart(MetricChart):
+    key = "durations"
+    title = "MTTR and MTTA over time"
+    definition = dm.DEFINITIONS["ttr"] + " " + dm.DEFINITIONS["tta"]
+
+    def plot(self, report: MetricsReport, style: dict) -> None:
+        labels = _x_labels(report)
+        x = list(range(len(labels)))
+        ax_r, ax_a = self.figure.subplots(1, 2)
+        for ax, attr, chart, name in ((ax_r, "ttr", "mttr", "MTTR"), (ax_a, "tta", "mtta", "MTTA")):
+            mean = [dm.hours(getattr(b, attr).mean) for b in report.buckets]
+            p90 = [dm.hours(getattr(b, attr).p90) for b in report.buckets]
+            unit = "hours"
+            if name == "MTTA" and max([v for v in p90 if v is not None] or [0]) < 3:
+                mean = [None if v is None else v * 60 for v in mean]
+                p90 = [None if v is None else v * 60 for v in p90]
+                unit = "minutes"
+            (line_mean,) = ax.plot(x, [float("nan") if v is None else v for v in mean], marker="o", markersize=3,
+                                   color=style["mean"], label="mean", linewidth=1.6)
+            (line_p90,) = ax.plot(x, [float("nan") if v is None else v for v in p90], marker="o", markersize=3,
+                                  color=style["p90"], label="p90", linewidth=1.2, linestyle="--")
+            self._pickable(line_mean, chart)
+            self._pickable(line_p90, chart)
+            ax.set_title(f"{name} ({unit})", fontsize=10, loc="left", color=style["text"])
+            ax.set_ylim(bottom=0)
+            ax.legend(fontsize=8, loc="upper left", frameon=True)
+            _thin_ticks(ax, labels, 4)
+        self._data = {"mttr_mean_h": [dm.hours(b.ttr.mean) for b in report.buckets],
+                      "mttr_p90_h": [dm.hours(b.ttr.p90) for b in report.buckets],
+                      "mtta_mean_h": [dm.hours(b.tta.mean) for b in report.buckets],
+                      "mtta_p90_h": [dm.hours(b.tta.p90) for b in report.buckets]}
+
+    def series_data(self) -> dict:
+        return dict(getattr(self, "_data", {}))
+
+
+class VolumeChart(MetricChart):
+    key = "volume"
+    title = "Volume by category"
+    definition = dm.DEFINITIONS["volume"] + " " + dm.DEFINITIONS["trend"]
+
+    def plot(self, report: MetricsReport, style: dict) -> None:
+        labels = _x_labels(report)
+        x = list(range(len(labels)))
+        ax = self.figure.subplots()
+        series = report.volume_series()
+        bottom = [0] * len(x)
+        width = 0.85 if len(x) > 1 else 0.5
+        for k, (name, values) in enumerate(series.items()):
+            color = CATEGORY_COLORS[k % len(CATEGORY_COLORS)] if name != dm.OTHER else "#9e9e9e"
+            bars = ax.bar(x, values, bottom=bottom, width=width, color=color, label=name, linewidth=0)
+            for i, rect in enumerate(bars.patches):
+                rect._metrics_index = i  # noqa: SLF001 (our own tag on the artist)
+                self._pickable(rect, "volume", name)
+            bottom = [a + b for a, b in zip(bottom, values)]
+        # Trend markers: a triangle above the bar of the week each rising category was judged in.
+        for t_index, trend in enumerate(report.trends):
+            lo = int(datetime(trend.week_start.year, trend.week_start.month, trend.week_start.day,
+                              tzinfo=timezone.utc).timestamp())
+            where = next((i for i, b in enumerate(report.buckets) if b.start <= lo < b.end), None)
+            if where is None:
+                continue
+            (marker,) = ax.plot([where], [bottom[where] * 1.04 + 0.5], marker="v", markersize=10,
+                                color=style["marker"], linestyle="none")
+            marker._metrics_index = t_index  # noqa: SLF001
+            self._pickable(marker, "trend", "")
+            ax.annotate(f"{trend.category} rising", (where, bottom[where] * 1.04 + 0.5), xytext=(0, 8),
+                        textcoords="offset points", ha="center", fontsize=8, color=style["marker"])
+        ax.set_title("Incidents opened", fontsize=10, loc="left", color=style["text"])
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if series:
+            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        _thin_ticks(ax, labels, 6)
+        self._data = {name: list(values) for name, values in series.items()}
+
+    def series_data(self) -> dict:
+        return dict(getattr(self, "_data", {}))
+
+
+class SlaChart(MetricChart):
+    key = "sla"
+    title = "SLA compliance by priority"
+    definition = dm.DEFINITIONS["sla"]
+
+    def plot(self, report: MetricsReport, style: dict) -> None:
+        labels = _x_labels(report)
+        x = list(range(len(labels)))
+        ax = self.figure.subplots()
+        self._data = {}
+        for p in report.sla_priorities:
+            values = []
+            for b in report.buckets:
+                c = b.sla_by_priority.get(p)
+                values.append(c.pct if c and c.total else None)
+            if all(v is None for v in values):
+                continue
+            color = theme.priority_color(Priority(p)).name()
+            pr = Priority(p)
+            (line,) = ax.plot(x, [float("nan") if v is None else v for v in values], marker="o", markersize=3,
+                              linewidth=1.4, color=color, label=theme.priority_label(pr))
+            self._pickable(line, "sla", pr.label)
+            self._data[pr.label] = values
+        ax.set_ylim(0, 105)
+        ax.set_title("Resolved within target (%)", fontsize=10, loc="left", color=style["text"])
+        if self._data:
+            ax.legend(fontsize=7, loc="lower left", ncol=2, frameon=True)
+        _thin_ticks(ax, labels, 6)
+
+    def series_data(self) -> dict:
+        return dict(getattr(self, "_data", {}))
+
+
+class BacklogChart(MetricChart):
+    key = "backlog"
+    title = "Backlog over time and open incidents by age"
+    definition = dm.DEFINITIONS["backlog"]
+
+    def plot(self, report: MetricsReport, style: dict) -> None:
+        labels = _x_labels(report)
+        x = list(range(len(labels)))
+        grid = self.figure.add_gridspec(1, 3)
+        ax = self.figure.add_subplot(grid[0, :2])
+        ax_age = self.figure.add_subplot(grid[0, 2])
+        values = [b.backlog for b in report.buckets]
+        (line,) = ax.plot(x, values, marker="o", markersize=3, color=style["mean"], linewidth=1.6)
+        ax.fill_between(x, values, color=style["mean"], alpha=0.12)
+        self._pickable(line, "backlog")
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title("Open at the end of each period", fontsize=10, loc="left", color=style["text"])
+        _thin_ticks(ax, labels, 5)
+        names = [label for label, _ in report.age]
+        counts = [n for _, n in report.age]
+        bars = ax_age.barh(list(range(len(names))), counts, color=style["p90"], height=0.6)
+        for i, rect in enumerate(bars.patches):
+            rect._metrics_index = i  # noqa: SLF001
+            self._pickable(rect, "age")
+        ax_age.set_yticks(list(range(len(names))))
+        ax_age.set_yticklabels(names, fontsize=7)
+        ax_age.invert_yaxis()
+        ax_age.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
+        ax_age.set_title("Open by age", fontsize=10, loc="left", color=style["text"])
+        ax_age.grid(False)
+        self._data = {"backlog": values, "age": dict(report.age)}
+
+    def series_data(self) -> dict:
+        return dict(getattr(self, "_data", {}))
+
+
+CHART_TYPES = (DurationChart, VolumeChart, SlaChart, BacklogChart)

@@ -1,0 +1,126 @@
+"""Exports of the metrics tab: each chart as PNG or SVG, the series as CSV, the whole tab as a PDF report."""
+
+from __future__ import annotations
+
+import csv
+from io import BytesIO
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+from incident_desk.domain import metrics as dm
+from incident_desk.services.metrics import MetricsReport
+
+PDF_DPI = 150
+
+
+def save_chart(chart, path: str | Path) -> Path:
+    """The chart's figure as PNG or SVG, chosen by the file's extension."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".") or "png"
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"Charts export as PNG or SVG, not '{fmt}'.")
+    chart.figure.savefig(str(path), format=fmt, dpi=150, facecolor=chart.figure.get_facecolor())
+    return path
+
+
+def save_csv(report: MetricsReport, path: str | Path) -> Path:
+    """One row per period with every series the charts draw (UTF-8 with a header)."""
+    path = Path(path)
+    rows = report.series_rows()
+    columns: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns or ["start"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return path
+
+
+def _chart_image(chart) -> QImage:
+    """Render the chart light (paper), whatever the screen's scheme is."""
+    buffer = BytesIO()
+    if chart.report is not None and chart.dark:
+        chart.show_report(chart.report, dark=False)
+        chart.figure.savefig(buffer, format="png", dpi=PDF_DPI)
+        chart.show_report(chart.report, dark=True)
+        chart.draw_idle()
+    else:
+        chart.figure.savefig(buffer, format="png", dpi=PDF_DPI, facecolor="white")
+    image = QImage()
+    image.loadFromData(buffer.getvalue(), "PNG")
+    return image
+
+
+def _headline_lines(report: MetricsReport) -> list[str]:
+    fmt = dm.format_duration
+    pct = lambda v: "-" if v is None else f"{v:.1f} %"  # noqa: E731
+    return [
+        f"Volume: {report.total:,} opened; {report.resolved:,} resolved; {report.acknowledged:,} acknowledged.",
+        f"Open backlog at the end of the period: {report.open:,}.",
+        f"MTTA {fmt(report.tta.mean)} (median {fmt(report.tta.median)}, p90 {fmt(report.tta.p90)}, "
+        f"n = {report.tta.n:,}).",
+        f"MTTR {fmt(report.ttr.mean)} (median {fmt(report.ttr.median)}, p90 {fmt(report.ttr.p90)}, "
+        f"n = {report.ttr.n:,}); {report.left_out:,} closed or cancelled without a resolution time left out.",
+        f"SLA compliance {pct(report.sla.pct)} (response {pct(report.response_sla.pct)}); "
+        f"reopen rate {pct(report.reopen_rate_pct)}.",
+        *[t.describe() for t in report.trends],
+    ]
+
+
+def save_pdf(tab, path: str | Path) -> Path:
+    """A multi-page A4 report: headline and definitions, then two charts per page."""
+    path = Path(path)
+    report: MetricsReport = tab.report
+    writer = QPdfWriter(str(path))
+    writer.setResolution(PDF_DPI)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+    writer.setTitle("Incident Desk metrics")
+    painter = QPainter(writer)
+    try:
+        page = writer.pageLayout().paintRectPixels(PDF_DPI)
+        width, height = page.width(), page.height()
+        y = 0.0
+
+        def text(block: str, size: float, bold: bool = False, gap: float = 6.0) -> None:
+            nonlocal y
+            font = QFont("Sans Serif")
+            font.setPointSizeF(size)
+            font.setBold(bold)
+            painter.setFont(font)
+            rect = painter.boundingRect(QRectF(0, y, width, height - y), Qt.TextFlag.TextWordWrap, block)
+            painter.drawText(rect, Qt.TextFlag.TextWordWrap, block)
+            y = rect.bottom() + gap
+
+        period = f"{dm.bucket_label(report.start, 'day')} to {dm.bucket_label(report.end - 1, 'day')}"
+        text("Incident Desk metrics", 18, bold=True)
+        clock = "business hours" if report.business_hours else "wall clock"
+        if report.exclude_hold:
+            clock += ", On hold excluded"
+        text(f"{period} (UTC), by {report.by}, {clock}. Generated {report.generated_at:%Y-%m-%d %H:%M} UTC.", 9)
+        for line in _headline_lines(report):
+            text(line, 10, gap=3)
+        y += 8
+        text("Definitions", 12, bold=True)
+        for definition in dm.DEFINITIONS.values():
+            text(definition, 8, gap=3)
+        first_chart = True
+        for chart in tab.charts.values():
+            image = _chart_image(chart)
+            scaled_h = width * image.height() / max(1, image.width())
+            if first_chart or y + scaled_h + 40 > height:
+                writer.newPage()
+                y = 0.0
+                first_chart = False
+            text(chart.title, 12, bold=True, gap=4)
+            painter.drawImage(QRectF(0, y, width, scaled_h), image)
+            y += scaled_h + 20
+    finally:
+        painter.end()
+    return path
