@@ -318,7 +318,8 @@ class DemoGenerator:
             incidents.append((
                 iid, format_key(iid), title, DESCRIPTIONS[desc_pick[i]], cat, sub, None, reporter_name,
                 reporter_contact, CHANNELS[0][channel[i]], int(impact), int(urgency),
-                p, 0, int(status), hold_reason, assignee, team_ids[team], o, ack, res,
+                p, 0, int(status), hold_reason, assignee, team_ids[team], assignee and member["username"], team, o,
+                ack, res,
                 closed, updated, reopen_count, code, "Caller fixed it themselves" if status == Status.CANCELLED
                 else None, 0, resp_due, res_due, paused, int(resp_missed), int(res_missed), tta_v, ttr_v,
                 hold_v, tta_bh_v, ttr_bh_v, hold_bh_v, actor_id, version))

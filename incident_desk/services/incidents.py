@@ -231,6 +231,7 @@ class IncidentService:
                 reporter_contact=reporter_contact, channel=channel.value, impact=int(impact),
                 urgency=int(urgency), priority=int(priority), priority_overridden=overridden,
                 override_reason=reason, status=int(Status.NEW), assignee=assignee_id, team=team_id,
+                assignee_name=_username(assignee_id), team_name=_team_name(team_id),
                 opened_at=epoch(opened_at), updated_at=epoch(now), created_by=actor.id, version=1))
             note = f"Logged from {channel.value}"
             if draft.opened_at is not None and abs((now - opened_at).total_seconds()) >= 60:
@@ -353,6 +354,7 @@ class IncidentService:
             new_id = self._user_id(changes["assignee"])
             if new_id != row.assignee_id:
                 fields["assignee"] = new_id
+                fields["assignee_name"] = _username(new_id)
                 old_name = repo.user_by_id(row.assignee_id).username if row.assignee_id else None
                 events.append(dict(kind=EV_ASSIGN, field="assignee", old_value=old_name,
                                    new_value=changes["assignee"] or None))
@@ -364,6 +366,7 @@ class IncidentService:
             team_id = self._team_id(changes["team"])
             if team_id != row.team_id:
                 fields["team"] = team_id
+                fields["team_name"] = _team_name(team_id)
                 old = repo.team_by_id(row.team_id).name if row.team_id else None
                 events.append(dict(kind=EV_ASSIGN, field="team", old_value=old, new_value=changes["team"] or None))
         for name in ("resolution_code", "resolution_notes"):
@@ -532,6 +535,14 @@ class IncidentService:
                 repo.insert_event(incident_id=row.id, at=self.clock(), actor_id=actor.id, kind=EV_WATCH,
                                   new_value="watching" if watching else "stopped watching")
         self._publish(Change("watched", row.id, row.key, actor.username))
+
+
+def _username(user_id: int | None) -> str | None:
+    return repo.user_by_id(user_id).username if user_id else None
+
+
+def _team_name(team_id: int | None) -> str | None:
+    return repo.team_by_id(team_id).name if team_id else None
 
 
 def _reverse(kind: LinkKind) -> str:

@@ -10,7 +10,7 @@ from incident_desk.storage import tables
 _INCIDENT_COLUMNS = (
     "id", "key", "title", "description", "category", "subcategory", "service", "reporter_name",
     "reporter_contact", "channel", "impact", "urgency", "priority", "priority_overridden", "status",
-    "hold_reason", "assignee_id", "team_id", "opened_at", "acknowledged_at", "resolved_at", "closed_at",
+    "hold_reason", "assignee_id", "team_id", "assignee_name", "team_name", "opened_at", "acknowledged_at", "resolved_at", "closed_at",
     "updated_at", "reopen_count", "resolution_code", "cancel_reason", "escalation_level",
     "response_due_at", "resolve_due_at", "sla_paused_remaining_s", "response_breached", "resolve_breached",
     "tta_s", "ttr_s", "hold_s", "tta_bh_s", "ttr_bh_s", "hold_bh_s", "created_by_id", "version")

@@ -201,7 +201,7 @@ def open_database(url: str | os.PathLike, *, create: bool = True, migrate: bool 
             # journal_mode=wal is set in _prepare_schema, once the file is known to be ours: it is
             # persistent, and would rewrite another program's SQLite file that we then refuse.
             pragmas={"foreign_keys": 1, "synchronous": "normal",
-                     "cache_size": -64_000, "temp_store": "memory",
+                     "cache_size": -16_000, "temp_store": "memory",
                      # backstop only: the Checkpointer thread normally keeps the WAL far below this
                      "wal_autocheckpoint": 16_000},
             timeout=BUSY_TIMEOUT_S,

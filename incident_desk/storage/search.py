@@ -8,6 +8,9 @@ from incident_desk.storage import tables
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 16
+# A prefix of one or two letters expands to most of the vocabulary (a million-row 'p*' takes a
+# second); shorter last words are matched whole, longer ones as you type.
+MIN_PREFIX = 3
 
 
 def create_search_index(store) -> None:
@@ -69,7 +72,7 @@ def fts5_query(text: str, *, prefix_last: bool = True, any_term: bool = False) -
     if not terms:
         return None
     quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
-    if prefix_last:
+    if prefix_last and len(terms[-1]) >= MIN_PREFIX:
         quoted[-1] += "*"
     return (" OR " if any_term else " ").join(quoted)
 
@@ -80,7 +83,7 @@ def tsquery(text: str, *, prefix_last: bool = True, any_term: bool = False) -> s
         return None
     # Words only (\w+), so no tsquery operator can get through; quote them anyway.
     quoted = ["'" + t.replace("'", "''") + "'" for t in terms]
-    if prefix_last:
+    if prefix_last and len(terms[-1]) >= MIN_PREFIX:
         quoted[-1] += ":*"
     return (" | " if any_term else " & ").join(quoted)
 

@@ -76,6 +76,10 @@ class Incident(BaseModel):
     # FK indexes of their own would duplicate the composite (assignee, status) / (team, status) ones.
     assignee = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
     team = ForeignKeyField(Team, null=True, backref="+", on_delete="SET NULL", index=False)
+    # Copies of the names (usernames and team names never change) so lists sort and show them
+    # from the incident's own indexes, without a join over a million rows (schema 5).
+    assignee_name = CharField(max_length=64, null=True)
+    team_name = CharField(max_length=100, null=True)
     opened_at = IntegerField()
     acknowledged_at = IntegerField(null=True)
     resolved_at = IntegerField(null=True)

@@ -14,6 +14,7 @@ from incident_desk.services.incidents import IncidentDraft
 from incident_desk.storage import queries, tables
 from incident_desk.storage.database import Store, StorageError, open_database
 from incident_desk.storage.migrations import CURRENT_VERSION, m001_initial, set_version
+from tests.conftest import T0
 
 
 def make_version_1_file(path):
@@ -171,3 +172,21 @@ def test_breaching_filter(desk, clock):
     later = now + timedelta(minutes=16)  # P1 response target is 15 minutes
     assert desk.incidents.count_incidents(filters=IncidentFilter(breaching=True, breach_at=later)) == 1
     assert inc.response_due_at == now + timedelta(minutes=15)
+
+
+def test_dense_search_walks_the_sort_index_and_returns_the_same_rows(desk, monkeypatch):
+    from incident_desk.services.demo import DemoGenerator
+    DemoGenerator(desk.store, clock=desk.clock, settings=desk.settings).generate(actor=desk.actor, count=4000,
+                                                                                 days=60)
+    monkeypatch.setattr(queries, "DENSE_MATCHES", 50)
+    for column in ("opened_at", "priority", "assignee", "title"):
+        filt = IncidentFilter(text="printer")
+        assert queries._dense_text(desk.store, filt)
+        plan = queries.explain_list(desk.store, filt, Sort(column, True))
+        dense = desk.incidents.list_incidents(filters=filt, sort=Sort(column, True), limit=300)
+        monkeypatch.setattr(queries, "DENSE_MATCHES", 10**9)
+        sparse = desk.incidents.list_incidents(filters=filt, sort=Sort(column, True), limit=300)
+        monkeypatch.setattr(queries, "DENSE_MATCHES", 50)
+        assert [r.id for r in dense] == [r.id for r in sparse] and len(dense) > 50, plan
+    assert desk.incidents.count_incidents(filters=IncidentFilter(text="printer")) == \
+        desk.incidents.count_incidents(filters=IncidentFilter(text="printer", opened_from=T0.replace(year=2000)))

@@ -7,7 +7,7 @@ from incident_desk.storage.search import create_search_index
 
 # Columns and tables that came with later steps are left out here, so a version-1 file is
 # exactly what release 1 wrote.
-LATER_COLUMNS = {tables.Incident: ("escalation_level",)}
+LATER_COLUMNS = {tables.Incident: ("escalation_level", "assignee_name", "team_name")}
 TABLES = [tables.SchemaInfo, tables.Team, tables.User, tables.Category, tables.Incident,
           tables.Event, tables.IncidentLink, tables.Setting]
 
