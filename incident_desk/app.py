@@ -34,7 +34,7 @@ def _fail(message: str, *, interactive: bool) -> int:
 
 
 def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = None, select: str | None = None,
-            argv: list[str] | None = None) -> int:
+            username: str | None = None, argv: list[str] | None = None) -> int:
     """Open the desk window on ``db_url``; with ``screenshot`` save a PNG once painted and return."""
     from incident_desk.ui import icons
     from incident_desk.ui.bridge import DeskBridge
@@ -46,12 +46,18 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
     ThemeWatcher(app)
     interactive = screenshot is None
     try:
-        desk = Desk.open(db_url)
+        desk = Desk.open(db_url, username=username)
     except (StorageError, DomainError) as exc:
         return _fail(str(exc), interactive=interactive)
     bridge = DeskBridge(desk)
     window = MainWindow(desk, bridge, QSettings())
+    alerts = None
     try:
+        if not screenshot:
+            # Escalation scans, the inbox poll, the notification dock and the tray icon.
+            from incident_desk.ui.alerts import AlertsController
+            alerts = AlertsController(desk, window, settings=QSettings())
+            window.attach_alerts(alerts)
         if view and not window.open_view(view):
             names = ", ".join(v.name for v in window.views.views())
             return _fail(f"There is no view '{view}'; views: {names}.", interactive=interactive)
@@ -65,6 +71,8 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
             return _save_screenshot(app, window, screenshot)
         return app.exec()
     finally:
+        if alerts is not None:
+            alerts.shutdown()
         window.shutdown()
         bridge.stop()
         if screenshot:

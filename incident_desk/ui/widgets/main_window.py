@@ -174,6 +174,8 @@ class MainWindow(QMainWindow):
                                tip="Show the incident table")
         self.act_quit = a("&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit, tip="Close Incident Desk")
         self.act_about = a("&About Incident Desk", self._on_about, tip="Version and database")
+        self.act_policies = a("SLA && &escalation policies…", self._on_policies,
+                              tip="Response and resolution targets, business calendar and escalation rules")
         for act in (self.act_save, self.act_back):
             self.incidents_page.addAction(act)
             self.views.addAction(act)
@@ -205,6 +207,8 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.act_save_view, self.act_columns, self.act_toggle_detail])
         view_menu.addSeparator()
         view_menu.addActions([self.act_incidents, self.act_metrics])
+        self.tools_menu = bar.addMenu("&Tools")
+        self.tools_menu.addAction(self.act_policies)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_about)
         self.toolbar = QToolBar("Main toolbar", self)
@@ -270,6 +274,27 @@ class MainWindow(QMainWindow):
         self._active_view = None
         self.filter_bar.set_filter(filters, label=label)
         self.model.set_query(filters, self.model.current_sort())
+
+    def attach_alerts(self, alerts) -> None:
+        """Wire the notification dock and tray (ui.alerts.AlertsController) into this window."""
+        self.alerts = alerts
+        self.tools_menu.addAction(alerts.dock.toggleViewAction())
+        alerts.sig_open_incident.connect(self.select_incident)
+        alerts.sig_log_incident_requested.connect(self._on_log_incident)
+        alerts.sig_scan_finished.connect(self._on_escalations_raised)
+
+    @Slot(int)
+    def _on_escalations_raised(self, count: int) -> None:
+        if count:
+            self.model.refresh()
+            self.views.refresh_counts()
+
+    @Slot()
+    def _on_policies(self) -> None:
+        from incident_desk.ui.widgets.policy_editor import PolicyEditorDialog
+        dialog = PolicyEditorDialog(self.desk, self)
+        dialog.sig_saved.connect(self._on_refresh_now)
+        dialog.open()
 
     def select_incident(self, key: str) -> bool:
         """Select ``key`` in the table and open it in the detail panel (scrolling to it)."""
