@@ -268,20 +268,20 @@ class MetricsService:
             opened = mq.grouped(self.store, mq.OPENED, ranges=before + ranges, priorities=prios, categories=cats,
                                 scope=scope, columns=["COUNT(*)"])
             step("Summing resolutions")
-            target_in = _in_list(report.sla_priorities)
+            # Groups share one priority, so whether a target applies is decided per group, not per row.
             resolved = mq.grouped(
                 self.store, mq.RESOLVED, ranges=before + ranges, priorities=prios, categories=cats, scope=scope,
-                columns=["COUNT(*)", f"SUM({ttr})",
-                         f"SUM(CASE WHEN i.priority IN {target_in} THEN 1 ELSE 0 END)",
-                         f"SUM(CASE WHEN i.priority IN {target_in} AND NOT i.resolve_breached THEN 1 ELSE 0 END)",
+                columns=["COUNT(*)", f"SUM({ttr})", "SUM(CASE WHEN i.resolve_breached THEN 0 ELSE 1 END)",
                          "SUM(CASE WHEN i.reopen_count > 0 THEN 1 ELSE 0 END)"])
+            resolved = [(r, p, c, n, total, n if p in report.sla_priorities else 0,
+                         met if p in report.sla_priorities else 0, reopened)
+                        for r, p, c, n, total, met, reopened in resolved]
             step("Summing acknowledgements")
-            resp_in = _in_list(response_prios)
             acked = mq.grouped(
                 self.store, mq.ACKED, ranges=ranges, priorities=prios, categories=cats, scope=scope,
-                columns=["COUNT(*)", f"SUM({tta})",
-                         f"SUM(CASE WHEN i.priority IN {resp_in} THEN 1 ELSE 0 END)",
-                         f"SUM(CASE WHEN i.priority IN {resp_in} AND NOT i.response_breached THEN 1 ELSE 0 END)"])
+                columns=["COUNT(*)", f"SUM({tta})", "SUM(CASE WHEN i.response_breached THEN 0 ELSE 1 END)"])
+            acked = [(r, p, c, n, total, n if p in response_prios else 0, met if p in response_prios else 0)
+                     for r, p, c, n, total, met in acked]
             step("Counting closures")
             ended = mq.grouped(self.store, mq.ENDED, ranges=before + ranges, priorities=prios, categories=cats,
                                scope=scope, columns=["COUNT(*)"])
@@ -467,10 +467,6 @@ class MetricsService:
 
 def _narrow(current: frozenset, wanted: set) -> frozenset:
     return frozenset(wanted & current) if current else frozenset(wanted)
-
-
-def _in_list(values: list[int]) -> str:
-    return "(" + ", ".join(str(int(v)) for v in values) + ")" if values else "(NULL)"
 
 
 class _Stepper:

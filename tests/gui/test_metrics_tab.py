@@ -25,10 +25,11 @@ def tab(qtbot, desk, clock):
     return widget
 
 
-def _click(chart, artist) -> None:
-    """A real matplotlib button press at the artist's centre (the canvas turns it into a pick)."""
-    if hasattr(artist, "get_x"):
-        x, y = artist.get_x() + artist.get_width() / 2, artist.get_y() + artist.get_height() / 2
+def _click(chart, artist, at: tuple[float, float] | None = None) -> None:
+    """A real matplotlib button press at ``at`` (data coordinates) or the artist's first point; the
+    canvas turns it into a pick event."""
+    if at is not None:
+        x, y = at
     else:
         xs, ys = artist.get_xdata(), artist.get_ydata()
         k = next(i for i, v in enumerate(ys) if v == v)  # first plotted (non-NaN) point
@@ -68,9 +69,9 @@ def test_clicking_a_bar_drills_down_to_exactly_its_incidents(qtbot, tab, desk):
     report = tab.report
     chart = tab.charts["volume"]
     index = next(i for i, b in enumerate(report.buckets) if b.volume.get("Network"))
-    bar = chart.artist_for("volume", "Network", index)
+    bars = chart.artist_for("volume", "Network")
     with qtbot.waitSignal(tab.sig_drill_down, timeout=WAIT_MS) as blocker:
-        _click(chart, bar)
+        _click(chart, bars, chart.bar_centre("Network", index))
     filters, label = blocker.args
     expected, _ = MetricsService.for_desk(desk).drill_down(report, DrillPoint("volume", index, "Network"))
     assert filters == expected

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import QSize
@@ -21,6 +23,16 @@ CATEGORY_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E
 PICK_RADIUS = 6
 
 PickHandler = Callable[[DrillPoint], None]
+
+
+@dataclass
+class PreparedChart:
+    """A figure built and rendered on a worker thread, with its clickable artists and plotted data."""
+
+    figure: Figure
+    agg: object
+    targets: dict
+    data: dict
 
 
 def chart_style(dark: bool) -> dict:
@@ -63,6 +75,8 @@ class MetricChart(FigureCanvasQTAgg):
         self.setMinimumHeight(260)
         self.on_pick: PickHandler | None = None
         self._targets: dict = {}           # artist -> (chart, series) ; index from the event
+        self._data: dict = {}
+        self._building: PreparedChart | None = None
         self.report: MetricsReport | None = None
         self.dark = False
         self.mpl_connect("pick_event", self._on_mpl_pick)
@@ -71,16 +85,65 @@ class MetricChart(FigureCanvasQTAgg):
         return QSize(560, 320)
 
     # ---- drawing ---------------------------------------------------------------------------
+    # A refresh builds and renders a new Figure on a worker thread (prepare), then the GUI thread
+    # only swaps it in (install): rendering a chart takes 100-600 ms, far over a frame.
+
+    def geometry(self) -> tuple[tuple[float, float], float, float]:
+        """(size in inches, dpi, original dpi) of the current figure; read on the GUI thread."""
+        return tuple(self.figure.get_size_inches()), self.figure.dpi, getattr(self.figure, "_original_dpi",
+                                                                              self.figure.dpi)
+
+    def prepare(self, report: MetricsReport, *, dark: bool, geometry) -> "PreparedChart":
+        """Build and render the chart for ``report`` off the GUI thread; touches no widget."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        size, dpi, original_dpi = geometry
+        figure = Figure(figsize=size, dpi=dpi, layout="constrained")
+        figure._original_dpi = original_dpi  # noqa: SLF001 (keeps Qt's HiDPI scaling consistent)
+        agg = FigureCanvasAgg(figure)
+        prepared = PreparedChart(figure=figure, agg=agg, targets={}, data={})
+        self._build(prepared, report, dark)
+        agg.draw()
+        return prepared
+
+    def install(self, prepared: "PreparedChart", report: MetricsReport, *, dark: bool) -> None:
+        """Show a prepared chart: swap figure and rendered buffer, no drawing on this thread."""
+        self.report, self.dark = report, dark
+        self.figure = prepared.figure
+        prepared.figure.set_canvas(self)
+        self._targets = prepared.targets
+        self._data = prepared.data
+        self.renderer = prepared.agg.renderer
+        self._lastKey = prepared.agg._lastKey  # noqa: SLF001 (the Agg canvas's renderer cache key)
+        self.mpl_connect("pick_event", self._on_mpl_pick)
+        ratio = self.device_pixel_ratio or 1
+        want = (int(self.width() * ratio), int(self.height() * ratio))
+        have = tuple(int(v) for v in prepared.agg.get_width_height())
+        if self.isVisible() and want != have and min(want) > 0:
+            # The widget changed size since the refresh began: fit the figure and render once more.
+            self.figure.set_size_inches(want[0] / self.figure.dpi, want[1] / self.figure.dpi)
+            self.draw_idle()
+        self.update()
 
     def show_report(self, report: MetricsReport, *, dark: bool) -> None:
-        """Rebuild the artists for ``report``; the caller draws (draw_idle) when it suits the GUI."""
+        """Rebuild on this thread (exports and resizes; a refresh uses prepare/install)."""
         self.report, self.dark = report, dark
-        self._targets.clear()
-        style = chart_style(dark)
+        prepared = PreparedChart(figure=self.figure, agg=None, targets={}, data={})
         self.figure.clear()
-        self.figure.set_facecolor(style["face"])
-        self.plot(report, style)
-        for ax in self.figure.axes:
+        self._build(prepared, report, dark)
+        self._targets = prepared.targets
+        self._data = prepared.data
+
+    def _build(self, prepared: "PreparedChart", report: MetricsReport, dark: bool) -> None:
+        style = chart_style(dark)
+        figure = prepared.figure
+        figure.set_facecolor(style["face"])
+        self._building = prepared
+        try:
+            self.plot(report, style)
+        finally:
+            self._building = None
+        for ax in figure.axes:
             ax.set_facecolor(style["face"])
             ax.tick_params(colors=style["muted"], labelsize=8)
             for spine in ax.spines.values():
@@ -89,7 +152,6 @@ class MetricChart(FigureCanvasQTAgg):
             ax.spines["right"].set_visible(False)
             ax.grid(True, axis="y", color=style["grid"], linewidth=0.8)
             ax.set_axisbelow(True)
-            ax.title.set_color(style["text"])
             ax.yaxis.label.set_color(style["muted"])
             legend = ax.get_legend()
             if legend is not None:
@@ -98,6 +160,11 @@ class MetricChart(FigureCanvasQTAgg):
                 for text in legend.get_texts():
                     text.set_color(style["text"])
 
+    @property
+    def target_figure(self) -> Figure:
+        """The figure being built (plot methods draw into it)."""
+        return self._building.figure
+
     def plot(self, report: MetricsReport, style: dict) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -105,7 +172,7 @@ class MetricChart(FigureCanvasQTAgg):
         artist.set_picker(True)
         if hasattr(artist, "set_pickradius"):
             artist.set_pickradius(PICK_RADIUS)
-        self._targets[artist] = (chart, series)
+        self._building.targets[artist] = (chart, series)
 
     # ---- picking ---------------------------------------------------------------------------
 
@@ -131,7 +198,11 @@ class MetricChart(FigureCanvasQTAgg):
 
     def series_data(self) -> dict:
         """The plotted numbers by series name (tests compare them; exports write them)."""
-        return {}
+        return {k: v for k, v in self._data.items() if not k.startswith("_")}
+
+    def bar_centre(self, series: str, index: int) -> tuple[float, float]:
+        """Data coordinates of the middle of one stacked bar segment (tests click there)."""
+        return self._data["_bar_centres"][series][index]
 
 
 class DurationChart(MetricChart):
@@ -142,7 +213,7 @@ class DurationChart(MetricChart):
     def plot(self, report: MetricsReport, style: dict) -> None:
         labels = _x_labels(report)
         x = list(range(len(labels)))
-        ax_r, ax_a = self.figure.subplots(1, 2)
+        ax_r, ax_a = self.target_figure.subplots(1, 2)
         for ax, attr, chart, name in ((ax_r, "ttr", "mttr", "MTTR"), (ax_a, "tta", "mtta", "MTTA")):
             mean = [dm.hours(getattr(b, attr).mean) for b in report.buckets]
             p90 = [dm.hours(getattr(b, attr).p90) for b in report.buckets]
@@ -161,13 +232,10 @@ class DurationChart(MetricChart):
             ax.set_ylim(bottom=0)
             ax.legend(fontsize=8, loc="upper left", frameon=True)
             _thin_ticks(ax, labels, 4)
-        self._data = {"mttr_mean_h": [dm.hours(b.ttr.mean) for b in report.buckets],
+        self._building.data = {"mttr_mean_h": [dm.hours(b.ttr.mean) for b in report.buckets],
                       "mttr_p90_h": [dm.hours(b.ttr.p90) for b in report.buckets],
                       "mtta_mean_h": [dm.hours(b.tta.mean) for b in report.buckets],
                       "mtta_p90_h": [dm.hours(b.tta.p90) for b in report.buckets]}
-
-    def series_data(self) -> dict:
-        return dict(getattr(self, "_data", {}))
 
 
 class VolumeChart(MetricChart):
@@ -178,17 +246,24 @@ class VolumeChart(MetricChart):
     def plot(self, report: MetricsReport, style: dict) -> None:
         labels = _x_labels(report)
         x = list(range(len(labels)))
-        ax = self.figure.subplots()
+        ax = self.target_figure.subplots()
         series = report.volume_series()
         bottom = [0] * len(x)
-        width = 0.85 if len(x) > 1 else 0.5
+        half = (0.85 if len(x) > 1 else 0.5) / 2
+        self._building.data["_bar_centres"] = {}
         for k, (name, values) in enumerate(series.items()):
             color = CATEGORY_COLORS[k % len(CATEGORY_COLORS)] if name != dm.OTHER else "#9e9e9e"
-            bars = ax.bar(x, values, bottom=bottom, width=width, color=color, label=name, linewidth=0)
-            for i, rect in enumerate(bars.patches):
-                rect._metrics_index = i  # noqa: SLF001 (our own tag on the artist)
-                self._pickable(rect, "volume", name)
+            # One collection per category, not one Rectangle per bar: a hundred weeks of twelve
+            # categories would be over a thousand artists, slow to build and to lay out.
+            verts = [[(i - half, b), (i - half, b + v), (i + half, b + v), (i + half, b)]
+                     for i, (b, v) in enumerate(zip(bottom, values))]
+            bars = PolyCollection(verts, facecolors=color, edgecolors="none", label=name)
+            ax.add_collection(bars)
+            self._pickable(bars, "volume", name)
+            self._building.data["_bar_centres"][name] = [(i, b + v / 2) for i, (b, v) in enumerate(zip(bottom, values))]
             bottom = [a + b for a, b in zip(bottom, values)]
+        ax.set_xlim(-0.6, max(len(x) - 0.4, 0.6))
+        ax.set_ylim(0, max(bottom + [1]) * 1.15)
         # Trend markers: a triangle above the bar of the week each rising category was judged in.
         for t_index, trend in enumerate(report.trends):
             lo = int(datetime(trend.week_start.year, trend.week_start.month, trend.week_start.day,
@@ -207,10 +282,7 @@ class VolumeChart(MetricChart):
         if series:
             ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         _thin_ticks(ax, labels, 6)
-        self._data = {name: list(values) for name, values in series.items()}
-
-    def series_data(self) -> dict:
-        return dict(getattr(self, "_data", {}))
+        self._building.data.update({name: list(values) for name, values in series.items()})
 
 
 class SlaChart(MetricChart):
@@ -221,8 +293,8 @@ class SlaChart(MetricChart):
     def plot(self, report: MetricsReport, style: dict) -> None:
         labels = _x_labels(report)
         x = list(range(len(labels)))
-        ax = self.figure.subplots()
-        self._data = {}
+        ax = self.target_figure.subplots()
+        data = self._building.data
         for p in report.sla_priorities:
             values = []
             for b in report.buckets:
@@ -235,15 +307,12 @@ class SlaChart(MetricChart):
             (line,) = ax.plot(x, [float("nan") if v is None else v for v in values], marker="o", markersize=3,
                               linewidth=1.4, color=color, label=theme.priority_label(pr))
             self._pickable(line, "sla", pr.label)
-            self._data[pr.label] = values
+            data[pr.label] = values
         ax.set_ylim(0, 105)
         ax.set_title("Resolved within target (%)", fontsize=10, loc="left", color=style["text"])
-        if self._data:
+        if data:
             ax.legend(fontsize=7, loc="lower left", ncol=2, frameon=True)
         _thin_ticks(ax, labels, 6)
-
-    def series_data(self) -> dict:
-        return dict(getattr(self, "_data", {}))
 
 
 class BacklogChart(MetricChart):
@@ -254,9 +323,9 @@ class BacklogChart(MetricChart):
     def plot(self, report: MetricsReport, style: dict) -> None:
         labels = _x_labels(report)
         x = list(range(len(labels)))
-        grid = self.figure.add_gridspec(1, 3)
-        ax = self.figure.add_subplot(grid[0, :2])
-        ax_age = self.figure.add_subplot(grid[0, 2])
+        grid = self.target_figure.add_gridspec(1, 3)
+        ax = self.target_figure.add_subplot(grid[0, :2])
+        ax_age = self.target_figure.add_subplot(grid[0, 2])
         values = [b.backlog for b in report.buckets]
         (line,) = ax.plot(x, values, marker="o", markersize=3, color=style["mean"], linewidth=1.6)
         ax.fill_between(x, values, color=style["mean"], alpha=0.12)
@@ -277,10 +346,7 @@ class BacklogChart(MetricChart):
         ax_age.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
         ax_age.set_title("Open by age", fontsize=10, loc="left", color=style["text"])
         ax_age.grid(False)
-        self._data = {"backlog": values, "age": dict(report.age)}
-
-    def series_data(self) -> dict:
-        return dict(getattr(self, "_data", {}))
+        self._building.data = {"backlog": values, "age": dict(report.age)}
 
 
 CHART_TYPES = (DurationChart, VolumeChart, SlaChart, BacklogChart)

@@ -87,7 +87,14 @@ class MetricsTab(QWidget):
         self._relay = _ProgressRelay(self)
         self._build()
         self._connect_signals()
-        QTimer.singleShot(0, self.refresh)
+        self._shown_once = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            # After the first layout, so the charts are prepared at the size they are shown at.
+            QTimer.singleShot(0, self.refresh)
 
     # ---- layout ---------------------------------------------------------------------------------
 
@@ -244,10 +251,19 @@ class MetricsTab(QWidget):
         def progress(pct: int, text: str) -> None:
             relay.sig_progress_changed.emit(pct, text)
 
-        self.pool.submit(self.service.refresh, filters, by=self.by.currentData(),
-                         business_hours=self.business.isChecked(), exclude_hold=self.no_hold.isChecked(),
-                         progress=progress,
-                         on_done=lambda report, g=generation: self._on_report_ready(g, report),
+        by, business, no_hold = self.by.currentData(), self.business.isChecked(), self.no_hold.isChecked()
+        dark = theme.is_dark()
+        charts = [(chart, chart.geometry()) for chart in self.charts.values()]
+        service = self.service
+
+        def job():
+            report = service.refresh(filters, by=by, business_hours=business, exclude_hold=no_hold,
+                                     progress=progress)
+            progress(100, "Drawing charts")
+            # Charts are built and rendered here too: drawing one takes longer than a frame.
+            return report, [(chart, chart.prepare(report, dark=dark, geometry=g)) for chart, g in charts], dark
+
+        self.pool.submit(job, on_done=lambda result, g=generation: self._on_report_ready(g, result),
                          on_error=lambda exc, g=generation: self._on_refresh_failed(g, exc))
 
     @Slot(int, str)
@@ -263,26 +279,25 @@ class MetricsTab(QWidget):
         self.status.setText(str(exc))
         self.sig_failed.emit(str(exc))
 
-    def _on_report_ready(self, generation: int, report: MetricsReport) -> None:
+    def _on_report_ready(self, generation: int, result) -> None:
         if generation != self._generation:
             return
+        report, prepared, dark = result
         self.report = report
         self._show_headline(report)
-        # One chart per event-loop turn, so no single step holds the GUI thread for long.
-        dark = theme.is_dark()
-        self._draw_queue = [(chart, report, dark) for chart in self.charts.values()]
+        # One chart per event-loop turn; installing is a buffer swap, never a render.
+        self._draw_queue = [(chart, ready, report, dark) for chart, ready in prepared]
         QTimer.singleShot(0, self._draw_next)
 
     @Slot()
     def _draw_next(self) -> None:
         if not self._draw_queue:
             return
-        chart, report, dark = self._draw_queue.pop(0)
+        chart, ready, report, dark = self._draw_queue.pop(0)
         if report is not self.report:
             self._draw_queue.clear()
             return
-        chart.show_report(report, dark=dark)
-        chart.draw()
+        chart.install(ready, report, dark=dark)
         if self._draw_queue:
             QTimer.singleShot(0, self._draw_next)
         else:
