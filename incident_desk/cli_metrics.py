@@ -106,8 +106,8 @@ def format_report(report: MetricsReport) -> str:
     clock = "business hours" if report.business_hours else "wall clock"
     if report.exclude_hold:
         clock += ", On hold excluded"
-    lines.append(f"Metrics {period['from'][:10]} to {period['to'][:19].replace('T', ' ')} UTC, by {report.by} "
-                 f"({clock})")
+    last = dm.bucket_label(report.end - 1, "day")  # the period is half-open; show its last day
+    lines.append(f"Metrics {period['from'][:10]} to {last} (UTC, inclusive), by {report.by} ({clock})")
     lines.append("")
     lines.append(f"  Opened            {c['total']:>10,}")
     lines.append(f"  Resolved          {c['resolved']:>10,}   (MTTR is over these)")
