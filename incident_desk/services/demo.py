@@ -183,7 +183,9 @@ class DemoGenerator:
         prio = rng.choice([1, 2, 3, 4, 5], size=n, p=list(PRIORITY_MIX.values()))
         tta = (np.exp(rng.normal(0, 0.9, n)) * np.vectorize(TTA_MEDIAN_MIN.get)(prio) * 60).astype(np.int64) + 30
         ttr = (np.exp(rng.normal(0, 1.0, n)) * np.vectorize(TTR_MEDIAN_H.get)(prio) * 3600).astype(np.int64)
-        ttr = np.maximum(ttr, tta + 300)
+        # Work starts up to 10 min after acknowledgement and a hold starts 40 % of the way in, so
+        # resolving at least 20 min after acknowledgement keeps every timeline in order.
+        ttr = np.maximum(ttr, tta + 1200)
         has_hold = rng.random(n) < 0.12
         hold_len = np.where(has_hold, (np.exp(rng.normal(0, 0.8, n)) * 20 * 3600).astype(np.int64), 0)
         reopened = rng.random(n) < 0.04
@@ -201,6 +203,9 @@ class DemoGenerator:
         hold_bh = np.where(has_hold, _business_seconds_since_epoch(hold_at + hold_len)
                            - _business_seconds_since_epoch(hold_at), 0)
         ttr_bh = _business_seconds_since_epoch(resolved_final) - bh_open
+        bh_hold_l = _business_seconds_since_epoch(hold_at).tolist()
+        bh_now = int(_business_seconds_since_epoch(np.array([now]))[0])
+        ttr1_bh = _business_seconds_since_epoch(resolved_first) - bh_open
         # Reopened incidents do not count the time between first resolution and reopening.
         gap = np.where(reopened, reopen_at - resolved_first, 0)
         gap_bh = np.where(reopened, _business_seconds_since_epoch(reopen_at)
@@ -226,8 +231,8 @@ class DemoGenerator:
         opened_l, ack_l, work_l, hold_l, holdlen_l = map(to_list, (opened, ack_at, start_work, hold_at, hold_len))
         res1_l, reopen_l, resf_l, close_l, cancel_l = map(to_list, (resolved_first, reopen_at, resolved_final,
                                                                    closed_at, cancel_at))
-        tta_l, ttr_l, tta_bh_l, ttr_bh_l, hold_bh_l, gap_l, gap_bh_l = map(
-            to_list, (tta, ttr, tta_bh, ttr_bh, hold_bh, gap, gap_bh))
+        tta_l, ttr_l, tta_bh_l, ttr_bh_l, ttr1_bh_l, hold_bh_l, gap_l, gap_bh_l = map(
+            to_list, (tta, ttr, tta_bh, ttr_bh, ttr1_bh, hold_bh, gap, gap_bh))
         prio_l, cat_l, hashold_l, reop_l, canc_l = map(to_list, (prio, cat_idx, has_hold, reopened, cancelled))
         for i in range(n):
             iid = first_id + i + 1
@@ -292,18 +297,25 @@ class DemoGenerator:
             bh = t.business_hours
             tta_v = ack - o if ack is not None else None
             tta_bh_v = tta_bh_l[i] if ack is not None else None
-            hold_v = holdlen_l[i] if hashold_l[i] and hold_reason is None and status != Status.ON_HOLD and \
-                ack is not None and hold_l[i] <= now else 0
-            hold_bh_v = hold_bh_l[i] if hold_v else 0
+            if status == ON_HOLD:  # still waiting: held so far, as the services count it
+                hold_v = now - hold_l[i]
+                hold_bh_v = bh_now - bh_hold_l[i]
+            elif hashold_l[i] and ack is not None and hold_l[i] <= now and any(st == ON_HOLD for _, st, _ in history):
+                hold_v, hold_bh_v = holdlen_l[i], hold_bh_l[i]
+            else:
+                hold_v = hold_bh_v = 0
             ttr_v = ttr_bh_v = None
             resp_missed = res_missed = False
             if tta_v is not None and t.response_s:
                 resp_missed = (tta_bh_v if bh else tta_v) > t.response_s
             if res is not None:
                 ttr_v = res - o
-                ttr_bh_v = ttr_bh_l[i] if res == resf_l[i] else ttr_bh_l[i] - gap_bh_l[i]
+                # TTR runs from opening to the final resolution, like the services' sla_state; the SLA
+                # clock alone leaves out holds and the gap between a resolution and its reopening.
+                ttr_bh_v = ttr_bh_l[i] if reopen_count else ttr1_bh_l[i]
                 if t.resolve_s:
-                    counted = (ttr_bh_v - hold_bh_v - gap_bh_l[i]) if bh else (ttr_v - hold_v - gap_l[i])
+                    gap_v, gap_bh_v = (gap_l[i], gap_bh_l[i]) if reopen_count else (0, 0)
+                    counted = (ttr_bh_v - hold_bh_v - gap_bh_v) if bh else (ttr_v - hold_v - gap_v)
                     res_missed = counted > t.resolve_s
             resp_due = res_due = paused = None
             if status.is_open:
