@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 
@@ -69,6 +70,9 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
                 return _fail(str(exc), interactive=interactive)
         if screenshot:
             return _save_screenshot(app, window, screenshot)
+        # Everything built so far lives as long as the window: keep it out of the cyclic collector,
+        # whose full passes over it were the longest GUI-thread stalls (~50 ms) during a refresh.
+        gc.freeze()
         return app.exec()
     finally:
         if alerts is not None:

@@ -395,6 +395,9 @@ class IncidentFilter:
     opened_to: datetime | None = None
     resolved_from: datetime | None = None
     resolved_to: datetime | None = None
+    acknowledged_from: datetime | None = None
+    acknowledged_to: datetime | None = None
+    open_at: datetime | None = None                # open at this instant (backlog drill-down)
     breaching: bool = False                       # response or resolution target passed
     breach_at: datetime | None = None             # "now" for the breaching test
     escalated: bool = False

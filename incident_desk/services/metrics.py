@@ -17,7 +17,6 @@ from incident_desk.storage.database import Store
 UTC = timezone.utc
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A drill-down listing explicit incident numbers stays under SQLite's 32,766 bound parameters.
-MAX_DRILL_KEYS = 30_000
 PRIORITIES = [int(p) for p in Priority]
 
 Progress = Callable[[int, str], None]
@@ -424,9 +423,9 @@ class MetricsService:
                 filt = replace(base, statuses=frozenset(OPEN_STATUSES), opened_to=_dt(opened_to),
                                opened_from=_dt(opened_from) if opened_from is not None else None)
                 return filt, f"Open, {label} old"
-            ids = mq.ids_open_at(self.store, at=at, scope=base, limit=MAX_DRILL_KEYS + 1,
-                                 opened_from=opened_from, opened_to=opened_to)
-            return self._keys(base, ids), f"Open at {_iso(at)[:16]}, {label} old"
+            filt = replace(base, open_at=_dt(at), opened_to=_dt(opened_to),
+                           opened_from=_dt(opened_from) if opened_from is not None else None)
+            return filt, f"Open at {_iso(at)[:16]}, {label} old"
         b = report.buckets[point.index]
         span = f"{_iso(b.start)[:10]} to {_iso(b.end - 1)[:10]}"
         if point.chart == "volume":
@@ -446,23 +445,14 @@ class MetricsService:
                                                         {Priority(p) for p in report.sla_priorities}))
             return filt, label
         if point.chart == "mtta":
-            ids = mq.ids_in(self.store, mq.ACKED, lo=b.start, hi=b.end, scope=base, limit=MAX_DRILL_KEYS + 1)
-            return self._keys(base, ids), f"Acknowledged {span}"
+            return replace(base, acknowledged_from=_dt(b.start), acknowledged_to=_dt(b.end)), f"Acknowledged {span}"
         if point.chart == "backlog":
             at = b.backlog_at
             if at > int(self.clock().timestamp()) and point.index == len(report.buckets) - 1 \
                     and report.open_at_end_is_now:
                 return replace(base, statuses=frozenset(OPEN_STATUSES)), "Open now"
-            ids = mq.ids_open_at(self.store, at=at, scope=base, limit=MAX_DRILL_KEYS + 1)
-            return self._keys(base, ids), f"Open at {_iso(at)[:16].replace('T', ' ')}"
+            return replace(base, open_at=_dt(at)), f"Open at {_iso(at)[:16].replace('T', ' ')}"
         raise ValidationError(f"There is no chart called '{point.chart}'.", field="chart")
-
-    def _keys(self, base: IncidentFilter, ids: list[int]) -> IncidentFilter:
-        if len(ids) > MAX_DRILL_KEYS:
-            raise ValidationError(f"More than {MAX_DRILL_KEYS:,} incidents are behind this point; "
-                                  f"pick a shorter period to list them.", field="drill_down")
-        # An empty point must list nothing, and an empty keys set would mean "no restriction".
-        return replace(base, keys=frozenset(ids) or frozenset({-1}))
 
 
 def _narrow(current: frozenset, wanted: set) -> frozenset:

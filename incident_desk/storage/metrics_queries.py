@@ -215,33 +215,6 @@ def open_at_sql(p: str) -> str:
             f"(i.resolved_at IS NOT NULL OR i.closed_at IS NULL OR i.closed_at >= {p}))")
 
 
-def ids_in(store, family: Family, *, lo: int, hi: int, scope: IncidentFilter, limit: int) -> list[int]:
-    """Incident numbers of the family's rows in [lo, hi) (drill-downs), at most ``limit``."""
-    where = scope_where(store, scope)
-    p = store.db.param
-    inst = f"i.{family.instant}"
-    parts = [family.condition, f"{inst} >= {p}", f"{inst} < {p}", *where.parts]
-    sql = f"SELECT i.id FROM incident i WHERE {' AND '.join(parts)} ORDER BY i.id LIMIT {p}"
-    return [r[0] for r in store.db.execute_sql(sql, [lo, hi, *where.params, limit])]
-
-
-def ids_open_at(store, *, at: int, scope: IncidentFilter, limit: int, opened_from: int | None = None,
-                opened_to: int | None = None) -> list[int]:
-    """Incident numbers open at instant ``at`` (optionally opened in [opened_from, opened_to))."""
-    where = scope_where(store, scope)
-    p = store.db.param
-    parts = [f"i.opened_at < {p}", open_at_sql(p)]
-    params: list = [at, at, at]
-    if opened_from is not None:
-        parts.append(f"i.opened_at >= {p}")
-        params.append(opened_from)
-    if opened_to is not None:
-        parts.append(f"i.opened_at < {p}")
-        params.append(opened_to)
-    sql = f"SELECT i.id FROM incident i WHERE {' AND '.join(parts + where.parts)} ORDER BY i.id LIMIT {p}"
-    return [r[0] for r in store.db.execute_sql(sql, [*params, *where.params, limit])]
-
-
 def explain(store, sql: str, params: Sequence = ()) -> str:
     """EXPLAIN QUERY PLAN text (SQLite) for tests that guard the metrics query shapes."""
     return "\n".join(str(r[-1]) for r in store.db.execute_sql("EXPLAIN QUERY PLAN " + sql, list(params)))

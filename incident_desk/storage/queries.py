@@ -103,6 +103,15 @@ def build_where(store, filt: IncidentFilter) -> Where:
         where.add("i.resolved_at >= ?", epoch(filt.resolved_from))
     if filt.resolved_to is not None:
         where.add("i.resolved_at < ?", epoch(filt.resolved_to))
+    if filt.acknowledged_from is not None:
+        where.add("i.acknowledged_at >= ?", epoch(filt.acknowledged_from))
+    if filt.acknowledged_to is not None:
+        where.add("i.acknowledged_at < ?", epoch(filt.acknowledged_to))
+    if filt.open_at is not None:
+        # Open from opening until the final resolution, or until closed/cancelled without one.
+        at = epoch(filt.open_at)
+        where.add("i.opened_at < ? AND (i.resolved_at IS NULL OR i.resolved_at >= ?) AND "
+                  "(i.resolved_at IS NOT NULL OR i.closed_at IS NULL OR i.closed_at >= ?)", at, at, at)
     if filt.breaching:
         now = epoch(filt.breach_at or datetime.now(timezone.utc))
         open_marks = ", ".join(str(int(s)) for s in sorted(OPEN_STATUSES))

@@ -190,3 +190,24 @@ def test_dense_search_walks_the_sort_index_and_returns_the_same_rows(desk, monke
         assert [r.id for r in dense] == [r.id for r in sparse] and len(dense) > 50, plan
     assert desk.incidents.count_incidents(filters=IncidentFilter(text="printer")) == \
         desk.incidents.count_incidents(filters=IncidentFilter(text="printer", opened_from=T0.replace(year=2000)))
+
+
+def test_acknowledged_range_and_open_at_filters(desk, clock):
+    a = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title="Mail down", category="Email"))
+    clock.advance(hours=1)
+    desk.incidents.transition(actor=desk.actor, key=a.key, to="acknowledged")
+    acked = clock()
+    clock.advance(hours=1)
+    desk.incidents.transition(actor=desk.actor, key=a.key, to="resolved", resolution_code="fixed")
+    resolved = clock()
+    b = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title="Phone dead", category="Telephony"))
+    clock.advance(hours=1)
+    desk.incidents.transition(actor=desk.actor, key=b.key, to="cancelled", cancel_reason="works again")
+
+    def keys(**kw):
+        return {r.key for r in desk.incidents.list_incidents(filters=IncidentFilter(**kw))}
+    assert keys(acknowledged_from=acked, acknowledged_to=acked + timedelta(seconds=1)) == {a.key}
+    assert keys(acknowledged_to=acked) == set()
+    assert keys(open_at=resolved - timedelta(minutes=1)) == {a.key}
+    assert keys(open_at=resolved + timedelta(minutes=1)) == {b.key}  # b opened at the resolution instant
+    assert keys(open_at=clock() + timedelta(minutes=1)) == set()

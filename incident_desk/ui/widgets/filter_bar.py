@@ -306,6 +306,10 @@ class FilterBar(QWidget):
             parts.append(f"{len(base.keys)} chosen incidents")
         if base.resolved_from or base.resolved_to:
             parts.append("resolved in a period")
+        if base.acknowledged_from or base.acknowledged_to:
+            parts.append("acknowledged in a period")
+        if base.open_at:
+            parts.append(f"open at {base.open_at.astimezone():%Y-%m-%d %H:%M}")
         text = self._chip_text or ", ".join(parts)
         self.chip.setText(f"  {text}  " if text else "")
         self.chip.setToolTip("Also filtered by: " + ", ".join(parts) if parts else "Filter from a drill-down")
