@@ -44,7 +44,7 @@ def test_screenshot_writes_a_png_of_the_window(tmp_path, seeded_path):
     assert result.stdout.strip().splitlines()[-1] == "False"  # matplotlib is never imported at startup
     image = QImage(str(out))
     assert not image.isNull()
-    assert (image.width(), image.height()) == (1480, 880)
+    assert (image.width(), image.height()) == (1600, 940)  # the default window size
 
 
 def test_screenshot_in_dark_mode(tmp_path, seeded_path):

@@ -44,15 +44,15 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("key", "Key", "key", 92),
-    Column("priority", "Priority", "priority", 118),
-    Column("status", "Status", "status", 118),
-    Column("title", "Title", "title", 300),
+    Column("priority", "Priority", "priority", 106),
+    Column("status", "Status", "status", 106),
+    Column("title", "Title", "title", 250),
     Column("category", "Category", "category", 120),
     Column("assignee", "Assignee", "assignee", 116),
     Column("team", "Team", "team", 110),
     Column("opened", "Opened", "opened_at", 124),
     Column("age", "Age", "opened_at", 62, invert=True, tip="Time since the incident was opened"),
-    Column("sla", "SLA", "resolve_due_at", 150, tip="Time left on the nearest SLA target (warning at 75 %)"),
+    Column("sla", "SLA", "resolve_due_at", 130, tip="Time left on the nearest SLA target (warning at 75 %)"),
     Column("updated", "Updated", "updated_at", 124),
 )
 COLUMN_IDS = tuple(c.id for c in COLUMNS)

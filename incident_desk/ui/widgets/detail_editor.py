@@ -112,8 +112,7 @@ class IncidentDetailEditor(QWidget):
         row.addWidget(self.priority_badge)
         row.addWidget(self.status_badge)
         self.assignee_label = QLabel(header)
-        self.assignee_label.setStyleSheet("color: #5f6368; margin-left: 8px;")
-        row.addWidget(self.assignee_label)
+        self.assignee_label.setStyleSheet("color: palette(placeholder-text);")
         row.addStretch(1)
         self.dirty_label = QLabel("● Unsaved changes", header)
         self.dirty_label.setStyleSheet("color: #b06000; font-weight: 600;")
@@ -133,22 +132,30 @@ class IncidentDetailEditor(QWidget):
         self.title_label.setWordWrap(True)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         col.addWidget(self.title_label)
+        # Who has it goes on its own line: beside the badges it made the panel too wide to dock.
+        col.addWidget(self.assignee_label)
         return header
 
     def _build_workflow_bar(self) -> QWidget:
+        # Two rows (workflow, then people) keep the panel narrow enough to sit beside the table.
         bar = QWidget(self)
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(bar)
+        rows.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        rows.addLayout(row)
         self.transition_row = QHBoxLayout()
         row.addLayout(self.transition_row)
         self.duplicate_button = QPushButton("Resolve as duplicate of…", bar)
         row.addWidget(self.duplicate_button)
         row.addStretch(1)
+        row = QHBoxLayout()
+        rows.addLayout(row)
         self.assign_me_button = QPushButton("Assign to &me", bar)
         self.reporter_button = QPushButton("&Update the reporter…", bar)
         self.copy_summary_button = QPushButton("Copy status summary", bar)
         for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button):
             row.addWidget(button)
+        row.addStretch(1)
         return bar
 
     def _add_field(self, form: QFormLayout, label: str, name: str, editor: QWidget, hint: str = "") -> FormField:
@@ -263,22 +270,13 @@ class IncidentDetailEditor(QWidget):
         self.cancel_reason_label.setWordWrap(True)
         form.addRow("Cancelled because:", self.cancel_reason_label)
 
-        align_form_labels((incident_box, reporter_box))
-        align_form_labels((priority_box, assign_box, self.resolution_box))
-        left = QVBoxLayout()
-        left.addWidget(incident_box)
-        left.addWidget(reporter_box)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(priority_box)
-        right.addWidget(assign_box)
-        right.addWidget(sla_box)
-        right.addWidget(self.resolution_box)
-        right.addStretch(1)
-        grid.addLayout(left, 0, 0)
-        grid.addLayout(right, 0, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
+        # One column: the panel sits beside the table, so it grows down (it scrolls), not across.
+        align_form_labels((incident_box, priority_box, assign_box, reporter_box, self.resolution_box))
+        column = QVBoxLayout()
+        for box in (incident_box, priority_box, assign_box, sla_box, reporter_box, self.resolution_box):
+            column.addWidget(box)
+        column.addStretch(1)
+        grid.addLayout(column, 0, 0)
         scroll = QScrollArea()
         scroll.setWidget(page)
         scroll.setWidgetResizable(True)

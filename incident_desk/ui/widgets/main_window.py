@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([210, 880, 400])
+        self.splitter.setSizes([210, 870, 520])
         self.setCentralWidget(self.splitter)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -105,8 +105,8 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._load_choices()
         self._connect_signals()
-        self.resize(1480, 880)
-        self.splitter.setSizes([210, 1480 - 210 - 400, 400])
+        self.resize(1600, 940)
+        self.splitter.setSizes([210, 1600 - 210 - 520, 520])
         self.restore_settings()
 
     # ---- layout pieces -----------------------------------------------------------------------------

@@ -51,7 +51,7 @@ class ViewsPanel(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumWidth(190)
+        self.setMinimumWidth(215)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
