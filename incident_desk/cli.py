@@ -51,6 +51,15 @@ def _print_json(data) -> None:
     sys.stdout.write("\n")
 
 
+def _report(args, data, text: str) -> int:
+    """--json prints the data, otherwise one line for people."""
+    if args.json:
+        _print_json(data)
+    else:
+        print(text)
+    return EXIT_OK
+
+
 def _short_time(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
 
@@ -116,13 +125,10 @@ def cmd_demo(desk, args) -> int:
     until = parse_time(args.until, what="--until time") if args.until else None
     gen = DemoGenerator(desk.store, clock=desk.clock, settings=desk.settings)
     result = gen.generate(actor=desk.actor, count=args.count, seed=args.seed, days=args.days, until=until)
-    if args.json:
-        _print_json({"incidents": result.incidents, "events": result.events, "seconds": round(result.seconds, 2),
-                     "first_key": result.first_key, "last_key": result.last_key})
-    else:
-        print(f"Wrote {result.incidents:,} incidents and {result.events:,} timeline events "
-              f"({result.first_key}..{result.last_key}) in {result.seconds:.1f} s.")
-    return EXIT_OK
+    data = {"incidents": result.incidents, "events": result.events, "seconds": round(result.seconds, 2),
+            "first_key": result.first_key, "last_key": result.last_key}
+    return _report(args, data, f"Wrote {result.incidents:,} incidents and {result.events:,} timeline events "
+                               f"({result.first_key}..{result.last_key}) in {result.seconds:.1f} s.")
 
 
 def cmd_log(desk, args) -> int:
@@ -134,11 +140,7 @@ def cmd_log(desk, args) -> int:
         assignee=args.assignee, team=args.team, priority=args.priority, override_reason=args.override_reason,
         opened_at=parse_time(args.opened_at, what="--opened-at time") if args.opened_at else None)
     inc = desk.incidents.log_incident(actor=desk.actor, draft=draft)
-    if args.json:
-        _print_json(inc.to_dict())
-    else:
-        print(f"Logged {inc.key} ({inc.priority.label}): {inc.title}")
-    return EXIT_OK
+    return _report(args, inc.to_dict(), f"Logged {inc.key} ({inc.priority.label}): {inc.title}")
 
 
 def build_filter(args):
@@ -219,11 +221,7 @@ def cmd_edit(desk, args) -> int:
     if version is None:
         version = desk.incidents.get_incident(args.key).version
     inc = desk.incidents.edit_incident(actor=desk.actor, key=args.key, expected_version=version, changes=changes)
-    if args.json:
-        _print_json(inc.to_dict())
-    else:
-        print(f"Saved {inc.key} (version {inc.version}).")
-    return EXIT_OK
+    return _report(args, inc.to_dict(), f"Saved {inc.key} (version {inc.version}).")
 
 
 def cmd_transition(desk, args) -> int:
@@ -231,40 +229,28 @@ def cmd_transition(desk, args) -> int:
         actor=desk.actor, key=args.key, to=args.status, expected_version=args.expect_version, note=args.note,
         resolution_code=args.code, resolution_notes=args.notes, cancel_reason=args.reason,
         duplicate_of=args.duplicate_of, hold_reason=args.hold_reason)
-    if args.json:
-        _print_json(inc.to_dict())
-    else:
-        print(f"{inc.key} is now {inc.status.label}.")
-    return EXIT_OK
+    return _report(args, inc.to_dict(), f"{inc.key} is now {inc.status.label}.")
 
 
 def cmd_assign(desk, args) -> int:
     assignee = None if args.user.lower() in ("none", "nobody", "-") else args.user
     inc = desk.incidents.assign(actor=desk.actor, key=args.key, assignee=assignee, team=args.team)
-    if args.json:
-        _print_json(inc.to_dict())
-    else:
-        print(f"{inc.key} is assigned to {inc.assignee or 'nobody'}" + (f" ({inc.team})." if inc.team else "."))
-    return EXIT_OK
+    team = f" ({inc.team})" if inc.team else ""
+    return _report(args, inc.to_dict(), f"{inc.key} is assigned to {inc.assignee or 'nobody'}{team}.")
 
 
 def cmd_comment(desk, args) -> int:
     event = desk.incidents.comment(actor=desk.actor, key=args.key, text=args.text, work_note=args.work_note)
-    if args.json:
-        _print_json(event.to_dict())
-    else:
-        print(f"Added a {'work note' if args.work_note else 'comment'} to {event.incident_key}.")
-    return EXIT_OK
+    what = "work note" if args.work_note else "comment"
+    return _report(args, event.to_dict(), f"Added a {what} to {event.incident_key}.")
 
 
 def cmd_link(desk, args) -> int:
     links = desk.incidents.link(actor=desk.actor, key=args.key, other=args.other, kind=args.kind,
                                 remove=args.remove)
-    if args.json:
-        _print_json([{"kind": l.kind.value, "from": l.from_key, "to": l.to_key} for l in links])
-    else:
-        print(f"{'Unlinked' if args.remove else 'Linked'} {args.key} {args.kind} {args.other}.")
-    return EXIT_OK
+    data = [{"kind": link.kind.value, "from": link.from_key, "to": link.to_key} for link in links]
+    verb = "Unlinked" if args.remove else "Linked"
+    return _report(args, data, f"{verb} {args.key} {args.kind} {args.other}.")
 
 
 def cmd_users(desk, args) -> int:
