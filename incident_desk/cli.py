@@ -233,7 +233,7 @@ def cmd_transition(desk, args) -> int:
 
 
 def cmd_assign(desk, args) -> int:
-    assignee = None if args.user.lower() in ("none", "nobody", "-") else args.user
+    assignee = None if args.assignee.lower() in ("none", "nobody", "-") else args.assignee
     inc = desk.incidents.assign(actor=desk.actor, key=args.key, assignee=assignee, team=args.team)
     team = f" ({inc.team})" if inc.team else ""
     return _report(args, inc.to_dict(), f"{inc.key} is assigned to {inc.assignee or 'nobody'}{team}.")
@@ -369,7 +369,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("assign", help="assign an incident to a user ('none' to unassign)")
     p.add_argument("key")
-    p.add_argument("user")
+    # dest differs from the global --user (who acts), which a positional 'user' would overwrite
+    p.add_argument("assignee", metavar="USER")
     p.add_argument("--team")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_assign)
