@@ -44,15 +44,15 @@ def _fg() -> QColor:
     return QGuiApplication.palette().color(QPalette.ColorRole.WindowText)
 
 
-def priority_icon(priority: Priority) -> QIcon:
-    return _priority_icon(int(priority), theme.is_dark())
+def priority_icon(priority: Priority, dark: bool | None = None) -> QIcon:
+    return _priority_icon(int(priority), theme.is_dark() if dark is None else dark)
 
 
 @lru_cache(maxsize=16)
 def _priority_icon(priority: int, dark: bool) -> QIcon:
     # Shape as well as colour: P1 a filled diamond, P2 a triangle, P3 a square, P4/P5 circles.
     pix, p = _canvas()
-    color = theme.priority_color(Priority(priority))
+    color = theme.priority_color(Priority(priority), dark)
     p.setPen(_NO_PEN)
     p.setBrush(color)
     c = _SIZE / 2
@@ -72,14 +72,14 @@ def _priority_icon(priority: int, dark: bool) -> QIcon:
     return QIcon(pix)
 
 
-def sla_icon(state: str) -> QIcon:
-    return _sla_icon(state, theme.is_dark())
+def sla_icon(state: str, dark: bool | None = None) -> QIcon:
+    return _sla_icon(state, theme.is_dark() if dark is None else dark)
 
 
 @lru_cache(maxsize=16)
 def _sla_icon(state: str, dark: bool) -> QIcon:
     pix, p = _canvas()
-    color = theme.sla_color(state)
+    color = theme.sla_color(state, dark)
     c = _SIZE / 2
     if state == theme.SLA_BREACHED:
         # A red octagon with a bar: "stop", readable without colour.
@@ -207,8 +207,17 @@ def _action_icon(name: str, dark: bool) -> QIcon:
     return QIcon(pix)
 
 
+_BADGE_FONTS: dict[str, QFont] = {}
+
+
 def badge_font(base: QFont) -> QFont:
-    font = QFont(base)
-    font.setBold(True)
-    font.setPointSizeF(max(7.0, base.pointSizeF() - 1))
+    """The bold, one point smaller font of the priority pill (cached by the base font's key)."""
+    key = base.key()
+    font = _BADGE_FONTS.get(key)
+    if font is None:
+        font = QFont(base)
+        font.setBold(True)
+        font.setPointSizeF(max(7.0, base.pointSizeF() - 1))
+        if len(_BADGE_FONTS) < 32:
+            _BADGE_FONTS[key] = font
     return font

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -65,12 +66,21 @@ def is_dark() -> bool:
     return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def _pick(pair: tuple[str, str]) -> QColor:
-    return QColor(pair[1] if is_dark() else pair[0])
+@lru_cache(maxsize=64)
+def _color(name: str) -> QColor:
+    # Shared, never mutated: a table paint asks for these thousands of times.
+    return QColor(name)
 
 
-def priority_color(priority: Priority) -> QColor:
-    return _pick(_PRIORITY[Priority(priority)])
+def _pick(pair: tuple[str, str], dark: bool | None = None) -> QColor:
+    if dark is None:
+        dark = is_dark()
+    return _color(pair[1] if dark else pair[0])
+
+
+def priority_color(priority: Priority, dark: bool | None = None) -> QColor:
+    """The priority's colour; pass ``dark`` when already known (saves asking the style hints)."""
+    return _pick(_PRIORITY[Priority(priority)], dark)
 
 
 def priority_label(priority: Priority) -> str:
@@ -79,12 +89,12 @@ def priority_label(priority: Priority) -> str:
     return f"{p.label} {PRIORITY_NAMES[p]}"
 
 
-def sla_color(state: str) -> QColor:
-    return _pick(_SLA.get(state, _SLA[SLA_NONE]))
+def sla_color(state: str, dark: bool | None = None) -> QColor:
+    return _pick(_SLA.get(state, _SLA[SLA_NONE]), dark)
 
 
-def status_color(status: Status) -> QColor:
-    return _pick(_STATUS[Status(status)])
+def status_color(status: Status, dark: bool | None = None) -> QColor:
+    return _pick(_STATUS[Status(status)], dark)
 
 
 def muted_text_color() -> QColor:

@@ -91,6 +91,32 @@ def test_roles_and_cells(model):
     assert int(IncidentRole.ROW) == int(Qt.ItemDataRole.UserRole)
 
 
+def test_roles_the_model_never_answers_are_none(model):
+    index = model.index(0, column_index("title"))
+    for role in (Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.SizeHintRole,
+                 Qt.ItemDataRole.EditRole, Qt.ItemDataRole.WhatsThisRole, IncidentRole.SORT_KEY, 9999):
+        assert model.data(index, role) is None
+    assert model.data(model.index(0, column_index("age")), Qt.ItemDataRole.TextAlignmentRole) is not None
+    assert model.data(index, Qt.ItemDataRole.TextAlignmentRole) is None
+    assert model.flags(index) == (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable |
+                                  Qt.ItemFlag.ItemNeverHasChildren)
+    assert model.flags(model.index(-1, 0)) == Qt.ItemFlag.NoItemFlags
+
+
+def test_cached_cells_follow_the_clock_tick(model, seeded_desk):
+    """Cell text is built once per row, and rebuilt when the clock ticks (age and SLA move)."""
+    age = model.index(0, column_index("age"))
+    before = model.data(age)
+    assert model.data(age) == before  # served from the row's cell cache
+    seeded_desk.clock.advance(days=3)
+    assert model.data(age) == before  # no tick yet: the cache holds
+    model._on_tick()
+    assert model.data(age) != before
+    row = model.data(age, IncidentRole.ROW)
+    assert model.data(model.index(0, column_index("sla"))) == sla_cell(row, seeded_desk.settings.sla_policy(),
+                                                                       seeded_desk.clock()).text
+
+
 def test_pages_read_by_keyset_offset_and_reverse_match_sql_order(qtbot, seeded_desk):
     for sort in (Sort(), Sort("title", False), Sort("assignee", True), Sort("resolve_due_at", False)):
         m = IncidentTableModel(seeded_desk.incidents, clock=seeded_desk.clock, page_size=17)

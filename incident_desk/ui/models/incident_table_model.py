@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication
 
 from incident_desk.domain.incident import IncidentFilter, IncidentRow, Priority, Sort, Status
 from incident_desk.domain.sla import SlaPolicy
@@ -30,6 +30,11 @@ class IncidentRole(enum.IntEnum):
     SLA_STATE = Qt.ItemDataRole.UserRole + 3  # theme.SLA_* string
     LOADING = Qt.ItemDataRole.UserRole + 4   # True while the row's page is being fetched
     SORT_KEY = Qt.ItemDataRole.UserRole + 5  # the column id, for header-level code
+
+
+# Every role data() answers; anything else (check state, background, size hint...) is None at once.
+_OTHER_ROLES = frozenset(int(r) for r in IncidentRole if r != IncidentRole.SORT_KEY) | {
+    int(Qt.ItemDataRole.ToolTipRole)}
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("updated", "Updated", "updated_at", 124),
 )
 COLUMN_IDS = tuple(c.id for c in COLUMNS)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGNMENT = tuple(_RIGHT if c.id in ("age", "opened", "updated") else None for c in COLUMNS)
+_R = Qt.ItemDataRole
+# Roles whose answer is in a row's cell cache (see _RowCells), by slot; the delegate asks these on
+# every paint, so they are answered with two lookups.
+_DISPLAY, _DECORATION, _FOREGROUND, _FONT, _ACCESSIBLE = range(5)
+_CELL_SLOTS = {int(_R.DisplayRole): _DISPLAY, int(_R.DecorationRole): _DECORATION,
+               int(_R.ForegroundRole): _FOREGROUND, int(_R.FontRole): _FONT,
+               int(_R.AccessibleTextRole): _ACCESSIBLE}
+_ALIGN_ROLE = int(_R.TextAlignmentRole)
 DEFAULT_HIDDEN = ("updated", "opened", "team")
 # The SLA clock matters more than where a ticket sits, so it comes right after the title by default.
 DEFAULT_ORDER = ("key", "priority", "status", "title", "sla", "age", "assignee", "category", "team", "opened",
@@ -64,6 +79,9 @@ DEFAULT_ORDER = ("key", "priority", "status", "title", "sla", "age", "assignee",
 
 def column_index(column_id: str) -> int:
     return COLUMN_IDS.index(column_id)
+
+
+_COL_KEY, _COL_PRIORITY, _COL_STATUS, _COL_SLA = (column_index(c) for c in ("key", "priority", "status", "sla"))
 
 
 def format_duration(seconds: float) -> str:
@@ -172,6 +190,11 @@ class IncidentTableModel(QAbstractTableModel):
         self._now = clock()
         self._bold = QFont()
         self._bold.setBold(True)
+        self._cells: dict[int, tuple] = {}   # row id -> what data() returns for it (_cells_for)
+        self._cells_cap = 4 * self._page_size + 400
+        self._dark = theme.is_dark()
+        self._muted = theme.muted_text_color()
+        self._mru_page = -1                  # the page _cached_row touched last (skip move_to_end)
         self._dispatch = QTimer(self)
         self._dispatch.setSingleShot(True)
         self._dispatch.setInterval(0)
@@ -180,6 +203,9 @@ class IncidentTableModel(QAbstractTableModel):
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
+        hints = QGuiApplication.styleHints() if QGuiApplication.instance() is not None else None
+        if hints is not None:
+            hints.colorSchemeChanged.connect(self._on_scheme_changed)
 
     # ---- Qt model API --------------------------------------------------------------------
 
@@ -201,20 +227,41 @@ class IncidentTableModel(QAbstractTableModel):
             return col.id
         return None
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    # flags() is deliberately not overridden: QAbstractTableModel's C++ default already answers
+    # enabled | selectable | never-has-children, and a Python override was called ~4 times per cell
+    # per paint.
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= self._count or index.column() >= len(COLUMNS):
+        # Hot path: a paint asks ~7 roles of every visible cell. Unanswered roles return before any
+        # lookup, and the answers of a row are built once (see _cells_for) rather than per role.
+        slot = _CELL_SLOTS.get(role)
+        if slot is None:
+            if role == _ALIGN_ROLE:
+                r, c = index.row(), index.column()
+                if 0 <= r < self._count and 0 <= c < len(COLUMNS) and self._cached_row(r) is not None:
+                    return _ALIGNMENT[c]
+                return None
+            if role not in _OTHER_ROLES:
+                return None
+            return self._data_other(index, role)
+        r, c = index.row(), index.column()
+        if not (0 <= r < self._count and 0 <= c < len(COLUMNS)):
             return None
-        row = self._cached_row(index.row())
+        row = self._cached_row(r)
         if row is None:
             return self._placeholder(index, role)
-        col = COLUMNS[index.column()].id
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col)
+        cells = self._cells.get(row.id)
+        if cells is None or cells[0] is not row:
+            cells = self._cells_for(row)
+        return cells[slot + 1][c]
+
+    def _data_other(self, index: QModelIndex | QPersistentModelIndex, role: int):
+        r, c = index.row(), index.column()
+        if not (0 <= r < self._count and 0 <= c < len(COLUMNS)):
+            return None
+        row = self._cached_row(r)
+        if row is None:
+            return self._placeholder(index, role)
         if role == IncidentRole.ROW:
             return row
         if role == IncidentRole.KEY:
@@ -224,34 +271,9 @@ class IncidentTableModel(QAbstractTableModel):
         if role == IncidentRole.LOADING:
             return False
         if role == IncidentRole.SLA_STATE:
-            return sla_cell(row, self._policy, self._now).state
-        if role == Qt.ItemDataRole.DecorationRole:
-            if col == "priority":
-                return icons.priority_icon(row.priority)
-            if col == "sla":
-                cell = sla_cell(row, self._policy, self._now)
-                return icons.sla_icon(cell.state) if cell.text else None
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == "priority":
-                return theme.priority_color(row.priority)
-            if col == "sla":
-                return theme.sla_color(sla_cell(row, self._policy, self._now).state)
-            if col == "status":
-                return theme.status_color(row.status)
-            return None
-        if role == Qt.ItemDataRole.FontRole:
-            if col == "key" or (col == "priority" and row.priority <= Priority.P2):
-                return self._bold
-            return None
+            return self._sla(row).state
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col in ("age", "opened", "updated"):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._display(row, col) or "none"
+            return self._tooltip(row, COLUMNS[c].id)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -265,7 +287,46 @@ class IncidentTableModel(QAbstractTableModel):
 
     # ---- cells ----------------------------------------------------------------------------
 
-    def _display(self, row: IncidentRow, col: str) -> str:
+    def _sla(self, row: IncidentRow) -> SlaCell:
+        cells = self._cells.get(row.id)
+        if cells is not None and cells[0] is row:
+            return cells[-1]
+        return sla_cell(row, self._policy, self._now)
+
+    def _cells_for(self, row: IncidentRow) -> tuple:
+        """(row, display, decoration, foreground, font, accessible text, SlaCell) for every column.
+
+        Built once per row object and clock tick: a fresh page brings new row objects (so the
+        identity check in data() misses), and the tick clears the cache for the age and SLA text.
+        """
+        if len(self._cells) >= self._cells_cap:
+            self._cells.clear()
+        dark = self._dark
+        sla = sla_cell(row, self._policy, self._now)
+        display = tuple(self._display(row, col, sla) for col in COLUMN_IDS)
+        n = len(COLUMNS)
+        deco = [None] * n
+        deco[_COL_PRIORITY] = icons.priority_icon(row.priority, dark)
+        if sla.text:
+            deco[_COL_SLA] = icons.sla_icon(sla.state, dark)
+        fg = [None] * n
+        fg[_COL_PRIORITY] = theme.priority_color(row.priority, dark)
+        fg[_COL_SLA] = theme.sla_color(sla.state, dark)
+        fg[_COL_STATUS] = theme.status_color(row.status, dark)
+        font = [None] * n
+        font[_COL_KEY] = self._bold
+        if row.priority <= Priority.P2:
+            font[_COL_PRIORITY] = self._bold
+        accessible = tuple(text or "none" for text in display)
+        cells = (row, display, tuple(deco), tuple(fg), tuple(font), accessible, sla)
+        self._cells[row.id] = cells
+        return cells
+
+    def _clear_cells(self) -> None:
+        self._cells.clear()
+        self._dark = theme.is_dark()
+
+    def _display(self, row: IncidentRow, col: str, sla: SlaCell | None = None) -> str:
         if col == "key":
             return row.key
         if col == "priority":
@@ -288,7 +349,7 @@ class IncidentTableModel(QAbstractTableModel):
             end = row.resolved_at if row.resolved_at and not row.status.is_open else self._now
             return format_duration((end - row.opened_at).total_seconds())
         if col == "sla":
-            return sla_cell(row, self._policy, self._now).text
+            return (sla or self._sla(row)).text
         if col == "updated":
             return _local(row.updated_at)
         return ""
@@ -297,7 +358,7 @@ class IncidentTableModel(QAbstractTableModel):
         if col == "priority":
             return f"Priority {theme.priority_label(row.priority)}"
         if col == "sla":
-            cell = sla_cell(row, self._policy, self._now)
+            cell = self._sla(row)
             return f"{theme.SLA_LABELS[cell.state]}: {cell.tip}"
         if col == "title":
             return row.title
@@ -311,7 +372,7 @@ class IncidentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return PLACEHOLDER if COLUMNS[index.column()].id in ("key", "title") else ""
         if role == Qt.ItemDataRole.ForegroundRole:
-            return theme.muted_text_color()
+            return self._muted
         return None
 
     # ---- public API -------------------------------------------------------------------------
@@ -332,6 +393,7 @@ class IncidentTableModel(QAbstractTableModel):
 
     def set_sla_policy(self, policy: SlaPolicy | None) -> None:
         self._policy = policy
+        self._clear_cells()
         self._emit_time_columns()
 
     def set_query(self, filters: IncidentFilter, sort: Sort | None = None) -> None:
@@ -346,6 +408,8 @@ class IncidentTableModel(QAbstractTableModel):
         self._wanted.clear()
         self._in_flight.clear()
         self._now = self._clock()
+        self._clear_cells()
+        self._mru_page = -1
         try:
             if not same_filter or self._count == 0:
                 self._count = self._service.count_incidents(filters=filters)
@@ -371,6 +435,8 @@ class IncidentTableModel(QAbstractTableModel):
             return
         self._generation += 1
         self._now = self._clock()
+        self._clear_cells()
+        self._mru_page = -1
         # Keep the old rows on screen until their fresh page lands: no flash of placeholders.
         self._stale.update(self._pages)
         self._pages.clear()
@@ -450,8 +516,9 @@ class IncidentTableModel(QAbstractTableModel):
         page, offset = divmod(row, self._page_size)
         rows = self._pages.get(page)
         if rows is not None:
-            if touch:
+            if touch and page != self._mru_page:
                 self._pages.move_to_end(page)
+                self._mru_page = page
             return rows[offset] if offset < len(rows) else None
         if touch:
             self._want(page)
@@ -502,6 +569,7 @@ class IncidentTableModel(QAbstractTableModel):
     def _store_page(self, page: int, rows: list[IncidentRow]) -> None:
         self._pages[page] = rows
         self._pages.move_to_end(page)
+        self._mru_page = page
         self._stale.pop(page, None)
         visible = set(range(self._visible[0] // self._page_size, self._visible[1] // self._page_size + 1))
         while len(self._pages) > self._max_pages:
@@ -582,7 +650,18 @@ class IncidentTableModel(QAbstractTableModel):
     @Slot()
     def _on_tick(self) -> None:
         self._now = self._clock()
+        self._clear_cells()
         self._emit_time_columns()
+
+    @Slot(Qt.ColorScheme)
+    def _on_scheme_changed(self, _scheme) -> None:
+        self._clear_cells()
+        self._muted = theme.muted_text_color()
+        if self._count:
+            lo, hi = self._visible
+            hi = min(max(hi, lo), self._count - 1)
+            self.dataChanged.emit(self.index(lo, 0), self.index(hi, len(COLUMNS) - 1),
+                                  [Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole])
 
     def _emit_time_columns(self) -> None:
         if not self._count:

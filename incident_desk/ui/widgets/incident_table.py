@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QKeyEvent, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMenu, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QTableView, QWidget)
 
@@ -17,39 +17,76 @@ from incident_desk.ui.theme import PRIORITY_NAMES
 class PriorityBadgeDelegate(QStyledItemDelegate):
     """Paints 'P1' as a coloured pill followed by its name, so colour is never the only cue."""
 
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        # Pills are pixmaps drawn once per look (priority, scheme, size, font, pixel ratio), and
+        # elided names are kept per width: a paint of the table shows ~30 of them.
+        self._pills: dict[tuple, tuple[QPixmap, int]] = {}
+        self._names: dict[tuple, str] = {}
+
+    def _pill(self, priority, height: int, font: QFont, font_key: str, dpr: float,
+              palette_key: int) -> tuple[QPixmap, int]:
+        # The palette changes with the colour scheme (ThemeWatcher), so its key stands for is_dark().
+        key = (int(priority), palette_key, height, font_key, dpr)
+        hit = self._pills.get(key)
+        if hit is not None:
+            return hit
+        dark = theme.is_dark()
+        badge = icons.badge_font(font)
+        width = QFontMetrics(badge).horizontalAdvance("P9") + 12
+        pix = QPixmap(int(width * dpr + 0.999), int(height * dpr + 0.999))
+        pix.setDevicePixelRatio(dpr)
+        pix.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(badge)
+        pill = QRectF(0, 0, width, height)
+        color = theme.priority_color(priority, dark)
+        painter.setPen(_NO_PEN)
+        painter.setBrush(color)
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setPen(QColor("#ffffff") if color.lightness() < 170 else QColor("#1a1a1a"))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, priority.label)
+        painter.end()
+        if len(self._pills) > 64:
+            self._pills.clear()
+        self._pills[key] = hit = (pix, width)
+        return hit
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         priority = index.data(IncidentRole.PRIORITY)
         if priority is None:
             super().paint(painter, option, index)
             return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        opt.icon = icons.QIcon()
-        style = opt.widget.style() if opt.widget else None
+        # Only the item panel (alternate colour, selection, focus) comes from the style: the text
+        # and icon are drawn here, so initStyleOption's seven data() calls are not needed.
+        widget = option.widget
+        style = widget.style() if widget is not None else None
         if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
         rect = option.rect.adjusted(6, 4, -4, -4)
-        font = icons.badge_font(option.font)
-        painter.setFont(font)
-        fm = painter.fontMetrics()
-        pill_w = fm.horizontalAdvance("P9") + 12
-        pill = QRectF(rect.left(), rect.top(), pill_w, rect.height())
-        color = theme.priority_color(priority)
-        painter.setPen(_NO_PEN)
-        painter.setBrush(color)
-        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
-        painter.setPen(QColor("#ffffff") if color.lightness() < 170 else QColor("#1a1a1a"))
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, priority.label)
+        height = rect.height()
+        if height <= 0:
+            return
+        font = option.font
+        dpr = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        font_key = font.key()
+        pix, pill_w = self._pill(priority, height, font, font_key, dpr, option.palette.cacheKey())
+        painter.save()
+        painter.drawPixmap(rect.left(), rect.top(), pix)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         text_color = option.palette.highlightedText().color() if selected else option.palette.text().color()
         painter.setPen(text_color)
-        painter.setFont(option.font)
+        painter.setFont(font)
         text_rect = rect.adjusted(pill_w + 6, 0, 0, 0)
-        name = painter.fontMetrics().elidedText(PRIORITY_NAMES[priority], Qt.TextElideMode.ElideRight,
-                                                int(text_rect.width()))
+        width = text_rect.width()
+        name_key = (int(priority), width, font_key)
+        name = self._names.get(name_key)
+        if name is None:
+            name = QFontMetrics(font).elidedText(PRIORITY_NAMES[priority], Qt.TextElideMode.ElideRight, width)
+            if len(self._names) > 256:
+                self._names.clear()
+            self._names[name_key] = name
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
         painter.restore()
 
