@@ -31,6 +31,17 @@ WriteHook = Callable[["IncidentService", int, Change, Actor, datetime], None]
 
 
 @dataclass(frozen=True)
+class SlaSnapshot:
+    """The history and clocks the last write computed, for hooks running in the same transaction."""
+
+    incident_id: int
+    policy: object
+    history: list
+    clocks: object
+    now: datetime
+
+
+@dataclass(frozen=True)
 class IncidentDraft:
     """What the log dialog and `incident-desk log` collect."""
 
@@ -68,6 +79,7 @@ class IncidentService:
         self.bus = bus or EventBus()
         self.settings = settings or SettingsService(store, clock=clock)
         self.write_hooks: list[WriteHook] = []
+        self.last_sla: SlaSnapshot | None = None
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -139,9 +151,14 @@ class IncidentService:
 
     def _refresh_sla(self, incident_id: int, now: datetime) -> None:
         row = repo.incident_record(incident_id)
-        fields = sla_state.sla_columns(self.settings.sla_policy(), row, repo.status_history(incident_id), now)
+        policy = self.settings.sla_policy()
+        history = repo.status_history(incident_id)
+        clocks = sla_state.clocks_for(policy, row, history, now)
+        fields = sla_state.sla_columns(policy, row, history, now, clocks=clocks)
         if fields:
             repo.update_incident_columns(incident_id, fields)
+        # Write hooks in the same transaction (the escalation schedule) reuse these, not recompute.
+        self.last_sla = SlaSnapshot(incident_id, policy, history, clocks, now)
 
     # ---- reads ---------------------------------------------------------------------------------
 

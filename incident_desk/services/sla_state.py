@@ -14,9 +14,9 @@ def clocks_for(policy: SlaPolicy, row, history: list, now: datetime) -> SlaClock
                           history=history, now=now)
 
 
-def sla_columns(policy: SlaPolicy, row, history: list, now: datetime) -> dict:
+def sla_columns(policy: SlaPolicy, row, history: list, now: datetime, *, clocks: SlaClocks | None = None) -> dict:
     """Column values for ``row`` as of ``now``: due instants, paused remainder, frozen durations."""
-    clocks = clocks_for(policy, row, history, now)
+    clocks = clocks or clocks_for(policy, row, history, now)
     cols = clocks.storage_columns()
     fields = {"response_due_at": epoch(cols.response_due_at), "resolve_due_at": epoch(cols.resolve_due_at),
               "sla_paused_remaining_s": cols.paused_remaining_s}
