@@ -79,10 +79,15 @@ def build_where(store, filt: IncidentFilter) -> Where:
     where = Where(param=store.db.param, parts=[], params=[])
     if filt.statuses:
         _in(where, "i.status", sorted(int(s) for s in filt.statuses))
+    # Open incidents are a few percent of a large desk: start from the status index and test the
+    # rest row by row ('+' keeps the planner off the priority/category indexes, which made
+    # "open P1/P2" read every P1 and P2 ever logged: count 125 ms -> 4 ms at 1M rows).
+    only_open = bool(filt.statuses) and filt.statuses <= OPEN_STATUSES
+    plus = "+" if only_open and store.is_sqlite else ""
     if filt.priorities:
-        _in(where, "i.priority", sorted(int(p) for p in filt.priorities))
+        _in(where, f"{plus}i.priority", sorted(int(p) for p in filt.priorities))
     if filt.categories:
-        _in(where, "i.category", sorted(filt.categories))
+        _in(where, f"{plus}i.category", sorted(filt.categories))
     if filt.assignees:
         names = sorted(a for a in filt.assignees if a)
         clauses = []
