@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -152,6 +153,52 @@ def test_synchronous_mode_also_fills_pages(qtbot, seeded_desk):
     m = IncidentTableModel(seeded_desk.incidents, clock=seeded_desk.clock, page_size=30, use_workers=False)
     m.set_query(IncidentFilter(), Sort("key", False))
     assert [r.id for r in load_all(qtbot, m)] == list(range(1, 241))
+
+
+def test_sort_keeps_the_selection_after_the_worker_answers(qtbot, seeded_desk, model):
+    table = IncidentTable(model)
+    qtbot.addWidget(table)
+    table.resize(1400, 600)
+    table.show()
+    qtbot.waitExposed(table)
+    # Focus first: a focus-in on a view with no current index makes its first row current.
+    table.activateWindow()
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus, timeout=2000)
+    # An incident that sits beyond the first page under both sorts, so its new row is not cached.
+    by_title = all_ids(seeded_desk, sort=Sort("title", True))
+    at = next(i for i, rid in enumerate(all_ids(seeded_desk)) if i >= 50 and by_title.index(rid) >= 100)
+    row = model.ensure_row(at)
+    table.setCurrentIndex(model.index(at, 0))
+    assert table.current_key() == row.key
+    changes = []
+    table.sig_current_changed.connect(changes.append)
+    asked = []
+    real = seeded_desk.incidents.position_of
+
+    def spy(**kw):
+        asked.append(threading.current_thread() is threading.main_thread())
+        return real(**kw)
+
+    seeded_desk.incidents.position_of = spy
+    try:
+        table.sortByColumn(column_index("title"), Qt.SortOrder.DescendingOrder)
+        # The sort returned at once: the key is still current while its new row is being found.
+        assert table.current_key() == row.key
+        qtbot.waitUntil(lambda: not model.is_loading() and table.currentIndex().isValid(), timeout=5000)
+    finally:
+        del seeded_desk.incidents.position_of
+    assert asked == [False]  # asked once, on a worker
+    expected = by_title.index(row.id)
+    assert table.currentIndex().row() == expected
+    assert model.row_at(expected).key == table.current_key() == row.key
+    first, last = table.visible_range()
+    assert first <= expected <= last  # scrolled to it
+    assert "" not in changes
+    # A reset that makes the incident vanish clears the selection when the answer comes.
+    model.set_query(IncidentFilter(text="nothing-matches-this"))
+    qtbot.waitUntil(lambda: not model.is_loading(), timeout=5000)
+    assert table.current_key() == ""
 
 
 def test_header_click_sorts_in_sql(qtbot, seeded_desk, model):

@@ -150,6 +150,16 @@ def _local(dt: datetime | None) -> str:
     return "" if dt is None else dt.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def _offset_query(page: int, page_size: int, count: int) -> tuple[dict, bool]:
+    """list_incidents arguments reading ``page`` by offset from the nearer end, and whether reversed."""
+    start = page * page_size
+    end = min(start + page_size, count)
+    limit = max(1, end - start)
+    if start <= count - end:
+        return dict(limit=limit, offset=start), False
+    return dict(limit=limit, offset=count - end, reverse=True), True
+
+
 class IncidentTableModel(QAbstractTableModel):
     """Rows come from ``list_incidents`` page by page; ``data()`` only ever reads the cache.
 
@@ -195,6 +205,7 @@ class IncidentTableModel(QAbstractTableModel):
         self._dark = theme.is_dark()
         self._muted = theme.muted_text_color()
         self._mru_page = -1                  # the page _cached_row touched last (skip move_to_end)
+        self._locating = 0                   # locate() jobs running on the worker
         self._dispatch = QTimer(self)
         self._dispatch.setSingleShot(True)
         self._dispatch.setInterval(0)
@@ -283,7 +294,12 @@ class IncidentTableModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if col.invert:
             descending = not descending
-        self.set_query(self._filters, Sort(col.sort, descending))
+        sort = Sort(col.sort, descending)
+        if sort == self._sort:
+            # QTableView.sortByColumn sorts twice (through the header's indicator signal and then
+            # directly), and setSortingEnabled sorts by the current indicator: neither changes anything.
+            return
+        self.set_query(self._filters, sort)
 
     # ---- cells ----------------------------------------------------------------------------
 
@@ -486,6 +502,49 @@ class IncidentTableModel(QAbstractTableModel):
         except Exception:  # noqa: BLE001 - a key that vanished is simply not in the view
             return None
 
+    def locate(self, key: str, on_found: Callable[[int | None], None]) -> None:
+        """Find ``key``'s row without blocking the GUI thread, then call ``on_found(row or None)``.
+
+        A cached page answers at once. Otherwise a worker asks the service for the position (a count
+        of the rows before it, ~100 ms at row 500,000 of 1M) and reads the page that holds it, so the
+        row is resident when ``on_found`` runs. Answers for an older query are dropped.
+        """
+        found = self.find_loaded(key)
+        if found is not None or not self._count:
+            on_found(found)
+            return
+        if not self._use_workers:
+            row = self.position_of(key)
+            on_found(row if row is not None and self.ensure_row(row) is not None else None)
+            return
+        service, filters, sort = self._service, self._filters, self._sort
+        count, page_size, generation = self._count, self._page_size, self._generation
+
+        def job():
+            pos = service.position_of(key=key, filters=filters, sort=sort)
+            if pos is None or not 0 <= pos < count:
+                return None, None
+            kwargs, reversed_ = _offset_query(pos // page_size, page_size, count)
+            rows = service.list_incidents(filters=filters, sort=sort, **kwargs)
+            return pos, rows[::-1] if reversed_ else rows
+
+        self._locating += 1
+        self._workers.submit(job, on_done=lambda res: self._on_located(generation, key, res, on_found),
+                             on_error=lambda exc: self._on_located(generation, key, (None, None), on_found))
+
+    def _on_located(self, generation: int, key: str, result: tuple, on_found) -> None:
+        self._locating -= 1
+        if generation != self._generation:
+            return  # the query changed again; whoever asked asks anew after that reset
+        pos, rows = result
+        if pos is not None and rows is not None:
+            page = pos // self._page_size
+            if page not in self._pages:
+                self._store_page(page, rows)
+                self._announce(page, None)
+        row = self.row_at(pos) if pos is not None else None
+        on_found(pos if row is not None and row.key == key else None)
+
     def ensure_row(self, row: int) -> IncidentRow | None:
         """Make the page holding ``row`` resident now (one small synchronous read)."""
         if not 0 <= row < self._count:
@@ -501,7 +560,7 @@ class IncidentTableModel(QAbstractTableModel):
         return self._cached_row(row)
 
     def is_loading(self) -> bool:
-        return bool(self._wanted or self._in_flight or self._dispatch.isActive())
+        return bool(self._wanted or self._in_flight or self._locating or self._dispatch.isActive())
 
     def cached_pages(self) -> list[int]:
         return list(self._pages)
@@ -557,9 +616,7 @@ class IncidentTableModel(QAbstractTableModel):
         if after_page:
             first = after_page[0]
             return dict(limit=limit, after=(first.sort_value(col), first.id), reverse=True), True
-        if start <= self._count - end:
-            return dict(limit=limit, offset=start), False
-        return dict(limit=limit, offset=self._count - end, reverse=True), True
+        return _offset_query(page, self._page_size, self._count)
 
     def _read_page_sync(self, page: int) -> list[IncidentRow]:
         kwargs, reversed_ = self._page_query(page)

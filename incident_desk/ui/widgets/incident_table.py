@@ -104,6 +104,7 @@ class IncidentTable(QTableView):
         self._model = model
         self._current_key = ""
         self._following = False
+        self._locate_token = 0   # bumps on each re-locate after a reset; older answers are ignored
         self.setModel(model)
         self.setObjectName("incidentTable")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -112,6 +113,9 @@ class IncidentTable(QTableView):
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Show the model's sort before enabling sorting, which sorts by the indicator: that sort is
+        # then a no-op instead of a count and first page of the whole table (~45 ms on 1M rows).
+        self._sync_sort_indicator()
         self.setSortingEnabled(True)
         self.setTabKeyNavigation(False)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -316,11 +320,27 @@ class IncidentTable(QTableView):
     def _on_model_reset(self) -> None:
         self._sync_sort_indicator()
         key = self._current_key
-        if key:
+        if not key:
+            return
+        # Where the incident went under the new sort or filter is a count in the database (~100 ms
+        # deep in a million rows): asked on a worker, so the reset returns at once and the row is
+        # selected again when the answer arrives. The key stays current meanwhile.
+        self._locate_token += 1
+        token = self._locate_token
+        self._model.locate(key, lambda row, t=token, k=key: self._on_located(t, k, row))
+
+    def _on_located(self, token: int, key: str, row: int | None) -> None:
+        if token != self._locate_token or self._current_key != key:
+            return  # another reset came, or the user picked another row meanwhile
+        if row is None:
             self._current_key = ""
-            if self.select_key(key):
-                return
             self.sig_current_changed.emit("")
+            return
+        current = self.currentIndex()
+        if not (current.isValid() and current.row() == row):  # else its page arrival re-selected it
+            self._current_key = ""
+            self._set_current_row(row)
+        self.scrollTo(self._model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
 
     @Slot(QPoint)
     def _on_header_menu(self, pos: QPoint) -> None:
