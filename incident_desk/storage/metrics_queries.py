@@ -53,7 +53,7 @@ def week_key(column: str) -> str:
 
 def scope_where(store, scope: IncidentFilter):
     """WHERE parts for who/what (teams, assignees, categories, priorities); periods are added per query."""
-    return build_where(store, scope)
+    return build_where(store, scope, names_on_row=False)  # the covering indexes carry the ids
 
 
 def _marks(store, n: int) -> str:

@@ -75,7 +75,9 @@ def _in(where: Where, column: str, values) -> None:
     where.add(f"{column} IN ({marks})", *values)
 
 
-def build_where(store, filt: IncidentFilter) -> Where:
+def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Where:
+    """``names_on_row=False`` filters teams and assignees by id (through the user and team tables),
+    for queries that walk indexes carrying team_id and assignee_id (the metrics)."""
     where = Where(param=store.db.param, parts=[], params=[])
     if filt.statuses:
         _in(where, "i.status", sorted(int(s) for s in filt.statuses))
@@ -90,16 +92,23 @@ def build_where(store, filt: IncidentFilter) -> Where:
         _in(where, f"{plus}i.category", sorted(filt.categories))
     if filt.assignees:
         names = sorted(a for a in filt.assignees if a)
+        column = "i.assignee_name" if names_on_row else "i.assignee_id"
         clauses = []
         if names:
             marks = ", ".join(["?"] * len(names))
-            clauses.append((f"i.assignee_name IN ({marks})", names))
+            sql = f"i.assignee_name IN ({marks})" if names_on_row else \
+                f'i.assignee_id IN (SELECT id FROM "user" WHERE username IN ({marks}))'
+            clauses.append((sql, names))
         if "" in filt.assignees:
-            clauses.append(("i.assignee_name IS NULL", []))
+            clauses.append((f"{column} IS NULL", []))
         sql = " OR ".join(c for c, _ in clauses)
         where.add(f"({sql})" if len(clauses) > 1 else sql, *[v for _, vs in clauses for v in vs])
     if filt.teams:
-        _in(where, "i.team_name", sorted(filt.teams))
+        if names_on_row:
+            _in(where, "i.team_name", sorted(filt.teams))
+        else:
+            marks = ", ".join(["?"] * len(filt.teams))
+            where.add(f"i.team_id IN (SELECT id FROM team WHERE name IN ({marks}))", *sorted(filt.teams))
     if filt.opened_from is not None:
         where.add("i.opened_at >= ?", epoch(filt.opened_from))
     if filt.opened_to is not None:
