@@ -201,6 +201,28 @@ def test_sort_keeps_the_selection_after_the_worker_answers(qtbot, seeded_desk, m
     assert table.current_key() == ""
 
 
+def test_ctrl_end_reads_the_last_page_before_painting(qtbot, seeded_desk, model):
+    """A cheap page (here an offset read from the end) is read synchronously: no placeholder frame."""
+    table = IncidentTable(model)
+    qtbot.addWidget(table)
+    table.resize(1400, 600)
+    table.show()
+    qtbot.waitExposed(table)
+    table.setCurrentIndex(model.index(0, 0))
+    last = model.rowCount() - 1
+    assert model.row_at(last) is None
+    QTest.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    # No event loop turn yet: the row is resident and current, with its key.
+    assert model.row_at(last) is not None
+    assert table.currentIndex().row() == last
+    assert table.current_key() == model.row_at(last).key
+    # A deep page with no cached neighbour is still left to the worker.
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum() // 2)
+    first, _ = table.visible_range()
+    assert model.row_at(first) is None
+    qtbot.waitUntil(lambda: model.row_at(first) is not None, timeout=5000)
+
+
 def test_header_click_sorts_in_sql(qtbot, seeded_desk, model):
     table = IncidentTable(model)
     qtbot.addWidget(table)

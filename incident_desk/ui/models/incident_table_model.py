@@ -21,6 +21,7 @@ MAX_PAGES = 60          # 12,000 rows at most in memory, whatever the table size
 MAX_IN_FLIGHT = 2
 TICK_MS = 30_000        # age and SLA text move with time; repaint them this often
 PLACEHOLDER = "…"
+CHEAP_OFFSET_PAGES = 2  # an OFFSET read this near either end costs about as much as a keyset step
 
 
 class IncidentRole(enum.IntEnum):
@@ -480,6 +481,34 @@ class IncidentTableModel(QAbstractTableModel):
         """The view's visible range; pages for it are fetched first and kept in the cache."""
         self._visible = (max(0, first), max(0, last))
         self._request_range(first, last)
+
+    def prefetch_cheap(self, first: int, last: int) -> None:
+        """Read now the missing pages of rows first..last that are cheap reads (a keyset step from a
+        cached neighbour, or an offset within CHEAP_OFFSET_PAGES of either end, ~2 ms each), so a
+        jump such as Ctrl+End paints its rows once instead of placeholders and then rows. Deeper
+        pages are left to the worker."""
+        if self._count == 0 or not self._use_workers:
+            return
+        last = min(last, self._count - 1)
+        ps = self._page_size
+        limit_pages = CHEAP_OFFSET_PAGES * ps
+        read = 0
+        for page in range(max(0, first) // ps, max(0, last) // ps + 1):
+            if page in self._pages or page in self._in_flight or read >= 2:
+                continue
+            start, end = self._page_bounds(page)
+            neighbour = (page - 1 in self._pages and len(self._pages[page - 1]) == ps) or page + 1 in self._pages
+            if not (neighbour or start <= limit_pages or self._count - end <= limit_pages):
+                continue
+            old = self._stale.get(page)
+            try:
+                self._store_page(page, self._read_page_sync(page))
+            except Exception as exc:  # noqa: BLE001
+                self.sig_load_failed.emit(str(exc))
+                return
+            self._wanted.discard(page)
+            self._announce(page, old)
+            read += 1
 
     def row_at(self, row: int) -> IncidentRow | None:
         return self._cached_row(row, touch=False) if 0 <= row < self._count else None

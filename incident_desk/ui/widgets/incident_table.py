@@ -104,6 +104,7 @@ class IncidentTable(QTableView):
         self._model = model
         self._current_key = ""
         self._following = False
+        self._prefetching = False
         self._locate_token = 0   # bumps on each re-locate after a reset; older answers are ignored
         self.setModel(model)
         self.setObjectName("incidentTable")
@@ -285,6 +286,16 @@ class IncidentTable(QTableView):
 
     @Slot()
     def _on_scrolled(self, *_args) -> None:
+        if _args and self._model.rowCount():
+            # A scroll (Ctrl+End, Home, a page step): cheap pages are read before the paint.
+            first, last = self.visible_range()
+            # This can run inside a cursor move (before the view reports the new current row), so
+            # the pages it reads must not make _on_page_loaded pull the selection back.
+            self._prefetching = True
+            try:
+                self._model.prefetch_cheap(first, last)
+            finally:
+                self._prefetching = False
         self._visible_timer.start()
 
     @Slot()
@@ -310,6 +321,8 @@ class IncidentTable(QTableView):
 
     @Slot(int)
     def _on_page_loaded(self, _page: int) -> None:
+        if self._prefetching:
+            return
         if not self._current_key and self.currentIndex().isValid():
             # The cursor moved onto a row that was still loading; it has a key now.
             self._on_current_row_changed(self.currentIndex(), QModelIndex())
