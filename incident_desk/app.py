@@ -85,13 +85,17 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
 
 
 def _save_screenshot(app: QApplication, window, path: str) -> int:
-    """Wait until the first page and the view counts are painted, then grab the window."""
+    """Wait until the first page is painted, then grab the window: what the user sees at that moment.
+
+    The views' live counts start only after that paint (they would compete with it), so they are
+    not waited for: they fill in a moment later in a running desk.
+    """
     deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
     while time.monotonic() < deadline:
         app.processEvents()
-        if window.isVisible() and not window.model.is_loading() and not window.views.is_counting():
+        if window.isVisible() and window.first_page_painted and not window.model.is_loading():
             break
-        time.sleep(0.01)
+        time.sleep(0.002)
     for _ in range(5):  # let the last dataChanged and layout passes paint
         app.processEvents()
     window.repaint()

@@ -226,3 +226,18 @@ def test_ctrl_n_opens_the_log_dialog_and_the_new_row_is_selected(qtbot, window, 
     assert window.table.current_key() == key
     assert window.table.current_row().title == "Fresh from the dialog"
     dialog.reject()
+
+
+def test_view_counts_start_after_the_first_page_is_painted(qtbot, seeded_desk, qsettings):
+    bridge = DeskBridge(seeded_desk, poll_ms=100)
+    window = MainWindow(seeded_desk, bridge, qsettings)
+    qtbot.addWidget(window)
+    try:
+        assert window.model.rowCount() > 0 and not window.first_page_painted
+        assert window.views.is_counting() and window.views.counts == {}  # held, not running
+        window.show()
+        qtbot.waitUntil(lambda: window.first_page_painted, timeout=5000)
+        qtbot.waitUntil(lambda: not window.views.is_counting(), timeout=5000)
+        assert window.views.counts["All"] == 240
+    finally:
+        close_window(window)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QFrame, QInputDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
@@ -37,6 +37,7 @@ IncidentDetailEditor, DetailWindow = _optional("incident_desk.ui.widgets.detail_
 
 DEFAULT_VIEW = "All open"
 REFRESH_DELAY_MS = 150
+COUNTS_FALLBACK_MS = 1000
 METRICS_MODULE = "incident_desk.ui.widgets.metrics_tab"
 
 
@@ -59,8 +60,11 @@ class MainWindow(QMainWindow):
 
         self.model = IncidentTableModel(desk.incidents, clock=desk.clock, sla_policy=desk.settings.sla_policy(),
                                         use_workers=use_workers, parent=self)
+        # The live counts of every view wait until the first page is painted: on two cores they
+        # otherwise compete with it (and with building this window) for the CPU and the GIL.
         self.views = ViewsPanel(desk.incidents, username=desk.actor.username, clock=desk.clock,
-                                view_store=self.view_store, parent=self)
+                                view_store=self.view_store, count_now=False, parent=self)
+        self.first_page_painted = False
         self.filter_bar = FilterBar(desk.clock, self)
         self.table = IncidentTable(self.model, self)
         self.incidents_page = QWidget(self)
@@ -108,6 +112,21 @@ class MainWindow(QMainWindow):
         self.resize(1600, 940)
         self.splitter.setSizes([210, 1600 - 210 - 520, 520])
         self.restore_settings()
+        self.table.viewport().installEventFilter(self)
+        # Counts start anyway if the table is never painted (a window that is not shown).
+        QTimer.singleShot(COUNTS_FALLBACK_MS, self.views.start_counts)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.table.viewport() and not self.first_page_painted:
+            if not self.model.is_loading():
+                self.first_page_painted = True
+                self.table.viewport().removeEventFilter(self)
+                QTimer.singleShot(0, self._on_first_page_painted)
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _on_first_page_painted(self) -> None:
+        self.views.start_counts()
 
     # ---- layout pieces -----------------------------------------------------------------------------
 

@@ -28,7 +28,8 @@ class ViewsPanel(QWidget):
     """Fresh counts are on screen."""
 
     def __init__(self, incidents, *, username: str, clock: Callable[[], datetime], view_store: ViewStore,
-                 parent: QWidget | None = None):
+                 count_now: bool = True, parent: QWidget | None = None):
+        """``count_now=False`` holds the counts until start_counts() (the window's first page first)."""
         super().__init__(parent)
         self._incidents = incidents
         self._username = username
@@ -37,6 +38,7 @@ class ViewsPanel(QWidget):
         self._workers = WorkerPool(self, max_threads=1)
         self._counting = False
         self._again = False
+        self._held = not count_now   # counts wait for start_counts()
         self.counts: dict[str, int] = {}
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("viewsTree")
@@ -161,8 +163,16 @@ class ViewsPanel(QWidget):
 
     # ---- counts --------------------------------------------------------------------------------
 
+    def start_counts(self) -> None:
+        """Release counts held by ``count_now=False`` and count now (no-op once started)."""
+        if self._held:
+            self._held = False
+            self.refresh_counts(immediately=True)
+
     def refresh_counts(self, *, immediately: bool = False) -> None:
         """Recount soon (several changes in a burst cost one round of counts)."""
+        if self._held:
+            return  # start_counts() counts everything once
         if immediately:
             self._throttle.stop()
             self._on_count_now()
@@ -200,9 +210,10 @@ class ViewsPanel(QWidget):
             self.refresh_counts()
 
     def is_counting(self) -> bool:
-        return self._counting or self._throttle.isActive()
+        return self._held or self._counting or self._throttle.isActive()
 
     def shutdown(self) -> None:
+        self._held = False
         self._throttle.stop()
         self._workers.close()
 
