@@ -195,6 +195,12 @@ def test_sort_keeps_the_selection_after_the_worker_answers(qtbot, seeded_desk, m
     first, last = table.visible_range()
     assert first <= expected <= last  # scrolled to it
     assert "" not in changes
+    # A refresh (data changed, same query) while the answer is on its way: it is asked again.
+    table.sortByColumn(column_index("title"), Qt.SortOrder.AscendingOrder)
+    model.refresh()
+    qtbot.waitUntil(lambda: not model.is_loading() and table.currentIndex().isValid(), timeout=5000)
+    expected = all_ids(seeded_desk, sort=Sort("title", False)).index(row.id)
+    assert table.currentIndex().row() == expected and table.current_key() == row.key
     # A reset that makes the incident vanish clears the selection when the answer comes.
     model.set_query(IncidentFilter(text="nothing-matches-this"))
     qtbot.waitUntil(lambda: not model.is_loading(), timeout=5000)

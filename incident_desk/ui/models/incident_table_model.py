@@ -207,6 +207,7 @@ class IncidentTableModel(QAbstractTableModel):
         self._muted = theme.muted_text_color()
         self._mru_page = -1                  # the page _cached_row touched last (skip move_to_end)
         self._locating = 0                   # locate() jobs running on the worker
+        self._query_generation = 0           # bumps on set_query only (refresh keeps the query)
         self._dispatch = QTimer(self)
         self._dispatch.setSingleShot(True)
         self._dispatch.setInterval(0)
@@ -419,6 +420,7 @@ class IncidentTableModel(QAbstractTableModel):
         same_filter = filters == self._filters
         self.beginResetModel()
         self._generation += 1
+        self._query_generation += 1
         self._filters, self._sort = filters, sort
         self._pages.clear()
         self._stale.clear()
@@ -548,6 +550,7 @@ class IncidentTableModel(QAbstractTableModel):
             return
         service, filters, sort = self._service, self._filters, self._sort
         count, page_size, generation = self._count, self._page_size, self._generation
+        query_generation = self._query_generation
 
         def job():
             pos = service.position_of(key=key, filters=filters, sort=sort)
@@ -558,13 +561,17 @@ class IncidentTableModel(QAbstractTableModel):
             return pos, rows[::-1] if reversed_ else rows
 
         self._locating += 1
-        self._workers.submit(job, on_done=lambda res: self._on_located(generation, key, res, on_found),
-                             on_error=lambda exc: self._on_located(generation, key, (None, None), on_found))
+        gens = (generation, query_generation)
+        self._workers.submit(job, on_done=lambda res: self._on_located(*gens, key, res, on_found),
+                             on_error=lambda exc: self._on_located(*gens, key, (None, None), on_found))
 
-    def _on_located(self, generation: int, key: str, result: tuple, on_found) -> None:
+    def _on_located(self, generation: int, query_generation: int, key: str, result: tuple, on_found) -> None:
         self._locating -= 1
         if generation != self._generation:
-            return  # the query changed again; whoever asked asks anew after that reset
+            if self._query_generation == query_generation:
+                # Only a refresh came in between (no reset, so nobody asks again): ask anew.
+                self.locate(key, on_found)
+            return  # else the query changed; whoever asked asks anew after that reset
         pos, rows = result
         if pos is not None and rows is not None:
             page = pos // self._page_size
