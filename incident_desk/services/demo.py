@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from queue import Empty
 import time
+from typing import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -20,6 +23,8 @@ from incident_desk.storage.database import Store
 
 MAX_DEMO = 5_000_000
 CHUNK = 25_000
+# Below this a second process costs more to start than it saves.
+PARALLEL_FROM = 50_000
 DAY = 86_400
 # Share of reports per category, and the team that works it.
 CATEGORY_MIX = {
@@ -163,8 +168,8 @@ class DemoGenerator:
         with bulk.bulk_session(self.store, drop_indexes=bulk.incident_count(self.store) == 0):
             user_ids, team_ids = bulk.insert_people(self.store, TEAMS, people, now)
             first_id = bulk.max_incident_id(self.store)
-            chunks = self._chunks(rng, count, now - days * DAY, now, first_id, people, user_ids, team_ids,
-                                  policy, actor.id)
+            args = (rng, count, now - days * DAY, now, first_id, people, user_ids, team_ids, policy, actor.id)
+            chunks = _rows_from_helper_process(args) if count >= PARALLEL_FROM else _demo_rows(*args)
             n_events = 0
             for incidents, events in chunks:
                 bulk.insert_incidents(self.store, incidents)
@@ -174,173 +179,215 @@ class DemoGenerator:
         return DemoResult(incidents=count, events=n_events, seconds=time.perf_counter() - started,
                           first_key=format_key(first_id + 1), last_key=format_key(first_id + count))
 
-    def _chunks(self, rng, n, start, now, first_id, people, user_ids, team_ids, policy, actor_id):
-        """Yields (incident rows, event rows) in slices of CHUNK incidents."""
-        cats = list(CATEGORY_MIX)
-        cat_p = np.array([CATEGORY_MIX[c][0] for c in cats])
-        cat_idx = rng.choice(len(cats), size=n, p=cat_p / cat_p.sum())
-        opened = np.sort(_draw_opened(rng, n, start, now))
-        prio = rng.choice([1, 2, 3, 4, 5], size=n, p=list(PRIORITY_MIX.values()))
-        tta = (np.exp(rng.normal(0, 0.9, n)) * np.vectorize(TTA_MEDIAN_MIN.get)(prio) * 60).astype(np.int64) + 30
-        ttr = (np.exp(rng.normal(0, 1.0, n)) * np.vectorize(TTR_MEDIAN_H.get)(prio) * 3600).astype(np.int64)
-        # Work starts up to 10 min after acknowledgement and a hold starts 40 % of the way in, so
-        # resolving at least 20 min after acknowledgement keeps every timeline in order.
-        ttr = np.maximum(ttr, tta + 1200)
-        has_hold = rng.random(n) < 0.12
-        hold_len = np.where(has_hold, (np.exp(rng.normal(0, 0.8, n)) * 20 * 3600).astype(np.int64), 0)
-        reopened = rng.random(n) < 0.04
-        cancelled = rng.random(n) < 0.03
-        ack_at = opened + tta
-        start_work = ack_at + (rng.random(n) * 600).astype(np.int64)
-        hold_at = start_work + ((ttr - tta) * 0.4).astype(np.int64)
-        resolved_first = opened + ttr + hold_len
-        reopen_at = resolved_first + (rng.random(n) * 2 * DAY).astype(np.int64) + 3600
-        resolved_final = np.where(reopened, reopen_at + (ttr * 0.5).astype(np.int64) + 1800, resolved_first)
-        closed_at = resolved_final + 3 * DAY
-        cancel_at = opened + np.minimum(tta, 1800) // 2 + 60
-        bh_open = _business_seconds_since_epoch(opened)
-        tta_bh = _business_seconds_since_epoch(ack_at) - bh_open
-        hold_bh = np.where(has_hold, _business_seconds_since_epoch(hold_at + hold_len)
-                           - _business_seconds_since_epoch(hold_at), 0)
-        ttr_bh = _business_seconds_since_epoch(resolved_final) - bh_open
-        bh_hold_l = _business_seconds_since_epoch(hold_at).tolist()
-        bh_now = int(_business_seconds_since_epoch(np.array([now]))[0])
-        ttr1_bh = _business_seconds_since_epoch(resolved_first) - bh_open
-        # Reopened incidents do not count the time between first resolution and reopening.
-        gap = np.where(reopened, reopen_at - resolved_first, 0)
-        gap_bh = np.where(reopened, _business_seconds_since_epoch(reopen_at)
-                          - _business_seconds_since_epoch(resolved_first), 0)
-        team_of = {t: [u for u in people if u["team"] == t] for t in TEAMS}
-        assignee_pick = rng.integers(0, 6, size=n).tolist()
-        unassigned = (rng.random(n) < 0.04).tolist()
-        channel = rng.choice(len(CHANNELS[0]), size=n, p=CHANNELS[1]).tolist()
-        title_pick = rng.integers(0, 1000, size=n).tolist()
-        desc_pick = rng.integers(0, len(DESCRIPTIONS), size=n).tolist()
-        reporter_pick = rng.integers(0, len(FIRST) * len(LAST), size=n).tolist()
-        fill_pick = rng.integers(0, 1000, size=n).tolist()
-        code_pick = rng.integers(0, len(RESOLUTION_CODES) - 1, size=n).tolist()
-        titles: dict = {}
-        reporters = [(f"{FIRST[r % len(FIRST)]} {LAST[r // len(FIRST) % len(LAST)]}",
-                      f"{FIRST[r % len(FIRST)].lower()}.{LAST[r // len(FIRST) % len(LAST)].lower()}@example.org")
-                     for r in range(len(FIRST) * len(LAST))]
-        pairs_for = {p: [(i, u) for (i, u), q in DEFAULT_MATRIX.cells.items() if int(q) == p] for p in range(1, 6)}
-        targets = {p: policy.target_for(Priority(p)) for p in range(1, 6)}
-        incidents, events = [], []
-        ev = events.append
-        to_list = lambda a: a.tolist()  # noqa: E731  (numpy -> Python ints once, not per element)
-        opened_l, ack_l, work_l, hold_l, holdlen_l = map(to_list, (opened, ack_at, start_work, hold_at, hold_len))
-        res1_l, reopen_l, resf_l, close_l, cancel_l = map(to_list, (resolved_first, reopen_at, resolved_final,
-                                                                   closed_at, cancel_at))
-        tta_l, ttr_l, tta_bh_l, ttr_bh_l, ttr1_bh_l, hold_bh_l, gap_l, gap_bh_l = map(
-            to_list, (tta, ttr, tta_bh, ttr_bh, ttr1_bh, hold_bh, gap, gap_bh))
-        prio_l, cat_l, hashold_l, reop_l, canc_l = map(to_list, (prio, cat_idx, has_hold, reopened, cancelled))
-        for i in range(n):
-            iid = first_id + i + 1
-            p = prio_l[i]
-            cat = cats[cat_l[i]]
-            team = CATEGORY_MIX[cat][1]
-            member = team_of[team][assignee_pick[i]]
-            assignee = None if unassigned[i] else user_ids[member["username"]]
-            subs = DEFAULT_CATEGORIES[cat]
-            sub = subs[fill_pick[i] % len(subs)]
-            tkey = (cat, title_pick[i] % len(TITLES[cat]), fill_pick[i])
-            title = titles.get(tkey)
-            if title is None:
-                title = titles[tkey] = _title(*tkey)
-            reporter_name, reporter_contact = reporters[reporter_pick[i]]
-            impact, urgency = pairs_for[p][fill_pick[i] % len(pairs_for[p])]
-            o = opened_l[i]
-            ev((iid, o, actor_id, "created", None, None, title, CREATED_NOTES[channel[i]], 1))
-            ack = res = closed = None
-            reopen_count = 0
-            hold_reason = None
-            history: list = []
-            h = history.append
-            if canc_l[i] and cancel_l[i] <= now:
-                h((cancel_l[i], CANCELLED, "Caller fixed it themselves"))
-                closed = cancel_l[i]
-            elif ack_l[i] <= now:
-                ack = ack_l[i]
-                h((ack, ACKNOWLEDGED, None))
-                working = work_l[i] <= now
-                if working:
-                    h((work_l[i], IN_PROGRESS, None))
-                if working and hashold_l[i] and hold_l[i] <= now:
-                    h((hold_l[i], ON_HOLD, "awaiting vendor"))
-                    hold_reason = "vendor"
-                    if hold_l[i] + holdlen_l[i] <= now:
-                        h((hold_l[i] + holdlen_l[i], IN_PROGRESS, None))
-                        hold_reason = None
-                    else:
-                        working = False
-                if working and res1_l[i] <= now:
-                    h((res1_l[i], RESOLVED, None))
-                    res = res1_l[i]
-                    if reop_l[i] and reopen_l[i] <= now:
-                        h((reopen_l[i], IN_PROGRESS, "Reopened: problem is back"))
-                        reopen_count, res = 1, None
-                        if resf_l[i] <= now:
-                            h((resf_l[i], RESOLVED, None))
-                            res = resf_l[i]
-                    if res is not None and close_l[i] <= now:
-                        h((close_l[i], CLOSED, None))
-                        closed = close_l[i]
-            prev = "new"
-            who = assignee or actor_id
-            for version, (at, st, note) in enumerate(history, 2):
-                slug = SLUGS[st]
-                ev((iid, at, who, "status", "status", prev, slug, note, version))
-                prev = slug
-            version = len(history) + 1
-            status = history[-1][1] if history else Status.NEW
-            t = targets[p]
-            bh = t.business_hours
-            tta_v = ack - o if ack is not None else None
-            tta_bh_v = tta_bh_l[i] if ack is not None else None
-            if status == ON_HOLD:  # still waiting: held so far, as the services count it
-                hold_v = now - hold_l[i]
-                hold_bh_v = bh_now - bh_hold_l[i]
-            elif hashold_l[i] and ack is not None and hold_l[i] <= now and any(st == ON_HOLD for _, st, _ in history):
-                hold_v, hold_bh_v = holdlen_l[i], hold_bh_l[i]
-            else:
-                hold_v = hold_bh_v = 0
-            ttr_v = ttr_bh_v = None
-            resp_missed = res_missed = False
-            if tta_v is not None and t.response_s:
-                resp_missed = (tta_bh_v if bh else tta_v) > t.response_s
-            if res is not None:
-                ttr_v = res - o
-                # TTR runs from opening to the final resolution, like the services' sla_state; the SLA
-                # clock alone leaves out holds and the gap between a resolution and its reopening.
-                ttr_bh_v = ttr_bh_l[i] if reopen_count else ttr1_bh_l[i]
-                if t.resolve_s:
-                    gap_v, gap_bh_v = (gap_l[i], gap_bh_l[i]) if reopen_count else (0, 0)
-                    counted = (ttr_bh_v - hold_bh_v - gap_bh_v) if bh else (ttr_v - hold_v - gap_v)
-                    res_missed = counted > t.resolve_s
-            resp_due = res_due = paused = None
-            if status.is_open:
-                clocks = compute_clocks(policy, priority=Priority(p), opened_at=_dt(o),
-                                        history=[(_dt(a), st) for a, st, _ in history], now=_dt(now))
-                cols = clocks.storage_columns()
-                resp_due = _ep(cols.response_due_at)
-                res_due = _ep(cols.resolve_due_at)
-                paused = cols.paused_remaining_s
-            updated = history[-1][0] if history else o
-            code = RESOLUTION_CODES[code_pick[i]] if res is not None else None
-            incidents.append((
-                iid, format_key(iid), title, DESCRIPTIONS[desc_pick[i]], cat, sub, None, reporter_name,
-                reporter_contact, CHANNELS[0][channel[i]], int(impact), int(urgency),
-                p, 0, int(status), hold_reason, assignee, team_ids[team], assignee and member["username"], team, o,
-                ack, res,
-                closed, updated, reopen_count, code, "Caller fixed it themselves" if status == Status.CANCELLED
-                else None, 0, resp_due, res_due, paused, int(resp_missed), int(res_missed), tta_v, ttr_v,
-                hold_v, tta_bh_v, ttr_bh_v, hold_bh_v, actor_id, version))
-            if len(incidents) >= CHUNK:
-                yield incidents, events
-                incidents, events = [], []
-                ev = events.append
-        if incidents:
+
+
+def _rows_from_helper_process(args: tuple) -> Iterator[tuple[list, list]]:
+    """The rows of ``_demo_rows(*args)``, made in a second process while this one writes them.
+
+    Making the rows is pure Python (GIL-bound) and writing them is SQLite's work, so on two cores
+    they overlap instead of taking turns; a thread would only contend for the GIL (measured slower).
+    'spawn' because this process holds a database connection and a background thread."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue(maxsize=3)
+    worker = context.Process(target=_produce_rows, args=(queue, args), name="demo-rows", daemon=True)
+    worker.start()
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=1)
+            except Empty:
+                if not worker.is_alive():  # died without a word (killed, could not start)
+                    raise RuntimeError(f"the demo row maker stopped (exit code {worker.exitcode})") from None
+                continue
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+        worker.join(timeout=10)
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+            worker.join(timeout=5)
+
+
+def _produce_rows(queue, args: tuple) -> None:
+    try:
+        for chunk in _demo_rows(*args):
+            queue.put(chunk)
+    except BaseException as exc:  # noqa: BLE001  (re-raised in the writing process)
+        queue.put(exc)
+    else:
+        queue.put(None)
+
+
+def _demo_rows(rng, n, start, now, first_id, people, user_ids, team_ids, policy, actor_id):
+    """Yields (incident rows, event rows) in slices of CHUNK incidents."""
+    cats = list(CATEGORY_MIX)
+    cat_p = np.array([CATEGORY_MIX[c][0] for c in cats])
+    cat_idx = rng.choice(len(cats), size=n, p=cat_p / cat_p.sum())
+    opened = np.sort(_draw_opened(rng, n, start, now))
+    prio = rng.choice([1, 2, 3, 4, 5], size=n, p=list(PRIORITY_MIX.values()))
+    tta = (np.exp(rng.normal(0, 0.9, n)) * np.vectorize(TTA_MEDIAN_MIN.get)(prio) * 60).astype(np.int64) + 30
+    ttr = (np.exp(rng.normal(0, 1.0, n)) * np.vectorize(TTR_MEDIAN_H.get)(prio) * 3600).astype(np.int64)
+    # Work starts up to 10 min after acknowledgement and a hold starts 40 % of the way in, so
+    # resolving at least 20 min after acknowledgement keeps every timeline in order.
+    ttr = np.maximum(ttr, tta + 1200)
+    has_hold = rng.random(n) < 0.12
+    hold_len = np.where(has_hold, (np.exp(rng.normal(0, 0.8, n)) * 20 * 3600).astype(np.int64), 0)
+    reopened = rng.random(n) < 0.04
+    cancelled = rng.random(n) < 0.03
+    ack_at = opened + tta
+    start_work = ack_at + (rng.random(n) * 600).astype(np.int64)
+    hold_at = start_work + ((ttr - tta) * 0.4).astype(np.int64)
+    resolved_first = opened + ttr + hold_len
+    reopen_at = resolved_first + (rng.random(n) * 2 * DAY).astype(np.int64) + 3600
+    resolved_final = np.where(reopened, reopen_at + (ttr * 0.5).astype(np.int64) + 1800, resolved_first)
+    closed_at = resolved_final + 3 * DAY
+    cancel_at = opened + np.minimum(tta, 1800) // 2 + 60
+    bh_open = _business_seconds_since_epoch(opened)
+    tta_bh = _business_seconds_since_epoch(ack_at) - bh_open
+    hold_bh = np.where(has_hold, _business_seconds_since_epoch(hold_at + hold_len)
+                       - _business_seconds_since_epoch(hold_at), 0)
+    ttr_bh = _business_seconds_since_epoch(resolved_final) - bh_open
+    bh_hold_l = _business_seconds_since_epoch(hold_at).tolist()
+    bh_now = int(_business_seconds_since_epoch(np.array([now]))[0])
+    ttr1_bh = _business_seconds_since_epoch(resolved_first) - bh_open
+    # Reopened incidents do not count the time between first resolution and reopening.
+    gap = np.where(reopened, reopen_at - resolved_first, 0)
+    gap_bh = np.where(reopened, _business_seconds_since_epoch(reopen_at)
+                      - _business_seconds_since_epoch(resolved_first), 0)
+    team_of = {t: [u for u in people if u["team"] == t] for t in TEAMS}
+    assignee_pick = rng.integers(0, 6, size=n).tolist()
+    unassigned = (rng.random(n) < 0.04).tolist()
+    channel = rng.choice(len(CHANNELS[0]), size=n, p=CHANNELS[1]).tolist()
+    title_pick = rng.integers(0, 1000, size=n).tolist()
+    desc_pick = rng.integers(0, len(DESCRIPTIONS), size=n).tolist()
+    reporter_pick = rng.integers(0, len(FIRST) * len(LAST), size=n).tolist()
+    fill_pick = rng.integers(0, 1000, size=n).tolist()
+    code_pick = rng.integers(0, len(RESOLUTION_CODES) - 1, size=n).tolist()
+    titles: dict = {}
+    reporters = [(f"{FIRST[r % len(FIRST)]} {LAST[r // len(FIRST) % len(LAST)]}",
+                  f"{FIRST[r % len(FIRST)].lower()}.{LAST[r // len(FIRST) % len(LAST)].lower()}@example.org")
+                 for r in range(len(FIRST) * len(LAST))]
+    pairs_for = {p: [(i, u) for (i, u), q in DEFAULT_MATRIX.cells.items() if int(q) == p] for p in range(1, 6)}
+    targets = {p: policy.target_for(Priority(p)) for p in range(1, 6)}
+    incidents, events = [], []
+    ev = events.append
+    to_list = lambda a: a.tolist()  # noqa: E731  (numpy -> Python ints once, not per element)
+    opened_l, ack_l, work_l, hold_l, holdlen_l = map(to_list, (opened, ack_at, start_work, hold_at, hold_len))
+    res1_l, reopen_l, resf_l, close_l, cancel_l = map(to_list, (resolved_first, reopen_at, resolved_final,
+                                                               closed_at, cancel_at))
+    tta_l, ttr_l, tta_bh_l, ttr_bh_l, ttr1_bh_l, hold_bh_l, gap_l, gap_bh_l = map(
+        to_list, (tta, ttr, tta_bh, ttr_bh, ttr1_bh, hold_bh, gap, gap_bh))
+    prio_l, cat_l, hashold_l, reop_l, canc_l = map(to_list, (prio, cat_idx, has_hold, reopened, cancelled))
+    for i in range(n):
+        iid = first_id + i + 1
+        p = prio_l[i]
+        cat = cats[cat_l[i]]
+        team = CATEGORY_MIX[cat][1]
+        member = team_of[team][assignee_pick[i]]
+        assignee = None if unassigned[i] else user_ids[member["username"]]
+        subs = DEFAULT_CATEGORIES[cat]
+        sub = subs[fill_pick[i] % len(subs)]
+        tkey = (cat, title_pick[i] % len(TITLES[cat]), fill_pick[i])
+        title = titles.get(tkey)
+        if title is None:
+            title = titles[tkey] = _title(*tkey)
+        reporter_name, reporter_contact = reporters[reporter_pick[i]]
+        impact, urgency = pairs_for[p][fill_pick[i] % len(pairs_for[p])]
+        o = opened_l[i]
+        ev((iid, o, actor_id, "created", None, None, title, CREATED_NOTES[channel[i]], 1))
+        ack = res = closed = None
+        reopen_count = 0
+        hold_reason = None
+        history: list = []
+        h = history.append
+        if canc_l[i] and cancel_l[i] <= now:
+            h((cancel_l[i], CANCELLED, "Caller fixed it themselves"))
+            closed = cancel_l[i]
+        elif ack_l[i] <= now:
+            ack = ack_l[i]
+            h((ack, ACKNOWLEDGED, None))
+            working = work_l[i] <= now
+            if working:
+                h((work_l[i], IN_PROGRESS, None))
+            if working and hashold_l[i] and hold_l[i] <= now:
+                h((hold_l[i], ON_HOLD, "awaiting vendor"))
+                hold_reason = "vendor"
+                if hold_l[i] + holdlen_l[i] <= now:
+                    h((hold_l[i] + holdlen_l[i], IN_PROGRESS, None))
+                    hold_reason = None
+                else:
+                    working = False
+            if working and res1_l[i] <= now:
+                h((res1_l[i], RESOLVED, None))
+                res = res1_l[i]
+                if reop_l[i] and reopen_l[i] <= now:
+                    h((reopen_l[i], IN_PROGRESS, "Reopened: problem is back"))
+                    reopen_count, res = 1, None
+                    if resf_l[i] <= now:
+                        h((resf_l[i], RESOLVED, None))
+                        res = resf_l[i]
+                if res is not None and close_l[i] <= now:
+                    h((close_l[i], CLOSED, None))
+                    closed = close_l[i]
+        prev = "new"
+        who = assignee or actor_id
+        for version, (at, st, note) in enumerate(history, 2):
+            slug = SLUGS[st]
+            ev((iid, at, who, "status", "status", prev, slug, note, version))
+            prev = slug
+        version = len(history) + 1
+        status = history[-1][1] if history else Status.NEW
+        t = targets[p]
+        bh = t.business_hours
+        tta_v = ack - o if ack is not None else None
+        tta_bh_v = tta_bh_l[i] if ack is not None else None
+        if status == ON_HOLD:  # still waiting: held so far, as the services count it
+            hold_v = now - hold_l[i]
+            hold_bh_v = bh_now - bh_hold_l[i]
+        elif hashold_l[i] and ack is not None and hold_l[i] <= now and any(st == ON_HOLD for _, st, _ in history):
+            hold_v, hold_bh_v = holdlen_l[i], hold_bh_l[i]
+        else:
+            hold_v = hold_bh_v = 0
+        ttr_v = ttr_bh_v = None
+        resp_missed = res_missed = False
+        if tta_v is not None and t.response_s:
+            resp_missed = (tta_bh_v if bh else tta_v) > t.response_s
+        if res is not None:
+            ttr_v = res - o
+            # TTR runs from opening to the final resolution, like the services' sla_state; the SLA
+            # clock alone leaves out holds and the gap between a resolution and its reopening.
+            ttr_bh_v = ttr_bh_l[i] if reopen_count else ttr1_bh_l[i]
+            if t.resolve_s:
+                gap_v, gap_bh_v = (gap_l[i], gap_bh_l[i]) if reopen_count else (0, 0)
+                counted = (ttr_bh_v - hold_bh_v - gap_bh_v) if bh else (ttr_v - hold_v - gap_v)
+                res_missed = counted > t.resolve_s
+        resp_due = res_due = paused = None
+        if status.is_open:
+            clocks = compute_clocks(policy, priority=Priority(p), opened_at=_dt(o),
+                                    history=[(_dt(a), st) for a, st, _ in history], now=_dt(now))
+            cols = clocks.storage_columns()
+            resp_due = _ep(cols.response_due_at)
+            res_due = _ep(cols.resolve_due_at)
+            paused = cols.paused_remaining_s
+        updated = history[-1][0] if history else o
+        code = RESOLUTION_CODES[code_pick[i]] if res is not None else None
+        incidents.append((
+            iid, format_key(iid), title, DESCRIPTIONS[desc_pick[i]], cat, sub, None, reporter_name,
+            reporter_contact, CHANNELS[0][channel[i]], int(impact), int(urgency),
+            p, 0, int(status), hold_reason, assignee, team_ids[team], assignee and member["username"], team, o,
+            ack, res,
+            closed, updated, reopen_count, code, "Caller fixed it themselves" if status == Status.CANCELLED
+            else None, 0, resp_due, res_due, paused, int(resp_missed), int(res_missed), tta_v, ttr_v,
+            hold_v, tta_bh_v, ttr_bh_v, hold_bh_v, actor_id, version))
+        if len(incidents) >= CHUNK:
             yield incidents, events
+            incidents, events = [], []
+            ev = events.append
+    if incidents:
+        yield incidents, events
 
 
 

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 from incident_desk.storage import tables
 from incident_desk.storage.migrations import m001_initial, m002_escalation, m003_metrics_indexes
 from incident_desk.storage.migrations import m004_escalation_schedule, m005_assignee_names, m006_search_merging
+from incident_desk.storage.migrations import m007_lean_indexes
 
 if TYPE_CHECKING:
     from incident_desk.storage.database import Store
 
 # Each step takes a database at version N-1 to version N inside the caller's transaction.
 STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade, 3: m003_metrics_indexes.upgrade,
-         4: m004_escalation_schedule.upgrade, 5: m005_assignee_names.upgrade, 6: m006_search_merging.upgrade}
+         4: m004_escalation_schedule.upgrade, 5: m005_assignee_names.upgrade, 6: m006_search_merging.upgrade,
+         7: m007_lean_indexes.upgrade}
 CURRENT_VERSION = max(STEPS)
 
 
