@@ -69,7 +69,8 @@ def cold_start(db: Path, *, runs: int, log=print) -> list[dict]:
         for i in range(runs + 1):  # the first of each is a warm-up (page cache, .pyc)
             env = _env(str(tmp / f"cfg{i}"))
             bare_ms, _ = _spawn_until_file([py, "-c", BARE_WINDOW, str(png)], png, env)
-            app_ms, exit_ms = _spawn_until_file([py, "-m", "incident_desk", "--db", str(db), "--screenshot", str(png)],
+            app_ms, exit_ms = _spawn_until_file([py, "-m", "incident_desk", "--db", str(db), "--screenshot", str(png),
+                                                   "--screenshot-at", "first-page"],
                                                 png, env)
             if i:
                 bare_s.samples.append(bare_ms)

@@ -35,7 +35,7 @@ def _fail(message: str, *, interactive: bool) -> int:
 
 
 def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = None, select: str | None = None,
-            username: str | None = None, argv: list[str] | None = None) -> int:
+            username: str | None = None, screenshot_at: str = "ready", argv: list[str] | None = None) -> int:
     """Open the desk window on ``db_url``; with ``screenshot`` save a PNG once painted and return."""
     from incident_desk.ui import icons
     from incident_desk.ui.bridge import DeskBridge
@@ -69,7 +69,7 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
             except DomainError as exc:
                 return _fail(str(exc), interactive=interactive)
         if screenshot:
-            return _save_screenshot(app, window, screenshot)
+            return _save_screenshot(app, window, screenshot, at=screenshot_at)
         # Everything built so far lives as long as the window: keep it out of the cyclic collector,
         # whose full passes over it were the longest GUI-thread stalls (~50 ms) during a refresh.
         gc.freeze()
@@ -84,16 +84,14 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
         desk.close()
 
 
-def _save_screenshot(app: QApplication, window, path: str) -> int:
-    """Wait until the first page is painted, then grab the window: what the user sees at that moment.
-
-    The views' live counts start only after that paint (they would compete with it), so they are
-    not waited for: they fill in a moment later in a running desk.
-    """
+def _save_screenshot(app: QApplication, window, path: str, *, at: str = "ready") -> int:
+    """Grab the window once the first page is painted and, with ``at="ready"``, once the views'
+    live counts (which start only after that paint, so as not to compete with it) are in too."""
     deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
     while time.monotonic() < deadline:
         app.processEvents()
-        if window.isVisible() and window.first_page_painted and not window.model.is_loading():
+        if window.isVisible() and window.first_page_painted and not window.model.is_loading() and \
+                (at == "first-page" or window.views.counts_ready()):
             break
         time.sleep(0.002)
     for _ in range(5):  # let the last dataChanged and layout passes paint

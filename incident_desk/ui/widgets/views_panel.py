@@ -212,6 +212,10 @@ class ViewsPanel(QWidget):
     def is_counting(self) -> bool:
         return self._held or self._counting or self._throttle.isActive()
 
+    def counts_ready(self) -> bool:
+        """Every view has a count and no recount is on its way."""
+        return bool(self.counts) and not self.is_counting()
+
     def shutdown(self) -> None:
         self._held = False
         self._throttle.stop()
