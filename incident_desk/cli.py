@@ -253,6 +253,13 @@ def cmd_link(desk, args) -> int:
     return _report(args, data, f"{verb} {args.key} {args.kind} {args.other}.")
 
 
+def cmd_watch(desk, args) -> int:
+    desk.incidents.watch(actor=desk.actor, key=args.key, watching=not args.stop)
+    watchers = desk.incidents.watchers(args.key)
+    verb = "no longer watches" if args.stop else "watches"
+    return _report(args, {"key": args.key, "watchers": watchers}, f"{desk.actor.username} {verb} {args.key}.")
+
+
 def cmd_users(desk, args) -> int:
     if args.users_command == "add":
         user = desk.users.add_user(actor=desk.actor, username=args.username, display_name=args.name or "",
@@ -392,6 +399,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_link)
+
+    p = sub.add_parser("watch", help="get notified of an incident's changes and comments (--stop to stop)")
+    p.add_argument("key")
+    p.add_argument("--stop", action="store_true", help="stop watching")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("users", help="manage users (add, list)")
     users_sub = p.add_subparsers(dest="users_command", metavar="add|list", parser_class=_Parser, required=True)

@@ -463,3 +463,20 @@ def test_detail_window_asks_before_closing(qtbot, desk):
     assert window.close() is False
     assert window.isVisible()
     assert window.close() is True
+
+
+def test_watch_button_puts_changes_in_my_inbox(qtbot, team_desk, make_editor, clock):
+    desk_sam = Desk.on_store(team_desk.store, clock=clock, username="sam")
+    inc = _log(team_desk)
+    editor = make_editor(desk_sam)
+    editor.load_incident(inc.key)
+    assert not editor.watch_button.isChecked() and editor.watch_button.text() == "Watch"
+    qtbot.mouseClick(editor.watch_button, Qt.MouseButton.LeftButton)
+    assert editor.is_watching() and editor.watch_button.text() == "Watching"
+    assert "sam" in team_desk.incidents.watchers(inc.key)
+    clock.advance(minutes=1)
+    team_desk.incidents.comment(actor=team_desk.users.actor("lena"), key=inc.key, text="Rebooted the switch")
+    inbox = desk_sam.notifications.inbox(desk_sam.actor, unread_only=True)
+    assert [(n.kind, n.incident_key) for n in inbox] == [("comment", inc.key)]
+    qtbot.mouseClick(editor.watch_button, Qt.MouseButton.LeftButton)
+    assert not editor.is_watching() and "sam" not in team_desk.incidents.watchers(inc.key)

@@ -61,6 +61,9 @@ def test_acting_user_and_assignment(db):
     assert refused.returncode == 2 and "only a lead or above may cancel" in refused.stderr
     shown = json.loads(run(db, "show", "INC-000001", "--json").stdout)
     assert shown["timeline"][0]["actor"] == "alex"
+    watched = json.loads(run(db, "--user", "alex", "watch", "INC-000001", "--json").stdout)
+    assert "alex" in watched["watchers"]
+    assert "alex" not in json.loads(run(db, "--user", "alex", "watch", "INC-000001", "--stop", "--json").stdout)["watchers"]
 
 
 def test_help_and_version():

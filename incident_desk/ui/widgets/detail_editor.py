@@ -153,7 +153,10 @@ class IncidentDetailEditor(QWidget):
         self.assign_me_button = QPushButton("Assign to &me", bar)
         self.reporter_button = QPushButton("&Update the reporter…", bar)
         self.copy_summary_button = QPushButton("Copy status summary", bar)
-        for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button):
+        self.watch_button = QPushButton("Watch", bar)
+        self.watch_button.setCheckable(True)
+        self.watch_button.setToolTip("Get a notification when this incident changes or gets a comment")
+        for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button, self.watch_button):
             row.addWidget(button)
         row.addStretch(1)
         return bar
@@ -306,6 +309,7 @@ class IncidentDetailEditor(QWidget):
         self.assign_me_button.clicked.connect(self._on_assign_me_clicked)
         self.reporter_button.clicked.connect(self._on_reporter_clicked)
         self.copy_summary_button.clicked.connect(self._on_copy_summary_clicked)
+        self.watch_button.clicked.connect(self._on_watch_clicked)
         self.timeline_view.sig_note_submitted.connect(self._on_note_submitted)
         self.links_panel.sig_links_changed.connect(self._on_links_changed)
         self.links_panel.sig_open_incident.connect(self.sig_open_incident)
@@ -428,6 +432,32 @@ class IncidentDetailEditor(QWidget):
 
     def resolve(self) -> bool:
         return self.transition_to(Status.RESOLVED)
+
+    def set_watching(self, watching: bool) -> bool:
+        """Watch (or stop watching) the incident: its changes and comments reach my inbox."""
+        if self._incident is None:
+            return False
+        try:
+            self.desk.incidents.watch(actor=self.desk.actor, key=self._incident.key, watching=watching)
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc))
+            self._update_watch_button()
+            return False
+        self._update_watch_button()
+        return True
+
+    def is_watching(self) -> bool:
+        return self._incident is not None and \
+            self.desk.actor.username in self.desk.incidents.watchers(self._incident.key)
+
+    def _update_watch_button(self) -> None:
+        watching = self.is_watching()
+        self.watch_button.setChecked(watching)
+        self.watch_button.setText("Watching" if watching else "Watch")
+
+    @Slot(bool)
+    def _on_watch_clicked(self, checked: bool) -> None:
+        self.set_watching(checked)
 
     def assign_to_me(self) -> bool:
         if self._incident is None:
@@ -621,14 +651,15 @@ class IncidentDetailEditor(QWidget):
         self.title_label.setText("Choose an incident in the list, or log a new one.")
         for widget in (self.priority_badge, self.status_badge, self.dirty_label, self.save_button,
                        self.revert_button, self.tabs, self.duplicate_button, self.assign_me_button,
-                       self.reporter_button, self.copy_summary_button):
+                       self.reporter_button, self.copy_summary_button, self.watch_button):
             widget.hide()
 
     def _update_header(self) -> None:
         inc = self._incident
         for widget in (self.priority_badge, self.status_badge, self.save_button, self.revert_button, self.tabs,
-                       self.reporter_button, self.copy_summary_button):
+                       self.reporter_button, self.copy_summary_button, self.watch_button):
             widget.show()
+        self._update_watch_button()
         self.key_label.setText(inc.key)
         self.title_label.setText(inc.title)
         self.priority_badge.show_priority(inc.priority)
