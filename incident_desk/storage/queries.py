@@ -75,6 +75,9 @@ def _in(where: Where, column: str, values) -> None:
     where.add(f"{column} IN ({marks})", *values)
 
 
+_PERIODS = (("opened", "i.opened_at"), ("resolved", "i.resolved_at"), ("acknowledged", "i.acknowledged_at"))
+
+
 def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Where:
     """``names_on_row=False`` filters teams and assignees by id (through the user and team tables),
     for queries that walk indexes carrying team_id and assignee_id (the metrics)."""
@@ -109,18 +112,12 @@ def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Wh
         else:
             marks = ", ".join(["?"] * len(filt.teams))
             where.add(f"i.team_id IN (SELECT id FROM team WHERE name IN ({marks}))", *sorted(filt.teams))
-    if filt.opened_from is not None:
-        where.add("i.opened_at >= ?", epoch(filt.opened_from))
-    if filt.opened_to is not None:
-        where.add("i.opened_at < ?", epoch(filt.opened_to))
-    if filt.resolved_from is not None:
-        where.add("i.resolved_at >= ?", epoch(filt.resolved_from))
-    if filt.resolved_to is not None:
-        where.add("i.resolved_at < ?", epoch(filt.resolved_to))
-    if filt.acknowledged_from is not None:
-        where.add("i.acknowledged_at >= ?", epoch(filt.acknowledged_from))
-    if filt.acknowledged_to is not None:
-        where.add("i.acknowledged_at < ?", epoch(filt.acknowledged_to))
+    for prefix, column in _PERIODS:  # half-open [from, to) on each instant
+        start, end = getattr(filt, f"{prefix}_from"), getattr(filt, f"{prefix}_to")
+        if start is not None:
+            where.add(f"{column} >= ?", epoch(start))
+        if end is not None:
+            where.add(f"{column} < ?", epoch(end))
     if filt.open_at is not None:
         # Open from opening until the final resolution, or until closed/cancelled without one.
         at = epoch(filt.open_at)
