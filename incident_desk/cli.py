@@ -298,9 +298,7 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="until", metavar="DATE", help="opened before (ISO 8601)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="incident-desk", description="Incident Desk: log, work, escalate and measure incidents. "
-                     "With no command, opens the desk window.")
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"incident-desk {__version__}")
     parser.add_argument("--db", metavar="PATH_OR_URL",
                         help=f"database file or URL (sqlite:///path, postgresql://...); default ${DB_ENV_VAR} "
@@ -313,6 +311,26 @@ def build_parser() -> argparse.ArgumentParser:
                           "or as soon as the table's first page is painted (what cold-start timing measures)")
     gui.add_argument("--view", metavar="NAME", help="saved view to show first, e.g. 'All open'")
     gui.add_argument("--select", metavar="KEY", help="incident to select and open, e.g. INC-000042")
+
+
+def _window_args(argv: list[str]) -> argparse.Namespace | None:
+    """The parsed options when ``argv`` opens the window (no command), else None. The full parser
+    imports every command module; opening the window should not wait for that."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    quick = _Parser(prog="incident-desk", add_help=False)
+    _global_options(quick)
+    try:
+        args, rest = quick.parse_known_args(argv)
+    except SystemExit:
+        return None
+    return None if rest else args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="incident-desk", description="Incident Desk: log, work, escalate and measure incidents. "
+                     "With no command, opens the desk window.")
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("demo", help="fill the database with realistic demo incidents")
@@ -454,9 +472,11 @@ def _one_line(message: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _window_args(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
+    if getattr(args, "command", None) is None:
         from incident_desk.app import run_gui  # Qt is imported only for the window
         extra = {"username": args.user} if args.user else {}
         if args.screenshot:
