@@ -47,6 +47,12 @@ def pytest_configure(config):
     for line in result.stdout.splitlines():
         if line.startswith(f"export {PG_ENV}="):
             os.environ[PG_ENV] = line.split("=", 1)[1]
+    # A run that is killed (timeout, Ctrl+C twice) never reaches pytest_unconfigure: a detached
+    # watcher stops the server once this process is gone, so no cluster outlives its run.
+    subprocess.Popen(
+        ["bash", "-c", f'while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; '
+                       f'bash "{script}" pg-stop "{_PG_DIR}"; rm -rf "{parent}"'],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def pytest_unconfigure(config):
