@@ -148,15 +148,16 @@ class IncidentDetailEditor(QWidget):
         self.duplicate_button = QPushButton("Resolve as duplicate of…", bar)
         row.addWidget(self.duplicate_button)
         row.addStretch(1)
+        self.watch_button = QPushButton("Watch", bar)
+        self.watch_button.setCheckable(True)
+        self.watch_button.setToolTip("Get a notification when this incident changes or gets a comment")
+        row.addWidget(self.watch_button)
         row = QHBoxLayout()
         rows.addLayout(row)
         self.assign_me_button = QPushButton("Assign to &me", bar)
         self.reporter_button = QPushButton("&Update the reporter…", bar)
         self.copy_summary_button = QPushButton("Copy status summary", bar)
-        self.watch_button = QPushButton("Watch", bar)
-        self.watch_button.setCheckable(True)
-        self.watch_button.setToolTip("Get a notification when this incident changes or gets a comment")
-        for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button, self.watch_button):
+        for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button):
             row.addWidget(button)
         row.addStretch(1)
         return bar

@@ -8,7 +8,7 @@ from typing import Callable
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy,
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy, QVBoxLayout,
                                QToolButton, QWidget)
 
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Priority, Status
@@ -95,9 +95,17 @@ class FilterBar(QWidget):
         self._base = IncidentFilter()
         self._me = ""
         self._chip_text = ""
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        # Two rows: the controls, and below them what only some filters need (custom dates, the
+        # drill-down chip), so those never widen the bar and squeeze the detail panel.
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 4, 6, 4)
+        rows.setSpacing(4)
+        layout = QHBoxLayout()
         layout.setSpacing(6)
+        extra = QHBoxLayout()
+        extra.setSpacing(6)
+        rows.addLayout(layout)
+        rows.addLayout(extra)
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
@@ -138,7 +146,7 @@ class FilterBar(QWidget):
             w.setDisplayFormat("yyyy-MM-dd")
             w.setToolTip(tip)
             w.setVisible(False)
-            layout.addWidget(w)
+            extra.addWidget(w)
 
         self.chip = QLabel(self)
         self.chip.setObjectName("filterChip")
@@ -148,8 +156,9 @@ class FilterBar(QWidget):
         self.chip_clear.setAutoRaise(True)
         self.chip_clear.setToolTip("Remove this extra condition")
         self.chip_clear.setVisible(False)
-        layout.addWidget(self.chip)
-        layout.addWidget(self.chip_clear)
+        extra.addWidget(self.chip)
+        extra.addWidget(self.chip_clear)
+        extra.addStretch(1)
 
         self.clear_all = QToolButton(self)
         self.clear_all.setText("Clear")
