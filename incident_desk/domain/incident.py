@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -402,7 +402,6 @@ class IncidentFilter:
     breach_at: datetime | None = None             # "now" for the breaching test
     escalated: bool = False
     keys: frozenset[int] = frozenset()            # explicit incident numbers (drill-down)
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 SORT_COLUMNS = ("key", "priority", "status", "title", "category", "assignee", "team",

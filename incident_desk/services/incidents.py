@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
@@ -582,6 +582,5 @@ def _ancestors(incident_id: int) -> set[int]:
 
 
 def _with_key(filters: IncidentFilter, incident_id: int) -> IncidentFilter:
-    from dataclasses import replace
     keys = filters.keys & {incident_id} if filters.keys else frozenset({incident_id})
     return replace(filters, keys=keys or frozenset({-1}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from incident_desk.domain.incident import (Channel, HoldReason, Incident, Level, Link, LinkKind,
                                            Priority, Status, TimelineEvent, format_key)
@@ -303,10 +303,6 @@ def put_setting(key: str, value, *, now: datetime) -> None:
      .on_conflict(conflict_target=[T.Setting.key],
                   update={T.Setting.value: text, T.Setting.updated_at: epoch(now),
                           T.Setting.version: T.Setting.version + 1}).execute())
-
-
-def max_incident_id() -> int:
-    return T.Incident.select(fn.MAX(T.Incident.id)).scalar() or 0
 
 
 def update_incident_columns(incident_id: int, fields: dict) -> None:

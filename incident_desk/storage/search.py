@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from incident_desk.storage import tables
-
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 16
 # A prefix of one or two letters expands to most of the vocabulary (a million-row 'p*' takes a
@@ -121,6 +119,3 @@ def similar_open_incidents(store, text: str, *, limit: int = 8) -> list[int]:
            "LIMIT %s")
     return [r[0] for r in store.db.execute_sql(sql, (query, limit))]
 
-
-__all__ = ["create_search_index", "index_incident", "index_comment", "fts5_query", "tsquery",
-           "match_clause", "similar_open_incidents", "search_terms", "tables"]

@@ -124,20 +124,14 @@ class LinksPanel(QWidget):
         if self.key is None:
             return False
         source, target = (self.key, other) if outgoing else (other, self.key)
-        try:
-            self.desk.incidents.link(actor=self.desk.actor, key=source, other=target, kind=kind)
-        except (DomainError, StorageError) as exc:
-            self.show_error(str(exc))
-            return False
-        self.show_error(None)
-        self.refresh()
-        self.sig_links_changed.emit(self.key)
-        return True
+        return self._change_link(source, target, kind, remove=False)
 
     def remove_link(self, link: Link) -> bool:
+        return self._change_link(link.from_key, link.to_key, link.kind, remove=True)
+
+    def _change_link(self, source: str, target: str, kind, *, remove: bool) -> bool:
         try:
-            self.desk.incidents.link(actor=self.desk.actor, key=link.from_key, other=link.to_key, kind=link.kind,
-                                     remove=True)
+            self.desk.incidents.link(actor=self.desk.actor, key=source, other=target, kind=kind, remove=remove)
         except (DomainError, StorageError) as exc:
             self.show_error(str(exc))
             return False

@@ -17,28 +17,14 @@ from incident_desk.ui.models.incident_table_model import IncidentTableModel
 from incident_desk.ui.models.saved_views import SavedView, ViewStore
 from incident_desk.ui.widgets.filter_bar import FilterBar
 from incident_desk.ui.widgets.incident_table import IncidentTable
+from incident_desk.ui.widgets.detail_editor import DetailWindow, IncidentDetailEditor
+from incident_desk.ui.widgets.log_dialog import LogIncidentDialog
 from incident_desk.ui.widgets.views_panel import ViewsPanel
 
-
-def _optional(module: str, *names: str):
-    """Widgets written in parallel by others: absent modules leave their features switched off."""
-    try:
-        mod = __import__(module, fromlist=list(names))
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return (None,) * len(names)
-    return tuple(getattr(mod, n, None) for n in names)
-
-
-IncidentDetailEditor, DetailWindow = _optional("incident_desk.ui.widgets.detail_editor",
-                                               "IncidentDetailEditor", "DetailWindow")
-(LogIncidentDialog,) = _optional("incident_desk.ui.widgets.log_dialog", "LogIncidentDialog")
 
 DEFAULT_VIEW = "All open"
 REFRESH_DELAY_MS = 150
 COUNTS_FALLBACK_MS = 1000
-METRICS_MODULE = "incident_desk.ui.widgets.metrics_tab"
 
 
 class MainWindow(QMainWindow):
@@ -78,13 +64,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.incidents_page, "Incidents")
         self.metrics_tab = None
         self.tabs.addTab(QWidget(self), "Metrics")  # replaced by the real tab when first shown
-        self.editor = IncidentDetailEditor(desk, self) if IncidentDetailEditor is not None else None
+        self.editor = IncidentDetailEditor(desk, self)
         # A scroll area lets the splitter narrow the editor below its own minimum width.
         self.detail_panel = QScrollArea(self)
         self.detail_panel.setObjectName("detailPanel")
         self.detail_panel.setWidgetResizable(True)
         self.detail_panel.setFrameShape(QFrame.Shape.NoFrame)
-        self.detail_panel.setWidget(self.editor or QLabel("The detail editor is not available.", self))
+        self.detail_panel.setWidget(self.editor)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.views)
@@ -201,14 +187,6 @@ class MainWindow(QMainWindow):
         # Enter opens only from the table, so Enter in the search box still searches at once.
         self.act_open.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(self.act_open)
-        if self.editor is None:
-            self.act_resolve.setEnabled(False)
-            self.act_save.setEnabled(False)
-        if LogIncidentDialog is None:
-            self.act_log.setEnabled(False)
-            self.act_log.setToolTip("Logging needs the log dialog, which is not installed")
-        if DetailWindow is None:
-            self.act_open_window.setEnabled(False)
 
     def _build_menus_and_toolbar(self) -> None:
         bar = self.menuBar()
@@ -267,9 +245,8 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self._on_refresh_due)
         self._select_timer.timeout.connect(self._on_load_selected)
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        if self.editor is not None:
-            self.editor.sig_close_requested.connect(self._on_back_to_table)
-            self.editor.sig_open_incident.connect(self.select_incident)
+        self.editor.sig_close_requested.connect(self._on_back_to_table)
+        self.editor.sig_open_incident.connect(self.select_incident)
 
     # ---- public API --------------------------------------------------------------------------------
 
@@ -320,8 +297,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.incidents_page)
         if not self.table.select_key(key):
             self.status_message(f"{key} is not in the current view.")
-            if self.editor is not None:
-                self.editor.load_incident(key)
+            self.editor.load_incident(key)
             return False
         self._on_load_selected()
         return True
@@ -425,7 +401,7 @@ class MainWindow(QMainWindow):
     def _on_load_selected(self) -> None:
         self._select_timer.stop()
         key = self.table.current_key()
-        if not key or self.editor is None or self.editor.current_key() == key:
+        if not key or self.editor.current_key() == key:
             return
         if not self.editor.load_incident(key):
             # The user kept unsaved edits of another incident: point the table back at it.
@@ -435,8 +411,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_incident_activated(self, key: str) -> None:
-        if self.editor is None:
-            return
         self.detail_panel.setVisible(True)
         self.act_toggle_detail.setChecked(True)
         if self.editor.current_key() != key and not self.editor.load_incident(key):
@@ -452,7 +426,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_open_window(self) -> None:
         key = self.table.current_key()
-        if not key or DetailWindow is None:
+        if not key:
             return
         window = DetailWindow(self.desk, key, self)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -466,8 +440,6 @@ class MainWindow(QMainWindow):
         key = self.table.current_key()
         if not key:
             self.status_message("Select an incident first.")
-            return False
-        if self.editor is None:
             return False
         return self.editor.current_key() == key or self.editor.load_incident(key)
 
@@ -488,7 +460,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_save(self) -> None:
-        if self.editor is not None and self.editor.has_unsaved_changes():
+        if self.editor.has_unsaved_changes():
             self.editor.save()
 
     @Slot()
@@ -514,13 +486,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_log_incident(self) -> None:
-        if LogIncidentDialog is None:
-            return
         dialog = LogIncidentDialog(self.desk, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_incident_logged.connect(self._on_incident_logged)
-        if hasattr(dialog, "sig_link_instead"):
-            dialog.sig_link_instead.connect(self.select_incident)
+        dialog.sig_link_instead.connect(self.select_incident)
         self.log_dialog = dialog
         dialog.open()
 
@@ -543,7 +512,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_database_changed(self) -> None:
         self._refresh_timer.start()
-        if self.editor is not None and self.editor.current_key():
+        if self.editor.current_key():
             self.editor.refresh_from_store()
         for window in self.detail_windows:
             window.editor.refresh_from_store()
@@ -580,9 +549,7 @@ class MainWindow(QMainWindow):
         if index != 1 or self.metrics_tab is not None:
             return
         # Imported here, never at startup: the metrics tab pulls in matplotlib.
-        (MetricsTab,) = _optional(METRICS_MODULE, "MetricsTab")
-        if MetricsTab is None:
-            return
+        from incident_desk.ui.widgets.metrics_tab import MetricsTab
         self.metrics_tab = MetricsTab(self.desk, self)
         self.metrics_tab.sig_drill_down.connect(self._on_drill_down)
         self.tabs.blockSignals(True)
@@ -606,7 +573,7 @@ class MainWindow(QMainWindow):
     # ---- closing ----------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.editor is not None and not self.editor.confirm_discard():
+        if not self.editor.confirm_discard():
             event.ignore()
             return
         for window in list(self.detail_windows):
