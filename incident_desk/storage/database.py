@@ -12,9 +12,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee
-from peewee import PostgresqlDatabase, SqliteDatabase
+from peewee import SqliteDatabase
 
 from incident_desk.storage import tables
+from incident_desk.storage.pg_driver import TeamPostgresqlDatabase
 from incident_desk.storage.migrations import CURRENT_VERSION, apply_migrations, create_fresh_schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -244,7 +245,7 @@ def _open_postgres(url: str) -> Store:
         import psycopg2  # noqa: F401  (only needed in team mode)
     except ImportError:
         raise StorageError("PostgreSQL support needs psycopg2; install incident-desk[postgres].") from None
-    db = PostgresqlDatabase(
+    db = TeamPostgresqlDatabase(
         unquote(parsed.path.lstrip("/")), user=unquote(parsed.username or "") or None,
         password=unquote(parsed.password or "") or None, host=parsed.hostname or "localhost",
         port=parsed.port or 5432)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from incident_desk.domain.incident import IncidentFilter, Sort, Status
@@ -55,3 +57,20 @@ def test_bad_postgres_urls_are_one_sentence():
         open_database("postgresql://user@127.0.0.1:1/")
     with pytest.raises(StorageError):
         open_database("postgresql://user@127.0.0.1:1/nothing_listens_here")
+
+
+def test_cli_process_on_postgres_loads_the_driver_on_demand(pg_url, tmp_path):
+    """A fresh process imports peewee without psycopg2 (see storage.pg_driver) and still works on PostgreSQL."""
+    import json
+    import subprocess
+    import sys
+
+    def cli(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "incident_desk", "--db", pg_url, *args], capture_output=True,
+                              text=True, timeout=120, env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    cli("log", "--title", "Printer on floor 3 jams", "--category", "Hardware")
+    rows = json.loads(cli("list", "--json"))
+    assert [r["title"] for r in rows] == ["Printer on floor 3 jams"]
