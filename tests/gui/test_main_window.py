@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from incident_desk.domain.incident import IncidentFilter, Status
 from incident_desk.ui.bridge import DeskBridge
@@ -145,7 +145,6 @@ def test_search_shortcut_escape_and_enter(qtbot, window):
         assert window.editor.current_key() == key
 
 
-@pytest.mark.skipif(mw.IncidentDetailEditor is None, reason="the detail editor is not installed")
 def test_transition_and_assign_shortcuts(qtbot, window, seeded_desk):
     window.views.select_view("All open")
     target = next(window.model.row_at(i) for i in range(window.model.rowCount())
@@ -213,7 +212,6 @@ def test_another_process_writing_updates_the_table(qtbot, window, seeded_path):
     qtbot.waitUntil(lambda: window.views.counts.get("All") == before + 1, timeout=5000)
 
 
-@pytest.mark.skipif(mw.LogIncidentDialog is None, reason="the log dialog is not installed")
 def test_ctrl_n_opens_the_log_dialog_and_the_new_row_is_selected(qtbot, window, seeded_desk):
     from incident_desk.services.incidents import IncidentDraft
     window.table.setFocus()
@@ -241,3 +239,37 @@ def test_view_counts_start_after_the_first_page_is_painted(qtbot, seeded_desk, q
         assert window.views.counts["All"] == 240
     finally:
         close_window(window)
+
+
+def test_the_detail_editor_is_built_on_first_use_and_the_empty_panel_says_what_to_do(qtbot, window):
+    assert window._editor is None
+    assert "No incident selected" in " ".join(l.text() for l in window.detail_panel.widget().findChildren(QLabel))
+    key = window.model.row_at(0).key
+    window.table.select_key(key)
+    qtbot.waitUntil(lambda: window._editor is not None and window.editor.current_key() == key, timeout=5000)
+    assert window.detail_panel.widget() is window.editor
+
+
+def test_the_notification_dock_keeps_its_place_between_sessions(qtbot, seeded_desk, qsettings):
+    from incident_desk.ui.alerts import AlertsController
+
+    def attach(win):
+        alerts = AlertsController(seeded_desk, win, settings=qsettings, scan_interval_ms=3_600_000,
+                                  poll_interval_ms=3_600_000, first_scan_ms=3_600_000, tray_available=lambda: False)
+        win.attach_alerts(alerts)
+        return alerts
+
+    first = open_window(qtbot, seeded_desk, qsettings)
+    alerts = attach(first)
+    first.removeDockWidget(alerts.dock)
+    first.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, alerts.dock)
+    alerts.dock.show()
+    close_window(first)
+    alerts.shutdown()
+    second = open_window(qtbot, seeded_desk, qsettings)
+    alerts = attach(second)
+    try:
+        assert second.dockWidgetArea(alerts.dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    finally:
+        alerts.shutdown()
+        close_window(second)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (QFrame, QInputDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
@@ -17,9 +18,10 @@ from incident_desk.ui.models.incident_table_model import IncidentTableModel
 from incident_desk.ui.models.saved_views import SavedView, ViewStore
 from incident_desk.ui.widgets.filter_bar import FilterBar
 from incident_desk.ui.widgets.incident_table import IncidentTable
-from incident_desk.ui.widgets.detail_editor import DetailWindow, IncidentDetailEditor
-from incident_desk.ui.widgets.log_dialog import LogIncidentDialog
 from incident_desk.ui.widgets.views_panel import ViewsPanel
+
+if TYPE_CHECKING:
+    from incident_desk.ui.widgets.detail_editor import IncidentDetailEditor
 
 
 DEFAULT_VIEW = "All open"
@@ -29,6 +31,9 @@ COUNTS_FALLBACK_MS = 1000
 
 class MainWindow(QMainWindow):
     """Lays out the desk's widgets and wires them together; behaviour lives in those widgets."""
+
+    sig_first_page_painted = Signal()
+    """The table's first page is on screen: work that should not delay it may start."""
 
     def __init__(self, desk: Desk, bridge: DeskBridge, settings: QSettings, parent: QWidget | None = None,
                  *, use_workers: bool = True):
@@ -64,13 +69,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.incidents_page, "Incidents")
         self.metrics_tab = None
         self.tabs.addTab(QWidget(self), "Metrics")  # replaced by the real tab when first shown
-        self.editor = IncidentDetailEditor(desk, self)
-        # A scroll area lets the splitter narrow the editor below its own minimum width.
+        # A scroll area lets the splitter narrow the editor below its own minimum width. The editor
+        # itself is built when first needed (see the editor property): a third of this window's
+        # widgets, and nothing of the first painted page.
+        self._editor: IncidentDetailEditor | None = None
         self.detail_panel = QScrollArea(self)
         self.detail_panel.setObjectName("detailPanel")
         self.detail_panel.setWidgetResizable(True)
         self.detail_panel.setFrameShape(QFrame.Shape.NoFrame)
-        self.detail_panel.setWidget(self.editor)
+        self.detail_panel.setWidget(self._empty_detail())
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.views)
@@ -113,6 +120,41 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_first_page_painted(self) -> None:
         self.views.start_counts()
+        self.sig_first_page_painted.emit()
+
+    @property
+    def editor(self) -> IncidentDetailEditor:
+        """The detail panel's editor, built on first use."""
+        if self._editor is None:
+            from incident_desk.ui.widgets.detail_editor import IncidentDetailEditor
+            editor = IncidentDetailEditor(self.desk, self)
+            editor.sig_close_requested.connect(self._on_back_to_table)
+            editor.sig_open_incident.connect(self.select_incident)
+            self._editor = editor
+            self.detail_panel.setWidget(editor)  # the scroll area deletes the empty state
+        return self._editor
+
+    def _editor_key(self) -> str | None:
+        """The key in the detail panel, without building the editor for the question."""
+        return self._editor.current_key() if self._editor is not None else None
+
+    def _empty_detail(self) -> QWidget:
+        empty = QWidget(self)
+        empty.setObjectName("detailEmpty")
+        col = QVBoxLayout(empty)
+        col.setContentsMargins(16, 16, 16, 16)
+        title = QLabel("No incident selected", empty)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() + 3)
+        font.setBold(True)
+        title.setFont(font)
+        hint = QLabel("Choose an incident in the list (Enter opens it), or log a new one with Ctrl+N.", empty)
+        hint.setWordWrap(True)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        col.addWidget(title)
+        col.addWidget(hint)
+        col.addStretch(1)
+        return empty
 
     # ---- layout pieces -----------------------------------------------------------------------------
 
@@ -245,8 +287,6 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self._on_refresh_due)
         self._select_timer.timeout.connect(self._on_load_selected)
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.editor.sig_close_requested.connect(self._on_back_to_table)
-        self.editor.sig_open_incident.connect(self.select_incident)
 
     # ---- public API --------------------------------------------------------------------------------
 
@@ -401,7 +441,7 @@ class MainWindow(QMainWindow):
     def _on_load_selected(self) -> None:
         self._select_timer.stop()
         key = self.table.current_key()
-        if not key or self.editor.current_key() == key:
+        if not key or self._editor_key() == key:
             return
         if not self.editor.load_incident(key):
             # The user kept unsaved edits of another incident: point the table back at it.
@@ -413,7 +453,7 @@ class MainWindow(QMainWindow):
     def _on_incident_activated(self, key: str) -> None:
         self.detail_panel.setVisible(True)
         self.act_toggle_detail.setChecked(True)
-        if self.editor.current_key() != key and not self.editor.load_incident(key):
+        if self._editor_key() != key and not self.editor.load_incident(key):
             return
         self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.editor.focusNextChild()
@@ -428,6 +468,7 @@ class MainWindow(QMainWindow):
         key = self.table.current_key()
         if not key:
             return
+        from incident_desk.ui.widgets.detail_editor import DetailWindow
         window = DetailWindow(self.desk, key, self)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda _=None, w=window: self.detail_windows.remove(w)
@@ -441,7 +482,7 @@ class MainWindow(QMainWindow):
         if not key:
             self.status_message("Select an incident first.")
             return False
-        return self.editor.current_key() == key or self.editor.load_incident(key)
+        return self._editor_key() == key or self.editor.load_incident(key)
 
     @Slot()
     def _on_acknowledge(self) -> None:
@@ -460,8 +501,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_save(self) -> None:
-        if self.editor.has_unsaved_changes():
-            self.editor.save()
+        if self._editor is not None and self._editor.has_unsaved_changes():
+            self._editor.save()
 
     @Slot()
     def _on_back_to_table(self) -> None:
@@ -486,6 +527,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_log_incident(self) -> None:
+        from incident_desk.ui.widgets.log_dialog import LogIncidentDialog
         dialog = LogIncidentDialog(self.desk, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_incident_logged.connect(self._on_incident_logged)
@@ -512,8 +554,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_database_changed(self) -> None:
         self._refresh_timer.start()
-        if self.editor.current_key():
-            self.editor.refresh_from_store()
+        if self._editor_key():
+            self._editor.refresh_from_store()
         for window in self.detail_windows:
             window.editor.refresh_from_store()
 
@@ -573,7 +615,7 @@ class MainWindow(QMainWindow):
     # ---- closing ----------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.editor.confirm_discard():
+        if self._editor is not None and not self._editor.confirm_discard():
             event.ignore()
             return
         for window in list(self.detail_windows):
