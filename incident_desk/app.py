@@ -6,7 +6,7 @@ import gc
 import sys
 import time
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from incident_desk import config
@@ -14,6 +14,7 @@ from incident_desk.services.desk import Desk
 from incident_desk.services.errors import DomainError, StorageError
 
 SCREENSHOT_TIMEOUT_S = 15.0
+STARTUP_FALLBACK_MS = 3000
 
 
 def _application(argv: list[str] | None) -> QApplication:
@@ -49,16 +50,12 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
     try:
         desk = Desk.open(db_url, username=username)
     except (StorageError, DomainError) as exc:
+        gc.enable()
         return _fail(str(exc), interactive=interactive)
     bridge = DeskBridge(desk)
     window = MainWindow(desk, bridge, QSettings())
-    alerts = None
+    background = _AfterFirstPaint(desk, window, alerts=not screenshot)
     try:
-        if not screenshot:
-            # Escalation scans, the inbox poll, the notification dock and the tray icon.
-            from incident_desk.ui.alerts import AlertsController
-            alerts = AlertsController(desk, window, settings=QSettings())
-            window.attach_alerts(alerts)
         if view and not window.open_view(view):
             names = ", ".join(v.name for v in window.views.views())
             return _fail(f"There is no view '{view}'; views: {names}.", interactive=interactive)
@@ -70,18 +67,50 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
                 return _fail(str(exc), interactive=interactive)
         if screenshot:
             return _save_screenshot(app, window, screenshot, at=screenshot_at)
-        # Everything built so far lives as long as the window: keep it out of the cyclic collector,
-        # whose full passes over it were the longest GUI-thread stalls (~50 ms) during a refresh.
-        gc.freeze()
         return app.exec()
     finally:
-        if alerts is not None:
-            alerts.shutdown()
+        background.stop()
         window.shutdown()
         bridge.stop()
         if screenshot:
             window.deleteLater()
         desk.close()
+        gc.enable()
+
+
+class _AfterFirstPaint(QObject):
+    """What the first painted page need not wait for: escalation scans, the inbox poll, the
+    notification dock and the tray icon (ui.alerts), and the cyclic garbage collector."""
+
+    def __init__(self, desk: Desk, window, *, alerts: bool):
+        super().__init__(window)
+        self.desk, self.window = desk, window
+        self.alerts = None
+        self._want_alerts = alerts
+        self._done = False
+        window.sig_first_page_painted.connect(self._on_start)
+        # Also when the table is never painted (a minimised start, a window manager that delays it).
+        QTimer.singleShot(STARTUP_FALLBACK_MS, self._on_start)
+
+    @Slot()
+    def _on_start(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        if self._want_alerts:
+            from incident_desk.ui.alerts import AlertsController
+            self.alerts = AlertsController(self.desk, self.window, settings=QSettings())
+            self.window.attach_alerts(self.alerts)
+        # Everything built so far lives as long as the window: keep it out of the cyclic collector,
+        # whose full passes over it were the longest GUI-thread stalls (~50 ms) during a refresh.
+        # The collector was off while starting (cli.main): nothing built then is garbage.
+        gc.freeze()
+        gc.enable()
+
+    def stop(self) -> None:
+        self._done = True
+        if self.alerts is not None:
+            self.alerts.shutdown()
 
 
 def _save_screenshot(app: QApplication, window, path: str, *, at: str = "ready") -> int:

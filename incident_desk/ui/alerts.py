@@ -42,7 +42,10 @@ class AlertsController(QObject):
         self.settings = settings if settings is not None else QSettings()
         self.pool = WorkerPool(self, max_threads=1)  # one at a time: scans and polls never race each other
         self.dock = NotificationCenter(desk.notifications, desk.actor, desk.clock, main_window)
-        main_window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        # Created after the window restored its saved state: restoreDockWidget puts the dock back
+        # where the user left it (and as shown or hidden); the first time it goes on the right.
+        if not main_window.restoreDockWidget(self.dock):
+            main_window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         icon = main_window.windowIcon()
         self.tray = TrayController(icon if not icon.isNull() else icons.app_icon(), self, available=tray_available)
         self.fallback_messages: list[str] = []
