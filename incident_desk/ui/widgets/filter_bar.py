@@ -208,7 +208,7 @@ class FilterBar(QWidget):
                 combo.removeItem(1)
             for v in values:
                 combo.addItem(v, v)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
+            self._keep_current(combo, current)
             combo.blockSignals(False)
         current = self.assignee.currentData()
         self.assignee.blockSignals(True)
@@ -220,8 +220,16 @@ class FilterBar(QWidget):
         for name in usernames:
             if name != me:
                 self.assignee.addItem(name, name)
-        self.assignee.setCurrentIndex(max(0, self.assignee.findData(current)))
+        self._keep_current(self.assignee, current)
         self.assignee.blockSignals(False)
+
+    @staticmethod
+    def _keep_current(combo: QComboBox, current) -> None:
+        # The table is still filtered by it: a value missing from the new list (a renamed category,
+        # a user removed since the view was saved) stays shown rather than reading "Any".
+        if current is not None and combo.findData(current) < 0:
+            combo.addItem(str(current), current)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
 
     def set_filter(self, filters: IncidentFilter, *, label: str | None = None) -> None:
         """Show ``filters`` in the controls without announcing it (a view or drill-down set it)."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
-from PySide6.QtWidgets import (QFrame, QInputDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter,
+from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QScrollArea, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from incident_desk.domain.incident import DomainError, IncidentFilter
@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.views = ViewsPanel(desk.incidents, username=desk.actor.username, clock=desk.clock,
                                 view_store=self.view_store, count_now=False, parent=self)
         self.first_page_painted = False
+        self._deferred_started = False
         self.filter_bar = FilterBar(desk.clock, self)
         self.table = IncidentTable(self.model, self)
         self.incidents_page = QWidget(self)
@@ -100,14 +101,13 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._build_menus_and_toolbar()
-        self._load_choices()
         self._connect_signals()
         self.resize(1600, 940)
         self.splitter.setSizes([210, 1600 - 210 - 520, 520])
         self.restore_settings()
         self.table.viewport().installEventFilter(self)
-        # Counts start anyway if the table is never painted (a window that is not shown).
-        QTimer.singleShot(COUNTS_FALLBACK_MS, self.views.start_counts)
+        # Counts and choices load anyway if the table is never painted (a window that is not shown).
+        QTimer.singleShot(COUNTS_FALLBACK_MS, self._start_deferred)
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Paint and watched is self.table.viewport() and not self.first_page_painted:
@@ -119,8 +119,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_first_page_painted(self) -> None:
-        self.views.start_counts()
+        self._start_deferred()
         self.sig_first_page_painted.emit()
+
+    @Slot()
+    def _start_deferred(self) -> None:
+        """What waits for the first page: the filter bar's lists (three queries) and the views' counts."""
+        if self._deferred_started:
+            return
+        self._deferred_started = True
+        self._load_choices()
+        self.views.start_counts()
 
     @property
     def editor(self) -> IncidentDetailEditor:
@@ -402,6 +411,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_save_view(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
         name, ok = QInputDialog.getText(self, "Save view", "Name of the view:")
         if ok:
             self.save_current_view(name)
@@ -609,6 +619,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_about(self) -> None:
         from incident_desk import __version__
+        from PySide6.QtWidgets import QMessageBox
         QMessageBox.about(self, "About Incident Desk",
                           f"Incident Desk {__version__}\nDatabase: {self.desk.store.display_name}")
 
