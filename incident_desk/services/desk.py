@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from incident_desk.services.auth import Actor, UserService
 from incident_desk.services.clock import Clock, system_clock
-from incident_desk.services.escalation import EscalationEngine
 from incident_desk.services.events import EventBus
 from incident_desk.services.incidents import IncidentService
-from incident_desk.services.notifications import NotificationService
-from incident_desk.services.policies import PolicyService
 from incident_desk.services.settings import SettingsService
 from incident_desk.storage.database import Store, open_database
 
+if TYPE_CHECKING:
+    from incident_desk.services.escalation import EscalationEngine
+    from incident_desk.services.notifications import NotificationService
+    from incident_desk.services.policies import PolicyService
 
-@dataclass
+
 class Desk:
-    store: Store
-    clock: Clock
-    bus: EventBus
-    settings: SettingsService
-    users: UserService
-    incidents: IncidentService
-    actor: Actor
-    notifications: NotificationService | None = None
-    policies: PolicyService | None = None
-    escalation: EscalationEngine | None = None
+    """The services over one store, acting as one user. Notifications, policies and the escalation
+    engine are built on first use (their modules are a tenth of the window's cold start) but always
+    before the first incident write commits, because their write hooks run inside it."""
+
+    def __init__(self, *, store: Store, clock: Clock, bus: EventBus, settings: SettingsService, users: UserService,
+                 incidents: IncidentService, actor: Actor):
+        self.store, self.clock, self.bus = store, clock, bus
+        self.settings, self.users, self.incidents, self.actor = settings, users, incidents, actor
+        self._notifications: NotificationService | None = None
+        self._policies: PolicyService | None = None
+        self._escalation: EscalationEngine | None = None
+        # Inside the write transaction: the schedule and the notifications commit with the change.
+        incidents.write_hooks.append(self._on_incident_written)
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = system_clock, username: str | None = None) -> "Desk":
@@ -46,20 +50,40 @@ class Desk:
         users = UserService(store, clock=clock)
         actor = users.actor(username) if username else users.local_actor()
         incidents = IncidentService(store, clock=clock, bus=bus, settings=settings)
-        notifications = NotificationService(store, clock=clock)
-        policies = PolicyService(store, clock=clock, settings=settings)
-        escalation = EscalationEngine(store, clock=clock, settings=settings, policies=policies,
-                                      notifications=notifications, bus=bus, actor=actor)
-        # Inside the write transaction: the schedule and the notifications commit with the change.
-        incidents.write_hooks.append(escalation.on_incident_written)
-        incidents.write_hooks.append(notifications.on_incident_written)
         return cls(store=store, clock=clock, bus=bus, settings=settings, users=users, incidents=incidents,
-                   actor=actor, notifications=notifications, policies=policies, escalation=escalation)
+                   actor=actor)
+
+    @property
+    def notifications(self) -> NotificationService:
+        if self._notifications is None:
+            from incident_desk.services.notifications import NotificationService
+            self._notifications = NotificationService(self.store, clock=self.clock)
+        return self._notifications
+
+    @property
+    def policies(self) -> PolicyService:
+        if self._policies is None:
+            from incident_desk.services.policies import PolicyService
+            self._policies = PolicyService(self.store, clock=self.clock, settings=self.settings)
+        return self._policies
+
+    @property
+    def escalation(self) -> EscalationEngine:
+        if self._escalation is None:
+            from incident_desk.services.escalation import EscalationEngine
+            self._escalation = EscalationEngine(self.store, clock=self.clock, settings=self.settings,
+                                                policies=self.policies, notifications=self.notifications,
+                                                bus=self.bus, actor=self.actor)
+        return self._escalation
+
+    def _on_incident_written(self, service, incident_id: int, change, actor: Actor, now) -> None:
+        self.escalation.on_incident_written(service, incident_id, change, actor, now)
+        self.notifications.on_incident_written(service, incident_id, change, actor, now)
 
     def act_as(self, username: str) -> Actor:
         self.actor = self.users.actor(username)
-        if self.escalation is not None:
-            self.escalation.actor = self.actor
+        if self._escalation is not None:
+            self._escalation.actor = self.actor
         return self.actor
 
     def close(self) -> None:

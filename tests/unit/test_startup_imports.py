@@ -1,4 +1,5 @@
-"""Opening a SQLite desk loads neither the PostgreSQL driver nor the migration toolkit (cold start)."""
+"""Opening a SQLite desk loads neither the PostgreSQL driver, the migration toolkit nor the escalation
+engine (cold start); the engine still runs inside the first write."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ REOPEN = """
 import json, sys
 from incident_desk.services.desk import Desk
 Desk.open(sys.argv[1]).close()
-print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('psycopg2', 'psycopg', 'playhouse', 'ssl'))))
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('psycopg2', 'psycopg', 'playhouse', 'ssl')
+                        or m in ('incident_desk.services.escalation', 'incident_desk.services.policies'))))
 """
 
 
@@ -35,3 +37,13 @@ def test_opening_an_existing_sqlite_desk_loads_no_postgresql_driver(tmp_path):
     _loaded(PROBE, db)  # first open creates the schema (may use playhouse.migrate)
     assert _loaded(REOPEN, db) == []
 
+
+
+def test_the_first_write_builds_the_escalation_engine_inside_its_transaction(desk, clock):
+    from incident_desk.services.incidents import IncidentDraft
+    assert desk._escalation is None
+    inc = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
+        title="Core switch down", category="Network", impact="high", urgency="high"))
+    assert desk._escalation is not None
+    row = desk.store.db.execute_sql("SELECT next_escalation_at FROM incident WHERE key = ?", (inc.key,)).fetchone()
+    assert row[0] is not None  # scheduled in the same commit as the incident
