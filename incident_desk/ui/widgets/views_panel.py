@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Callable
 
@@ -39,6 +40,7 @@ class ViewsPanel(QWidget):
         self._counting = False
         self._again = False
         self._held = not count_now   # counts wait for start_counts()
+        self._stopping = threading.Event()
         self.counts: dict[str, int] = {}
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("viewsTree")
@@ -190,8 +192,15 @@ class ViewsPanel(QWidget):
         views = builtin_views(username=self._username, now=now) + self._store.load()
         incidents = self._incidents
 
+        stopping = self._stopping
+
         def count_all() -> dict[str, int]:
-            return {v.name: incidents.count_incidents(filters=v.filters) for v in views}
+            counts = {}
+            for v in views:
+                if stopping.is_set():
+                    break  # closing: the window is not waiting for the other views' counts
+                counts[v.name] = incidents.count_incidents(filters=v.filters)
+            return counts
 
         self._workers.submit(count_all, on_done=self._on_counts, on_error=self._on_count_failed)
 
@@ -219,6 +228,7 @@ class ViewsPanel(QWidget):
     def shutdown(self) -> None:
         self._held = False
         self._throttle.stop()
+        self._stopping.set()
         self._workers.close()
 
     # ---- slots ---------------------------------------------------------------------------------
