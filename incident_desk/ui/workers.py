@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Any, Callable
-
-from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +31,16 @@ class WorkerPool(QObject):
         super().__init__(parent)
         # Plain Python threads that live as long as the pool: peewee keeps one connection per
         # thread, and QThreadPool's short-lived threads leaked a fresh SQLite connection (and its
-        # 64 MB page cache) per job.
-        self._pool = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="desk-read")
+        # 64 MB page cache) per job. Made on the first job: nothing before the first paint submits one.
+        self._max_threads = max_threads
+        self._executor: ThreadPoolExecutor | None = None
         self._alive: set[_Carrier] = set()
         self._closed = False
 
     def submit(self, fn: Callable, *args, on_done: Callable[[Any], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None, **kwargs) -> None:
+        if self._closed:
+            return  # the owner shut down: nobody would hear the answer
         carrier = _Carrier()
         carrier.moveToThread(self.thread())
         self._alive.add(carrier)
@@ -70,7 +74,13 @@ class WorkerPool(QObject):
             else:
                 carrier.sig_finished.emit(result)
 
-        self._pool.submit(job)
+        self._pool().submit(job)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+            self._executor = ThreadPoolExecutor(max_workers=self._max_threads, thread_name_prefix="desk-read")
+        return self._executor
 
     def pending(self) -> int:
         return len(self._alive)
@@ -78,15 +88,16 @@ class WorkerPool(QObject):
     def close(self) -> None:
         """Drop the callbacks of jobs still running; used when the owner shuts down."""
         self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
 
     def wait_idle(self, msecs: int = 5000) -> bool:
         """Block until jobs submitted so far end (False on timeout); callbacks still need events."""
-        if self._closed:
+        if self._closed or self._executor is None:
             return True
         from concurrent.futures import TimeoutError as FutureTimeout, wait
         # One marker per thread: when all have run, every earlier job has been taken and finished.
-        markers = [self._pool.submit(lambda: None) for _ in range(self._pool._max_workers)]
+        markers = [self._executor.submit(lambda: None) for _ in range(self._max_threads)]
         try:
             done, pending = wait(markers, timeout=msecs / 1000)
         except FutureTimeout:
