@@ -124,8 +124,11 @@ def _save_screenshot(app: QApplication, window, path: str, *, at: str = "ready")
                 (at == "first-page" or window.views.counts_ready()):
             break
         time.sleep(0.002)
-    for _ in range(5):  # let the last dataChanged and layout passes paint
-        app.processEvents()
+    if at != "first-page":
+        for _ in range(5):  # let the last dataChanged and layout passes paint
+            app.processEvents()
+    # At "first-page" the grab follows the paint at once: the work that waits for that paint
+    # (filter lists, counts) is after it, as it is for someone looking at the window.
     window.repaint()
     if not window.grab().save(path, "PNG"):
         print(f"incident-desk: could not write the screenshot {path}.", file=sys.stderr)
