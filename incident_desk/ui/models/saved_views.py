@@ -127,16 +127,16 @@ def builtin_views(*, username: str, now: datetime) -> list[SavedView]:
                   builtin=True, tip="Open incidents past a response or resolution target"),
         SavedView("On hold", IncidentFilter(statuses=frozenset({Status.ON_HOLD})), builtin=True,
                   tip="Waiting for the caller, a vendor or a change"),
-        SavedView("Resolved in the last 7 days",
+        SavedView("Resolved (7 days)",
                   IncidentFilter(statuses=frozenset({Status.RESOLVED, Status.CLOSED}),
                                  resolved_from=now - timedelta(days=7)),
-                  Sort("resolved_at", True), builtin=True, tip="Resolved or closed during the past week"),
+                  Sort("resolved_at", True), builtin=True, tip="Resolved or closed in the last 7 days"),
         SavedView("All", IncidentFilter(), builtin=True, tip="Every incident"),
     ]
 
 
 BUILTIN_NAMES = ("My open", "Unassigned", "All open", "P1/P2 open", "Breaching SLA", "On hold",
-                 "Resolved in the last 7 days", "All")
+                 "Resolved (7 days)", "All")
 
 
 class ViewStore:

@@ -112,7 +112,7 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText("Search title, description, comments…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icons.action_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setMinimumWidth(150)
+        self.search.setMinimumWidth(110)  # with the detail panel open the bar must fit ~860 px
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.search.setToolTip("Full-text search; words match whole words and prefixes")
         layout.addWidget(self.search, 3)

@@ -159,7 +159,7 @@ class IncidentTable(QTableView):
             section = column_index(cid)
             header.moveSection(header.visualIndex(section), pos)
         for i, col in enumerate(COLUMNS):
-            header.resizeSection(i, col.width)
+            header.resizeSection(i, self._default_width(i))
             header.setSectionHidden(i, col.id in DEFAULT_HIDDEN)
         header.setSectionResizeMode(column_index("title"), QHeaderView.ResizeMode.Interactive)
 
@@ -182,7 +182,18 @@ class IncidentTable(QTableView):
     def set_column_visible(self, section: int, visible: bool) -> None:
         self.horizontalHeader().setSectionHidden(section, not visible)
         if visible and self.horizontalHeader().sectionSize(section) < 30:
-            self.horizontalHeader().resizeSection(section, COLUMNS[section].width)
+            self.horizontalHeader().resizeSection(section, self._default_width(section))
+
+    def _default_width(self, section: int) -> int:
+        """The column's default width; the key column fits a seven-digit key in its bold font
+        (a desk past a million incidents showed 'INC-10000...'), whatever the font size."""
+        width = COLUMNS[section].width
+        if COLUMNS[section].id == "key":
+            bold = QFont(self.font())
+            bold.setBold(True)
+            margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 12
+            width = max(width, QFontMetrics(bold).horizontalAdvance("INC-0000000") + margin)
+        return width
 
     def visible_columns(self) -> tuple[str, ...]:
         header = self.horizontalHeader()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 DEFAULT_VIEW = "All open"
 REFRESH_DELAY_MS = 150
 COUNTS_FALLBACK_MS = 1000
+DEFAULT_PANEL_WIDTHS = (215, 520)  # views, detail (its one-column form fits); the table takes the rest
 
 
 class MainWindow(QMainWindow):
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([210, 870, 520])
+        self._splitter_sized = False
         self.setCentralWidget(self.splitter)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -103,7 +104,6 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._connect_signals()
         self.resize(1600, 940)
-        self.splitter.setSizes([210, 1600 - 210 - 520, 520])
         self.restore_settings()
         self.table.viewport().installEventFilter(self)
         # Counts and choices load anyway if the table is never painted (a window that is not shown).
@@ -373,11 +373,17 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self._splitter_sized:
+            return
+        self._splitter_sized = True
+        # Sized only once the window has its real size, or Qt rescales the widths.
+        self.layout().activate()
         if self._splitter_state:
-            # Restored only once the window has its real size, or Qt rescales the saved widths.
-            self.layout().activate()
             self.splitter.restoreState(self._splitter_state)
             self._splitter_state = None
+        else:
+            views, detail = DEFAULT_PANEL_WIDTHS
+            self.splitter.setSizes([views, max(300, self.splitter.width() - views - detail), detail])
 
     def save_settings(self) -> None:
         s = self.settings
