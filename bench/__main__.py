@@ -118,7 +118,7 @@ def main(argv=None) -> int:
         rows.extend(got)
 
     from bench import bench_gui, bench_service
-    section("start", bench_gui.cold_start, db, runs=3 if quick else 7)
+    section("start", bench_gui.cold_start, db, runs=5 if quick else 15)
     section("table", bench_gui.table_ops, db, repeats=reps)
     section("service", lambda: bench_service.logging(scratch_db(), count=500 if quick else 2000)
             + bench_service.reads(db, repeats=reps))
