@@ -26,7 +26,6 @@ w.resize(1600, 940)
 w.show()
 for _ in range(5):
     app.processEvents()
-w.repaint()
 w.grab().save(sys.argv[1], "PNG")
 """
 

@@ -128,8 +128,8 @@ def _save_screenshot(app: QApplication, window, path: str, *, at: str = "ready")
         for _ in range(5):  # let the last dataChanged and layout passes paint
             app.processEvents()
     # At "first-page" the grab follows the paint at once: the work that waits for that paint
-    # (filter lists, counts) is after it, as it is for someone looking at the window.
-    window.repaint()
+    # (filter lists, counts) is after it, as it is for someone looking at the window. grab()
+    # renders the whole window itself, so no repaint() before it.
     if not window.grab().save(path, "PNG"):
         print(f"incident-desk: could not write the screenshot {path}.", file=sys.stderr)
         return 1

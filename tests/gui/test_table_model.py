@@ -395,6 +395,7 @@ def test_sla_cell_text_and_states(qapp):
     assert (cell.state, cell.text) == (theme.SLA_PAUSED, "paused 3h 0m")
     assert sla_cell(_row(status=Status.RESOLVED), policy, now).text == ""
     assert format_duration(59) == "59s" and format_duration(-2100) == "35m" and format_duration(90000) == "1d 1h"
+    assert format_duration(-177 * 86400 - 7200) == "177d"
 
 
 def test_columns_cover_the_brief(qapp):

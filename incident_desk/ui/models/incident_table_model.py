@@ -58,7 +58,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("team", "Team", "team", 110),
     Column("opened", "Opened", "opened_at", 124),
     Column("age", "Age", "opened_at", 62, invert=True, tip="Time since the incident was opened"),
-    Column("sla", "SLA", "resolve_due_at", 130, tip="Time left on the nearest SLA target (warning at 75 %)"),
+    Column("sla", "SLA", "resolve_due_at", 150, tip="Time left on the nearest SLA target (warning at 75 %)"),
     Column("updated", "Updated", "updated_at", 124),
 )
 COLUMN_IDS = tuple(c.id for c in COLUMNS)
@@ -86,7 +86,8 @@ _COL_KEY, _COL_PRIORITY, _COL_STATUS, _COL_SLA = (column_index(c) for c in ("key
 
 
 def format_duration(seconds: float) -> str:
-    """'45s', '35m', '2h 10m', '3d 4h': two units at most, for narrow cells."""
+    """'45s', '35m', '2h 10m', '3d 4h', '177d': two units at most, one from ten days on (the
+    hours of a month-old deadline are noise in a narrow cell; the tooltip has the instant)."""
     s = int(abs(seconds))
     if s < 60:
         return f"{s}s"
@@ -97,7 +98,7 @@ def format_duration(seconds: float) -> str:
     if h < 24:
         return f"{h}h {m}m"
     d, h = divmod(h, 24)
-    return f"{d}d {h}h"
+    return f"{d}d {h}h" if d < 10 else f"{d}d"
 
 
 @dataclass(frozen=True)
