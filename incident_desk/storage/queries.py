@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
@@ -256,8 +257,90 @@ def list_rows(store, filt: IncidentFilter, sort: Sort, *, limit: int = 200, afte
               offset: int = 0, reverse: bool = False) -> list[IncidentRow]:
     """One page. ``after`` = (sort value, id) of the last row seen (keyset); ``offset`` is for
     random jumps; ``reverse`` reads from the far end (the model uses it near the bottom)."""
+    if offset == 0:
+        walked = _walk_sort_index(store, filt, sort, limit=limit, after=after, reverse=reverse)
+        if walked is not None:
+            return walked
     _page, sql, params = _list_sql(store, filt, sort, limit=limit, after=after, offset=offset, reverse=reverse)
     return [_row(r) for r in store.db.execute_sql(sql, params)]
+
+
+# A filter matching at least one incident in DENSE_SHARE is paged by walking the sort column's
+# index (see _walk_sort_index); the walk gives up WALK_SLACK times further than a page should need.
+DENSE_SHARE = 50
+WALK_SLACK = 3
+# Filters on these columns are ordered by their own (column, opened_at) index when sorted by it.
+_FILTER_COLUMN = {"priority": "priorities", "status": "statuses", "category": "categories",
+                  "assignee": "assignees", "team": "teams"}
+_density: OrderedDict = OrderedDict()  # (database, where, params) -> dense?; a stale answer only costs speed
+
+
+def _walk_sort_index(store, filt: IncidentFilter, sort: Sort, *, limit: int, after: tuple | None,
+                     reverse: bool) -> list[IncidentRow] | None:
+    """The page found by walking the sort column's index and testing the filter on each entry, or
+    None when the filter is sparse or the walk gives up before a page of matches.
+
+    For a filter its own index does not order (a team, a category, an assignee over the whole
+    history) SQLite otherwise reads and sorts every match: 150-470 ms for a team sorted by priority
+    at 1M rows, ~2 ms this way, since the walk stops at the page's last match. Sparse filters
+    (fewer than one incident in DENSE_SHARE) keep the sorted plan, which is cheap for few matches,
+    and so do matches bunched far along the sort order, once the walk gives up.
+    """
+    if not store.is_sqlite or filt.text.strip() or sort.column == "opened_at" or \
+            (sort.column not in _SORT_INDEX and sort.column != "key"):
+        return None  # text has its own plan; (column, opened_at) indexes order every column filter
+    if sort.column in _FILTER_COLUMN and getattr(filt, _FILTER_COLUMN[sort.column]):
+        return None  # the sort column's own index range holds the matches, in order
+    where = build_where(store, filt)
+    if not where.parts:
+        return None  # nothing to test: the plain list query already walks the index
+    total = store.db.execute_sql("SELECT max(id) FROM incident").fetchone()[0] or 0
+    if not _is_dense(store, where, max(total // DENSE_SHARE, int(limit))):
+        return None
+    keyset = Where(store.db.param, [], [])
+    if after is not None:
+        _keyset(store, keyset, sort, after, reverse=reverse)
+    order = _order(store, sort, reverse=reverse)
+    give_up = WALK_SLACK * int(limit) * DENSE_SHARE
+    source = f"{_FROM} INDEXED BY {_SORT_INDEX[sort.column]}" if sort.column in _SORT_INDEX else _FROM
+    walk = f"SELECT i.id AS id {source}{keyset.sql()} ORDER BY {order} LIMIT {give_up}"
+    # CROSS JOIN keeps the walk as the outer loop and there is no outer ORDER BY, so SQLite stops at
+    # the page's last match instead of reading the whole walk to sort it; the order is checked below.
+    sql = f"SELECT {_ROW_COLUMNS} FROM ({walk}) AS w CROSS JOIN incident i ON i.id = w.id{where.sql()} LIMIT {int(limit)}"
+    rows = [_row(r) for r in store.db.execute_sql(sql, [*keyset.params, *where.params])]
+    if not _in_order(rows, sort, reverse=reverse):
+        return None  # never seen; a different plan would only cost the sorted query
+    if len(rows) < limit:
+        # Fewer matches than a page: the answer only if the walk reached the end of the index.
+        seen = store.db.execute_sql(f"SELECT count(*) FROM ({walk})", keyset.params).fetchone()[0]
+        if seen >= give_up:
+            return None  # the matches bunch further along this order: sort them
+    return rows
+
+
+def _in_order(rows: list[IncidentRow], sort: Sort, *, reverse: bool) -> bool:
+    _expr, _nullable, by_opened = _SORT_SQL[sort.column]
+
+    def key(r: IncidentRow) -> tuple:
+        parts = [r.sort_value(sort.column)] + ([r.sort_value("opened_at")] if by_opened else []) + [r.id]
+        return tuple((v is not None, v) for v in parts)  # SQLite puts NULLs first ascending
+
+    keys = [key(r) for r in rows]
+    descending = sort.descending != reverse
+    return all((a >= b) if descending else (a <= b) for a, b in zip(keys, keys[1:]))
+
+
+def _is_dense(store, where: Where, at_least: int) -> bool:
+    """Whether ``where`` matches at least ``at_least`` incidents (counted up to that, then cached)."""
+    key = (store.url, where.sql(), tuple(where.params), at_least)
+    dense = _density.get(key)
+    if dense is None:
+        probe = f"SELECT count(*) FROM (SELECT 1 FROM incident i{where.sql()} LIMIT {int(at_least)})"
+        dense = store.db.execute_sql(probe, where.params).fetchone()[0] >= at_least
+        _density[key] = dense
+        if len(_density) > 64:
+            _density.popitem(last=False)
+    return dense
 
 
 def explain_list(store, filt: IncidentFilter, sort: Sort, *, after: tuple | None = None,
