@@ -191,10 +191,15 @@ def _metrics_targets(rows: list[dict]) -> list[dict]:
     by = {r["name"]: r for r in rows}
     svc, raw, gui = by.get("metrics: service refresh"), by.get("metrics: raw sql"), by.get("metrics: gui refresh")
     block = by.get("metrics: gui max block")
+    match = by.get("metrics: figures match")
     out = []
     for r in rows:
         if r is raw or r["name"] == "metrics: ratio":
             continue  # shown as the service row's raw floor and ratio
+        if r is match:
+            r = report.row("metrics: same figures as the raw SQL", group=r["group"], unit="", median=r["median"],
+                           target="1 (yes)", checks={"min_median": 1},
+                           note="totals, MTTR/MTTA median and p90, open and left-out counts agree")
         if r is svc and raw is not None:
             r = report.row(r["name"], group=r["group"], unit="s", median=r["median"], raw=raw["median"],
                            target="<= 1.5x raw SQL and 2 s", checks={"max_ratio": 1.5, "max_median": 2.0},

@@ -92,7 +92,10 @@ def raw_figures(db_path: str, now_s: int) -> dict:
             if meta[cid][0]:
                 totals["left_out"] += n
 
-        def nth(sql: str, params: tuple, rank: int):
+        def nth(sql: str, params: tuple, rank: int, n: int):
+            # A rank past the middle is read from the top (the k-th smallest is the (n-k+1)-th largest).
+            if rank > (n + 1) // 2:
+                sql, rank = sql + " DESC", n - rank + 1
             row = con.execute(sql + " LIMIT 1 OFFSET ?", (*params, rank - 1)).fetchone()
             return row[0] if row else None
 
@@ -102,7 +105,7 @@ def raw_figures(db_path: str, now_s: int) -> dict:
                                        ("tta", "ix_metrics_tta", "acknowledged_at", "tta_s", totals["acked"])):
             sql = (f"SELECT i.{dur} FROM incident i INDEXED BY {idx} WHERE i.{col} >= ? AND i.{col} < ? "
                    f"AND i.{dur} IS NOT NULL ORDER BY i.{dur}")
-            pct[name] = (nth(sql, (start, end), rank(n, 50)), nth(sql, (start, end), rank(n, 90)))
+            pct[name] = (nth(sql, (start, end), rank(n, 50), n), nth(sql, (start, end), rank(n, 90), n))
             counts = week_res if name == "ttr" else week_ack
             for r, (lo, hi) in enumerate(weeks, start=1):
                 if not counts[r]:
@@ -111,7 +114,7 @@ def raw_figures(db_path: str, now_s: int) -> dict:
                         f"((i.{col} / 86400 + 3) / 7) = ? AND i.{dur} IS NOT NULL ORDER BY i.{dur}")
                 wk = (lo // DAY + 3) // 7
                 for p in (50, 90):
-                    nth(wsql, (lo, hi, wk), rank(counts[r], p))
+                    nth(wsql, (lo, hi, wk), rank(counts[r], p), counts[r])
         age = con.execute(
             "SELECT SUM(CASE WHEN ? - opened_at <= 86400 THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN ? - opened_at > 30 * 86400 THEN 1 ELSE 0 END), COUNT(*) "
@@ -192,7 +195,7 @@ def run(db_path: str, *, gui: bool = True, now: datetime | None = None) -> dict:
                 and raw["mtta_median_s"] == report.tta.median and raw["mtta_p90_s"] == report.tta.p90
                 and raw["open"] == report.open and raw["left_out"] == report.left_out)
         out = {"incidents": report.total, "service_refresh_s": service_s, "raw_sql_s": raw_s,
-               "ratio": service_s / raw_s if raw_s else None, "same_figures": same,
+               "ratio": service_s / raw_s if raw_s else None, "figures_match": int(same),
                "counts": d["counts"], "mttr_hours": d["mttr_hours"], "mtta_hours": d["mtta_hours"],
                "weeks": len(report.buckets)}
         if gui:

@@ -377,9 +377,10 @@ class MetricsService:
                      scope: IncidentFilter, *, plain: bool) -> None:
         overall: Durations = getattr(report, attr)
         overall.median = mq.nth_value(self.store, family, duration, lo=report.start, hi=report.end,
-                                      rank=dm.rank_of(overall.n, dm.P50), scope=scope, whole=True)
+                                      rank=dm.rank_of(overall.n, dm.P50), scope=scope, whole=True,
+                                      count=overall.n)
         overall.p90 = mq.nth_value(self.store, family, duration, lo=report.start, hi=report.end,
-                                   rank=dm.rank_of(overall.n, dm.P90), scope=scope, whole=True)
+                                   rank=dm.rank_of(overall.n, dm.P90), scope=scope, whole=True, count=overall.n)
         use_week = plain and family.week_index and report.by == "week"
         for b in report.buckets:
             d: Durations = getattr(b, attr)
@@ -388,7 +389,7 @@ class MetricsService:
             week = (b.start // dm.DAY_S + 3) // 7 if use_week else None
             for pct, name in ((dm.P50, "median"), (dm.P90, "p90")):
                 setattr(d, name, mq.nth_value(self.store, family, duration, lo=b.start, hi=b.end,
-                                              rank=dm.rank_of(d.n, pct), scope=scope, week=week))
+                                              rank=dm.rank_of(d.n, pct), scope=scope, week=week, count=d.n))
 
     def _trends(self, end: int, prios: list[int], cats: list[str], scope: IncidentFilter) -> list[dm.Trend]:
         week = dm.trend_week(end - 1)

@@ -121,19 +121,25 @@ def grouped(store, family: Family, *, ranges: Sequence[tuple[int, int]], priorit
 
 
 ORDERED_INDEX = {("resolved", "i.ttr_s"): "ix_metrics_ttr", ("acked", "i.tta_s"): "ix_metrics_tta"}
+# Durations never NULL on a family row (its condition says so), so a family count counts them too.
+PLAIN_DURATIONS = frozenset({"i.ttr_s", "i.tta_s"})
 INSTANT_INDEX = {"resolved": "ix_metrics_resolved_at", "acked": "ix_metrics_acked_at"}
 
 
 def nth_value(store, family: Family, duration: str, *, lo: int, hi: int, rank: int, scope: IncidentFilter,
-              week: int | None = None, whole: bool = False) -> int | None:
+              week: int | None = None, whole: bool = False, count: int | None = None) -> int | None:
     """The ``rank``-th smallest duration (1-based) of the family's rows in [lo, hi).
 
     With ``week`` given (the Monday-week number of [lo, hi)), the condition names the week expression so
     SQLite can walk the (week, duration) index in order instead of sorting; ``whole`` says [lo, hi) is
-    the whole report period (walk the duration-ordered index).
+    the whole report period (walk the duration-ordered index). ``count``, the number of those rows,
+    lets a rank past the middle (a p90) be read from the top: a tenth of the walk, not nine tenths.
     """
     if rank < 1:
         return None
+    descending = count is not None and rank > (count + 1) // 2 and duration in PLAIN_DURATIONS
+    if descending:
+        rank = count - rank + 1  # the k-th smallest of n is the (n - k + 1)-th largest
     where = scope_where(store, scope)
     p = store.db.param
     inst = f"i.{family.instant}"
@@ -155,7 +161,7 @@ def nth_value(store, family: Family, duration: str, *, lo: int, hi: int, rank: i
             # One period's rows sorted; the planner otherwise walks the ordered index once per period.
             source = f"incident i INDEXED BY {INSTANT_INDEX[family.name]}"
     sql = (f"SELECT {duration} FROM {source} WHERE {' AND '.join(parts)} "
-           f"ORDER BY {duration} LIMIT 1 OFFSET {p}")
+           f"ORDER BY {duration}{' DESC' if descending else ''} LIMIT 1 OFFSET {p}")
     row = store.db.execute_sql(sql, [*params, rank - 1]).fetchone()
     return None if row is None else row[0]
 
