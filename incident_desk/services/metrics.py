@@ -30,6 +30,7 @@ class Durations:
     total: int = 0
     median: int | None = None
     p90: int | None = None
+    ranked: int = 0  # rows whose duration is known: the population median and p90 rank
 
     @property
     def mean(self) -> float | None:
@@ -271,16 +272,17 @@ class MetricsService:
             resolved = mq.grouped(
                 self.store, mq.RESOLVED, ranges=before + ranges, priorities=prios, categories=cats, scope=scope,
                 columns=["COUNT(*)", f"SUM({ttr})", "SUM(CASE WHEN i.resolve_breached THEN 0 ELSE 1 END)",
-                         "SUM(CASE WHEN i.reopen_count > 0 THEN 1 ELSE 0 END)"])
+                         "SUM(CASE WHEN i.reopen_count > 0 THEN 1 ELSE 0 END)", f"COUNT({ttr})"])
             resolved = [(r, p, c, n, total, n if p in report.sla_priorities else 0,
-                         met if p in report.sla_priorities else 0, reopened)
-                        for r, p, c, n, total, met, reopened in resolved]
+                         met if p in report.sla_priorities else 0, reopened, ranked)
+                        for r, p, c, n, total, met, reopened, ranked in resolved]
             step("Summing acknowledgements")
             acked = mq.grouped(
                 self.store, mq.ACKED, ranges=ranges, priorities=prios, categories=cats, scope=scope,
-                columns=["COUNT(*)", f"SUM({tta})", "SUM(CASE WHEN i.response_breached THEN 0 ELSE 1 END)"])
-            acked = [(r, p, c, n, total, n if p in response_prios else 0, met if p in response_prios else 0)
-                     for r, p, c, n, total, met in acked]
+                columns=["COUNT(*)", f"SUM({tta})", "SUM(CASE WHEN i.response_breached THEN 0 ELSE 1 END)",
+                         f"COUNT({tta})"])
+            acked = [(r, p, c, n, total, n if p in response_prios else 0, met if p in response_prios else 0, ranked)
+                     for r, p, c, n, total, met, ranked in acked]
             step("Counting closures")
             ended = mq.grouped(self.store, mq.ENDED, ranges=before + ranges, priorities=prios, categories=cats,
                                scope=scope, columns=["COUNT(*)"])
@@ -328,7 +330,7 @@ class MetricsService:
             report.total += count
             group(report.by_category, c, c).count += count
             group(report.by_priority, p, Priority(p).label).count += count
-        for r, p, c, count, total, n_target, n_met, n_reopened in resolved:
+        for r, p, c, count, total, n_target, n_met, n_reopened, ranked in resolved:
             if r == 0:
                 ended_before += count
                 continue
@@ -340,6 +342,7 @@ class MetricsService:
                       b.ttr_by_priority.setdefault(p, Durations())):
                 d.n += count
                 d.total += total
+                d.ranked += int(ranked or 0)
             report.resolved += count
             report.reopened += int(n_reopened or 0)
             if n_target:
@@ -347,12 +350,13 @@ class MetricsService:
                              group(report.by_priority, p, Priority(p).label).sla):
                     comp.met += int(n_met or 0)
                     comp.total += int(n_target)
-        for r, p, c, count, total, n_target, n_met in acked:
+        for r, p, c, count, total, n_target, n_met, ranked in acked:
             b = buckets[r]
             for d in (b.tta, report.tta, group(report.by_category, c, c).tta,
                       group(report.by_priority, p, Priority(p).label).tta):
                 d.n += count
                 d.total += int(total or 0)
+                d.ranked += int(ranked or 0)
             report.acknowledged += count
             if n_target:
                 report.response_sla.met += int(n_met or 0)
@@ -378,9 +382,10 @@ class MetricsService:
         overall: Durations = getattr(report, attr)
         overall.median = mq.nth_value(self.store, family, duration, lo=report.start, hi=report.end,
                                       rank=dm.rank_of(overall.n, dm.P50), scope=scope, whole=True,
-                                      count=overall.n)
+                                      count=overall.ranked)
         overall.p90 = mq.nth_value(self.store, family, duration, lo=report.start, hi=report.end,
-                                   rank=dm.rank_of(overall.n, dm.P90), scope=scope, whole=True, count=overall.n)
+                                   rank=dm.rank_of(overall.n, dm.P90), scope=scope, whole=True,
+                                   count=overall.ranked)
         use_week = plain and family.week_index and report.by == "week"
         for b in report.buckets:
             d: Durations = getattr(b, attr)
@@ -389,7 +394,7 @@ class MetricsService:
             week = (b.start // dm.DAY_S + 3) // 7 if use_week else None
             for pct, name in ((dm.P50, "median"), (dm.P90, "p90")):
                 setattr(d, name, mq.nth_value(self.store, family, duration, lo=b.start, hi=b.end,
-                                              rank=dm.rank_of(d.n, pct), scope=scope, week=week, count=d.n))
+                                              rank=dm.rank_of(d.n, pct), scope=scope, week=week, count=d.ranked))
 
     def _trends(self, end: int, prios: list[int], cats: list[str], scope: IncidentFilter) -> list[dm.Trend]:
         week = dm.trend_week(end - 1)

@@ -121,8 +121,6 @@ def grouped(store, family: Family, *, ranges: Sequence[tuple[int, int]], priorit
 
 
 ORDERED_INDEX = {("resolved", "i.ttr_s"): "ix_metrics_ttr", ("acked", "i.tta_s"): "ix_metrics_tta"}
-# Durations never NULL on a family row (its condition says so), so a family count counts them too.
-PLAIN_DURATIONS = frozenset({"i.ttr_s", "i.tta_s"})
 INSTANT_INDEX = {"resolved": "ix_metrics_resolved_at", "acked": "ix_metrics_acked_at"}
 
 
@@ -132,12 +130,13 @@ def nth_value(store, family: Family, duration: str, *, lo: int, hi: int, rank: i
 
     With ``week`` given (the Monday-week number of [lo, hi)), the condition names the week expression so
     SQLite can walk the (week, duration) index in order instead of sorting; ``whole`` says [lo, hi) is
-    the whole report period (walk the duration-ordered index). ``count``, the number of those rows,
-    lets a rank past the middle (a p90) be read from the top: a tenth of the walk, not nine tenths.
+    the whole report period (walk the duration-ordered index). ``count``, the number of those rows
+    with a non-NULL duration, lets a rank past the middle (a p90) be read from the top: a tenth of
+    the walk or of the sort, not nine tenths.
     """
     if rank < 1:
         return None
-    descending = count is not None and rank > (count + 1) // 2 and duration in PLAIN_DURATIONS
+    descending = count is not None and (count + 1) // 2 < rank <= count
     if descending:
         rank = count - rank + 1  # the k-th smallest of n is the (n - k + 1)-th largest
     where = scope_where(store, scope)
