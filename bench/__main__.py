@@ -206,7 +206,7 @@ def _metrics_targets(rows: list[dict]) -> list[dict]:
                            note="all headline figures and series, service vs hand-written SQL")
         elif r is gui:
             r = report.row(r["name"], group=r["group"], unit="s", median=r["median"], target="<= 2 s",
-                           checks={"max_median": 2.0}, note="metrics tab: refresh and draw, GUI process")
+                           checks={"max_median": 2.0}, note="metrics tab: refresh and draw, GUI process; median of three")
         elif r is block:
             r = report.row(r["name"], group=r["group"], unit="ms", median=r["median"], target="<= 50 ms",
                            checks={"max_median": 50.0},
