@@ -78,8 +78,17 @@ def sla_icon(state: str, dark: bool | None = None) -> QIcon:
 
 @lru_cache(maxsize=16)
 def _sla_icon(state: str, dark: bool) -> QIcon:
+    icon = QIcon(_sla_pixmap(state, theme.sla_color(state, dark)))
+    if state not in (theme.SLA_BREACHED, theme.SLA_WARNING):
+        # Outline clocks in green or grey vanish on the selected row's highlight: draw those in
+        # the highlighted text's colour there (the filled red and amber shapes stay readable).
+        selected = QGuiApplication.palette().color(QPalette.ColorRole.HighlightedText)
+        icon.addPixmap(_sla_pixmap(state, selected), QIcon.Mode.Selected)
+    return icon
+
+
+def _sla_pixmap(state: str, color: QColor) -> QPixmap:
     pix, p = _canvas()
-    color = theme.sla_color(state, dark)
     c = _SIZE / 2
     if state == theme.SLA_BREACHED:
         # A red octagon with a bar: "stop", readable without colour.
@@ -122,7 +131,7 @@ def _sla_icon(state: str, dark: bool) -> QIcon:
         p.setPen(_pen(color, 2.4))
         p.drawLine(QPointF(9, c), QPointF(_SIZE - 9, c))
     p.end()
-    return QIcon(pix)
+    return pix
 
 
 def action_icon(name: str) -> QIcon:

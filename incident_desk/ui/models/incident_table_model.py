@@ -51,7 +51,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("key", "Key", "key", 92),
     Column("priority", "Priority", "priority", 106),
-    Column("status", "Status", "status", 106),
+    Column("status", "Status", "status", 122),
     Column("title", "Title", "title", 250),
     Column("category", "Category", "category", 120),
     Column("assignee", "Assignee", "assignee", 116),
