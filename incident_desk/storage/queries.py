@@ -6,8 +6,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from incident_desk.domain.incident import (OPEN_STATUSES, HoldReason, IncidentFilter, IncidentRow,
-                                           Priority, Sort, Status, format_key)
+from incident_desk.domain.incident import (OPEN_STATUSES, DomainError, HoldReason, IncidentFilter, IncidentRow,
+                                           Priority, Sort, Status, format_key, parse_key)
 from incident_desk.storage import search
 
 # Sortable columns -> (SQL expression, nullable, ties broken by opened_at). Columns with many equal
@@ -136,13 +136,29 @@ def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Wh
         _in(where, "i.id", sorted(filt.keys))
     if filt.text.strip():
         clause = search.match_clause(store, filt.text)
-        if clause is None:
+        number = key_number(filt.text)
+        if clause is None and number is None:
             where.add("1 = 0")  # only punctuation: nothing can match, and it is not an error
+        elif clause is None:
+            where.add("i.id = ?", number)
         else:
             sql, params = clause
-            where.parts.append(f"i.id IN ({sql})")
-            where.params.extend(params)
+            if number is None:
+                where.parts.append(f"i.id IN ({sql})")
+                where.params.extend(params)
+            else:
+                # A caller reads out their ticket: 'INC-099606', '99606' or '#99606' finds it too.
+                where.parts.append(f"(i.id = {where.param} OR i.id IN ({sql}))")
+                where.params.extend([number, *params])
     return where
+
+
+def key_number(text: str) -> int | None:
+    """The incident number ``text`` names as a whole ('INC-000123', 'inc-123', '#123', '123'), or None."""
+    try:
+        return parse_key(text.strip().lstrip("#"))
+    except DomainError:
+        return None
 
 
 # Index that orders each sort column (SQLite), for dense full-text searches (see list_rows).
@@ -157,7 +173,8 @@ DENSE_MATCHES = 2000
 
 
 def _text_only(filt: IncidentFilter) -> bool:
-    return bool(filt.text.strip()) and replace(filt, text="") == IncidentFilter()
+    """A search and nothing else (not an incident key, which the search index does not hold)."""
+    return bool(filt.text.strip()) and replace(filt, text="") == IncidentFilter() and key_number(filt.text) is None
 
 
 def count_incidents(store, filt: IncidentFilter) -> int:

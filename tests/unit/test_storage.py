@@ -215,3 +215,21 @@ def test_acknowledged_range_and_open_at_filters(desk, clock):
     assert keys(open_at=resolved - timedelta(minutes=1)) == {a.key}
     assert keys(open_at=resolved + timedelta(minutes=1)) == {b.key}  # b opened at the resolution instant
     assert keys(open_at=clock() + timedelta(minutes=1)) == set()
+
+
+@pytest.mark.parametrize("typed", ["INC-000007", "inc-7", "INC-7", "7", "#7", "  INC-000007  "])
+def test_the_search_box_finds_an_incident_by_its_key(desk, typed):
+    _seed(desk, 12)
+    rows = desk.incidents.list_incidents(filters=IncidentFilter(text=typed))
+    assert "INC-000007" in [r.key for r in rows]
+    assert desk.incidents.count_incidents(filters=IncidentFilter(text=typed)) == len(rows)
+
+
+def test_a_key_search_still_honours_the_other_filters(desk):
+    _seed(desk, 12)
+    key_only = desk.incidents.list_incidents(filters=IncidentFilter(text="INC-000007"))
+    status = key_only[0].status
+    other = next(s for s in Status if s != status)
+    assert desk.incidents.count_incidents(filters=IncidentFilter(text="INC-000007",
+                                                                 statuses=frozenset({other}))) == 0
+    assert desk.incidents.count_incidents(filters=IncidentFilter(text="INC-999999")) == 0

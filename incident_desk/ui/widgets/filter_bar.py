@@ -109,12 +109,13 @@ class FilterBar(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search title, description, comments…  (Ctrl+F)")
+        self.search.setPlaceholderText("Search text or key…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icons.action_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setMinimumWidth(110)  # with the detail panel open the bar must fit ~860 px
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.search.setToolTip("Full-text search; words match whole words and prefixes")
+        self.search.setToolTip("Full-text search of titles, descriptions and comments (words match whole words "
+                               "and prefixes); an incident key such as INC-000123, 123 or #123 finds that incident")
         layout.addWidget(self.search, 3)
 
         self.status = _MultiChoice("Status", [(s.label, s) for s in Status], self,
