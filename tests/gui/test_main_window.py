@@ -141,8 +141,19 @@ def test_search_shortcut_escape_and_enter(qtbot, window):
     key = window.table.current_key()
     assert key == window.model.row_at(3).key
     QTest.keyClick(window.table, Qt.Key.Key_Return)
-    if window.editor is not None:
-        assert window.editor.current_key() == key
+    assert window.editor.current_key() == key
+
+
+def test_enter_on_a_key_in_the_search_box_opens_that_incident(qtbot, window):
+    key = window.model.row_at(10).key
+    number = str(int(key.split("-")[1]))  # what a caller reads out: 'INC-000123' -> '123'
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.filter_bar.search.hasFocus())
+    QTest.keyClicks(window.filter_bar.search, "#" + number)
+    QTest.keyClick(window.filter_bar.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.editor.current_key() == key, timeout=5000)
+    assert window.table.current_key() == key and window.table.hasFocus()
+    assert key in [window.model.row_at(i).key for i in range(window.model.rowCount())]
 
 
 def test_transition_and_assign_shortcuts(qtbot, window, seeded_desk):

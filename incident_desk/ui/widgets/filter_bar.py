@@ -11,7 +11,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy, QVBoxLayout,
                                QToolButton, QWidget)
 
-from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Priority, Status
+from incident_desk.domain.incident import (OPEN_STATUSES, DomainError, IncidentFilter, Priority, Status, format_key,
+                                           parse_key)
 from incident_desk.ui import icons, theme
 
 SEARCH_DELAY_MS = 250
@@ -87,6 +88,9 @@ class FilterBar(QWidget):
     """Edits an IncidentFilter; parts it cannot show (drill-downs) appear as a clearable chip."""
 
     sig_filter_changed = Signal(object)
+    """The filter the controls now show (throttled while typing in the search box)."""
+    sig_key_entered = Signal(str)
+    """Enter in the search box on an incident key: the host may open that incident."""
     """The user changed the filter; carries the new IncidentFilter."""
 
     def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None):
@@ -186,7 +190,7 @@ class FilterBar(QWidget):
 
     def _connect_signals(self) -> None:
         self.search.textEdited.connect(self._on_text_edited)
-        self.search.returnPressed.connect(self._on_search_now)
+        self.search.returnPressed.connect(self._on_return_pressed)
         self._search_timer.timeout.connect(self._on_search_now)
         self.status.sig_changed.connect(self._on_control_changed)
         self.priority.sig_changed.connect(self._on_control_changed)
@@ -349,6 +353,15 @@ class FilterBar(QWidget):
     @Slot(str)
     def _on_text_edited(self, _text: str) -> None:
         self._search_timer.start()  # restarts: one query after the typing pauses
+
+    @Slot()
+    def _on_return_pressed(self) -> None:
+        self._on_search_now()
+        try:
+            number = parse_key(self.search.text().strip().lstrip("#"))
+        except DomainError:
+            return
+        self.sig_key_entered.emit(format_key(number))
 
     @Slot()
     def _on_search_now(self) -> None:

@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
         self.views.sig_view_chosen.connect(self._on_view_chosen)
         self.views.sig_view_delete_requested.connect(self._on_delete_view)
         self.filter_bar.sig_filter_changed.connect(self._on_filter_changed)
+        self.filter_bar.sig_key_entered.connect(self._on_key_entered)
         self.table.sig_current_changed.connect(self._on_current_changed)
         self.table.sig_incident_activated.connect(self._on_incident_activated)
         self.model.modelReset.connect(self._on_row_count_changed)
@@ -414,6 +415,12 @@ class MainWindow(QMainWindow):
             self.views.clear_selection()
             self._active_view = None
         self.model.set_query(filters, self.model.current_sort())
+
+    @Slot(str)
+    def _on_key_entered(self, key: str) -> None:
+        """Enter on a key in the search box: open that incident and leave the keyboard on its row."""
+        if self.select_incident(key):
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     @Slot()
     def _on_save_view(self) -> None:
