@@ -237,6 +237,22 @@ def test_ctrl_n_opens_the_log_dialog_and_the_new_row_is_selected(qtbot, window, 
     dialog.reject()
 
 
+def test_quitting_with_a_half_typed_report_asks_and_keeps_it(qtbot, window):
+    """Quit (the tray menu closes the window) while the log dialog holds text: nothing is lost unasked."""
+    window.table.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.log_dialog is not None and window.log_dialog.isVisible())
+    dialog = window.log_dialog
+    QTest.keyClicks(dialog.title_edit, "Printer on floor 2 eats paper")
+    asked = []
+    dialog.ask = lambda *args: asked.append(args[1]) or "cancel"
+    assert window.close() is False
+    assert asked == ["Discard this report?"] and window.isVisible() and dialog.isVisible()
+    assert "Printer on floor 2" in dialog.draft().title
+    dialog.ask = lambda *args: "discard"
+    dialog.close()
+
+
 def test_view_counts_start_after_the_first_page_is_painted(qtbot, seeded_desk, qsettings):
     bridge = DeskBridge(seeded_desk, poll_ms=100)
     window = MainWindow(seeded_desk, bridge, qsettings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QScrollArea, QSplitter,
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.view_store = ViewStore(settings)
         self.detail_windows: list = []
+        self.log_dialog = None
         self._active_view: SavedView | None = None
         self._splitter_state = None
         self.setObjectName("mainWindow")
@@ -641,6 +643,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._editor is not None and not self._editor.confirm_discard():
             event.ignore()
+            return
+        dialog = self.log_dialog
+        # The log dialog is a child: closing the window (Quit in the tray menu) would destroy it,
+        # and a half-typed phone report with it, without its own closeEvent ever asking.
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible() and not dialog.confirm_discard():
+            event.ignore()
+            dialog.raise_()
+            dialog.activateWindow()
             return
         for window in list(self.detail_windows):
             if not window.close():
