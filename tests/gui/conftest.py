@@ -82,3 +82,27 @@ def qsettings(tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     yield settings
     settings.sync()
+
+
+@pytest.fixture(autouse=True)
+def no_message_box_left_open(qapp):
+    """A real modal message box in a headless test would wait forever (and the CI run with it): close
+    any that opens, with its Escape answer, and fail the test that let it open."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    shown: list[str] = []
+
+    def check() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            shown.append(box.text())
+            box.reject()
+
+    watchdog = QTimer()
+    watchdog.setInterval(250)
+    watchdog.timeout.connect(check)  # timers fire inside the box's own event loop too
+    watchdog.start()
+    yield
+    watchdog.stop()
+    assert not shown, f"a message box waited for an answer nobody gives in a test: {shown}"

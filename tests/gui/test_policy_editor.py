@@ -22,6 +22,7 @@ def dialog_for(team_desk, qtbot):
     def make(username):
         team_desk.act_as(username)
         dialog = PolicyEditorDialog(team_desk)
+        dialog.ask = lambda *args: "discard"  # closing at teardown must not wait on a message box
         qtbot.addWidget(dialog)
         dialog.show()
         return dialog
@@ -133,3 +134,30 @@ def test_bad_input_is_explained_and_nothing_is_saved(dialog_for, team_desk, edit
     assert dialog.isVisible()
     assert team_desk.settings.sla_policy() == before_sla
     assert team_desk.policies.escalation_policy() == before_rules
+
+
+def test_closing_with_unsaved_changes_asks_and_keeps_them(dialog_for, team_desk):
+    dialog = dialog_for("lena")
+    assert not dialog.has_changes()  # the form as loaded equals the saved policies
+    asked = []
+    dialog.ask = lambda *args: asked.append(args[1]) or "cancel"
+    dialog.reject()  # Close button, Esc and the title bar's close all land here
+    assert asked == [] and not dialog.isVisible()  # nothing changed: closes without a question
+
+    dialog = dialog_for("lena")
+    dialog.ask = lambda *args: asked.append(args[1]) or "cancel"
+    cell(dialog, Priority.P1, 1).setText("2 h")
+    assert dialog.has_changes()
+    dialog.reject()
+    assert asked == ["Discard your changes?"] and dialog.isVisible()
+    assert cell(dialog, Priority.P1, 1).text() == "2 h"
+    assert team_desk.settings.sla_policy().target_for(Priority.P1).resolve_s == 4 * 3600  # nothing saved
+    dialog.ask = lambda *args: "discard"
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_a_form_that_does_not_parse_counts_as_changed(dialog_for):
+    dialog = dialog_for("lena")
+    cell(dialog, Priority.P2, 0).setText("soonish")
+    assert dialog.has_changes()

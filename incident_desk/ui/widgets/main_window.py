@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.view_store = ViewStore(settings)
         self.detail_windows: list = []
         self.log_dialog = None
+        self.policy_dialog = None
         self._active_view: SavedView | None = None
         self._splitter_state = None
         self.setObjectName("mainWindow")
@@ -341,7 +342,9 @@ class MainWindow(QMainWindow):
     def _on_policies(self) -> None:
         from incident_desk.ui.widgets.policy_editor import PolicyEditorDialog
         dialog = PolicyEditorDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_saved.connect(self._on_refresh_now)
+        self.policy_dialog = dialog
         dialog.open()
 
     def select_incident(self, key: str) -> bool:
@@ -644,14 +647,15 @@ class MainWindow(QMainWindow):
         if self._editor is not None and not self._editor.confirm_discard():
             event.ignore()
             return
-        dialog = self.log_dialog
-        # The log dialog is a child: closing the window (Quit in the tray menu) would destroy it,
-        # and a half-typed phone report with it, without its own closeEvent ever asking.
-        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible() and not dialog.confirm_discard():
-            event.ignore()
-            dialog.raise_()
-            dialog.activateWindow()
-            return
+        # The log dialog and the policy editor are children: closing the window (Quit in the tray
+        # menu) would destroy them, and a half-typed phone report with them, without asking.
+        for dialog in (self.log_dialog, self.policy_dialog):
+            if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible() and \
+                    not dialog.confirm_discard():
+                event.ignore()
+                dialog.raise_()
+                dialog.activateWindow()
+                return
         for window in list(self.detail_windows):
             if not window.close():
                 event.ignore()

@@ -17,6 +17,7 @@ from incident_desk.domain.sla import BusinessCalendar, SlaPolicy, SlaTarget, des
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ValidationError
 from incident_desk.services.policies import format_duration, parse_duration
+from incident_desk.ui.widgets.form_fields import Ask, ask_with_message_box
 from incident_desk.ui.workers import WorkerPool
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -70,6 +71,8 @@ class PolicyEditorDialog(QDialog):
     def __init__(self, desk: Desk, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk = desk
+        # Prompts go through this so tests answer them with real widgets, no modal loop.
+        self.ask: Ask = ask_with_message_box
         self.pool = WorkerPool(self, max_threads=1)
         self.setWindowTitle("SLA and escalation policies")
         self.resize(980, 620)
@@ -351,6 +354,28 @@ class PolicyEditorDialog(QDialog):
         self.save_button.setEnabled(True)
         self.progress.clear()
         self.error.setText(str(exc))
+
+    def has_changes(self) -> bool:
+        """Whether the form differs from the saved policies (a form that does not parse does)."""
+        try:
+            if self.can_sla and self.build_sla_policy() != self.sla:
+                return True
+            return self.can_escalation and self.build_escalation_policy() != self.escalation
+        except (ValidationError, DomainError):
+            return True
+
+    def confirm_discard(self) -> bool:
+        """True when nothing was changed or the user agreed to throw the changes away."""
+        if not self.has_changes():
+            return True
+        return self.ask(self, "Discard your changes?",
+                        "The SLA and escalation policies have changes that are not saved. Discard them?",
+                        ("discard", "cancel")) == "discard"
+
+    def reject(self) -> None:
+        # Close, Esc and the window's close button all come here: edits are never dropped unasked.
+        if self.confirm_discard():
+            super().reject()
 
     def done(self, result: int) -> None:
         self.pool.wait_idle(30_000)
