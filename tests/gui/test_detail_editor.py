@@ -292,6 +292,24 @@ def test_unsaved_prompt_on_switching_incidents(team_desk, make_editor):
     assert "title is empty" in editor.field("title").error()
 
 
+def test_a_note_typed_and_not_added_is_not_dropped_unasked(team_desk, make_editor):
+    desk = team_desk
+    a, b = _log(desk, "First"), _log(desk, "Second")
+    editor = make_editor(desk)
+    editor.load_incident(a.key)
+    editor.timeline_view.note_edit.setPlainText("Called the user back: the printer is on the wrong VLAN")
+    editor.ask.answers = ["cancel"]
+    assert editor.load_incident(b.key) is False
+    assert editor.current_key() == a.key
+    assert "VLAN" in editor.timeline_view.draft_note()
+    assert "not on its timeline yet" in editor.ask.asked[-1]
+    assert editor.tabs.currentWidget() is editor.timeline_view  # shown where it is
+    editor.ask.answers = ["discard"]
+    assert editor.load_incident(b.key) is True
+    assert editor.timeline_view.draft_note() == ""
+    assert all("VLAN" not in (e.note or "") for e in desk.incidents.timeline(a.key))
+
+
 @pytest.mark.parametrize("title, message", [
     ("x" * 5000, "5000 characters"),
     ("bell\x07 and\ttab", "control characters"),

@@ -368,20 +368,32 @@ class IncidentDetailEditor(QWidget):
         return pending
 
     def confirm_discard(self) -> bool:
-        """Ask Save / Discard / Cancel when there are unsaved edits; True when it is fine to move on."""
+        """Ask Save / Discard / Cancel when there are unsaved edits, then about a note typed and not
+        added yet; True when it is fine to move on."""
         pending = self.pending_changes()
-        if not pending:
-            return True
-        names = ", ".join(_LABELS.get(n, n) for n in pending)
-        answer = self.ask(self, "Unsaved changes",
-                          f"{self._incident.key} has unsaved changes ({names}). Save them before moving on?",
-                          ("save", "discard", "cancel"))
-        if answer == "save":
-            return self.save()
-        if answer == "discard":
-            self.revert()
-            return True
-        return False
+        if pending:
+            names = ", ".join(_LABELS.get(n, n) for n in pending)
+            answer = self.ask(self, "Unsaved changes",
+                              f"{self._incident.key} has unsaved changes ({names}). Save them before moving on?",
+                              ("save", "discard", "cancel"))
+            if answer == "save":
+                if not self.save():
+                    return False
+            elif answer == "discard":
+                self.revert()
+            else:
+                return False
+        if self._incident is not None and self.timeline_view.draft_note().strip():
+            # Comment or work note is the writer's choice, so this one is not saved for them.
+            answer = self.ask(self, "Note not added",
+                              f"The note you wrote on {self._incident.key} is not on its timeline yet. "
+                              f"Discard it?", ("discard", "cancel"))
+            if answer != "discard":
+                self.tabs.setCurrentWidget(self.timeline_view)
+                self.timeline_view.note_edit.setFocus()
+                return False
+            self.timeline_view.clear_composer()
+        return True
 
     def save(self) -> bool:
         """Save the pending edits; on any failure keep them, say why, and return False."""

@@ -157,6 +157,10 @@ class TimelineView(QWidget):
         self.note_edit.clear()
         self.show_error(None)
 
+    def draft_note(self) -> str:
+        """What is typed in the composer and not added to the timeline yet."""
+        return self.note_edit.toPlainText()
+
     def show_error(self, message: str | None) -> None:
         self.error_label.setText(message or "")
         self.error_label.setVisible(bool(message))
