@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Callable
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
@@ -23,6 +23,10 @@ from incident_desk.ui.widgets.incident_picker import row_text
 SIMILAR_DELAY_MS = 250
 RECENT_KEY = "log_dialog/recent_reporters"
 RECENT_MAX = 30
+# The report being typed, kept on disk (QSettings) half a second after each change, so a crash,
+# a killed session or a power cut between typing and logging costs nothing; cleared once logged.
+DRAFT_KEY = "log_dialog/draft"
+DRAFT_DELAY_MS = 500
 
 
 class CtrlEnterFilter(QObject):
@@ -54,11 +58,13 @@ class LogIncidentDialog(QDialog):
         self.settings = settings or QSettings()
         self.ask: Ask = ask_with_message_box
         self.fields: dict[str, FormField] = {}
+        self._restored = False
         self.setWindowTitle("Log an incident")
         self.resize(980, 640)
         self._recent = self._load_recent()
         self._build()
         self._connect_signals()
+        self._restore_draft()
         self._update_priority()
         self.title_edit.setFocus()
 
@@ -240,6 +246,19 @@ class LogIncidentDialog(QDialog):
         self._ctrl_enter = CtrlEnterFilter(self._on_log_clicked, self)
         for child in self.findChildren(QWidget):
             child.installEventFilter(self._ctrl_enter)
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self._save_draft)
+        # Through a slot of our own: connected directly, a signal's argument (the text, the index)
+        # would become QTimer.start's interval.
+        for signal in (self.title_edit.textChanged, self.reporter_name_edit.textChanged,
+                       self.reporter_contact_edit.textChanged, self.assignee_edit.textChanged,
+                       self.description_edit.textChanged, self.category_combo.editTextChanged,
+                       self.subcategory_combo.currentIndexChanged, self.impact_combo.currentIndexChanged,
+                       self.urgency_combo.currentIndexChanged, self.channel_combo.currentIndexChanged,
+                       self.earlier_check.toggled, self.opened_edit.dateTimeChanged):
+            signal.connect(self._on_form_edited)
 
     # ---- reading the form ------------------------------------------------------------------------
 
@@ -275,6 +294,7 @@ class LogIncidentDialog(QDialog):
             self.banner.show_message(f"Not logged: {exc} Nothing you typed is lost.", "error")
             return None
         self._remember_reporter()
+        self._forget_draft()
         self.logged_key = incident.key
         self.sig_incident_logged.emit(incident.key)
         self.accept()
@@ -294,6 +314,7 @@ class LogIncidentDialog(QDialog):
             self.banner.show_message(str(exc), "error")
             return False
         self._remember_reporter()
+        self._forget_draft()
         self.sig_link_instead.emit(key)
         self.accept()
         return True
@@ -324,10 +345,80 @@ class LogIncidentDialog(QDialog):
 
     def confirm_discard(self) -> bool:
         """True when the form is empty or the user agreed to throw the report away."""
+        if not self.is_empty() and self.ask(self, "Discard this report?", "The form has text in it. Discard it?",
+                                            ("discard", "cancel")) != "discard":
+            return False
+        self._forget_draft()
+        return True
+
+    # ---- the draft on disk ---------------------------------------------------------------------------
+
+    @Slot()
+    def _on_form_edited(self, *_args) -> None:
+        self._draft_timer.start()  # restarts: one write after the typing pauses
+
+    def _save_draft(self) -> None:
         if self.is_empty():
-            return True
-        return self.ask(self, "Discard this report?", "The form has text in it. Discard it?",
-                        ("discard", "cancel")) == "discard"
+            self._forget_draft()
+            return
+        draft = self.draft()
+        data = {"saved_at": self.desk.clock().isoformat(), "title": draft.title, "description": draft.description,
+                "category": draft.category, "subcategory": draft.subcategory or "", "impact": draft.impact,
+                "urgency": draft.urgency, "reporter_name": draft.reporter_name,
+                "reporter_contact": draft.reporter_contact, "channel": draft.channel,
+                "assignee": draft.assignee or "",
+                "opened_at": draft.opened_at.isoformat() if draft.opened_at else None}
+        self.settings.setValue(DRAFT_KEY, json.dumps(data, ensure_ascii=False))
+        self.settings.sync()  # on disk now, not when the application quits cleanly
+
+    def _forget_draft(self) -> None:
+        self._draft_timer.stop()
+        if self.settings.contains(DRAFT_KEY):
+            self.settings.remove(DRAFT_KEY)
+            self.settings.sync()
+
+    def _restore_draft(self) -> None:
+        """Refill the form with a report typed before the desk closed without logging it."""
+        raw = self.settings.value(DRAFT_KEY)
+        if not raw:
+            return
+        try:
+            data = json.loads(raw)
+            saved_at = datetime.fromisoformat(data["saved_at"])
+        except (TypeError, ValueError, KeyError):
+            self._forget_draft()  # unreadable: nothing to give back, and it must not block the next one
+            return
+        text = lambda key: str(data.get(key) or "")  # noqa: E731
+        self.title_edit.setText(text("title"))
+        self.description_edit.setPlainText(text("description"))
+        self.category_combo.setEditText(text("category"))
+        self._fill_subcategories(text("category"))
+        for combo, key in ((self.subcategory_combo, "subcategory"), (self.impact_combo, "impact"),
+                           (self.urgency_combo, "urgency"), (self.channel_combo, "channel")):
+            index = combo.findData(data.get(key)) if key != "subcategory" else combo.findText(text(key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self.reporter_name_edit.setText(text("reporter_name"))
+        self.reporter_contact_edit.setText(text("reporter_contact"))
+        self.assignee_edit.setText(text("assignee"))
+        if data.get("opened_at"):
+            try:
+                opened = datetime.fromisoformat(data["opened_at"])
+                self.opened_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(opened.timestamp())))
+                self.earlier_check.setChecked(True)
+            except ValueError:
+                pass
+        self._restored = True
+        when = saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        self.banner.show_message(f"Restored the report you were typing at {when}; the desk closed before it "
+                                 f"was logged.", "info")
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._restored:
+            # Showing focuses the title as if tabbed to, which selects all of it: one keystroke would
+            # then replace the restored title. Put the cursor after it instead.
+            QTimer.singleShot(0, lambda: self.title_edit.end(False))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Esc closes through closeEvent, which asks first; QDialog would reject without asking.
