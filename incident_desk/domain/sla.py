@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import cached_property
 from typing import Iterable, NamedTuple, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -200,18 +201,16 @@ class BusinessCalendar:
             day += timedelta(days=1)
 
     def _window(self, day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
-        """The working interval of one local date as UTC instants, or None if closed.
+        """The working interval of one local date as UTC instants, or None if closed; remembered
+        per calendar, because an escalation scan asks for the same few days a hundred thousand times."""
+        windows = self._windows
+        if day not in windows:
+            windows[day] = _day_window(self, day, zone)
+        return windows[day]
 
-        Wall times in a spring-forward gap resolve forward (PEP 495 fold=0), so an opening at a
-        missing 02:30 opens at 03:30; an ambiguous fall-back time means its first occurrence.
-        """
-        if not self.is_working_day(day):
-            return None
-        lo = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
-        hi = datetime.combine(day, self.end, tzinfo=zone).astimezone(UTC)
-        if hi <= lo:
-            return None
-        return lo, hi
+    @cached_property
+    def _windows(self) -> dict:
+        return {}  # lives in the instance's __dict__: no field, so equality and hashing ignore it
 
     def to_dict(self) -> dict:
         return {
@@ -247,6 +246,21 @@ class BusinessCalendar:
         days = ", ".join(_WEEKDAY_NAMES[d][:3] for d in sorted(self.work_days))
         holidays = f", {len(self.holidays)} holidays" if self.holidays else ""
         return f"{days} {self.start:%H:%M}-{self.end:%H:%M} {self.timezone}{holidays}"
+
+
+def _day_window(calendar: BusinessCalendar, day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """The working interval of one local date as UTC instants, or None if closed.
+
+    Wall times in a spring-forward gap resolve forward (PEP 495 fold=0), so an opening at a
+    missing 02:30 opens at 03:30; an ambiguous fall-back time means its first occurrence.
+    """
+    if not calendar.is_working_day(day):
+        return None
+    lo = datetime.combine(day, calendar.start, tzinfo=zone).astimezone(UTC)
+    hi = datetime.combine(day, calendar.end, tzinfo=zone).astimezone(UTC)
+    if hi <= lo:
+        return None
+    return lo, hi
 
 
 ALWAYS_ON = BusinessCalendar(always_on=True)
@@ -379,6 +393,10 @@ class Clock:
     business_hours: bool = False
     segments: tuple[Interval, ...] = field(default=(), repr=False)
     calendar: BusinessCalendar = field(default=ALWAYS_ON, repr=False, compare=False)
+    # Business time of each segment and their sum, computed once: every threshold asked of the
+    # clock (warning, breach, each escalation rule) would otherwise walk the calendar again.
+    segment_time: tuple[timedelta, ...] = field(default=(), repr=False, compare=False)
+    counted: timedelta | None = field(default=None, repr=False, compare=False)
 
     @property
     def fraction(self) -> float | None:
@@ -391,7 +409,8 @@ class Clock:
         """The real instant the clock counted ``fraction`` of its target, if it had by as_of."""
         if self.target_s is None:
             return None
-        return _reached_at(self.calendar, self.segments, _threshold(self.target_s, fraction))
+        return _reached_at(self.calendar, self.segments, _threshold(self.target_s, fraction),
+                           lengths=self.segment_time or None)
 
     def projected_at(self, fraction: float) -> datetime | None:
         """When the clock reaches ``fraction`` of its target: the past instant if it has, the future
@@ -399,7 +418,9 @@ class Clock:
         reached = self.reached_at(fraction)
         if reached is not None or self.target_s is None or not self.running:
             return reached
-        counted = sum((self.calendar.working_delta(s, e) for s, e in self.segments), _ZERO)
+        counted = self.counted
+        if counted is None:
+            counted = sum((self.calendar.working_delta(s, e) for s, e in self.segments), _ZERO)
         return self.calendar.add_working_delta(self.as_of, _threshold(self.target_s, fraction) - counted)
 
 
@@ -409,11 +430,11 @@ def _threshold(target_s: int, fraction: float) -> timedelta:
     return timedelta(seconds=target_s * fraction)
 
 
-def _reached_at(calendar: BusinessCalendar, segments: Sequence[Interval],
-                threshold: timedelta) -> datetime | None:
+def _reached_at(calendar: BusinessCalendar, segments: Sequence[Interval], threshold: timedelta, *,
+                lengths: Sequence[timedelta] | None = None) -> datetime | None:
     counted = _ZERO
-    for seg_start, seg_end in segments:
-        length = calendar.working_delta(seg_start, seg_end)
+    for k, (seg_start, seg_end) in enumerate(segments):
+        length = lengths[k] if lengths is not None else calendar.working_delta(seg_start, seg_end)
         if counted + length >= threshold:
             return calendar.add_working_delta(seg_start, threshold - counted)
         counted += length
@@ -482,16 +503,18 @@ def _build_clock(*, target_s: int | None, calendar: BusinessCalendar, business_h
                  segments: list[Interval], running: bool, paused: bool, cancelled: bool,
                  stopped_at: datetime | None, warn_fraction: float, now: datetime) -> Clock:
     segments = [(s, e) for s, e in segments if e > s]
-    counted = sum((calendar.working_delta(s, e) for s, e in segments), _ZERO)
+    lengths = tuple(calendar.working_delta(s, e) for s, e in segments)
+    counted = sum(lengths, _ZERO)
     elapsed_s = counted // _SECOND
     common = dict(elapsed_s=elapsed_s, running=running, as_of=now, stopped_at=stopped_at,
-                  business_hours=business_hours, segments=tuple(segments), calendar=calendar)
+                  business_hours=business_hours, segments=tuple(segments), calendar=calendar,
+                  segment_time=lengths, counted=counted)
     if target_s is None:
         return Clock(target_s=None, remaining_s=None, due_at=None, state=STATE_NONE,
                      breached_at=None, warn_at=None, **common)
     target = timedelta(seconds=target_s)
-    breached_at = _reached_at(calendar, segments, target)
-    warn_at = _reached_at(calendar, segments, _threshold(target_s, warn_fraction))
+    breached_at = _reached_at(calendar, segments, target, lengths=lengths)
+    warn_at = _reached_at(calendar, segments, _threshold(target_s, warn_fraction), lengths=lengths)
     # Rounded up so a clock one microsecond into its last second still shows a second left.
     remaining_s = -((counted - target) // _SECOND)
     due_at = None
