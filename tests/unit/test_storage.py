@@ -233,3 +233,11 @@ def test_a_key_search_still_honours_the_other_filters(desk):
     assert desk.incidents.count_incidents(filters=IncidentFilter(text="INC-000007",
                                                                  statuses=frozenset({other}))) == 0
     assert desk.incidents.count_incidents(filters=IncidentFilter(text="INC-999999")) == 0
+
+
+@pytest.mark.parametrize("typed", ["0", "INC-000000", "INC-", "#", "##7", "INC-9999999999999", "999999999999",
+                                   "-7", "7.0", "INC 7", "\u0667", "INC-\U0001F600"])
+def test_key_like_hostile_search_text_is_never_an_error(desk, typed):
+    _seed(desk, 8)
+    rows = desk.incidents.list_incidents(filters=IncidentFilter(text=typed))
+    assert desk.incidents.count_incidents(filters=IncidentFilter(text=typed)) == len(rows)
