@@ -498,3 +498,39 @@ def test_watch_button_puts_changes_in_my_inbox(qtbot, team_desk, make_editor, cl
     assert [(n.kind, n.incident_key) for n in inbox] == [("comment", inc.key)]
     qtbot.mouseClick(editor.watch_button, Qt.MouseButton.LeftButton)
     assert not editor.is_watching() and "sam" not in team_desk.incidents.watchers(inc.key)
+
+
+def test_unsaved_edits_and_a_note_survive_a_crash(qtbot, team_desk, tmp_path):
+    """Typed edits are on disk half a second later; an editor of the next start, opening the same
+    incident, puts them back as unsaved and says so; saving forgets them."""
+    from PySide6.QtCore import QSettings
+
+    from incident_desk.ui.widgets.detail_editor import DRAFT_GROUP
+    desk = team_desk
+    inc = _log(desk, "Scanner on floor 4 jams")
+    path = str(tmp_path / "drafts.ini")
+    first = IncidentDetailEditor(desk, settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    first.ask = Prompts("discard", "discard")
+    first.load_incident(inc.key)
+    first.title_edit.setText("Scanner on floor 4 jams on duplex")
+    first.title_edit.textEdited.emit("")
+    first.timeline_view.note_edit.setPlainText("Vendor ticket 5521 opened")
+    on_disk = QSettings(path, QSettings.Format.IniFormat)
+    qtbot.waitUntil(lambda: on_disk.sync() or on_disk.contains(f"{DRAFT_GROUP}/{inc.key}"), timeout=3000)
+    first.hide()  # the process dies: no close event, no question
+
+    again = IncidentDetailEditor(desk, settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    again.ask = Prompts()
+    again.load_incident(inc.key)
+    assert again.title_edit.text() == "Scanner on floor 4 jams on duplex"
+    assert again.pending_changes() == {"title": "Scanner on floor 4 jams on duplex"}
+    assert again.timeline_view.draft_note() == "Vendor ticket 5521 opened"
+    assert "Restored your unsaved changes" in again.banner.label.text()
+    assert desk.incidents.get_incident(inc.key).title == "Scanner on floor 4 jams"  # nothing saved by itself
+    assert again.save()
+    again.timeline_view.clear_composer()
+    on_disk.sync()
+    assert not on_disk.contains(f"{DRAFT_GROUP}/{inc.key}")
+    assert desk.incidents.get_incident(inc.key).title == "Scanner on floor 4 jams on duplex"

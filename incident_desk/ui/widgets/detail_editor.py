@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import datetime
 from typing import Callable
 
-from PySide6.QtCore import QUrl, Qt, Signal, Slot
+from PySide6.QtCore import QSettings, QTimer, QUrl, Qt, Signal, Slot
 from PySide6.QtGui import (QCloseEvent, QDesktopServices, QFont, QGuiApplication, QKeyEvent, QKeySequence,
                            QShortcut)
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
@@ -30,6 +32,9 @@ from incident_desk.ui.widgets.workflow_dialogs import (CancelDialog, ConflictDia
 
 log = logging.getLogger(__name__)
 
+# Unsaved edits and notes are kept per incident under this settings group as they are typed.
+DRAFT_GROUP = "editor_drafts"
+DRAFT_DELAY_MS = 500
 FIELDS = ("title", "description", "category", "subcategory", "service", "reporter_name", "reporter_contact",
           "channel", "impact", "urgency", "priority", "override_reason", "assignee", "team", "resolution_code",
           "resolution_notes")
@@ -58,9 +63,11 @@ class IncidentDetailEditor(QWidget):
     sig_open_incident = Signal(str)
     """The user wants to open another incident (a linked one) by key."""
 
-    def __init__(self, desk, parent: QWidget | None = None):
+    def __init__(self, desk, parent: QWidget | None = None, *, settings: QSettings | None = None):
         super().__init__(parent)
         self.desk = desk
+        # Where unsaved edits are kept as they are typed (crash safety); None keeps them in memory only.
+        self.settings = settings
         # Prompts and dialogs go through these two so tests answer them with real widgets, no modal loop.
         self.ask: Ask = ask_with_message_box
         self.run_dialog: Callable[[QDialog], bool] = run_modal
@@ -73,6 +80,11 @@ class IncidentDetailEditor(QWidget):
         self.transition_buttons: dict[Status, QPushButton] = {}
         self._build()
         self._connect_signals()
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self._write_draft)
+        self.timeline_view.note_edit.textChanged.connect(self._on_draft_changed)
         self._show_empty()
 
     # ---- construction -------------------------------------------------------------------------------
@@ -349,8 +361,13 @@ class IncidentDetailEditor(QWidget):
             self.banner.show_message(str(exc), "error")
             return False
         self.banner.clear()
+        draft = self._stored_draft(key)  # read before loading: a clean load forgets it
         self.timeline_view.clear_composer()
-        self._load(incident)
+        self._load(incident, pending=draft.get("pending") if draft else None)
+        if draft:
+            self.timeline_view.note_edit.setPlainText(str(draft.get("note") or ""))
+            self.banner.show_message(f"Restored your unsaved changes to {key} from {draft['when']}: the desk "
+                                     f"closed before they were saved.", "info")
         return True
 
     def has_unsaved_changes(self) -> bool:
@@ -775,6 +792,55 @@ class IncidentDetailEditor(QWidget):
             self.dirty_label.setToolTip("Edited: " + ", ".join(_LABELS.get(n, n) for n in pending))
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
+        self._on_draft_changed()
+
+    # ---- unsaved edits on disk ---------------------------------------------------------------------------
+
+    @Slot()
+    def _on_draft_changed(self) -> None:
+        if self.settings is None or self._incident is None or self._loading:
+            return
+        if self.pending_changes() or self.timeline_view.draft_note().strip():
+            self._draft_timer.start()  # one write after the typing pauses
+        else:
+            # Clean now (saved, reverted, note added): forget at once, before another incident loads.
+            self._draft_timer.stop()
+            self._forget_draft(self._incident.key)
+
+    @Slot()
+    def _write_draft(self) -> None:
+        if self.settings is None or self._incident is None:
+            return
+        pending, note = self.pending_changes(), self.timeline_view.draft_note()
+        if not pending and not note.strip():
+            self._forget_draft(self._incident.key)
+            return
+        data = {"saved_at": self.desk.clock().isoformat(), "version": self._incident.version,
+                "pending": pending, "note": note}
+        self.settings.setValue(f"{DRAFT_GROUP}/{self._incident.key}", json.dumps(data, ensure_ascii=False))
+        self.settings.sync()  # on disk now, not when the application quits cleanly
+
+    def _forget_draft(self, key: str) -> None:
+        name = f"{DRAFT_GROUP}/{key}"
+        if self.settings is not None and self.settings.contains(name):
+            self.settings.remove(name)
+            self.settings.sync()
+
+    def _stored_draft(self, key: str) -> dict | None:
+        """Unsaved edits of ``key`` left by a desk that closed without saving them, or None."""
+        if self.settings is None:
+            return None
+        raw = self.settings.value(f"{DRAFT_GROUP}/{key}")
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+            when = datetime.fromisoformat(data["saved_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+            pending = {k: str(v) for k, v in dict(data.get("pending") or {}).items() if k in FIELDS}
+        except (TypeError, ValueError, KeyError):
+            self._forget_draft(key)  # unreadable: nothing to give back
+            return None
+        return {"pending": pending, "note": data.get("note") or "", "when": when}
 
     def _fill_subcategories(self, category: str) -> None:
         tree = self.desk.settings.categories()
@@ -1004,9 +1070,9 @@ class IncidentDetailEditor(QWidget):
 class DetailWindow(QMainWindow):
     """The detail editor in its own window; closing it asks about unsaved edits."""
 
-    def __init__(self, desk, key: str, parent: QWidget | None = None):
+    def __init__(self, desk, key: str, parent: QWidget | None = None, *, settings: QSettings | None = None):
         super().__init__(parent)
-        self.editor = IncidentDetailEditor(desk, self)
+        self.editor = IncidentDetailEditor(desk, self, settings=settings)
         self.setCentralWidget(self.editor)
         self.resize(1100, 760)
         self.editor.sig_close_requested.connect(self.close)

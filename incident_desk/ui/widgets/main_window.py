@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         """The detail panel's editor, built on first use."""
         if self._editor is None:
             from incident_desk.ui.widgets.detail_editor import IncidentDetailEditor
-            editor = IncidentDetailEditor(self.desk, self)
+            editor = IncidentDetailEditor(self.desk, self, settings=self.settings)
             editor.sig_close_requested.connect(self._on_back_to_table)
             editor.sig_open_incident.connect(self.select_incident)
             self._editor = editor
@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
         if not key:
             return
         from incident_desk.ui.widgets.detail_editor import DetailWindow
-        window = DetailWindow(self.desk, key, self)
+        window = DetailWindow(self.desk, key, self, settings=self.settings)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda _=None, w=window: self.detail_windows.remove(w)
                                  if w in self.detail_windows else None)
