@@ -300,3 +300,13 @@ def test_the_notification_dock_keeps_its_place_between_sessions(qtbot, seeded_de
     finally:
         alerts.shutdown()
         close_window(second)
+
+
+def test_the_status_bar_names_incidents_with_kept_unsaved_changes(qtbot, seeded_desk, qsettings):
+    from incident_desk.ui.widgets.detail_editor import DRAFT_GROUP
+    qsettings.setValue(f"{DRAFT_GROUP}/INC-000012", '{"saved_at": "2026-11-02T09:00:00+00:00", "pending": {}}')
+    window = open_window(qtbot, seeded_desk, qsettings)
+    try:
+        qtbot.waitUntil(lambda: "INC-000012" in window.statusBar().currentMessage(), timeout=5000)
+    finally:
+        close_window(window)

@@ -133,6 +133,18 @@ class MainWindow(QMainWindow):
         self._deferred_started = True
         self._load_choices()
         self.views.start_counts()
+        self._mention_kept_drafts()
+
+    def _mention_kept_drafts(self) -> None:
+        """Say which incidents have edits kept from a desk that closed before they were saved."""
+        from incident_desk.ui.widgets.detail_editor import DRAFT_GROUP
+        self.settings.beginGroup(DRAFT_GROUP)
+        keys = sorted(self.settings.childKeys())
+        self.settings.endGroup()
+        if keys:
+            shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+            self.status_message(f"Unsaved changes kept from before the desk closed: {shown}. "
+                                f"Open an incident to see and save them.", 30_000)
 
     @property
     def editor(self) -> IncidentDetailEditor:
