@@ -11,6 +11,10 @@ SETTINGS_ORG = "incident-desk"
 SETTINGS_APP = "Incident Desk"
 APP_DISPLAY_NAME = "Incident Desk"
 DB_ENV_VAR = "INCIDENT_DESK_DB"
+# Text kept in QSettings as it is typed, so a crash loses none of it: the log dialog's report, and
+# the detail editor's unsaved edits and note per incident key (a group).
+LOG_DRAFT_KEY = "log_dialog/draft"
+EDITOR_DRAFTS_GROUP = "editor_drafts"
 
 
 def data_dir(*, create: bool = True) -> Path:

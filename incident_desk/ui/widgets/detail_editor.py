@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QFrame, QGridLay
                                QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QPushButton, QScrollArea,
                                QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
+from incident_desk.config import EDITOR_DRAFTS_GROUP
 from incident_desk.domain.incident import (RESOLUTION_CODES, TERMINAL_STATUSES, Channel, DomainError, Incident,
                                            Level, Priority, Status, TimelineEvent, allowed_transitions,
                                            clean_text, clean_title)
@@ -32,8 +33,7 @@ from incident_desk.ui.widgets.workflow_dialogs import (CancelDialog, ConflictDia
 
 log = logging.getLogger(__name__)
 
-# Unsaved edits and notes are kept per incident under this settings group as they are typed.
-DRAFT_GROUP = "editor_drafts"
+DRAFT_GROUP = EDITOR_DRAFTS_GROUP  # unsaved edits and notes, per incident, as they are typed
 DRAFT_DELAY_MS = 500
 FIELDS = ("title", "description", "category", "subcategory", "service", "reporter_name", "reporter_contact",
           "channel", "impact", "urgency", "priority", "override_reason", "assignee", "team", "resolution_code",

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDateTimeEdit, 
                                QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
+from incident_desk.config import LOG_DRAFT_KEY
 from incident_desk.domain.incident import Channel, DomainError, Level, clean_title
 from incident_desk.services.errors import StorageError, ValidationError
 from incident_desk.services.incidents import IncidentDraft
@@ -25,7 +26,7 @@ RECENT_KEY = "log_dialog/recent_reporters"
 RECENT_MAX = 30
 # The report being typed, kept on disk (QSettings) half a second after each change, so a crash,
 # a killed session or a power cut between typing and logging costs nothing; cleared once logged.
-DRAFT_KEY = "log_dialog/draft"
+DRAFT_KEY = LOG_DRAFT_KEY
 DRAFT_DELAY_MS = 500
 
 

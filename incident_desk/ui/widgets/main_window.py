@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QScrollArea, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
+from incident_desk.config import EDITOR_DRAFTS_GROUP
 from incident_desk.domain.incident import DomainError, IncidentFilter
 from incident_desk.services.desk import Desk
 from incident_desk.ui import icons
@@ -137,8 +138,7 @@ class MainWindow(QMainWindow):
 
     def _mention_kept_drafts(self) -> None:
         """Say which incidents have edits kept from a desk that closed before they were saved."""
-        from incident_desk.ui.widgets.detail_editor import DRAFT_GROUP
-        self.settings.beginGroup(DRAFT_GROUP)
+        self.settings.beginGroup(EDITOR_DRAFTS_GROUP)
         keys = sorted(self.settings.childKeys())
         self.settings.endGroup()
         if keys:
