@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import enum
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication
@@ -38,8 +37,7 @@ _OTHER_ROLES = frozenset(int(r) for r in IncidentRole if r != IncidentRole.SORT_
     int(Qt.ItemDataRole.ToolTipRole)}
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     id: str
     title: str
     sort: str | None       # Sort.column this header sorts by
@@ -101,8 +99,7 @@ def format_duration(seconds: float) -> str:
     return f"{d}d {h}h" if d < 10 else f"{d}d"
 
 
-@dataclass(frozen=True)
-class SlaCell:
+class SlaCell(NamedTuple):
     state: str          # theme.SLA_*
     text: str           # "2h 10m left", "overdue 35m", "paused 3h 0m", ""
     tip: str
