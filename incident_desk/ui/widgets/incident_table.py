@@ -98,6 +98,8 @@ class IncidentTable(QTableView):
     """Enter or double-click on a row: open this incident."""
     sig_current_changed = Signal(str)
     """The current incident changed (its key; '' when none)."""
+    sig_painted = Signal()
+    """The rows were painted (every frame; the window listens until its first page is on screen)."""
 
     def __init__(self, model: IncidentTableModel, parent: QWidget | None = None):
         super().__init__(parent)
@@ -135,6 +137,7 @@ class IncidentTable(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.setSortIndicatorShown(True)
         self.reset_columns()
+        self._painted = False
         self._visible_timer = QTimer(self)
         self._visible_timer.setSingleShot(True)
         self._visible_timer.setInterval(0)
@@ -281,13 +284,28 @@ class IncidentTable(QTableView):
             return
         super().keyPressEvent(event)
 
+    def paintEvent(self, event) -> None:
+        # QTableView paints its viewport here. Watching the viewport with an event filter instead
+        # would mean asking for viewport(), and PySide's first wrapping of a plain QWidget
+        # initialises every QWidget subclass to tell which it is (70 enums, ~11 ms) before the
+        # first page could paint.
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self._visible_timer.start()  # now that viewport() no longer delays the first paint
+        self.sig_painted.emit()
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._visible_timer.start()
+        if self._painted:
+            self._visible_timer.start()
 
     def visible_range(self) -> tuple[int, int]:
         top = self.rowAt(0)
-        bottom = self.rowAt(self.viewport().height() - 1)
+        # Before the first paint, the largest the viewport can be (a scroll bar's height more at
+        # most): asking for viewport() then would delay that paint (see paintEvent).
+        height = self.viewport().height() if self._painted else self.maximumViewportSize().height()
+        bottom = self.rowAt(height - 1)
         count = self._model.rowCount()
         if top < 0:
             top = 0

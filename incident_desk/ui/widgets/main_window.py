@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QScrollArea, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
@@ -109,17 +109,17 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self.resize(1600, 940)
         self.restore_settings()
-        self.table.viewport().installEventFilter(self)
+        self.table.sig_painted.connect(self._on_table_painted)
         # Counts and choices load anyway if the table is never painted (a window that is not shown).
         QTimer.singleShot(COUNTS_FALLBACK_MS, self._start_deferred)
 
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Paint and watched is self.table.viewport() and not self.first_page_painted:
-            if not self.model.is_loading():
-                self.first_page_painted = True
-                self.table.viewport().removeEventFilter(self)
-                QTimer.singleShot(0, self._on_first_page_painted)
-        return super().eventFilter(watched, event)
+    @Slot()
+    def _on_table_painted(self) -> None:
+        if self.first_page_painted or self.model.is_loading():
+            return
+        self.first_page_painted = True
+        self.table.sig_painted.disconnect(self._on_table_painted)
+        QTimer.singleShot(0, self._on_first_page_painted)
 
     @Slot()
     def _on_first_page_painted(self) -> None:
