@@ -310,3 +310,13 @@ def test_the_status_bar_names_incidents_with_kept_unsaved_changes(qtbot, seeded_
         qtbot.waitUntil(lambda: "INC-000012" in window.statusBar().currentMessage(), timeout=5000)
     finally:
         close_window(window)
+
+
+def test_an_empty_view_says_so_and_how_to_get_rows(qtbot, window):
+    hint = window.table.findChild(QLabel, "emptyTableHint")
+    assert hint is not None and not hint.isVisible()
+    window.apply_filter(IncidentFilter(text="zebra-crossing-nowhere"))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0 and hint.isVisible(), timeout=5000)
+    assert "Ctrl+N" in hint.text()
+    window.open_view("All")
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0 and not hint.isVisible(), timeout=5000)

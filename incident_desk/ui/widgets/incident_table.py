@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMenu, QStyle, QStyledItemDelegate,
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QTableView, QWidget)
 
 from incident_desk.ui import icons, theme
@@ -12,6 +12,10 @@ from incident_desk.ui.models.incident_table_model import (COLUMNS, DEFAULT_HIDDE
                                                           IncidentTableModel, column_index)
 from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.theme import PRIORITY_NAMES
+
+
+EMPTY_TEXT = ("<b>No incidents here</b><br>Log one with Ctrl+N, or pick another view or widen the filter "
+              "(Clear shows every open incident).")
 
 
 class PriorityBadgeDelegate(QStyledItemDelegate):
@@ -137,6 +141,14 @@ class IncidentTable(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.setSortIndicatorShown(True)
         self.reset_columns()
+        # Said over an empty table, so an empty view never looks like a broken one.
+        self._empty = QLabel(EMPTY_TEXT, self)
+        self._empty.setObjectName("emptyTableHint")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setWordWrap(True)
+        self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._empty.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._empty.hide()
         self._painted = False
         self._visible_timer = QTimer(self)
         self._visible_timer.setSingleShot(True)
@@ -153,6 +165,8 @@ class IncidentTable(QTableView):
         self._model.sig_page_loaded.connect(self._on_page_loaded)
         self._model.sig_reset_done.connect(self._on_model_reset)
         self._model.modelReset.connect(self._on_scrolled)
+        for signal in (self._model.modelReset, self._model.rowsInserted, self._model.rowsRemoved):
+            signal.connect(self._update_empty_hint)
 
     # ---- columns -------------------------------------------------------------------------------
 
@@ -299,6 +313,18 @@ class IncidentTable(QTableView):
         super().resizeEvent(event)
         if self._painted:
             self._visible_timer.start()
+        self._place_empty_hint()
+
+    @Slot()
+    def _update_empty_hint(self, *_args) -> None:
+        self._empty.setVisible(self._model.rowCount() == 0)
+        self._place_empty_hint()
+
+    def _place_empty_hint(self) -> None:
+        # Below the header, over the rows' area (without asking for viewport(): see paintEvent).
+        top = self.horizontalHeader().height() + self.frameWidth()
+        self._empty.setGeometry(self.frameWidth() + 12, top + 24, max(0, self.width() - 2 * self.frameWidth() - 24),
+                                min(96, max(0, self.height() - top - 24)))
 
     def visible_range(self) -> tuple[int, int]:
         top = self.rowAt(0)
