@@ -106,3 +106,23 @@ def test_exports_write_png_svg_csv_and_pdf(tab, tmp_path):
     data = pdf.read_bytes()
     pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
     assert data[:5] == b"%PDF-" and pages >= 2  # headline page, then the charts
+
+
+def test_an_empty_desk_says_nothing_to_show_instead_of_drawing_empty_axes(qtbot, desk):
+    from incident_desk.ui.widgets.metric_charts import NO_DATA_TEXT
+    widget = MetricsTab(desk)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 1000)
+    widget.show()
+    with qtbot.waitSignal(widget.sig_refreshed, timeout=WAIT_MS):
+        pass
+    for chart in widget.charts.values():
+        texts = [t.get_text() for ax in chart.figure.axes for t in ax.texts]
+        assert NO_DATA_TEXT in texts, chart.key
+        assert all(not ax.get_yticks().size for ax in chart.figure.axes)
+
+
+def test_charts_with_data_have_no_empty_notice(tab):
+    from incident_desk.ui.widgets.metric_charts import NO_DATA_TEXT
+    for chart in tab.charts.values():
+        assert NO_DATA_TEXT not in [t.get_text() for ax in chart.figure.axes for t in ax.texts], chart.key

@@ -60,6 +60,23 @@ def _thin_ticks(ax, labels: list[str], max_ticks: int = 8) -> None:
     ax.set_xticklabels([labels[i] for i in ticks], rotation=0, fontsize=8)
 
 
+NO_DATA_TEXT = "Nothing to show for this period and these filters"
+
+
+def _has_values(data: dict) -> bool:
+    """Whether a chart's data (its drill-down series) holds any non-zero figure."""
+    def values(v):
+        if isinstance(v, dict):
+            for x in v.values():
+                yield from values(x)
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                yield from values(x)
+        else:
+            yield v
+    return any(v not in (None, 0) for k, d in data.items() if not str(k).startswith("_") for v in values(d))
+
+
 class MetricChart(FigureCanvasQTAgg):
     """One chart: draws a report, remembers which artist stands for which incidents."""
 
@@ -159,6 +176,17 @@ class MetricChart(FigureCanvasQTAgg):
                 legend.get_frame().set_edgecolor(style["grid"])
                 for text in legend.get_texts():
                     text.set_color(style["text"])
+        if not _has_values(prepared.data):
+            # Axes scaled to nothing (0.00-0.05 hours) read as a broken chart: say it is empty.
+            for ax in figure.axes:
+                legend = ax.get_legend()
+                if legend is not None:
+                    legend.remove()
+                ax.set_xticks([])
+                ax.set_yticks([])
+                ax.grid(False)
+            figure.axes[0].text(0.5, 0.5, NO_DATA_TEXT, transform=figure.axes[0].transAxes, ha="center",
+                                va="center", fontsize=9, color=style["muted"])
 
     @property
     def target_figure(self) -> Figure:
