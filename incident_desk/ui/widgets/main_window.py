@@ -128,7 +128,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _start_deferred(self) -> None:
-        """What waits for the first page: the filter bar's lists (three queries) and the views' counts."""
+        """What waits for the first page: the filter bar's lists (three queries), the views' counts and
+        the note about edits kept from before a crash."""
         if self._deferred_started:
             return
         self._deferred_started = True
