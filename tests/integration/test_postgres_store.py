@@ -31,6 +31,10 @@ def test_lifecycle_on_postgres(pg_url, clock):
         assert [r.key for r in desk.incidents.list_incidents(filters=IncidentFilter(text="firmware"))] == [keys[1]]
         assert desk.incidents.count_incidents(filters=IncidentFilter(text="VPN lunch")) == 12
         assert desk.incidents.count_incidents(filters=IncidentFilter(text="'; DROP TABLE incident; --")) == 0
+        # A key typed into the search box finds that incident on PostgreSQL too.
+        number = str(int(keys[3].split("-")[1]))
+        found = [r.key for r in desk.incidents.list_incidents(filters=IncidentFilter(text="#" + number))]
+        assert keys[3] in found  # (and whatever mentions that number in its text)
         sort = Sort("resolve_due_at", descending=False)
         everything = desk.incidents.list_incidents(sort=sort, limit=100)
         pages, after = [], None
