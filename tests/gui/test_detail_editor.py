@@ -534,3 +534,49 @@ def test_unsaved_edits_and_a_note_survive_a_crash(qtbot, team_desk, tmp_path):
     on_disk.sync()
     assert not on_disk.contains(f"{DRAFT_GROUP}/{inc.key}")
     assert desk.incidents.get_incident(inc.key).title == "Scanner on floor 4 jams on duplex"
+
+
+def test_workflow_dialogs_ask_before_dropping_what_was_written(qtbot):
+    from incident_desk.ui.widgets.workflow_dialogs import CancelDialog
+    resolve = ResolveDialog("INC-000001")
+    qtbot.addWidget(resolve)
+    resolve.show()
+    asked = []
+    resolve.ask = lambda *args: asked.append(args[1]) or "cancel"
+    resolve.reject()  # nothing written: closes without a question
+    assert asked == [] and not resolve.isVisible()
+
+    resolve = ResolveDialog("INC-000001")
+    qtbot.addWidget(resolve)
+    resolve.show()
+    resolve.ask = lambda *args: asked.append(args[1]) or "cancel"
+    resolve.notes_edit.setPlainText("Replaced the fuser; printed 50 test pages")
+    resolve.reject()  # Esc by accident: kept
+    assert asked == ["Discard what you wrote?"] and resolve.isVisible()
+    resolve.ask = lambda *args: "discard"
+    resolve.reject()
+    assert not resolve.isVisible()
+
+    cancel = CancelDialog("INC-000001")
+    qtbot.addWidget(cancel)
+    cancel.show()
+    cancel.reason_edit.setPlainText("Logged twice by the night shift")
+    cancel.ask = lambda *args: "cancel"
+    cancel.reject()
+    assert cancel.isVisible()
+    cancel.ask = lambda *args: "discard"
+    cancel.reject()
+
+
+def test_reporter_update_asks_only_if_the_message_went_nowhere(qtbot):
+    dialog = ReporterUpdateDialog("INC-000001", lambda message: f"Status summary\n{message}")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    asked = []
+    dialog.ask = lambda *args: asked.append(args[1]) or "cancel"
+    dialog.message_edit.setPlainText("We expect a fix by 3 pm.")
+    dialog.reject()
+    assert asked == ["Discard your message?"] and dialog.isVisible()
+    dialog.copy_button.click()  # copied: closing loses nothing now
+    dialog.reject()
+    assert asked == ["Discard your message?"] and not dialog.isVisible()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
 
 from incident_desk.domain.incident import RESOLUTION_CODES, HoldReason, TimelineEvent
 from incident_desk.ui.models.timeline_model import describe_event, format_time
-from incident_desk.ui.widgets.form_fields import FormField
+from incident_desk.ui.widgets.form_fields import Ask, FormField, ask_with_message_box
 
 
 def _plain_text(parent: QWidget, placeholder: str, height: int = 90) -> QPlainTextEdit:
@@ -25,6 +25,8 @@ class _FormDialog(QDialog):
 
     def __init__(self, title: str, ok_text: str, parent: QWidget | None = None):
         super().__init__(parent)
+        # Prompts go through this so tests answer them with real widgets, no modal loop.
+        self.ask: Ask = ask_with_message_box
         self.setWindowTitle(title)
         self.setMinimumWidth(440)
         self.layout_ = QVBoxLayout(self)
@@ -42,9 +44,21 @@ class _FormDialog(QDialog):
     def check(self) -> bool:
         return True
 
+    def typed_text(self) -> str:
+        """The free text written in the form (notes, a reason): what Esc must not drop unasked."""
+        return ""
+
     def accept(self) -> None:
         if self.check():
             super().accept()
+
+    def reject(self) -> None:
+        # Cancel, Esc and the title bar's close all come here.
+        if self.typed_text().strip() and self.ask(
+                self, "Discard what you wrote?", "The text you wrote here is not saved anywhere. Discard it?",
+                ("discard", "cancel")) != "discard":
+            return
+        super().reject()
 
 
 class ResolveDialog(_FormDialog):
@@ -70,6 +84,9 @@ class ResolveDialog(_FormDialog):
     def notes(self) -> str:
         return self.notes_edit.toPlainText()
 
+    def typed_text(self) -> str:
+        return self.notes()
+
     def set_code(self, code: str) -> None:
         self.code_combo.setCurrentIndex(max(0, self.code_combo.findData(code)))
 
@@ -92,6 +109,9 @@ class CancelDialog(_FormDialog):
 
     def reason(self) -> str:
         return self.reason_edit.toPlainText()
+
+    def typed_text(self) -> str:
+        return self.reason()
 
     def check(self) -> bool:
         ok = bool(self.reason().strip())
@@ -132,6 +152,9 @@ class HoldDialog(_FormDialog):
     def note(self) -> str:
         return self.note_edit.toPlainText()
 
+    def typed_text(self) -> str:
+        return self.note()
+
 
 class ReporterUpdateDialog(QDialog):
     """The agent writes a few words; the summary is previewed, then mailed or copied."""
@@ -144,6 +167,8 @@ class ReporterUpdateDialog(QDialog):
     def __init__(self, key: str, summary_for, parent: QWidget | None = None):
         super().__init__(parent)
         self.summary_for = summary_for
+        self.ask: Ask = ask_with_message_box
+        self._handed_over = False  # mailed or copied: closing then loses nothing
         self.setWindowTitle(f"Update the reporter of {key}")
         self.resize(560, 520)
         layout = QVBoxLayout(self)
@@ -181,11 +206,20 @@ class ReporterUpdateDialog(QDialog):
 
     @Slot()
     def _on_send_clicked(self) -> None:
+        self._handed_over = True
         self.sig_send_requested.emit(self.message())
 
     @Slot()
     def _on_copy_clicked(self) -> None:
+        self._handed_over = True
         self.sig_copy_requested.emit(self.message())
+
+    def reject(self) -> None:
+        if self.message().strip() and not self._handed_over and self.ask(
+                self, "Discard your message?", "Your message to the reporter was neither mailed nor copied. "
+                                               "Discard it?", ("discard", "cancel")) != "discard":
+            return
+        super().reject()
 
 
 class ConflictDialog(QDialog):
