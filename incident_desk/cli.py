@@ -294,7 +294,8 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--category", help="comma-separated categories")
     p.add_argument("--assignee", help="comma-separated usernames; 'none' for unassigned")
     p.add_argument("--team", help="comma-separated team names")
-    p.add_argument("--text", help="full-text search over title, description and comments")
+    p.add_argument("--text", help="full-text search over title, description and comments; a key (INC-000123, "
+                   "123, #123) finds that incident too")
     p.add_argument("--from", dest="since", metavar="DATE", help="opened at or after (ISO 8601)")
     p.add_argument("--to", dest="until", metavar="DATE", help="opened before (ISO 8601)")
 
