@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from incident_desk.domain.incident import Priority
 from incident_desk.services.notifications import NotificationItem
+from incident_desk.ui.icons import _NO_PEN
 
 APP_NAME = "Incident Desk"
 MESSAGE_MS = 10_000
@@ -46,7 +47,7 @@ def badge_icon(base: QIcon, count: int, size: int = 64) -> QIcon:
     painter = QPainter(pix)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     disc = QRectF(size * 0.42, 0, size * 0.58, size * 0.58)
-    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setPen(_NO_PEN)  # never setPen(Qt.PenStyle): see icons._NO_PEN
     painter.setBrush(QColor("#d32f2f"))
     painter.drawEllipse(disc)
     font = QFont()

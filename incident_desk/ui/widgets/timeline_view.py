@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView
 
 from incident_desk.domain.incident import (EV_COMMENT, EV_ESCALATION, EV_REPORTER_UPDATE, EV_STATUS,
                                            EV_WORK_NOTE, TimelineEvent)
+from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.models.timeline_model import TimelineModel, TimelineRole, format_time
 from incident_desk.ui.widgets.form_fields import ERROR_COLOUR
 
@@ -81,7 +82,7 @@ class TimelineDelegate(QStyledItemDelegate):
         if tag:
             tag_w = sm.horizontalAdvance(tag) + 12
             tag_rect = QRect(card.right() - _PAD - tag_w, y - 1, tag_w, sm.height() + 2)
-            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setPen(_NO_PEN)  # never setPen(Qt.PenStyle): see icons._NO_PEN
             painter.setBrush(QColor(accent))
             painter.drawRoundedRect(tag_rect, 4, 4)
             painter.setPen(QColor("#ffffff"))
