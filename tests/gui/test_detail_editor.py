@@ -580,3 +580,34 @@ def test_reporter_update_asks_only_if_the_message_went_nowhere(qtbot):
     dialog.copy_button.click()  # copied: closing loses nothing now
     dialog.reject()
     assert asked == ["Discard your message?"] and not dialog.isVisible()
+
+
+def test_kept_edits_of_an_incident_changed_since_go_through_the_conflict(qtbot, team_desk, tmp_path):
+    """Restored edits must not quietly overwrite what someone saved after the crash."""
+    from PySide6.QtCore import QSettings
+    desk = team_desk
+    inc = _log(desk, "Projector in room 3 flickers")
+    path = str(tmp_path / "drafts.ini")
+    first = IncidentDetailEditor(desk, settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    first.ask = Prompts("discard", "discard")
+    first.load_incident(inc.key)
+    first.title_edit.setText("Projector in room 3 flickers and hums")
+    first.title_edit.textEdited.emit("")
+    first._write_draft()  # what the half-second timer does
+    first.hide()
+    # Meanwhile someone else saves a new title.
+    desk.incidents.edit_incident(actor=desk.actor, key=inc.key, expected_version=inc.version,
+                                 changes={"title": "Projector in room 3 replaced"})
+
+    again = IncidentDetailEditor(desk, settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    again.ask = Prompts()
+    again.load_incident(inc.key)
+    assert again.title_edit.text() == "Projector in room 3 flickers and hums"
+    assert "changed since" in again.banner.label.text()
+    seen = []
+    again.run_dialog = lambda dialog: seen.append(type(dialog).__name__) or False  # the user closes it
+    assert again.save() is False
+    assert seen == ["ConflictDialog"]
+    assert desk.incidents.get_incident(inc.key).title == "Projector in room 3 replaced"

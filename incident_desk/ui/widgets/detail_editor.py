@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Callable
 
@@ -363,11 +364,20 @@ class IncidentDetailEditor(QWidget):
         self.banner.clear()
         draft = self._stored_draft(key)  # read before loading: a clean load forgets it
         self.timeline_view.clear_composer()
-        self._load(incident, pending=draft.get("pending") if draft else None)
+        stale = bool(draft) and draft["version"] not in (None, incident.version)
+        # Edited on an older version: keep editing that version, so saving meets the usual conflict
+        # (who changed what, reapply) instead of quietly overwriting what was saved since.
+        base = replace(incident, version=draft["version"]) if stale else incident
+        self._load(base, pending=draft.get("pending") if draft else None)
         if draft:
             self.timeline_view.note_edit.setPlainText(str(draft.get("note") or ""))
-            self.banner.show_message(f"Restored your unsaved changes to {key} from {draft['when']}: the desk "
-                                     f"closed before they were saved.", "info")
+            restored = (f"Restored your unsaved changes to {key} from {draft['when']}: the desk closed before "
+                        f"they were saved.")
+            if stale:
+                self.banner.show_message(f"{restored} {key} has been changed since; saving shows what changed first.",
+                                         "warning")
+            else:
+                self.banner.show_message(restored, "info")
         return True
 
     def has_unsaved_changes(self) -> bool:
@@ -840,7 +850,9 @@ class IncidentDetailEditor(QWidget):
         except (TypeError, ValueError, KeyError):
             self._forget_draft(key)  # unreadable: nothing to give back
             return None
-        return {"pending": pending, "note": data.get("note") or "", "when": when}
+        version = data.get("version")
+        return {"pending": pending, "note": data.get("note") or "", "when": when,
+                "version": version if isinstance(version, int) else None}
 
     def _fill_subcategories(self, category: str) -> None:
         tree = self.desk.settings.categories()
