@@ -500,6 +500,18 @@ def test_watch_button_puts_changes_in_my_inbox(qtbot, team_desk, make_editor, cl
     assert not editor.is_watching() and "sam" not in team_desk.incidents.watchers(inc.key)
 
 
+def _editor_on_file(qtbot, desk, path: str, key: str, *, new_title: str) -> IncidentDetailEditor:
+    """An editor keeping its drafts in the settings file ``path``, with ``key`` open and its title edited."""
+    from PySide6.QtCore import QSettings
+    editor = IncidentDetailEditor(desk, settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(editor)
+    editor.ask = Prompts("discard", "discard")
+    editor.load_incident(key)
+    editor.title_edit.setText(new_title)
+    editor.title_edit.textEdited.emit("")
+    return editor
+
+
 def test_unsaved_edits_and_a_note_survive_a_crash(qtbot, team_desk, tmp_path):
     """Typed edits are on disk half a second later; an editor of the next start, opening the same
     incident, puts them back as unsaved and says so; saving forgets them."""
@@ -509,12 +521,7 @@ def test_unsaved_edits_and_a_note_survive_a_crash(qtbot, team_desk, tmp_path):
     desk = team_desk
     inc = _log(desk, "Scanner on floor 4 jams")
     path = str(tmp_path / "drafts.ini")
-    first = IncidentDetailEditor(desk, settings=QSettings(path, QSettings.Format.IniFormat))
-    qtbot.addWidget(first)
-    first.ask = Prompts("discard", "discard")
-    first.load_incident(inc.key)
-    first.title_edit.setText("Scanner on floor 4 jams on duplex")
-    first.title_edit.textEdited.emit("")
+    first = _editor_on_file(qtbot, desk, path, inc.key, new_title="Scanner on floor 4 jams on duplex")
     first.timeline_view.note_edit.setPlainText("Vendor ticket 5521 opened")
     on_disk = QSettings(path, QSettings.Format.IniFormat)
     qtbot.waitUntil(lambda: on_disk.sync() or on_disk.contains(f"{DRAFT_GROUP}/{inc.key}"), timeout=3000)
@@ -588,12 +595,7 @@ def test_kept_edits_of_an_incident_changed_since_go_through_the_conflict(qtbot, 
     desk = team_desk
     inc = _log(desk, "Projector in room 3 flickers")
     path = str(tmp_path / "drafts.ini")
-    first = IncidentDetailEditor(desk, settings=QSettings(path, QSettings.Format.IniFormat))
-    qtbot.addWidget(first)
-    first.ask = Prompts("discard", "discard")
-    first.load_incident(inc.key)
-    first.title_edit.setText("Projector in room 3 flickers and hums")
-    first.title_edit.textEdited.emit("")
+    first = _editor_on_file(qtbot, desk, path, inc.key, new_title="Projector in room 3 flickers and hums")
     first._write_draft()  # what the half-second timer does
     first.hide()
     # Meanwhile someone else saves a new title.
