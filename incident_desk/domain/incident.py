@@ -241,6 +241,14 @@ def parse_key(text: str) -> int:
     return int(match.group(1))
 
 
+def key_in_text(text: str) -> int | None:
+    """The incident number a whole search text names ('INC-000123', 'inc-123', '#123', '123'), or None."""
+    try:
+        return parse_key(str(text).strip().lstrip("#"))
+    except DomainError:
+        return None
+
+
 TITLE_MAX = 200
 TEXT_MAX = 100_000
 

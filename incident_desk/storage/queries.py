@@ -6,8 +6,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from incident_desk.domain.incident import (OPEN_STATUSES, DomainError, HoldReason, IncidentFilter, IncidentRow,
-                                           Priority, Sort, Status, format_key, parse_key)
+from incident_desk.domain.incident import (OPEN_STATUSES, HoldReason, IncidentFilter, IncidentRow, Priority,
+                                           Sort, Status, format_key, key_in_text)
 from incident_desk.storage import search
 
 # Sortable columns -> (SQL expression, nullable, ties broken by opened_at). Columns with many equal
@@ -136,7 +136,7 @@ def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Wh
         _in(where, "i.id", sorted(filt.keys))
     if filt.text.strip():
         clause = search.match_clause(store, filt.text)
-        number = key_number(filt.text)
+        number = key_in_text(filt.text)
         if clause is None and number is None:
             where.add("1 = 0")  # only punctuation: nothing can match, and it is not an error
         elif clause is None:
@@ -153,14 +153,6 @@ def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Wh
     return where
 
 
-def key_number(text: str) -> int | None:
-    """The incident number ``text`` names as a whole ('INC-000123', 'inc-123', '#123', '123'), or None."""
-    try:
-        return parse_key(text.strip().lstrip("#"))
-    except DomainError:
-        return None
-
-
 # Index that orders each sort column (SQLite), for dense full-text searches (see list_rows).
 _SORT_INDEX = {
     "priority": "incident_priority_opened_at", "status": "incident_status_opened_at",
@@ -174,7 +166,7 @@ DENSE_MATCHES = 2000
 
 def _text_only(filt: IncidentFilter) -> bool:
     """A search and nothing else (not an incident key, which the search index does not hold)."""
-    return bool(filt.text.strip()) and replace(filt, text="") == IncidentFilter() and key_number(filt.text) is None
+    return bool(filt.text.strip()) and replace(filt, text="") == IncidentFilter() and key_in_text(filt.text) is None
 
 
 def count_incidents(store, filt: IncidentFilter) -> int:

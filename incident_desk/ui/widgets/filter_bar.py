@@ -11,8 +11,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy, QVBoxLayout,
                                QToolButton, QWidget)
 
-from incident_desk.domain.incident import (OPEN_STATUSES, DomainError, IncidentFilter, Priority, Status, format_key,
-                                           parse_key)
+from incident_desk.domain.incident import (OPEN_STATUSES, IncidentFilter, Priority, Status, format_key,
+                                           key_in_text)
 from incident_desk.ui import icons, theme
 
 SEARCH_DELAY_MS = 250
@@ -357,11 +357,9 @@ class FilterBar(QWidget):
     @Slot()
     def _on_return_pressed(self) -> None:
         self._on_search_now()
-        try:
-            number = parse_key(self.search.text().strip().lstrip("#"))
-        except DomainError:
-            return
-        self.sig_key_entered.emit(format_key(number))
+        number = key_in_text(self.search.text())
+        if number is not None:
+            self.sig_key_entered.emit(format_key(number))
 
     @Slot()
     def _on_search_now(self) -> None:
