@@ -517,7 +517,7 @@ def test_unsaved_edits_and_a_note_survive_a_crash(qtbot, team_desk, tmp_path):
     incident, puts them back as unsaved and says so; saving forgets them."""
     from PySide6.QtCore import QSettings
 
-    from incident_desk.ui.widgets.detail_editor import DRAFT_GROUP
+    from incident_desk.config import EDITOR_DRAFTS_GROUP as DRAFT_GROUP
     desk = team_desk
     inc = _log(desk, "Scanner on floor 4 jams")
     path = str(tmp_path / "drafts.ini")

@@ -215,7 +215,7 @@ def test_escape_asks_before_discarding_a_filled_form(qtbot, desk, make_dialog):
 def test_a_report_typed_when_the_desk_dies_comes_back(qtbot, team_desk, tmp_path, ini):
     """Crash safety of typing: the form is on disk half a second after a change; a new dialog
     (the next start) refills it and says so; logging it clears the copy."""
-    from incident_desk.ui.widgets.log_dialog import DRAFT_KEY
+    from incident_desk.config import LOG_DRAFT_KEY as DRAFT_KEY
     first = LogIncidentDialog(team_desk, settings=ini)
     qtbot.addWidget(first)
     first.ask = lambda *args: "discard"
@@ -247,7 +247,7 @@ def test_a_report_typed_when_the_desk_dies_comes_back(qtbot, team_desk, tmp_path
 
 
 def test_an_unreadable_saved_draft_is_dropped_quietly(qtbot, team_desk, ini):
-    from incident_desk.ui.widgets.log_dialog import DRAFT_KEY
+    from incident_desk.config import LOG_DRAFT_KEY as DRAFT_KEY
     ini.setValue(DRAFT_KEY, "{not json")
     dialog = LogIncidentDialog(team_desk, settings=ini)
     qtbot.addWidget(dialog)
@@ -255,7 +255,7 @@ def test_an_unreadable_saved_draft_is_dropped_quietly(qtbot, team_desk, ini):
 
 
 def test_discarding_the_report_forgets_the_saved_draft(qtbot, team_desk, ini):
-    from incident_desk.ui.widgets.log_dialog import DRAFT_KEY
+    from incident_desk.config import LOG_DRAFT_KEY as DRAFT_KEY
     dialog = LogIncidentDialog(team_desk, settings=ini)
     qtbot.addWidget(dialog)
     dialog.ask = lambda *args: "discard"

@@ -303,7 +303,7 @@ def test_the_notification_dock_keeps_its_place_between_sessions(qtbot, seeded_de
 
 
 def test_the_status_bar_names_incidents_with_kept_unsaved_changes(qtbot, seeded_desk, qsettings):
-    from incident_desk.ui.widgets.detail_editor import DRAFT_GROUP
+    from incident_desk.config import EDITOR_DRAFTS_GROUP as DRAFT_GROUP
     qsettings.setValue(f"{DRAFT_GROUP}/INC-000012", '{"saved_at": "2026-11-02T09:00:00+00:00", "pending": {}}')
     window = open_window(qtbot, seeded_desk, qsettings)
     try:

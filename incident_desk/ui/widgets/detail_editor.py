@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import replace
-from datetime import datetime
 from typing import Callable
 
 from PySide6.QtCore import QSettings, QTimer, QUrl, Qt, Signal, Slot
@@ -22,6 +20,7 @@ from incident_desk.domain.incident import (RESOLUTION_CODES, TERMINAL_STATUSES, 
 from incident_desk.services import reporter_update
 from incident_desk.services.errors import ConflictError, PermissionDenied, StorageError, ValidationError
 from incident_desk.services.sla_view import clock_text, pause_policy_text, sla_clocks, state_label
+from incident_desk.ui import drafts
 from incident_desk.ui.models.timeline_model import describe_event
 from incident_desk.ui.widgets.form_fields import (Ask, Badge, Banner, FormField, align_form_labels,
                                                   ask_with_message_box,
@@ -34,8 +33,6 @@ from incident_desk.ui.widgets.workflow_dialogs import (CancelDialog, ConflictDia
 
 log = logging.getLogger(__name__)
 
-DRAFT_GROUP = EDITOR_DRAFTS_GROUP  # unsaved edits and notes, per incident, as they are typed
-DRAFT_DELAY_MS = 500
 FIELDS = ("title", "description", "category", "subcategory", "service", "reporter_name", "reporter_contact",
           "channel", "impact", "urgency", "priority", "override_reason", "assignee", "team", "resolution_code",
           "resolution_notes")
@@ -83,7 +80,7 @@ class IncidentDetailEditor(QWidget):
         self._connect_signals()
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.setInterval(drafts.DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self._write_draft)
         self.timeline_view.note_edit.textChanged.connect(self._on_draft_changed)
         self._show_empty()
@@ -825,31 +822,27 @@ class IncidentDetailEditor(QWidget):
         if not pending and not note.strip():
             self._forget_draft(self._incident.key)
             return
-        data = {"saved_at": self.desk.clock().isoformat(), "version": self._incident.version,
-                "pending": pending, "note": note}
-        self.settings.setValue(f"{DRAFT_GROUP}/{self._incident.key}", json.dumps(data, ensure_ascii=False))
-        self.settings.sync()  # on disk now, not when the application quits cleanly
+        drafts.keep(self.settings, f"{EDITOR_DRAFTS_GROUP}/{self._incident.key}",
+                    {"version": self._incident.version, "pending": pending, "note": note}, now=self.desk.clock())
 
     def _forget_draft(self, key: str) -> None:
-        name = f"{DRAFT_GROUP}/{key}"
-        if self.settings is not None and self.settings.contains(name):
-            self.settings.remove(name)
-            self.settings.sync()
+        if self.settings is not None:
+            drafts.forget(self.settings, f"{EDITOR_DRAFTS_GROUP}/{key}")
 
     def _stored_draft(self, key: str) -> dict | None:
         """Unsaved edits of ``key`` left by a desk that closed without saving them, or None."""
         if self.settings is None:
             return None
-        raw = self.settings.value(f"{DRAFT_GROUP}/{key}")
-        if not raw:
+        name = f"{EDITOR_DRAFTS_GROUP}/{key}"
+        data = drafts.kept(self.settings, name)
+        if data is None:
             return None
         try:
-            data = json.loads(raw)
-            when = datetime.fromisoformat(data["saved_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
             pending = {k: str(v) for k, v in dict(data.get("pending") or {}).items() if k in FIELDS}
-        except (TypeError, ValueError, KeyError):
-            self._forget_draft(key)  # unreadable: nothing to give back
+        except (TypeError, ValueError):
+            drafts.forget(self.settings, name)  # unreadable: nothing to give back
             return None
+        when = data["saved_at"].astimezone().strftime("%Y-%m-%d %H:%M")
         version = data.get("version")
         return {"pending": pending, "note": data.get("note") or "", "when": when,
                 "version": version if isinstance(version, int) else None}

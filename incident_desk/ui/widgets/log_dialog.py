@@ -16,6 +16,7 @@ from incident_desk.config import LOG_DRAFT_KEY
 from incident_desk.domain.incident import Channel, DomainError, Level, clean_title
 from incident_desk.services.errors import StorageError, ValidationError
 from incident_desk.services.incidents import IncidentDraft
+from incident_desk.ui import drafts
 from incident_desk.ui.widgets.form_fields import (Ask, Badge, Banner, FormField, align_form_labels,
                                                   ask_with_message_box,
                                                   CommitOnTab, clear_errors, complete_item, match_item, searchable_combo, show_field_error)
@@ -26,8 +27,6 @@ RECENT_KEY = "log_dialog/recent_reporters"
 RECENT_MAX = 30
 # The report being typed, kept on disk (QSettings) half a second after each change, so a crash,
 # a killed session or a power cut between typing and logging costs nothing; cleared once logged.
-DRAFT_KEY = LOG_DRAFT_KEY
-DRAFT_DELAY_MS = 500
 
 
 class CtrlEnterFilter(QObject):
@@ -249,7 +248,7 @@ class LogIncidentDialog(QDialog):
             child.installEventFilter(self._ctrl_enter)
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.setInterval(drafts.DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self._save_draft)
         # Through a slot of our own: connected directly, a signal's argument (the text, the index)
         # would become QTimer.start's interval.
@@ -363,32 +362,24 @@ class LogIncidentDialog(QDialog):
             self._forget_draft()
             return
         draft = self.draft()
-        data = {"saved_at": self.desk.clock().isoformat(), "title": draft.title, "description": draft.description,
+        data = {"title": draft.title, "description": draft.description,
                 "category": draft.category, "subcategory": draft.subcategory or "", "impact": draft.impact,
                 "urgency": draft.urgency, "reporter_name": draft.reporter_name,
                 "reporter_contact": draft.reporter_contact, "channel": draft.channel,
                 "assignee": draft.assignee or "",
                 "opened_at": draft.opened_at.isoformat() if draft.opened_at else None}
-        self.settings.setValue(DRAFT_KEY, json.dumps(data, ensure_ascii=False))
-        self.settings.sync()  # on disk now, not when the application quits cleanly
+        drafts.keep(self.settings, LOG_DRAFT_KEY, data, now=self.desk.clock())
 
     def _forget_draft(self) -> None:
         self._draft_timer.stop()
-        if self.settings.contains(DRAFT_KEY):
-            self.settings.remove(DRAFT_KEY)
-            self.settings.sync()
+        drafts.forget(self.settings, LOG_DRAFT_KEY)
 
     def _restore_draft(self) -> None:
         """Refill the form with a report typed before the desk closed without logging it."""
-        raw = self.settings.value(DRAFT_KEY)
-        if not raw:
+        data = drafts.kept(self.settings, LOG_DRAFT_KEY)
+        if data is None:
             return
-        try:
-            data = json.loads(raw)
-            saved_at = datetime.fromisoformat(data["saved_at"])
-        except (TypeError, ValueError, KeyError):
-            self._forget_draft()  # unreadable: nothing to give back, and it must not block the next one
-            return
+        saved_at = data["saved_at"]
         text = lambda key: str(data.get(key) or "")  # noqa: E731
         self.title_edit.setText(text("title"))
         self.description_edit.setPlainText(text("description"))
