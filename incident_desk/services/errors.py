@@ -28,13 +28,13 @@ __all__ = ["DomainError", "ValidationError", "NotFoundError", "PermissionDenied"
 
 def describe_failure(exc: BaseException) -> tuple[str, bool]:
     """One line for any failure, and whether it was the user's input (True) or our fault (False)."""
-    from incident_desk.storage.database import translate_error, is_database_error
+    from incident_desk.storage.database import NOT_UTF8_TEXT, is_database_error, translate_error
     if isinstance(exc, (DomainError, StorageError)):
         return str(exc), True
     if is_database_error(exc):
         return str(translate_error(exc)), True
     if isinstance(exc, UnicodeError):
-        return "The input contains bytes that are not valid UTF-8 text; check the terminal's encoding.", True
+        return NOT_UTF8_TEXT, True
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc} ({exc.filename})" if getattr(exc, "filename", None) else str(exc), True
     return f"internal error: {type(exc).__name__}: {exc}", False

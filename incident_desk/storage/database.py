@@ -19,6 +19,9 @@ from incident_desk.storage.pg_driver import TeamPostgresqlDatabase
 from incident_desk.storage.migrations import CURRENT_VERSION, apply_migrations, create_fresh_schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# Bytes that were not UTF-8 (a command line's Latin-1, say) reach us as lone surrogates, which the
+# database cannot hold; the drivers then raise a bare UnicodeEncodeError.
+NOT_UTF8_TEXT = "The input contains bytes that are not valid UTF-8 text; check the terminal's encoding."
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -68,6 +71,8 @@ class Store:
                     yield txn
         except peewee.OperationalError as exc:
             raise translate_error(_hidden_cause(exc), self) from exc
+        except UnicodeEncodeError:
+            raise StorageError(NOT_UTF8_TEXT) from None  # rolled back: nothing half-written
 
     @contextmanager
     def read(self):
@@ -77,6 +82,8 @@ class Store:
                 yield
         except peewee.OperationalError as exc:
             raise translate_error(_hidden_cause(exc), self) from exc
+        except UnicodeEncodeError:
+            raise StorageError(NOT_UTF8_TEXT) from None
 
     def data_version(self) -> int:
         """Changes when another connection commits (SQLite's PRAGMA data_version)."""

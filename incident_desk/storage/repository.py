@@ -10,7 +10,7 @@ from peewee import JOIN
 from incident_desk.domain.incident import (Channel, HoldReason, Incident, Level, Link, LinkKind,
                                            Priority, Status, TimelineEvent, format_key)
 from incident_desk.storage import search, tables
-from incident_desk.storage.database import ConflictError
+from incident_desk.storage.database import NOT_UTF8_TEXT, ConflictError, StorageError
 from incident_desk.storage.queries import epoch, ts
 
 T = tables
@@ -21,6 +21,10 @@ T = tables
 def _one(model, where: str, params: tuple):
     """A model instance from prepared SQL: peewee's builder costs ~0.3 ms a lookup, and logging an
     assigned incident makes several (the 1 ms budget)."""
+    if not all(_storable(p) for p in params):
+        # sqlite3 would raise a bare UnicodeEncodeError for a lone surrogate (bytes that were not
+        # UTF-8 on a command line): say what is wrong, like the text fields' own check does.
+        raise StorageError(NOT_UTF8_TEXT)
     fields = model._meta.sorted_fields
     sql = (f"SELECT {', '.join(f.column_name for f in fields)} FROM \"{model._meta.table_name}\" "
            f"WHERE {where.replace('?', tables.database_proxy.param)} LIMIT 1")
@@ -30,6 +34,16 @@ def _one(model, where: str, params: tuple):
     instance = model(**{f.name: value for f, value in zip(fields, row)})
     instance._dirty.clear()
     return instance
+
+
+def _storable(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def user_by_name(username: str):
