@@ -77,6 +77,22 @@ def pg_url() -> str:
     return url
 
 
+@pytest.fixture
+def pg_url_b(pg_url) -> str:
+    """A second, empty database on the same PostgreSQL server (two team desks in one process)."""
+    import psycopg2
+    from urllib.parse import urlparse
+    parsed = urlparse(pg_url)
+    name = parsed.path.lstrip("/") + "_b"
+    con = psycopg2.connect(pg_url)
+    con.autocommit = True
+    with con.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    con.close()
+    return parsed._replace(path="/" + name).geturl()
+
+
 # A Monday morning, so business-hours clocks start inside working hours.
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 

@@ -70,8 +70,8 @@ def require(actor: Actor, action: str) -> None:
             f"{_ACTION_TEXT.get(action, action.split('.')[-1])}.")
 
 
-def _actor(row) -> Actor:
-    team = repo.team_by_id(row.team_id).name if row.team_id else None
+def _actor(store: Store, row) -> Actor:
+    team = repo.team_by_id(store, row.team_id).name if row.team_id else None
     return Actor(id=row.id, username=row.username, display_name=row.display_name, role=row.role, team=team)
 
 
@@ -87,24 +87,24 @@ class UserService:
         name = re.sub(r"[^A-Za-z0-9._-]", "", getpass.getuser() or "") or "local"
         # Look before taking the write lock: opening a desk to read must not wait for another writer.
         with self.store.read():
-            row = repo.user_by_name(name)
+            row = repo.user_by_name(self.store, name)
         if row is None or row.role != "admin":
             with self.store.write():
-                row = repo.user_by_name(name)
+                row = repo.user_by_name(self.store, name)
                 if row is None:
-                    row = repo.insert_user(username=name, display_name=name, email="", role="admin",
+                    row = repo.insert_user(self.store, username=name, display_name=name, email="", role="admin",
                                            team_id=None, now=self.clock())
-                elif row.role != "admin" and not repo.list_users():
-                    repo.update_user(row.id, role="admin")
-        return _actor(repo.user_by_id(row.id))
+                elif row.role != "admin" and not repo.list_users(self.store):
+                    repo.update_user(self.store, row.id, role="admin")
+        return _actor(self.store, repo.user_by_id(self.store, row.id))
 
     def actor(self, username: str) -> Actor:
-        row = repo.user_by_name(username)
+        row = repo.user_by_name(self.store, username)
         if row is None:
             raise NotFoundError(f"There is no user '{username}'; see `incident-desk users list`.")
         if not row.active:
             raise PermissionDenied(f"The account '{username}' is deactivated.")
-        return _actor(row)
+        return _actor(self.store, row)
 
     def add_user(self, *, actor: Actor, username: str, display_name: str = "", email: str = "",
                  role: str = "agent", team: str | None = None, manager_on_duty: bool = False) -> Actor:
@@ -119,42 +119,42 @@ class UserService:
         if email and "@" not in email:
             raise ValidationError(f"'{email}' is not an e-mail address.", field="email")
         with self.store.write():
-            if repo.user_by_name(username):
+            if repo.user_by_name(self.store, username):
                 raise ValidationError(f"The username '{username}' is taken.", field="username")
             team_id = None
             if team:
-                row = repo.team_by_name(team) or repo.insert_team(team.strip())
+                row = repo.team_by_name(self.store, team) or repo.insert_team(self.store, team.strip())
                 team_id = row.id
-            user = repo.insert_user(username=username, display_name=display_name.strip() or username,
+            user = repo.insert_user(self.store, username=username, display_name=display_name.strip() or username,
                                     email=email.strip(), role=role, team_id=team_id, now=self.clock(),
                                     is_manager_on_duty=manager_on_duty)
-        return _actor(user)
+        return _actor(self.store, user)
 
     def set_team_lead(self, *, actor: Actor, team: str, username: str) -> None:
         require(actor, "users.manage")
         with self.store.write():
-            team_row = repo.team_by_name(team)
+            team_row = repo.team_by_name(self.store, team)
             if team_row is None:
                 raise NotFoundError(f"There is no team '{team}'.")
-            user = repo.user_by_name(username)
+            user = repo.user_by_name(self.store, username)
             if user is None:
                 raise NotFoundError(f"There is no user '{username}'.")
-            repo.set_team_lead(team_row.id, user.id)
+            repo.set_team_lead(self.store, team_row.id, user.id)
 
     def list_users(self) -> list[dict]:
         out = []
-        for row in repo.list_users():
+        for row in repo.list_users(self.store):
             out.append({"username": row.username, "display_name": row.display_name, "email": row.email,
                         "role": row.role, "team": row.team.name if row.team_id else None,
                         "active": bool(row.active), "manager_on_duty": bool(row.is_manager_on_duty)})
         return out
 
     def list_teams(self) -> list[dict]:
-        users = {u.id: u.username for u in repo.list_users()}
-        return [{"name": t.name, "lead": users.get(t.lead_id)} for t in repo.list_teams()]
+        users = {u.id: u.username for u in repo.list_users(self.store)}
+        return [{"name": t.name, "lead": users.get(t.lead_id)} for t in repo.list_teams(self.store)]
 
     def usernames(self) -> list[str]:
-        return [u.username for u in repo.list_users(active_only=True)]
+        return [u.username for u in repo.list_users(self.store, active_only=True)]
 
     def team_names(self) -> list[str]:
-        return [t.name for t in repo.list_teams()]
+        return [t.name for t in repo.list_teams(self.store)]

@@ -221,7 +221,7 @@ class EscalationEngine:
         recipients = people.recipients(rule, facts)
         names = [people.name(u) for u in recipients]
         due_text = due.due_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        repo.insert_event(incident_id=facts.id, at=now, actor_id=None, kind=EV_ESCALATION,
+        repo.insert_event(self.store, incident_id=facts.id, at=now, actor_id=None, kind=EV_ESCALATION,
                           field="level" if rule.raise_level else None,
                           old_value=old_level if rule.raise_level else None,
                           new_value=f"level {level}" if rule.raise_level else None,

@@ -85,7 +85,7 @@ class IncidentService:
 
     def _record(self, key: str | int):
         number = key if isinstance(key, int) else _as(dom.parse_key, key, "key")
-        row = repo.incident_record(number)
+        row = repo.incident_record(self.store, number)
         if row is None:
             raise NotFoundError(f"There is no incident {dom.format_key(number)}.")
         return row
@@ -93,7 +93,7 @@ class IncidentService:
     def _user_id(self, username: str | None, field: str = "assignee") -> int | None:
         if username is None or str(username).strip() == "":
             return None
-        row = repo.user_by_name(str(username))
+        row = repo.user_by_name(self.store, str(username))
         if row is None:
             raise ValidationError(f"There is no user '{username}'.", field=field)
         if not row.active:
@@ -103,7 +103,7 @@ class IncidentService:
     def _team_id(self, name: str | None) -> int | None:
         if name is None or str(name).strip() == "":
             return None
-        row = repo.team_by_name(str(name))
+        row = repo.team_by_name(self.store, str(name))
         if row is None:
             raise ValidationError(f"There is no team '{name}'.", field="team")
         return row.id
@@ -144,19 +144,19 @@ class IncidentService:
         version = row.version if expected_version is None else expected_version
         fields = dict(fields)
         fields["updated_at"] = epoch(now)
-        new_version = repo.update_incident(row.id, version, fields)
+        new_version = repo.update_incident(self.store, row.id, version, fields)
         for ev in events:
-            repo.insert_event(incident_id=row.id, at=ev.pop("at", now), actor_id=actor.id, version=new_version, **ev)
+            repo.insert_event(self.store, incident_id=row.id, at=ev.pop("at", now), actor_id=actor.id, version=new_version, **ev)
         return new_version
 
     def _refresh_sla(self, incident_id: int, now: datetime) -> None:
-        row = repo.incident_record(incident_id)
+        row = repo.incident_record(self.store, incident_id)
         policy = self.settings.sla_policy()
-        history = repo.status_history(incident_id)
+        history = repo.status_history(self.store, incident_id)
         clocks = sla_state.clocks_for(policy, row, history, now)
         fields = sla_state.sla_columns(policy, row, history, now, clocks=clocks)
         if fields:
-            repo.update_incident_columns(incident_id, fields)
+            repo.update_incident_columns(self.store, incident_id, fields)
         # Write hooks in the same transaction (the escalation schedule) reuse these, not recompute.
         self.last_sla = SlaSnapshot(incident_id, policy, history, clocks, now)
 
@@ -164,17 +164,17 @@ class IncidentService:
 
     def get_incident(self, key: str | int) -> Incident:
         row = self._record(key)
-        return repo.load_incident(row.id)
+        return repo.load_incident(self.store, row.id)
 
     def timeline(self, key: str | int, *, newest_first: bool = True) -> list[TimelineEvent]:
-        return repo.timeline(self._record(key).id, newest_first=newest_first)
+        return repo.timeline(self.store, self._record(key).id, newest_first=newest_first)
 
     def links(self, key: str | int) -> list[Link]:
-        return repo.links_of(self._record(key).id)
+        return repo.links_of(self.store, self._record(key).id)
 
     def watchers(self, key: str | int) -> list[str]:
-        ids = repo.watcher_ids(self._record(key).id)
-        return sorted(repo.user_by_id(i).username for i in ids)
+        ids = repo.watcher_ids(self.store, self._record(key).id)
+        return sorted(repo.user_by_id(self.store, i).username for i in ids)
 
     def list_incidents(self, *, filters: IncidentFilter = IncidentFilter(), sort: Sort = Sort(),
                        limit: int = 200, after: tuple | None = None, offset: int = 0,
@@ -241,35 +241,35 @@ class IncidentService:
             assignee_id = self._user_id(draft.assignee)
             team_id = self._team_id(draft.team)
             if assignee_id and team_id is None:
-                team_id = repo.user_by_id(assignee_id).team_id
-            incident_id = repo.insert_incident(dict(
+                team_id = repo.user_by_id(self.store, assignee_id).team_id
+            incident_id = repo.insert_incident(self.store, dict(
                 title=title, description=description, category=category, subcategory=subcategory,
                 service=(draft.service or "").strip() or None, reporter_name=reporter_name,
                 reporter_contact=reporter_contact, channel=channel.value, impact=int(impact),
                 urgency=int(urgency), priority=int(priority), priority_overridden=overridden,
                 override_reason=reason, status=int(Status.NEW), assignee=assignee_id, team=team_id,
-                assignee_name=_username(assignee_id), team_name=_team_name(team_id),
+                assignee_name=_username(self.store, assignee_id), team_name=_team_name(self.store, team_id),
                 opened_at=epoch(opened_at), updated_at=epoch(now), created_by=actor.id, version=1))
             note = f"Logged from {channel.value}"
             if draft.opened_at is not None and abs((now - opened_at).total_seconds()) >= 60:
                 note += f"; reported at {opened_at.isoformat()}, logged at {now.isoformat()}"
-            repo.insert_event(incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_CREATED,
+            repo.insert_event(self.store, incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_CREATED,
                               new_value=title, note=note, version=1)
             if overridden:
-                repo.insert_event(incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_FIELD,
+                repo.insert_event(self.store, incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_FIELD,
                                   field="priority", old_value=matrix_priority.label, new_value=priority.label,
                                   note=f"Override: {reason}", version=1)
             if assignee_id:
-                repo.insert_event(incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_ASSIGN,
+                repo.insert_event(self.store, incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_ASSIGN,
                                   field="assignee", new_value=draft.assignee, version=1)
-                repo.add_watcher(incident_id, assignee_id)
-            repo.add_watcher(incident_id, actor.id)
+                repo.add_watcher(self.store, incident_id, assignee_id)
+            repo.add_watcher(self.store, incident_id, actor.id)
             search.index_incident(self.store, incident_id, title, description)
             self._refresh_sla(incident_id, now)
             change = Change("logged", incident_id, dom.format_key(incident_id), actor.username)
             self._after_write(incident_id, change, actor, now)
         self._publish(change)
-        return repo.load_incident(incident_id)
+        return repo.load_incident(self.store, incident_id)
 
     def edit_incident(self, *, actor: Actor, key: str | int, expected_version: int,
                       changes: dict) -> Incident:
@@ -285,19 +285,19 @@ class IncidentService:
                 require(actor, "incident.edit_closed")
             fields, events = self._field_changes(actor, row, changes)
             if not fields:
-                return repo.load_incident(row.id)
+                return repo.load_incident(self.store, row.id)
             self._bump(row, actor, now, fields, events, expected_version)
             if "title" in fields or "description" in fields:
-                current = repo.incident_record(row.id)
+                current = repo.incident_record(self.store, row.id)
                 search.index_incident(self.store, row.id, current.title, current.description)
             if "priority" in fields:
                 self._refresh_sla(row.id, now)
             if "assignee" in fields and fields["assignee"]:
-                repo.add_watcher(row.id, fields["assignee"])
+                repo.add_watcher(self.store, row.id, fields["assignee"])
             change = Change("edited", row.id, row.key, actor.username, tuple(sorted(fields)))
             self._after_write(row.id, change, actor, now)
         self._publish(change)
-        return repo.load_incident(row.id)
+        return repo.load_incident(self.store, row.id)
 
     def _field_changes(self, actor: Actor, row, changes: dict) -> tuple[dict, list[dict]]:
         fields: dict = {}
@@ -371,20 +371,20 @@ class IncidentService:
             new_id = self._user_id(changes["assignee"])
             if new_id != row.assignee_id:
                 fields["assignee"] = new_id
-                fields["assignee_name"] = _username(new_id)
-                old_name = repo.user_by_id(row.assignee_id).username if row.assignee_id else None
+                fields["assignee_name"] = _username(self.store, new_id)
+                old_name = repo.user_by_id(self.store, row.assignee_id).username if row.assignee_id else None
                 events.append(dict(kind=EV_ASSIGN, field="assignee", old_value=old_name,
                                    new_value=changes["assignee"] or None))
                 if "team" not in changes and new_id:
-                    team_id = repo.user_by_id(new_id).team_id
+                    team_id = repo.user_by_id(self.store, new_id).team_id
                     if team_id and team_id != row.team_id:
-                        changes = {**changes, "team": repo.team_by_id(team_id).name}
+                        changes = {**changes, "team": repo.team_by_id(self.store, team_id).name}
         if "team" in changes:
             team_id = self._team_id(changes["team"])
             if team_id != row.team_id:
                 fields["team"] = team_id
-                fields["team_name"] = _team_name(team_id)
-                old = repo.team_by_id(row.team_id).name if row.team_id else None
+                fields["team_name"] = _team_name(self.store, team_id)
+                old = repo.team_by_id(self.store, row.team_id).name if row.team_id else None
                 events.append(dict(kind=EV_ASSIGN, field="team", old_value=old, new_value=changes["team"] or None))
         for name in ("resolution_code", "resolution_notes"):
             if name in changes:
@@ -442,7 +442,7 @@ class IncidentService:
                         raise ValidationError("An incident cannot be a duplicate of itself.", field="duplicate_of")
                     fields["duplicate_of"] = original.id
                     code = "duplicate"
-                    repo.add_link(source_id=row.id, target_id=original.id, kind=LinkKind.DUPLICATE_OF.value,
+                    repo.add_link(self.store, source_id=row.id, target_id=original.id, kind=LinkKind.DUPLICATE_OF.value,
                                   at=now, actor_id=actor.id)
                     extra_events.append(dict(kind=EV_LINK, field="duplicate_of", new_value=original.key))
                 else:
@@ -475,7 +475,7 @@ class IncidentService:
             change = Change("transitioned", row.id, row.key, actor.username, ("status",))
             self._after_write(row.id, change, actor, now)
         self._publish(change)
-        return repo.load_incident(row.id)
+        return repo.load_incident(self.store, row.id)
 
     def comment(self, *, actor: Actor, key: str | int, text: str, work_note: bool = False) -> TimelineEvent:
         """Comments are visible to the reporter side; work notes stay internal. Both join the timeline."""
@@ -493,7 +493,7 @@ class IncidentService:
             change = Change("commented", row.id, row.key, actor.username, (kind,))
             self._after_write(row.id, change, actor, now)
         self._publish(change)
-        return repo.timeline(row.id)[0]
+        return repo.timeline(self.store, row.id)[0]
 
     def record_reporter_update(self, *, actor: Actor, key: str | int, message: str) -> None:
         """The agent sent the reporter a status update from their own mail client."""
@@ -519,19 +519,19 @@ class IncidentService:
             if row.id == other_row.id:
                 raise ValidationError("An incident cannot be linked to itself.", field="other")
             if remove:
-                n = repo.remove_link(source_id=row.id, target_id=other_row.id, kind=link_kind.value)
+                n = repo.remove_link(self.store, source_id=row.id, target_id=other_row.id, kind=link_kind.value)
                 if link_kind == LinkKind.RELATED:
-                    n += repo.remove_link(source_id=other_row.id, target_id=row.id, kind=link_kind.value)
+                    n += repo.remove_link(self.store, source_id=other_row.id, target_id=row.id, kind=link_kind.value)
                 if not n:
                     raise NotFoundError(f"{row.key} has no {link_kind.value} link to {other_row.key}.")
                 verb = "unlinked"
             else:
-                if link_kind == LinkKind.PARENT_OF and other_row.id in _ancestors(row.id):
+                if link_kind == LinkKind.PARENT_OF and other_row.id in _ancestors(self.store, row.id):
                     raise ValidationError(f"{other_row.key} is already above {row.key}; that would make a loop.",
                                           field="other")
-                if not repo.add_link(source_id=row.id, target_id=other_row.id, kind=link_kind.value, at=now,
+                if not repo.add_link(self.store, source_id=row.id, target_id=other_row.id, kind=link_kind.value, at=now,
                                      actor_id=actor.id):
-                    return repo.links_of(row.id)
+                    return repo.links_of(self.store, row.id)
                 verb = "linked"
             self._bump(row, actor, now, {}, [dict(kind=EV_LINK, field=link_kind.value,
                                                   old_value=other_row.key if remove else None,
@@ -541,25 +541,25 @@ class IncidentService:
                                                         new_value=None if remove else row.key, note=verb)], None)
         self._publish(Change("linked", row.id, row.key, actor.username))
         self._publish(Change("linked", other_row.id, other_row.key, actor.username))
-        return repo.links_of(row.id)
+        return repo.links_of(self.store, row.id)
 
     def watch(self, *, actor: Actor, key: str | int, watching: bool = True) -> None:
         require(actor, "incident.watch")
         with self.store.write():
             row = self._record(key)
-            done = repo.add_watcher(row.id, actor.id) if watching else repo.remove_watcher(row.id, actor.id)
+            done = repo.add_watcher(self.store, row.id, actor.id) if watching else repo.remove_watcher(self.store, row.id, actor.id)
             if done:
-                repo.insert_event(incident_id=row.id, at=self.clock(), actor_id=actor.id, kind=EV_WATCH,
+                repo.insert_event(self.store, incident_id=row.id, at=self.clock(), actor_id=actor.id, kind=EV_WATCH,
                                   new_value="watching" if watching else "stopped watching")
         self._publish(Change("watched", row.id, row.key, actor.username))
 
 
-def _username(user_id: int | None) -> str | None:
-    return repo.user_by_id(user_id).username if user_id else None
+def _username(store: Store, user_id: int | None) -> str | None:
+    return repo.user_by_id(store, user_id).username if user_id else None
 
 
-def _team_name(team_id: int | None) -> str | None:
-    return repo.team_by_id(team_id).name if team_id else None
+def _team_name(store: Store, team_id: int | None) -> str | None:
+    return repo.team_by_id(store, team_id).name if team_id else None
 
 
 def _reverse(kind: LinkKind) -> str:
@@ -567,12 +567,12 @@ def _reverse(kind: LinkKind) -> str:
             LinkKind.PARENT_OF: "child_of"}[kind]
 
 
-def _ancestors(incident_id: int) -> set[int]:
+def _ancestors(store: Store, incident_id: int) -> set[int]:
     seen: set[int] = set()
     frontier = [incident_id]
     while frontier:
         current = frontier.pop()
-        for link in repo.links_of(current):
+        for link in repo.links_of(store, current):
             if link.kind == LinkKind.PARENT_OF and link.to_key == dom.format_key(current):
                 parent = dom.parse_key(link.from_key)
                 if parent not in seen:

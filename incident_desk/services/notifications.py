@@ -128,7 +128,7 @@ class NotificationService:
     def _user_id(self, user: str | Actor) -> int:
         if isinstance(user, Actor):
             return user.id
-        row = repo.user_by_name(str(user or ""))
+        row = repo.user_by_name(self.store, str(user or ""))
         if row is None:
             raise NotFoundError(f"There is no user '{user}'; see `incident-desk users list`.")
         return row.id
@@ -183,7 +183,7 @@ class NotificationService:
 
     def quiet_hours(self, user: str | Actor) -> dict:
         row = nq.user_quiet_hours(self.store, self._user_id(user))
-        manual = repo.get_setting(_MANUAL_DND_KEY.format(self._user_id(user))) or {}
+        manual = repo.get_setting(self.store, _MANUAL_DND_KEY.format(self._user_id(user))) or {}
         return {"start": row[0], "end": row[1], "timezone": row[2] or "UTC", "allow_p1": bool(row[3]),
                 "manual": bool(manual.get("on", False))}
 
@@ -205,7 +205,7 @@ class NotificationService:
     def set_do_not_disturb(self, user: str | Actor, on: bool) -> None:
         """The tray's switch: quiet now, whatever the hours, until switched off."""
         with self.store.write():
-            repo.put_setting(_MANUAL_DND_KEY.format(self._user_id(user)), {"on": bool(on)}, now=self.clock())
+            repo.put_setting(self.store, _MANUAL_DND_KEY.format(self._user_id(user)), {"on": bool(on)}, now=self.clock())
 
     def should_pop_up(self, user: str | Actor, item: NotificationItem, now: datetime | None = None) -> bool:
         """False inside the user's quiet hours, except P1 escalations when the user allows them."""
@@ -251,7 +251,7 @@ class NotificationService:
         if change.kind == "commented":
             return "comment", "has a new work note" if "work_note" in change.fields else "has a new comment"
         if change.kind == "transitioned":
-            row = repo.incident_record(incident_id)
+            row = repo.incident_record(self.store, incident_id)
             return "change", f"is now {Status(row.status).label}"
         fields = ", ".join(f.replace("_", " ") for f in change.fields) or "details"
         return "change", f"changed: {fields}"

@@ -78,7 +78,7 @@ class PolicyService:
 
     def escalation_policy(self) -> EscalationPolicy:
         if self._escalation is None:
-            data = repo.get_setting(ESCALATION_KEY)
+            data = repo.get_setting(self.store, ESCALATION_KEY)
             try:
                 self._escalation = EscalationPolicy.from_dict(data) if data else DEFAULT_ESCALATION_POLICY
             except DomainError:
@@ -90,7 +90,7 @@ class PolicyService:
         require(actor, "settings.escalation")
         policy = self._as_escalation_policy(policy)
         with self.store.write():
-            repo.put_setting(ESCALATION_KEY, policy.to_dict(), now=self.clock())
+            repo.put_setting(self.store, ESCALATION_KEY, policy.to_dict(), now=self.clock())
             count = eq.reschedule_all_open(self.store)
         self._escalation = None
         self._versions = {}

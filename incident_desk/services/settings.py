@@ -42,21 +42,21 @@ class SettingsService:
         """A new desk starts with a sensible category list (editable later)."""
         # Look before taking the write lock: opening a desk to read must not wait for another writer.
         with self.store.read():
-            seeded = bool(repo.category_tree())
+            seeded = bool(repo.category_tree(self.store))
         if seeded:
             self.invalidate()
             return
         with self.store.write():
-            if not repo.category_tree():
+            if not repo.category_tree(self.store):
                 for name, subs in DEFAULT_CATEGORIES.items():
-                    repo.insert_category(name)
+                    repo.insert_category(self.store, name)
                     for sub in subs:
-                        repo.insert_category(sub, name)
+                        repo.insert_category(self.store, sub, name)
         self.invalidate()
 
     def categories(self) -> dict[str, list[str]]:
         if "categories" not in self._cache:
-            self._cache["categories"] = repo.category_tree()
+            self._cache["categories"] = repo.category_tree(self.store)
         return self._cache["categories"]
 
     def add_category(self, *, actor: Actor, name: str, parent: str | None = None) -> None:
@@ -73,24 +73,24 @@ class SettingsService:
                     raise ValidationError(f"{parent} already has '{name}'.", field="name")
             elif name.lower() in (c.lower() for c in tree):
                 raise ValidationError(f"The category '{name}' exists.", field="name")
-            repo.insert_category(name, parent)
+            repo.insert_category(self.store, name, parent)
         self.invalidate()
 
     def priority_matrix(self) -> PriorityMatrix:
         if "matrix" not in self._cache:
-            data = repo.get_setting("priority_matrix")
+            data = repo.get_setting(self.store, "priority_matrix")
             self._cache["matrix"] = PriorityMatrix.from_dict(data) if data else DEFAULT_MATRIX
         return self._cache["matrix"]
 
     def set_priority_matrix(self, *, actor: Actor, matrix: PriorityMatrix) -> None:
         require(actor, "settings.matrix")
         with self.store.write():
-            repo.put_setting("priority_matrix", matrix.to_dict(), now=self.clock())
+            repo.put_setting(self.store, "priority_matrix", matrix.to_dict(), now=self.clock())
         self.invalidate()
 
     def sla_policy(self) -> SlaPolicy:
         if "sla" not in self._cache:
-            data = repo.get_setting("sla_policy")
+            data = repo.get_setting(self.store, "sla_policy")
             try:
                 self._cache["sla"] = SlaPolicy.from_dict(data) if data else DEFAULT_POLICY
             except DomainError:
@@ -100,5 +100,5 @@ class SettingsService:
     def set_sla_policy(self, *, actor: Actor, policy: SlaPolicy) -> None:
         require(actor, "settings.sla")
         with self.store.write():
-            repo.put_setting("sla_policy", policy.to_dict(), now=self.clock())
+            repo.put_setting(self.store, "sla_policy", policy.to_dict(), now=self.clock())
         self.invalidate()

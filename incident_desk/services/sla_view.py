@@ -18,7 +18,7 @@ _STATE_LABELS = {
 def sla_clocks(desk, key: str | int, now: datetime | None = None) -> SlaClocks:
     """Response and resolution clocks of incident ``key`` as of ``now`` (default: the desk's clock)."""
     incident = desk.incidents.get_incident(key)
-    history = repo.status_history(incident.id)
+    history = repo.status_history(desk.store, incident.id)
     return compute_clocks(desk.settings.sla_policy(), priority=incident.priority,
                           opened_at=incident.opened_at, history=history, now=now or desk.clock())
 

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from typing import Iterable, Sequence
 
 from incident_desk.storage import tables
+from incident_desk.storage.sql import bool_value, execute, execute_many, fetch_one, marks, scalar
 
 _INCIDENT_COLUMNS = (
     "id", "key", "title", "description", "category", "subcategory", "service", "reporter_name",
@@ -16,10 +17,6 @@ _INCIDENT_COLUMNS = (
     "tta_s", "ttr_s", "hold_s", "tta_bh_s", "ttr_bh_s", "hold_bh_s", "created_by_id", "version")
 INCIDENT_COLUMNS = _INCIDENT_COLUMNS
 EVENT_COLUMNS = ("incident_id", "at", "actor_id", "kind", "field", "old_value", "new_value", "note", "version")
-
-
-def _placeholders(store, n: int) -> str:
-    return ", ".join([store.db.param] * n)
 
 
 def _incident_indexes(store) -> list[tuple[str, str]]:
@@ -65,23 +62,18 @@ def _load_transaction(store, saved: list, *, drop_indexes: bool):
 
 
 def insert_incidents(store, rows: Iterable[Sequence]) -> None:
-    cols = ", ".join(_INCIDENT_COLUMNS)
-    sql = f"INSERT INTO incident ({cols}) VALUES ({_placeholders(store, len(_INCIDENT_COLUMNS))})"
-    store.db.cursor().executemany(sql, rows)
+    execute_many(store, f"INSERT INTO incident ({', '.join(_INCIDENT_COLUMNS)}) "
+                        f"VALUES ({marks(len(_INCIDENT_COLUMNS))})", rows)
 
 
 def insert_events(store, rows: Iterable[Sequence]) -> None:
-    cols = ", ".join(EVENT_COLUMNS)
-    sql = f"INSERT INTO event ({cols}) VALUES ({_placeholders(store, len(EVENT_COLUMNS))})"
-    store.db.cursor().executemany(sql, rows)
+    execute_many(store, f"INSERT INTO event ({', '.join(EVENT_COLUMNS)}) VALUES ({marks(len(EVENT_COLUMNS))})", rows)
 
 
 def index_search_rows(store, *, first_id: int) -> None:
     """Index incidents from ``first_id`` on in one statement (no per-row round trips)."""
-    p = store.db.param
-    store.db.execute_sql(
-        "INSERT INTO incident_fts (rowid, title, description, comments) "
-        f"SELECT id, title, description, '' FROM incident WHERE id >= {p}", (first_id,))
+    execute(store, "INSERT INTO incident_fts (rowid, title, description, comments) "
+                   "SELECT id, title, description, '' FROM incident WHERE id >= ?", (first_id,))
 
 
 def insert_people(store, teams: list[str], users: list[dict], now_epoch: int) -> tuple[dict, dict]:
@@ -89,23 +81,27 @@ def insert_people(store, teams: list[str], users: list[dict], now_epoch: int) ->
     ids: dict[str, int] = {}
     team_ids: dict[str, int] = {}
     for name in teams:
-        row = tables.Team.get_or_none(tables.Team.name == name) or tables.Team.create(name=name)
-        team_ids[name] = row.id
+        found = fetch_one(store, "SELECT id FROM team WHERE name = ?", (name,))
+        team_ids[name] = found[0] if found else tables.Team.insert(name=name).execute(store.db)
     for user in users:
-        row = tables.User.get_or_none(tables.User.username == user["username"])
-        if row is None:
-            row = tables.User.create(username=user["username"], display_name=user["display_name"],
-                                     email=user["email"], role=user["role"], team=team_ids.get(user["team"]),
-                                     is_manager_on_duty=user.get("manager", False), created_at=now_epoch)
-        ids[user["username"]] = row.id
+        found = fetch_one(store, 'SELECT id FROM "user" WHERE username = ?', (user["username"],))
+        if found is None:
+            user_id = tables.User.insert(
+                username=user["username"], display_name=user["display_name"], email=user["email"],
+                role=user["role"], team=team_ids.get(user["team"]),
+                is_manager_on_duty=bool_value(store, user.get("manager", False)), created_at=now_epoch,
+            ).execute(store.db)
+        else:
+            user_id = found[0]
+        ids[user["username"]] = user_id
         if user.get("lead"):
-            tables.Team.update(lead=row.id).where(tables.Team.id == team_ids[user["team"]]).execute()
+            execute(store, "UPDATE team SET lead_id = ? WHERE id = ?", (user_id, team_ids[user["team"]]))
     return ids, team_ids
 
 
 def incident_count(store) -> int:
-    return store.db.execute_sql("SELECT count(*) FROM incident").fetchone()[0]
+    return scalar(store, "SELECT count(*) FROM incident")
 
 
 def max_incident_id(store) -> int:
-    return store.db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM incident").fetchone()[0]
+    return scalar(store, "SELECT COALESCE(MAX(id), 0) FROM incident")

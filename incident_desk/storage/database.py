@@ -14,9 +14,8 @@ from urllib.parse import unquote, urlparse
 import peewee
 from peewee import SqliteDatabase
 
-from incident_desk.storage import tables
 from incident_desk.storage.pg_driver import TeamPostgresqlDatabase
-from incident_desk.storage.migrations import CURRENT_VERSION, apply_migrations, create_fresh_schema
+from incident_desk.storage.migrations import CURRENT_VERSION, DESK_ID_KEY, apply_migrations, create_fresh_schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Bytes that were not UTF-8 (a command line's Latin-1, say) reach us as lone surrogates, which the
@@ -47,6 +46,9 @@ class Store:
     backend: str  # "sqlite" | "postgres"
     path: Path | None = None
     backup_path: Path | None = None  # written when an older schema was migrated on open
+    # The database's own identity, made when it was created and stored in it (not its path): what
+    # kept drafts, saved views and window layouts are keyed by, so they never cross databases.
+    identity: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -70,7 +72,7 @@ class Store:
                 with self.db.atomic() as txn:
                     yield txn
         except peewee.OperationalError as exc:
-            raise translate_error(_hidden_cause(exc), self) from exc
+            raise translate_error(exc, self) from exc
         except UnicodeEncodeError:
             raise StorageError(NOT_UTF8_TEXT) from None  # rolled back: nothing half-written
 
@@ -81,7 +83,7 @@ class Store:
             with self.db.atomic():
                 yield
         except peewee.OperationalError as exc:
-            raise translate_error(_hidden_cause(exc), self) from exc
+            raise translate_error(exc, self) from exc
         except UnicodeEncodeError:
             raise StorageError(NOT_UTF8_TEXT) from None
 
@@ -149,29 +151,71 @@ class Checkpointer:
         self._thread.join(timeout=2)
 
 
-def _hidden_cause(exc: Exception) -> Exception:
-    """SQLite rolls a transaction back by itself on a full disk or an I/O error; peewee's ROLLBACK
-    then fails with "no transaction is active", which would hide the real reason from the user."""
-    inner = exc
-    while inner is not None and "no transaction is active" in str(inner):
-        inner = inner.__context__
-    return inner if isinstance(inner, (peewee.DatabaseError, sqlite3.DatabaseError)) else exc
+# SQLite's primary result codes (the low byte of an extended code) and PostgreSQL's SQLSTATEs that
+# mean something a user can act on; anything else is reported with the driver's own words.
+_SQLITE_KINDS = {5: "locked", 6: "locked", 8: "read-only", 10: "disk", 13: "disk", 11: "damaged", 26: "damaged",
+                 14: "cannot-open"}
+_PG_KINDS = {"40P01": "locked", "55P03": "locked", "55006": "locked", "57014": "locked", "25006": "read-only",
+             "53100": "disk", "53200": "disk", "22001": "too-long", "XX001": "damaged", "XX002": "damaged"}
 
 
-def translate_error(exc: Exception, store: Store | None = None) -> StorageError:
-    text = str(exc).lower()
+def _driver_errors(exc: BaseException):
+    """The exception and the driver errors behind it: peewee wraps the driver's error (as its first
+    argument and its context), and SQLite's own rollback after a full disk adds another layer."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        current = todo.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
+        todo.extend((current.__cause__, current.__context__))
+
+
+def error_kind(exc: BaseException) -> str | None:
+    """What a database error means, from SQLite's result code or PostgreSQL's SQLSTATE (never its text):
+    locked, read-only, disk, damaged, cannot-open, too-long, connection, or None for anything else."""
+    for err in _driver_errors(exc):
+        code = getattr(err, "sqlite_errorcode", None)
+        if code is not None and (code & 0xFF) in _SQLITE_KINDS:
+            return _SQLITE_KINDS[code & 0xFF]
+        pgcode = getattr(err, "pgcode", None)
+        if pgcode:
+            if pgcode in _PG_KINDS:
+                return _PG_KINDS[pgcode]
+            if pgcode.startswith("08"):
+                return "connection"
+        elif type(err).__module__.startswith("psycopg2") and type(err).__name__ in ("OperationalError",
+                                                                                      "InterfaceError"):
+            return "connection"  # psycopg2 gives no SQLSTATE when the server is unreachable or went away
+    return None
+
+
+def translate_error(exc: BaseException, store: Store | None = None) -> StorageError:
+    if isinstance(exc, StorageError):
+        return exc
     where = store.display_name if store else "the database"
-    if "locked" in text or "busy" in text:
+    kind = error_kind(exc)
+    if kind == "locked":
         return StorageError(
             f"The database {where} is locked by another program for longer than "
             f"{BUSY_TIMEOUT_S:.0f} s; try again when it has finished.")
-    if "readonly" in text or "read-only" in text or "read only" in text:
+    if kind == "read-only":
         return StorageError(f"The database {where} is read-only; nothing was changed.")
-    if "disk" in text and ("full" in text or "i/o" in text):
+    if kind == "disk":
         return StorageError(f"The disk holding {where} is full or failing; nothing was changed.")
-    if "not a database" in text or "malformed" in text:
+    if kind == "damaged":
         return StorageError(f"{where} is damaged or not an Incident Desk database.")
-    return StorageError(f"Database error on {where}: {exc}")
+    if kind == "cannot-open":
+        return StorageError(f"The database {where} cannot be opened (missing folder or permission denied).")
+    if kind == "too-long":
+        return StorageError(f"A value is too long for {where}; shorten it and try again.")
+    if kind == "connection":
+        return StorageError(f"The connection to {where} failed or was lost; check the server and try again.")
+    first_line = " ".join(str(exc).split())  # the driver's message, on one line
+    return StorageError(f"Database error on {where}: {first_line}")
 
 
 def _sqlite_path(url: str) -> Path:
@@ -229,7 +273,6 @@ def open_database(url: str | os.PathLike, *, create: bool = True, migrate: bool 
             timeout=BUSY_TIMEOUT_S,
         )
         store = Store(db=db, url=url, backend="sqlite", path=path.resolve())
-    tables.database_proxy.initialize(store.db)
     try:
         store.db.connect(reuse_if_open=True)
         _prepare_schema(store, migrate=migrate)
@@ -259,11 +302,16 @@ def _open_postgres(url: str) -> Store:
     return Store(db=db, url=url, backend="postgres")
 
 
+def _schema_info(store: Store, key: str) -> str | None:
+    row = store.db.execute_sql(f"SELECT value FROM schema_info WHERE key = {store.db.param}", (key,)).fetchone()
+    return row[0] if row else None
+
+
 def schema_version(store: Store) -> int:
     if not store.db.table_exists("schema_info"):
         return 0
-    row = tables.SchemaInfo.get_or_none(tables.SchemaInfo.key == "schema_version")
-    return int(row.value) if row else 0
+    value = _schema_info(store, "schema_version")
+    return int(value) if value else 0
 
 
 def _prepare_schema(store: Store, *, migrate: bool) -> None:
@@ -277,18 +325,17 @@ def _prepare_schema(store: Store, *, migrate: bool) -> None:
             f"release reads up to {CURRENT_VERSION}); upgrade Incident Desk to open it.")
     if store.is_sqlite:
         store.db.execute_sql("PRAGMA journal_mode = wal")
-    if version == CURRENT_VERSION:
-        return
     if version == 0:
         with store.write():
             create_fresh_schema(store)
-        return
-    if not migrate:
-        raise StorageError(f"{store.display_name} needs an upgrade from schema {version}.")
-    if store.is_sqlite and store.path is not None:
-        store.backup_path = backup_sqlite(store, suffix=f"schema{version}")
-    with store.write():
-        apply_migrations(store, version)
+    elif version < CURRENT_VERSION:
+        if not migrate:
+            raise StorageError(f"{store.display_name} needs an upgrade from schema {version}.")
+        if store.is_sqlite and store.path is not None:
+            store.backup_path = backup_sqlite(store, suffix=f"schema{version}")
+        with store.write():
+            apply_migrations(store, version)
+    store.identity = _schema_info(store, DESK_ID_KEY) or ""
 
 
 def backup_sqlite(store: Store, *, suffix: str) -> Path:
@@ -310,4 +357,5 @@ def backup_sqlite(store: Store, *, suffix: str) -> Path:
 
 
 def is_database_error(exc: BaseException) -> bool:
+    """A driver or peewee database error (as opposed to our own StorageError)."""
     return isinstance(exc, (peewee.DatabaseError, sqlite3.DatabaseError))

@@ -7,6 +7,7 @@ from typing import Sequence
 
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Status
 from incident_desk.storage.queries import build_where
+from incident_desk.storage.sql import execute, execute_many, fetch_all, fetch_one, marks
 
 OPEN_SQL = ", ".join(str(int(s)) for s in sorted(OPEN_STATUSES))
 ENDED_WITHOUT_RESOLUTION_SQL = f"({int(Status.CLOSED)}, {int(Status.CANCELLED)})"
@@ -56,10 +57,6 @@ def scope_where(store, scope: IncidentFilter):
     return build_where(store, scope, names_on_row=False)  # the covering indexes carry the ids
 
 
-def _marks(store, n: int) -> str:
-    return ", ".join([store.db.param] * n)
-
-
 def _load_combos(store, rows: list[tuple]) -> None:
     """SQLite: (id, lo, hi, priority, category) rows into a temp table whose rowid order the
     aggregate walks, so GROUP BY streams instead of sorting a million rows."""
@@ -67,7 +64,7 @@ def _load_combos(store, rows: list[tuple]) -> None:
     db.execute_sql("CREATE TEMP TABLE IF NOT EXISTS metrics_combo "
                    "(id INTEGER PRIMARY KEY, lo INTEGER, hi INTEGER, p INTEGER, c TEXT)")
     db.execute_sql("DELETE FROM temp.metrics_combo")
-    db.cursor().executemany("INSERT INTO temp.metrics_combo VALUES (?, ?, ?, ?, ?)", rows)
+    execute_many(store, "INSERT INTO temp.metrics_combo VALUES (?, ?, ?, ?, ?)", rows)
     # Without statistics SQLite guesses a huge combo table and scans the incidents for a Bloom filter.
     db.execute_sql("ANALYZE temp.metrics_combo")
 
@@ -101,23 +98,22 @@ def grouped(store, family: Family, *, ranges: Sequence[tuple[int, int]], priorit
         sql = (f"SELECT m.id, {aggs} FROM temp.metrics_combo m CROSS JOIN incident i INDEXED BY {family.index} "
                f"WHERE i.priority = m.p AND i.category = m.c AND {inst} >= m.lo AND {inst} < m.hi "
                f"AND {family.condition}{extra} GROUP BY m.id")
-        rows = store.db.execute_sql(sql, where.params).fetchall()
+        rows = fetch_all(store, sql, where.params)
         return [(*meta[row[0]], *row[1:]) for row in rows]
     # PostgreSQL hashes the groups itself; the ranges travel as a VALUES list.
-    p = store.db.param
-    values = ", ".join(f"({p}, {p}, {p})" for _ in ranges)
+    values = ", ".join("(?, ?, ?)" for _ in ranges)
     params: list = []
     for r, (lo, hi) in enumerate(ranges):
         params.extend((r, lo, hi))
-    prio_marks = _marks(store, len(priorities))
-    cat_marks = _marks(store, len(categories))
+    prio_marks = marks(len(priorities))
+    cat_marks = marks(len(categories))
     sql = (f"WITH m(r, lo, hi) AS (VALUES {values}) "
            f"SELECT m.r, i.priority, i.category, {aggs} FROM m JOIN incident i "
            f"ON {inst} >= m.lo AND {inst} < m.hi "
            f"WHERE i.priority IN ({prio_marks}) AND i.category IN ({cat_marks}) AND {family.condition}{extra} "
            f"GROUP BY m.r, i.priority, i.category")
     params += list(priorities) + list(categories) + where.params
-    return [tuple(row) for row in store.db.execute_sql(sql, params).fetchall()]
+    return [tuple(row) for row in fetch_all(store, sql, params)]
 
 
 ORDERED_INDEX = {("resolved", "i.ttr_s"): "ix_metrics_ttr", ("acked", "i.tta_s"): "ix_metrics_tta"}
@@ -140,12 +136,11 @@ def nth_value(store, family: Family, duration: str, *, lo: int, hi: int, rank: i
     if descending:
         rank = count - rank + 1  # the k-th smallest of n is the (n - k + 1)-th largest
     where = scope_where(store, scope)
-    p = store.db.param
     inst = f"i.{family.instant}"
-    parts = [family.condition, f"{inst} >= {p}", f"{inst} < {p}", f"{duration} IS NOT NULL"]
+    parts = [family.condition, f"{inst} >= ?", f"{inst} < ?", f"{duration} IS NOT NULL"]
     params: list = [lo, hi]
     if week is not None:
-        parts.append(f"{week_key(family.instant)} = {p}")
+        parts.append(f"{week_key(family.instant)} = ?")
         params.append(week)
     parts += where.parts
     params += where.params
@@ -160,8 +155,8 @@ def nth_value(store, family: Family, duration: str, *, lo: int, hi: int, rank: i
             # One period's rows sorted; the planner otherwise walks the ordered index once per period.
             source = f"incident i INDEXED BY {INSTANT_INDEX[family.name]}"
     sql = (f"SELECT {duration} FROM {source} WHERE {' AND '.join(parts)} "
-           f"ORDER BY {duration}{' DESC' if descending else ''} LIMIT 1 OFFSET {p}")
-    row = store.db.execute_sql(sql, [*params, rank - 1]).fetchone()
+           f"ORDER BY {duration}{' DESC' if descending else ''} LIMIT 1 OFFSET ?")
+    row = fetch_one(store, sql, [*params, rank - 1])
     return None if row is None else row[0]
 
 
@@ -171,7 +166,7 @@ def extent(store) -> tuple[int | None, int | None]:
     # opening and resolution (both indexed) bound them for any clock that never ran backwards.
     sql = ("SELECT (SELECT MIN(opened_at) FROM incident), (SELECT MAX(opened_at) FROM incident), "
            "(SELECT MAX(resolved_at) FROM incident)")
-    row = store.db.execute_sql(sql).fetchone()
+    row = fetch_one(store, sql)
     latest = [v for v in row[1:] if v is not None]
     return row[0], (max(latest) if latest else None)
 
@@ -185,41 +180,39 @@ def categories_present(store) -> list[str]:
                "WHERE c.name IS NOT NULL) SELECT name FROM c WHERE name IS NOT NULL")
     else:
         sql = "SELECT DISTINCT category FROM incident ORDER BY category"
-    return [r[0] for r in store.db.execute_sql(sql)]
+    return [r[0] for r in fetch_all(store, sql)]
 
 
 def age_counts(store, *, at: int, bounds: Sequence[int | None], scope: IncidentFilter,
                open_now: bool) -> list[int]:
     """Counts of incidents open at instant ``at`` by age (at - opened_at) in (bounds[k], bounds[k+1]]."""
     where = scope_where(store, scope)
-    p = store.db.param
     cases = []
     params: list = []
     for k in range(len(bounds) - 1):
         lo, hi = bounds[k], bounds[k + 1]
-        cond = [f"{p} - i.opened_at > {p}"]
+        cond = ["? - i.opened_at > ?"]
         params += [at, lo]
         if hi is not None:
-            cond.append(f"{p} - i.opened_at <= {p}")
+            cond.append("? - i.opened_at <= ?")
             params += [at, hi]
         cases.append(f"SUM(CASE WHEN {' AND '.join(cond)} THEN 1 ELSE 0 END)")
     if open_now:
         # Nothing has a future opening, so "open at the end" is the status itself (indexed).
-        parts = [f"i.status IN ({OPEN_SQL})", f"i.opened_at < {p}"]
+        parts = [f"i.status IN ({OPEN_SQL})", "i.opened_at < ?"]
     else:
-        parts = [f"i.opened_at < {p}", open_at_sql(p)]
+        parts = ["i.opened_at < ?", OPEN_AT_SQL]
     sql = f"SELECT {', '.join(cases)} FROM incident i WHERE {' AND '.join(parts + where.parts)}"
     extra = [at] if open_now else [at, at, at]
-    row = store.db.execute_sql(sql, [*params, *extra, *where.params]).fetchone()
+    row = fetch_one(store, sql, [*params, *extra, *where.params])
     return [int(v or 0) for v in row]
 
 
-def open_at_sql(p: str) -> str:
-    """An incident still open at instant p: not finally resolved, closed or cancelled before it."""
-    return (f"((i.resolved_at IS NULL OR i.resolved_at >= {p}) AND "
-            f"(i.resolved_at IS NOT NULL OR i.closed_at IS NULL OR i.closed_at >= {p}))")
+# An incident still open at the instant given (twice): not finally resolved, closed or cancelled before it.
+OPEN_AT_SQL = ("((i.resolved_at IS NULL OR i.resolved_at >= ?) AND "
+               "(i.resolved_at IS NOT NULL OR i.closed_at IS NULL OR i.closed_at >= ?))")
 
 
 def explain(store, sql: str, params: Sequence = ()) -> str:
     """EXPLAIN QUERY PLAN text (SQLite) for tests that guard the metrics query shapes."""
-    return "\n".join(str(r[-1]) for r in store.db.execute_sql("EXPLAIN QUERY PLAN " + sql, list(params)))
+    return "\n".join(str(r[-1]) for r in fetch_all(store, "EXPLAIN QUERY PLAN " + sql, params))

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from incident_desk.domain.incident import (OPEN_STATUSES, HoldReason, IncidentFilter, IncidentRow, Priority,
                                            Sort, Status, format_key, key_in_text)
 from incident_desk.storage import search
+from incident_desk.storage.sql import fetch_all, fetch_one, marks, scalar
 
 # Sortable columns -> (SQL expression, nullable, ties broken by opened_at). Columns with many equal
 # values order their ties by opened_at so each walks its (column, opened_at) index with no sort step;
@@ -56,14 +57,13 @@ def _row(r) -> IncidentRow:
 
 @dataclass
 class Where:
-    """WHERE clause parts and their parameters, in the backend's placeholder style."""
+    """WHERE clause parts with '?' placeholders (storage.sql runs them in the backend's style)."""
 
-    param: str
     parts: list
     params: list
 
     def add(self, sql: str, *values) -> None:
-        self.parts.append(sql.replace("?", self.param))
+        self.parts.append(sql)
         self.params.extend(values)
 
     def sql(self) -> str:
@@ -72,8 +72,7 @@ class Where:
 
 def _in(where: Where, column: str, values) -> None:
     values = list(values)
-    marks = ", ".join(["?"] * len(values))
-    where.add(f"{column} IN ({marks})", *values)
+    where.add(f"{column} IN ({marks(len(values))})", *values)
 
 
 _PERIODS = (("opened", "i.opened_at"), ("resolved", "i.resolved_at"), ("acknowledged", "i.acknowledged_at"))
@@ -82,7 +81,7 @@ _PERIODS = (("opened", "i.opened_at"), ("resolved", "i.resolved_at"), ("acknowle
 def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Where:
     """``names_on_row=False`` filters teams and assignees by id (through the user and team tables),
     for queries that walk indexes carrying team_id and assignee_id (the metrics)."""
-    where = Where(param=store.db.param, parts=[], params=[])
+    where = Where(parts=[], params=[])
     if filt.statuses:
         _in(where, "i.status", sorted(int(s) for s in filt.statuses))
     # Open incidents are a few percent of a large desk: start from the status index and test the
@@ -99,9 +98,8 @@ def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Wh
         column = "i.assignee_name" if names_on_row else "i.assignee_id"
         clauses = []
         if names:
-            marks = ", ".join(["?"] * len(names))
-            sql = f"i.assignee_name IN ({marks})" if names_on_row else \
-                f'i.assignee_id IN (SELECT id FROM "user" WHERE username IN ({marks}))'
+            sql = f"i.assignee_name IN ({marks(len(names))})" if names_on_row else \
+                f'i.assignee_id IN (SELECT id FROM "user" WHERE username IN ({marks(len(names))}))'
             clauses.append((sql, names))
         if "" in filt.assignees:
             clauses.append((f"{column} IS NULL", []))
@@ -111,8 +109,8 @@ def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Wh
         if names_on_row:
             _in(where, "i.team_name", sorted(filt.teams))
         else:
-            marks = ", ".join(["?"] * len(filt.teams))
-            where.add(f"i.team_id IN (SELECT id FROM team WHERE name IN ({marks}))", *sorted(filt.teams))
+            where.add(f"i.team_id IN (SELECT id FROM team WHERE name IN ({marks(len(filt.teams))}))",
+                      *sorted(filt.teams))
     for prefix, column in _PERIODS:  # half-open [from, to) on each instant
         start, end = getattr(filt, f"{prefix}_from"), getattr(filt, f"{prefix}_to")
         if start is not None:
@@ -148,7 +146,7 @@ def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Wh
                 where.params.extend(params)
             else:
                 # A caller reads out their ticket: 'INC-099606', '99606' or '#99606' finds it too.
-                where.parts.append(f"(i.id = {where.param} OR i.id IN ({sql}))")
+                where.parts.append(f"(i.id = ? OR i.id IN ({sql}))")
                 where.params.extend([number, *params])
     return where
 
@@ -175,11 +173,9 @@ def count_incidents(store, filt: IncidentFilter) -> int:
         query = search.fts5_query(filt.text)
         if query is None:
             return 0
-        return store.db.execute_sql("SELECT count(*) FROM incident_fts WHERE incident_fts MATCH ?",
-                                    (query,)).fetchone()[0]
+        return scalar(store, "SELECT count(*) FROM incident_fts WHERE incident_fts MATCH ?", (query,))
     where = build_where(store, filt)
-    sql = f"SELECT count(*) FROM incident i{where.sql()}"
-    return store.db.execute_sql(sql, where.params).fetchone()[0]
+    return scalar(store, f"SELECT count(*) FROM incident i{where.sql()}", where.params)
 
 
 def _dense_text(store, filt: IncidentFilter) -> bool:
@@ -190,8 +186,8 @@ def _dense_text(store, filt: IncidentFilter) -> bool:
     query = search.fts5_query(filt.text)
     if query is None:
         return False
-    probe = store.db.execute_sql("SELECT count(*) FROM (SELECT rowid FROM incident_fts WHERE incident_fts "
-                                 f"MATCH ? LIMIT {DENSE_MATCHES})", (query,)).fetchone()[0]
+    probe = scalar(store, "SELECT count(*) FROM (SELECT rowid FROM incident_fts WHERE incident_fts "
+                          f"MATCH ? LIMIT {DENSE_MATCHES})", (query,))
     return probe >= DENSE_MATCHES
 
 
@@ -220,12 +216,11 @@ def _keyset(store, where: Where, sort: Sort, after: tuple, *, reverse: bool) -> 
         return
     if by_opened:
         # The cursor names the row; its opened_at (the middle sort key) is read by primary key.
-        found = store.db.execute_sql(f"SELECT opened_at FROM incident WHERE id = {store.db.param}",
-                                     (row_id,)).fetchone()
+        found = fetch_one(store, "SELECT opened_at FROM incident WHERE id = ?", (row_id,))
         tail_cols, tail_vals = "i.opened_at, i.id", [found[0] if found else 0, row_id]
     else:
         tail_cols, tail_vals = "i.id", [row_id]
-    tail_marks = ", ".join("?" * len(tail_vals))
+    tail_marks = marks(len(tail_vals))
     if not nullable:
         where.add(f"({expr}, {tail_cols}) {op} (?, {tail_marks})", value, *tail_vals)
         return
@@ -249,15 +244,14 @@ def _list_sql(store, filt: IncidentFilter, sort: Sort, *, limit: int, after: tup
     where = build_where(store, filt)
     if after is not None:
         _keyset(store, where, sort, after, reverse=reverse)
-    p = store.db.param
     source = _FROM
     if sort.column in _SORT_INDEX and _dense_text(store, filt):
         source = f"{_FROM} INDEXED BY {_SORT_INDEX[sort.column]}"
     order = _order(store, sort, reverse=reverse)
-    page = f"SELECT i.id {source}{where.sql()} ORDER BY {order} LIMIT {p}"
+    page = f"SELECT i.id {source}{where.sql()} ORDER BY {order} LIMIT ?"
     params = [*where.params, int(limit)]
     if offset:
-        page += f" OFFSET {p}"
+        page += " OFFSET ?"
         params.append(int(offset))
     return page, f"SELECT {_ROW_COLUMNS} {_FROM} WHERE i.id IN ({page}) ORDER BY {order}", params
 
@@ -271,7 +265,7 @@ def list_rows(store, filt: IncidentFilter, sort: Sort, *, limit: int = 200, afte
         if walked is not None:
             return walked
     _page, sql, params = _list_sql(store, filt, sort, limit=limit, after=after, offset=offset, reverse=reverse)
-    return [_row(r) for r in store.db.execute_sql(sql, params)]
+    return [_row(r) for r in fetch_all(store, sql, params)]
 
 
 # A filter matching at least one incident in DENSE_SHARE is paged by walking the sort column's
@@ -303,10 +297,10 @@ def _walk_sort_index(store, filt: IncidentFilter, sort: Sort, *, limit: int, aft
     where = build_where(store, filt)
     if not where.parts:
         return None  # nothing to test: the plain list query already walks the index
-    total = store.db.execute_sql("SELECT max(id) FROM incident").fetchone()[0] or 0
+    total = scalar(store, "SELECT max(id) FROM incident") or 0
     if not _is_dense(store, where, max(total // DENSE_SHARE, int(limit))):
         return None
-    keyset = Where(store.db.param, [], [])
+    keyset = Where([], [])
     if after is not None:
         _keyset(store, keyset, sort, after, reverse=reverse)
     order = _order(store, sort, reverse=reverse)
@@ -316,12 +310,12 @@ def _walk_sort_index(store, filt: IncidentFilter, sort: Sort, *, limit: int, aft
     # CROSS JOIN keeps the walk as the outer loop and there is no outer ORDER BY, so SQLite stops at
     # the page's last match instead of reading the whole walk to sort it; the order is checked below.
     sql = f"SELECT {_ROW_COLUMNS} FROM ({walk}) AS w CROSS JOIN incident i ON i.id = w.id{where.sql()} LIMIT {int(limit)}"
-    rows = [_row(r) for r in store.db.execute_sql(sql, [*keyset.params, *where.params])]
+    rows = [_row(r) for r in fetch_all(store, sql, [*keyset.params, *where.params])]
     if not _in_order(rows, sort, reverse=reverse):
         return None  # never seen; a different plan would only cost the sorted query
     if len(rows) < limit:
         # Fewer matches than a page: the answer only if the walk reached the end of the index.
-        seen = store.db.execute_sql(f"SELECT count(*) FROM ({walk})", keyset.params).fetchone()[0]
+        seen = scalar(store, f"SELECT count(*) FROM ({walk})", keyset.params)
         if seen >= give_up:
             return None  # the matches bunch further along this order: sort them
     return rows
@@ -341,11 +335,11 @@ def _in_order(rows: list[IncidentRow], sort: Sort, *, reverse: bool) -> bool:
 
 def _is_dense(store, where: Where, at_least: int) -> bool:
     """Whether ``where`` matches at least ``at_least`` incidents (counted up to that, then cached)."""
-    key = (store.url, where.sql(), tuple(where.params), at_least)
+    key = (store.identity or store.url, where.sql(), tuple(where.params), at_least)
     dense = _density.get(key)
     if dense is None:
         probe = f"SELECT count(*) FROM (SELECT 1 FROM incident i{where.sql()} LIMIT {int(at_least)})"
-        dense = store.db.execute_sql(probe, where.params).fetchone()[0] >= at_least
+        dense = scalar(store, probe, where.params) >= at_least
         _density[key] = dense
         if len(_density) > 64:
             _density.popitem(last=False)
@@ -357,16 +351,15 @@ def explain_list(store, filt: IncidentFilter, sort: Sort, *, after: tuple | None
     """EXPLAIN QUERY PLAN of the list query's page of ids (where the indexes matter) or, with
     ``whole``, of the statement; for tests that guard the hot query shapes."""
     page, sql, params = _list_sql(store, filt, sort, limit=200, after=after, offset=0, reverse=False)
-    plan = store.db.execute_sql(f"EXPLAIN QUERY PLAN {sql if whole else page}", params)
+    plan = fetch_all(store, f"EXPLAIN QUERY PLAN {sql if whole else page}", params)
     return "\n".join(str(r[-1]) for r in plan)
 
 
 def rows_by_ids(store, ids: list[int]) -> list[IncidentRow]:
     if not ids:
         return []
-    marks = ", ".join([store.db.param] * len(ids))
-    sql = f"SELECT {_ROW_COLUMNS} {_FROM} WHERE i.id IN ({marks})"
-    by_id = {r.id: r for r in (_row(x) for x in store.db.execute_sql(sql, list(ids)))}
+    sql = f"SELECT {_ROW_COLUMNS} {_FROM} WHERE i.id IN ({marks(len(ids))})"
+    by_id = {r.id: r for r in (_row(x) for x in fetch_all(store, sql, ids))}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -374,5 +367,4 @@ def position_of(store, filt: IncidentFilter, sort: Sort, row: IncidentRow) -> in
     """How many rows of the view come before ``row`` (its index in the table)."""
     where = build_where(store, filt)
     _keyset(store, where, sort, (row.sort_value(sort.column), row.id), reverse=True)
-    sql = f"SELECT count(*) FROM incident i{where.sql()}"
-    return store.db.execute_sql(sql, where.params).fetchone()[0]
+    return scalar(store, f"SELECT count(*) FROM incident i{where.sql()}", where.params)

@@ -9,16 +9,17 @@ from peewee import JOIN
 
 from incident_desk.domain.incident import (Channel, HoldReason, Incident, Level, Link, LinkKind,
                                            Priority, Status, TimelineEvent, format_key)
-from incident_desk.storage import search, tables
-from incident_desk.storage.database import NOT_UTF8_TEXT, ConflictError, StorageError
+from incident_desk.storage import tables
+from incident_desk.storage.database import NOT_UTF8_TEXT, ConflictError, Store, StorageError
 from incident_desk.storage.queries import epoch, ts
+from incident_desk.storage.sql import bool_value, bound, execute, fetch_one, marks
 
 T = tables
 
 
 # ---- people, teams, categories -------------------------------------------------------------
 
-def _one(model, where: str, params: tuple):
+def _one(store: Store, model, where: str, params: tuple):
     """A model instance from prepared SQL: peewee's builder costs ~0.3 ms a lookup, and logging an
     assigned incident makes several (the 1 ms budget)."""
     if not all(_storable(p) for p in params):
@@ -26,9 +27,8 @@ def _one(model, where: str, params: tuple):
         # UTF-8 on a command line): say what is wrong, like the text fields' own check does.
         raise StorageError(NOT_UTF8_TEXT)
     fields = model._meta.sorted_fields
-    sql = (f"SELECT {', '.join(f.column_name for f in fields)} FROM \"{model._meta.table_name}\" "
-           f"WHERE {where.replace('?', tables.database_proxy.param)} LIMIT 1")
-    row = tables.database_proxy.execute_sql(sql, params).fetchone()
+    row = fetch_one(store, f"SELECT {', '.join(f.column_name for f in fields)} FROM \"{model._meta.table_name}\" "
+                           f"WHERE {where} LIMIT 1", params)
     if row is None:
         return None
     instance = model(**{f.name: value for f, value in zip(fields, row)})
@@ -46,71 +46,75 @@ def _storable(value) -> bool:
     return True
 
 
-def user_by_name(username: str):
-    return _one(T.User, "lower(username) = ?", (username.strip().lower(),))
+def user_by_name(store: Store, username: str):
+    return _one(store, T.User, "lower(username) = ?", (username.strip().lower(),))
 
 
-def user_by_id(user_id: int):
-    return _one(T.User, "id = ?", (user_id,))
+def user_by_id(store: Store, user_id: int):
+    return _one(store, T.User, "id = ?", (user_id,))
 
 
-def list_users(*, active_only: bool = False) -> list:
+def list_users(store: Store, *, active_only: bool = False) -> list:
     query = T.User.select(T.User, T.Team).join(T.Team, JOIN.LEFT_OUTER).order_by(T.User.username)
     if active_only:
         query = query.where(T.User.active == True)  # noqa: E712 (peewee expression)
-    return list(query)
+    return list(bound(store, query))
 
 
-def insert_user(*, username: str, display_name: str, email: str, role: str, team_id: int | None,
+def insert_user(store: Store, *, username: str, display_name: str, email: str, role: str, team_id: int | None,
                 now: datetime, is_manager_on_duty: bool = False):
-    return T.User.create(username=username, display_name=display_name, email=email, role=role,
-                         team=team_id, created_at=epoch(now), is_manager_on_duty=is_manager_on_duty)
+    user_id = T.User.insert(username=username, display_name=display_name, email=email, role=role,
+                            team=team_id, created_at=epoch(now),
+                            is_manager_on_duty=is_manager_on_duty).execute(store.db)
+    return user_by_id(store, user_id)
 
 
-def update_user(user_id: int, **fields) -> None:
-    T.User.update(**fields).where(T.User.id == user_id).execute()
+def update_user(store: Store, user_id: int, **fields) -> None:
+    T.User.update(**fields).where(T.User.id == user_id).execute(store.db)
 
 
-def team_by_name(name: str):
-    return _one(T.Team, "lower(name) = ?", (name.strip().lower(),))
+def team_by_name(store: Store, name: str):
+    return _one(store, T.Team, "lower(name) = ?", (name.strip().lower(),))
 
 
-def team_by_id(team_id: int):
-    return _one(T.Team, "id = ?", (team_id,))
+def team_by_id(store: Store, team_id: int):
+    return _one(store, T.Team, "id = ?", (team_id,))
 
 
-def list_teams() -> list:
-    return list(T.Team.select().order_by(T.Team.name))
+def list_teams(store: Store) -> list:
+    return list(bound(store, T.Team.select().order_by(T.Team.name)))
 
 
-def insert_team(name: str, lead_id: int | None = None):
-    return T.Team.create(name=name, lead=lead_id)
+def insert_team(store: Store, name: str, lead_id: int | None = None):
+    team_id = T.Team.insert(name=name, lead=lead_id).execute(store.db)
+    return team_by_id(store, team_id)
 
 
-def set_team_lead(team_id: int, lead_id: int | None) -> None:
-    T.Team.update(lead=lead_id).where(T.Team.id == team_id).execute()
+def set_team_lead(store: Store, team_id: int, lead_id: int | None) -> None:
+    T.Team.update(lead=lead_id).where(T.Team.id == team_id).execute(store.db)
 
 
-def category_tree() -> dict[str, list[str]]:
+def category_tree(store: Store) -> dict[str, list[str]]:
     """Active categories with their active subcategories, alphabetical."""
     tree: dict[str, list[str]] = {}
     parents = {}
-    for cat in T.Category.select().where(T.Category.active == True).order_by(T.Category.name):  # noqa: E712
-        if cat.parent_id is None:
-            tree[cat.name] = []
-            parents[cat.id] = cat.name
-    for cat in T.Category.select().where(T.Category.parent.is_null(False) & (T.Category.active == True)  # noqa: E712
-                                         ).order_by(T.Category.name):
-        if cat.parent_id in parents:
-            tree[parents[cat.parent_id]].append(cat.name)
+    rows = execute(store, "SELECT id, name, parent_id FROM category WHERE active = ? ORDER BY name",
+                   (bool_value(store, True),)).fetchall()
+    for cat_id, name, parent_id in rows:
+        if parent_id is None:
+            tree[name] = []
+            parents[cat_id] = name
+    for _cat_id, name, parent_id in rows:
+        if parent_id in parents:
+            tree[parents[parent_id]].append(name)
     return tree
 
 
-def insert_category(name: str, parent_name: str | None = None):
+def insert_category(store: Store, name: str, parent_name: str | None = None) -> None:
     parent = None
     if parent_name:
-        parent = T.Category.get(T.Category.parent.is_null(True) & (T.Category.name == parent_name))
-    return T.Category.create(name=name, parent=parent)
+        parent = fetch_one(store, "SELECT id FROM category WHERE parent_id IS NULL AND name = ?", (parent_name,))[0]
+    T.Category.insert(name=name, parent=parent).execute(store.db)
 
 
 # ---- incidents ---------------------------------------------------------------------------------
@@ -135,13 +139,12 @@ def _to_incident(row, assignee: str | None, team: str | None, created_by: str | 
 
 # The hot incident paths use prepared SQL text: peewee's query builder costs ~1 ms per statement
 # on a 50-column model, which alone would break the 1 ms logging budget.
-_DB = tables.database_proxy
 _INCIDENT_COLS = [f.column_name for f in T.Incident._meta.sorted_fields]
 _COLUMN_OF = {f.name: f.column_name for f in T.Incident._meta.sorted_fields}
 # peewee applies model defaults in Python, so raw inserts must add them too.
 _DEFAULTS = {f.name: f.default for f in T.Incident._meta.sorted_fields
              if f.default is not None and not callable(f.default)}
-_SELECT_INCIDENT = "SELECT " + ", ".join(_INCIDENT_COLS) + " FROM incident WHERE id = {p}"
+_SELECT_INCIDENT = "SELECT " + ", ".join(_INCIDENT_COLS) + " FROM incident WHERE id = ?"
 
 
 class IncidentRecord:
@@ -154,64 +157,65 @@ class IncidentRecord:
             setattr(self, name, value)
 
 
-def incident_record(incident_id: int) -> IncidentRecord | None:
-    row = _DB.execute_sql(_SELECT_INCIDENT.format(p=_DB.param), (incident_id,)).fetchone()
+def incident_record(store: Store, incident_id: int) -> IncidentRecord | None:
+    row = fetch_one(store, _SELECT_INCIDENT, (incident_id,))
     return IncidentRecord(row) if row else None
 
 
-def _name_of(table: str, column: str, row_id: int | None) -> str | None:
+def _name_of(store: Store, table: str, column: str, row_id: int | None) -> str | None:
     if row_id is None:
         return None
-    row = _DB.execute_sql(f'SELECT {column} FROM "{table}" WHERE id = {_DB.param}', (row_id,)).fetchone()
+    row = fetch_one(store, f'SELECT {column} FROM "{table}" WHERE id = ?', (row_id,))
     return row[0] if row else None
 
 
-def load_incident(incident_id: int) -> Incident | None:
-    row = incident_record(incident_id)
+def load_incident(store: Store, incident_id: int) -> Incident | None:
+    row = incident_record(store, incident_id)
     if row is None:
         return None
     dup = format_key(row.duplicate_of_id) if row.duplicate_of_id else None
-    return _to_incident(row, _name_of("user", "username", row.assignee_id), _name_of("team", "name", row.team_id),
-                        _name_of("user", "username", row.created_by_id), dup)
+    return _to_incident(row, _name_of(store, "user", "username", row.assignee_id),
+                        _name_of(store, "team", "name", row.team_id),
+                        _name_of(store, "user", "username", row.created_by_id), dup)
 
 
-def insert_incident(fields: dict) -> int:
+def insert_incident(store: Store, fields: dict) -> int:
     """Insert and give the row its key from its id (INC-000123)."""
     fields = {**_DEFAULTS, "key": "", **fields}
     cols = [_COLUMN_OF[name] for name in fields]
-    p = _DB.param
-    cursor = _DB.execute_sql(f"INSERT INTO incident ({', '.join(cols)}) VALUES ({', '.join([p] * len(cols))})",
-                             [_db_value(v) for v in fields.values()])
-    row_id = cursor.lastrowid if _DB.param == "?" else _DB.execute_sql("SELECT lastval()").fetchone()[0]
-    _DB.execute_sql(f"UPDATE incident SET key = {p} WHERE id = {p}", (format_key(row_id), row_id))
+    values = [_db_value(store, v) for v in fields.values()]
+    text = f"INSERT INTO incident ({', '.join(cols)}) VALUES ({marks(len(cols))})"
+    if store.is_sqlite:
+        row_id = execute(store, text, values).lastrowid
+    else:
+        row_id = fetch_one(store, text + " RETURNING id", values)[0]
+    execute(store, "UPDATE incident SET key = ? WHERE id = ?", (format_key(row_id), row_id))
     return row_id
 
 
-def _db_value(value):
+def _db_value(store: Store, value):
     if isinstance(value, bool):
-        return int(value) if _DB.param == "?" else value
+        return bool_value(store, value)
     return value
 
 
-def _set_clause(fields: dict) -> tuple[str, list]:
-    p = _DB.param
-    parts = [f"{_COLUMN_OF[name]} = {p}" for name in fields]
-    return ", ".join(parts), [_db_value(v) for v in fields.values()]
+def _set_clause(store: Store, fields: dict) -> tuple[str, list]:
+    parts = [f"{_COLUMN_OF[name]} = ?" for name in fields]
+    return ", ".join(parts), [_db_value(store, v) for v in fields.values()]
 
 
-def update_incident(incident_id: int, expected_version: int, fields: dict) -> int:
+def update_incident(store: Store, incident_id: int, expected_version: int, fields: dict) -> int:
     """Write ``fields`` if the row is still at ``expected_version``; returns the new version."""
     fields = dict(fields)
     fields["version"] = expected_version + 1
-    sets, values = _set_clause(fields)
-    p = _DB.param
-    n = _DB.execute_sql(f"UPDATE incident SET {sets} WHERE id = {p} AND version = {p}",
-                        [*values, incident_id, expected_version]).rowcount
+    sets, values = _set_clause(store, fields)
+    n = execute(store, f"UPDATE incident SET {sets} WHERE id = ? AND version = ?",
+                [*values, incident_id, expected_version]).rowcount
     if n != 1:
-        current = incident_record(incident_id)
+        current = incident_record(store, incident_id)
         if current is None:
             raise ConflictError(f"{format_key(incident_id)} no longer exists.")
-        changes = events_since_version(incident_id, expected_version)
+        changes = events_since_version(store, incident_id, expected_version)
         who = sorted({c.actor or "someone" for c in changes}) or ["someone"]
         what = sorted({c.field or c.kind for c in changes})
         detail = f" ({', '.join(what)})" if what else ""
@@ -223,103 +227,102 @@ def update_incident(incident_id: int, expected_version: int, fields: dict) -> in
 
 
 _INSERT_EVENT = ("INSERT INTO event (incident_id, at, actor_id, kind, field, old_value, new_value, note, version) "
-                 "VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})")
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def insert_event(*, incident_id: int, at: datetime, actor_id: int | None, kind: str, field: str | None = None,
-                 old_value=None, new_value=None, note: str | None = None, version: int | None = None) -> None:
+def insert_event(store: Store, *, incident_id: int, at: datetime, actor_id: int | None, kind: str,
+                 field: str | None = None, old_value=None, new_value=None, note: str | None = None,
+                 version: int | None = None) -> None:
     """Append to the timeline; ``version`` is the incident version this change produced."""
-    _DB.execute_sql(_INSERT_EVENT.format(p=_DB.param), (
+    execute(store, _INSERT_EVENT, (
         incident_id, epoch(at), actor_id, kind, field, None if old_value is None else str(old_value),
         None if new_value is None else str(new_value), note, version))
 
 
-def timeline(incident_id: int, *, newest_first: bool = True) -> list[TimelineEvent]:
-    order = (T.Event.id.desc(),) if newest_first else (T.Event.id.asc(),)
+def _events(store: Store, incident_id: int, where, order) -> list[TimelineEvent]:
     query = (T.Event.select(T.Event, T.User.username.alias("actor_name"))
              .join(T.User, JOIN.LEFT_OUTER, on=(T.Event.actor == T.User.id))
-             .where(T.Event.incident == incident_id).order_by(*order).objects())
+             .where((T.Event.incident == incident_id) & where).order_by(order).objects())
     key = format_key(incident_id)
     return [TimelineEvent(id=e.id, incident_key=key, at=ts(e.at), actor=e.actor_name,
                           kind=e.kind, field=e.field, old_value=e.old_value, new_value=e.new_value, note=e.note)
-            for e in query]
+            for e in bound(store, query)]
 
 
-def status_history(incident_id: int) -> list[tuple[datetime, Status]]:
-    rows = _DB.execute_sql(f"SELECT at, new_value FROM event WHERE incident_id = {_DB.param} AND kind = 'status' "
-                           "ORDER BY id", (incident_id,))
+def timeline(store: Store, incident_id: int, *, newest_first: bool = True) -> list[TimelineEvent]:
+    return _events(store, incident_id, T.Event.id > 0, T.Event.id.desc() if newest_first else T.Event.id.asc())
+
+
+def status_history(store: Store, incident_id: int) -> list[tuple[datetime, Status]]:
+    rows = execute(store, "SELECT at, new_value FROM event WHERE incident_id = ? AND kind = 'status' ORDER BY id",
+                   (incident_id,))
     return [(ts(at), Status.parse(value)) for at, value in rows]
 
 
-def events_since_version(incident_id: int, version: int) -> list[TimelineEvent]:
+def events_since_version(store: Store, incident_id: int, version: int) -> list[TimelineEvent]:
     """Events of the changes made after the incident was at ``version``, oldest first."""
-    query = (T.Event.select(T.Event, T.User.username.alias("actor_name"))
-             .join(T.User, JOIN.LEFT_OUTER, on=(T.Event.actor == T.User.id))
-             .where((T.Event.incident == incident_id) & (T.Event.version > version)).order_by(T.Event.id).objects())
-    key = format_key(incident_id)
-    return [TimelineEvent(id=e.id, incident_key=key, at=ts(e.at), actor=e.actor_name,
-                          kind=e.kind, field=e.field, old_value=e.old_value, new_value=e.new_value, note=e.note)
-            for e in query]
+    return _events(store, incident_id, T.Event.version > version, T.Event.id.asc())
 
 
-def add_link(*, source_id: int, target_id: int, kind: str, at: datetime, actor_id: int | None) -> bool:
+def add_link(store: Store, *, source_id: int, target_id: int, kind: str, at: datetime, actor_id: int | None) -> bool:
     n = (T.IncidentLink.insert(source=source_id, target=target_id, kind=kind, created_at=epoch(at),
-                               created_by=actor_id).on_conflict_ignore().execute())
+                               created_by=actor_id).on_conflict_ignore().execute(store.db))
     return bool(n)
 
 
-def remove_link(*, source_id: int, target_id: int, kind: str) -> int:
+def remove_link(store: Store, *, source_id: int, target_id: int, kind: str) -> int:
     return (T.IncidentLink.delete().where((T.IncidentLink.source == source_id) & (T.IncidentLink.target == target_id)
-                                          & (T.IncidentLink.kind == kind)).execute())
+                                          & (T.IncidentLink.kind == kind)).execute(store.db))
 
 
-def links_of(incident_id: int) -> list[Link]:
+def links_of(store: Store, incident_id: int) -> list[Link]:
+    rows = execute(store, (
+        "SELECT l.source_id, l.target_id, l.kind, i.title, i.status FROM incident_link l "
+        "LEFT JOIN incident i ON i.id = (CASE WHEN l.source_id = ? THEN l.target_id ELSE l.source_id END) "
+        "WHERE l.source_id = ? OR l.target_id = ? ORDER BY l.id"), (incident_id, incident_id, incident_id))
     out = []
     key = format_key(incident_id)
-    for link in T.IncidentLink.select().where((T.IncidentLink.source == incident_id) | (T.IncidentLink.target == incident_id)):
-        other_id = link.target_id if link.source_id == incident_id else link.source_id
-        other = T.Incident.get_or_none(T.Incident.id == other_id)
-        kind = LinkKind(link.kind)
-        outgoing = link.source_id == incident_id
-        out.append(Link(kind=kind, from_key=key if outgoing else format_key(other_id),
+    for source_id, target_id, kind, title, status in rows:
+        outgoing = source_id == incident_id
+        other_id = target_id if outgoing else source_id
+        out.append(Link(kind=LinkKind(kind), from_key=key if outgoing else format_key(other_id),
                         to_key=format_key(other_id) if outgoing else key,
-                        to_title=other.title if other else "", to_status=Status(other.status) if other else None))
+                        to_title=title or "", to_status=Status(status) if status is not None else None))
     return out
 
 
-def add_watcher(incident_id: int, user_id: int) -> bool:
-    p = _DB.param
-    if p == "?":
-        sql = f"INSERT OR IGNORE INTO watcher (incident_id, user_id) VALUES ({p}, {p})"
+def add_watcher(store: Store, incident_id: int, user_id: int) -> bool:
+    if store.is_sqlite:
+        text = "INSERT OR IGNORE INTO watcher (incident_id, user_id) VALUES (?, ?)"
     else:
-        sql = f"INSERT INTO watcher (incident_id, user_id) VALUES ({p}, {p}) ON CONFLICT DO NOTHING"
-    return _DB.execute_sql(sql, (incident_id, user_id)).rowcount == 1
+        text = "INSERT INTO watcher (incident_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+    return execute(store, text, (incident_id, user_id)).rowcount == 1
 
 
-def remove_watcher(incident_id: int, user_id: int) -> int:
-    return T.Watcher.delete().where((T.Watcher.incident == incident_id) & (T.Watcher.user == user_id)).execute()
+def remove_watcher(store: Store, incident_id: int, user_id: int) -> int:
+    return execute(store, "DELETE FROM watcher WHERE incident_id = ? AND user_id = ?", (incident_id, user_id)).rowcount
 
 
-def watcher_ids(incident_id: int) -> list[int]:
-    return [w.user_id for w in T.Watcher.select(T.Watcher.user).where(T.Watcher.incident == incident_id)]
+def watcher_ids(store: Store, incident_id: int) -> list[int]:
+    return [r[0] for r in execute(store, "SELECT user_id FROM watcher WHERE incident_id = ?", (incident_id,))]
 
 
 # ---- settings ------------------------------------------------------------------------------
 
-def get_setting(key: str):
-    row = T.Setting.get_or_none(T.Setting.key == key)
-    return json.loads(row.value) if row else None
+def get_setting(store: Store, key: str):
+    row = fetch_one(store, "SELECT value FROM setting WHERE key = ?", (key,))
+    return json.loads(row[0]) if row else None
 
 
-def put_setting(key: str, value, *, now: datetime) -> None:
+def put_setting(store: Store, key: str, value, *, now: datetime) -> None:
     text = json.dumps(value, sort_keys=True)
     (T.Setting.insert(key=key, value=text, updated_at=epoch(now))
      .on_conflict(conflict_target=[T.Setting.key],
                   update={T.Setting.value: text, T.Setting.updated_at: epoch(now),
-                          T.Setting.version: T.Setting.version + 1}).execute())
+                          T.Setting.version: T.Setting.version + 1}).execute(store.db))
 
 
-def update_incident_columns(incident_id: int, fields: dict) -> None:
+def update_incident_columns(store: Store, incident_id: int, fields: dict) -> None:
     """Derived columns (SLA due instants, frozen durations): no version bump, no event."""
-    sets, values = _set_clause(fields)
-    _DB.execute_sql(f"UPDATE incident SET {sets} WHERE id = {_DB.param}", [*values, incident_id])
+    sets, values = _set_clause(store, fields)
+    execute(store, f"UPDATE incident SET {sets} WHERE id = ?", [*values, incident_id])

@@ -97,7 +97,7 @@ def match_clause(store, text: str, *, any_term: bool = False):
     if query is None:
         return None
     return ("SELECT rowid FROM incident_fts WHERE to_tsvector('simple', title || ' ' || description"
-            " || ' ' || comments) @@ to_tsquery('simple', %s)", [query])
+            " || ' ' || comments) @@ to_tsquery('simple', ?)", [query])
 
 
 def similar_open_incidents(store, text: str, *, limit: int = 8) -> list[int]:

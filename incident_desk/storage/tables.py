@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from peewee import (BooleanField, CharField, DatabaseProxy, DeferredForeignKey, ForeignKeyField,
-                    IntegerField, Model, SmallIntegerField, TextField)
-
-# Bound by open_database(); every model shares it so one process can switch databases.
-database_proxy = DatabaseProxy()
+from peewee import (BooleanField, CharField, DeferredForeignKey, ForeignKeyField, IntegerField, Model,
+                    SmallIntegerField, TextField)
 
 
 class BaseModel(Model):
+    """Describes a table only: models have no database of their own. Every query is bound to the
+    store it runs on (storage.sql.bound), so two open databases in one process never mix."""
+
     class Meta:
-        database = database_proxy
+        database = None
         legacy_table_names = False
 
 

@@ -59,8 +59,6 @@ def hostile_desk(tmp_path_factory):
 
 @pytest.fixture
 def d(hostile_desk):
-    from incident_desk.storage import tables
-    tables.database_proxy.initialize(hostile_desk.store.db)  # other modules' desks may have rebound it
     return hostile_desk
 
 

@@ -45,8 +45,8 @@ def test_demo_durations_match_the_services(desk):
     mismatches = []
     statuses = set()
     for incident_id in range(1, 2501):
-        row = repo.incident_record(incident_id)
-        history = repo.status_history(incident_id)
+        row = repo.incident_record(desk.store, incident_id)
+        history = repo.status_history(desk.store, incident_id)
         assert [at for at, _ in history] == sorted(at for at, _ in history), f"timeline out of order: {row.key}"
         statuses.add(row.status)
         want = sla_state.sla_columns(policy, row, history, desk.clock())

@@ -11,7 +11,7 @@ from peewee import SqliteDatabase
 from incident_desk.domain.incident import IncidentFilter, Sort, Status
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
-from incident_desk.storage import queries, tables
+from incident_desk.storage import queries
 from incident_desk.storage.database import Store, StorageError, open_database
 from incident_desk.storage.migrations import CURRENT_VERSION, m001_initial, set_version
 from tests.conftest import T0
@@ -20,11 +20,10 @@ from tests.conftest import T0
 def make_version_1_file(path):
     """Exactly what release 1 wrote: only step 1 of the schema, plus one incident and its event."""
     db = SqliteDatabase(str(path), pragmas={"foreign_keys": 1})
-    tables.database_proxy.initialize(db)
     store = Store(db=db, url=str(path), backend="sqlite", path=path)
     with db.atomic():
         m001_initial.upgrade(store)
-        set_version(1)
+        set_version(store, 1)
     db.execute_sql("INSERT INTO incident (key, title, description, category, reporter_name, reporter_contact, "
                    "channel, impact, urgency, priority, priority_overridden, status, opened_at, updated_at, "
                    "reopen_count, hold_s, hold_bh_s, version, response_breached, resolve_breached) VALUES "
@@ -51,12 +50,12 @@ def test_version_1_file_is_backed_up_then_migrated(tmp_path):
     store = open_database(path)
     assert store.backup_path is not None and store.backup_path.exists()
     backup = sqlite3.connect(store.backup_path)
-    assert backup.execute("SELECT value FROM schema_info").fetchone()[0] == "1"
+    assert backup.execute("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()[0] == "1"
     assert backup.execute("SELECT title FROM incident").fetchone()[0] == "Old printer report"
     columns = {r[1] for r in store.db.execute_sql("PRAGMA table_info(incident)")}
     assert "escalation_level" in columns
     assert {"escalation", "notification", "watcher"} <= set(store.db.get_tables())
-    assert store.db.execute_sql("SELECT value FROM schema_info").fetchone()[0] == str(CURRENT_VERSION)
+    assert store.db.execute_sql("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()[0] == str(CURRENT_VERSION)
     store.close()
     desk = Desk.open(str(path))  # and the old incident works with the new code
     inc = desk.incidents.get_incident("INC-000001")

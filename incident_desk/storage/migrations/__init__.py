@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from incident_desk.storage import tables
 from incident_desk.storage.migrations import m001_initial, m002_escalation, m003_metrics_indexes
 from incident_desk.storage.migrations import m004_escalation_schedule, m005_assignee_names, m006_search_merging
-from incident_desk.storage.migrations import m007_lean_indexes
+from incident_desk.storage.migrations import m007_lean_indexes, m008_identity
 
 if TYPE_CHECKING:
     from incident_desk.storage.database import Store
@@ -15,14 +15,22 @@ if TYPE_CHECKING:
 # Each step takes a database at version N-1 to version N inside the caller's transaction.
 STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade, 3: m003_metrics_indexes.upgrade,
          4: m004_escalation_schedule.upgrade, 5: m005_assignee_names.upgrade, 6: m006_search_merging.upgrade,
-         7: m007_lean_indexes.upgrade}
+         7: m007_lean_indexes.upgrade, 8: m008_identity.upgrade}
 CURRENT_VERSION = max(STEPS)
+DESK_ID_KEY = m008_identity.DESK_ID_KEY
 
 
-def set_version(version: int) -> None:
+def set_version(store: "Store", version: int) -> None:
     (tables.SchemaInfo.insert(key="schema_version", value=str(version))
      .on_conflict(conflict_target=[tables.SchemaInfo.key], update={tables.SchemaInfo.value: str(version)})
-     .execute())
+     .execute(store.db))
+
+
+def create_tables(store: "Store", models) -> None:
+    """CREATE TABLE (and indexes) IF NOT EXISTS for ``models`` on this store's database."""
+    from peewee import SchemaManager
+    for model in models:
+        SchemaManager(model, store.db).create_all(safe=True)
 
 
 def create_fresh_schema(store: "Store") -> None:
@@ -33,4 +41,4 @@ def create_fresh_schema(store: "Store") -> None:
 def apply_migrations(store: "Store", from_version: int) -> None:
     for version in range(from_version + 1, CURRENT_VERSION + 1):
         STEPS[version](store)
-        set_version(version)
+        set_version(store, version)

@@ -14,5 +14,5 @@ def upgrade(store) -> None:
     columns = {c.name for c in store.db.get_columns("incident")}
     if "escalation_level" not in columns:
         migrate(migrator.add_column("incident", "escalation_level", tables.Incident.escalation_level))
-    for model in (tables.Watcher, tables.Escalation, tables.Notification):
-        model.create_table(safe=True)
+    from incident_desk.storage.migrations import create_tables
+    create_tables(store, (tables.Watcher, tables.Escalation, tables.Notification))

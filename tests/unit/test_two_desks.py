@@ -1,0 +1,134 @@
+"""Two desks on two databases in one process: each sees and writes only its own data."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from incident_desk.domain.incident import IncidentFilter
+from incident_desk.services.desk import Desk
+from incident_desk.services.incidents import IncidentDraft
+
+
+def _check_alone(desk, tag: str, other_tag: str) -> None:
+    assert desk.incidents.count_incidents() == 2
+    titles = sorted(r.title for r in desk.incidents.list_incidents())
+    assert titles == [f"{tag} VPN drops", f"{tag} printer jams"]
+    assert [r.title for r in desk.incidents.list_incidents(filters=IncidentFilter(text=f"{tag}word"))] == \
+        [f"{tag} VPN drops"]
+    assert desk.incidents.count_incidents(filters=IncidentFilter(text=f"{other_tag}word")) == 0
+    timeline = desk.incidents.timeline("INC-000002")
+    notes = [e.note for e in timeline if e.note]
+    assert f"{tag}word firmware suspected" in notes
+    assert not any(other_tag in (e.note or "") + (e.new_value or "") for e in timeline)
+    assert desk.incidents.get_incident("INC-000001").description == f"{tag} toner smudges"
+    assert [link.to_key for link in desk.incidents.links("INC-000002")] == ["INC-000001"]
+
+
+def _interleave(a: Desk, b: Desk) -> None:
+    # Interleaved, so a write through one desk that landed in the other would show.
+    for desk, tag in ((a, "alpha"), (b, "bravo")):
+        desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title=f"{tag} printer jams",
+                                                                          category="Printing"))
+    for desk, tag in ((a, "alpha"), (b, "bravo")):
+        desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title=f"{tag} VPN drops",
+                                                                          category="Network"))
+    for desk, tag in ((a, "alpha"), (b, "bravo")):
+        inc = desk.incidents.get_incident("INC-000001")
+        desk.incidents.edit_incident(actor=desk.actor, key=inc.key, expected_version=inc.version,
+                                     changes={"description": f"{tag} toner smudges"})
+        desk.incidents.comment(actor=desk.actor, key="INC-000002", text=f"{tag}word firmware suspected")
+        desk.incidents.link(actor=desk.actor, key="INC-000002", other="INC-000001", kind="related")
+
+
+def test_two_sqlite_desks_in_one_process_keep_apart(tmp_path, clock):
+    a = Desk.open(str(tmp_path / "a.db"), clock=clock)
+    b = Desk.open(str(tmp_path / "b.db"), clock=clock)  # opened second: the old global proxy pointed here
+    try:
+        _interleave(a, b)
+        _check_alone(a, "alpha", "bravo")
+        _check_alone(b, "bravo", "alpha")
+        assert a.store.identity and b.store.identity and a.store.identity != b.store.identity
+    finally:
+        a.close()
+        b.close()
+    # Read back with plain sqlite3 (not our code): each file holds only its own desk's rows.
+    for name, tag, other in (("a.db", "alpha", "bravo"), ("b.db", "bravo", "alpha")):
+        con = sqlite3.connect(tmp_path / name)
+        texts = " ".join(str(v) for row in con.execute("SELECT title, description FROM incident") for v in row)
+        notes = " ".join(str(r[0]) for r in con.execute("SELECT note FROM event WHERE note IS NOT NULL"))
+        con.close()
+        assert tag in texts and other not in texts and other not in notes
+
+
+def test_desks_on_two_threads_write_their_own_files(tmp_path, clock):
+    desks = [Desk.open(str(tmp_path / f"{n}.db"), clock=clock) for n in range(2)]
+    errors: list[BaseException] = []
+
+    def work(desk, tag):
+        try:
+            for n in range(20):
+                desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
+                    title=f"{tag} report {n}", category="Network"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(d, f"desk{n}")) for n, d in enumerate(desks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    try:
+        assert errors == []
+        for n, desk in enumerate(desks):
+            titles = {r.title for r in desk.incidents.list_incidents(limit=100)}
+            assert titles == {f"desk{n} report {k}" for k in range(20)}
+    finally:
+        for desk in desks:
+            desk.close()
+
+
+def test_identity_is_stored_in_the_database_not_its_path(tmp_path, clock):
+    desk = Desk.open(str(tmp_path / "a.db"), clock=clock)
+    identity = desk.store.identity
+    desk.close()
+    (tmp_path / "a.db").rename(tmp_path / "moved.db")
+    moved = Desk.open(str(tmp_path / "moved.db"), clock=clock)
+    try:
+        assert moved.store.identity == identity and len(identity) == 32
+    finally:
+        moved.close()
+    fresh = Desk.open(str(tmp_path / "a.db"), clock=clock)  # a new file at the old path
+    try:
+        assert fresh.store.identity != identity
+    finally:
+        fresh.close()
+
+
+@pytest.mark.postgres
+def test_sqlite_and_postgres_desks_in_one_process_keep_apart(tmp_path, pg_url, clock):
+    a = Desk.open(pg_url, clock=clock)
+    b = Desk.open(str(tmp_path / "b.db"), clock=clock)
+    try:
+        _interleave(a, b)
+        _check_alone(a, "alpha", "bravo")
+        _check_alone(b, "bravo", "alpha")
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.postgres
+def test_two_postgres_desks_in_one_process_keep_apart(pg_url, pg_url_b, clock):
+    a = Desk.open(pg_url, clock=clock)
+    b = Desk.open(pg_url_b, clock=clock)
+    try:
+        _interleave(a, b)
+        _check_alone(a, "alpha", "bravo")
+        _check_alone(b, "bravo", "alpha")
+        assert a.store.identity != b.store.identity
+    finally:
+        a.close()
+        b.close()
