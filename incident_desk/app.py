@@ -53,8 +53,9 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
     except (StorageError, DomainError) as exc:
         gc.enable()
         return _fail(str(exc), interactive=interactive)
+    from incident_desk.ui.desk_settings import desk_settings
     bridge = DeskBridge(desk)
-    window = MainWindow(desk, bridge, QSettings())
+    window = MainWindow(desk, bridge, desk_settings(desk.store.identity))
     background = _AfterFirstPaint(desk, window, alerts=not screenshot)
     try:
         if view and not window.open_view(view):

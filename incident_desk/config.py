@@ -27,6 +27,24 @@ def data_dir(*, create: bool = True) -> Path:
     return path
 
 
+def private_dir(path: Path) -> Path:
+    """``path`` created if missing and readable by its owner only (0700): it holds what people type."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def desk_settings_path(identity: str) -> Path:
+    """The settings file of one database (drafts, saved views, window and table layout), named by the
+    identity stored in the database, so they follow it when it moves and never cross to another."""
+    from platformdirs import user_config_dir
+
+    if not identity or not all(c in "0123456789abcdef" for c in identity):
+        raise ValueError(f"not a database identity: {identity!r}")
+    folder = private_dir(Path(user_config_dir(APP_DIR_NAME, appauthor=False)) / "desks")
+    return folder / f"{identity}.ini"
+
+
 def default_db_path(*, create_dir: bool = True) -> Path:
     """The single-user desk's database: <user data dir>/incident-desk/desk.db."""
     return data_dir(create=create_dir) / "desk.db"
