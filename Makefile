@@ -43,9 +43,10 @@ run: system-deps-x $(STAMP)
 		xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m incident_desk $(ARGS); \
 	fi
 
-# Qt widgets run offscreen; the tray tests start their own Xvfb and D-Bus when none is running,
+# Lint first (ruff, configured in pyproject.toml), then the suite: Qt widgets run offscreen; the tray tests start their own Xvfb and D-Bus when none is running,
 # and tests/conftest.py starts a throwaway PostgreSQL unless INCIDENT_DESK_TEST_PG names one.
 test: system-deps-test $(STAMP)
+	@$(VENV)/bin/ruff check incident_desk tests bench
 	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: system-deps $(STAMP)

@@ -38,12 +38,12 @@ def _machine() -> str:
         pass
     mem = ""
     try:
-        kb = int(next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1])
+        kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
         mem = f", {kb / 1024 / 1024:.0f} GB"
     except (OSError, StopIteration, ValueError):
         pass
-    import PySide6
     import peewee
+    import PySide6
     return (f"{platform.platform(terse=True)}, {os.cpu_count()} cores {cpu}{mem}; Python {platform.python_version()}, "
             f"SQLite {sqlite3.sqlite_version}, peewee {peewee.__version__}, PySide6 {PySide6.__version__}")
 
@@ -175,7 +175,7 @@ def run_external(name: str, module: str, db_for) -> list[dict]:
     except subprocess.TimeoutExpired:
         return [report.placeholder(f"{name} ({module})", group=name, verdict=report.ERROR,
                                    note=f"run() did not finish in {EXTERNAL_TIMEOUT_S} s")]
-    lines = [l for l in proc.stdout.splitlines() if l.startswith(_RESULT_MARK)]
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(_RESULT_MARK)]
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         return [report.placeholder(f"{name} ({module})", group=name, verdict=report.ERROR,
@@ -206,7 +206,8 @@ def _metrics_targets(rows: list[dict]) -> list[dict]:
                            note="all headline figures and series, service vs hand-written SQL")
         elif r is gui:
             r = report.row(r["name"], group=r["group"], unit="s", median=r["median"], target="<= 2 s",
-                           checks={"max_median": 2.0}, note="metrics tab: refresh and draw, GUI process; median of three")
+                           checks={"max_median": 2.0}, note="metrics tab: refresh and draw, GUI process; "
+                                "median of three")
         elif r is block:
             r = report.row(r["name"], group=r["group"], unit="ms", median=r["median"], target="<= 50 ms",
                            checks={"max_median": 50.0},

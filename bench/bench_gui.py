@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from bench import report
-from bench.timing import GuiTime, Stats, measure, ms_since, protect_singletons, until_painted
+from bench.timing import GuiTime, Stats, ms_since, protect_singletons, until_painted
 
 GROUP_START, GROUP_TABLE, GROUP_MEM = "cold start", "table", "memory"
 REPO = Path(__file__).resolve().parent.parent
@@ -186,9 +186,10 @@ def table_ops(db: Path, *, repeats: int, log=print) -> list[dict]:
     (captured on a separate run) on bare sqlite3, so the ratio is everything above the database."""
     from PySide6.QtCore import QModelIndex, Qt
     from PySide6.QtTest import QTest
+
+    from bench.bench_service import SEARCH_WORDS, SqlCapture, raw_connect, replay_floor
     from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Priority, Sort, Status
     from incident_desk.ui.models.incident_table_model import column_index
-    from bench.bench_service import SEARCH_WORDS, SqlCapture, raw_connect, replay_floor
 
     con = raw_connect(db)
     rows: list[dict] = []
@@ -199,7 +200,7 @@ def table_ops(db: Path, *, repeats: int, log=print) -> list[dict]:
     raw_first = None
     for i in range(repeats + 2):
         rig = TableRig(db)
-        build = lambda: rig.build(IncidentFilter(statuses=OPEN_STATUSES))  # noqa: E731
+        build = lambda: rig.build(IncidentFilter(statuses=OPEN_STATUSES))  # noqa: E731, B023 (called at once)
         if i == repeats + 1:
             with SqlCapture(rig.desk.store.db) as cap:
                 rig.run(build)
@@ -253,7 +254,7 @@ def table_ops(db: Path, *, repeats: int, log=print) -> list[dict]:
     fracs = [0.5, 0.31, 0.77, 0.12, 0.64, 0.45, 0.88, 0.23][: max(repeats, 3)]
     drags, raws = [], []
     for f in fracs:
-        s_, r_ = timed(lambda: sb.setValue(int(sb.maximum() * f)), n=1)
+        s_, r_ = timed(lambda: sb.setValue(int(sb.maximum() * f)), n=1)  # noqa: B023 (called at once)
         drags += s_
         raws.append(r_ or 0.0)
     rows += _rows_for("scrollbar drag to any row, page not cached", drags, raw=Stats(raws).median,
@@ -277,7 +278,7 @@ def table_ops(db: Path, *, repeats: int, log=print) -> list[dict]:
              ("updated", Qt.SortOrder.DescendingOrder), ("sla", Qt.SortOrder.AscendingOrder),
              ("assignee", Qt.SortOrder.AscendingOrder)]
     for col, qt_order in sorts:
-        samples, raw = timed(lambda: table.sortByColumn(column_index(col), qt_order))
+        samples, raw = timed(lambda: table.sortByColumn(column_index(col), qt_order))  # noqa: B023 (called at once)
         desc = model.current_sort().descending
         rows += _rows_for(f"sort by {col} ({'desc' if desc else 'asc'}), {total:,} rows", samples, raw=raw,
                           checks={"max_median": 100}, target="<= 100 ms")
@@ -298,7 +299,7 @@ def table_ops(db: Path, *, repeats: int, log=print) -> list[dict]:
                                                         assignees=frozenset({""}))),
     ] + [(f"search '{w}'", IncidentFilter(text=w)) for w in SEARCH_WORDS[:3]]
     for name, filt in cases:
-        samples, raw = timed(lambda: model.set_query(filt))
+        samples, raw = timed(lambda: model.set_query(filt))  # noqa: B023 (called at once)
         rows += _rows_for(name, samples, raw=raw, checks={"max_median": 100}, target="<= 100 ms",
                           note=f"{model.rowCount():,} rows")
     # Whole-history filters their own index does not order, under another sort (walks the sort index).
@@ -307,7 +308,7 @@ def table_ops(db: Path, *, repeats: int, log=print) -> list[dict]:
              Sort("priority", True)),
             ("filter + sort: category Network by SLA due", IncidentFilter(categories=frozenset({"Network"})),
              Sort("resolve_due_at", False))]:
-        samples, raw = timed(lambda: model.set_query(filt, sort))
+        samples, raw = timed(lambda: model.set_query(filt, sort))  # noqa: B023 (called at once)
         rows += _rows_for(name, samples, raw=raw, checks={"max_median": 100}, target="<= 100 ms",
                           note=f"{model.rowCount():,} rows")
     rig.close()
@@ -327,8 +328,8 @@ def _raw_order(sort) -> str:
 
 def log_to_selected(db: Path, *, count: int, log=print) -> list[dict]:
     """Log an incident at the service, refresh the 'All open' table and select its row, until painted."""
-    from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter
     from bench.bench_service import _drafts
+    from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter
     rig = TableRig(db)
     rig.build(IncidentFilter(statuses=OPEN_STATUSES))
     rig.settle()
@@ -341,7 +342,7 @@ def log_to_selected(db: Path, *, count: int, log=print) -> list[dict]:
         if not rig.table.select_key(inc.key):
             raise RuntimeError(f"{inc.key} was not found in the table after logging")
     for i, d in enumerate(drafts):
-        g = rig.run(lambda: one(d))
+        g = rig.run(lambda: one(d))  # noqa: B023 (called at once)
         if i >= 2:
             samples.append(g)
     rig.close()
@@ -405,4 +406,5 @@ def peak_memory(db: Path, *, steps: int = 60, log=print) -> list[dict]:
                        median=data["peak_mb"], min=data["after_open_mb"], max=data["peak_mb"], n=1,
                        target="< 250 MB", checks={"max_median": 250},
                        note=f"min column = RSS after open ({data['after_open_mb']:.0f} MB); {data['rows']:,} rows, "
-                            f"{steps} scrollbar jumps + scrollToBottom + back; {data['pages']} pages cached at the end")]
+                            f"{steps} scrollbar jumps + scrollToBottom + back; "
+                            f"{data['pages']} pages cached at the end")]

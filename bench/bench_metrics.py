@@ -8,7 +8,7 @@ import sqlite3
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +67,8 @@ def raw_figures(db_path: str, now_s: int) -> dict:
         resolved = per_combo("ix_metrics_resolved", "resolved_at", "i.resolved_at IS NOT NULL AND i.ttr_s IS NOT NULL",
                              "COUNT(*), SUM(i.ttr_s), SUM(CASE WHEN i.resolve_breached THEN 0 ELSE 1 END), "
                              "SUM(CASE WHEN i.reopen_count > 0 THEN 1 ELSE 0 END)")
-        acked = per_combo("ix_metrics_acked", "acknowledged_at", "i.acknowledged_at IS NOT NULL AND i.tta_s IS NOT NULL",
+        acked = per_combo("ix_metrics_acked", "acknowledged_at",
+                          "i.acknowledged_at IS NOT NULL AND i.tta_s IS NOT NULL",
                           "COUNT(*), SUM(i.tta_s), SUM(CASE WHEN i.response_breached THEN 0 ELSE 1 END)")
         ended = per_combo("ix_metrics_closed", "closed_at", "i.resolved_at IS NULL AND i.closed_at IS NOT NULL AND "
                           "(i.status = 60 OR i.status = 70)", "COUNT(*)")
@@ -120,9 +121,9 @@ def raw_figures(db_path: str, now_s: int) -> dict:
             "SUM(CASE WHEN ? - opened_at > 30 * 86400 THEN 1 ELSE 0 END), COUNT(*) "
             f"FROM incident WHERE status IN ({OPEN}) AND opened_at < ?", (end, end, end)).fetchone()
         trend_lo = monday(end - 1) - 9 * 7 * DAY
-        con.execute(f"SELECT (opened_at / 86400 + 3) / 7, category, COUNT(*) FROM incident INDEXED BY "
-                    f"ix_metrics_opened WHERE opened_at >= ? AND opened_at < ? AND priority IN (1, 2, 3, 4, 5) "
-                    f"GROUP BY 1, 2", (trend_lo, trend_lo + 9 * 7 * DAY)).fetchall()
+        con.execute("SELECT (opened_at / 86400 + 3) / 7, category, COUNT(*) FROM incident INDEXED BY "
+                    "ix_metrics_opened WHERE opened_at >= ? AND opened_at < ? AND priority IN (1, 2, 3, 4, 5) "
+                    "GROUP BY 1, 2", (trend_lo, trend_lo + 9 * 7 * DAY)).fetchall()
         return {"total": totals["total"], "resolved": totals["resolved"], "acknowledged": totals["acked"],
                 "left_out": totals["left_out"], "mttr_mean_s": totals["ttr"] / max(1, totals["resolved"]),
                 "mttr_median_s": pct["ttr"][0], "mttr_p90_s": pct["ttr"][1],
@@ -198,7 +199,7 @@ def run(db_path: str, *, gui: bool = True, now: datetime | None = None) -> dict:
     from incident_desk.services.desk import Desk
     from incident_desk.services.metrics import MetricsService
 
-    desk = Desk.open(str(db_path), clock=ManualClock(now or datetime.now(timezone.utc).replace(microsecond=0)))
+    desk = Desk.open(str(db_path), clock=ManualClock(now or datetime.now(UTC).replace(microsecond=0)))
     try:
         now_s = int(desk.clock().timestamp())
         service = MetricsService.for_desk(desk)

@@ -103,7 +103,8 @@ def logging(db: Path, *, count: int, log=print) -> list[dict]:
     svc = Stats(samples)
     p50, p99 = percentile(samples, 50), percentile(samples, 99)
     r50, r99 = percentile(raw, 50), percentile(raw, 99)
-    note = f"{count} commits on a copy of the cached database; raw = BEGIN IMMEDIATE, incident + event + FTS row, COMMIT"
+    note = (f"{count} commits on a copy of the cached database; "
+            "raw = BEGIN IMMEDIATE, incident + event + FTS row, COMMIT")
     return [
         report.row("logging one incident, p50", group=GROUP, median=p50, min=svc.min, max=svc.max, n=count, raw=r50,
                    target="< 1 ms", checks={"max_median": 1.0}, note=note),
@@ -162,7 +163,8 @@ def reads(db: Path, *, repeats: int, log=print) -> list[dict]:
         s_keyset = measure(lambda: svc.list_incidents(sort=sort, limit=200, after=anchor), repeats=repeats * 3)
         s_offset = measure(lambda: svc.list_incidents(sort=sort, limit=200, offset=deep), repeats=repeats)
         rows.append(report.from_stats(f"page of 200 at row {deep:,} by keyset", s_keyset, group=GROUP,
-                                      raw=raw_keyset.median, note="raw floor = the app's own SQL replayed on bare sqlite3"))
+                                      raw=raw_keyset.median,
+                                      note="raw floor = the app's own SQL replayed on bare sqlite3"))
         rows.append(report.from_stats(f"page of 200 at row {deep:,} by OFFSET", s_offset, group=GROUP,
                                       raw=raw_offset.median,
                                       note=f"keyset is {s_offset.median / s_keyset.median:.0f}x faster than OFFSET "

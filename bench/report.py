@@ -203,7 +203,7 @@ def adapt_external(name: str, data) -> list[dict]:
                 vu = "ms"
             elif "median_s" in value:
                 vu = "s"
-            pick = lambda k: value.get(k, value.get(f"{k}_{vu}"))  # noqa: E731
+            pick = lambda k: value.get(k, value.get(f"{k}_{vu}"))  # noqa: E731, B023 (called at once)
             rows.append(row(f"{name}: {label}", group=name, unit=value.get("unit", vu), median=float(med),
                             min=pick("min"), max=pick("max"), n=value.get("n"),
                             raw=pick("raw"), target=str(value.get("target", "")),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 LOAD_HIGH = 1.5          # 1-minute load average on 2 cores above which figures are suspect
 LOAD_WAIT_S = 20.0

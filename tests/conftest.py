@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 # Qt tests run offscreen unless a test (tray, real window) asks for a real X screen itself.
@@ -80,8 +80,9 @@ def pg_url() -> str:
 @pytest.fixture
 def pg_url_b(pg_url) -> str:
     """A second, empty database on the same PostgreSQL server (two team desks in one process)."""
-    import psycopg2
     from urllib.parse import urlparse
+
+    import psycopg2
     parsed = urlparse(pg_url)
     name = parsed.path.lstrip("/") + "_b"
     con = psycopg2.connect(pg_url)
@@ -94,7 +95,7 @@ def pg_url_b(pg_url) -> str:
 
 
 # A Monday morning, so business-hours clocks start inside working hours.
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Collection, Iterable
+from datetime import UTC, datetime, timedelta
 
 from incident_desk.domain.incident import OPEN_STATUSES, DomainError, Priority, Status
 from incident_desk.domain.sla import SlaClocks
 
-UTC = timezone.utc
+UTC = UTC
 
 RECIPIENT_KINDS = ("person", "team", "team_lead", "assignee", "manager")
 # Kinds that must name someone, and kinds the service resolves from the incident itself.
@@ -59,7 +59,7 @@ class Recipient:
         return {"kind": self.kind, "name": self.name}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Recipient":
+    def from_dict(cls, data: dict) -> Recipient:
         if not isinstance(data, dict):
             raise DomainError("Each escalation recipient must be a JSON object with a kind.")
         return cls(kind=data.get("kind", ""), name=data.get("name"))
@@ -93,14 +93,16 @@ class EscalationRule:
         if not isinstance(self.description, str) or not self.description.strip():
             raise DomainError(f"Rule '{self.key}' needs a description.")
         if self.trigger not in TRIGGERS:
-            raise DomainError(f"Rule '{self.key}' has unknown trigger '{self.trigger}'; use one of: {', '.join(TRIGGERS)}.")
+            raise DomainError(f"Rule '{self.key}' has unknown trigger '{self.trigger}'; "
+                              f"use one of: {', '.join(TRIGGERS)}.")
         self._check_threshold()
         if not self.recipients:
             raise DomainError(f"Rule '{self.key}' notifies nobody; add at least one recipient.")
         if not all(isinstance(r, Recipient) for r in self.recipients):
             raise DomainError(f"Rule '{self.key}' has a recipient that is not a Recipient.")
         if self.severity not in SEVERITIES:
-            raise DomainError(f"Rule '{self.key}' has unknown severity '{self.severity}'; use info, warning or critical.")
+            raise DomainError(f"Rule '{self.key}' has unknown severity '{self.severity}'; "
+                              "use info, warning or critical.")
 
     def _check_threshold(self) -> None:
         value = self.threshold
@@ -137,7 +139,7 @@ class EscalationRule:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "EscalationRule":
+    def from_dict(cls, data: dict) -> EscalationRule:
         if not isinstance(data, dict):
             raise DomainError("Each escalation rule must be a JSON object.")
         recipients = data.get("recipients", [])
@@ -192,7 +194,7 @@ class EscalationPolicy:
         return {"name": self.name, "rules": [r.to_dict() for r in self.rules]}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "EscalationPolicy":
+    def from_dict(cls, data: dict) -> EscalationPolicy:
         if not isinstance(data, dict):
             raise DomainError("The escalation policy must be a JSON object.")
         rules = data.get("rules", [])

@@ -37,7 +37,7 @@ class Status(enum.IntEnum):
         return self in OPEN_STATUSES
 
     @classmethod
-    def parse(cls, text: str) -> "Status":
+    def parse(cls, text: str) -> Status:
         """Accept 'in_progress', 'In progress', 'in-progress' or 'IN PROGRESS'."""
         norm = re.sub(r"[\s\-]+", "_", str(text).strip()).lower()
         for status in cls:
@@ -73,7 +73,7 @@ class Level(enum.IntEnum):
         return self.name.capitalize()
 
     @classmethod
-    def parse(cls, text: str | int) -> "Level":
+    def parse(cls, text: str | int) -> Level:
         if isinstance(text, Level):
             return text
         norm = str(text).strip().lower()
@@ -103,7 +103,7 @@ class Priority(enum.IntEnum):
         return self.name
 
     @classmethod
-    def parse(cls, text: str | int) -> "Priority":
+    def parse(cls, text: str | int) -> Priority:
         if isinstance(text, Priority):
             return text
         norm = str(text).strip().upper()
@@ -129,7 +129,7 @@ class Channel(enum.Enum):
         return self.value.capitalize()
 
     @classmethod
-    def parse(cls, text: str) -> "Channel":
+    def parse(cls, text: str) -> Channel:
         norm = str(text).strip().lower().replace("_", "-").replace(" ", "-")
         if norm == "walkin":
             norm = "walk-in"
@@ -148,7 +148,7 @@ class HoldReason(enum.Enum):
     CHANGE = "awaiting change"
 
     @classmethod
-    def parse(cls, text: str) -> "HoldReason":
+    def parse(cls, text: str) -> HoldReason:
         norm = str(text).strip().lower().replace("awaiting", "").strip()
         for reason in cls:
             if reason.name.lower() == norm:
@@ -164,7 +164,7 @@ class LinkKind(enum.Enum):
     PARENT_OF = "parent_of"
 
     @classmethod
-    def parse(cls, text: str) -> "LinkKind":
+    def parse(cls, text: str) -> LinkKind:
         norm = str(text).strip().lower().replace("-", "_").replace(" ", "_")
         for kind in cls:
             if kind.value == norm:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
 
 from incident_desk.domain.incident import DomainError, Priority
 
-UTC = timezone.utc
+UTC = UTC
 DAY_S = 86_400
 GRANULARITIES = ("day", "week", "month")
 # Percentiles shown next to every mean; integers so SQL can rank with integer maths.

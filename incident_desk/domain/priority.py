@@ -47,7 +47,7 @@ class PriorityMatrix:
         return {f"{i.name.lower()}/{u.name.lower()}": p.label for (i, u), p in self.cells.items()}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "PriorityMatrix":
+    def from_dict(cls, data: dict) -> PriorityMatrix:
         cells = {}
         for name, value in data.items():
             impact, _, urgency = name.partition("/")

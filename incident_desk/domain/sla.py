@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from incident_desk.domain.incident import DomainError, Priority, Status
 
-UTC = timezone.utc
+UTC = UTC
 _ZERO = timedelta(0)
 _SECOND = timedelta(seconds=1)
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -223,7 +224,7 @@ class BusinessCalendar:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "BusinessCalendar":
+    def from_dict(cls, data: dict) -> BusinessCalendar:
         if not isinstance(data, dict):
             raise DomainError("The calendar settings must be a JSON object.")
         defaults = cls()
@@ -293,7 +294,7 @@ class SlaTarget:
                 "business_hours": self.business_hours}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "SlaTarget":
+    def from_dict(cls, data: dict) -> SlaTarget:
         if not isinstance(data, dict):
             raise DomainError("Each SLA target must be a JSON object.")
         return cls(response_s=data.get("response_s"), resolve_s=data.get("resolve_s"),
@@ -347,7 +348,7 @@ class SlaPolicy:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "SlaPolicy":
+    def from_dict(cls, data: dict) -> SlaPolicy:
         if not isinstance(data, dict):
             raise DomainError("The SLA policy must be a JSON object.")
         targets = data.get("targets", {})
@@ -463,7 +464,7 @@ class SlaClocks:
         """Resolution seconds left while On hold (negative if it was already breached)."""
         return self.resolution.remaining_s if self.resolution.state == STATE_PAUSED else None
 
-    def storage_columns(self) -> "SlaColumns":
+    def storage_columns(self) -> SlaColumns:
         return SlaColumns(self.response_due_at, self.resolve_due_at, self.paused_remaining_s)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
-from queue import Empty
 import time
-from typing import Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from queue import Empty
 
 import numpy as np
 
@@ -402,7 +402,7 @@ def _title(cat: str, pick: int, fill: int) -> str:
 
 
 def _dt(epoch_s: int) -> datetime:
-    return datetime.fromtimestamp(epoch_s, timezone.utc)
+    return datetime.fromtimestamp(epoch_s, UTC)
 
 
 def _ep(value: datetime | None) -> int | None:

@@ -33,7 +33,7 @@ class Desk:
         incidents.write_hooks.append(self._on_incident_written)
 
     @classmethod
-    def open(cls, url: str, *, clock: Clock = system_clock, username: str | None = None) -> "Desk":
+    def open(cls, url: str, *, clock: Clock = system_clock, username: str | None = None) -> Desk:
         """Open the database and act as ``username`` (default: the local desk's admin account)."""
         store = open_database(url)
         try:
@@ -43,7 +43,7 @@ class Desk:
             raise
 
     @classmethod
-    def on_store(cls, store: Store, *, clock: Clock = system_clock, username: str | None = None) -> "Desk":
+    def on_store(cls, store: Store, *, clock: Clock = system_clock, username: str | None = None) -> Desk:
         bus = EventBus()
         settings = SettingsService(store, clock=clock)
         settings.ensure_defaults()

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Sequence
+from datetime import UTC, datetime
 
-from incident_desk.domain.escalation import (EscalationPolicy, EscalationRule, IncidentSnapshot, Recipient,
-                                             due_escalations, next_escalation_at)
+from incident_desk.domain.escalation import (
+    EscalationPolicy,
+    EscalationRule,
+    IncidentSnapshot,
+    Recipient,
+    due_escalations,
+    next_escalation_at,
+)
 from incident_desk.domain.incident import EV_ESCALATION, DomainError, Priority, Status
 from incident_desk.domain.sla import SlaPolicy, compute_clocks
 from incident_desk.services.auth import Actor
@@ -50,7 +56,7 @@ class Facts:
     resolved_at: int | None
 
     @classmethod
-    def of(cls, row: Sequence) -> "Facts":
+    def of(cls, row: Sequence) -> Facts:
         return cls(*row)
 
     def snapshot(self) -> IncidentSnapshot:
@@ -158,7 +164,7 @@ class EscalationEngine:
         now = now or self.clock()
         if now.tzinfo is None:
             raise DomainError("The scan time has no time zone; pass an aware datetime.")
-        now = now.astimezone(timezone.utc)
+        now = now.astimezone(UTC)
         self.policies.refresh()
         sla, policy = self.settings.sla_policy(), self.policies.escalation_policy()
         now_e = epoch(now)
@@ -220,7 +226,7 @@ class EscalationEngine:
             eq.set_escalation_level(self.store, escalation_id, level)
         recipients = people.recipients(rule, facts)
         names = [people.name(u) for u in recipients]
-        due_text = due.due_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        due_text = due.due_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         repo.insert_event(self.store, incident_id=facts.id, at=now, actor_id=None, kind=EV_ESCALATION,
                           field="level" if rule.raise_level else None,
                           old_value=old_level if rule.raise_level else None,

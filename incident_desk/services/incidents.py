@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from incident_desk.domain import incident as dom
-from incident_desk.domain.incident import (EV_ASSIGN, EV_COMMENT, EV_CREATED, EV_FIELD, EV_LINK,
-                                           EV_REPORTER_UPDATE, EV_STATUS, EV_WATCH, EV_WORK_NOTE, Channel,
-                                           HoldReason, Incident, IncidentFilter, IncidentRow, Level, Link,
-                                           LinkKind, Priority, Sort, Status, TimelineEvent)
+from incident_desk.domain.incident import (
+    EV_ASSIGN,
+    EV_COMMENT,
+    EV_CREATED,
+    EV_FIELD,
+    EV_LINK,
+    EV_REPORTER_UPDATE,
+    EV_STATUS,
+    EV_WATCH,
+    EV_WORK_NOTE,
+    Channel,
+    HoldReason,
+    Incident,
+    IncidentFilter,
+    IncidentRow,
+    Level,
+    Link,
+    LinkKind,
+    Priority,
+    Sort,
+    Status,
+    TimelineEvent,
+)
 from incident_desk.domain.priority import PriorityMatrix
 from incident_desk.services import sla_state
 from incident_desk.services.auth import Actor, require
@@ -18,11 +38,12 @@ from incident_desk.services.clock import Clock
 from incident_desk.services.errors import NotFoundError, ValidationError
 from incident_desk.services.events import Change, EventBus
 from incident_desk.services.settings import SettingsService
-from incident_desk.storage import queries, repository as repo, search
+from incident_desk.storage import queries, search
+from incident_desk.storage import repository as repo
 from incident_desk.storage.database import Store
 from incident_desk.storage.queries import epoch
 
-EARLIEST_OPENED = datetime(2000, 1, 1, tzinfo=timezone.utc)
+EARLIEST_OPENED = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 # Called inside the write transaction with (service, incident_id, change, actor, now); the
@@ -146,7 +167,8 @@ class IncidentService:
         fields["updated_at"] = epoch(now)
         new_version = repo.update_incident(self.store, row.id, version, fields)
         for ev in events:
-            repo.insert_event(self.store, incident_id=row.id, at=ev.pop("at", now), actor_id=actor.id, version=new_version, **ev)
+            repo.insert_event(self.store, incident_id=row.id, at=ev.pop("at", now), actor_id=actor.id,
+                              version=new_version, **ev)
         return new_version
 
     def _refresh_sla(self, incident_id: int, now: datetime) -> None:
@@ -318,12 +340,13 @@ class IncidentService:
                     _as(lambda v: dom.clean_text(v, what="description"), changes["description"], "description"))
         if "category" in changes or "subcategory" in changes:
             cat, sub = self._check_category(changes.get("category", row.category),
-                                            changes.get("subcategory", row.subcategory if "category" not in changes else None))
+                                            changes.get("subcategory",
+                                                        row.subcategory if "category" not in changes else None))
             changed("category", row.category, cat)
             changed("subcategory", row.subcategory, sub)
         for name, limit in (("service", 200), ("reporter_name", 200), ("reporter_contact", 254)):
             if name in changes:
-                value = _as(lambda v: dom.clean_text(v, what=name.replace("_", " "), limit=limit),
+                value = _as(partial(dom.clean_text, what=name.replace("_", " "), limit=limit),
                             changes[name], name).strip()
                 if name == "service":
                     value = value or None
@@ -344,7 +367,8 @@ class IncidentService:
         target = Priority(row.priority)
         if "priority" in changes:
             wanted = changes["priority"]
-            if wanted is None or str(wanted).strip() == "" or _as(Priority.parse, wanted, "priority") == matrix_priority:
+            if wanted is None or str(wanted).strip() == "" or \
+                    _as(Priority.parse, wanted, "priority") == matrix_priority:
                 if overridden:
                     fields["priority_overridden"] = False
                     fields["override_reason"] = None
@@ -388,7 +412,7 @@ class IncidentService:
                 events.append(dict(kind=EV_ASSIGN, field="team", old_value=old, new_value=changes["team"] or None))
         for name in ("resolution_code", "resolution_notes"):
             if name in changes:
-                value = _as(lambda v: dom.clean_text(v, what=name.replace("_", " ")), changes[name] or "", name)
+                value = _as(partial(dom.clean_text, what=name.replace("_", " ")), changes[name] or "", name)
                 changed(name, getattr(row, name), value.strip() or None)
         if "override_reason" in changes and "priority" not in changes and overridden:
             reason = (changes["override_reason"] or "").strip()
@@ -547,7 +571,8 @@ class IncidentService:
         require(actor, "incident.watch")
         with self.store.write():
             row = self._record(key)
-            done = repo.add_watcher(self.store, row.id, actor.id) if watching else repo.remove_watcher(self.store, row.id, actor.id)
+            change = repo.add_watcher if watching else repo.remove_watcher
+            done = change(self.store, row.id, actor.id)
             if done:
                 repo.insert_event(self.store, incident_id=row.id, at=self.clock(), actor_id=actor.id, kind=EV_WATCH,
                                   new_value="watching" if watching else "stopped watching")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from incident_desk.domain import metrics as dm
 from incident_desk.domain.incident import OPEN_STATUSES, DomainError, IncidentFilter, Priority
@@ -14,7 +14,7 @@ from incident_desk.services.settings import SettingsService
 from incident_desk.storage import metrics_queries as mq
 from incident_desk.storage.database import Store
 
-UTC = timezone.utc
+UTC = UTC
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A drill-down listing explicit incident numbers stays under SQLite's 32,766 bound parameters.
 PRIORITIES = [int(p) for p in Priority]
@@ -167,7 +167,8 @@ class MetricsReport:
             "start": _iso(b.start), "end": _iso(b.end), "label": b.label,
             "volume": b.volume_total, "volume_by_category": volume,
             "mtta_hours": b.tta.hours(), "mttr_hours": b.ttr.hours(),
-            "mttr_hours_by_priority": {Priority(p).label: dm.hours(d.mean) for p, d in sorted(b.ttr_by_priority.items())},
+            "mttr_hours_by_priority": {Priority(p).label: dm.hours(d.mean)
+                                       for p, d in sorted(b.ttr_by_priority.items())},
             "sla_compliance_pct": b.sla.pct,
             "sla_compliance_pct_by_priority": {Priority(p).label: c.pct for p, c in sorted(b.sla_by_priority.items())},
             "backlog": b.backlog, "backlog_at": _iso(b.backlog_at),
@@ -223,7 +224,7 @@ class MetricsService:
         self.settings = settings
 
     @classmethod
-    def for_desk(cls, desk) -> "MetricsService":
+    def for_desk(cls, desk) -> MetricsService:
         return cls(desk.store, clock=desk.clock, settings=desk.settings)
 
     # ---- the report --------------------------------------------------------------------------
@@ -361,7 +362,7 @@ class MetricsService:
             if n_target:
                 report.response_sla.met += int(n_met or 0)
                 report.response_sla.total += int(n_target)
-        for r, p, c, count in ended:
+        for r, _p, _c, count in ended:
             if r == 0:
                 ended_before += count
                 continue

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
-from typing import Sequence
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from incident_desk.domain.incident import Priority, Status
@@ -96,7 +96,7 @@ def in_quiet_hours(start: str | None, end: str | None, zone: str, now: datetime)
     try:
         local = now.astimezone(ZoneInfo(zone or "UTC")).time()
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        local = now.astimezone(timezone.utc).time()
+        local = now.astimezone(UTC).time()
     lo, hi = time.fromisoformat(start), time.fromisoformat(end)
     if lo < hi:
         return lo <= local < hi
@@ -110,9 +110,9 @@ def snooze_until(choice: str, now: datetime, *, zone: str | None = None) -> date
     if choice == "1 h":
         return now + timedelta(hours=1)
     if choice == "until tomorrow":
-        tz = ZoneInfo(zone) if zone else timezone.utc
+        tz = ZoneInfo(zone) if zone else UTC
         local = now.astimezone(tz)
-        return datetime.combine(local.date() + timedelta(days=1), TOMORROW_AT, tzinfo=tz).astimezone(timezone.utc)
+        return datetime.combine(local.date() + timedelta(days=1), TOMORROW_AT, tzinfo=tz).astimezone(UTC)
     raise ValidationError(f"Unknown snooze '{choice}'; use one of: {', '.join(SNOOZE_CHOICES)}.", field="snooze")
 
 
@@ -205,7 +205,8 @@ class NotificationService:
     def set_do_not_disturb(self, user: str | Actor, on: bool) -> None:
         """The tray's switch: quiet now, whatever the hours, until switched off."""
         with self.store.write():
-            repo.put_setting(self.store, _MANUAL_DND_KEY.format(self._user_id(user)), {"on": bool(on)}, now=self.clock())
+            repo.put_setting(self.store, _MANUAL_DND_KEY.format(self._user_id(user)), {"on": bool(on)},
+                             now=self.clock())
 
     def should_pop_up(self, user: str | Actor, item: NotificationItem, now: datetime | None = None) -> bool:
         """False inside the user's quiet hours, except P1 escalations when the user allows them."""

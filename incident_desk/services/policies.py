@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Callable
 
 from incident_desk.domain.escalation import DEFAULT_ESCALATION_POLICY, EscalationPolicy
 from incident_desk.domain.incident import DomainError

@@ -28,7 +28,8 @@ def status_summary(incident: Incident, message: str = "", *, agent: str | None =
     greeting = f"Hello {incident.reporter_name.strip()}," if (incident.reporter_name or "").strip() else "Hello,"
     lines = [greeting, "", f"here is the current status of your incident {incident.key}.", "",
              f"Incident:  {incident.key}", f"Title:     {_one_line(incident.title)}",
-             f"Status:    {incident.status.label}" + (f" ({incident.hold_reason.value})" if incident.hold_reason else ""),
+             f"Status:    {incident.status.label}"
+             + (f" ({incident.hold_reason.value})" if incident.hold_reason else ""),
              f"Priority:  {incident.priority.label}"]
     if incident.assignee:
         lines.append(f"Handled by: {incident.assignee}" + (f" ({incident.team})" if incident.team else ""))

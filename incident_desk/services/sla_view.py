@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from incident_desk.domain.sla import (STATE_BREACHED, STATE_MET, STATE_MISSED, STATE_NONE, STATE_OK,
-                                      STATE_PAUSED, STATE_STOPPED, STATE_WARNING, Clock, SlaClocks,
-                                      compute_clocks, describe_pause_policy)
+from incident_desk.domain.sla import (
+    STATE_BREACHED,
+    STATE_MET,
+    STATE_MISSED,
+    STATE_NONE,
+    STATE_OK,
+    STATE_PAUSED,
+    STATE_STOPPED,
+    STATE_WARNING,
+    Clock,
+    SlaClocks,
+    compute_clocks,
+    describe_pause_policy,
+)
 from incident_desk.storage import repository as repo
 
 _STATE_LABELS = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from typing import Iterable, Sequence
 
 from incident_desk.storage import tables
 from incident_desk.storage.sql import bool_value, execute, execute_many, fetch_one, marks, scalar
@@ -11,7 +11,8 @@ from incident_desk.storage.sql import bool_value, execute, execute_many, fetch_o
 _INCIDENT_COLUMNS = (
     "id", "key", "title", "description", "category", "subcategory", "service", "reporter_name",
     "reporter_contact", "channel", "impact", "urgency", "priority", "priority_overridden", "status",
-    "hold_reason", "assignee_id", "team_id", "assignee_name", "team_name", "opened_at", "acknowledged_at", "resolved_at", "closed_at",
+    "hold_reason", "assignee_id", "team_id", "assignee_name", "team_name", "opened_at", "acknowledged_at",
+    "resolved_at", "closed_at",
     "updated_at", "reopen_count", "resolution_code", "cancel_reason", "escalation_level",
     "response_due_at", "resolve_due_at", "sla_paused_remaining_s", "response_breached", "resolve_breached",
     "tta_s", "ttr_s", "hold_s", "tta_bh_s", "ttr_bh_s", "hold_bh_s", "created_by_id", "version")

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlparse
 import peewee
 from peewee import SqliteDatabase
 
-from incident_desk.storage.pg_driver import TeamPostgresqlDatabase
 from incident_desk.storage.migrations import CURRENT_VERSION, DESK_ID_KEY, apply_migrations, create_fresh_schema
+from incident_desk.storage.pg_driver import TeamPostgresqlDatabase
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Bytes that were not UTF-8 (a command line's Latin-1, say) reach us as lone surrogates, which the
@@ -93,7 +93,7 @@ class Store:
             return self.db.execute_sql("PRAGMA data_version").fetchone()[0]
         return 0
 
-    checkpointer: "Checkpointer | None" = None
+    checkpointer: Checkpointer | None = None
 
     def close(self) -> None:
         if self.checkpointer is not None:

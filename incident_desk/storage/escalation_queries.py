@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from incident_desk.domain.incident import OPEN_STATUSES
 from incident_desk.storage.sql import execute, execute_many, fetch_all, marks, scalar

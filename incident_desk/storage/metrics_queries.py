@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Status
 from incident_desk.storage.queries import build_where
-from incident_desk.storage.sql import execute, execute_many, fetch_all, fetch_one, marks
+from incident_desk.storage.sql import execute_many, fetch_all, fetch_one, marks
 
 OPEN_SQL = ", ".join(str(int(s)) for s in sorted(OPEN_STATUSES))
 ENDED_WITHOUT_RESOLUTION_SQL = f"({int(Status.CLOSED)}, {int(Status.CANCELLED)})"

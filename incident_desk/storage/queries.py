@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from incident_desk.domain.incident import (OPEN_STATUSES, HoldReason, IncidentFilter, IncidentRow, Priority,
-                                           Sort, Status, format_key, key_in_text)
+from incident_desk.domain.incident import (
+    OPEN_STATUSES,
+    HoldReason,
+    IncidentFilter,
+    IncidentRow,
+    Priority,
+    Sort,
+    Status,
+    format_key,
+    key_in_text,
+)
 from incident_desk.storage import search
 from incident_desk.storage.sql import fetch_all, fetch_one, marks, scalar
 
@@ -35,7 +44,7 @@ _FROM = "FROM incident i"
 
 
 def ts(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, timezone.utc)
+    return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
 def epoch(value: datetime | None) -> int | None:
@@ -123,7 +132,7 @@ def build_where(store, filt: IncidentFilter, *, names_on_row: bool = True) -> Wh
         where.add("i.opened_at < ? AND (i.resolved_at IS NULL OR i.resolved_at >= ?) AND "
                   "(i.resolved_at IS NOT NULL OR i.closed_at IS NULL OR i.closed_at >= ?)", at, at, at)
     if filt.breaching:
-        now = epoch(filt.breach_at or datetime.now(timezone.utc))
+        now = epoch(filt.breach_at or datetime.now(UTC))
         open_marks = ", ".join(str(int(s)) for s in sorted(OPEN_STATUSES))
         where.add(f"i.status IN ({open_marks}) AND ((i.acknowledged_at IS NULL AND i.response_due_at <= ?)"
                   " OR i.resolve_due_at <= ? OR (i.status = ? AND i.sla_paused_remaining_s < 0))",
@@ -309,7 +318,8 @@ def _walk_sort_index(store, filt: IncidentFilter, sort: Sort, *, limit: int, aft
     walk = f"SELECT i.id AS id {source}{keyset.sql()} ORDER BY {order} LIMIT {give_up}"
     # CROSS JOIN keeps the walk as the outer loop and there is no outer ORDER BY, so SQLite stops at
     # the page's last match instead of reading the whole walk to sort it; the order is checked below.
-    sql = f"SELECT {_ROW_COLUMNS} FROM ({walk}) AS w CROSS JOIN incident i ON i.id = w.id{where.sql()} LIMIT {int(limit)}"
+    sql = (f"SELECT {_ROW_COLUMNS} FROM ({walk}) AS w CROSS JOIN incident i ON i.id = w.id{where.sql()} "
+           f"LIMIT {int(limit)}")
     rows = [_row(r) for r in fetch_all(store, sql, [*keyset.params, *where.params])]
     if not _in_order(rows, sort, reverse=reverse):
         return None  # never seen; a different plan would only cost the sorted query

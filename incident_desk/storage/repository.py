@@ -7,10 +7,20 @@ from datetime import datetime
 
 from peewee import JOIN
 
-from incident_desk.domain.incident import (Channel, HoldReason, Incident, Level, Link, LinkKind,
-                                           Priority, Status, TimelineEvent, format_key)
+from incident_desk.domain.incident import (
+    Channel,
+    HoldReason,
+    Incident,
+    Level,
+    Link,
+    LinkKind,
+    Priority,
+    Status,
+    TimelineEvent,
+    format_key,
+)
 from incident_desk.storage import tables
-from incident_desk.storage.database import NOT_UTF8_TEXT, ConflictError, Store, StorageError
+from incident_desk.storage.database import NOT_UTF8_TEXT, ConflictError, StorageError, Store
 from incident_desk.storage.queries import epoch, ts
 from incident_desk.storage.sql import bool_value, bound, execute, fetch_one, marks
 

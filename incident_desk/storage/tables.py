@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from peewee import (BooleanField, CharField, DeferredForeignKey, ForeignKeyField, IntegerField, Model,
-                    SmallIntegerField, TextField)
+from peewee import (
+    BooleanField,
+    CharField,
+    DeferredForeignKey,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
 
 
 class BaseModel(Model):

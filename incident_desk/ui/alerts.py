@@ -106,7 +106,8 @@ class AlertsController(QObject):
         if self._polling or self._stopped:
             return
         self._polling = True
-        self.pool.submit(self._poll_job, self.dock.unread_only.isChecked(), on_done=self._on_poll_done, on_error=self._on_poll_failed)
+        self.pool.submit(self._poll_job, self.dock.unread_only.isChecked(), on_done=self._on_poll_done,
+                         on_error=self._on_poll_failed)
 
     def _poll_job(self, unread_only: bool) -> dict:
         """Runs in the worker: read the inbox and claim the alerts nobody has shown yet."""

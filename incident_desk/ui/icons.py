@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
 from incident_desk.domain.incident import Priority
 from incident_desk.ui import theme
@@ -58,11 +58,18 @@ def _priority_icon(priority: int, dark: bool) -> QIcon:
     c = _SIZE / 2
     if priority == 1:
         path = QPainterPath()
-        path.moveTo(c, 3); path.lineTo(_SIZE - 3, c); path.lineTo(c, _SIZE - 3); path.lineTo(3, c); path.closeSubpath()
+        path.moveTo(c, 3)
+        path.lineTo(_SIZE - 3, c)
+        path.lineTo(c, _SIZE - 3)
+        path.lineTo(3, c)
+        path.closeSubpath()
         p.drawPath(path)
     elif priority == 2:
         path = QPainterPath()
-        path.moveTo(c, 4); path.lineTo(_SIZE - 4, _SIZE - 6); path.lineTo(4, _SIZE - 6); path.closeSubpath()
+        path.moveTo(c, 4)
+        path.lineTo(_SIZE - 4, _SIZE - 6)
+        path.lineTo(4, _SIZE - 6)
+        path.closeSubpath()
         p.drawPath(path)
     elif priority == 3:
         p.drawRoundedRect(QRectF(7, 7, _SIZE - 14, _SIZE - 14), 3, 3)
@@ -108,7 +115,10 @@ def _sla_pixmap(state: str, color: QColor) -> QPixmap:
         p.setPen(_NO_PEN)
         p.setBrush(color)
         path = QPainterPath()
-        path.moveTo(c, 3); path.lineTo(_SIZE - 2, _SIZE - 4); path.lineTo(2, _SIZE - 4); path.closeSubpath()
+        path.moveTo(c, 3)
+        path.lineTo(_SIZE - 2, _SIZE - 4)
+        path.lineTo(2, _SIZE - 4)
+        path.closeSubpath()
         p.drawPath(path)
         p.setPen(_pen(QColor("white"), 3.2))
         p.drawLine(QPointF(c, 12), QPointF(c, 19))
@@ -177,7 +187,10 @@ def _action_icon(name: str, dark: bool) -> QIcon:
         p.setBrush(fg)
         p.setPen(_NO_PEN)
         path = QPainterPath()
-        path.moveTo(19, 2); path.lineTo(26, 8); path.lineTo(17, 11); path.closeSubpath()
+        path.moveTo(19, 2)
+        path.lineTo(26, 8)
+        path.lineTo(17, 11)
+        path.closeSubpath()
         p.drawPath(path)
     elif name == "columns":
         p.drawRoundedRect(QRectF(4, 6, 24, 20), 2, 2)
@@ -189,12 +202,20 @@ def _action_icon(name: str, dark: bool) -> QIcon:
         p.drawLine(QPointF(27, 5), QPointF(16, 16))
     elif name == "view":
         path = QPainterPath()
-        path.moveTo(9, 4); path.lineTo(23, 4); path.lineTo(23, 28); path.lineTo(16, 22); path.lineTo(9, 28)
+        path.moveTo(9, 4)
+        path.lineTo(23, 4)
+        path.lineTo(23, 28)
+        path.lineTo(16, 22)
+        path.lineTo(9, 28)
         path.closeSubpath()
         p.drawPath(path)
     elif name == "save_view":
         path = QPainterPath()
-        path.moveTo(7, 4); path.lineTo(19, 4); path.lineTo(19, 26); path.lineTo(13, 21); path.lineTo(7, 26)
+        path.moveTo(7, 4)
+        path.lineTo(19, 4)
+        path.lineTo(19, 26)
+        path.lineTo(13, 21)
+        path.lineTo(7, 26)
         path.closeSubpath()
         p.drawPath(path)
         p.setPen(_pen(accent, 3.0))
@@ -208,7 +229,9 @@ def _action_icon(name: str, dark: bool) -> QIcon:
         p.drawLine(QPointF(22, 10), QPointF(10, 22))
     else:  # "incident" and anything unknown: a bell
         path = QPainterPath()
-        path.moveTo(8, 23); path.cubicTo(8, 8, 24, 8, 24, 23); path.closeSubpath()
+        path.moveTo(8, 23)
+        path.cubicTo(8, 8, 24, 8, 24, 23)
+        path.closeSubpath()
         p.drawPath(path)
         p.drawLine(QPointF(6, 23), QPointF(26, 23))
         p.drawEllipse(QRectF(14, 24, 4, 4))

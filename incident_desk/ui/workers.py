@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -95,7 +96,8 @@ class WorkerPool(QObject):
         """Block until jobs submitted so far end (False on timeout); callbacks still need events."""
         if self._closed or self._executor is None:
             return True
-        from concurrent.futures import TimeoutError as FutureTimeout, wait
+        from concurrent.futures import TimeoutError as FutureTimeout
+        from concurrent.futures import wait
         # One marker per thread: when all have run, every earlier job has been taken and finished.
         markers = [self._executor.submit(lambda: None) for _ in range(self._max_threads)]
         try:

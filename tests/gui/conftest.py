@@ -14,7 +14,6 @@ from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from tests.conftest import T0
 
-
 SEED_COUNT = 240
 CATEGORIES = ("Network", "Email", "Printing", "Hardware", "Access", "Software")
 PEOPLE = ("alex", "sam", "lena")

@@ -9,7 +9,7 @@ import stat
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui.desk_settings import desk_settings
-from incident_desk.ui.widgets.detail_editor import IncidentDetailEditor
+from incident_desk.ui.detail.editor import IncidentDetailEditor
 
 KEY = "INC-000042"
 

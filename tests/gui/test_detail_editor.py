@@ -13,11 +13,10 @@ from PySide6.QtWidgets import QDialog
 from incident_desk.domain.incident import HoldReason, Status
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
+from incident_desk.ui.detail.editor import DetailWindow, IncidentDetailEditor
+from incident_desk.ui.dialogs.incident_picker import IncidentPicker
+from incident_desk.ui.dialogs.workflow import ConflictDialog, HoldDialog, ReporterUpdateDialog, ResolveDialog
 from incident_desk.ui.models.timeline_model import TimelineRole
-from incident_desk.ui.widgets.detail_editor import DetailWindow, IncidentDetailEditor
-from incident_desk.ui.widgets.incident_picker import IncidentPicker
-from incident_desk.ui.widgets.workflow_dialogs import (ConflictDialog, HoldDialog, ReporterUpdateDialog,
-                                                       ResolveDialog)
 
 
 def _log(desk, title="VPN drops every ten minutes", **kw):
@@ -544,7 +543,7 @@ def test_unsaved_edits_and_a_note_survive_a_crash(qtbot, team_desk, tmp_path):
 
 
 def test_workflow_dialogs_ask_before_dropping_what_was_written(qtbot):
-    from incident_desk.ui.widgets.workflow_dialogs import CancelDialog
+    from incident_desk.ui.dialogs.workflow import CancelDialog
     resolve = ResolveDialog("INC-000001")
     qtbot.addWidget(resolve)
     resolve.show()

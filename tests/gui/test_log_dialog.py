@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from incident_desk.domain.incident import Channel, IncidentFilter, Status
 from incident_desk.services.incidents import IncidentDraft
-from incident_desk.ui.widgets.log_dialog import LogIncidentDialog
+from incident_desk.ui.dialogs.log_dialog import LogIncidentDialog
 
 
 @pytest.fixture

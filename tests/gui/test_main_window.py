@@ -15,7 +15,6 @@ from incident_desk.domain.incident import IncidentFilter, Status
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.models.incident_table_model import column_index
 from incident_desk.ui.models.saved_views import BUILTIN_NAMES, builtin_views
-from incident_desk.ui.widgets import main_window as mw
 from incident_desk.ui.widgets.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -270,7 +269,8 @@ def test_view_counts_start_after_the_first_page_is_painted(qtbot, seeded_desk, q
 
 def test_the_detail_editor_is_built_on_first_use_and_the_empty_panel_says_what_to_do(qtbot, window):
     assert window._editor is None
-    assert "No incident selected" in " ".join(l.text() for l in window.detail_panel.widget().findChildren(QLabel))
+    labels = window.detail_panel.widget().findChildren(QLabel)
+    assert "No incident selected" in " ".join(label.text() for label in labels)
     key = window.model.row_at(0).key
     window.table.select_key(key)
     qtbot.waitUntil(lambda: window._editor is not None and window.editor.current_key() == key, timeout=5000)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate, Qt, QTime
 
 from incident_desk.domain.incident import Priority
 from incident_desk.services.incidents import IncidentDraft
-from incident_desk.ui.widgets.policy_editor import PolicyEditorDialog
+from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
 from tests.conftest import T0
 
 SHOTS = Path(os.environ.get("INCIDENT_DESK_SHOTS", "/tmp"))

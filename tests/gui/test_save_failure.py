@@ -9,7 +9,7 @@ import pytest
 
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
-from incident_desk.ui.widgets.detail_editor import IncidentDetailEditor
+from incident_desk.ui.detail.editor import IncidentDetailEditor
 from tests.reliability.reliability_tools import can_mount, fill_disk, integrity, logical_dump, small_tmpfs
 
 TYPED_TITLE = "VPN drops every ten minutes — finance floor ✈ مرحبا"

@@ -9,14 +9,19 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from incident_desk.domain.incident import (OPEN_STATUSES, IncidentFilter, IncidentRow, Priority, Sort,
-                                           Status)
+from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, IncidentRow, Priority, Sort, Status
 from incident_desk.domain.sla import SlaPolicy, SlaTarget
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui import theme
-from incident_desk.ui.models.incident_table_model import (COLUMNS, IncidentRole, IncidentTableModel,
-                                                          column_index, format_duration, sla_cell)
+from incident_desk.ui.models.incident_table_model import (
+    COLUMNS,
+    IncidentRole,
+    IncidentTableModel,
+    column_index,
+    format_duration,
+    sla_cell,
+)
 from incident_desk.ui.widgets.filter_bar import UNASSIGNED, FilterBar
 from incident_desk.ui.widgets.incident_table import IncidentTable
 from tests.conftest import T0
@@ -126,7 +131,7 @@ def test_pages_read_by_keyset_offset_and_reverse_match_sql_order(qtbot, seeded_d
         # Far jumps first (offset from the top, then from the bottom in reverse) ...
         for start in (200, 120, 0):
             m.set_visible_rows(start, start + 5)
-            qtbot.waitUntil(lambda s=start: m.row_at(s) is not None, timeout=5000)
+            qtbot.waitUntil(lambda s=start: m.row_at(s) is not None, timeout=5000)  # noqa: B023 (called at once)
         # ... then the neighbours, which go by keyset from a cached page.
         got = [r.id for r in load_all(qtbot, m)]
         assert got == expected, sort

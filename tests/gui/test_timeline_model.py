@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -73,7 +73,7 @@ def test_refresh_inserts_only_new_rows(qtbot, desk):
 
 @pytest.mark.parametrize("text", ["x" * 5000, "שלום 🚀\u202e evil", "\x1b[31m\x07", ""])
 def test_hostile_values_are_shortened_not_crashing(text):
-    event = TimelineEvent(id=1, incident_key="INC-000001", at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    event = TimelineEvent(id=1, incident_key="INC-000001", at=datetime(2026, 1, 1, tzinfo=UTC),
                           actor=None, kind="field", field="title", old_value=text, new_value="ok", note=text)
     summary, body = describe_event(event)
     assert summary.startswith("system changed title")

@@ -141,7 +141,7 @@ class FakeWatcher(dbus.service.Object):
         except dbus.DBusException:
             raise dbus.DBusException(
                 f"{bus_name} is not on the bus",
-                name="org.freedesktop.DBus.Error.NameHasNoOwner")
+                name="org.freedesktop.DBus.Error.NameHasNoOwner") from None
         record = {
             "entry": entry,
             "argument": service,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ TITLE = "Printer on fire in building 7"
 
 def seed_overdue_p1(path: Path) -> str:
     """One P1 opened six minutes ago: only the 5-minute rule is due when the app starts."""
-    opened = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=6)
+    opened = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=6)
     desk = Desk.open(str(path), clock=ManualClock(opened))
     try:
         inc = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(

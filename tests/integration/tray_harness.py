@@ -42,9 +42,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 import pytest
 
@@ -207,7 +207,7 @@ class QtProcess:
             _stop(self.popen)
             return self.popen.returncode
 
-    def __enter__(self) -> "QtProcess":
+    def __enter__(self) -> QtProcess:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -229,7 +229,7 @@ class TrayDesktop:
     # --- starting and stopping ----------------------------------------------------------
 
     @classmethod
-    def start(cls, workdir: Path) -> "TrayDesktop":
+    def start(cls, workdir: Path) -> TrayDesktop:
         desktop = cls(workdir=workdir, address="", display="", env={})
         try:
             desktop._start()
@@ -320,7 +320,7 @@ class TrayDesktop:
             result = subprocess.run([SYSTEM_PYTHON, "-c", _BUS_TOOL, *args], env=self.env,
                                     capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise TrayHarnessError(f"D-Bus helper {args[0]} hung\n{self.diagnostics()}")
+            raise TrayHarnessError(f"D-Bus helper {args[0]} hung\n{self.diagnostics()}") from None
         if result.returncode != 0:
             raise TrayHarnessError(f"D-Bus helper {args[0]} failed: {result.stdout}"
                                    f"{result.stderr}\n{self.diagnostics()}")

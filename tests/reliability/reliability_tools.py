@@ -1,4 +1,4 @@
-"""Real-environment helpers for the reliability tests: the CLI as a subprocess, logical dumps, lock holders, small disks."""
+"""Reliability test helpers: the CLI as a subprocess, logical dumps, lock holders, small disks."""
 
 from __future__ import annotations
 

@@ -14,10 +14,23 @@ import subprocess
 
 import pytest
 
-from tests.reliability.reliability_tools import (PYTHON, ROOT, assert_one_line_error, can_mount, cli_env,
-                                                 file_digest, file_size_limit, fill_disk, integrity, lock_holder,
-                                                 logical_dump, make_demo_db, read_only_database, run_cli,
-                                                 small_tmpfs)
+from tests.reliability.reliability_tools import (
+    PYTHON,
+    ROOT,
+    assert_one_line_error,
+    can_mount,
+    cli_env,
+    file_digest,
+    file_size_limit,
+    fill_disk,
+    integrity,
+    lock_holder,
+    logical_dump,
+    make_demo_db,
+    read_only_database,
+    run_cli,
+    small_tmpfs,
+)
 
 BIG = "Log excerpt: " + "timeout while rekeying the tunnel; " * 2800  # ~100 KB, near the description limit
 

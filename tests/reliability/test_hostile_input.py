@@ -6,14 +6,14 @@ subclasses, StorageError) with a one-line message, and text that was stored come
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from incident_desk.cli import CliError, parse_time
-from incident_desk.domain.incident import DomainError, IncidentFilter, Sort, Status
+from incident_desk.domain.incident import DomainError, IncidentFilter, Sort
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.storage import search
@@ -45,7 +45,7 @@ COMMON = settings(max_examples=60, deadline=None, suppress_health_check=[HealthC
 
 @pytest.fixture(scope="module")
 def hostile_desk(tmp_path_factory):
-    clock_now = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+    clock_now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     desk = Desk.open(str(tmp_path_factory.mktemp("hostile") / "desk.db"), clock=lambda: clock_now)
     desk.users.add_user(actor=desk.actor, username="alex", display_name="Alex", role="agent", team="Service Desk")
     base = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
@@ -208,8 +208,8 @@ def test_any_opening_time_is_stored_to_the_second_or_refused(d, when):
         # Compare instants: Python never calls a time in a repeated (fall-back) hour equal to one in
         # another zone, even when both name the same instant (PEP 495).
         assert inc.opened_at.timestamp() == when.replace(microsecond=0).timestamp()
-        assert datetime(2000, 1, 1, tzinfo=timezone.utc) <= inc.opened_at <= \
-            datetime(2026, 11, 2, 9, 5, tzinfo=timezone.utc)
+        assert datetime(2000, 1, 1, tzinfo=UTC) <= inc.opened_at <= \
+            datetime(2026, 11, 2, 9, 5, tzinfo=UTC)
 
 
 # ---- the same through the real CLI: a few nasty ones end to end -----------------------------------

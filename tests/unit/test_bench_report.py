@@ -94,7 +94,7 @@ def test_markdown_table_shows_rows_verdicts_and_regressions():
     lines = md.splitlines()
     assert "| measure | median | min | max | raw floor | ratio | target | verdict |" in lines
     assert "| first page | 120 ms | 100 ms | 140 ms | 2.00 ms | 60.00x | <= 150 ms | pass (regressed +33 %) |" in lines
-    assert any(l.startswith("| import 100,000 CSV rows |") and l.endswith("| not built yet |") for l in lines)
+    assert any(line.startswith("| import 100,000 CSV rows |") and line.endswith("| not built yet |") for line in lines)
     assert "test box" in md and "2026-01-01" in md
     assert "- first page: 90.0 ms -> 120 ms (+33 %)" in lines
 

@@ -8,9 +8,17 @@ import time
 
 import pytest
 
-from tests.reliability.reliability_tools import (BUSY_TIMEOUT_S, assert_one_line_error, file_digest,
-                                                 lock_holder, logical_dump, make_demo_db, read_only_database,
-                                                 run_cli, start_cli)
+from tests.reliability.reliability_tools import (
+    BUSY_TIMEOUT_S,
+    assert_one_line_error,
+    file_digest,
+    lock_holder,
+    logical_dump,
+    make_demo_db,
+    read_only_database,
+    run_cli,
+    start_cli,
+)
 
 FRESH = "INC-000301"  # logged by the template below: status New, version 2
 

@@ -63,7 +63,8 @@ def test_acting_user_and_assignment(db):
     assert shown["timeline"][0]["actor"] == "alex"
     watched = json.loads(run(db, "--user", "alex", "watch", "INC-000001", "--json").stdout)
     assert "alex" in watched["watchers"]
-    assert "alex" not in json.loads(run(db, "--user", "alex", "watch", "INC-000001", "--stop", "--json").stdout)["watchers"]
+    stopped = json.loads(run(db, "--user", "alex", "watch", "INC-000001", "--stop", "--json").stdout)
+    assert "alex" not in stopped["watchers"]
 
 
 def test_help_and_version():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incident_desk import cli_metrics
+from incident_desk.cli import metrics as cli_metrics
 from incident_desk.domain.incident import Status
 from incident_desk.services.errors import ValidationError
 from incident_desk.services.incidents import IncidentDraft
@@ -35,7 +35,7 @@ def small_desk(team_desk, clock):
     admin = team_desk.actor
     # One incident from 2009: "without --from/--to it covers all incidents, however old".
     old = team_desk.incidents.log_incident(actor=admin, draft=IncidentDraft(
-        title="Old printer", category="Printing", opened_at=datetime(2009, 3, 2, 10, tzinfo=timezone.utc)))
+        title="Old printer", category="Printing", opened_at=datetime(2009, 3, 2, 10, tzinfo=UTC)))
     clock.advance(hours=1)
     team_desk.incidents.transition(actor=admin, key=old.key, to=Status.ACKNOWLEDGED)
     for k in range(3):

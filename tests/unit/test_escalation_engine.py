@@ -7,7 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -131,7 +131,7 @@ def test_on_hold_pauses_resolution_escalations_and_reopen_starts_a_new_cycle(des
 
 def test_recipients_team_lead_manager_assignee(team_desk, db_path):
     desk = team_desk
-    inc = log_p1(desk, assignee="alex")
+    log_p1(desk, assignee="alex")
     raised = {r["rule"]: r["recipients"] for r in desk.escalation.scan(at(hours=5))}
     assert raised["p1-unack-5m"] == ["lena"]           # Service Desk's lead
     assert raised["p1-unack-15m"] == ["max"]           # manager on duty

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from incident_desk.domain.escalation import (
-    DEFAULT_ESCALATION_POLICY, DueEscalation, EscalationPolicy, EscalationRule, IncidentSnapshot,
-    Recipient, due_escalations, next_escalation_at, rule_due_at)
+    DEFAULT_ESCALATION_POLICY,
+    DueEscalation,
+    EscalationPolicy,
+    EscalationRule,
+    IncidentSnapshot,
+    Recipient,
+    due_escalations,
+    next_escalation_at,
+    rule_due_at,
+)
 from incident_desk.domain.incident import DomainError, Priority, Status
 from incident_desk.domain.sla import DEFAULT_POLICY, compute_clocks
 
-UTC = timezone.utc
+UTC = UTC
 H = 3600
 OPENED = datetime(2024, 6, 3, 10, tzinfo=UTC)  # Monday, inside business hours
 

@@ -8,7 +8,7 @@ import pytest
 
 from incident_desk.domain.incident import IncidentFilter, Priority, Sort, Status
 from incident_desk.services.desk import Desk
-from incident_desk.services.errors import (ConflictError, NotFoundError, PermissionDenied, ValidationError)
+from incident_desk.services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from incident_desk.services.incidents import IncidentDraft
 
 
@@ -142,7 +142,8 @@ def test_priority_follows_the_matrix_until_overridden(team_desk):
     inc = desk.incidents.edit_incident(actor=lena, key=inc.key, expected_version=inc.version,
                                        changes={"priority": "P4", "override_reason": "Known issue, workaround given"})
     assert inc.priority == Priority.P4 and inc.priority_overridden and inc.override_reason
-    inc = desk.incidents.edit_incident(actor=lena, key=inc.key, expected_version=inc.version, changes={"urgency": "low"})
+    inc = desk.incidents.edit_incident(actor=lena, key=inc.key, expected_version=inc.version,
+                                       changes={"urgency": "low"})
     assert inc.priority == Priority.P4  # the override holds against matrix changes
     note = [e for e in desk.incidents.timeline(inc.key) if e.field == "priority"][0].note
     assert note == "Override: Known issue, workaround given"
@@ -186,7 +187,7 @@ def test_links_and_duplicates(desk):
     dup = desk.incidents.transition(actor=desk.actor, key=b.key, to="resolved", duplicate_of=a.key)
     assert dup.status == Status.RESOLVED and dup.resolution_code == "duplicate" and dup.duplicate_of == a.key
     assert dup.acknowledged_at is not None  # leaving New other than by cancelling acknowledges
-    kinds = {(l.kind.value, l.from_key, l.to_key) for l in desk.incidents.links(a.key)}
+    kinds = {(link.kind.value, link.from_key, link.to_key) for link in desk.incidents.links(a.key)}
     assert kinds == {("parent_of", c.key, a.key), ("duplicate_of", b.key, a.key)}
     desk.incidents.link(actor=desk.actor, key=c.key, other=a.key, kind="parent_of", remove=True)
     with pytest.raises(NotFoundError):

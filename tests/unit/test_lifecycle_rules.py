@@ -6,8 +6,17 @@ import itertools
 
 import pytest
 
-from incident_desk.domain.incident import (DomainError, Level, Priority, Status, allowed_transitions,
-                                           check_transition, format_key, parse_key, sets_acknowledged)
+from incident_desk.domain.incident import (
+    DomainError,
+    Level,
+    Priority,
+    Status,
+    allowed_transitions,
+    check_transition,
+    format_key,
+    parse_key,
+    sets_acknowledged,
+)
 from incident_desk.domain.priority import DEFAULT_MATRIX, PriorityMatrix, derive_priority
 
 S = Status

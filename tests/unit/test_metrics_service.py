@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from incident_desk.domain import metrics as dm
-from incident_desk.domain.incident import IncidentFilter, Priority, Status
+from incident_desk.domain.incident import Priority, Status
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ValidationError
 from incident_desk.services.incidents import IncidentDraft

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from incident_desk.domain.incident import Status
-from incident_desk.services.clock import ManualClock
-from incident_desk.services.desk import Desk
 from incident_desk.services.errors import NotFoundError, PermissionDenied, ValidationError
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.notifications import in_quiet_hours, snooze_until
-from tests.conftest import T0
 
 
 def log(desk, actor=None, **kw):
@@ -80,10 +77,10 @@ def test_snooze_hides_then_returns_and_alerts_again(team_desk, clock):
 
 
 def test_snooze_choices():
-    now = datetime(2026, 11, 2, 22, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 2, 22, 30, tzinfo=UTC)
     assert snooze_until("15 min", now) == now + timedelta(minutes=15)
     assert snooze_until("1 h", now) == now + timedelta(hours=1)
-    assert snooze_until("until tomorrow", now, zone="Europe/Berlin") == datetime(2026, 11, 3, 8, 0, tzinfo=timezone.utc)
+    assert snooze_until("until tomorrow", now, zone="Europe/Berlin") == datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
     with pytest.raises(ValidationError):
         snooze_until("forever", now)
 
@@ -103,10 +100,10 @@ def test_an_alert_is_claimed_once_across_two_processes_views(team_desk, db_path)
 
 def test_quiet_hours_wrap_midnight_and_let_p1_escalations_through(team_desk, clock):
     desk = team_desk
-    assert in_quiet_hours("22:00", "07:00", "UTC", datetime(2026, 11, 2, 23, 30, tzinfo=timezone.utc))
-    assert in_quiet_hours("22:00", "07:00", "UTC", datetime(2026, 11, 2, 6, 59, tzinfo=timezone.utc))
-    assert not in_quiet_hours("22:00", "07:00", "UTC", datetime(2026, 11, 2, 7, 0, tzinfo=timezone.utc))
-    assert in_quiet_hours("09:00", "17:00", "Europe/Berlin", datetime(2026, 11, 2, 8, 30, tzinfo=timezone.utc))
+    assert in_quiet_hours("22:00", "07:00", "UTC", datetime(2026, 11, 2, 23, 30, tzinfo=UTC))
+    assert in_quiet_hours("22:00", "07:00", "UTC", datetime(2026, 11, 2, 6, 59, tzinfo=UTC))
+    assert not in_quiet_hours("22:00", "07:00", "UTC", datetime(2026, 11, 2, 7, 0, tzinfo=UTC))
+    assert in_quiet_hours("09:00", "17:00", "Europe/Berlin", datetime(2026, 11, 2, 8, 30, tzinfo=UTC))
     assert not in_quiet_hours(None, None, "UTC", clock())
     alex = desk.users.actor("alex")
     desk.notifications.set_quiet_hours(actor=alex, start="08:00", end="18:00", timezone_name="UTC")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time as _perf
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,11 +13,22 @@ from hypothesis import strategies as st
 
 from incident_desk.domain.incident import DomainError, Priority, Status
 from incident_desk.domain.sla import (
-    ALWAYS_ON, BUSINESS_DAY_S, DEFAULT_CALENDAR, DEFAULT_POLICY, NO_TARGET, BusinessCalendar,
-    SlaPolicy, SlaTarget, business_duration, compute_clocks, describe_pause_policy,
-    hold_intervals, hold_seconds)
+    ALWAYS_ON,
+    BUSINESS_DAY_S,
+    DEFAULT_CALENDAR,
+    DEFAULT_POLICY,
+    NO_TARGET,
+    BusinessCalendar,
+    SlaPolicy,
+    SlaTarget,
+    business_duration,
+    compute_clocks,
+    describe_pause_policy,
+    hold_intervals,
+    hold_seconds,
+)
 
-UTC = timezone.utc
+UTC = UTC
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 EVERY_DAY = frozenset(range(7))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Sort
@@ -14,11 +16,11 @@ SORTS = ("priority", "status", "title", "category", "assignee", "team", "updated
 
 @pytest.fixture(scope="module")
 def demo_desk(tmp_path_factory):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from incident_desk.services.clock import ManualClock
     from incident_desk.services.desk import Desk
-    clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc))
+    clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     desk = Desk.open(str(tmp_path_factory.mktemp("walk") / "desk.db"), clock=clock)
     DemoGenerator(desk.store, clock=desk.clock, settings=desk.settings).generate(actor=desk.actor, count=3000,
                                                                                  days=120)

@@ -12,7 +12,7 @@ from incident_desk.domain.incident import IncidentFilter, Sort, Status
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.storage import queries
-from incident_desk.storage.database import Store, StorageError, open_database
+from incident_desk.storage.database import StorageError, Store, open_database
 from incident_desk.storage.migrations import CURRENT_VERSION, m001_initial, set_version
 from tests.conftest import T0
 
@@ -55,7 +55,8 @@ def test_version_1_file_is_backed_up_then_migrated(tmp_path):
     columns = {r[1] for r in store.db.execute_sql("PRAGMA table_info(incident)")}
     assert "escalation_level" in columns
     assert {"escalation", "notification", "watcher"} <= set(store.db.get_tables())
-    assert store.db.execute_sql("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()[0] == str(CURRENT_VERSION)
+    version = store.db.execute_sql("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()[0]
+    assert version == str(CURRENT_VERSION)
     store.close()
     desk = Desk.open(str(path))  # and the old incident works with the new code
     inc = desk.incidents.get_incident("INC-000001")

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from incident_desk.storage import tables
-from incident_desk.storage.migrations import m001_initial, m002_escalation, m003_metrics_indexes
-from incident_desk.storage.migrations import m004_escalation_schedule, m005_assignee_names, m006_search_merging
-from incident_desk.storage.migrations import m007_lean_indexes, m008_identity
+from incident_desk.storage.migrations import (
+    m001_initial,
+    m002_escalation,
+    m003_metrics_indexes,
+    m004_escalation_schedule,
+    m005_assignee_names,
+    m006_search_merging,
+    m007_lean_indexes,
+    m008_identity,
+)
 
 if TYPE_CHECKING:
     from incident_desk.storage.database import Store
@@ -20,25 +27,25 @@ CURRENT_VERSION = max(STEPS)
 DESK_ID_KEY = m008_identity.DESK_ID_KEY
 
 
-def set_version(store: "Store", version: int) -> None:
+def set_version(store: Store, version: int) -> None:
     (tables.SchemaInfo.insert(key="schema_version", value=str(version))
      .on_conflict(conflict_target=[tables.SchemaInfo.key], update={tables.SchemaInfo.value: str(version)})
      .execute(store.db))
 
 
-def create_tables(store: "Store", models) -> None:
+def create_tables(store: Store, models) -> None:
     """CREATE TABLE (and indexes) IF NOT EXISTS for ``models`` on this store's database."""
     from peewee import SchemaManager
     for model in models:
         SchemaManager(model, store.db).create_all(safe=True)
 
 
-def create_fresh_schema(store: "Store") -> None:
+def create_fresh_schema(store: Store) -> None:
     """A new database gets every step in order, so fresh and migrated files end up identical."""
     apply_migrations(store, 0)
 
 
-def apply_migrations(store: "Store", from_version: int) -> None:
+def apply_migrations(store: Store, from_version: int) -> None:
     for version in range(from_version + 1, CURRENT_VERSION + 1):
         STEPS[version](store)
         set_version(store, version)

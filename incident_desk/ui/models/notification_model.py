@@ -48,7 +48,8 @@ class NotificationModel(QAbstractListModel):
         snoozed = self._now is not None and item.snoozed(self._now)
         if role == Qt.ItemDataRole.DisplayRole:
             extra = f"  (snoozed until {_when(item.snoozed_until)})" if snoozed else ""
-            return f"{_SEVERITY_MARK.get(item.severity, '·')} {item.title}\n{_when(item.created_at)} · {item.body}{extra}"
+            mark = _SEVERITY_MARK.get(item.severity, "·")
+            return f"{mark} {item.title}\n{_when(item.created_at)} · {item.body}{extra}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{item.title}\n{item.body}"
         if role == Qt.ItemDataRole.FontRole:

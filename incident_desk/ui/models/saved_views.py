@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QSettings
 
-from incident_desk.domain.incident import (OPEN_STATUSES, IncidentFilter, Priority, Sort, Status,
-                                           SORT_COLUMNS, DomainError)
+from incident_desk.domain.incident import (
+    OPEN_STATUSES,
+    SORT_COLUMNS,
+    DomainError,
+    IncidentFilter,
+    Priority,
+    Sort,
+    Status,
+)
 
 log = logging.getLogger(__name__)
 SETTINGS_KEY = "views/user"
@@ -34,7 +41,7 @@ class SavedView:
                 "columns": list(self.columns)}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "SavedView":
+    def from_dict(cls, data: dict) -> SavedView:
         name = clean_view_name(str(data.get("name", "")))
         sort_data = data.get("sort") or {}
         column = sort_data.get("column", "opened_at")
@@ -53,14 +60,14 @@ def clean_view_name(name: str) -> str:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(timezone.utc).isoformat()
+    return None if value is None else value.astimezone(UTC).isoformat()
 
 
 def _parse_iso(value) -> datetime | None:
     if not value:
         return None
     dt = datetime.fromisoformat(str(value))
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def filter_to_dict(f: IncidentFilter) -> dict:

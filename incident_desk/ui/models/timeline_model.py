@@ -7,9 +7,22 @@ from datetime import datetime
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from incident_desk.domain.incident import (EV_ASSIGN, EV_COMMENT, EV_CREATED, EV_ESCALATION, EV_FIELD, EV_LINK,
-                                           EV_REPORTER_UPDATE, EV_SLA, EV_STATUS, EV_WATCH, EV_WORK_NOTE,
-                                           DomainError, Status, TimelineEvent)
+from incident_desk.domain.incident import (
+    EV_ASSIGN,
+    EV_COMMENT,
+    EV_CREATED,
+    EV_ESCALATION,
+    EV_FIELD,
+    EV_LINK,
+    EV_REPORTER_UPDATE,
+    EV_SLA,
+    EV_STATUS,
+    EV_WATCH,
+    EV_WORK_NOTE,
+    DomainError,
+    Status,
+    TimelineEvent,
+)
 
 _FIELD_LABELS = {"reporter_name": "reporter name", "reporter_contact": "reporter contact",
                  "override_reason": "override reason", "resolution_code": "resolution code",

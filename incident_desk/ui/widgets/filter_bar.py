@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, time, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy, QVBoxLayout,
-                               QToolButton, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from incident_desk.domain.incident import (OPEN_STATUSES, IncidentFilter, Priority, Status, format_key,
-                                           key_in_text)
+from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Priority, Status, format_key, key_in_text
 from incident_desk.ui import icons, theme
 
 SEARCH_DELAY_MS = 250
@@ -312,8 +321,8 @@ class FilterBar(QWidget):
             d0, d1 = self.date_from.date(), self.date_to.date()
             if d1 < d0:
                 d0, d1 = d1, d0
-            start = datetime.combine(d0.toPython(), time.min, zone).astimezone(timezone.utc)
-            end = datetime.combine(d1.toPython() + timedelta(days=1), time.min, zone).astimezone(timezone.utc)
+            start = datetime.combine(d0.toPython(), time.min, zone).astimezone(UTC)
+            end = datetime.combine(d1.toPython() + timedelta(days=1), time.min, zone).astimezone(UTC)
             return start, end
         return self._clock() - timedelta(days=days), None
 

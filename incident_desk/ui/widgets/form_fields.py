@@ -1,12 +1,11 @@
-"""Form helpers: a field with its error label underneath, status/priority badges and the ask prompt."""
+"""Form helpers: a field with its error label underneath, status/priority badges, banners."""
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (QComboBox, QCompleter, QFormLayout, QFrame, QHBoxLayout, QLabel, QMessageBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from incident_desk.domain.incident import Priority, Status
 
@@ -27,32 +26,6 @@ SLA_COLOURS = {
     "stopped": ("#f1f3f4", "#5f6368"), "none": ("#f1f3f4", "#5f6368"),
 }
 ERROR_COLOUR = "#c5221f"
-
-# ask(parent, title, text, choices) -> one of choices; choices name buttons such as "save", "discard",
-# "cancel", "yes", "no". Widgets take it as an attribute so tests answer prompts without a modal loop.
-Ask = Callable[[QWidget | None, str, str, tuple[str, ...]], str]
-
-_BUTTONS = {
-    "save": QMessageBox.StandardButton.Save, "discard": QMessageBox.StandardButton.Discard,
-    "cancel": QMessageBox.StandardButton.Cancel, "yes": QMessageBox.StandardButton.Yes,
-    "no": QMessageBox.StandardButton.No, "ok": QMessageBox.StandardButton.Ok,
-}
-
-
-def ask_with_message_box(parent: QWidget | None, title: str, text: str, choices: tuple[str, ...]) -> str:
-    """The default ``Ask``: a QMessageBox whose Escape answers 'cancel' (or the last choice)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    buttons = {}
-    for choice in choices:
-        buttons[choice] = box.addButton(_BUTTONS[choice]) if choice in _BUTTONS else \
-            box.addButton(choice.capitalize(), QMessageBox.ButtonRole.AcceptRole)
-    escape = "cancel" if "cancel" in choices else choices[-1]
-    box.setEscapeButton(buttons[escape])
-    box.setDefaultButton(buttons[choices[0]])
-    box.exec()
-    clicked = box.clickedButton()
-    return next((name for name, button in buttons.items() if button is clicked), escape)
-
 
 def badge_style(colours: tuple[str, str]) -> str:
     fill, text = colours

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QStyle, QStyledItemDelegate,
-                               QStyleOptionViewItem, QTableView, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from incident_desk.ui import icons, theme
-from incident_desk.ui.models.incident_table_model import (COLUMNS, DEFAULT_HIDDEN, DEFAULT_ORDER, IncidentRole,
-                                                          IncidentTableModel, column_index)
 from incident_desk.ui.icons import _NO_PEN
+from incident_desk.ui.models.incident_table_model import (
+    COLUMNS,
+    DEFAULT_HIDDEN,
+    DEFAULT_ORDER,
+    IncidentRole,
+    IncidentTableModel,
+    column_index,
+)
 from incident_desk.ui.theme import PRIORITY_NAMES
-
 
 EMPTY_TEXT = ("<b>No incidents here</b><br>Log one with Ctrl+N, or pick another view or widen the filter "
               "(Clear shows every open incident).")
@@ -291,7 +305,8 @@ class IncidentTable(QTableView):
     # ---- events --------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
             if self._current_key:
                 self.sig_incident_activated.emit(self._current_key)
             event.accept()

@@ -8,8 +8,17 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
-from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QScrollArea, QSplitter,
-                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_desk.config import EDITOR_DRAFTS_GROUP
 from incident_desk.domain.incident import DomainError, IncidentFilter
@@ -23,7 +32,7 @@ from incident_desk.ui.widgets.incident_table import IncidentTable
 from incident_desk.ui.widgets.views_panel import ViewsPanel
 
 if TYPE_CHECKING:
-    from incident_desk.ui.widgets.detail_editor import IncidentDetailEditor
+    from incident_desk.ui.detail.editor import IncidentDetailEditor
 
 
 DEFAULT_VIEW = "All open"
@@ -151,7 +160,7 @@ class MainWindow(QMainWindow):
     def editor(self) -> IncidentDetailEditor:
         """The detail panel's editor, built on first use."""
         if self._editor is None:
-            from incident_desk.ui.widgets.detail_editor import IncidentDetailEditor
+            from incident_desk.ui.detail.editor import IncidentDetailEditor
             editor = IncidentDetailEditor(self.desk, self, settings=self.settings)
             editor.sig_close_requested.connect(self._on_back_to_table)
             editor.sig_open_incident.connect(self.select_incident)
@@ -353,7 +362,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_policies(self) -> None:
-        from incident_desk.ui.widgets.policy_editor import PolicyEditorDialog
+        from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
         dialog = PolicyEditorDialog(self.desk, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_saved.connect(self._on_refresh_now)
@@ -509,7 +518,7 @@ class MainWindow(QMainWindow):
         key = self.table.current_key()
         if not key:
             return
-        from incident_desk.ui.widgets.detail_editor import DetailWindow
+        from incident_desk.ui.detail.editor import DetailWindow
         window = DetailWindow(self.desk, key, self, settings=self.settings)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda _=None, w=window: self.detail_windows.remove(w)
@@ -568,7 +577,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_log_incident(self) -> None:
-        from incident_desk.ui.widgets.log_dialog import LogIncidentDialog
+        from incident_desk.ui.dialogs.log_dialog import LogIncidentDialog
         dialog = LogIncidentDialog(self.desk, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_incident_logged.connect(self._on_incident_logged)
@@ -649,8 +658,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about(self) -> None:
-        from incident_desk import __version__
         from PySide6.QtWidgets import QMessageBox
+
+        from incident_desk import __version__
         QMessageBox.about(self, "About Incident Desk",
                           f"Incident Desk {__version__}\nDatabase: {self.desk.store.display_name}")
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.collections import PolyCollection
@@ -47,7 +47,7 @@ def _x_labels(report: MetricsReport) -> list[str]:
     """Short tick labels ('4 May 26', 'May 2026'): full ISO dates collide on half-width charts."""
     out = []
     for b in report.buckets:
-        d = datetime.fromtimestamp(b.start, timezone.utc)
+        d = datetime.fromtimestamp(b.start, UTC)
         out.append(d.strftime("%b %Y") if report.by == "month" else f"{d.day} {d:%b %y}")
     return out
 
@@ -110,7 +110,7 @@ class MetricChart(FigureCanvasQTAgg):
         return tuple(self.figure.get_size_inches()), self.figure.dpi, getattr(self.figure, "_original_dpi",
                                                                               self.figure.dpi)
 
-    def prepare(self, report: MetricsReport, *, dark: bool, geometry) -> "PreparedChart":
+    def prepare(self, report: MetricsReport, *, dark: bool, geometry) -> PreparedChart:
         """Build and render the chart for ``report`` off the GUI thread; touches no widget."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -123,7 +123,7 @@ class MetricChart(FigureCanvasQTAgg):
         agg.draw()
         return prepared
 
-    def install(self, prepared: "PreparedChart", report: MetricsReport, *, dark: bool) -> None:
+    def install(self, prepared: PreparedChart, report: MetricsReport, *, dark: bool) -> None:
         """Show a prepared chart: swap figure and rendered buffer, no drawing on this thread."""
         self.report, self.dark = report, dark
         self.figure = prepared.figure
@@ -151,7 +151,7 @@ class MetricChart(FigureCanvasQTAgg):
         self._targets = prepared.targets
         self._data = prepared.data
 
-    def _build(self, prepared: "PreparedChart", report: MetricsReport, dark: bool) -> None:
+    def _build(self, prepared: PreparedChart, report: MetricsReport, dark: bool) -> None:
         style = chart_style(dark)
         figure = prepared.figure
         figure.set_facecolor(style["face"])
@@ -295,7 +295,7 @@ class VolumeChart(MetricChart):
         # Trend markers: a triangle above the bar of the week each rising category was judged in.
         for t_index, trend in enumerate(report.trends):
             lo = int(datetime(trend.week_start.year, trend.week_start.month, trend.week_start.day,
-                              tzinfo=timezone.utc).timestamp())
+                              tzinfo=UTC).timestamp())
             where = next((i for i, b in enumerate(report.buckets) if b.start <= lo < b.end), None)
             if where is None:
                 continue

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTime, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QListView, QMenu, QTimeEdit, QToolButton, QVBoxLayout, QWidget,
-                               QAbstractItemView)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QTimeEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_desk.services.auth import Actor
 from incident_desk.services.errors import DomainError

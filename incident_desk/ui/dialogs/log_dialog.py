@@ -3,24 +3,48 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDateTimeEdit, QDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateTimeEdit,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_desk.config import LOG_DRAFT_KEY
 from incident_desk.domain.incident import Channel, DomainError, Level, clean_title
 from incident_desk.services.errors import StorageError, ValidationError
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui import drafts
-from incident_desk.ui.widgets.form_fields import (Ask, Badge, Banner, FormField, align_form_labels,
-                                                  ask_with_message_box,
-                                                  CommitOnTab, clear_errors, complete_item, match_item, searchable_combo, show_field_error)
-from incident_desk.ui.widgets.incident_picker import row_text
+from incident_desk.ui.dialogs.incident_picker import row_text
+from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
+from incident_desk.ui.widgets.form_fields import (
+    Badge,
+    Banner,
+    CommitOnTab,
+    FormField,
+    align_form_labels,
+    clear_errors,
+    complete_item,
+    match_item,
+    searchable_combo,
+    show_field_error,
+)
 
 SIMILAR_DELAY_MS = 250
 RECENT_KEY = "log_dialog/recent_reporters"
@@ -265,7 +289,7 @@ class LogIncidentDialog(QDialog):
     def draft(self) -> IncidentDraft:
         opened_at = None
         if self.earlier_check.isChecked():
-            opened_at = self.opened_edit.dateTime().toPython().astimezone(timezone.utc)
+            opened_at = self.opened_edit.dateTime().toPython().astimezone(UTC)
         return IncidentDraft(
             title=self.title_edit.text(), description=self.description_edit.toPlainText(),
             category=self.category_combo.currentText(), subcategory=self.subcategory_combo.currentText() or None,
@@ -323,7 +347,8 @@ class LogIncidentDialog(QDialog):
     def refresh_similar(self) -> None:
         """Look for open incidents sharing the title's words (the throttle calls this)."""
         text = self.title_edit.text().strip()
-        selected = self.similar_list.currentItem().data(Qt.ItemDataRole.UserRole) if self.similar_list.currentItem() else None
+        current = self.similar_list.currentItem()
+        selected = current.data(Qt.ItemDataRole.UserRole) if current else None
         self.similar_list.clear()
         if len(text) < 3:
             self.similar_hint.setText("Start typing the title; open incidents with the same words appear here.")

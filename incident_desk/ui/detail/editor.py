@@ -3,33 +3,73 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
-from PySide6.QtCore import QSettings, QTimer, QUrl, Qt, Signal, Slot
-from PySide6.QtGui import (QCloseEvent, QDesktopServices, QFont, QGuiApplication, QKeyEvent, QKeySequence,
-                           QShortcut)
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QMainWindow, QPlainTextEdit, QPushButton, QScrollArea,
-                               QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_desk.config import EDITOR_DRAFTS_GROUP
-from incident_desk.domain.incident import (RESOLUTION_CODES, TERMINAL_STATUSES, Channel, DomainError, Incident,
-                                           Level, Priority, Status, TimelineEvent, allowed_transitions,
-                                           clean_text, clean_title)
+from incident_desk.domain.incident import (
+    RESOLUTION_CODES,
+    TERMINAL_STATUSES,
+    Channel,
+    DomainError,
+    Incident,
+    Level,
+    Priority,
+    Status,
+    TimelineEvent,
+    allowed_transitions,
+    clean_text,
+    clean_title,
+)
 from incident_desk.services import reporter_update
-from incident_desk.services.errors import ConflictError, PermissionDenied, StorageError, ValidationError
+from incident_desk.services.errors import ConflictError, StorageError, ValidationError
 from incident_desk.services.sla_view import clock_text, pause_policy_text, sla_clocks, state_label
 from incident_desk.ui import drafts
+from incident_desk.ui.detail.links_panel import LinksPanel
+from incident_desk.ui.detail.timeline_view import TimelineView
+from incident_desk.ui.dialogs.incident_picker import IncidentPicker
+from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box, run_modal
+from incident_desk.ui.dialogs.workflow import (
+    CancelDialog,
+    ConflictDialog,
+    HoldDialog,
+    ReporterUpdateDialog,
+    ResolveDialog,
+)
 from incident_desk.ui.models.timeline_model import describe_event
-from incident_desk.ui.widgets.form_fields import (Ask, Badge, Banner, FormField, align_form_labels,
-                                                  ask_with_message_box,
-                                                  CommitOnTab, clear_errors, complete_item, match_item, searchable_combo, show_field_error)
-from incident_desk.ui.widgets.incident_picker import IncidentPicker
-from incident_desk.ui.widgets.links_panel import LinksPanel, run_modal
-from incident_desk.ui.widgets.timeline_view import TimelineView
-from incident_desk.ui.widgets.workflow_dialogs import (CancelDialog, ConflictDialog, HoldDialog, ReporterUpdateDialog,
-                                                       ResolveDialog)
+from incident_desk.ui.widgets.form_fields import (
+    Badge,
+    Banner,
+    CommitOnTab,
+    FormField,
+    align_form_labels,
+    clear_errors,
+    complete_item,
+    match_item,
+    searchable_combo,
+    show_field_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -298,7 +338,7 @@ class IncidentDetailEditor(QWidget):
         return scroll
 
     def _connect_signals(self) -> None:
-        for name, field in self.fields.items():
+        for _name, field in self.fields.items():
             editor = field.editor
             if isinstance(editor, QLineEdit):
                 editor.textEdited.connect(self._on_field_edited)

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QPlainTextEdit, QPushButton,
-                               QStyle, QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from incident_desk.domain.incident import (EV_COMMENT, EV_ESCALATION, EV_REPORTER_UPDATE, EV_STATUS,
-                                           EV_WORK_NOTE, TimelineEvent)
+from incident_desk.domain.incident import (
+    EV_COMMENT,
+    EV_ESCALATION,
+    EV_REPORTER_UPDATE,
+    EV_STATUS,
+    EV_WORK_NOTE,
+    TimelineEvent,
+)
 from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.models.timeline_model import TimelineModel, TimelineRole, format_time
 from incident_desk.ui.widgets.form_fields import ERROR_COLOUR
@@ -56,7 +73,8 @@ class TimelineDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
         return small
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         event: TimelineEvent = index.data(TimelineRole.EVENT)
         accent, fill, tag = _STYLE.get(event.kind, ("#9aa0a6", None, ""))
         painter.save()

@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from datetime import datetime, timezone
 
+from incident_desk.cli.common import parse_time, print_json
 from incident_desk.services.errors import ValidationError
 
 DEFAULT_WATCH_INTERVAL_S = 30.0
-
-
-def parse_now(text: str) -> datetime:
-    """ISO 8601; without an offset the time is read in this machine's local zone."""
-    raw = (text or "").strip()
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError(f"'{text}' is not a valid --now time; use ISO 8601 such as 2026-11-02T09:30+00:00.",
-                              field="now") from None
-    if value.tzinfo is None:
-        value = value.astimezone()
-    return value.astimezone(timezone.utc)
 
 
 def register(subparsers) -> None:
@@ -52,8 +38,7 @@ def register(subparsers) -> None:
 
 def _print_raised(raised: list[dict], as_json: bool) -> None:
     if as_json:
-        json.dump(raised, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(raised)
         return
     if not raised:
         print("No escalations due.")
@@ -83,7 +68,7 @@ def run_escalate(desk, args) -> int:
         except KeyboardInterrupt:
             pass
         return 0
-    now = parse_now(args.now) if args.now else None
+    now = parse_time(args.now, what="--now time") if args.now else None
     _print_raised(desk.escalation.scan(now), args.json)
     return 0
 
@@ -94,8 +79,7 @@ def run_notifications(desk, args) -> int:
     user = args.inbox_user or desk.actor
     items = desk.notifications.inbox(user, unread_only=args.unread, limit=args.limit)
     if args.json:
-        json.dump([i.to_dict() for i in items], sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json([i.to_dict() for i in items])
         return 0
     if not items:
         print("No notifications." if not args.unread else "No unread notifications.")

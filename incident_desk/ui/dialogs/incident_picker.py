@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_desk.domain.incident import DomainError, IncidentFilter, IncidentRow, parse_key
 from incident_desk.services.errors import StorageError
@@ -117,7 +125,8 @@ class IncidentPicker(QDialog):
             item.setToolTip(row.title)
             self.results.addItem(item)
         count = self.results.count()
-        self.status_label.setText("No incident matches." if not count else f"{count} match" + ("es" if count > 1 else ""))
+        self.status_label.setText("No incident matches." if not count else
+                                  f"{count} match" + ("es" if count > 1 else ""))
         if count:
             self.results.setCurrentRow(0)
 

@@ -117,7 +117,8 @@ def format_report(report: MetricsReport) -> str:
     lines.append(f"  Resolved          {c['resolved']:>10,}   (MTTR is over these)")
     lines.append(f"  Left out of MTTR  {c['left_out_of_mttr']:>10,}   (closed or cancelled without a resolution time)")
     lines.append(f"  Open backlog      {c['open']:>10,}")
-    lines.append(f"  SLA compliance    {_num(d['sla_compliance_pct']):>10} %  (response {_num(d['response_compliance_pct'])} %)")
+    lines.append(f"  SLA compliance    {_num(d['sla_compliance_pct']):>10} %  "
+                 f"(response {_num(d['response_compliance_pct'])} %)")
     lines.append(f"  Reopen rate       {_num(d['reopen_rate_pct']):>10} %")
     lines.append("")
     lines.append(f"  {'':6}{'n':>10}{'mean h':>10}{'median h':>10}{'p90 h':>10}")

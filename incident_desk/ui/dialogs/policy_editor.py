@@ -3,21 +3,47 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal, Slot
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QPushButton, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QTimeEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from incident_desk.domain.escalation import (SEVERITIES, TRIGGER_UNACKNOWLEDGED, TRIGGERS, EscalationPolicy,
-                                             EscalationRule, Recipient)
+from incident_desk.domain.escalation import (
+    SEVERITIES,
+    TRIGGER_UNACKNOWLEDGED,
+    TRIGGERS,
+    EscalationPolicy,
+    EscalationRule,
+    Recipient,
+)
 from incident_desk.domain.incident import DomainError, Priority
 from incident_desk.domain.sla import BusinessCalendar, SlaPolicy, SlaTarget, describe_pause_policy
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ValidationError
 from incident_desk.services.policies import format_duration, parse_duration
-from incident_desk.ui.widgets.form_fields import Ask, ask_with_message_box
+from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.workers import WorkerPool
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -274,10 +300,14 @@ class PolicyEditorDialog(QDialog):
         except DomainError as exc:
             raise ValidationError(str(exc), field="sla") from None
 
+    def _cell_text(self, row: int, col: int) -> str:
+        item = self.rules.item(row, col)
+        return item.text().strip() if item else ""
+
     def build_escalation_policy(self) -> EscalationPolicy:
         rules = []
         for row in range(self.rules.rowCount()):
-            text = lambda col: (self.rules.item(row, col).text() if self.rules.item(row, col) else "").strip()  # noqa: E731
+            text = partial(self._cell_text, row)
             trigger = self.rules.cellWidget(row, 3).currentData()
             try:
                 priorities = frozenset(Priority.parse(p) for p in text(2).replace(";", ",").split(",") if p.strip())

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_desk.domain.incident import DomainError, Link, LinkKind
 from incident_desk.services.errors import StorageError
+from incident_desk.ui.dialogs.incident_picker import IncidentPicker
+from incident_desk.ui.dialogs.prompts import run_modal
 from incident_desk.ui.widgets.form_fields import ERROR_COLOUR
-from incident_desk.ui.widgets.incident_picker import IncidentPicker
 
 # (kind to store, this incident is the source) -> label shown from this incident's side.
 ADD_CHOICES = (("Related to", LinkKind.RELATED, True), ("Duplicate of", LinkKind.DUPLICATE_OF, True),
                ("Parent of", LinkKind.PARENT_OF, True), ("Child of", LinkKind.PARENT_OF, False))
 _OUT_LABEL = {LinkKind.DUPLICATE_OF: "Duplicate of", LinkKind.RELATED: "Related to", LinkKind.PARENT_OF: "Parent of"}
 _IN_LABEL = {LinkKind.DUPLICATE_OF: "Duplicated by", LinkKind.RELATED: "Related to", LinkKind.PARENT_OF: "Child of"}
-
-
-def run_modal(dialog: QDialog) -> bool:
-    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 class LinksPanel(QWidget):
@@ -97,7 +104,7 @@ class LinksPanel(QWidget):
         except (DomainError, StorageError) as exc:
             self.show_error(str(exc))
             return
-        for link in sorted(links, key=lambda l: (l.kind.value, l.from_key, l.to_key)):
+        for link in sorted(links, key=lambda item: (item.kind.value, item.from_key, item.to_key)):
             self._add_item(link)
 
     def _add_item(self, link: Link) -> None:

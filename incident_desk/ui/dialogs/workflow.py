@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
-                               QPlainTextEdit, QPushButton, QRadioButton, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_desk.domain.incident import RESOLUTION_CODES, HoldReason, TimelineEvent
+from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.models.timeline_model import describe_event, format_time
-from incident_desk.ui.widgets.form_fields import Ask, FormField, ask_with_message_box
+from incident_desk.ui.widgets.form_fields import FormField
 
 
 def _plain_text(parent: QWidget, placeholder: str, height: int = 90) -> QPlainTextEdit:
@@ -243,7 +256,8 @@ class ConflictDialog(QDialog):
         for event in changes:
             summary, body = describe_event(event)
             what = summary.split(" ", 1)[1] if event.actor and summary.startswith(event.actor + " ") else summary
-            item = QTreeWidgetItem([format_time(event.at), event.actor or "system", what + (f": {body}" if body else "")])
+            item = QTreeWidgetItem([format_time(event.at), event.actor or "system",
+                                    what + (f": {body}" if body else "")])
             item.setToolTip(2, what + (f"\n{body}" if body else ""))
             self.changes_tree.addTopLevelItem(item)
         layout.addWidget(self.changes_tree, 1)

@@ -1,0 +1,61 @@
+"""What every command shares: the CLI's error, time parsing, and output for people and for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """Bad input caught by the CLI itself; printed as one line, exit status 2."""
+
+
+def parse_time(text: str, *, what: str = "time") -> datetime:
+    """ISO 8601; a time without an offset is read in this machine's local time zone."""
+    raw = (text or "").strip()
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise CliError(f"'{text}' is not a valid {what}; use ISO 8601 such as 2026-11-02T09:30 or "
+                       f"2026-11-02T09:30+01:00.") from None
+    if value.tzinfo is None:
+        value = value.astimezone()  # local time zone of this machine
+    return value.astimezone(UTC)
+
+
+def csv_list(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def print_json(data) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def report(args, data, text: str) -> int:
+    """--json prints the data, otherwise one line for people."""
+    if args.json:
+        print_json(data)
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def short_time(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def print_rows(rows, total: int | None) -> None:
+    headers = ("KEY", "PRI", "STATUS", "ASSIGNEE", "OPENED", "TITLE")
+    table = [(r.key, r.priority.label, r.status.label, r.assignee or "-", short_time(r.opened_at), r.title)
+             for r in rows]
+    widths = [max([len(h)] + [len(str(row[i])) for row in table]) for i, h in enumerate(headers[:-1])]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + headers[-1]
+    print(line)
+    for row in table:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row[:-1], widths)) + "  " + row[-1])
+    if total is not None and total > len(rows):
+        print(f"({len(rows)} of {total} shown; use --limit to see more)")

@@ -1,0 +1,47 @@
+"""The `users` command: add a user (admin only) and list users."""
+
+from __future__ import annotations
+
+from incident_desk.cli.common import EXIT_OK, print_json
+
+
+def cmd_users(desk, args) -> int:
+    if args.users_command == "add":
+        user = desk.users.add_user(actor=desk.actor, username=args.username, display_name=args.name or "",
+                                   email=args.email or "", role=args.role, team=args.team,
+                                   manager_on_duty=args.manager_on_duty)
+        if args.lead_of:
+            desk.users.set_team_lead(actor=desk.actor, team=args.lead_of, username=user.username)
+        if args.json:
+            print_json({"username": user.username, "role": user.role, "team": user.team})
+        else:
+            print(f"Added {user.role} {user.username}" + (f" to {user.team}." if user.team else "."))
+        return EXIT_OK
+    users = desk.users.list_users()
+    if args.json:
+        print_json(users)
+        return EXIT_OK
+    width = max([8] + [len(u["username"]) for u in users])
+    print(f"{'USERNAME'.ljust(width)}  {'ROLE':<6}  {'TEAM':<16}  NAME")
+    for u in users:
+        flag = "" if u["active"] else "  (deactivated)"
+        print(f"{u['username'].ljust(width)}  {u['role']:<6}  {(u['team'] or '-'):<16}  {u['display_name']}{flag}")
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    """Add `users add|list` to the CLI's sub-commands."""
+    p = sub.add_parser("users", help="manage users (add, list)")
+    users_sub = p.add_subparsers(dest="users_command", metavar="add|list", parser_class=type(p), required=True)
+    q = users_sub.add_parser("add", help="add a user (admin only)")
+    q.add_argument("username")
+    q.add_argument("--name", help="display name")
+    q.add_argument("--email")
+    q.add_argument("--role", default="agent", choices=("agent", "lead", "admin"))
+    q.add_argument("--team")
+    q.add_argument("--lead-of", metavar="TEAM", help="make the user the lead of TEAM")
+    q.add_argument("--manager-on-duty", action="store_true")
+    q.add_argument("--json", action="store_true")
+    q = users_sub.add_parser("list", help="list users")
+    q.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_users)

@@ -1,0 +1,1 @@
+"""Dialogs: logging an incident, the workflow steps, picking an incident, the policy editor."""
