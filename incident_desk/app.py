@@ -71,9 +71,11 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
             return _save_screenshot(app, window, screenshot, at=screenshot_at)
         return app.exec()
     finally:
+        from incident_desk.ui.ops import shutdown_all
         background.stop()
         window.shutdown()
         bridge.stop()
+        shutdown_all()  # the queued writes finish before the database closes
         if screenshot:
             window.deleteLater()
         desk.close()

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from incident_desk.services.desk import Desk
 from incident_desk.ui import icons
+from incident_desk.ui.ops import ops_for
 from incident_desk.ui.tray import TrayController, summarize
 from incident_desk.ui.widgets.notification_center import NotificationCenter
-from incident_desk.ui.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,10 @@ class AlertsController(QObject):
         super().__init__(main_window)
         self.desk, self.window = desk, main_window
         self.settings = settings if settings is not None else QSettings()
-        self.pool = WorkerPool(self, max_threads=1)  # one at a time: scans and polls never race each other
-        self.dock = NotificationCenter(desk.notifications, desk.actor, desk.clock, main_window)
+        # Scans and alert claims write: they queue with the desk's other writes, one at a time.
+        self.ops = ops_for(desk)
+        self.dock = NotificationCenter(desk.notifications, desk.actor, desk.clock, main_window,
+                                       run_write=self.ops.run_write)
         # Created after the window restored its saved state: restoreDockWidget puts the dock back
         # where the user left it (and as shown or hidden); the first time it goes on the right.
         if not main_window.restoreDockWidget(self.dock):
@@ -86,7 +89,8 @@ class AlertsController(QObject):
         if self._scanning or self._stopped:
             return
         self._scanning = True
-        self.pool.submit(self.desk.escalation.scan, on_done=self._on_scan_done, on_error=self._on_scan_failed)
+        self.ops.write(self.desk.escalation.scan, on_done=self._on_scan_done, on_error=self._on_scan_failed,
+                       background=True)
 
     def _on_scan_done(self, raised: list) -> None:
         self._scanning = False
@@ -106,11 +110,11 @@ class AlertsController(QObject):
         if self._polling or self._stopped:
             return
         self._polling = True
-        self.pool.submit(self._poll_job, self.dock.unread_only.isChecked(), on_done=self._on_poll_done,
-                         on_error=self._on_poll_failed)
+        self.ops.write(partial(self._poll_job, self.dock.unread_only.isChecked()), on_done=self._on_poll_done,
+                       on_error=self._on_poll_failed, background=True)
 
     def _poll_job(self, unread_only: bool) -> dict:
-        """Runs in the worker: read the inbox and claim the alerts nobody has shown yet."""
+        """On the writer thread: read the inbox and claim the alerts nobody has shown yet."""
         service, actor = self.desk.notifications, self.desk.actor
         claimed = []
         for item in service.pending_alerts(actor):
@@ -177,7 +181,8 @@ class AlertsController(QObject):
 
     @Slot(bool)
     def _on_do_not_disturb(self, on: bool) -> None:
-        self.desk.notifications.set_do_not_disturb(self.desk.actor, on)
+        self.ops.write(lambda: self.desk.notifications.set_do_not_disturb(self.desk.actor, on),
+                       on_error=lambda exc: self._status(f"Do not disturb was not saved: {exc}"))
 
     @Slot(bool)
     def _on_keep_in_tray(self, on: bool) -> None:
@@ -207,6 +212,6 @@ class AlertsController(QObject):
         self._stopped = True
         self._scan_timer.stop()
         self._poll_timer.stop()
-        self.pool.wait_idle(10_000)
+        self.ops.wait_idle(10_000)
         self.tray.hide()
         self.window.removeEventFilter(self)

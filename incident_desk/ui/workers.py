@@ -26,13 +26,21 @@ class _Carrier(QObject):
 
 
 class WorkerPool(QObject):
-    """A small pool for database reads; callbacks always run on the thread that owns this object."""
+    """A few long-lived threads for database work; callbacks always run on the thread that owns this object."""
 
-    def __init__(self, parent: QObject | None = None, *, max_threads: int = 2):
+    def __init__(self, parent: QObject | None = None, *, max_threads: int = 2, name: str = "desk-read",
+                 on_thread_exit: Callable[[], None] | None = None, drain_on_close: bool = False):
         super().__init__(parent)
+        self._name = name
+        # Reads still queued at close are dropped (nobody will show them); writes are finished.
+        self._drain_on_close = drain_on_close
+        self._futures: set = set()
+        # Run once on each of the pool's threads when it closes: peewee keeps a connection per thread,
+        # which only that thread can close.
+        self._on_thread_exit = on_thread_exit
         # Plain Python threads that live as long as the pool: peewee keeps one connection per
         # thread, and QThreadPool's short-lived threads leaked a fresh SQLite connection (and its
-        # 64 MB page cache) per job. Made on the first job: nothing before the first paint submits one.
+        # 16 MB page cache) per job. Made on the first job: nothing before the first paint submits one.
         self._max_threads = max_threads
         self._executor: ThreadPoolExecutor | None = None
         self._alive: set[_Carrier] = set()
@@ -75,12 +83,14 @@ class WorkerPool(QObject):
             else:
                 carrier.sig_finished.emit(result)
 
-        self._pool().submit(job)
+        future = self._pool().submit(job)
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._executor is None:
             from concurrent.futures import ThreadPoolExecutor
-            self._executor = ThreadPoolExecutor(max_workers=self._max_threads, thread_name_prefix="desk-read")
+            self._executor = ThreadPoolExecutor(max_workers=self._max_threads, thread_name_prefix=self._name)
         return self._executor
 
     def pending(self) -> int:
@@ -90,7 +100,24 @@ class WorkerPool(QObject):
         """Drop the callbacks of jobs still running; used when the owner shuts down."""
         self._closed = True
         if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            if not self._drain_on_close:
+                for future in list(self._futures):
+                    future.cancel()  # only those not started yet
+            if self._on_thread_exit is not None:
+                import threading
+                # One job per thread, held at a barrier so that each thread runs exactly one of them.
+                barrier = threading.Barrier(self._max_threads)
+
+                def exit_job():
+                    try:
+                        barrier.wait(timeout=30)
+                    except threading.BrokenBarrierError:
+                        pass  # a thread still busy: its connection is closed when the thread ends
+                    self._on_thread_exit()
+
+                for _ in range(self._max_threads):
+                    self._executor.submit(exit_job)
+            self._executor.shutdown(wait=True, cancel_futures=False)
 
     def wait_idle(self, msecs: int = 5000) -> bool:
         """Block until jobs submitted so far end (False on timeout); callbacks still need events."""

@@ -105,3 +105,11 @@ def no_message_box_left_open(qapp):
     yield
     watchdog.stop()
     assert not shown, f"a message box waited for an answer nobody gives in a test: {shown}"
+
+
+@pytest.fixture(autouse=True)
+def desk_ops_shut_down():
+    """Each test's desks get their writer threads (ui/ops.py); stop them with the test."""
+    yield
+    from incident_desk.ui.ops import shutdown_all
+    shutdown_all()

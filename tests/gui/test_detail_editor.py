@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QDialog
 from incident_desk.domain.incident import HoldReason, Status
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
-from incident_desk.ui.detail.editor import DetailWindow, IncidentDetailEditor
+from incident_desk.ui.detail.editor import IncidentDetailEditor
+from incident_desk.ui.detail.window import DetailWindow
 from incident_desk.ui.dialogs.incident_picker import IncidentPicker
 from incident_desk.ui.dialogs.workflow import ConflictDialog, HoldDialog, ReporterUpdateDialog, ResolveDialog
 from incident_desk.ui.models.timeline_model import TimelineRole

@@ -22,6 +22,7 @@ from incident_desk.domain.incident import DomainError, Link, LinkKind
 from incident_desk.services.errors import StorageError
 from incident_desk.ui.dialogs.incident_picker import IncidentPicker
 from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import ERROR_COLOUR
 
 # (kind to store, this incident is the source) -> label shown from this incident's side.
@@ -42,6 +43,7 @@ class LinksPanel(QWidget):
     def __init__(self, desk, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk = desk
+        self.ops = ops_for(desk)
         self.key: str | None = None
         self.run_dialog: Callable[[QDialog], bool] = run_modal
         layout = QVBoxLayout(self)
@@ -100,7 +102,8 @@ class LinksPanel(QWidget):
         if self.key is None:
             return
         try:
-            links = self.desk.incidents.links(self.key)
+            key = self.key
+            links = self.ops.run_read(lambda: self.desk.incidents.links(key))
         except (DomainError, StorageError) as exc:
             self.show_error(str(exc))
             return
@@ -138,7 +141,8 @@ class LinksPanel(QWidget):
 
     def _change_link(self, source: str, target: str, kind, *, remove: bool) -> bool:
         try:
-            self.desk.incidents.link(actor=self.desk.actor, key=source, other=target, kind=kind, remove=remove)
+            self.ops.run_write(lambda: self.desk.incidents.link(actor=self.desk.actor, key=source, other=target,
+                                                                kind=kind, remove=remove))
         except (DomainError, StorageError) as exc:
             self.show_error(str(exc))
             return False

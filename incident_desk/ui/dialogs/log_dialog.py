@@ -33,6 +33,7 @@ from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui import drafts
 from incident_desk.ui.dialogs.incident_picker import row_text
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
+from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import (
     Badge,
     Banner,
@@ -79,6 +80,8 @@ class LogIncidentDialog(QDialog):
     def __init__(self, desk, parent: QWidget | None = None, *, settings: QSettings | None = None):
         super().__init__(parent)
         self.desk = desk
+        self.ops = ops_for(desk)
+        self._writing = False
         self.settings = settings or QSettings()
         self.ask: Ask = ask_with_message_box
         self.fields: dict[str, FormField] = {}
@@ -305,12 +308,26 @@ class LogIncidentDialog(QDialog):
 
     # ---- actions ------------------------------------------------------------------------------------
 
+    def _write(self, call):
+        """``call`` on the writer thread; the log buttons say so and cannot be pressed twice meanwhile."""
+        self._writing = True
+        self.log_button.setEnabled(False)
+        try:
+            return self.ops.run_write(call)
+        finally:
+            self._writing = False
+            self.log_button.setEnabled(True)
+
     def log_incident(self) -> str | None:
-        """Log the form; on a bad field say so under it, keep everything, and return None."""
+        """Log the form; on a bad field say so under it, keep everything, and return None. The write
+        runs on the desk's writer thread; the dialog keeps painting (and taking keystrokes) meanwhile."""
+        if self._writing:
+            return None  # Ctrl+Enter pressed again while the first one is being written
         clear_errors(self.fields.values())
         self.banner.clear()
+        draft = self.draft()
         try:
-            incident = self.desk.incidents.log_incident(actor=self.desk.actor, draft=self.draft())
+            incident = self._write(lambda: self.desk.incidents.log_incident(actor=self.desk.actor, draft=draft))
         except ValidationError as exc:
             show_field_error(self.fields, exc.field, str(exc), lambda m: self.banner.show_message(m, "error"))
             return None
@@ -332,8 +349,10 @@ class LogIncidentDialog(QDialog):
         text = f"Also reported by {caller}{contact} via {Channel(draft.channel).value}: {draft.title.strip()}"
         if draft.description.strip():
             text += f"\n\n{draft.description.strip()}"
+        if self._writing:
+            return False
         try:
-            self.desk.incidents.comment(actor=self.desk.actor, key=key, text=text)
+            self._write(lambda: self.desk.incidents.comment(actor=self.desk.actor, key=key, text=text))
         except (DomainError, StorageError) as exc:
             self.banner.show_message(str(exc), "error")
             return False
@@ -354,7 +373,7 @@ class LogIncidentDialog(QDialog):
             self.similar_hint.setText("Start typing the title; open incidents with the same words appear here.")
             return
         try:
-            rows = self.desk.incidents.similar_open(text[:300])
+            rows = self.ops.run_read(lambda: self.desk.incidents.similar_open(text[:300]))
         except (DomainError, StorageError) as exc:
             self.similar_hint.setText(str(exc))
             return

@@ -44,7 +44,7 @@ from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ValidationError
 from incident_desk.services.policies import format_duration, parse_duration
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
-from incident_desk.ui.workers import WorkerPool
+from incident_desk.ui.ops import ops_for
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TRIGGER_LABELS = {"unacknowledged_after": "Not acknowledged after", "response_fraction": "Share of response target",
@@ -99,7 +99,7 @@ class PolicyEditorDialog(QDialog):
         self.desk = desk
         # Prompts go through this so tests answer them with real widgets, no modal loop.
         self.ask: Ask = ask_with_message_box
-        self.pool = WorkerPool(self, max_threads=1)
+        self.ops = ops_for(desk)
         self.setWindowTitle("SLA and escalation policies")
         self.resize(980, 620)
         self.sla = desk.settings.sla_policy()
@@ -364,10 +364,10 @@ class PolicyEditorDialog(QDialog):
             return
         self.save_button.setEnabled(False)
         self.progress.setText("Saving and recomputing open incidents…")
-        self.pool.submit(self._save_job, sla, escalation, on_done=self._on_saved, on_error=self._on_save_failed)
+        self.ops.write(partial(self._save_job, sla, escalation), on_done=self._on_saved, on_error=self._on_save_failed)
 
     def _save_job(self, sla: SlaPolicy | None, escalation: EscalationPolicy | None) -> int:
-        """In the worker: the recompute walks every open incident in batches."""
+        """On the desk's writer thread: the recompute walks every open incident in batches."""
         count = 0
         if escalation is not None:
             self.desk.policies.set_escalation_policy(actor=self.desk.actor, policy=escalation)
@@ -408,5 +408,5 @@ class PolicyEditorDialog(QDialog):
             super().reject()
 
     def done(self, result: int) -> None:
-        self.pool.wait_idle(30_000)
+        self.ops.wait_idle(30_000)
         super().done(result)

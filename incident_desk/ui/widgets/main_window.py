@@ -25,6 +25,7 @@ from incident_desk.domain.incident import DomainError, IncidentFilter
 from incident_desk.services.desk import Desk
 from incident_desk.ui import icons
 from incident_desk.ui.bridge import DeskBridge
+from incident_desk.ui.drafts import IncidentDrafts
 from incident_desk.ui.models.incident_table_model import IncidentTableModel
 from incident_desk.ui.models.saved_views import SavedView, ViewStore
 from incident_desk.ui.widgets.filter_bar import FilterBar
@@ -148,9 +149,7 @@ class MainWindow(QMainWindow):
 
     def _mention_kept_drafts(self) -> None:
         """Say which incidents have edits kept from a desk that closed before they were saved."""
-        self.settings.beginGroup(EDITOR_DRAFTS_GROUP)
-        keys = sorted(self.settings.childKeys())
-        self.settings.endGroup()
+        keys = IncidentDrafts(self.settings, EDITOR_DRAFTS_GROUP).keys()
         if keys:
             shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
             self.status_message(f"Unsaved changes kept from before the desk closed: {shown}. "
@@ -198,7 +197,12 @@ class MainWindow(QMainWindow):
         self.db_label.setToolTip(self.desk.store.url)
         self.user_label = QLabel(f"Signed in: {self.desk.actor.display_name} ({self.desk.actor.role})", self)
         self.rows_label = QLabel("", self)
-        for w in (self.rows_label, self.user_label, self.db_label):
+        # Shown while a write waits on the database (ui/ops.py): the window paints on, and says why
+        # the save has not finished yet.
+        self.waiting_label = QLabel("", self)
+        self.waiting_label.setObjectName("waitingLabel")
+        self.waiting_label.hide()
+        for w in (self.waiting_label, self.rows_label, self.user_label, self.db_label):
             w.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(w)
 
@@ -319,9 +323,15 @@ class MainWindow(QMainWindow):
         self.model.sig_load_failed.connect(self.status_message)
         self.bridge.sig_incident_changed.connect(self._on_incident_changed)
         self.bridge.sig_database_changed.connect(self._on_database_changed)
+        self.bridge.ops.sig_waiting_changed.connect(self._on_waiting_changed)
         self._refresh_timer.timeout.connect(self._on_refresh_due)
         self._select_timer.timeout.connect(self._on_load_selected)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    @Slot(str)
+    def _on_waiting_changed(self, text: str) -> None:
+        self.waiting_label.setText(text)
+        self.waiting_label.setVisible(bool(text))
 
     # ---- public API --------------------------------------------------------------------------------
 
@@ -505,8 +515,8 @@ class MainWindow(QMainWindow):
         self.act_toggle_detail.setChecked(True)
         if self._editor_key() != key and not self.editor.load_incident(key):
             return
-        self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.editor.focusNextChild()
+        # The keyboard goes to the first field, never to a workflow button that Enter would press.
+        self.editor.focus_form()
 
     @Slot()
     def _on_open_current(self) -> None:
@@ -518,7 +528,7 @@ class MainWindow(QMainWindow):
         key = self.table.current_key()
         if not key:
             return
-        from incident_desk.ui.detail.editor import DetailWindow
+        from incident_desk.ui.detail.window import DetailWindow
         window = DetailWindow(self.desk, key, self, settings=self.settings)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda _=None, w=window: self.detail_windows.remove(w)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt, QTime, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -31,10 +33,12 @@ from incident_desk.ui.models.notification_model import NotificationModel, Notifi
 class QuietHoursDialog(QDialog):
     """Do-not-disturb hours of the signed-in user; P1 escalations may still come through."""
 
-    def __init__(self, notifications: NotificationService, actor: Actor, parent: QWidget | None = None):
+    def __init__(self, notifications: NotificationService, actor: Actor, parent: QWidget | None = None, *,
+                 run_write: Callable[[Callable], object] | None = None):
         super().__init__(parent)
         self.setWindowTitle("Quiet hours")
         self.notifications, self.actor = notifications, actor
+        self._run_write = run_write or (lambda call: call())
         hours = notifications.quiet_hours(actor)
         self.enabled = QCheckBox("Silence desktop alerts between", self)
         self.start = QTimeEdit(self)
@@ -71,10 +75,11 @@ class QuietHoursDialog(QDialog):
     def _on_save(self) -> None:
         on = self.enabled.isChecked()
         try:
-            self.notifications.set_quiet_hours(
-                actor=self.actor, start=self.start.time().toString("HH:mm") if on else None,
-                end=self.end.time().toString("HH:mm") if on else None,
-                timezone_name=self.zone.text().strip() or "UTC", allow_p1=self.allow_p1.isChecked())
+            start = self.start.time().toString("HH:mm") if on else None
+            end = self.end.time().toString("HH:mm") if on else None
+            zone, allow_p1 = self.zone.text().strip() or "UTC", self.allow_p1.isChecked()
+            self._run_write(lambda: self.notifications.set_quiet_hours(
+                actor=self.actor, start=start, end=end, timezone_name=zone, allow_p1=allow_p1))
         except DomainError as exc:
             self.error.setText(str(exc))
             return
@@ -89,10 +94,13 @@ class NotificationCenter(QDockWidget):
     sig_inbox_changed = Signal()
     """Something was marked read or snoozed here; counts elsewhere should refresh."""
 
-    def __init__(self, notifications: NotificationService, actor: Actor, clock, parent: QWidget | None = None):
+    def __init__(self, notifications: NotificationService, actor: Actor, clock, parent: QWidget | None = None, *,
+                 run_write: Callable[[Callable], object] | None = None):
         super().__init__("Notifications", parent)
         self.setObjectName("notificationCenter")
         self.notifications, self.actor, self.clock = notifications, actor, clock
+        # Marking read and snoozing write: through the desk's writer queue when the window has one.
+        self._run_write = run_write or (lambda call: call())
         self.model = NotificationModel(self)
         self._unread = 0
 
@@ -192,7 +200,7 @@ class NotificationCenter(QDockWidget):
         if item is None:
             return
         if item.unread:
-            self.notifications.mark_read(self.actor, [item.id])
+            self._run_write(lambda: self.notifications.mark_read(self.actor, [item.id]))
             self.refresh()
             self.sig_inbox_changed.emit()
         if item.incident_key:
@@ -202,13 +210,13 @@ class NotificationCenter(QDockWidget):
     def _on_mark_read(self) -> None:
         ids = self.selected_ids()
         if ids:
-            self.notifications.mark_read(self.actor, ids)
+            self._run_write(lambda: self.notifications.mark_read(self.actor, ids))
             self.refresh()
             self.sig_inbox_changed.emit()
 
     @Slot()
     def _on_mark_all_read(self) -> None:
-        self.notifications.mark_all_read(self.actor)
+        self._run_write(lambda: self.notifications.mark_all_read(self.actor))
         self.refresh()
         self.sig_inbox_changed.emit()
 
@@ -221,7 +229,8 @@ class NotificationCenter(QDockWidget):
         if not ids:
             return 0
         zone = self.notifications.quiet_hours(self.actor)["timezone"]
-        n = self.notifications.snooze(self.actor, ids, snooze_until(choice, self.clock(), zone=zone))
+        until = snooze_until(choice, self.clock(), zone=zone)
+        n = self._run_write(lambda: self.notifications.snooze(self.actor, ids, until))
         self.refresh()
         self.sig_inbox_changed.emit()
         return n
@@ -232,6 +241,6 @@ class NotificationCenter(QDockWidget):
 
     @Slot()
     def _on_quiet_hours(self) -> None:
-        dialog = QuietHoursDialog(self.notifications, self.actor, self)
+        dialog = QuietHoursDialog(self.notifications, self.actor, self, run_write=self._run_write)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -1,0 +1,100 @@
+"""The editor's workflow row (the moves allowed from the current status) and its people row."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from incident_desk.domain.incident import Incident, Status, allowed_transitions
+
+# Button text per target status; moving back to In progress reads differently from each side.
+_ACTION_TEXT = {Status.ACKNOWLEDGED: "Acknowledge", Status.ON_HOLD: "Put on hold…", Status.RESOLVED: "Resolve…",
+                Status.CLOSED: "Close", Status.CANCELLED: "Cancel incident…"}
+_IN_PROGRESS_TEXT = {Status.ACKNOWLEDGED: "Start work", Status.ON_HOLD: "Resume work", Status.RESOLVED: "Reopen"}
+
+
+class WorkflowBar(QWidget):
+    """Two rows (workflow, then people) keep the panel narrow enough to sit beside the table. Only the
+    moves the current status allows and the actor's role permits are shown."""
+
+    sig_transition_requested = Signal(object)
+    """The user asked to move the incident to this Status."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        rows.addLayout(row)
+        self.transition_row = QHBoxLayout()
+        row.addLayout(self.transition_row)
+        self.duplicate_button = QPushButton("Resolve as duplicate of…", self)
+        row.addWidget(self.duplicate_button)
+        row.addStretch(1)
+        self.watch_button = QPushButton("Watch", self)
+        self.watch_button.setCheckable(True)
+        self.watch_button.setToolTip("Get a notification when this incident changes or gets a comment")
+        row.addWidget(self.watch_button)
+        row = QHBoxLayout()
+        rows.addLayout(row)
+        self.assign_me_button = QPushButton("Assign to &me", self)
+        self.reporter_button = QPushButton("&Update the reporter…", self)
+        self.copy_summary_button = QPushButton("Copy status summary", self)
+        for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        self.transition_buttons: dict[Status, QPushButton] = {}
+        # Enter opens an incident and leaves the keyboard in the form: none of these is a default
+        # button, and the destructive ones are not in the Tab chain before the fields.
+        for button in (self.duplicate_button, self.watch_button, self.assign_me_button, self.reporter_button,
+                       self.copy_summary_button):
+            button.setAutoDefault(False)
+
+    def show_empty(self) -> None:
+        self._clear_transitions()
+        for button in (self.duplicate_button, self.assign_me_button, self.reporter_button,
+                       self.copy_summary_button, self.watch_button):
+            button.hide()
+
+    def show_incident(self, incident: Incident, actor) -> None:
+        self._clear_transitions()
+        if actor.can("incident.transition"):
+            for target in allowed_transitions(incident.status):
+                if (target == Status.CLOSED and not actor.can("incident.close")) or \
+                        (target == Status.CANCELLED and not actor.can("incident.cancel")):
+                    continue
+                text = _IN_PROGRESS_TEXT.get(incident.status, "Start work") if target == Status.IN_PROGRESS \
+                    else _ACTION_TEXT[target]
+                button = QPushButton(text, self)
+                button.setAutoDefault(False)
+                button.setProperty("target_status", target.slug)
+                button.clicked.connect(self._on_transition_clicked)
+                self.transition_row.addWidget(button)
+                button.show()
+                self.transition_buttons[target] = button
+        self.duplicate_button.setVisible(incident.status.is_open and actor.can("incident.transition"))
+        self.assign_me_button.setVisible(incident.status.is_open and incident.assignee != actor.username
+                                         and actor.can("incident.assign"))
+        for button in (self.reporter_button, self.copy_summary_button, self.watch_button):
+            button.show()
+
+    def show_watching(self, watching: bool) -> None:
+        self.watch_button.setChecked(watching)
+        self.watch_button.setText("Watching" if watching else "Watch")
+
+    def set_busy(self, busy: bool) -> None:
+        """While a write runs, no second one can be started from here."""
+        for button in (*self.transition_buttons.values(), self.duplicate_button, self.assign_me_button,
+                       self.watch_button, self.reporter_button):
+            button.setEnabled(not busy)
+
+    def _clear_transitions(self) -> None:
+        while self.transition_row.count():
+            item = self.transition_row.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.transition_buttons = {}
+
+    @Slot()
+    def _on_transition_clicked(self) -> None:
+        self.sig_transition_requested.emit(Status.parse(self.sender().property("target_status")))
