@@ -122,7 +122,8 @@ def main(argv=None) -> int:
     section("table", bench_gui.table_ops, db, repeats=reps)
     section("service", lambda: bench_service.logging(scratch_db(), count=500 if quick else 2000)
             + bench_service.reads(db, repeats=reps))
-    section("log", lambda: bench_gui.log_to_selected(scratch_db(), count=10 if quick else 30))
+    section("log", lambda: bench_gui.log_to_selected(scratch_db(), count=10 if quick else 30)
+            + bench_gui.save_against_lock(scratch_db(), runs=3 if quick else 7))
     for name, (module, writes) in EXTERNAL.items():
         section(name, run_external, name, module, (lambda: scratch_db()) if writes else (lambda: db))
     section("transfer", lambda: [

@@ -351,6 +351,63 @@ def log_to_selected(db: Path, *, count: int, log=print) -> list[dict]:
                      note="service call + refresh + select + paint (dialog not included)")
 
 
+_LOCK_HOLDER = """
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+con.execute("ROLLBACK")
+"""
+
+
+def save_against_lock(db: Path, *, runs: int, hold_s: float = 1.0, log=print) -> list[dict]:
+    """The detail editor saves while another process holds SQLite's write lock for ``hold_s``: the
+    longest gap between 5 ms GUI-thread heartbeats from the click until the save has landed."""
+    import gc
+
+    from PySide6.QtCore import QTimer
+
+    from incident_desk.ui.detail.editor import IncidentDetailEditor
+    from incident_desk.ui.ops import shutdown_all
+    rig = TableRig(db)
+    editor = IncidentDetailEditor(rig.desk)
+    editor.resize(700, 900)
+    editor.show()
+    key = rig.desk.incidents.list_incidents(limit=1)[0].key
+    gaps, waits = [], []
+    for n in range(runs):
+        editor.load_incident(key)
+        editor.title_edit.setText(f"{editor.title_edit.text().split(' #')[0]} #{n}")
+        editor.title_edit.textEdited.emit("")
+        holder = subprocess.Popen([sys.executable, "-c", _LOCK_HOLDER, str(db), str(hold_s)],
+                                  stdout=subprocess.PIPE, text=True)
+        if holder.stdout.readline().strip() != "locked":
+            raise RuntimeError("the lock holder did not take the lock")
+        beats: list[float] = []
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(lambda: beats.append(time.perf_counter()))  # noqa: B023 (bound to this run)
+        gc.collect()
+        t0 = time.perf_counter()
+        beats.append(t0)
+        timer.start()
+        if not editor.save():
+            raise RuntimeError(f"the save failed: {editor.banner.text()}")
+        beats.append(time.perf_counter())
+        timer.stop()
+        holder.wait(timeout=30)
+        gaps.append(max(b - a for a, b in zip(beats, beats[1:])) * 1000)
+        waits.append((beats[-1] - t0) * 1000)
+    editor.close()
+    shutdown_all()
+    rig.close()
+    return [report.from_stats("longest GUI-thread block while saving against a held write lock", Stats(gaps),
+                              group="log", target="<= 50 ms", checks={"max_median": 50},
+                              note=f"another process holds BEGIN IMMEDIATE for {hold_s:.0f} s; the save lands "
+                                   f"after {Stats(waits).median:.0f} ms (median of {runs})")]
+
+
 # ---- peak memory in a process of its own --------------------------------------------------------------
 
 RSS_SCRIPT = """
