@@ -77,6 +77,13 @@ def _has_values(data: dict) -> bool:
     return any(v not in (None, 0) for k, d in data.items() if not str(k).startswith("_") for v in values(d))
 
 
+def _pickable(out: PreparedChart, artist, chart: str, series: str = "") -> None:
+    artist.set_picker(True)
+    if hasattr(artist, "set_pickradius"):
+        artist.set_pickradius(PICK_RADIUS)
+    out.targets[artist] = (chart, series)
+
+
 class MetricChart(FigureCanvasQTAgg):
     """One chart: draws a report, remembers which artist stands for which incidents."""
 
@@ -93,7 +100,6 @@ class MetricChart(FigureCanvasQTAgg):
         self.on_pick: PickHandler | None = None
         self._targets: dict = {}           # artist -> (chart, series) ; index from the event
         self._data: dict = {}
-        self._building: PreparedChart | None = None
         self.report: MetricsReport | None = None
         self.dark = False
         self.mpl_connect("pick_event", self._on_mpl_pick)
@@ -155,11 +161,9 @@ class MetricChart(FigureCanvasQTAgg):
         style = chart_style(dark)
         figure = prepared.figure
         figure.set_facecolor(style["face"])
-        self._building = prepared
-        try:
-            self.plot(report, style)
-        finally:
-            self._building = None
+        # Everything the plot makes goes into ``prepared`` (passed, never kept on self): a refresh
+        # prepares on a worker while an export may rebuild the shown figure on the GUI thread.
+        self.plot(report, style, prepared)
         for ax in figure.axes:
             ax.set_facecolor(style["face"])
             ax.tick_params(colors=style["muted"], labelsize=8)
@@ -188,19 +192,9 @@ class MetricChart(FigureCanvasQTAgg):
             figure.axes[0].text(0.5, 0.5, NO_DATA_TEXT, transform=figure.axes[0].transAxes, ha="center",
                                 va="center", fontsize=9, color=style["muted"])
 
-    @property
-    def target_figure(self) -> Figure:
-        """The figure being built (plot methods draw into it)."""
-        return self._building.figure
-
-    def plot(self, report: MetricsReport, style: dict) -> None:  # pragma: no cover - abstract
+    def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:  # pragma: no cover
+        """Draw ``report`` into ``out.figure``; record pickable artists and plotted numbers in ``out``."""
         raise NotImplementedError
-
-    def _pickable(self, artist, chart: str, series: str = "") -> None:
-        artist.set_picker(True)
-        if hasattr(artist, "set_pickradius"):
-            artist.set_pickradius(PICK_RADIUS)
-        self._building.targets[artist] = (chart, series)
 
     # ---- picking ---------------------------------------------------------------------------
 
@@ -238,10 +232,10 @@ class DurationChart(MetricChart):
     title = "MTTR and MTTA over time"
     definition = dm.DEFINITIONS["ttr"] + " " + dm.DEFINITIONS["tta"]
 
-    def plot(self, report: MetricsReport, style: dict) -> None:
+    def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
         labels = _x_labels(report)
         x = list(range(len(labels)))
-        ax_r, ax_a = self.target_figure.subplots(1, 2)
+        ax_r, ax_a = out.figure.subplots(1, 2)
         for ax, attr, chart, name in ((ax_r, "ttr", "mttr", "MTTR"), (ax_a, "tta", "mtta", "MTTA")):
             mean = [dm.hours(getattr(b, attr).mean) for b in report.buckets]
             p90 = [dm.hours(getattr(b, attr).p90) for b in report.buckets]
@@ -254,13 +248,13 @@ class DurationChart(MetricChart):
                                    color=style["mean"], label="mean", linewidth=1.6)
             (line_p90,) = ax.plot(x, [float("nan") if v is None else v for v in p90], marker="o", markersize=3,
                                   color=style["p90"], label="p90", linewidth=1.2, linestyle="--")
-            self._pickable(line_mean, chart)
-            self._pickable(line_p90, chart)
+            _pickable(out, line_mean, chart)
+            _pickable(out, line_p90, chart)
             ax.set_title(f"{name} ({unit})", fontsize=10, loc="left", color=style["text"])
             ax.set_ylim(bottom=0)
             ax.legend(fontsize=8, loc="upper left", frameon=True)
             _thin_ticks(ax, labels, 4)
-        self._building.data = {"mttr_mean_h": [dm.hours(b.ttr.mean) for b in report.buckets],
+        out.data = {"mttr_mean_h": [dm.hours(b.ttr.mean) for b in report.buckets],
                       "mttr_p90_h": [dm.hours(b.ttr.p90) for b in report.buckets],
                       "mtta_mean_h": [dm.hours(b.tta.mean) for b in report.buckets],
                       "mtta_p90_h": [dm.hours(b.tta.p90) for b in report.buckets]}
@@ -271,14 +265,14 @@ class VolumeChart(MetricChart):
     title = "Volume by category"
     definition = dm.DEFINITIONS["volume"] + " " + dm.DEFINITIONS["trend"]
 
-    def plot(self, report: MetricsReport, style: dict) -> None:
+    def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
         labels = _x_labels(report)
         x = list(range(len(labels)))
-        ax = self.target_figure.subplots()
+        ax = out.figure.subplots()
         series = report.volume_series()
         bottom = [0] * len(x)
         half = (0.85 if len(x) > 1 else 0.5) / 2
-        self._building.data["_bar_centres"] = {}
+        out.data["_bar_centres"] = {}
         for k, (name, values) in enumerate(series.items()):
             color = CATEGORY_COLORS[k % len(CATEGORY_COLORS)] if name != dm.OTHER else "#9e9e9e"
             # One collection per category, not one Rectangle per bar: a hundred weeks of twelve
@@ -287,8 +281,8 @@ class VolumeChart(MetricChart):
                      for i, (b, v) in enumerate(zip(bottom, values))]
             bars = PolyCollection(verts, facecolors=color, edgecolors="none", label=name)
             ax.add_collection(bars)
-            self._pickable(bars, "volume", name)
-            self._building.data["_bar_centres"][name] = [(i, b + v / 2) for i, (b, v) in enumerate(zip(bottom, values))]
+            _pickable(out, bars, "volume", name)
+            out.data["_bar_centres"][name] = [(i, b + v / 2) for i, (b, v) in enumerate(zip(bottom, values))]
             bottom = [a + b for a, b in zip(bottom, values)]
         ax.set_xlim(-0.6, max(len(x) - 0.4, 0.6))
         ax.set_ylim(0, max(bottom + [1]) * 1.15)
@@ -302,7 +296,7 @@ class VolumeChart(MetricChart):
             (marker,) = ax.plot([where], [bottom[where] * 1.04 + 0.5], marker="v", markersize=10,
                                 color=style["marker"], linestyle="none")
             marker._metrics_index = t_index  # noqa: SLF001
-            self._pickable(marker, "trend", "")
+            _pickable(out, marker, "trend", "")
             ax.annotate(f"{trend.category} rising", (where, bottom[where] * 1.04 + 0.5), xytext=(0, 8),
                         textcoords="offset points", ha="center", fontsize=8, color=style["marker"])
         ax.set_title("Incidents opened", fontsize=10, loc="left", color=style["text"])
@@ -310,7 +304,7 @@ class VolumeChart(MetricChart):
         if series:
             ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         _thin_ticks(ax, labels, 6)
-        self._building.data.update({name: list(values) for name, values in series.items()})
+        out.data.update({name: list(values) for name, values in series.items()})
 
 
 class SlaChart(MetricChart):
@@ -318,11 +312,11 @@ class SlaChart(MetricChart):
     title = "SLA compliance by priority"
     definition = dm.DEFINITIONS["sla"]
 
-    def plot(self, report: MetricsReport, style: dict) -> None:
+    def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
         labels = _x_labels(report)
         x = list(range(len(labels)))
-        ax = self.target_figure.subplots()
-        data = self._building.data
+        ax = out.figure.subplots()
+        data = out.data
         for p in report.sla_priorities:
             values = []
             for b in report.buckets:
@@ -334,7 +328,7 @@ class SlaChart(MetricChart):
             pr = Priority(p)
             (line,) = ax.plot(x, [float("nan") if v is None else v for v in values], marker="o", markersize=3,
                               linewidth=1.4, color=color, label=theme.priority_label(pr))
-            self._pickable(line, "sla", pr.label)
+            _pickable(out, line, "sla", pr.label)
             data[pr.label] = values
         ax.set_ylim(0, 105)
         ax.set_title("Resolved within target (%)", fontsize=10, loc="left", color=style["text"])
@@ -348,16 +342,16 @@ class BacklogChart(MetricChart):
     title = "Backlog over time and open incidents by age"
     definition = dm.DEFINITIONS["backlog"]
 
-    def plot(self, report: MetricsReport, style: dict) -> None:
+    def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
         labels = _x_labels(report)
         x = list(range(len(labels)))
-        grid = self.target_figure.add_gridspec(1, 3)
-        ax = self.target_figure.add_subplot(grid[0, :2])
-        ax_age = self.target_figure.add_subplot(grid[0, 2])
+        grid = out.figure.add_gridspec(1, 3)
+        ax = out.figure.add_subplot(grid[0, :2])
+        ax_age = out.figure.add_subplot(grid[0, 2])
         values = [b.backlog for b in report.buckets]
         (line,) = ax.plot(x, values, marker="o", markersize=3, color=style["mean"], linewidth=1.6)
         ax.fill_between(x, values, color=style["mean"], alpha=0.12)
-        self._pickable(line, "backlog")
+        _pickable(out, line, "backlog")
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title("Open at the end of each period", fontsize=10, loc="left", color=style["text"])
@@ -367,14 +361,14 @@ class BacklogChart(MetricChart):
         bars = ax_age.barh(list(range(len(names))), counts, color=style["p90"], height=0.6)
         for i, rect in enumerate(bars.patches):
             rect._metrics_index = i  # noqa: SLF001
-            self._pickable(rect, "age")
+            _pickable(out, rect, "age")
         ax_age.set_yticks(list(range(len(names))))
         ax_age.set_yticklabels(names, fontsize=7)
         ax_age.invert_yaxis()
         ax_age.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
         ax_age.set_title("Open by age", fontsize=10, loc="left", color=style["text"])
         ax_age.grid(False)
-        self._building.data = {"backlog": values, "age": dict(report.age)}
+        out.data = {"backlog": values, "age": dict(report.age)}
 
 
 CHART_TYPES = (DurationChart, VolumeChart, SlaChart, BacklogChart)

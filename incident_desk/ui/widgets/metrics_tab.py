@@ -259,7 +259,7 @@ class MetricsTab(QWidget):
         filters = self.current_filter()
         self.progress.setValue(0)
         self.progress.show()
-        self.refresh_button.setEnabled(False)
+        self._set_refreshing(True)
         relay = self._relay
 
         def progress(pct: int, text: str) -> None:
@@ -289,7 +289,7 @@ class MetricsTab(QWidget):
         if generation != self._generation:
             return
         self.progress.hide()
-        self.refresh_button.setEnabled(True)
+        self._set_refreshing(False)
         self.status.setText(str(exc))
         self.sig_failed.emit(str(exc))
 
@@ -316,9 +316,14 @@ class MetricsTab(QWidget):
             QTimer.singleShot(0, self._draw_next)
         else:
             self.progress.hide()
-            self.refresh_button.setEnabled(True)
+            self._set_refreshing(False)
             self.status.setText(f"Updated {report.generated_at:%Y-%m-%d %H:%M} UTC")
             self.sig_refreshed.emit(report)
+
+    def _set_refreshing(self, refreshing: bool) -> None:
+        # Exports read the shown report and redraw the shown charts: not while a refresh replaces them.
+        self.refresh_button.setEnabled(not refreshing)
+        self.export_button.setEnabled(not refreshing and self.report is not None)
 
     def is_busy(self) -> bool:
         return bool(self._draw_queue) or self.pool.pending() > 0
