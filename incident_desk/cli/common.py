@@ -6,6 +6,8 @@ import json
 import sys
 from datetime import UTC, datetime
 
+from incident_desk.domain.formatting import time_short
+
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 
 
@@ -45,7 +47,7 @@ def report(args, data, text: str) -> int:
 
 
 def short_time(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+    return time_short(value)
 
 
 def print_rows(rows, total: int | None) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from incident_desk.cli.common import parse_time, print_json
+from incident_desk.cli.common import parse_time, print_json, short_time
 from incident_desk.services.errors import ValidationError
 
 DEFAULT_WATCH_INTERVAL_S = 30.0
@@ -86,6 +86,6 @@ def run_notifications(desk, args) -> int:
         return 0
     for item in items:
         mark = "*" if item.unread else " "
-        when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = short_time(item.created_at)
         print(f"{mark} {when}  {item.kind:<10} {item.severity:<8} {item.title}")
     return 0

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from incident_desk.domain.formatting import exact_duration
 from incident_desk.domain.incident import OPEN_STATUSES, DomainError, Priority, Status
 from incident_desk.domain.sla import SlaClocks
 
@@ -122,7 +123,7 @@ class EscalationRule:
 
     def describe_trigger(self) -> str:
         if self.trigger == TRIGGER_UNACKNOWLEDGED:
-            return f"not acknowledged after {_format_duration(self.threshold)}"
+            return f"not acknowledged after {exact_duration(self.threshold)}"
         clock = "response" if self.trigger == TRIGGER_RESPONSE else "resolution"
         return f"{self.threshold * 100:g} % of the {clock} target"
 
@@ -155,14 +156,6 @@ class EscalationRule:
             raise_level=bool(data.get("raise_level", False)),
             severity=data.get("severity", "warning"),
         )
-
-
-def _format_duration(seconds: float) -> str:
-    seconds = int(seconds)
-    for unit, size in (("h", 3600), ("min", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds // size} {unit}"
-    return f"{seconds} s"
 
 
 @dataclass(frozen=True)

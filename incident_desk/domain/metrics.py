@@ -219,17 +219,6 @@ def hours(seconds: float | None) -> float | None:
     return None if seconds is None else seconds / 3600.0
 
 
-def format_duration(seconds: float | None) -> str:
-    """Short human form: 42 min, 5.3 h, 3.2 d."""
-    if seconds is None:
-        return "-"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 2 * DAY_S:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / DAY_S:.1f} d"
-
-
 def parse_day(text: str, what: str) -> date:
     """A strict YYYY-MM-DD date."""
     value = str(text).strip()

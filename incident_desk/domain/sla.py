@@ -25,6 +25,11 @@ STATE_PAUSED = "paused"
 STATE_MET = "met"
 STATE_MISSED = "missed"
 STATE_STOPPED = "stopped"
+# What each state reads as, wherever a clock is shown (table, editor, tray, reports).
+STATE_LABELS = {
+    STATE_NONE: "No target", STATE_OK: "On track", STATE_WARNING: "At risk", STATE_BREACHED: "Breached",
+    STATE_PAUSED: "Paused", STATE_MET: "Met", STATE_MISSED: "Missed", STATE_STOPPED: "Stopped",
+}
 CLOCK_STATES = (STATE_NONE, STATE_OK, STATE_WARNING, STATE_BREACHED, STATE_PAUSED,
                 STATE_MET, STATE_MISSED, STATE_STOPPED)
 

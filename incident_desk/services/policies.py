@@ -42,18 +42,6 @@ def parse_duration(text: str, *, business_day_s: int, what: str = "target") -> i
     return int(round(seconds))
 
 
-def format_duration(seconds: int | None, *, business_day_s: int, business_hours: bool) -> str:
-    """The editor's text for a target: the inverse of parse_duration."""
-    if not seconds:
-        return ""
-    if business_hours and seconds >= business_day_s and seconds % business_day_s == 0:
-        return f"{seconds // business_day_s} bd"
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size and seconds % size == 0 and not (unit == "d" and business_hours):
-            return f"{seconds // size} {unit}"
-    return f"{seconds} s"
-
-
 class PolicyService:
     """Policies are cached per process and re-read when another process changes them."""
 

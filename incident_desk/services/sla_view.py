@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from incident_desk.domain.formatting import duration as format_duration
 from incident_desk.domain.sla import (
     STATE_BREACHED,
+    STATE_LABELS,
     STATE_MET,
     STATE_MISSED,
     STATE_NONE,
     STATE_OK,
     STATE_PAUSED,
-    STATE_STOPPED,
     STATE_WARNING,
     Clock,
     SlaClocks,
@@ -19,11 +20,6 @@ from incident_desk.domain.sla import (
     describe_pause_policy,
 )
 from incident_desk.storage import repository as repo
-
-_STATE_LABELS = {
-    STATE_NONE: "No target", STATE_OK: "On track", STATE_WARNING: "Warning", STATE_BREACHED: "Breached",
-    STATE_PAUSED: "Paused", STATE_MET: "Met", STATE_MISSED: "Missed", STATE_STOPPED: "Stopped",
-}
 
 
 def sla_clocks(desk, key: str | int, now: datetime | None = None) -> SlaClocks:
@@ -34,23 +30,8 @@ def sla_clocks(desk, key: str | int, now: datetime | None = None) -> SlaClocks:
                           opened_at=incident.opened_at, history=history, now=now or desk.clock())
 
 
-def format_duration(seconds: int) -> str:
-    """'2 d 3 h', '4 h 05 min', '12 min', '40 s' for a non-negative number of seconds."""
-    seconds = abs(int(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    if minutes:
-        return f"{minutes} min"
-    return f"{secs} s"
-
-
 def state_label(state: str) -> str:
-    return _STATE_LABELS.get(state, state.capitalize())
+    return STATE_LABELS.get(state, state.capitalize())
 
 
 def clock_text(clock: Clock) -> str:
@@ -78,4 +59,4 @@ def pause_policy_text() -> str:
     return describe_pause_policy()
 
 
-__all__ = ["sla_clocks", "clock_text", "state_label", "format_duration", "pause_policy_text", "SlaClocks"]
+__all__ = ["sla_clocks", "clock_text", "state_label", "pause_policy_text", "SlaClocks"]

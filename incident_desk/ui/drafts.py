@@ -7,6 +7,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QSettings
 
+from incident_desk.domain.formatting import time_short
+
 # One write after the typing pauses this long.
 DRAFT_DELAY_MS = 500
 
@@ -72,7 +74,7 @@ class IncidentDrafts:
             return None
         version = data.get("version")
         return {"pending": pending, "note": data.get("note") or "",
-                "when": data["saved_at"].astimezone().strftime("%Y-%m-%d %H:%M"),
+                "when": time_short(data["saved_at"]),
                 "version": version if isinstance(version, int) else None}
 
     def keys(self) -> list[str]:

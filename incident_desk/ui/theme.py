@@ -10,6 +10,16 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from incident_desk.domain.incident import Priority, Status
+from incident_desk.domain.sla import (
+    STATE_BREACHED,
+    STATE_MET,
+    STATE_MISSED,
+    STATE_NONE,
+    STATE_OK,
+    STATE_PAUSED,
+    STATE_STOPPED,
+    STATE_WARNING,
+)
 
 THEME_ENV_VAR = "INCIDENT_DESK_THEME"  # "dark" / "light" forces a scheme (screenshots, tests)
 
@@ -24,16 +34,19 @@ _PRIORITY = {
     Priority.P4: ("#1565c0", "#64a8f0"),
     Priority.P5: ("#616161", "#9e9e9e"),
 }
-SLA_OK, SLA_WARNING, SLA_BREACHED, SLA_PAUSED, SLA_NONE = "ok", "warning", "breached", "paused", "none"
+# The SLA states are the domain's (domain/sla.py, with their one label table STATE_LABELS).
+SLA_OK, SLA_WARNING, SLA_BREACHED, SLA_PAUSED, SLA_NONE = STATE_OK, STATE_WARNING, STATE_BREACHED, STATE_PAUSED, \
+    STATE_NONE
 _SLA = {
     SLA_OK: ("#2e7d32", "#66bb6a"),
     SLA_WARNING: ("#b26a00", "#ffb74d"),
     SLA_BREACHED: ("#c62828", "#ef5350"),
     SLA_PAUSED: ("#5c6bc0", "#9fa8da"),
     SLA_NONE: ("#757575", "#9e9e9e"),
+    STATE_MET: ("#2e7d32", "#66bb6a"),
+    STATE_MISSED: ("#c62828", "#ef5350"),
+    STATE_STOPPED: ("#757575", "#9e9e9e"),
 }
-SLA_LABELS = {SLA_OK: "On track", SLA_WARNING: "At risk", SLA_BREACHED: "Breached", SLA_PAUSED: "Paused",
-              SLA_NONE: "No target"}
 _STATUS = {
     Status.NEW: ("#1565c0", "#64a8f0"),
     Status.ACKNOWLEDGED: ("#6a1b9a", "#ce93d8"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from matplotlib.backend_bases import MouseEvent
 
-from incident_desk.domain import metrics as dm
+from incident_desk.domain.formatting import stat_duration
 from incident_desk.services.metrics import DrillPoint, MetricsService
 from incident_desk.ui.widgets.metrics_tab import MetricsTab
 from tests.unit.test_metrics_service import build_history
@@ -41,7 +41,7 @@ def _click(chart, artist, at: tuple[float, float] | None = None) -> None:
 def test_tab_renders_headline_and_every_chart(tab):
     report = tab.report
     assert tab.cards["volume"].value.text() == f"{report.total:,}"
-    assert tab.cards["mttr"].value.text() == dm.format_duration(report.ttr.mean)
+    assert tab.cards["mttr"].value.text() == stat_duration(report.ttr.mean)
     assert "left out of MTTR" in tab.notes.text()
     for chart in tab.charts.values():
         assert chart.figure.axes, chart.key

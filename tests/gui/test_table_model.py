@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
+from incident_desk.domain.formatting import duration as format_duration
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, IncidentRow, Priority, Sort, Status
 from incident_desk.domain.sla import SlaPolicy, SlaTarget
 from incident_desk.services.desk import Desk
@@ -19,7 +20,6 @@ from incident_desk.ui.models.incident_table_model import (
     IncidentRole,
     IncidentTableModel,
     column_index,
-    format_duration,
     sla_cell,
 )
 from incident_desk.ui.widgets.filter_bar import UNASSIGNED, FilterBar
@@ -386,21 +386,21 @@ def test_sla_cell_text_and_states(qapp):
     now = T0 + timedelta(minutes=10)
     cell = sla_cell(_row(response_due_at=T0 + timedelta(hours=1), resolve_due_at=T0 + timedelta(hours=8)),
                     policy, now)
-    assert (cell.state, cell.text) == (theme.SLA_OK, "50m left")
+    assert (cell.state, cell.text) == (theme.SLA_OK, "50 min left")
     cell = sla_cell(_row(acknowledged_at=T0, resolve_due_at=T0 + timedelta(hours=8)), policy,
                     T0 + timedelta(hours=5, minutes=50))
-    assert (cell.state, cell.text) == (theme.SLA_OK, "2h 10m left")
+    assert (cell.state, cell.text) == (theme.SLA_OK, "2 h 10 min left")
     cell = sla_cell(_row(acknowledged_at=T0, resolve_due_at=T0 + timedelta(hours=8)), policy,
                     T0 + timedelta(hours=6, minutes=1))
     assert cell.state == theme.SLA_WARNING  # past 75 % of the 8 h target
     cell = sla_cell(_row(acknowledged_at=T0, status=Status.IN_PROGRESS, resolve_due_at=T0 + timedelta(hours=8)),
                     policy, T0 + timedelta(hours=8, minutes=35))
-    assert (cell.state, cell.text) == (theme.SLA_BREACHED, "overdue 35m")
+    assert (cell.state, cell.text) == (theme.SLA_BREACHED, "overdue 35 min")
     cell = sla_cell(_row(status=Status.ON_HOLD, sla_paused_remaining_s=3 * 3600), policy, now)
-    assert (cell.state, cell.text) == (theme.SLA_PAUSED, "paused 3h 0m")
+    assert (cell.state, cell.text) == (theme.SLA_PAUSED, "paused 3 h")
     assert sla_cell(_row(status=Status.RESOLVED), policy, now).text == ""
-    assert format_duration(59) == "59s" and format_duration(-2100) == "35m" and format_duration(90000) == "1d 1h"
-    assert format_duration(-177 * 86400 - 7200) == "177d"
+    assert format_duration(59) == "59 s" and format_duration(-2100) == "35 min" and format_duration(90000) == "1 d 1 h"
+    assert format_duration(-177 * 86400 - 7200) == "177 d"
 
 
 def test_columns_cover_the_brief(qapp):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
 
+from incident_desk.domain.formatting import time_brief
 from incident_desk.services.sla_view import SlaClocks, clock_text, pause_policy_text, state_label
 from incident_desk.ui.widgets.form_fields import Badge
 
@@ -39,7 +40,7 @@ class SlaPanel(QGroupBox):
             badge.show_sla(clock.state, state_label(clock.state))
             line = clock_text(clock)
             if clock.due_at is not None and clock.state in ("ok", "warning"):
-                line += f" — due {clock.due_at.astimezone().strftime('%a %d %b %H:%M')}"
+                line += f" — due {time_brief(clock.due_at)}"
             text.setText(line)
 
     def show_error(self, message: str) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_desk.config import LOG_DRAFT_KEY
+from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import Channel, DomainError, Level, clean_title
 from incident_desk.services.errors import StorageError, ValidationError
 from incident_desk.services.incidents import IncidentDraft
@@ -445,7 +446,7 @@ class LogIncidentDialog(QDialog):
             except ValueError:
                 pass
         self._restored = True
-        when = saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = time_short(saved_at)
         self.banner.show_message(f"Restored the report you were typing at {when}; the desk closed before it "
                                  f"was logged.", "info")
 

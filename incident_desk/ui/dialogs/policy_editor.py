@@ -38,11 +38,12 @@ from incident_desk.domain.escalation import (
     EscalationRule,
     Recipient,
 )
+from incident_desk.domain.formatting import exact_duration
 from incident_desk.domain.incident import DomainError, Priority
 from incident_desk.domain.sla import BusinessCalendar, SlaPolicy, SlaTarget, describe_pause_policy
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ValidationError
-from incident_desk.services.policies import format_duration, parse_duration
+from incident_desk.services.policies import parse_duration
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.ops import ops_for
 
@@ -70,7 +71,7 @@ def parse_recipients(text: str, row: int) -> tuple[Recipient, ...]:
 
 def format_threshold(rule: EscalationRule) -> str:
     if rule.trigger == TRIGGER_UNACKNOWLEDGED:
-        return format_duration(int(rule.threshold), business_day_s=86400, business_hours=False)
+        return exact_duration(int(rule.threshold))
     return f"{rule.threshold * 100:g} %"
 
 
@@ -154,7 +155,7 @@ class PolicyEditorDialog(QDialog):
             target = self.sla.target_for(priority)
             for col, value in enumerate((target.response_s, target.resolve_s)):
                 self.targets.setItem(row, col, QTableWidgetItem(
-                    format_duration(value, business_day_s=day, business_hours=target.business_hours)))
+                    exact_duration(value, business_day_s=day if target.business_hours else None)))
             check = QTableWidgetItem()
             check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
             check.setCheckState(Qt.CheckState.Checked if target.business_hours else Qt.CheckState.Unchecked)

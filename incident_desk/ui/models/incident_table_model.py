@@ -11,8 +11,10 @@ from typing import NamedTuple
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication
 
+from incident_desk.domain.formatting import duration as format_duration
+from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import IncidentFilter, IncidentRow, Priority, Sort, Status
-from incident_desk.domain.sla import SlaPolicy
+from incident_desk.domain.sla import STATE_LABELS, SlaPolicy
 from incident_desk.ui import icons, theme
 from incident_desk.ui.workers import WorkerPool
 
@@ -84,22 +86,6 @@ def column_index(column_id: str) -> int:
 _COL_KEY, _COL_PRIORITY, _COL_STATUS, _COL_SLA = (column_index(c) for c in ("key", "priority", "status", "sla"))
 
 
-def format_duration(seconds: float) -> str:
-    """'45s', '35m', '2h 10m', '3d 4h', '177d': two units at most, one from ten days on (the
-    hours of a month-old deadline are noise in a narrow cell; the tooltip has the instant)."""
-    s = int(abs(seconds))
-    if s < 60:
-        return f"{s}s"
-    m = s // 60
-    if m < 60:
-        return f"{m}m"
-    h, m = divmod(m, 60)
-    if h < 24:
-        return f"{h}h {m}m"
-    d, h = divmod(h, 24)
-    return f"{d}d {h}h" if d < 10 else f"{d}d"
-
-
 class SlaCell(NamedTuple):
     state: str          # theme.SLA_*
     text: str           # "2h 10m left", "overdue 35m", "paused 3h 0m", ""
@@ -126,7 +112,7 @@ def sla_cell(row: IncidentRow, policy: SlaPolicy | None, now: datetime) -> SlaCe
         return SlaCell(theme.SLA_NONE, "", "No SLA target for this priority.")
     which, due = min(candidates, key=lambda c: c[1])
     left = (due - now).total_seconds()
-    due_text = due.astimezone().strftime("%Y-%m-%d %H:%M")
+    due_text = time_short(due)
     if left <= 0:
         return SlaCell(theme.SLA_BREACHED, f"overdue {format_duration(left)}",
                        f"The {which} target passed at {due_text}.")
@@ -147,7 +133,7 @@ def _target_seconds(policy: SlaPolicy | None, priority: Priority, which: str) ->
 
 
 def _local(dt: datetime | None) -> str:
-    return "" if dt is None else dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    return "" if dt is None else time_short(dt)
 
 
 def _offset_query(page: int, page_size: int, count: int) -> tuple[dict, bool]:
@@ -376,7 +362,7 @@ class IncidentTableModel(QAbstractTableModel):
             return f"Priority {theme.priority_label(row.priority)}"
         if col == "sla":
             cell = self._sla(row)
-            return f"{theme.SLA_LABELS[cell.state]}: {cell.tip}"
+            return f"{STATE_LABELS[cell.state]}: {cell.tip}"
         if col == "title":
             return row.title
         if col == "status" and row.escalation_level:

@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from incident_desk.domain.formatting import time_brief
 from incident_desk.services.notifications import NotificationItem
 from incident_desk.ui import icons
 
@@ -25,7 +26,7 @@ _SEVERITY_MARK = {"critical": "‼", "warning": "!", "info": "·"}
 
 
 def _when(value: datetime) -> str:
-    return value.astimezone().strftime("%d %b %H:%M")
+    return time_brief(value)
 
 
 class NotificationModel(QAbstractListModel):

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from incident_desk.domain.formatting import time_long
 from incident_desk.domain.incident import (
     EV_ASSIGN,
     EV_COMMENT,
@@ -99,7 +100,7 @@ def describe_event(event: TimelineEvent) -> tuple[str, str]:
 
 
 def format_time(at: datetime) -> str:
-    return at.astimezone().strftime("%a %d %b %Y %H:%M")
+    return time_long(at)
 
 
 class TimelineModel(QAbstractListModel):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Priority, Status, format_key, key_in_text
 from incident_desk.ui import icons, theme
 
@@ -340,7 +341,7 @@ class FilterBar(QWidget):
         if base.acknowledged_from or base.acknowledged_to:
             parts.append("acknowledged in a period")
         if base.open_at:
-            parts.append(f"open at {base.open_at.astimezone():%Y-%m-%d %H:%M}")
+            parts.append(f"open at {time_short(base.open_at)}")
         text = self._chip_text or ", ".join(parts)
         self.chip.setText(f"  {text}  " if text else "")
         self.chip.setToolTip("Also filtered by: " + ", ".join(parts) if parts else "Filter from a drill-down")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from incident_desk.domain import metrics as dm
+from incident_desk.domain.formatting import stat_durations
 from incident_desk.services.metrics import MetricsReport
 
 PDF_DPI = 150
@@ -58,14 +59,15 @@ def _chart_image(chart) -> QImage:
 
 
 def _headline_lines(report: MetricsReport) -> list[str]:
-    fmt = dm.format_duration
     pct = lambda v: "-" if v is None else f"{v:.1f} %"  # noqa: E731
+    tta = stat_durations([report.tta.mean, report.tta.median, report.tta.p90])
+    ttr = stat_durations([report.ttr.mean, report.ttr.median, report.ttr.p90])
     return [
         f"Volume: {report.total:,} opened; {report.resolved:,} resolved; {report.acknowledged:,} acknowledged.",
         f"Open backlog at the end of the period: {report.open:,}.",
-        f"MTTA {fmt(report.tta.mean)} (median {fmt(report.tta.median)}, p90 {fmt(report.tta.p90)}, "
+        f"MTTA {tta[0]} (median {tta[1]}, p90 {tta[2]}, "
         f"n = {report.tta.n:,}).",
-        f"MTTR {fmt(report.ttr.mean)} (median {fmt(report.ttr.median)}, p90 {fmt(report.ttr.p90)}, "
+        f"MTTR {ttr[0]} (median {ttr[1]}, p90 {ttr[2]}, "
         f"n = {report.ttr.n:,}); {report.left_out:,} closed or cancelled without a resolution time left out.",
         f"SLA compliance {pct(report.sla.pct)} (response {pct(report.response_sla.pct)}); "
         f"reopen rate {pct(report.reopen_rate_pct)}.",

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_desk.domain import metrics as dm
+from incident_desk.domain.formatting import stat_durations
 from incident_desk.domain.incident import IncidentFilter, Priority
 from incident_desk.services.metrics import DrillPoint, MetricsReport, MetricsService
 from incident_desk.ui import theme
@@ -329,11 +330,11 @@ class MetricsTab(QWidget):
         return bool(self._draw_queue) or self.pool.pending() > 0
 
     def _show_headline(self, r: MetricsReport) -> None:
-        fmt = dm.format_duration
         self.cards["volume"].set_figure(f"{r.total:,}", f"{r.resolved:,} resolved, {r.acknowledged:,} acknowledged")
         self.cards["backlog"].set_figure(f"{r.open:,}", "open at the end of the period")
-        self.cards["mtta"].set_figure(fmt(r.tta.mean), f"median {fmt(r.tta.median)}, p90 {fmt(r.tta.p90)}")
-        self.cards["mttr"].set_figure(fmt(r.ttr.mean), f"median {fmt(r.ttr.median)}, p90 {fmt(r.ttr.p90)}")
+        for key, stats in (("mtta", r.tta), ("mttr", r.ttr)):
+            mean, median, p90 = stat_durations([stats.mean, stats.median, stats.p90])  # one unit for the three
+            self.cards[key].set_figure(mean, f"median {median}, p90 {p90}")
         self.cards["sla"].set_figure(_pct(r.sla.pct), f"response {_pct(r.response_sla.pct)}")
         self.cards["reopen"].set_figure(_pct(r.reopen_rate_pct), f"{r.reopened:,} of {r.resolved:,} resolved")
         lines = []
