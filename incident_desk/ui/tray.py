@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QRectF, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -141,14 +141,12 @@ class TrayController(QObject):
             action.triggered.connect(lambda _=False, key=item.incident_key or "": self._on_latest(key))
 
     def set_do_not_disturb(self, on: bool) -> None:
-        self.dnd_action.blockSignals(True)
-        self.dnd_action.setChecked(on)
-        self.dnd_action.blockSignals(False)
+        with QSignalBlocker(self.dnd_action):
+            self.dnd_action.setChecked(on)
 
     def set_keep_in_tray(self, on: bool) -> None:
-        self.keep_action.blockSignals(True)
-        self.keep_action.setChecked(on)
-        self.keep_action.blockSignals(False)
+        with QSignalBlocker(self.keep_action):
+            self.keep_action.setChecked(on)
 
     def show_alerts(self, items: list[NotificationItem]) -> bool:
         """One message for one alert, one summary for several; False when there is no icon."""

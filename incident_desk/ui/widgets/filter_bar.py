@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -64,9 +64,8 @@ class _MultiChoice(QToolButton):
 
     def set_values(self, values) -> None:
         for value, act in self._actions.items():
-            act.blockSignals(True)
-            act.setChecked(value in values)
-            act.blockSignals(False)
+            with QSignalBlocker(act):
+                act.setChecked(value in values)
         self._update_text()
 
     def _apply_preset(self, values: frozenset) -> None:
@@ -218,25 +217,23 @@ class FilterBar(QWidget):
         self._me = me
         for combo, values in ((self.category, categories), (self.team, teams)):
             current = combo.currentData()
-            combo.blockSignals(True)
-            while combo.count() > 1:
-                combo.removeItem(1)
-            for v in values:
-                combo.addItem(v, v)
-            self._keep_current(combo, current)
-            combo.blockSignals(False)
+            with QSignalBlocker(combo):
+                while combo.count() > 1:
+                    combo.removeItem(1)
+                for v in values:
+                    combo.addItem(v, v)
+                self._keep_current(combo, current)
         current = self.assignee.currentData()
-        self.assignee.blockSignals(True)
-        while self.assignee.count() > 1:
-            self.assignee.removeItem(1)
-        self.assignee.addItem(f"Me ({me})", me)
-        self.assignee.addItem("Unassigned", UNASSIGNED)
-        self.assignee.insertSeparator(3)
-        for name in usernames:
-            if name != me:
-                self.assignee.addItem(name, name)
-        self._keep_current(self.assignee, current)
-        self.assignee.blockSignals(False)
+        with QSignalBlocker(self.assignee):
+            while self.assignee.count() > 1:
+                self.assignee.removeItem(1)
+            self.assignee.addItem(f"Me ({me})", me)
+            self.assignee.addItem("Unassigned", UNASSIGNED)
+            self.assignee.insertSeparator(3)
+            for name in usernames:
+                if name != me:
+                    self.assignee.addItem(name, name)
+            self._keep_current(self.assignee, current)
 
     @staticmethod
     def _keep_current(combo: QComboBox, current) -> None:
@@ -259,13 +256,12 @@ class FilterBar(QWidget):
         else:
             self._select_single(self.assignee, filters.assignees)
         self._select_single(self.team, filters.teams)
-        self.date_range.blockSignals(True)
-        if filters.opened_from or filters.opened_to:
-            self.date_range.setCurrentIndex(self.date_range.findData(-1))
-            self._set_dates(filters.opened_from, filters.opened_to)
-        else:
-            self.date_range.setCurrentIndex(0)
-        self.date_range.blockSignals(False)
+        with QSignalBlocker(self.date_range):
+            if filters.opened_from or filters.opened_to:
+                self.date_range.setCurrentIndex(self.date_range.findData(-1))
+                self._set_dates(filters.opened_from, filters.opened_to)
+            else:
+                self.date_range.setCurrentIndex(0)
         self._show_custom_dates(self.date_range.currentData() == -1)
         self._chip_text = label or ""
         self._update_chip()
@@ -281,17 +277,15 @@ class FilterBar(QWidget):
 
     @staticmethod
     def _set_data(combo: QComboBox, value) -> None:
-        combo.blockSignals(True)
-        combo.setCurrentIndex(max(0, combo.findData(value)))
-        combo.blockSignals(False)
+        with QSignalBlocker(combo):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
 
     def _set_dates(self, start: datetime | None, end: datetime | None) -> None:
         for edit, value in ((self.date_from, start), (self.date_to, end and end - timedelta(seconds=1))):
-            edit.blockSignals(True)
-            if value is not None:
-                local = value.astimezone()
-                edit.setDate(QDate(local.year, local.month, local.day))
-            edit.blockSignals(False)
+            with QSignalBlocker(edit):
+                if value is not None:
+                    local = value.astimezone()
+                    edit.setDate(QDate(local.year, local.month, local.day))
 
     def _show_custom_dates(self, show: bool) -> None:
         self.date_from.setVisible(show)
@@ -386,12 +380,10 @@ class FilterBar(QWidget):
         if custom:
             today = QDate.currentDate()
             self._set_dates(None, None)
-            self.date_from.blockSignals(True)
-            self.date_from.setDate(today.addDays(-30))
-            self.date_from.blockSignals(False)
-            self.date_to.blockSignals(True)
-            self.date_to.setDate(today)
-            self.date_to.blockSignals(False)
+            with QSignalBlocker(self.date_from):
+                self.date_from.setDate(today.addDays(-30))
+            with QSignalBlocker(self.date_to):
+                self.date_to.setDate(today)
         self._show_custom_dates(custom)
         self._emit()
 

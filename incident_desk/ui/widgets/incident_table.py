@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QRectF, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -259,9 +259,8 @@ class IncidentTable(QTableView):
     def _sync_sort_indicator(self) -> None:
         section, order = self._model.sort_section()
         header = self.horizontalHeader()
-        header.blockSignals(True)
-        header.setSortIndicator(section, order)
-        header.blockSignals(False)
+        with QSignalBlocker(header):
+            header.setSortIndicator(section, order)
 
     # ---- selection by key ------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -654,12 +654,11 @@ class MainWindow(QMainWindow):
         from incident_desk.ui.widgets.metrics_tab import MetricsTab
         self.metrics_tab = MetricsTab(self.desk, self)
         self.metrics_tab.sig_drill_down.connect(self._on_drill_down)
-        self.tabs.blockSignals(True)
-        old = self.tabs.widget(1)
-        self.tabs.removeTab(1)
-        self.tabs.insertTab(1, self.metrics_tab, "Metrics")
-        self.tabs.setCurrentIndex(1)
-        self.tabs.blockSignals(False)
+        with QSignalBlocker(self.tabs):
+            old = self.tabs.widget(1)
+            self.tabs.removeTab(1)
+            self.tabs.insertTab(1, self.metrics_tab, "Metrics")
+            self.tabs.setCurrentIndex(1)
         old.deleteLater()
 
     @Slot(object, str)

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -101,18 +101,17 @@ class ViewsPanel(QWidget):
 
     def rebuild(self) -> None:
         current = self.current_view_name()
-        self.tree.blockSignals(True)
-        for group in (self._builtin_group, self._user_group):
-            group.takeChildren()
-        for view in builtin_views(username=self._username, now=self._clock()):
-            self._add(self._builtin_group, view)
-        user_views = self._store.load()
-        for view in user_views:
-            self._add(self._user_group, view)
-        self._user_group.setHidden(not user_views)
-        if current:
-            self._select(current)
-        self.tree.blockSignals(False)
+        with QSignalBlocker(self.tree):
+            for group in (self._builtin_group, self._user_group):
+                group.takeChildren()
+            for view in builtin_views(username=self._username, now=self._clock()):
+                self._add(self._builtin_group, view)
+            user_views = self._store.load()
+            for view in user_views:
+                self._add(self._user_group, view)
+            self._user_group.setHidden(not user_views)
+            if current:
+                self._select(current)
         self.refresh_counts(immediately=True)
 
     def _add(self, group: QTreeWidgetItem, view: SavedView) -> QTreeWidgetItem:
@@ -143,20 +142,16 @@ class ViewsPanel(QWidget):
         """Highlight the view called ``name``; announces it with sig_view_chosen when ``emit``."""
         item = self.tree.currentItem()
         was_current = item is not None and item.text(0).lower() == name.strip().lower()
-        self.tree.blockSignals(True)
-        try:
+        with QSignalBlocker(self.tree):
             found = self._select(name.strip())
-        finally:
-            self.tree.blockSignals(False)
         if found and emit:
             self._on_current_changed(self.tree.currentItem(), None)
         return found or was_current
 
     def clear_selection(self) -> None:
-        self.tree.blockSignals(True)
-        self.tree.setCurrentItem(None)
-        self.tree.clearSelection()
-        self.tree.blockSignals(False)
+        with QSignalBlocker(self.tree):
+            self.tree.setCurrentItem(None)
+            self.tree.clearSelection()
 
     def current_view_name(self) -> str | None:
         item = self.tree.currentItem()
