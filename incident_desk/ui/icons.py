@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
-from incident_desk.domain.incident import Priority
+from incident_desk.domain.incident import Priority, Status
 from incident_desk.ui import theme
 
 ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
@@ -108,7 +108,7 @@ def _sla_pixmap(state: str, color: QColor) -> QPixmap:
             path.moveTo(pt) if i == 0 else path.lineTo(pt)
         path.closeSubpath()
         p.drawPath(path)
-        p.setPen(_pen(QColor("white"), 3.2))
+        p.setPen(_pen(QColor(theme.LIGHT_TEXT), 3.2))
         p.drawLine(QPointF(c, 9), QPointF(c, 18))
         p.drawPoint(QPointF(c, 23))
     elif state == theme.SLA_WARNING:
@@ -120,7 +120,7 @@ def _sla_pixmap(state: str, color: QColor) -> QPixmap:
         path.lineTo(2, _SIZE - 4)
         path.closeSubpath()
         p.drawPath(path)
-        p.setPen(_pen(QColor("white"), 3.2))
+        p.setPen(_pen(QColor(theme.LIGHT_TEXT), 3.2))
         p.drawLine(QPointF(c, 12), QPointF(c, 19))
         p.drawPoint(QPointF(c, 24))
     elif state == theme.SLA_PAUSED:
@@ -152,7 +152,7 @@ def action_icon(name: str) -> QIcon:
 def _action_icon(name: str, dark: bool) -> QIcon:
     pix, p = _canvas()
     fg = _fg()
-    accent = QColor("#64a8f0" if dark else "#2f65ca")
+    accent = theme.accent_color(dark)
     p.setPen(_pen(fg))
     p.setBrush(_NO_BRUSH)
     if name == "new":
@@ -168,10 +168,10 @@ def _action_icon(name: str, dark: bool) -> QIcon:
         p.drawRect(QRectF(10, 5, 12, 7))
         p.drawRect(QRectF(10, 17, 12, 10))
     elif name == "acknowledge":
-        p.setPen(_pen(QColor("#6a1b9a" if not dark else "#ce93d8"), 3.2))
+        p.setPen(_pen(theme.status_color(Status.ACKNOWLEDGED, dark), 3.2))
         p.drawPolyline([QPointF(6, 17), QPointF(13, 24), QPointF(26, 8)])
     elif name == "resolve":
-        green = QColor("#2e7d32" if not dark else "#81c784")
+        green = theme.status_color(Status.RESOLVED, dark)
         p.setPen(_pen(green, 2.6))
         p.drawEllipse(QRectF(4, 4, 24, 24))
         p.setPen(_pen(green, 3.0))

@@ -1,4 +1,4 @@
-"""Light/dark appearance that follows the system, and the shared priority, status and SLA colours."""
+"""Light/dark appearance that follows the system, and every colour the desk uses (no widget has its own)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,30 @@ _STATUS = {
 }
 
 
+# Semantic tones: (light, dark) pairs of (fill, text, accent). Fills stay quiet in the dark scheme
+# (no light pastel card on a dark window); text keeps contrast on its fill.
+_TONES = {
+    "error": (("#fce8e6", "#8c1d18", "#c5221f"), ("#3b1f1e", "#f6aea9", "#ef5350")),
+    "warning": (("#fef7e0", "#6b4a00", "#f9ab00"), ("#3a3120", "#fdd663", "#f9ab00")),
+    "info": (("#e8f0fe", "#174ea6", "#1a73e8"), ("#1e2a3d", "#aecbfa", "#64a8f0")),
+    "success": (("#e6f4ea", "#0d652d", "#188038"), ("#1e3325", "#a8dab5", "#66bb6a")),
+    "accent": (("#f3e8fd", "#4a148c", "#7e57c2"), ("#2d2438", "#d7aefb", "#b388ff")),
+    "neutral": (("#f1f3f4", "#3c4043", "#9aa0a6"), ("#2d2f31", "#d0d2d6", "#8c8f94")),
+}
+# Charts: a colour-blind-safe categorical palette (Okabe-Ito) that reads on both schemes, and the rest.
+CATEGORY_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+OTHER_CATEGORY_COLOR = "#9e9e9e"
+_CHART = {
+    False: {"face": "#ffffff", "text": "#202124", "muted": "#5f6368", "grid": "#e3e5e8", "mean": "#1565c0",
+            "p90": "#e65100", "line": "#37474f", "marker": "#c62828", "target": "#2e7d32"},
+    True: {"face": "#1f2124", "text": "#e6e6e6", "muted": "#a8a8a8", "grid": "#3a3d42", "mean": "#64a8f0",
+           "p90": "#ffb74d", "line": "#e6e6e6", "marker": "#ff6e6e", "target": "#81c784"},
+}
+LIGHT_TEXT, DARK_TEXT = "#ffffff", "#1a1a1a"
+TRAY_BACKGROUND, TRAY_ALERT = "#2c3e50", "#d32f2f"
+ACCENT = ("#2f65ca", "#64a8f0")
+
+
 def _forced_scheme() -> str | None:
     value = os.environ.get(THEME_ENV_VAR, "").strip().lower()
     return value if value in ("dark", "light") else None
@@ -108,6 +132,65 @@ def sla_color(state: str, dark: bool | None = None) -> QColor:
 
 def status_color(status: Status, dark: bool | None = None) -> QColor:
     return _pick(_STATUS[Status(status)], dark)
+
+
+def tone(name: str, dark: bool | None = None) -> tuple[QColor, QColor, QColor]:
+    """(fill, text, accent) of a semantic tone: error, warning, info, success, accent, neutral."""
+    light, dark_set = _TONES[name]
+    chosen = dark_set if (is_dark() if dark is None else dark) else light
+    return _color(chosen[0]), _color(chosen[1]), _color(chosen[2])
+
+
+def text_on(fill: QColor) -> QColor:
+    """White or near-black, whichever reads on ``fill``."""
+    return _color(LIGHT_TEXT if fill.lightness() < 170 else DARK_TEXT)
+
+
+def badge_colors(kind: str, value, dark: bool | None = None) -> tuple[QColor, QColor]:
+    """(fill, text) of a priority, status or SLA badge: the same table paints the header's badges,
+    the table's pills and the log dialog's live priority."""
+    fill = {"priority": priority_color, "status": status_color, "sla": sla_color}[kind](value, dark)
+    return fill, text_on(fill)
+
+
+def chart_style(dark: bool) -> dict:
+    """Matplotlib colours for a chart drawn in the light or the dark scheme."""
+    return dict(_CHART[bool(dark)])
+
+
+def accent_color(dark: bool | None = None) -> QColor:
+    return _pick(ACCENT, dark)
+
+
+def _role_css(role: str, dark: bool) -> str:
+    muted = "#8c8f94" if dark else "#5f6368"
+    error = _TONES["error"][1 if dark else 0]
+    warning = _TONES["warning"][1 if dark else 0]
+    if role == "muted":
+        return f"color: {muted};"
+    if role == "hint":
+        return f"color: {muted}; font-size: 11px;"
+    if role == "error":
+        return f"color: {error[2]}; font-size: 11px;"
+    if role == "unsaved":
+        return f"color: {warning[2]}; font-weight: 600;"
+    if role == "waiting":
+        return f"color: {warning[1] if dark else warning[2]};"
+    if role == "invalid":
+        return f"border: 1px solid {error[2]};"
+    if role in _TONES:  # a banner: QFrame#banner with its label
+        fill, text, accent = _TONES[role][1 if dark else 0]
+        return (f"QFrame#banner {{ background: {fill}; border: 1px solid {accent}; border-radius: 4px; }}"
+                f" QFrame#banner QLabel {{ color: {text}; }}")
+    raise ValueError(f"unknown theme role {role!r}")
+
+
+def style(widget, role: str | None) -> None:
+    """Colour ``widget`` by its role (muted, hint, error, unsaved, waiting, invalid, or a tone for a
+    banner); None removes it. A scheme switch restyles every widget that has a role (ThemeWatcher).
+    Only these few widgets carry a style sheet: an application-wide one would slow every paint."""
+    widget.setProperty("themeRole", role or "")
+    widget.setStyleSheet(_role_css(role, is_dark()) if role else "")
 
 
 def muted_text_color() -> QColor:
@@ -172,6 +255,10 @@ class ThemeWatcher(QObject):
         dark = forced == "dark" if forced else \
             QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
         self._app.setPalette(dark_palette() if dark else light_palette())
+        for widget in self._app.allWidgets():
+            role = widget.property("themeRole")
+            if role:
+                widget.setStyleSheet(_role_css(role, dark))
         self.sig_theme_changed.emit(dark)
 
     @Slot(Qt.ColorScheme)

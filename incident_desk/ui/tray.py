@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from incident_desk.domain.incident import Priority
 from incident_desk.services.notifications import NotificationItem
+from incident_desk.ui import theme
 from incident_desk.ui.icons import _NO_PEN
 
 APP_NAME = "Incident Desk"
@@ -41,20 +42,20 @@ def badge_icon(base: QIcon, count: int, size: int = 64) -> QIcon:
     """The app icon with the unread count in a red disc (99+ beyond)."""
     pix = base.pixmap(size, size) if not base.isNull() else QPixmap(size, size)
     if base.isNull():
-        pix.fill(QColor("#2c3e50"))
+        pix.fill(QColor(theme.TRAY_BACKGROUND))
     if count <= 0:
         return QIcon(pix)
     painter = QPainter(pix)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     disc = QRectF(size * 0.42, 0, size * 0.58, size * 0.58)
     painter.setPen(_NO_PEN)  # never setPen(Qt.PenStyle): see icons._NO_PEN
-    painter.setBrush(QColor("#d32f2f"))
+    painter.setBrush(QColor(theme.TRAY_ALERT))
     painter.drawEllipse(disc)
     font = QFont()
     font.setBold(True)
     font.setPixelSize(int(size * (0.34 if count < 10 else 0.26)))
     painter.setFont(font)
-    painter.setPen(QColor("white"))
+    painter.setPen(QColor(theme.LIGHT_TEXT))
     painter.drawText(disc, Qt.AlignmentFlag.AlignCenter, str(count) if count < 100 else "99+")
     painter.end()
     return QIcon(pix)

@@ -73,3 +73,18 @@ def test_the_walker_catches_a_wrong_arrow(tmp_path, monkeypatch):
     assert any("incident_desk.storage" in v for v in _violations("ui"))
     (fake / "ui" / "worse.py").write_text("from incident_desk.app import run_gui\n")
     assert any("incident_desk.app" in v for v in _violations("ui"))
+
+
+def test_colours_come_from_the_theme():
+    """One colour table (ui/theme.py): a hex colour or a named QColor anywhere else in the UI is a second one."""
+    import re
+    pattern = re.compile(r"""#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b(?!-)|QColor\(["'][a-z]+["']\)|["'](white|black)["']""")
+    bad = []
+    for path in sorted((PACKAGE / "ui").rglob("*.py")):
+        if path.name == "theme.py":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0] if not re.search(r"""["'][^"']*#""", line) else line
+            if pattern.search(code) and "INC-000123" not in line:
+                bad.append(f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}")
+    assert bad == []

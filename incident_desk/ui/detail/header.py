@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from incident_desk.domain.incident import Incident, Status
+from incident_desk.ui import theme
 from incident_desk.ui.widgets.form_fields import Badge
 
 
@@ -53,10 +54,10 @@ class EditorHeader(QFrame):
         row = QHBoxLayout()
         self.assignee_label = QLabel(self)
         self.assignee_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.assignee_label.setObjectName("mutedLabel")
+        theme.style(self.assignee_label, "muted")
         row.addWidget(self.assignee_label, 1)
         self.dirty_label = QLabel("● Unsaved changes", self)
-        self.dirty_label.setObjectName("unsavedLabel")
+        theme.style(self.dirty_label, "unsaved")
         row.addWidget(self.dirty_label)
         col.addLayout(row)
         # Ignored width: a long title or name wraps or is cut, it never widens the panel.

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain.incident import DomainError, Link, LinkKind
 from incident_desk.services.errors import StorageError
+from incident_desk.ui import theme
 from incident_desk.ui.dialogs.incident_picker import IncidentPicker
 from incident_desk.ui.dialogs.prompts import run_modal
 from incident_desk.ui.ops import ops_for
-from incident_desk.ui.widgets.form_fields import ERROR_COLOUR
 
 # (kind to store, this incident is the source) -> label shown from this incident's side.
 ADD_CHOICES = (("Related to", LinkKind.RELATED, True), ("Duplicate of", LinkKind.DUPLICATE_OF, True),
@@ -70,7 +70,7 @@ class LinksPanel(QWidget):
         layout.addWidget(self.tree, 1)
         bottom = QHBoxLayout()
         self.error_label = QLabel(self)
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        theme.style(self.error_label, "error")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         bottom.addWidget(self.error_label, 1)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
 
 from incident_desk.domain.formatting import time_brief
 from incident_desk.services.sla_view import SlaClocks, clock_text, pause_policy_text, state_label
+from incident_desk.ui import theme
 from incident_desk.ui.widgets.form_fields import Badge
 
 
@@ -31,7 +32,7 @@ class SlaPanel(QGroupBox):
             self.widgets[name] = (badge, text)
         self.pause_policy_label = QLabel(pause_policy_text(), self)
         self.pause_policy_label.setWordWrap(True)
-        self.pause_policy_label.setObjectName("hintLabel")
+        theme.style(self.pause_policy_label, "hint")
         grid.addWidget(self.pause_policy_label, 2, 0, 1, 3)
 
     def show_clocks(self, clocks: SlaClocks) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,20 +26,20 @@ from incident_desk.domain.incident import (
     EV_WORK_NOTE,
     TimelineEvent,
 )
+from incident_desk.ui import theme
 from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.models.timeline_model import TimelineModel, TimelineRole, format_time
-from incident_desk.ui.widgets.form_fields import ERROR_COLOUR
 
 _PAD = 8
 _GAP = 4
 _BODY_LIMIT = 4000  # a huge pasted log stays readable in its tooltip; the card shows the start
-# (accent bar, card fill, tag) per kind; work notes must look unlike comments at a glance.
+# (theme tone, filled card?, tag) per kind; work notes must look unlike comments at a glance.
 _STYLE = {
-    EV_WORK_NOTE: ("#f9ab00", "#fff8e1", "WORK NOTE"),
-    EV_COMMENT: ("#1a73e8", "#eef4fe", "COMMENT"),
-    EV_REPORTER_UPDATE: ("#188038", "#e6f4ea", "REPORTER UPDATED"),
-    EV_ESCALATION: ("#c5221f", "#fce8e6", "ESCALATION"),
-    EV_STATUS: ("#7e57c2", None, "STATUS"),
+    EV_WORK_NOTE: ("warning", True, "WORK NOTE"),
+    EV_COMMENT: ("info", True, "COMMENT"),
+    EV_REPORTER_UPDATE: ("success", True, "REPORTER UPDATED"),
+    EV_ESCALATION: ("error", True, "ESCALATION"),
+    EV_STATUS: ("accent", False, "STATUS"),
 }
 
 
@@ -76,34 +76,35 @@ class TimelineDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         event: TimelineEvent = index.data(TimelineRole.EVENT)
-        accent, fill, tag = _STYLE.get(event.kind, ("#9aa0a6", None, ""))
+        tone, filled, tag = _STYLE.get(event.kind, ("neutral", False, ""))
+        fill, tone_text, accent = theme.tone(tone)
         painter.save()
         card = option.rect.adjusted(2, 1, -2, -_GAP)
         palette = option.palette
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(card, palette.color(QPalette.ColorRole.Highlight).lighter(185))
-        elif fill:
-            painter.fillRect(card, QColor(fill))
+        elif filled:
+            painter.fillRect(card, fill)
         else:
             painter.fillRect(card, palette.color(QPalette.ColorRole.Base))
-        painter.fillRect(QRect(card.left(), card.top(), 4, card.height()), QColor(accent))
-        text_color = QColor("#202124") if fill else palette.color(QPalette.ColorRole.Text)
+        painter.fillRect(QRect(card.left(), card.top(), 4, card.height()), accent)
+        text_color = tone_text if filled else palette.color(QPalette.ColorRole.Text)
         x = card.left() + _PAD + 4
         width = card.width() - 2 * _PAD - 4
         y = card.top() + _PAD
         small = self._small_font(option.font)
         painter.setFont(small)
         sm = QFontMetrics(small)
-        painter.setPen(QColor("#5f6368") if fill else palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText) if not filled else tone_text)
         header = f"{format_time(event.at)}  ·  {event.actor or 'system'}"
         painter.drawText(QRect(x, y, width, sm.height()), Qt.AlignmentFlag.AlignLeft, header)
         if tag:
             tag_w = sm.horizontalAdvance(tag) + 12
             tag_rect = QRect(card.right() - _PAD - tag_w, y - 1, tag_w, sm.height() + 2)
             painter.setPen(_NO_PEN)  # never setPen(Qt.PenStyle): see icons._NO_PEN
-            painter.setBrush(QColor(accent))
+            painter.setBrush(accent)
             painter.drawRoundedRect(tag_rect, 4, 4)
-            painter.setPen(QColor("#ffffff"))
+            painter.setPen(theme.text_on(accent))
             bold_small = QFont(small)
             bold_small.setBold(True)
             painter.setFont(bold_small)
@@ -145,7 +146,7 @@ class TimelineView(QWidget):
         col.addWidget(self.note_edit)
         row = QHBoxLayout()
         self.error_label = QLabel(composer)
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        theme.style(self.error_label, "error")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         row.addWidget(self.error_label, 1)

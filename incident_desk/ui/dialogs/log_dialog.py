@@ -31,7 +31,7 @@ from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import Channel, DomainError, Level, clean_title
 from incident_desk.services.errors import StorageError, ValidationError
 from incident_desk.services.incidents import IncidentDraft
-from incident_desk.ui import drafts
+from incident_desk.ui import drafts, theme
 from incident_desk.ui.dialogs.incident_picker import row_text
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.ops import ops_for
@@ -203,7 +203,7 @@ class LogIncidentDialog(QDialog):
         side_col = QVBoxLayout(side)
         self.similar_hint = QLabel("Start typing the title; open incidents with the same words appear here.")
         self.similar_hint.setWordWrap(True)
-        self.similar_hint.setStyleSheet("color: #5f6368;")
+        theme.style(self.similar_hint, "muted")
         side_col.addWidget(self.similar_hint)
         self.similar_list = QListWidget()
         self.similar_list.setWordWrap(True)
@@ -218,7 +218,7 @@ class LogIncidentDialog(QDialog):
 
         buttons = QHBoxLayout()
         keys = QLabel("Ctrl+Enter logs · Esc cancels")
-        keys.setStyleSheet("color: #5f6368;")
+        theme.style(keys, "muted")
         buttons.addWidget(keys)
         buttons.addStretch(1)
         self.cancel_button = QPushButton("Cancel")

@@ -44,6 +44,7 @@ from incident_desk.domain.sla import BusinessCalendar, SlaPolicy, SlaTarget, des
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ValidationError
 from incident_desk.services.policies import parse_duration
+from incident_desk.ui import theme
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.ops import ops_for
 
@@ -119,7 +120,7 @@ class PolicyEditorDialog(QDialog):
         pause.setObjectName("pausePolicy")
         self.error = QLabel("", self)
         self.error.setObjectName("errorLabel")
-        self.error.setStyleSheet("color: #c0392b")
+        theme.style(self.error, "error")
         self.error.setWordWrap(True)
         self.progress = QLabel("", self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close,

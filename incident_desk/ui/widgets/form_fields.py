@@ -8,28 +8,11 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from incident_desk.domain.incident import Priority, Status
+from incident_desk.ui import theme
 
-# Kept local until ui/theme.py lands; muted fills with dark text read well in light and dark themes.
-PRIORITY_COLOURS = {
-    Priority.P1: ("#b3261e", "#ffffff"), Priority.P2: ("#e8710a", "#ffffff"), Priority.P3: ("#f2c94c", "#3b2f00"),
-    Priority.P4: ("#5b8def", "#ffffff"), Priority.P5: ("#9aa0a6", "#ffffff"),
-}
-STATUS_COLOURS = {
-    Status.NEW: ("#1a73e8", "#ffffff"), Status.ACKNOWLEDGED: ("#7e57c2", "#ffffff"),
-    Status.IN_PROGRESS: ("#188038", "#ffffff"), Status.ON_HOLD: ("#f9ab00", "#3b2f00"),
-    Status.RESOLVED: ("#00796b", "#ffffff"), Status.CLOSED: ("#5f6368", "#ffffff"),
-    Status.CANCELLED: ("#9aa0a6", "#ffffff"),
-}
-SLA_COLOURS = {
-    "ok": ("#e6f4ea", "#137333"), "warning": ("#fef7e0", "#8a5a00"), "breached": ("#fce8e6", "#a50e0e"),
-    "paused": ("#e8f0fe", "#174ea6"), "met": ("#e6f4ea", "#137333"), "missed": ("#fce8e6", "#a50e0e"),
-    "stopped": ("#f1f3f4", "#5f6368"), "none": ("#f1f3f4", "#5f6368"),
-}
-ERROR_COLOUR = "#c5221f"
 
-def badge_style(colours: tuple[str, str]) -> str:
-    fill, text = colours
-    return (f"QLabel {{ background: {fill}; color: {text}; border-radius: 9px; padding: 2px 10px;"
+def _badge_css(fill, text) -> str:
+    return (f"QLabel {{ background: {fill.name()}; color: {text.name()}; border-radius: 9px; padding: 2px 10px;"
             f" font-weight: 600; }}")
 
 
@@ -41,21 +24,20 @@ class Badge(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().verticalPolicy())
 
+    # The colours are the theme's badge table: the same as the table's pills and the log dialog's.
     def show_priority(self, priority: Priority) -> None:
         self.setText(priority.label)
-        self.setStyleSheet(badge_style(PRIORITY_COLOURS[priority]))
-        self.setToolTip(f"Priority {priority.label}")
+        self.setStyleSheet(_badge_css(*theme.badge_colors("priority", priority)))
+        self.setToolTip(f"Priority {theme.priority_label(priority)}")
 
     def show_status(self, status: Status, detail: str | None = None) -> None:
         self.setText(status.label + (f" · {detail}" if detail else ""))
-        self.setStyleSheet(badge_style(STATUS_COLOURS[status]))
+        self.setStyleSheet(_badge_css(*theme.badge_colors("status", status)))
         self.setToolTip(f"Status: {status.label}")
 
     def show_sla(self, state: str, text: str) -> None:
-        fill, fg = SLA_COLOURS.get(state, SLA_COLOURS["none"])
         self.setText(text)
-        self.setStyleSheet(f"QLabel {{ background: {fill}; color: {fg}; border-radius: 9px; padding: 2px 10px;"
-                           f" font-weight: 600; }}")
+        self.setStyleSheet(_badge_css(*theme.badge_colors("sla", state)))
 
 
 class FormField(QWidget):
@@ -70,12 +52,12 @@ class FormField(QWidget):
         layout.addWidget(editor)
         self.hint_label = QLabel(hint, self)
         self.hint_label.setWordWrap(True)
-        self.hint_label.setStyleSheet("color: #5f6368; font-size: 11px;")
+        theme.style(self.hint_label, "hint")
         self.hint_label.setVisible(bool(hint))
         layout.addWidget(self.hint_label)
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR}; font-size: 11px;")
+        theme.style(self.error_label, "error")
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.hide()
         layout.addWidget(self.error_label)
@@ -89,7 +71,7 @@ class FormField(QWidget):
         self.error_label.setText(message or "")
         self.error_label.setVisible(bool(message))
         self.editor.setProperty("invalid", bool(message))
-        self.editor.setStyleSheet(f"border: 1px solid {ERROR_COLOUR};" if message else "")
+        theme.style(self.editor, "invalid" if message else None)
 
     def error(self) -> str:
         return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
@@ -146,8 +128,6 @@ def complete_item(items: Iterable[str], text: str) -> str | None:
 class Banner(QFrame):
     """A coloured strip above a form for messages that concern the whole record."""
 
-    STYLES = {"error": ("#fce8e6", "#a50e0e"), "warning": ("#fef7e0", "#6b4a00"), "info": ("#e8f0fe", "#174ea6")}
-
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("banner")
@@ -162,9 +142,9 @@ class Banner(QFrame):
         self.hide()
 
     def show_message(self, text: str, kind: str = "error", buttons: Iterable[QWidget] = ()) -> None:
-        fill, fg = self.STYLES[kind]
-        self.setStyleSheet(f"QFrame#banner {{ background: {fill}; border: 1px solid {fg}; border-radius: 4px; }}"
-                           f" QFrame#banner QLabel {{ color: {fg}; }}")
+        if kind not in ("error", "warning", "info"):
+            raise ValueError(f"unknown banner kind {kind!r}")
+        theme.style(self, kind)
         self.label.setText(text)
         while self.button_box.count():
             item = self.button_box.takeAt(0)

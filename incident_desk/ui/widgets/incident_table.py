@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QRectF, QSignalBlocker, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -63,7 +63,7 @@ class PriorityBadgeDelegate(QStyledItemDelegate):
         painter.setPen(_NO_PEN)
         painter.setBrush(color)
         painter.drawRoundedRect(pill, height / 2, height / 2)
-        painter.setPen(QColor("#ffffff") if color.lightness() < 170 else QColor("#1a1a1a"))
+        painter.setPen(theme.text_on(color))
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, priority.label)
         painter.end()
         if len(self._pills) > 64:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from incident_desk.config import EDITOR_DRAFTS_GROUP
 from incident_desk.domain.incident import DomainError, IncidentFilter
 from incident_desk.services.desk import Desk
-from incident_desk.ui import icons
+from incident_desk.ui import icons, theme
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.drafts import IncidentDrafts
 from incident_desk.ui.models.incident_table_model import IncidentTableModel
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         # Shown while a write waits on the database (ui/ops.py): the window paints on, and says why
         # the save has not finished yet.
         self.waiting_label = QLabel("", self)
-        self.waiting_label.setObjectName("waitingLabel")
+        theme.style(self.waiting_label, "waiting")
         self.waiting_label.hide()
         for w in (self.waiting_label, self.rows_label, self.user_label, self.db_label):
             w.setContentsMargins(8, 0, 8, 0)

@@ -18,8 +18,6 @@ from incident_desk.domain.incident import Priority
 from incident_desk.services.metrics import DrillPoint, MetricsReport
 from incident_desk.ui import theme
 
-# Colour-blind-safe categorical palette (Okabe-Ito plus two neutrals), the same in light and dark.
-CATEGORY_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 PICK_RADIUS = 6
 
 PickHandler = Callable[[DrillPoint], None]
@@ -33,14 +31,6 @@ class PreparedChart:
     agg: object
     targets: dict
     data: dict
-
-
-def chart_style(dark: bool) -> dict:
-    if dark:
-        return {"face": "#1f2124", "text": "#e6e6e6", "muted": "#a8a8a8", "grid": "#3a3d42", "mean": "#64a8f0",
-                "p90": "#ffb74d", "line": "#e6e6e6", "marker": "#ff6e6e"}
-    return {"face": "#ffffff", "text": "#202124", "muted": "#5f6368", "grid": "#e3e5e8", "mean": "#1565c0",
-            "p90": "#e65100", "line": "#37474f", "marker": "#c62828"}
 
 
 def _x_labels(report: MetricsReport) -> list[str]:
@@ -158,7 +148,7 @@ class MetricChart(FigureCanvasQTAgg):
         self._data = prepared.data
 
     def _build(self, prepared: PreparedChart, report: MetricsReport, dark: bool) -> None:
-        style = chart_style(dark)
+        style = theme.chart_style(dark)
         figure = prepared.figure
         figure.set_facecolor(style["face"])
         # Everything the plot makes goes into ``prepared`` (passed, never kept on self): a refresh
@@ -274,7 +264,8 @@ class VolumeChart(MetricChart):
         half = (0.85 if len(x) > 1 else 0.5) / 2
         out.data["_bar_centres"] = {}
         for k, (name, values) in enumerate(series.items()):
-            color = CATEGORY_COLORS[k % len(CATEGORY_COLORS)] if name != dm.OTHER else "#9e9e9e"
+            color = theme.CATEGORY_COLORS[k % len(theme.CATEGORY_COLORS)] if name != dm.OTHER \
+                else theme.OTHER_CATEGORY_COLOR
             # One collection per category, not one Rectangle per bar: a hundred weeks of twelve
             # categories would be over a thousand artists, slow to build and to lay out.
             verts = [[(i - half, b), (i - half, b + v), (i + half, b + v), (i + half, b)]

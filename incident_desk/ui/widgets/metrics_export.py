@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfW
 from incident_desk.domain import metrics as dm
 from incident_desk.domain.formatting import stat_durations
 from incident_desk.services.metrics import MetricsReport
+from incident_desk.ui import theme
 
 PDF_DPI = 150
 
@@ -52,7 +53,7 @@ def _chart_image(chart) -> QImage:
         chart.show_report(chart.report, dark=True)
         chart.draw_idle()
     else:
-        chart.figure.savefig(buffer, format="png", dpi=PDF_DPI, facecolor="white")
+        chart.figure.savefig(buffer, format="png", dpi=PDF_DPI, facecolor=theme.chart_style(False)["face"])
     image = QImage()
     image.loadFromData(buffer.getvalue(), "PNG")
     return image

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from incident_desk.services.auth import Actor
 from incident_desk.services.errors import DomainError
 from incident_desk.services.notifications import SNOOZE_CHOICES, NotificationService, snooze_until
+from incident_desk.ui import theme
 from incident_desk.ui.models.notification_model import NotificationModel, NotificationRole
 
 
@@ -54,7 +55,7 @@ class QuietHoursDialog(QDialog):
         self.allow_p1.setChecked(hours["allow_p1"])
         self.error = QLabel("", self)
         self.error.setObjectName("errorLabel")
-        self.error.setStyleSheet("color: #c0392b")
+        theme.style(self.error, "error")
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.enabled)
