@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from bench import report
-from bench.timing import GuiTime, Stats, ms_since, protect_singletons, until_painted
+from bench.timing import GuiTime, Stats, ms_since, until_painted
 
 GROUP_START, GROUP_TABLE, GROUP_MEM = "cold start", "table", "memory"
 REPO = Path(__file__).resolve().parent.parent
@@ -127,7 +127,6 @@ class TableRig:
 
     def __init__(self, db: Path):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        protect_singletons()
         from PySide6.QtWidgets import QApplication
         self.app = QApplication.instance() or QApplication([sys.argv[0]])
         from incident_desk.services.desk import Desk
@@ -316,16 +315,6 @@ def table_ops(db: Path, *, repeats: int, log=print) -> list[dict]:
     return rows
 
 
-def _raw_order(sort) -> str:
-    from bench.bench_service import ROW_SQL  # noqa: F401  (same column names)
-    expr = {"key": "i.id", "priority": "i.priority", "status": "i.status", "title": "i.title",
-            "category": "i.category", "assignee": "u.username", "team": "t.name", "opened_at": "i.opened_at",
-            "updated_at": "i.updated_at", "resolve_due_at": "i.resolve_due_at", "resolved_at": "i.resolved_at"}
-    d = "DESC" if sort.descending else "ASC"
-    e = expr[sort.column]
-    return f"i.id {d}" if e == "i.id" else f"{e} {d}, i.id {d}"
-
-
 def log_to_selected(db: Path, *, count: int, log=print) -> list[dict]:
     """Log an incident at the service, refresh the 'All open' table and select its row, until painted."""
     from bench.bench_service import _drafts
@@ -414,8 +403,7 @@ RSS_SCRIPT = """
 import json, resource, sys
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from bench.timing import protect_singletons, until_painted
-protect_singletons()
+from bench.timing import until_painted
 from incident_desk.app import _application
 from incident_desk.services.desk import Desk
 from incident_desk.ui.bridge import DeskBridge

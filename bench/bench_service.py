@@ -11,10 +11,6 @@ from bench import report
 from bench.timing import Stats, measure, ms_since, percentile
 
 GROUP = "service"
-ROW_SQL = ("SELECT i.id, i.priority, i.status, i.title, i.category, u.username, t.name, i.opened_at, i.updated_at, "
-           "i.acknowledged_at, i.resolved_at, i.response_due_at, i.resolve_due_at, i.sla_paused_remaining_s, "
-           "i.escalation_level, i.hold_reason FROM incident i LEFT JOIN \"user\" u ON u.id = i.assignee_id "
-           "LEFT JOIN team t ON t.id = i.team_id")
 SEARCH_WORDS = ("printer jams", "replication lag", "vpn disconnects", "phishing")
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 CACHE_DIR = Path(__file__).resolve().parent / "cache"
 SEED = 1
-DEMO_BUDGET_S = 60.0  # the demo command must write 1M incidents with timelines in under a minute
 
 
 def schema_version() -> int:

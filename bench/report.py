@@ -11,7 +11,6 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 PASS, FAIL, NO_TARGET = "pass", "FAIL", "—"
 NOT_BUILT, NOT_AVAILABLE, ERROR = "not built yet", "not available", "error"
-SKIPPED_VERDICTS = (NOT_BUILT, NOT_AVAILABLE, ERROR)
 
 
 def row(name: str, *, group: str, unit: str = "ms", median: float | None = None, min: float | None = None,

@@ -152,23 +152,3 @@ def until_painted(app, op: Callable[[], object], *, busy: Callable[[], bool], vi
         keepalive.stop()
         port.removeEventFilter(spy)
     return GuiTime(wall_ms=ms_since(t0), gui_cpu_ms=(time.thread_time() - c0) * 1000.0, sync_ms=sync_ms)
-
-
-def protect_singletons() -> None:
-    """The app's guard against shiboken6 6.12 dropping references to None/True/False on Python < 3.12
-    (every void Qt call would otherwise count None down until the process aborts); same as run_gui does."""
-    try:
-        from incident_desk.app import protect_none_refcount
-    except ImportError:
-        protect_none_refcount = None
-    if protect_none_refcount is not None:
-        protect_none_refcount()
-        return
-    import ctypes
-    import sys
-    if sys.version_info >= (3, 12):
-        return
-    for singleton in (None, True, False):
-        count = ctypes.c_ssize_t.from_address(id(singleton))
-        if count.value < 1 << 40:
-            count.value += 1 << 40

@@ -30,9 +30,6 @@ STATE_LABELS = {
     STATE_NONE: "No target", STATE_OK: "On track", STATE_WARNING: "At risk", STATE_BREACHED: "Breached",
     STATE_PAUSED: "Paused", STATE_MET: "Met", STATE_MISSED: "Missed", STATE_STOPPED: "Stopped",
 }
-CLOCK_STATES = (STATE_NONE, STATE_OK, STATE_WARNING, STATE_BREACHED, STATE_PAUSED,
-                STATE_MET, STATE_MISSED, STATE_STOPPED)
-
 # The resolution clock counts only in these; ON_HOLD pauses it, the rest stop it.
 RESOLUTION_RUNNING = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS})
 RESOLUTION_PAUSED = frozenset({Status.ON_HOLD})

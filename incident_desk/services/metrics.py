@@ -15,7 +15,6 @@ from incident_desk.storage import metrics_queries as mq
 from incident_desk.storage.database import Store
 
 UTC = UTC
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A drill-down listing explicit incident numbers stays under SQLite's 32,766 bound parameters.
 PRIORITIES = [int(p) for p in Priority]
 

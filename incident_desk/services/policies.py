@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from incident_desk.domain.escalation import DEFAULT_ESCALATION_POLICY, EscalationPolicy
 from incident_desk.domain.incident import DomainError
-from incident_desk.domain.sla import BusinessCalendar, SlaPolicy, compute_clocks
+from incident_desk.domain.sla import SlaPolicy, compute_clocks
 from incident_desk.services import sla_state
 from incident_desk.services.auth import Actor, require
 from incident_desk.services.clock import Clock
@@ -150,7 +150,3 @@ class PolicyService:
                 progress(done)
             if len(rows) < batch_size:
                 return done
-
-
-def describe_calendar(calendar: BusinessCalendar) -> str:
-    return calendar.describe()

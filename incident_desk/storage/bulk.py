@@ -16,7 +16,6 @@ _INCIDENT_COLUMNS = (
     "updated_at", "reopen_count", "resolution_code", "cancel_reason", "escalation_level",
     "response_due_at", "resolve_due_at", "sla_paused_remaining_s", "response_breached", "resolve_breached",
     "tta_s", "ttr_s", "hold_s", "tta_bh_s", "ttr_bh_s", "hold_bh_s", "created_by_id", "version")
-INCIDENT_COLUMNS = _INCIDENT_COLUMNS
 EVENT_COLUMNS = ("incident_id", "at", "actor_id", "kind", "field", "old_value", "new_value", "note", "version")
 
 

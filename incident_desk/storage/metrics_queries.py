@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Status
+from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter
 from incident_desk.storage.queries import build_where
 from incident_desk.storage.sql import execute_many, fetch_all, fetch_one, marks
 
 OPEN_SQL = ", ".join(str(int(s)) for s in sorted(OPEN_STATUSES))
-ENDED_WITHOUT_RESOLUTION_SQL = f"({int(Status.CLOSED)}, {int(Status.CANCELLED)})"
 
 
 @dataclass(frozen=True)

@@ -114,8 +114,3 @@ def set_quiet_hours(store, user_id: int, start: str | None, end: str | None, zon
     execute(store, (
         'UPDATE "user" SET dnd_start = ?, dnd_end = ?, dnd_timezone = ?, dnd_allow_p1 = ? WHERE id = ?'),
         (start, end, zone, allow_p1, user_id))
-
-
-def count_for(store, user_id: int) -> int:
-    return execute(store, "SELECT COUNT(*) FROM notification WHERE user_id = ?",
-                                (user_id,)).fetchone()[0]
