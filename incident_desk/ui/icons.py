@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
+from incident_desk import resource_path
 from incident_desk.domain.incident import Priority, Status
 from incident_desk.ui import theme
 
-ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
-APP_ICON_PATH = ICON_DIR / "incident-desk.svg"
+# Package data (incident_desk/resources): there from a source checkout, a wheel or a bundle alike.
+APP_ICON_PATH = resource_path("icons", "incident-desk.svg")
 _SIZE = 32  # drawn at 32 px so 16 px toolbar/table icons stay crisp on HiDPI
 # QPainter.setPen(Qt.PenStyle) over-releases None in this PySide6 and crashes after many calls:
 # always pass pen and brush objects.
@@ -22,7 +22,10 @@ _NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
 
 
 def app_icon() -> QIcon:
-    return QIcon(str(APP_ICON_PATH)) if APP_ICON_PATH.exists() else action_icon("incident")
+    """The application's SVG icon; a missing file is a broken install, not something to draw around."""
+    if not APP_ICON_PATH.is_file():
+        raise FileNotFoundError(f"the application icon is missing from the installation: {APP_ICON_PATH}")
+    return QIcon(str(APP_ICON_PATH))
 
 
 def _canvas() -> tuple[QPixmap, QPainter]:
