@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from incident_desk.domain.incident import DomainError
+from incident_desk.domain.incident import DomainError, Priority
 
 UTC = UTC
 DAY_S = 86_400
@@ -59,6 +59,30 @@ DEFINITIONS = {
     "exclude_hold": "Excluding On hold: time spent On hold is subtracted from TTR.",
     "trend": TREND_RULE_TEXT,
 }
+
+
+@dataclass(frozen=True)
+class MetricsFilter:
+    """What a metrics view covers: a half-open UTC period [start, end) plus who and what."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    teams: frozenset[str] = frozenset()
+    assignees: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    priorities: frozenset[Priority] = frozenset()
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+                raise DomainError(f"The period {name} has no time zone; pass an aware datetime.")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise DomainError("The period ends before it starts; swap the dates.")
+        object.__setattr__(self, "priorities", frozenset(Priority.parse(p) for p in self.priorities))
+        for name in ("teams", "assignees", "categories"):
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
 
 
 def nearest_rank(values: Sequence[float], percent: int) -> float | None:

@@ -413,6 +413,8 @@ def _pick(qtbot, text):
         qtbot.keyClicks(dialog.search_edit, text)
         dialog.run_search()
         assert dialog.results.count() >= 1
+        assert dialog.selected_key() is None  # nothing is chosen for the user
+        qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Down)  # the first match, chosen by a keystroke
         dialog.accept()
         return dialog.result() == QDialog.DialogCode.Accepted
     return handler

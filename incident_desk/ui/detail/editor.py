@@ -407,7 +407,8 @@ class IncidentDetailEditor(QWidget):
             return False
         picker = IncidentPicker(self.desk, title=f"{self._incident.key} is a duplicate of…",
                                 prompt="Find the original incident. This one is resolved with code 'duplicate' "
-                                       "and linked to it.", exclude_key=self._incident.key, parent=self)
+                                       "and linked to it.", exclude_key=self._incident.key,
+                                exclude_statuses=frozenset({Status.CLOSED, Status.CANCELLED}), parent=self)
         chosen = self.run_dialog(picker) and picker.selected_key()
         picker.deleteLater()
         return bool(chosen) and self.transition_to(Status.RESOLVED, duplicate_of=chosen)

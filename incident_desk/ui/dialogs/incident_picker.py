@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from incident_desk.domain.incident import DomainError, IncidentFilter, IncidentRow, parse_key
+from incident_desk.domain.incident import DomainError, IncidentFilter, IncidentRow, Status, parse_key
 from incident_desk.services.errors import StorageError
+from incident_desk.ui import theme
+from incident_desk.ui.ops import ops_for
 
 SEARCH_DELAY_MS = 250
 RESULT_LIMIT = 50
@@ -26,17 +28,22 @@ def row_text(row: IncidentRow) -> str:
 
 
 class IncidentPicker(QDialog):
-    """Type a key or words; pick one of the matches (Enter or double-click)."""
+    """Type a key or words; pick one of the matches (arrow down to it, then Enter; or double-click).
+    Nothing is chosen for the user: a first match is never pre-selected, so Enter pressed twice cannot
+    pick an unrelated incident."""
 
     sig_incident_picked = Signal(str)
     """The user chose the incident with this key."""
 
     def __init__(self, desk, *, title: str = "Choose an incident", prompt: str = "",
-                 exclude_key: str | None = None, open_only: bool = False, parent: QWidget | None = None):
+                 exclude_key: str | None = None, open_only: bool = False,
+                 exclude_statuses: frozenset[Status] = frozenset(), parent: QWidget | None = None):
         super().__init__(parent)
         self.desk = desk
+        self.ops = ops_for(desk)
         self.exclude_key = exclude_key
         self.open_only = open_only
+        self.exclude_statuses = exclude_statuses
         self.setWindowTitle(title)
         self.resize(620, 420)
         layout = QVBoxLayout(self)
@@ -52,7 +59,7 @@ class IncidentPicker(QDialog):
         self.results.setUniformItemSizes(True)
         layout.addWidget(self.results, 1)
         self.status_label = QLabel(self)
-        self.status_label.setStyleSheet("color: palette(mid);")
+        theme.style(self.status_label, "muted")
         layout.addWidget(self.status_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
@@ -69,7 +76,17 @@ class IncidentPicker(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self._on_current_changed(None, None)
+        self.search_edit.installEventFilter(self)
         self.search_edit.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down from the search box goes to the first match: choosing is a keystroke of its own.
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Down and self.results.count():
+            self.results.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.results.setCurrentRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     def selected_key(self) -> str | None:
         item = self.results.currentItem()
@@ -109,16 +126,17 @@ class IncidentPicker(QDialog):
                 number = parse_key(text)
             except DomainError:
                 number = None
-            if number is not None:
-                rows = self.desk.incidents.rows_by_ids([number])
             filters = IncidentFilter(text=text[:200])
-            rows += [r for r in self.desk.incidents.list_incidents(filters=filters, limit=RESULT_LIMIT)
-                     if r.id != number]
+            rows = self.ops.run_read(lambda: (self.desk.incidents.rows_by_ids([number]) if number else [])
+                                     + [r for r in self.desk.incidents.list_incidents(filters=filters,
+                                                                                      limit=RESULT_LIMIT)
+                                        if r.id != number])
         except (DomainError, StorageError) as exc:
             self.status_label.setText(str(exc))
             return
         for row in rows:
-            if row.key == self.exclude_key or (self.open_only and not row.status.is_open):
+            if row.key == self.exclude_key or (self.open_only and not row.status.is_open) \
+                    or row.status in self.exclude_statuses:
                 continue
             item = QListWidgetItem(row_text(row))
             item.setData(Qt.ItemDataRole.UserRole, row.key)
@@ -126,9 +144,7 @@ class IncidentPicker(QDialog):
             self.results.addItem(item)
         count = self.results.count()
         self.status_label.setText("No incident matches." if not count else
-                                  f"{count} match" + ("es" if count > 1 else ""))
-        if count:
-            self.results.setCurrentRow(0)
+                                  f"{count} match" + ("es" if count > 1 else "") + "; choose one with ↓ and Enter.")
 
     def accept(self) -> None:
         key = self.selected_key()

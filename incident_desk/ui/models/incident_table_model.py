@@ -165,9 +165,12 @@ class IncidentTableModel(QAbstractTableModel):
 
     def __init__(self, service, *, clock: Callable[[], datetime], sla_policy: SlaPolicy | None = None,
                  page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES, use_workers: bool = True,
-                 parent: QObject | None = None):
+                 run_read: Callable[[Callable], object] | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self._service = service
+        # The count and first page a new query needs at once: the window passes DeskOps.run_read, which
+        # reads a network database on its reader thread while the event loop runs (SQLite: right here).
+        self._run_read = run_read or (lambda call: call())
         self._clock = clock
         self._policy = sla_policy
         self._page_size = page_size
@@ -403,9 +406,21 @@ class IncidentTableModel(QAbstractTableModel):
         """New filter and/or sort: count, read the first page now, the rest on demand."""
         sort = sort or self._sort
         same_filter = filters == self._filters
+        self._query_generation += 1
+        generation = self._query_generation
+        failure = None
+        # Read before the reset: the read may run the event loop, which must never see a half-reset model.
+        try:
+            count = self._count if same_filter and self._count else \
+                self._run_read(lambda: self._service.count_incidents(filters=filters))
+            first = self._run_read(lambda: self._service.list_incidents(
+                filters=filters, sort=sort, limit=max(1, min(self._page_size, count)))) if count else []
+        except Exception as exc:  # noqa: BLE001 - shown to the user, table stays usable (empty)
+            count, first, failure = 0, [], exc
+        if generation != self._query_generation:
+            return  # a newer query was asked for while this one read; it wins
         self.beginResetModel()
         self._generation += 1
-        self._query_generation += 1
         self._filters, self._sort = filters, sort
         self._pages.clear()
         self._stale.clear()
@@ -414,15 +429,12 @@ class IncidentTableModel(QAbstractTableModel):
         self._now = self._clock()
         self._clear_cells()
         self._mru_page = -1
-        try:
-            if not same_filter or self._count == 0:
-                self._count = self._service.count_incidents(filters=filters)
-            if self._count:
-                self._store_page(0, self._read_page_sync(0))
-        except Exception as exc:  # noqa: BLE001 - shown to the user, table stays usable (empty)
-            self._count = 0
-            self.sig_load_failed.emit(str(exc))
+        self._count = count
+        if count:
+            self._store_page(0, first)
         self.endResetModel()
+        if failure is not None:
+            self.sig_load_failed.emit(str(failure))
         self.sig_reset_done.emit()
 
     def reload(self) -> None:
@@ -432,11 +444,14 @@ class IncidentTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """The data changed: recount, keep rows in place, re-read pages as they are shown."""
+        generation, filters = self._query_generation, self._filters
         try:
-            new_count = self._service.count_incidents(filters=self._filters)
+            new_count = self._run_read(lambda: self._service.count_incidents(filters=filters))
         except Exception as exc:  # noqa: BLE001
             self.sig_load_failed.emit(str(exc))
             return
+        if generation != self._query_generation:
+            return  # the query changed while counting: set_query has read it afresh
         self._generation += 1
         self._now = self._clock()
         self._clear_cells()

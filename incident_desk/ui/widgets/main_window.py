@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icons.app_icon())
 
         self.model = IncidentTableModel(desk.incidents, clock=desk.clock, sla_policy=desk.settings.sla_policy(),
-                                        use_workers=use_workers, parent=self)
+                                        use_workers=use_workers, run_read=bridge.ops.run_read, parent=self)
         # The live counts of every view wait until the first page is painted: on two cores they
         # otherwise compete with it (and with building this window) for the CPU and the GIL.
         self.views = ViewsPanel(desk.incidents, username=desk.actor.username, clock=desk.clock,
