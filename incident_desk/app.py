@@ -37,8 +37,14 @@ def _fail(message: str, *, interactive: bool) -> int:
 
 
 def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = None, select: str | None = None,
-            username: str | None = None, screenshot_at: str = "ready", argv: list[str] | None = None) -> int:
-    """Open the desk window on ``db_url``; with ``screenshot`` save a PNG once painted and return."""
+            username: str | None = None, screenshot_at: str = "ready", as_started: bool = False,
+            argv: list[str] | None = None) -> int:
+    """Open the desk window on ``db_url``; with ``screenshot`` save a PNG once painted and return (with
+    ``as_started``, once everything a normal start opens is open: the notification panel included)."""
+    import os
+    if screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        # No screen (a server, CI): draw offscreen rather than fail to find a display.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from incident_desk.ui import icons
     from incident_desk.ui.bridge import DeskBridge
     from incident_desk.ui.theme import ThemeWatcher
@@ -56,7 +62,7 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
     from incident_desk.ui.desk_settings import desk_settings
     bridge = DeskBridge(desk)
     window = MainWindow(desk, bridge, desk_settings(desk.store.identity))
-    background = _AfterFirstPaint(desk, window, alerts=not screenshot)
+    background = _AfterFirstPaint(desk, window, alerts=not screenshot or as_started)
     try:
         if view and not window.open_view(view):
             names = ", ".join(v.name for v in window.views.views())
@@ -68,7 +74,8 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
             except DomainError as exc:
                 return _fail(str(exc), interactive=interactive)
         if screenshot:
-            return _save_screenshot(app, window, screenshot, at=screenshot_at)
+            return _save_screenshot(app, window, screenshot, at=screenshot_at,
+                                    background=background if as_started else None)
         return app.exec()
     finally:
         from incident_desk.ui.ops import shutdown_all
@@ -117,14 +124,16 @@ class _AfterFirstPaint(QObject):
             self.alerts.shutdown()
 
 
-def _save_screenshot(app: QApplication, window, path: str, *, at: str = "ready") -> int:
+def _save_screenshot(app: QApplication, window, path: str, *, at: str = "ready", background=None) -> int:
     """Grab the window once the first page is painted and, with ``at="ready"``, once the views'
-    live counts (which start only after that paint, so as not to compete with it) are in too."""
+    live counts (which start only after that paint, so as not to compete with it) are in too; with
+    ``background``, also once the notification panel it starts is in the window with its inbox."""
     deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
     while time.monotonic() < deadline:
         app.processEvents()
+        started = background is None or (background.alerts is not None and background.alerts.dock.isVisible())
         if window.isVisible() and window.first_page_painted and not window.model.is_loading() and \
-                (at == "first-page" or window.views.counts_ready()):
+                (at == "first-page" or window.views.counts_ready()) and started:
             break
         time.sleep(0.002)
     if at != "first-page":

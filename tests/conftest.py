@@ -7,8 +7,13 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-# Qt tests run offscreen unless a test (tray, real window) asks for a real X screen itself.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt tests run offscreen unless a test (tray, real window) asks for a real X screen itself, on a virtual
+# 1920x1080 screen at 96 dpi (the offscreen plugin's own is 800x800, smaller than any desk screen).
+OFFSCREEN_CONFIG = Path(os.environ.get("TMPDIR", "/tmp")) / "incident-desk-offscreen-1920x1080.json"
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    OFFSCREEN_CONFIG.write_text('{"screens": [{"name": "desk", "x": 0, "y": 0, "width": 1920, "height": 1080, '
+                                '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}')
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={OFFSCREEN_CONFIG}"
 os.environ.setdefault("MPLBACKEND", "Agg")
 # Keep QSettings of tests away from the user's real settings.
 os.environ.setdefault("XDG_CONFIG_HOME", str(Path(os.environ.get("TMPDIR", "/tmp")) / "incident-desk-test-config"))

@@ -449,6 +449,14 @@ class IncidentRow(NamedTuple):
     sla_paused_remaining_s: int | None
     escalation_level: int
     hold_reason: HoldReason | None
+    closed_at: datetime | None = None
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When the incident stopped being open: resolved, or closed or cancelled without a resolution."""
+        if self.status.is_open:
+            return None
+        return self.resolved_at or self.closed_at or self.updated_at
 
     def sort_value(self, column: str):
         """The value a keyset cursor needs for ``column`` (see storage.queries)."""

@@ -502,7 +502,7 @@ class IncidentService:
         return repo.load_incident(self.store, row.id)
 
     def comment(self, *, actor: Actor, key: str | int, text: str, work_note: bool = False) -> TimelineEvent:
-        """Comments are visible to the reporter side; work notes stay internal. Both join the timeline."""
+        """Comments are part of what the reporter may be told; work notes stay internal. Both join the timeline."""
         require(actor, "incident.comment")
         body = _as(lambda v: dom.clean_text(v, what="comment"), text, "text").strip()
         if not body:

@@ -39,7 +39,7 @@ _SORT_SQL = {
 
 _ROW_COLUMNS = ("i.id, i.priority, i.status, i.title, i.category, i.assignee_name, i.team_name, i.opened_at, "
                 "i.updated_at, i.acknowledged_at, i.resolved_at, i.response_due_at, i.resolve_due_at, "
-                "i.sla_paused_remaining_s, i.escalation_level, i.hold_reason")
+                "i.sla_paused_remaining_s, i.escalation_level, i.hold_reason, i.closed_at")
 _FROM = "FROM incident i"
 
 
@@ -61,7 +61,7 @@ def _row(r) -> IncidentRow:
         category=r[4], assignee=r[5], team=r[6], opened_at=ts(r[7]), updated_at=ts(r[8]),
         acknowledged_at=ts(r[9]), resolved_at=ts(r[10]), response_due_at=ts(r[11]),
         resolve_due_at=ts(r[12]), sla_paused_remaining_s=r[13], escalation_level=r[14] or 0,
-        hold_reason=HoldReason[r[15].upper()] if r[15] else None)
+        hold_reason=HoldReason[r[15].upper()] if r[15] else None, closed_at=ts(r[16]))
 
 
 @dataclass

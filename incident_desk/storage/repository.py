@@ -230,8 +230,8 @@ def update_incident(store: Store, incident_id: int, expected_version: int, field
         what = sorted({c.field or c.kind for c in changes})
         detail = f" ({', '.join(what)})" if what else ""
         raise ConflictError(
-            f"{format_key(incident_id)} was changed by {', '.join(who)}{detail} after you opened it "
-            f"(version {expected_version} -> {current.version}); nothing was saved.",
+            f"{format_key(incident_id)} was changed by {', '.join(who)}{detail} after you read it; "
+            f"nothing was saved.",
             current_version=current.version, changes=changes)
     return expected_version + 1
 

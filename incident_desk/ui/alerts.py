@@ -45,9 +45,11 @@ class AlertsController(QObject):
         self.ops = ops_for(desk)
         self.dock = NotificationCenter(desk.notifications, desk.actor, desk.clock, main_window,
                                        run_write=self.ops.run_write)
-        # Created after the window restored its saved state: restoreDockWidget puts the dock back
-        # where the user left it (and as shown or hidden); the first time it goes on the right.
-        if not main_window.restoreDockWidget(self.dock):
+        # Created after the window restored its saved state, so the dock goes back where the user left
+        # it (and as shown or hidden); the first time the desk window puts it under its views.
+        if hasattr(main_window, "dock_notifications"):
+            main_window.dock_notifications(self.dock)
+        elif not main_window.restoreDockWidget(self.dock):
             main_window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         icon = main_window.windowIcon()
         self.tray = TrayController(icon if not icon.isNull() else icons.app_icon(), self, available=tray_available)

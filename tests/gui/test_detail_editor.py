@@ -169,7 +169,7 @@ def test_priority_shows_derivation_and_records_override(qtbot, team_desk, make_e
     assert editor.priority_badge.text() == "P1"
     assert not editor.has_unsaved_changes()
     texts = [editor.timeline_view.model.index(r, 0).data() for r in range(editor.timeline_view.model.rowCount())]
-    assert any("lena changed priority P3 -> P1 (Override: CFO cannot close the books)" in t for t in texts)
+    assert any("Lena Lead: Changed priority P3 -> P1 (Override: CFO cannot close the books)" in t for t in texts)
 
 
 def test_comment_and_work_note_newest_first_and_edits_survive(qtbot, desk, make_editor, clock):
@@ -189,10 +189,10 @@ def test_comment_and_work_note_newest_first_and_edits_survive(qtbot, desk, make_
     qtbot.keyClicks(view.note_edit, "Rekey errors in gateway log")
     qtbot.mouseClick(view.work_note_button, Qt.MouseButton.LeftButton)
     model = view.model
-    assert model.index(0, 0).data() == f"{desk.actor.username} added a work note: Rekey errors in gateway log"
+    assert model.index(0, 0).data() == f"{desk.actor.display_name}: Added a work note: Rekey errors in gateway log"
     assert model.index(0, 0).data(TimelineRole.IS_WORK_NOTE) is True
     assert model.index(1, 0).data(TimelineRole.IS_WORK_NOTE) is False
-    assert model.index(1, 0).data().endswith("commented: Called Jane back")
+    assert model.index(1, 0).data().endswith(": Commented: Called Jane back")
     assert view.note_edit.toPlainText() == ""
     # Comments bump the version; the title edit stays on top of the new version and saves cleanly.
     assert editor.has_unsaved_changes()
@@ -229,7 +229,7 @@ def test_conflict_between_two_sessions_shows_who_and_reapplies(qtbot, team_desk,
         return True
     second.run_dialog.handlers.append(conflict)
     assert not second.save()
-    assert any(r[1] == "lena" and "title" in r[2] and "VPN drops for all of finance" in r[2] for r in seen["rows"])
+    assert any(r[1] == "Lena Lead" and "title" in r[2] and "VPN drops for all of finance" in r[2] for r in seen["rows"])
     # Reapplied on the new version: their title is in, our edits are still pending and marked dirty.
     assert second.title_edit.text() == "VPN drops for all of finance"
     assert second.description_edit.toPlainText() == "Seen on Wi-Fi and LAN."
@@ -256,7 +256,7 @@ def test_refresh_from_store_reloads_clean_editor_and_warns_dirty_one(team_desk, 
     other.incidents.edit_incident(actor=other.actor, key=inc.key, expected_version=2,
                                   changes={"reporter_name": "Jane Q. Doe"})
     editor.refresh_from_store()
-    assert editor.banner.text().startswith("Changed by someone else (alex)")
+    assert editor.banner.text().startswith("Changed meanwhile by Alex Agent: Changed reporter name Jane Doe -> ")
     assert "reporter name" in editor.banner.text()
     assert editor.service_edit.text() == "Remote access"
     editor.reload_remote_button.click()

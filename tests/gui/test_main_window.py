@@ -47,7 +47,8 @@ def window(qtbot, seeded_desk, qsettings):
 def test_layout_and_status_bar(window, seeded_desk):
     assert window.current_view_name() == "All open"
     assert window.tabs.tabText(0) == "Incidents" and window.tabs.tabText(1) == "Metrics"
-    assert window.splitter.widget(0) is window.views and window.splitter.widget(2) is window.detail_panel
+    assert window.splitter.widget(0) is window.tabs and window.splitter.widget(1) is window.detail_panel
+    assert window.views_dock.widget() is window.views
     n = seeded_desk.incidents.count_incidents(filters=builtin_views(username="x", now=seeded_desk.clock())[2].filters)
     assert window.rows_label.text() == f"{n} incidents"
     assert str(seeded_desk.store.path) in window.db_label.text()
@@ -93,14 +94,14 @@ def test_saved_views_and_layout_persist(qtbot, seeded_desk, qsettings):
     first.filter_bar._on_search_now()
     first.model.sort(column_index("title"), Qt.SortOrder.AscendingOrder)
     first.table.set_column_visible(column_index("team"), True)
-    first.table.horizontalHeader().resizeSection(column_index("title"), 333)
+    first.table.horizontalHeader().resizeSection(column_index("assignee"), 177)
     saved = first.save_current_view("Kraken hunt")
     assert saved is not None and saved.filters.text == "kraken"
     assert first.save_current_view("All") is None  # a built-in name is refused with a message
     assert "built-in" in first.statusBar().currentMessage()
     total = sum(first.splitter.sizes())
-    first.splitter.setSizes([230, total - 230, 0])  # the detail panel collapsed
-    assert first.splitter.sizes()[::2] == [230, 0]
+    first.splitter.setSizes([total - 377, 377])
+    assert first.splitter.sizes()[1] == 377
     first.close()
     second = open_window(qtbot, seeded_desk, qsettings)
     try:
@@ -108,10 +109,10 @@ def test_saved_views_and_layout_persist(qtbot, seeded_desk, qsettings):
         assert "Kraken hunt" in [v.name for v in second.views.views()]
         assert second.model.rowCount() == 6 and second.filter_bar.search.text() == "kraken"
         assert second.model.current_sort().column == "title"
-        assert second.table.horizontalHeader().sectionSize(column_index("title")) == 333
+        assert second.table.horizontalHeader().sectionSize(column_index("assignee")) == 177
         assert not second.table.horizontalHeader().isSectionHidden(column_index("team"))
-        # The small offscreen screen clamps the restored width; the centre absorbs that.
-        assert second.splitter.sizes()[::2] == [230, 0]
+        # The small offscreen screen clamps the restored width; the table absorbs that.
+        assert second.splitter.sizes()[1] == 377
         second._on_delete_view("Kraken hunt")
         assert "Kraken hunt" not in [v.name for v in second.views.views()]
     finally:

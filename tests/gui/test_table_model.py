@@ -419,3 +419,27 @@ def test_reloading_the_lists_keeps_a_filter_value_they_no_longer_hold(bar, seede
     bar.category.setCurrentIndex(0)
     bar.set_choices(categories=["Printing"], usernames=[], teams=[], me=seeded_desk.actor.username)
     assert bar.category.currentIndex() == 0 and bar.category.findData("Printing") == 1
+
+
+def test_the_age_of_a_cancelled_or_resolved_incident_stops_when_it_ended(qtbot, desk, clock):
+    from incident_desk.services.incidents import IncidentDraft
+    started = clock()
+    cancelled = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title="Logged twice",
+                                                                                category="Network"))
+    resolved = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title="Printer jam",
+                                                                               category="Printing"))
+    running = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title="VPN slow",
+                                                                              category="Network"))
+    clock.advance(hours=2)
+    desk.incidents.transition(actor=desk.actor, key=cancelled.key, to=Status.CANCELLED, cancel_reason="Duplicate")
+    clock.advance(hours=1)
+    desk.incidents.transition(actor=desk.actor, key=resolved.key, to=Status.ACKNOWLEDGED)
+    desk.incidents.transition(actor=desk.actor, key=resolved.key, to=Status.RESOLVED, resolution_code="fixed",
+                              resolution_notes="Cleared")
+    clock.advance(days=30)
+    model = make_model(qtbot, desk, use_workers=False)
+    model.set_query(IncidentFilter(), Sort("key", descending=False))
+    ages = {model.row_at(r).key: model.index(r, column_index("age")).data() for r in range(model.rowCount())}
+    # Hand-worked: cancelled 2 h after opening, resolved 3 h after, the third still open 30 d 3 h later.
+    assert ages == {cancelled.key: "2 h", resolved.key: "3 h", running.key: "30 d"}
+    assert clock() - started > timedelta(days=30)

@@ -45,16 +45,20 @@ def test_sentences_are_readable_and_newest_first(team_desk, clock):
     desk.incidents.assign(actor=desk.actor, key=inc.key, assignee="alex")
     clock.advance(minutes=1)
     desk.incidents.comment(actor=desk.actor, key=inc.key, text="Called the user back", work_note=True)
-    model = TimelineModel()
+    # People read display names (as the editor's directory gives them), and each author once.
+    model = TimelineModel(name={"lena": "Lena Lead", "alex": "Alex Agent"}.get)
     model.set_events(desk.incidents.timeline(inc.key))
     texts = [model.index(r, 0).data() for r in range(model.rowCount())]
-    assert texts[0] == "lena added a work note: Called the user back"
+    assert texts[0] == "Lena Lead: Added a work note: Called the user back"
     assert model.index(0, 0).data(TimelineRole.IS_WORK_NOTE) is True
-    assert texts[1] == "lena moved it to team Service Desk"
-    assert texts[2] == "lena assigned it to alex"
-    assert any("lena changed priority P3 -> P1 (From the matrix: Impact High x Urgency High = P1)" == t
+    assert model.index(0, 0).data(TimelineRole.SUMMARY) == "Added a work note"
+    assert model.index(0, 0).data(TimelineRole.ACTOR) == "Lena Lead"
+    assert texts[1] == "Lena Lead: Moved it to team Service Desk"
+    assert texts[2] == "Lena Lead: Assigned it to Alex Agent"
+    assert any("Lena Lead: Changed priority P3 -> P1 (From the matrix: Impact High x Urgency High = P1)" == t
                for t in texts), texts
-    assert texts[-1].startswith("lena logged the incident “Printer on floor 3 jams”")
+    assert texts[-1].startswith("Lena Lead: Logged the incident “Printer on floor 3 jams”")
+    assert all(t.count("Lena Lead") == 1 for t in texts)
     ats = [model.index(r, 0).data(TimelineRole.AT) for r in range(model.rowCount())]
     assert ats == sorted(ats, reverse=True)
 
@@ -76,7 +80,7 @@ def test_hostile_values_are_shortened_not_crashing(text):
     event = TimelineEvent(id=1, incident_key="INC-000001", at=datetime(2026, 1, 1, tzinfo=UTC),
                           actor=None, kind="field", field="title", old_value=text, new_value="ok", note=text)
     summary, body = describe_event(event)
-    assert summary.startswith("system changed title")
+    assert summary.startswith("System changed title")
     assert len(summary) < 300
     odd = TimelineEvent(id=2, incident_key="INC-000001", at=event.at, actor="x", kind="mystery", new_value=text)
     assert describe_event(odd)[0].startswith("x: mystery")

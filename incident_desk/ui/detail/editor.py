@@ -51,6 +51,7 @@ from incident_desk.ui.dialogs.workflow import (
 from incident_desk.ui.drafts import DRAFT_DELAY_MS, IncidentDrafts
 from incident_desk.ui.models.timeline_model import describe_event
 from incident_desk.ui.ops import ops_for
+from incident_desk.ui.people import PeopleDirectory
 from incident_desk.ui.widgets.form_fields import (
     Banner,
     CommitOnTab,
@@ -117,10 +118,12 @@ class IncidentDetailEditor(QWidget):
         self.workflow = WorkflowBar(self)
         outer.addWidget(self.workflow)
         self.tabs = QTabWidget(self)
-        self.form = DetailsForm(categories=self.desk.settings.categories(), usernames=self.desk.users.usernames(),
+        self.people = self.ops.run_read(lambda: PeopleDirectory.of(self.desk))
+        self.form = DetailsForm(categories=self.desk.settings.categories(), people=self.people,
                                 teams=self.desk.users.team_names(), parent=self)
         self.tabs.addTab(self.form, "&Details")
         self.timeline_view = TimelineView(self)
+        self.timeline_view.model.name = self.people.name
         self.tabs.addTab(self.timeline_view, "&Timeline")
         self.links_panel = LinksPanel(self.desk, self)
         self.tabs.addTab(self.links_panel, "&Links")
@@ -515,7 +518,7 @@ class IncidentDetailEditor(QWidget):
 
     def _update_header(self) -> None:
         inc = self._incident
-        self.header.show_incident(inc, assignee=inc.assignee or "Unassigned", team=inc.team)
+        self.header.show_incident(inc, assignee=self.people.name(inc.assignee, "Unassigned"), team=inc.team)
         self.form.resolution_box.setVisible(inc.status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED))
 
     def _update_watch_button(self) -> None:
@@ -670,7 +673,7 @@ class IncidentDetailEditor(QWidget):
 
     def _handle_conflict(self, exc: ConflictError) -> None:
         pending = self.pending_changes()
-        dialog = ConflictDialog(str(exc), list(exc.changes), pending, self)
+        dialog = ConflictDialog(self._incident.key, list(exc.changes), pending, self, name=self.people.name)
         self.run_dialog(dialog)
         choice = dialog.choice
         dialog.deleteLater()
@@ -699,14 +702,14 @@ class IncidentDetailEditor(QWidget):
             newer = [e for e in events if e.id > self._last_event_id]
         except _READ_ERRORS:
             pass
-        who = sorted({e.actor or "system" for e in newer}) or ["someone"]
-        what = "; ".join(describe_event(e)[0] for e in reversed(newer[:5]))
+        who = sorted({self.people.name(e.actor) if e.actor else "System" for e in newer}) or ["someone"]
+        what = "; ".join(describe_event(e, name=self.people.name, with_actor=False)[0] for e in reversed(newer[:5]))
         reload_button = QPushButton("Reload")
         reload_button.setToolTip("Load their version and put your unsaved edits back on top")
         keep_button = QPushButton("Keep editing")
         reload_button.clicked.connect(self._on_reload_remote_clicked)
         keep_button.clicked.connect(self._on_keep_editing_clicked)
-        self.banner.show_message(f"Changed by someone else ({', '.join(who)}) — " + (what or "see the timeline")
+        self.banner.show_message(f"Changed meanwhile by {', '.join(who)}: " + (what or "see the timeline")
                                  + ". Reload, or keep editing and resolve it when you save.", "warning",
                                  (reload_button, keep_button))
         self.reload_remote_button, self.keep_editing_button = reload_button, keep_button

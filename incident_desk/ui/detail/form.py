@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain.incident import RESOLUTION_CODES, Channel, Incident, Level, Priority
 from incident_desk.ui.detail.sla_panel import SlaPanel
+from incident_desk.ui.people import PeopleDirectory, PersonCombo
 from incident_desk.ui.widgets.form_fields import FormField, align_form_labels, match_item, searchable_combo
 
 FIELDS = ("title", "description", "category", "subcategory", "service", "reporter_name", "reporter_contact",
@@ -58,7 +59,7 @@ class DetailsForm(QScrollArea):
     """One column that scrolls down, never across: the panel sits beside the table. What an agent
     needs first (the incident, who reported it and how to reach them) comes before the SLA clocks."""
 
-    def __init__(self, *, categories: dict[str, list[str]], usernames: list[str], teams: list[str],
+    def __init__(self, *, categories: dict[str, list[str]], people: PeopleDirectory, teams: list[str],
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.fields: dict[str, FormField] = {}
@@ -117,7 +118,7 @@ class DetailsForm(QScrollArea):
 
         assign_box = QGroupBox("Assignment", page)
         form = _form(assign_box)
-        self.assignee_combo = searchable_combo([""] + usernames, placeholder="Unassigned")
+        self.assignee_combo = PersonCombo(people, placeholder="Unassigned")
         self._add(form, "&Assignee:", "assignee", self.assignee_combo)
         self.team_combo = QComboBox()
         self.team_combo.addItems([""] + teams)
@@ -161,6 +162,8 @@ class DetailsForm(QScrollArea):
 
     def read(self, name: str) -> str:
         editor = self.fields[name].editor
+        if isinstance(editor, PersonCombo):
+            return editor.username()
         if isinstance(editor, QLineEdit):
             return editor.text()
         if isinstance(editor, QPlainTextEdit):
@@ -172,7 +175,9 @@ class DetailsForm(QScrollArea):
 
     def write(self, name: str, value: str) -> None:
         editor = self.fields[name].editor
-        if isinstance(editor, QLineEdit):
+        if isinstance(editor, PersonCombo):
+            editor.set_username(value)
+        elif isinstance(editor, QLineEdit):
             editor.setText(value)
             editor.setCursorPosition(0)
         elif isinstance(editor, QPlainTextEdit):

@@ -12,8 +12,9 @@ from incident_desk.ui.widgets.form_fields import Badge
 
 
 class EditorHeader(QFrame):
-    """Save and Revert sit on the first row beside the key and never move: what grows while typing
-    (the unsaved-changes note) is on a line of its own, so the buttons cannot be pushed out of view."""
+    """Save and Revert sit on the first row beside the key and never move: the badges, who has it and the
+    unsaved-changes note are on lines of their own and give way (wrap or elide) before the buttons do,
+    so typing can never push them out of a narrow panel."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -30,19 +31,26 @@ class EditorHeader(QFrame):
         self.key_label.setFont(key_font)
         self.key_label.setTextFormat(Qt.TextFormat.PlainText)
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row.addWidget(self.key_label)
-        self.priority_badge = Badge(self)
-        self.status_badge = Badge(self)
-        row.addWidget(self.priority_badge)
-        row.addWidget(self.status_badge)
-        row.addStretch(1)
+        self.key_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row.addWidget(self.key_label, 1)
         self.revert_button = QPushButton("Re&vert", self)
         self.revert_button.setToolTip("Throw away your unsaved edits")
         self.save_button = QPushButton("&Save", self)
         self.save_button.setToolTip("Save your edits (Ctrl+S)")
         for button in (self.revert_button, self.save_button):
+            button.setAutoDefault(False)
             button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             row.addWidget(button)
+        col.addLayout(row)
+        row = QHBoxLayout()
+        self.priority_badge = Badge(self)
+        self.status_badge = Badge(self)
+        row.addWidget(self.priority_badge)
+        row.addWidget(self.status_badge)
+        self.assignee_label = QLabel(self)
+        self.assignee_label.setTextFormat(Qt.TextFormat.PlainText)
+        theme.style(self.assignee_label, "muted")
+        row.addWidget(self.assignee_label, 1)
         col.addLayout(row)
         self.title_label = QLabel(self)
         title_font = QFont(self.font())
@@ -51,17 +59,11 @@ class EditorHeader(QFrame):
         self.title_label.setWordWrap(True)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         col.addWidget(self.title_label)
-        row = QHBoxLayout()
-        self.assignee_label = QLabel(self)
-        self.assignee_label.setTextFormat(Qt.TextFormat.PlainText)
-        theme.style(self.assignee_label, "muted")
-        row.addWidget(self.assignee_label, 1)
         self.dirty_label = QLabel("● Unsaved changes", self)
         theme.style(self.dirty_label, "unsaved")
-        row.addWidget(self.dirty_label)
-        col.addLayout(row)
-        # Ignored width: a long title or name wraps or is cut, it never widens the panel.
-        for label in (self.title_label, self.assignee_label):
+        col.addWidget(self.dirty_label)
+        # Ignored width: a long title, name or list of edited fields wraps or is cut, never widens the panel.
+        for label in (self.title_label, self.assignee_label, self.dirty_label):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def show_empty(self) -> None:

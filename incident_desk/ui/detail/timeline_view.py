@@ -96,7 +96,7 @@ class TimelineDelegate(QStyledItemDelegate):
         painter.setFont(small)
         sm = QFontMetrics(small)
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText) if not filled else tone_text)
-        header = f"{format_time(event.at)}  ·  {event.actor or 'system'}"
+        header = f"{format_time(event.at)}  ·  {index.data(TimelineRole.ACTOR)}"
         painter.drawText(QRect(x, y, width, sm.height()), Qt.AlignmentFlag.AlignLeft, header)
         if tag:
             tag_w = sm.horizontalAdvance(tag) + 12
@@ -140,7 +140,8 @@ class TimelineView(QWidget):
         col = QVBoxLayout(composer)
         col.setContentsMargins(0, 0, 0, 0)
         self.note_edit = QPlainTextEdit(composer)
-        self.note_edit.setPlaceholderText("Write a comment (visible to the reporter side) or an internal work note…")
+        self.note_edit.setPlaceholderText("Write a comment (part of the record the reporter is told about) or an "
+                                          "internal work note (for the desk only)…")
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(64)
         col.addWidget(self.note_edit)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from incident_desk.domain.incident import Incident, Status, allowed_transitions
+from incident_desk.ui.widgets.flow_layout import FlowLayout
 
 # Button text per target status; moving back to In progress reads differently from each side.
 _ACTION_TEXT = {Status.ACKNOWLEDGED: "Acknowledge", Status.ON_HOLD: "Put on hold…", Status.RESOLVED: "Resolve…",
@@ -14,8 +15,8 @@ _IN_PROGRESS_TEXT = {Status.ACKNOWLEDGED: "Start work", Status.ON_HOLD: "Resume 
 
 
 class WorkflowBar(QWidget):
-    """Two rows (workflow, then people) keep the panel narrow enough to sit beside the table. Only the
-    moves the current status allows and the actor's role permits are shown."""
+    """The workflow moves, then the people actions, in rows that wrap: however narrow the panel, every
+    button stays whole. Only the moves the current status allows and the actor's role permits are shown."""
 
     sig_transition_requested = Signal(object)
     """The user asked to move the incident to this Status."""
@@ -24,25 +25,20 @@ class WorkflowBar(QWidget):
         super().__init__(parent)
         rows = QVBoxLayout(self)
         rows.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        rows.addLayout(row)
-        self.transition_row = QHBoxLayout()
-        row.addLayout(self.transition_row)
+        rows.setSpacing(4)
+        self.transition_row = FlowLayout()
+        rows.addLayout(self.transition_row)
+        self.people_row = FlowLayout()
+        rows.addLayout(self.people_row)
         self.duplicate_button = QPushButton("Resolve as duplicate of…", self)
-        row.addWidget(self.duplicate_button)
-        row.addStretch(1)
         self.watch_button = QPushButton("Watch", self)
         self.watch_button.setCheckable(True)
         self.watch_button.setToolTip("Get a notification when this incident changes or gets a comment")
-        row.addWidget(self.watch_button)
-        row = QHBoxLayout()
-        rows.addLayout(row)
         self.assign_me_button = QPushButton("Assign to &me", self)
         self.reporter_button = QPushButton("&Update the reporter…", self)
         self.copy_summary_button = QPushButton("Copy status summary", self)
-        for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button):
-            row.addWidget(button)
-        row.addStretch(1)
+        for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button, self.watch_button):
+            self.people_row.addWidget(button)
         self.transition_buttons: dict[Status, QPushButton] = {}
         # Enter opens an incident and leaves the keyboard in the form: none of these is a default
         # button, and the destructive ones are not in the Tab chain before the fields.
@@ -58,6 +54,7 @@ class WorkflowBar(QWidget):
 
     def show_incident(self, incident: Incident, actor) -> None:
         self._clear_transitions()
+        self.transition_row.removeWidget(self.duplicate_button)
         if actor.can("incident.transition"):
             for target in allowed_transitions(incident.status):
                 if (target == Status.CLOSED and not actor.can("incident.close")) or \
@@ -72,6 +69,7 @@ class WorkflowBar(QWidget):
                 self.transition_row.addWidget(button)
                 button.show()
                 self.transition_buttons[target] = button
+        self.transition_row.addWidget(self.duplicate_button)
         self.duplicate_button.setVisible(incident.status.is_open and actor.can("incident.transition"))
         self.assign_me_button.setVisible(incident.status.is_open and incident.assignee != actor.username
                                          and actor.can("incident.assign"))
@@ -89,10 +87,9 @@ class WorkflowBar(QWidget):
             button.setEnabled(not busy)
 
     def _clear_transitions(self) -> None:
-        while self.transition_row.count():
-            item = self.transition_row.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        for button in self.transition_buttons.values():
+            self.transition_row.removeWidget(button)
+            button.deleteLater()
         self.transition_buttons = {}
 
     @Slot()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -240,26 +242,29 @@ class ConflictDialog(QDialog):
 
     REAPPLY, DISCARD = 1, 2
 
-    def __init__(self, message: str, changes: list[TimelineEvent], pending: dict, parent: QWidget | None = None):
+    def __init__(self, key: str, changes: list[TimelineEvent], pending: dict, parent: QWidget | None = None, *,
+                 name: Callable[[str], str] = str):
         super().__init__(parent)
         self.setWindowTitle("Someone else saved this incident")
-        self.resize(640, 380)
+        self.resize(680, 380)
         layout = QVBoxLayout(self)
-        intro = QLabel(message, self)
+        who = sorted({name(e.actor) if e.actor else "System" for e in changes}) or ["Someone"]
+        intro = QLabel(f"{', '.join(who)} saved {key} after you opened it, so your edits were not saved yet. "
+                       "This is what changed meanwhile:", self)
         intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(intro)
         self.changes_tree = QTreeWidget(self)
         self.changes_tree.setHeaderLabels(["When", "Who", "What changed"])
         self.changes_tree.setRootIsDecorated(False)
-        self.changes_tree.setColumnWidth(0, 150)
-        self.changes_tree.setColumnWidth(1, 90)
         for event in changes:
-            summary, body = describe_event(event)
-            what = summary.split(" ", 1)[1] if event.actor and summary.startswith(event.actor + " ") else summary
-            item = QTreeWidgetItem([format_time(event.at), event.actor or "system",
+            what, body = describe_event(event, name=name, with_actor=False)
+            item = QTreeWidgetItem([format_time(event.at), name(event.actor) if event.actor else "System",
                                     what + (f": {body}" if body else "")])
             item.setToolTip(2, what + (f"\n{body}" if body else ""))
             self.changes_tree.addTopLevelItem(item)
+        for column in (0, 1):  # the whole time and name, never cut
+            self.changes_tree.resizeColumnToContents(column)
         layout.addWidget(self.changes_tree, 1)
         mine = ", ".join(name.replace("_", " ") for name in pending) or "none"
         layout.addWidget(QLabel(f"Your unsaved edits: {mine}.", self))

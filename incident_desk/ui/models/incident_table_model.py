@@ -51,15 +51,15 @@ class Column(NamedTuple):
 
 COLUMNS: tuple[Column, ...] = (
     Column("key", "Key", "key", 92),
-    Column("priority", "Priority", "priority", 106),
-    Column("status", "Status", "status", 122),
-    Column("title", "Title", "title", 250),
-    Column("category", "Category", "category", 120),
-    Column("assignee", "Assignee", "assignee", 116),
+    Column("priority", "Priority", "priority", 100),
+    Column("status", "Status", "status", 112),
+    Column("title", "Title", "title", 220),
+    Column("category", "Category", "category", 104),
+    Column("assignee", "Assignee", "assignee", 120),
     Column("team", "Team", "team", 110),
     Column("opened", "Opened", "opened_at", 124),
-    Column("age", "Age", "opened_at", 62, invert=True, tip="Time since the incident was opened"),
-    Column("sla", "SLA", "resolve_due_at", 150, tip="Time left on the nearest SLA target (warning at 75 %)"),
+    Column("age", "Age", "opened_at", 72, invert=True, tip="Time since the incident was opened (until it ended)"),
+    Column("sla", "SLA", "resolve_due_at", 132, tip="Time left on the nearest SLA target (at risk from 75 %)"),
     Column("updated", "Updated", "updated_at", 124),
 )
 COLUMN_IDS = tuple(c.id for c in COLUMNS)
@@ -352,7 +352,7 @@ class IncidentTableModel(QAbstractTableModel):
         if col == "opened":
             return _local(row.opened_at)
         if col == "age":
-            end = row.resolved_at if row.resolved_at and not row.status.is_open else self._now
+            end = row.ended_at or self._now  # a cancelled or closed incident's age stops with it
             return format_duration((end - row.opened_at).total_seconds())
         if col == "sla":
             return (sla or self._sla(row)).text

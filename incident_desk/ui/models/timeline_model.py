@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
@@ -57,46 +58,54 @@ def _status_label(value: str | None) -> str:
         return _short(value)
 
 
-def describe_event(event: TimelineEvent) -> tuple[str, str]:
-    """(summary sentence, body text) for an event; the body holds comment or message text."""
-    who = event.actor or "system"
+def describe_event(event: TimelineEvent, *, name: Callable[[str], str] = str,
+                   with_actor: bool = True) -> tuple[str, str]:
+    """(summary sentence, body text) for an event; the body holds comment or message text. ``name`` turns
+    an account name into what people read; without ``with_actor`` the sentence leaves out who did it
+    (a timeline card says who in its header, once)."""
+    who = name(event.actor) if event.actor else "System"
     note = f" ({_short(event.note)})" if event.note else ""
     kind = event.kind
+
+    def said(verb_phrase: str) -> str:
+        return f"{who} {verb_phrase}" if with_actor else verb_phrase[:1].upper() + verb_phrase[1:]
+
     if kind == EV_CREATED:
-        return f"{who} logged the incident “{_short(event.new_value)}”{note}", ""
+        return said(f"logged the incident “{_short(event.new_value)}”{note}"), ""
     if kind == EV_FIELD:
         label = _FIELD_LABELS.get(event.field or "", event.field or "a field")
-        return f"{who} changed {label} {_short(event.old_value)} -> {_short(event.new_value)}{note}", ""
+        return said(f"changed {label} {_short(event.old_value)} -> {_short(event.new_value)}{note}"), ""
     if kind == EV_STATUS:
-        return (f"{who} changed status {_status_label(event.old_value)} -> {_status_label(event.new_value)}{note}",
-                "")
+        return said(f"changed status {_status_label(event.old_value)} -> {_status_label(event.new_value)}{note}"), ""
     if kind == EV_ASSIGN:
         target = "team" if event.field == "team" else "assignee"
+        person = (lambda v: v) if target == "team" else name
         if event.new_value:
-            was = f" (was {event.old_value})" if event.old_value else ""
+            was = f" (was {person(event.old_value)})" if event.old_value else ""
             verb = "moved it to team" if target == "team" else "assigned it to"
-            return f"{who} {verb} {event.new_value}{was}", ""
-        return f"{who} cleared the {target} (was {event.old_value or 'nobody'})", ""
+            return said(f"{verb} {person(event.new_value)}{was}"), ""
+        return said(f"cleared the {target} (was {person(event.old_value) if event.old_value else 'nobody'})"), ""
     if kind == EV_COMMENT:
-        return f"{who} commented", event.note or ""
+        return said("commented"), event.note or ""
     if kind == EV_WORK_NOTE:
-        return f"{who} added a work note", event.note or ""
+        return said("added a work note"), event.note or ""
     if kind == EV_LINK:
         relation = _LINK_LABELS.get(event.field or "", event.field or "")
         if event.note == "unlinked" or (event.old_value and not event.new_value):
-            return f"{who} removed the link {relation} {event.old_value or ''}".rstrip(), ""
-        return f"{who} linked this {relation} {event.new_value or ''}".rstrip(), ""
+            return said(f"removed the link {relation} {event.old_value or ''}".rstrip()), ""
+        return said(f"linked this {relation} {event.new_value or ''}".rstrip()), ""
     if kind == EV_REPORTER_UPDATE:
         to = f" at {event.new_value}" if event.new_value else ""
-        return f"{who} sent the reporter an update{to}", event.note or ""
+        return said(f"sent the reporter an update{to}"), event.note or ""
     if kind == EV_ESCALATION:
         level = f" to {event.new_value}" if event.new_value else ""
-        return f"Escalated{level}{note}" + (f" by {event.actor}" if event.actor else ""), ""
+        by = f" by {name(event.actor)}" if event.actor and with_actor else ""
+        return f"Escalated{level}{note}{by}", ""
     if kind == EV_SLA:
         return f"SLA: {_short(event.new_value or event.note)}", ""
     if kind == EV_WATCH:
-        return f"{who} {event.new_value or 'changed watching'}", ""
-    return f"{who}: {kind} {_short(event.new_value or event.note)}", ""
+        return said(f"{event.new_value or 'changed watching'}"), ""
+    return (f"{who}: " if with_actor else "") + f"{kind} {_short(event.new_value or event.note)}", ""
 
 
 def format_time(at: datetime) -> str:
@@ -106,10 +115,11 @@ def format_time(at: datetime) -> str:
 class TimelineModel(QAbstractListModel):
     """Rows are TimelineEvents newest first; refreshing with newer events inserts rows at the top."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, *, name: Callable[[str], str] = str):
         super().__init__(parent)
         self._events: list[TimelineEvent] = []
         self._texts: list[tuple[str, str]] = []
+        self.name = name  # account name -> what people read (ui/people.py)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._events)
@@ -120,11 +130,13 @@ class TimelineModel(QAbstractListModel):
         event = self._events[index.row()]
         summary, body = self._texts[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{summary}: {body}" if body else summary
+            who = self.name(event.actor) if event.actor else "System"
+            return f"{who}: {summary}: {body}" if body else f"{who}: {summary}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{format_time(event.at)} — {event.at.isoformat()}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{format_time(event.at)}, {summary}. {body}"
+            who = self.name(event.actor) if event.actor else "System"
+            return f"{format_time(event.at)}, {who}: {summary}. {body}"
         if role == TimelineRole.EVENT:
             return event
         if role == TimelineRole.KIND:
@@ -138,7 +150,7 @@ class TimelineModel(QAbstractListModel):
         if role == TimelineRole.AT:
             return event.at
         if role == TimelineRole.ACTOR:
-            return event.actor or ""
+            return self.name(event.actor) if event.actor else "System"
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -151,6 +163,9 @@ class TimelineModel(QAbstractListModel):
         for role in TimelineRole:
             names[int(role)] = role.name.lower().encode()
         return names
+
+    def _describe(self, event: TimelineEvent) -> tuple[str, str]:
+        return describe_event(event, name=self.name, with_actor=False)
 
     def event_at(self, row: int) -> TimelineEvent:
         return self._events[row]
@@ -167,12 +182,12 @@ class TimelineModel(QAbstractListModel):
         if old_ids and fresh > 0 and new_ids[fresh:] == old_ids:
             self.beginInsertRows(QModelIndex(), 0, fresh - 1)
             self._events = events
-            self._texts = [describe_event(e) for e in events[:fresh]] + self._texts
+            self._texts = [self._describe(e) for e in events[:fresh]] + self._texts
             self.endInsertRows()
             return
         if new_ids == old_ids:
             return
         self.beginResetModel()
         self._events = events
-        self._texts = [describe_event(e) for e in events]
+        self._texts = [self._describe(e) for e in events]
         self.endResetModel()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Priority, Status, format_key, key_in_text
 from incident_desk.ui import icons, theme
+from incident_desk.ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 250
 ANY = "__any__"
@@ -108,15 +109,18 @@ class FilterBar(QWidget):
         self._base = IncidentFilter()
         self._me = ""
         self._chip_text = ""
-        # Two rows: the controls, and below them what only some filters need (custom dates, the
-        # drill-down chip), so those never widen the bar and squeeze the detail panel.
+        # The search box on a row of its own (always wide enough to read), the choices below it in a row
+        # that wraps, then what only some filters need (custom dates, the drill-down chip): nothing here
+        # widens the bar, so nothing squeezes the detail panel or cuts a choice down to two letters.
         rows = QVBoxLayout(self)
         rows.setContentsMargins(6, 4, 6, 4)
         rows.setSpacing(4)
-        layout = QHBoxLayout()
-        layout.setSpacing(6)
+        search_row = QHBoxLayout()
+        search_row.setSpacing(6)
+        layout = FlowLayout()
         extra = QHBoxLayout()
         extra.setSpacing(6)
+        rows.addLayout(search_row)
         rows.addLayout(layout)
         rows.addLayout(extra)
 
@@ -125,11 +129,11 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText("Search text or key…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icons.action_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setMinimumWidth(110)  # with the detail panel open the bar must fit ~860 px
+        self.search.setMinimumWidth(160)
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.search.setToolTip("Full-text search of titles, descriptions and comments (words match whole words "
                                "and prefixes); an incident key such as INC-000123, 123 or #123 finds that incident")
-        layout.addWidget(self.search, 3)
+        search_row.addWidget(self.search, 1)
 
         self.status = _MultiChoice("Status", [(s.label, s) for s in Status], self,
                                    presets=[("Open (not resolved)", frozenset(OPEN_STATUSES)),
@@ -145,7 +149,7 @@ class FilterBar(QWidget):
         self.team = self._combo("Any team", "Show only incidents of this team")
         self.date_range = QComboBox(self)
         self.date_range.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.date_range.setMinimumContentsLength(8)
+        self.date_range.setMinimumContentsLength(11)
         self.date_range.setToolTip("Show only incidents opened in this period")
         for label, days in _DATE_PRESETS:
             self.date_range.addItem(label, days)
@@ -180,7 +184,7 @@ class FilterBar(QWidget):
         self.clear_all.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.clear_all.setAutoRaise(True)
         self.clear_all.setToolTip("Clear every filter and the search text")
-        layout.addWidget(self.clear_all)
+        search_row.addWidget(self.clear_all)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -193,7 +197,7 @@ class FilterBar(QWidget):
         combo.setToolTip(tip)
         # Short minimums keep the table area narrowable; the popup list still shows full names.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(7)
+        combo.setMinimumContentsLength(11)
         combo.setMaxVisibleItems(20)
         return combo
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from incident_desk.domain.incident import Priority, Status
 from incident_desk.ui import theme
+from incident_desk.ui.widgets.flow_layout import FlowLayout
 
 
 def _badge_css(fill, text) -> str:
@@ -126,18 +127,21 @@ def complete_item(items: Iterable[str], text: str) -> str | None:
 
 
 class Banner(QFrame):
-    """A coloured strip above a form for messages that concern the whole record."""
+    """A coloured strip above a form for messages that concern the whole record. Its buttons sit under
+    the text and wrap, so a narrow panel never cuts one off."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("banner")
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
+        layout.setSpacing(4)
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(self.label, 1)
-        self.button_box = QHBoxLayout()
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.label)
+        self.button_box = FlowLayout()
         layout.addLayout(self.button_box)
         self.hide()
 

@@ -192,7 +192,8 @@ class IncidentTable(QTableView):
         for i, col in enumerate(COLUMNS):
             header.resizeSection(i, self._default_width(i))
             header.setSectionHidden(i, col.id in DEFAULT_HIDDEN)
-        header.setSectionResizeMode(column_index("title"), QHeaderView.ResizeMode.Interactive)
+        # The title takes whatever width the other columns leave: on a wide screen it is read whole.
+        header.setSectionResizeMode(column_index("title"), QHeaderView.ResizeMode.Stretch)
 
     def column_menu(self, parent: QWidget | None = None) -> QMenu:
         """Checkable entries for every column (header context menu and View > Columns)."""

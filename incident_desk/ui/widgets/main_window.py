@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFrame,
     QLabel,
     QMainWindow,
@@ -39,7 +40,14 @@ if TYPE_CHECKING:
 DEFAULT_VIEW = "All open"
 REFRESH_DELAY_MS = 150
 COUNTS_FALLBACK_MS = 1000
-DEFAULT_PANEL_WIDTHS = (215, 520)  # views, detail (its one-column form fits); the table takes the rest
+# The detail panel's usable minimum: Save, Revert and the workflow buttons (which wrap) stay whole down
+# to this width; the splitter never goes below it, so the panel cannot be squeezed into a sliver.
+DETAIL_MIN_WIDTH = 360
+DETAIL_DEFAULT_WIDTH = 420
+TABLE_MIN_WIDTH = 320
+VIEWS_DEFAULT_WIDTH = 200
+# Without a saved layout the window takes this much of the screen it opens on, and never more.
+SCREEN_SHARE = 0.92
 
 
 class MainWindow(QMainWindow):
@@ -85,27 +93,36 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.incidents_page, "Incidents")
         self.metrics_tab = None
         self.tabs.addTab(QWidget(self), "Metrics")  # replaced by the real tab when first shown
-        # A scroll area lets the splitter narrow the editor below its own minimum width. The editor
-        # itself is built when first needed (see the editor property): a third of this window's
-        # widgets, and nothing of the first painted page.
+        # The editor is built when first needed (see the editor property): a third of this window's
+        # widgets, and nothing of the first painted page. Its panel scrolls down, never across: below
+        # DETAIL_MIN_WIDTH the splitter stops, so Save and the workflow buttons are always whole.
         self._editor: IncidentDetailEditor | None = None
         self.detail_panel = QScrollArea(self)
         self.detail_panel.setObjectName("detailPanel")
         self.detail_panel.setWidgetResizable(True)
         self.detail_panel.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail_panel.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.detail_panel.setMinimumWidth(DETAIL_MIN_WIDTH)
         self.detail_panel.setWidget(self._empty_detail())
+        self.tabs.setMinimumWidth(TABLE_MIN_WIDTH)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.views)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.detail_panel)
-        self.splitter.setChildrenCollapsible(True)
-        self.splitter.setCollapsible(1, False)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
         self._splitter_sized = False
+        self._incidents_split: list[int] | None = None  # the sizes to come back to from the Metrics tab
         self.setCentralWidget(self.splitter)
+        # The views sit in a dock on the left; the notification panel, when the alerts start, goes
+        # under them (dock_notifications) rather than taking another column of a laptop's width.
+        self.views_dock = QDockWidget("Views", self)
+        self.views_dock.setObjectName("viewsDock")
+        self.views_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.views_dock.setWidget(self.views)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.views_dock)
+        self.resizeDocks([self.views_dock], [VIEWS_DEFAULT_WIDTH], Qt.Orientation.Horizontal)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
@@ -117,7 +134,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus_and_toolbar()
         self._connect_signals()
-        self.resize(1600, 940)
+        self._fit_to_screen()
         self.restore_settings()
         self.table.sig_painted.connect(self._on_table_painted)
         # Counts and choices load anyway if the table is never painted (a window that is not shown).
@@ -409,6 +426,18 @@ class MainWindow(QMainWindow):
             self.open_view(DEFAULT_VIEW)
         self.act_toggle_detail.setChecked(self.detail_panel.isVisibleTo(self) or not self.isVisible())
 
+    def _fit_to_screen(self) -> None:
+        """A first start fills most of the screen it opens on (a laptop's 1366x768 included), centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1600, 940)
+            return
+        area = screen.availableGeometry()
+        width = min(1600, int(area.width() * SCREEN_SHARE))
+        height = min(1000, int(area.height() * SCREEN_SHARE))
+        self.resize(max(width, self.minimumSizeHint().width()), max(height, self.minimumSizeHint().height()))
+        self.move(area.center() - self.rect().center())
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._splitter_sized:
@@ -416,12 +445,12 @@ class MainWindow(QMainWindow):
         self._splitter_sized = True
         # Sized only once the window has its real size, or Qt rescales the widths.
         self.layout().activate()
-        if self._splitter_state:
-            self.splitter.restoreState(self._splitter_state)
-            self._splitter_state = None
-        else:
-            views, detail = DEFAULT_PANEL_WIDTHS
-            self.splitter.setSizes([views, max(300, self.splitter.width() - views - detail), detail])
+        restored = bool(self._splitter_state) and self.splitter.restoreState(self._splitter_state)
+        self._splitter_state = None
+        sizes = self.splitter.sizes()
+        if not restored or len(sizes) != 2 or sizes[1] < DETAIL_MIN_WIDTH:
+            total = sum(sizes)
+            self.splitter.setSizes([max(TABLE_MIN_WIDTH, total - DETAIL_DEFAULT_WIDTH), DETAIL_DEFAULT_WIDTH])
 
     def save_settings(self) -> None:
         s = self.settings
@@ -648,18 +677,37 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
+        # The Metrics tab never takes the detail panel's width for good: the split of the Incidents tab
+        # is kept when leaving it and put back on coming back.
+        if index == 1:
+            self._incidents_split = self.splitter.sizes()
+        elif index == 0 and self._incidents_split:
+            self.splitter.setSizes(self._incidents_split)
         if index != 1 or self.metrics_tab is not None:
             return
         # Imported here, never at startup: the metrics tab pulls in matplotlib.
         from incident_desk.ui.widgets.metrics_tab import MetricsTab
         self.metrics_tab = MetricsTab(self.desk, self)
         self.metrics_tab.sig_drill_down.connect(self._on_drill_down)
+        # In a scroll area, so its charts' minimum size scrolls instead of widening the window.
+        holder = QScrollArea(self)
+        holder.setObjectName("metricsScroll")
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(self.metrics_tab)
         with QSignalBlocker(self.tabs):
             old = self.tabs.widget(1)
             self.tabs.removeTab(1)
-            self.tabs.insertTab(1, self.metrics_tab, "Metrics")
+            self.tabs.insertTab(1, holder, "Metrics")
             self.tabs.setCurrentIndex(1)
         old.deleteLater()
+
+    def dock_notifications(self, dock: QDockWidget) -> None:
+        """Put the notification panel where the user left it, or the first time under the views."""
+        if not self.restoreDockWidget(dock):
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+            self.splitDockWidget(self.views_dock, dock, Qt.Orientation.Vertical)
+            self.resizeDocks([self.views_dock], [VIEWS_DEFAULT_WIDTH + 40], Qt.Orientation.Horizontal)
 
     @Slot(object, str)
     def _on_drill_down(self, filters: IncidentFilter, label: str) -> None:
