@@ -185,7 +185,9 @@ _TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CLOSED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
-_DUPLICATE_ONLY = frozenset({(Status.NEW, Status.RESOLVED), (Status.ON_HOLD, Status.RESOLVED)})
+# New -> Resolved is a fix at first contact (the caller's problem solved on the call): one move, which
+# also stamps the acknowledgement. From On hold only a duplicate resolves without resuming work first.
+_DUPLICATE_ONLY = frozenset({(Status.ON_HOLD, Status.RESOLVED)})
 
 
 def allowed_transitions(current: Status, *, as_duplicate: bool = False) -> list[Status]:

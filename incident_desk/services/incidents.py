@@ -81,6 +81,9 @@ class IncidentDraft:
     opened_at: datetime | None = None
     priority: str | Priority | None = None
     override_reason: str | None = None
+    # Solved at first contact: log it resolved with this code and these notes.
+    resolution_code: str | None = None
+    resolution_notes: str | None = None
 
 
 def _as(parse, value, field: str):
@@ -258,6 +261,11 @@ class IncidentService:
                 if not reason:
                     raise ValidationError("Give a reason for overriding the priority.", field="override_reason")
                 priority, overridden = wanted, True
+        resolve = bool((draft.resolution_code or "").strip())
+        if resolve:
+            require(actor, "incident.transition")
+            _resolution_code(draft.resolution_code)
+            _resolution_notes(draft.resolution_notes)
         with self.store.write():
             category, subcategory = self._check_category(draft.category, draft.subcategory)
             assignee_id = self._user_id(draft.assignee)
@@ -291,6 +299,11 @@ class IncidentService:
             change = Change("logged", incident_id, dom.format_key(incident_id), actor.username)
             self._after_write(incident_id, change, actor, now)
         self._publish(change)
+        if resolve:
+            # Checked before the incident was written, so only a failing database can stop it here.
+            return self.transition(actor=actor, key=incident_id, to=Status.RESOLVED,
+                                   resolution_code=draft.resolution_code, resolution_notes=draft.resolution_notes,
+                                   note="Solved at first contact")
         return repo.load_incident(self.store, incident_id)
 
     def edit_incident(self, *, actor: Actor, key: str | int, expected_version: int,
@@ -470,15 +483,8 @@ class IncidentService:
                                   at=now, actor_id=actor.id)
                     extra_events.append(dict(kind=EV_LINK, field="duplicate_of", new_value=original.key))
                 else:
-                    code = (resolution_code or "").strip()
-                    if not code:
-                        raise ValidationError("Choose a resolution code.", field="resolution_code")
-                    if code not in dom.RESOLUTION_CODES:
-                        raise ValidationError(
-                            f"Unknown resolution code '{code}'; use one of: {', '.join(dom.RESOLUTION_CODES)}.",
-                            field="resolution_code")
-                notes = _as(lambda v: dom.clean_text(v, what="resolution notes"), resolution_notes or "",
-                            "resolution_notes").strip()
+                    code = _resolution_code(resolution_code)
+                notes = _resolution_notes(resolution_notes)
                 fields.update(resolved_at=epoch(now), resolution_code=code, resolution_notes=notes or None)
             if dom.is_reopen(current, target):
                 fields.update(reopen_count=row.reopen_count + 1, resolved_at=None, closed_at=None)
@@ -577,6 +583,20 @@ class IncidentService:
                 repo.insert_event(self.store, incident_id=row.id, at=self.clock(), actor_id=actor.id, kind=EV_WATCH,
                                   new_value="watching" if watching else "stopped watching")
         self._publish(Change("watched", row.id, row.key, actor.username))
+
+
+def _resolution_code(code: str | None) -> str:
+    code = (code or "").strip()
+    if not code:
+        raise ValidationError("Choose a resolution code.", field="resolution_code")
+    if code not in dom.RESOLUTION_CODES:
+        raise ValidationError(f"Unknown resolution code '{code}'; use one of: {', '.join(dom.RESOLUTION_CODES)}.",
+                              field="resolution_code")
+    return code
+
+
+def _resolution_notes(notes: str | None) -> str:
+    return _as(lambda v: dom.clean_text(v, what="resolution notes"), notes or "", "resolution_notes").strip()
 
 
 def _username(store: Store, user_id: int | None) -> str | None:

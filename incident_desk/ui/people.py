@@ -41,6 +41,11 @@ class PeopleDirectory:
                 return username
         return text.strip()
 
+    def team_of(self, username: str | None) -> str | None:
+        """The team the person belongs to, if any."""
+        user = self._users.get(username or "")
+        return user.get("team") if user else None
+
     def active(self) -> list[tuple[str, str]]:
         """(username, label) of active people, by label."""
         return sorted(((u, self._labels[u]) for u, data in self._users.items() if data.get("active", True)),

@@ -78,7 +78,7 @@ def test_full_workflow_with_buttons_showing_only_allowed_moves(qtbot, team_desk,
     inc = _log(desk)
     editor = make_editor(desk)
     assert editor.load_incident(inc.key)
-    assert _visible_targets(editor) == {Status.ACKNOWLEDGED, Status.CANCELLED}
+    assert _visible_targets(editor) == {Status.ACKNOWLEDGED, Status.RESOLVED, Status.CANCELLED}  # first-contact fix
     assert editor.duplicate_button.isVisibleTo(editor)
 
     with qtbot.waitSignal(editor.sig_incident_changed):
@@ -142,7 +142,7 @@ def test_agent_sees_no_close_cancel_or_override(team_desk, make_editor):
     inc = _log(desk)
     editor = make_editor(desk)
     editor.load_incident(inc.key)
-    assert _visible_targets(editor) == {Status.ACKNOWLEDGED}
+    assert _visible_targets(editor) == {Status.ACKNOWLEDGED, Status.RESOLVED}  # no Cancel for an agent
     assert not editor.priority_combo.isEnabled()
     assert "Only a lead may override" in editor.field("priority").hint_label.text()
     assert editor.title_edit.isEnabled()

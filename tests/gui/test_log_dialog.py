@@ -78,14 +78,15 @@ def test_log_with_the_keyboard_only(qtbot, team_desk, make_dialog):
     _tab(qtbot, dialog)
     _type(qtbot, dialog, "jane@example.com")
     _tab(qtbot, dialog, 2)
-    assert dialog.focusWidget() is dialog.assignee_edit
-    _type(qtbot, dialog, "alex")
+    assert dialog.focusWidget() in (dialog.assignee_edit, dialog.assignee_edit.lineEdit())
+    _type(qtbot, dialog, "Alex Agent")  # people are chosen by the name people know them by
     with qtbot.waitSignal(dialog.sig_incident_logged) as logged:
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     key = logged.args[0]
     inc = desk.incidents.get_incident(key)
     assert (inc.title, inc.category, inc.subcategory) == ("Wi-Fi down in meeting room 2", "Network", "Wi-Fi")
     assert (inc.priority.label, inc.channel, inc.assignee) == ("P1", Channel.PHONE, "alex")
+    assert inc.team == "Service Desk"  # the assignee's team, so a P1 never lands without a team
     assert (inc.reporter_name, inc.reporter_contact) == ("Jane Doe", "jane@example.com")
     assert inc.description == "Nobody can join since 10:00"
     assert not dialog.isVisible()
@@ -115,10 +116,10 @@ def test_unknown_user_and_future_opening_time_are_shown_by_their_fields(desk, ma
     dialog = make_dialog(desk)
     dialog.title_edit.setText("Phone has no dial tone")
     dialog.category_combo.setEditText("Telephony")
-    dialog.assignee_edit.setText("nobody-here")
+    dialog.assignee_edit.setEditText("nobody-here")
     assert dialog.log_incident() is None
     assert "no user 'nobody-here'" in dialog.fields["assignee"].error()
-    dialog.assignee_edit.clear()
+    dialog.assignee_edit.set_username("")
     dialog.earlier_check.setChecked(True)
     dialog.opened_edit.setDateTime(dialog.opened_edit.dateTime().addDays(2))
     assert dialog.log_incident() is None
@@ -263,3 +264,23 @@ def test_discarding_the_report_forgets_the_saved_draft(qtbot, team_desk, ini):
     qtbot.waitUntil(lambda: ini.contains(DRAFT_KEY), timeout=3000)
     dialog.close()
     assert not ini.contains(DRAFT_KEY)
+
+
+def test_a_call_solved_on_the_line_is_logged_resolved_with_its_team_in_one_step(qtbot, team_desk, make_dialog):
+    desk = team_desk
+    dialog = make_dialog(desk)
+    dialog.title_edit.setText("Outlook keeps asking for the password")
+    dialog.category_combo.setEditText("Email")
+    dialog.team_combo.setCurrentIndex(dialog.team_combo.findData("Network"))
+    dialog.team_combo.activated.emit(dialog.team_combo.currentIndex())  # chosen by hand: the assignee won't move it
+    dialog.assignee_edit.set_username("alex")
+    assert dialog.team_combo.currentData() == "Network"
+    dialog.solved_box.setChecked(True)
+    assert dialog.log_button.text().replace("&", "") == "Log as resolved"
+    dialog.resolution_code_combo.setCurrentIndex(dialog.resolution_code_combo.findData("workaround"))
+    dialog.resolution_notes_edit.setText("Cleared the cached credentials")
+    key = dialog.log_incident()
+    inc = desk.incidents.get_incident(key)
+    assert (inc.status, inc.team, inc.assignee) == (Status.RESOLVED, "Network", "alex")
+    assert (inc.resolution_code, inc.resolution_notes) == ("workaround", "Cleared the cached credentials")
+    assert inc.acknowledged_at == inc.resolved_at

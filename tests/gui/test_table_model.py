@@ -260,8 +260,9 @@ def test_header_click_sorts_in_sql(qtbot, seeded_desk, model):
 def bar(qtbot, seeded_desk):
     fb = FilterBar(seeded_desk.clock)
     qtbot.addWidget(fb)
-    fb.set_choices(categories=list(seeded_desk.settings.categories()), usernames=seeded_desk.users.usernames(),
-                   teams=seeded_desk.users.team_names(), me=seeded_desk.actor.username)
+    fb.set_choices(categories=list(seeded_desk.settings.categories()),
+                   people=[(u, u) for u in seeded_desk.users.usernames()], teams=seeded_desk.users.team_names(),
+                   me=seeded_desk.actor.username)
     return fb
 
 
@@ -412,12 +413,13 @@ def test_columns_cover_the_brief(qapp):
 def test_reloading_the_lists_keeps_a_filter_value_they_no_longer_hold(bar, seeded_desk):
     """A saved view on a category since renamed, or a user since removed: the control keeps showing it."""
     bar.set_filter(IncidentFilter(categories=frozenset({"Retired category"}), assignees=frozenset({"ghost"})))
-    bar.set_choices(categories=list(seeded_desk.settings.categories()), usernames=seeded_desk.users.usernames(),
-                    teams=seeded_desk.users.team_names(), me=seeded_desk.actor.username)
+    bar.set_choices(categories=list(seeded_desk.settings.categories()),
+                    people=[(u, u) for u in seeded_desk.users.usernames()], teams=seeded_desk.users.team_names(),
+                   me=seeded_desk.actor.username)
     assert bar.category.currentData() == "Retired category" and bar.assignee.currentData() == "ghost"
     assert bar.current_filter().categories == {"Retired category"}
     bar.category.setCurrentIndex(0)
-    bar.set_choices(categories=["Printing"], usernames=[], teams=[], me=seeded_desk.actor.username)
+    bar.set_choices(categories=["Printing"], people=[], teams=[], me=seeded_desk.actor.username)
     assert bar.category.currentIndex() == 0 and bar.category.findData("Printing") == 1
 
 

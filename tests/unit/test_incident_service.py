@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from incident_desk.domain.incident import IncidentFilter, Priority, Sort, Status
+from incident_desk.domain.incident import IncidentFilter, Priority, Sort, Status, allowed_transitions
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from incident_desk.services.incidents import IncidentDraft
@@ -94,7 +94,7 @@ def test_full_lifecycle_sets_times_once(desk, clock):
 
 def test_illegal_transition_names_allowed_ones_and_changes_nothing(desk):
     inc = log(desk)
-    with pytest.raises(ValidationError, match="allowed from New: Acknowledged, Cancelled"):
+    with pytest.raises(ValidationError, match="allowed from New: Acknowledged, Resolved, Cancelled"):
         desk.incidents.transition(actor=desk.actor, key=inc.key, to="closed")
     assert desk.incidents.get_incident(inc.key).version == 1
 
@@ -239,3 +239,28 @@ def test_list_filters_and_sorts_in_sql(team_desk, clock):
     by_assignee = desk.incidents.list_incidents(sort=Sort("assignee", descending=False))
     assert [r.assignee for r in by_assignee] == [None, None, "alex", "sam"]
     assert desk.incidents.count_incidents(filters=IncidentFilter(text="Report")) == 4
+
+
+def test_a_fix_at_first_contact_is_logged_resolved_in_one_call(desk, clock):
+    draft = IncidentDraft(title="Outlook asks for the password again", category="Email",
+                          resolution_code="fixed", resolution_notes="Cleared the cached credentials")
+    inc = desk.incidents.log_incident(actor=desk.actor, draft=draft)
+    assert inc.status == Status.RESOLVED
+    assert inc.acknowledged_at == inc.resolved_at == clock()
+    assert (inc.resolution_code, inc.resolution_notes) == ("fixed", "Cleared the cached credentials")
+    kinds = [(e.kind, e.new_value) for e in desk.incidents.timeline(inc.key, newest_first=False)]
+    assert kinds[0][0] == "created" and kinds[-1] == ("status", "resolved")
+    # New -> Resolved by hand is one move too.
+    other = log(desk)
+    assert Status.RESOLVED in allowed_transitions(Status.NEW)
+    moved = desk.incidents.transition(actor=desk.actor, key=other.key, to=Status.RESOLVED,
+                                      resolution_code="workaround", resolution_notes="Restarted the spooler")
+    assert moved.status == Status.RESOLVED and moved.acknowledged_at == moved.resolved_at
+
+
+def test_a_first_contact_fix_with_a_bad_code_logs_nothing(desk):
+    before = desk.incidents.count_incidents()
+    with pytest.raises(ValidationError, match="Unknown resolution code 'magic'"):
+        desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
+            title="Printer offline", category="Printing", resolution_code="magic", resolution_notes="?"))
+    assert desk.incidents.count_incidents() == before

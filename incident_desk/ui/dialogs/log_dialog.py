@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDateTime, QEvent, QObject, QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 
 from incident_desk.config import LOG_DRAFT_KEY
 from incident_desk.domain.formatting import time_short
-from incident_desk.domain.incident import Channel, DomainError, Level, clean_title
+from incident_desk.domain.incident import RESOLUTION_CODES, Channel, DomainError, Level, clean_title
 from incident_desk.services.errors import StorageError, ValidationError
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui import drafts, theme
 from incident_desk.ui.dialogs.incident_picker import row_text
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.ops import ops_for
+from incident_desk.ui.people import PeopleDirectory, PersonCombo
 from incident_desk.ui.widgets.form_fields import (
     Badge,
     Banner,
@@ -177,12 +178,17 @@ class LogIncidentDialog(QDialog):
         more = QGroupBox("Optional", form_box)
         form = QFormLayout(more)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.assignee_edit = QLineEdit()
-        self.assignee_edit.setPlaceholderText("Leave empty for the queue")
-        users = QCompleter(self.desk.users.usernames(), self)
-        users.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.assignee_edit.setCompleter(users)
+        self.people = self.ops.run_read(lambda: PeopleDirectory.of(self.desk))
+        self.assignee_edit = PersonCombo(self.people, placeholder="Leave empty for the queue")
         self._add(form, "&Assign to:", "assignee", self.assignee_edit)
+        # The team (assignment group): taken from the assignee when one is chosen, so a P1 never lands
+        # with nobody's team; it can be set alone, to put the incident in a team's queue.
+        self.team_combo = QComboBox()
+        self.team_combo.addItem("", "")
+        for team in self.ops.run_read(self.desk.users.team_names):
+            self.team_combo.addItem(team, team)
+        self._team_follows_assignee = True
+        self._add(form, "&Team:", "team", self.team_combo)
         opened = QWidget()
         row = QHBoxLayout(opened)
         row.setContentsMargins(0, 0, 0, 0)
@@ -195,8 +201,23 @@ class LogIncidentDialog(QDialog):
         row.addWidget(self.opened_edit, 1)
         self._add(form, "Opened:", "opened_at", opened)
         col.addWidget(more)
+        # A call solved while the caller is still on the line: logged resolved, in one step.
+        self.solved_box = QGroupBox("&Solved during the call", form_box)
+        self.solved_box.setCheckable(True)
+        self.solved_box.setChecked(False)
+        form = QFormLayout(self.solved_box)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.resolution_code_combo = QComboBox()
+        for code in RESOLUTION_CODES:
+            if code != "duplicate":
+                self.resolution_code_combo.addItem(code.capitalize(), code)
+        self._add(form, "Code:", "resolution_code", self.resolution_code_combo)
+        self.resolution_notes_edit = QLineEdit()
+        self.resolution_notes_edit.setPlaceholderText("What fixed it (for the next person with the same problem)")
+        self._add(form, "Notes:", "resolution_notes", self.resolution_notes_edit)
+        col.addWidget(self.solved_box)
         col.addStretch(1)
-        align_form_labels((what, who, more))
+        align_form_labels((what, who, more, self.solved_box))
         body.addWidget(form_box, 3)
 
         side = QGroupBox("Possible duplicates (open incidents)", self)
@@ -240,9 +261,13 @@ class LogIncidentDialog(QDialog):
         self.setTabOrder(self.reporter_name_edit, self.reporter_contact_edit)
         self.setTabOrder(self.reporter_contact_edit, self.channel_combo)
         self.setTabOrder(self.channel_combo, self.assignee_edit)
-        self.setTabOrder(self.assignee_edit, self.earlier_check)
+        self.setTabOrder(self.assignee_edit, self.team_combo)
+        self.setTabOrder(self.team_combo, self.earlier_check)
         self.setTabOrder(self.earlier_check, self.opened_edit)
-        self.setTabOrder(self.opened_edit, self.log_button)
+        self.setTabOrder(self.opened_edit, self.solved_box)
+        self.setTabOrder(self.solved_box, self.resolution_code_combo)
+        self.setTabOrder(self.resolution_code_combo, self.resolution_notes_edit)
+        self.setTabOrder(self.resolution_notes_edit, self.log_button)
 
     def _connect_signals(self) -> None:
         self._similar_timer = QTimer(self)
@@ -250,6 +275,9 @@ class LogIncidentDialog(QDialog):
         self._similar_timer.setInterval(SIMILAR_DELAY_MS)
         self._similar_timer.timeout.connect(self.refresh_similar)
         self.title_edit.textChanged.connect(self._on_title_changed)
+        self.assignee_edit.editTextChanged.connect(self._on_assignee_changed)
+        self.team_combo.activated.connect(self._on_team_chosen)
+        self.solved_box.toggled.connect(self._on_solved_toggled)
         self.category_combo.currentTextChanged.connect(self._on_category_changed)
         self.category_combo.lineEdit().editingFinished.connect(self._on_category_committed)
         self._category_tab = CommitOnTab(self._on_category_committed, self)
@@ -281,7 +309,9 @@ class LogIncidentDialog(QDialog):
         # Through a slot of our own: connected directly, a signal's argument (the text, the index)
         # would become QTimer.start's interval.
         for signal in (self.title_edit.textChanged, self.reporter_name_edit.textChanged,
-                       self.reporter_contact_edit.textChanged, self.assignee_edit.textChanged,
+                       self.reporter_contact_edit.textChanged, self.assignee_edit.editTextChanged,
+                       self.team_combo.currentIndexChanged, self.solved_box.toggled,
+                       self.resolution_code_combo.currentIndexChanged, self.resolution_notes_edit.textChanged,
                        self.description_edit.textChanged, self.category_combo.editTextChanged,
                        self.subcategory_combo.currentIndexChanged, self.impact_combo.currentIndexChanged,
                        self.urgency_combo.currentIndexChanged, self.channel_combo.currentIndexChanged,
@@ -299,13 +329,15 @@ class LogIncidentDialog(QDialog):
             category=self.category_combo.currentText(), subcategory=self.subcategory_combo.currentText() or None,
             impact=self.impact_combo.currentData(), urgency=self.urgency_combo.currentData(),
             reporter_name=self.reporter_name_edit.text(), reporter_contact=self.reporter_contact_edit.text(),
-            channel=self.channel_combo.currentData(), assignee=self.assignee_edit.text().strip() or None,
-            opened_at=opened_at)
+            channel=self.channel_combo.currentData(), assignee=self.assignee_edit.username() or None,
+            team=self.team_combo.currentData() or None, opened_at=opened_at,
+            resolution_code=self.resolution_code_combo.currentData() if self.solved_box.isChecked() else None,
+            resolution_notes=self.resolution_notes_edit.text() if self.solved_box.isChecked() else None)
 
     def is_empty(self) -> bool:
         return not any((self.title_edit.text().strip(), self.description_edit.toPlainText().strip(),
                         self.reporter_name_edit.text().strip(), self.reporter_contact_edit.text().strip(),
-                        self.assignee_edit.text().strip()))
+                        self.assignee_edit.currentText().strip()))
 
     # ---- actions ------------------------------------------------------------------------------------
 
@@ -411,7 +443,8 @@ class LogIncidentDialog(QDialog):
                 "category": draft.category, "subcategory": draft.subcategory or "", "impact": draft.impact,
                 "urgency": draft.urgency, "reporter_name": draft.reporter_name,
                 "reporter_contact": draft.reporter_contact, "channel": draft.channel,
-                "assignee": draft.assignee or "",
+                "assignee": draft.assignee or "", "team": draft.team or "",
+                "resolution_code": draft.resolution_code or "", "resolution_notes": draft.resolution_notes or "",
                 "opened_at": draft.opened_at.isoformat() if draft.opened_at else None}
         drafts.keep(self.settings, LOG_DRAFT_KEY, data, now=self.desk.clock())
 
@@ -437,7 +470,13 @@ class LogIncidentDialog(QDialog):
                 combo.setCurrentIndex(index)
         self.reporter_name_edit.setText(text("reporter_name"))
         self.reporter_contact_edit.setText(text("reporter_contact"))
-        self.assignee_edit.setText(text("assignee"))
+        self.assignee_edit.set_username(text("assignee"))
+        self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(text("team"))))
+        if text("resolution_code"):
+            self.solved_box.setChecked(True)
+            self.resolution_code_combo.setCurrentIndex(max(0, self.resolution_code_combo.findData(
+                text("resolution_code"))))
+            self.resolution_notes_edit.setText(text("resolution_notes"))
         if data.get("opened_at"):
             try:
                 opened = datetime.fromisoformat(data["opened_at"])
@@ -561,6 +600,25 @@ class LogIncidentDialog(QDialog):
         item = self.similar_list.currentItem()
         if item is not None:
             self.link_instead(item.data(Qt.ItemDataRole.UserRole))
+
+    @Slot(str)
+    def _on_assignee_changed(self, _text: str) -> None:
+        # The team follows the assignee until the user picks a team by hand.
+        if not self._team_follows_assignee:
+            return
+        team = self.people.team_of(self.assignee_edit.username())
+        with QSignalBlocker(self.team_combo):
+            self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(team or "")))
+
+    @Slot(int)
+    def _on_team_chosen(self, _index: int) -> None:
+        self._team_follows_assignee = False
+
+    @Slot(bool)
+    def _on_solved_toggled(self, solved: bool) -> None:
+        self.log_button.setText("&Log as resolved" if solved else "&Log incident")
+        if solved:
+            self.resolution_notes_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot()
     def _on_log_clicked(self) -> None:

@@ -165,9 +165,11 @@ class IncidentTableModel(QAbstractTableModel):
 
     def __init__(self, service, *, clock: Callable[[], datetime], sla_policy: SlaPolicy | None = None,
                  page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES, use_workers: bool = True,
-                 run_read: Callable[[Callable], object] | None = None, parent: QObject | None = None):
+                 run_read: Callable[[Callable], object] | None = None, name: Callable[[str], str] = str,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self._service = service
+        self._name = name  # account name -> display name (ui/people.py); sorting stays by account name
         # The count and first page a new query needs at once: the window passes DeskOps.run_read, which
         # reads a network database on its reader thread while the event loop runs (SQLite: right here).
         self._run_read = run_read or (lambda call: call())
@@ -346,7 +348,7 @@ class IncidentTableModel(QAbstractTableModel):
         if col == "category":
             return row.category
         if col == "assignee":
-            return row.assignee or "—"
+            return self._name(row.assignee) if row.assignee else "—"
         if col == "team":
             return row.team or "—"
         if col == "opened":

@@ -217,7 +217,9 @@ class FilterBar(QWidget):
 
     # ---- choices and state --------------------------------------------------------------------
 
-    def set_choices(self, *, categories: list[str], usernames: list[str], teams: list[str], me: str) -> None:
+    def set_choices(self, *, categories: list[str], people: list[tuple[str, str]], teams: list[str], me: str,
+                    me_label: str | None = None) -> None:
+        """``people`` are (account name, display name) pairs: the list shows names, filters by account."""
         self._me = me
         for combo, values in ((self.category, categories), (self.team, teams)):
             current = combo.currentData()
@@ -231,12 +233,12 @@ class FilterBar(QWidget):
         with QSignalBlocker(self.assignee):
             while self.assignee.count() > 1:
                 self.assignee.removeItem(1)
-            self.assignee.addItem(f"Me ({me})", me)
+            self.assignee.addItem(f"Me ({me_label or me})", me)
             self.assignee.addItem("Unassigned", UNASSIGNED)
             self.assignee.insertSeparator(3)
-            for name in usernames:
-                if name != me:
-                    self.assignee.addItem(name, name)
+            for username, label in people:
+                if username != me:
+                    self.assignee.addItem(label, username)
             self._keep_current(self.assignee, current)
 
     @staticmethod

@@ -29,7 +29,7 @@ from incident_desk.ui.models.incident_table_model import (
 from incident_desk.ui.theme import PRIORITY_NAMES
 
 EMPTY_TEXT = ("<b>No incidents here</b><br>Log one with Ctrl+N, or pick another view or widen the filter "
-              "(Clear shows every open incident).")
+              "(Clear shows every incident, whatever its status).")
 
 
 class PriorityBadgeDelegate(QStyledItemDelegate):

@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from incident_desk.config import EDITOR_DRAFTS_GROUP
-from incident_desk.domain.incident import DomainError, IncidentFilter
+from incident_desk.domain.incident import DomainError, IncidentFilter, Status, allowed_transitions
 from incident_desk.services.desk import Desk
 from incident_desk.ui import icons, theme
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.drafts import IncidentDrafts
 from incident_desk.ui.models.incident_table_model import IncidentTableModel
 from incident_desk.ui.models.saved_views import SavedView, ViewStore
+from incident_desk.ui.people import PeopleDirectory
 from incident_desk.ui.widgets.filter_bar import FilterBar
 from incident_desk.ui.widgets.incident_table import IncidentTable
 from incident_desk.ui.widgets.views_panel import ViewsPanel
@@ -72,8 +73,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Incident Desk — {desk.store.display_name}")
         self.setWindowIcon(icons.app_icon())
 
+        # Who is who, read once (a few users): the table, the filters and the editor show display names.
+        self.people = bridge.ops.run_read(lambda: PeopleDirectory.of(desk))
         self.model = IncidentTableModel(desk.incidents, clock=desk.clock, sla_policy=desk.settings.sla_policy(),
-                                        use_workers=use_workers, run_read=bridge.ops.run_read, parent=self)
+                                        use_workers=use_workers, run_read=bridge.ops.run_read,
+                                        name=self.people.name, parent=self)
         # The live counts of every view wait until the first page is painted: on two cores they
         # otherwise compete with it (and with building this window) for the CPU and the GIL.
         self.views = ViewsPanel(desk.incidents, username=desk.actor.username, clock=desk.clock,
@@ -319,13 +323,12 @@ class MainWindow(QMainWindow):
     def _load_choices(self) -> None:
         try:
             categories = list(self.desk.settings.categories())
-            usernames = self.desk.users.usernames()
             teams = self.desk.users.team_names()
         except DomainError as exc:
             self.status_message(str(exc))
             return
-        self.filter_bar.set_choices(categories=categories, usernames=usernames, teams=teams,
-                                    me=self.desk.actor.username)
+        self.filter_bar.set_choices(categories=categories, people=self.people.active(), teams=teams,
+                                    me=self.desk.actor.username, me_label=self.desk.actor.display_name)
 
     def _connect_signals(self) -> None:
         self.views.sig_view_chosen.connect(self._on_view_chosen)
@@ -338,6 +341,8 @@ class MainWindow(QMainWindow):
         self.model.rowsInserted.connect(self._on_row_count_changed)
         self.model.rowsRemoved.connect(self._on_row_count_changed)
         self.model.sig_load_failed.connect(self.status_message)
+        for signal in (self.model.modelReset, self.model.dataChanged, self.model.sig_refreshed):
+            signal.connect(self._update_incident_actions)
         self.bridge.sig_incident_changed.connect(self._on_incident_changed)
         self.bridge.sig_database_changed.connect(self._on_database_changed)
         self.bridge.ops.sig_waiting_changed.connect(self._on_waiting_changed)
@@ -525,6 +530,19 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_current_changed(self, _key: str) -> None:
         self._select_timer.start()
+        self._update_incident_actions()
+
+    @Slot()
+    def _update_incident_actions(self, *_args) -> None:
+        """Acknowledge, Resolve and Assign to me are offered only when the selected incident allows them
+        (and the role does): a move that would be refused is never a button."""
+        row = self.table.current_row()
+        actor = self.desk.actor
+        allowed = allowed_transitions(row.status) if row is not None else ()
+        self.act_ack.setEnabled(Status.ACKNOWLEDGED in allowed and actor.can("incident.transition"))
+        self.act_resolve.setEnabled(Status.RESOLVED in allowed and actor.can("incident.transition"))
+        self.act_assign_me.setEnabled(row is not None and row.status.is_open and row.assignee != actor.username
+                                      and actor.can("incident.assign"))
 
     @Slot()
     def _on_load_selected(self) -> None:
