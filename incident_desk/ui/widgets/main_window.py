@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_desk.config import EDITOR_DRAFTS_GROUP
-from incident_desk.domain.incident import DomainError, IncidentFilter, Status, allowed_transitions
+from incident_desk.domain.incident import DomainError, IncidentFilter, Status, allowed_transitions, key_in_text
 from incident_desk.services.desk import Desk
 from incident_desk.ui import icons, theme
 from incident_desk.ui.bridge import DeskBridge
@@ -482,10 +482,33 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_filter_changed(self, filters: IncidentFilter) -> None:
+        filters = self._widen_for_key(filters)
         if self._active_view is not None and filters != self._active_view.filters:
             self.views.clear_selection()
             self._active_view = None
         self.model.set_query(filters, self.model.current_sort())
+
+    def _widen_for_key(self, filters: IncidentFilter) -> IncidentFilter:
+        """A key typed in the search box (INC-000123, 123, #123) finds that incident even when the view's
+        other conditions leave it out (a closed ticket in 'All open'): the search then covers every
+        incident, the filter bar shows so, and the status bar says why."""
+        number = key_in_text(filters.text)
+        if number is None or replace(filters, text="") == IncidentFilter():
+            return filters
+        service = self.desk.incidents
+        try:
+            found = self.bridge.ops.run_read(lambda: service.rows_by_ids([number]))
+            inside = found and self.bridge.ops.run_read(
+                lambda: service.count_incidents(filters=replace(filters, keys=frozenset({number}))))
+        except DomainError:
+            return filters
+        if not found or inside:
+            return filters
+        widened = IncidentFilter(text=filters.text)
+        self.filter_bar.set_filter(widened)
+        self.status_message(f"{found[0].key} is {found[0].status.label.lower()}, outside the view: the search "
+                            f"now covers every incident.", 15_000)
+        return widened
 
     @Slot(str)
     def _on_key_entered(self, key: str) -> None:

@@ -1,0 +1,65 @@
+"""The desk as people use it: a key finds its incident anywhere, and only moves that can happen are offered."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from incident_desk.domain.incident import IncidentFilter, Status
+from tests.gui.test_main_window import close_window, open_window
+
+
+def _first(desk, status: Status):
+    return desk.incidents.list_incidents(filters=IncidentFilter(statuses=frozenset({status})), limit=1)[0]
+
+
+def test_a_key_typed_in_the_search_finds_an_incident_outside_the_view(qtbot, seeded_desk, qsettings):
+    window = open_window(qtbot, seeded_desk, qsettings)
+    try:
+        assert window.current_view_name() == "All open"
+        resolved = _first(seeded_desk, Status.RESOLVED)
+        number = int(resolved.key.split("-")[1])
+        qtbot.keyClicks(window.filter_bar.search, f"#{number}")
+        qtbot.waitUntil(lambda: window.model.rowCount() >= 1 and
+                        any(window.model.row_at(r).key == resolved.key for r in range(window.model.rowCount())),
+                        timeout=5000)
+        assert window.model.filters() == IncidentFilter(text=f"#{number}")
+        assert window.filter_bar.status.values() == frozenset()  # the bar shows the wider search
+        assert f"{resolved.key} is resolved, outside the view" in window.statusBar().currentMessage()
+        # A key inside the view leaves the view's conditions alone.
+        window.open_view("All open")
+        open_one = _first(seeded_desk, Status.NEW)
+        window.filter_bar.search.clear()
+        qtbot.keyClicks(window.filter_bar.search, open_one.key)
+        qtbot.waitUntil(lambda: window.model.filters().text == open_one.key, timeout=5000)
+        assert window.model.filters().statuses == window.views.view_named("All open").filters.statuses
+    finally:
+        close_window(window)
+
+
+def test_only_moves_the_selected_incident_allows_are_offered(qtbot, seeded_desk, qsettings):
+    window = open_window(qtbot, seeded_desk, qsettings)
+    try:
+        window.open_view("All")
+        for status, ack, resolve in ((Status.NEW, True, True), (Status.ACKNOWLEDGED, False, True),
+                                     (Status.RESOLVED, False, False), (Status.ON_HOLD, False, False)):
+            row = _first(seeded_desk, status)
+            assert window.table.select_key(row.key)
+            assert (window.act_ack.isEnabled(), window.act_resolve.isEnabled()) == (ack, resolve), status
+            mine = row.assignee == seeded_desk.actor.username
+            assert window.act_assign_me.isEnabled() == (status.is_open and not mine), status
+    finally:
+        close_window(window)
+
+
+def test_the_empty_table_says_what_clear_does(qtbot, seeded_desk, qsettings):
+    window = open_window(qtbot, seeded_desk, qsettings)
+    try:
+        window.apply_filter(IncidentFilter(text="nothing-matches-this-zzz"))
+        qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=3000)
+        hint = window.table._empty
+        assert hint.isVisible()
+        assert "Clear shows every incident, whatever its status" in hint.text()
+        qtbot.mouseClick(window.filter_bar.clear_all, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.model.rowCount() == seeded_desk.incidents.count_incidents(), timeout=3000)
+    finally:
+        close_window(window)
