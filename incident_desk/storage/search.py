@@ -100,22 +100,63 @@ def match_clause(store, text: str, *, any_term: bool = False):
             " || ' ' || comments) @@ to_tsquery('simple', ?)", [query])
 
 
+# Words that say nothing about the problem: sharing one of them ("on", "not", "will") is no reason to
+# suggest a duplicate. English, as the desk's texts are; names of things are never in it.
+STOP_WORDS = frozenset("""
+a about after again all also am an and any are as at be been before being but by can cannot could did do
+does doesn don down during each for from get gets got had has have having he her here his how i if in into
+is it its just me more my no nor not now of off on once only or other our out over same she should since so
+some still such than that the their them then there these they this those through to too under until up
+very was we were what when where which while who why will with won would you your yet
+""".split())
+CANDIDATES = 5  # candidates read per suggestion shown, before the shared-words check
+
+
+def significant_terms(text: str) -> list[str]:
+    """The words of ``text`` that can tell problems apart: no stop words, no single letters or digits."""
+    seen, out = set(), []
+    for term in search_terms(text):
+        word = term.casefold()
+        if len(word) < 2 or word in STOP_WORDS or word in seen:
+            continue
+        seen.add(word)
+        out.append(term)
+    return out
+
+
 def similar_open_incidents(store, text: str, *, limit: int = 8) -> list[int]:
-    """Ids of open incidents whose text shares words with ``text``, best match first."""
+    """Ids of open incidents that share at least two of the words that matter with ``text`` (one when
+    it has only one), best match first: "Printer on floor 2 jams" no longer suggests "Laptop will not
+    power on" for sharing "on"."""
+    terms = significant_terms(text)
+    if len(terms) > 1 and len(terms[-1]) < MIN_PREFIX:
+        terms = terms[:-1]  # a word still being typed ('wi' of 'wifi') neither counts nor blocks
+    if not terms:
+        return []
+    words = " ".join(terms)
     if store.is_sqlite:
-        query = fts5_query(text, prefix_last=True, any_term=True)
-        if query is None:
-            return []
-        sql = ("SELECT f.rowid FROM incident_fts f JOIN incident i ON i.id = f.rowid "
+        query = fts5_query(words, prefix_last=True, any_term=True)
+        sql = ("SELECT f.rowid, f.title, f.description FROM incident_fts f JOIN incident i ON i.id = f.rowid "
                "WHERE incident_fts MATCH ? AND i.status < 50 ORDER BY bm25(incident_fts, 4.0, 1.0, 0.5) "
                "LIMIT ?")
-        return [r[0] for r in store.db.execute_sql(sql, (query, limit))]
-    query = tsquery(text, any_term=True)
-    if query is None:
-        return []
-    sql = ("SELECT f.rowid FROM incident_fts f JOIN incident i ON i.id = f.rowid, "
-           "to_tsquery('simple', %s) q WHERE to_tsvector('simple', f.title || ' ' || f.description || ' ' "
-           "|| f.comments) @@ q AND i.status < 50 ORDER BY ts_rank(to_tsvector('simple', f.title), q) DESC "
-           "LIMIT %s")
-    return [r[0] for r in store.db.execute_sql(sql, (query, limit))]
+    else:
+        query = tsquery(words, any_term=True)
+        sql = ("SELECT f.rowid, f.title, f.description FROM incident_fts f JOIN incident i ON i.id = f.rowid, "
+               "to_tsquery('simple', %s) q WHERE to_tsvector('simple', f.title || ' ' || f.description || ' ' "
+               "|| f.comments) @@ q AND i.status < 50 ORDER BY ts_rank(to_tsvector('simple', f.title), q) DESC "
+               "LIMIT %s")
+    needed = min(2, len(terms))
+    wanted = [t.casefold() for t in terms]
+    last_is_prefix = len(wanted[-1]) >= MIN_PREFIX
+    out = []
+    for row_id, title, description in store.db.execute_sql(sql, (query, limit * CANDIDATES)):
+        theirs = {w.casefold() for w in search_terms(f"{title} {description}")}
+        shared = sum(1 for w in wanted[:-1] if w in theirs)
+        last = wanted[-1]
+        shared += (last in theirs) or (last_is_prefix and any(w.startswith(last) for w in theirs))
+        if shared >= needed:
+            out.append(row_id)
+            if len(out) == limit:
+                break
+    return out
 
