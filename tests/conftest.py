@@ -15,6 +15,8 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
                                 '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}')
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={OFFSCREEN_CONFIG}"
 os.environ.setdefault("MPLBACKEND", "Agg")
+# One matplotlib font cache for every test process (a fresh config folder would rebuild it: tens of seconds).
+os.environ.setdefault("MPLCONFIGDIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "incident-desk-test-mpl"))
 # Keep QSettings of tests away from the user's real settings.
 os.environ.setdefault("XDG_CONFIG_HOME", str(Path(os.environ.get("TMPDIR", "/tmp")) / "incident-desk-test-config"))
 

@@ -791,3 +791,5 @@ class MainWindow(QMainWindow):
         self._select_timer.stop()
         self.model.shutdown()
         self.views.shutdown()
+        if self.metrics_tab is not None:
+            self.metrics_tab.pool.close()  # a refresh still drawing charts must not outlive the window

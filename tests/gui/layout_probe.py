@@ -1,0 +1,110 @@
+"""Opens the real desk window as a normal start does (notification panel included) on a screen of a given
+size, types into the editor, visits the Metrics tab, and prints what a user would see as JSON.
+
+Run by tests/gui/test_laptop_layout.py in a process of its own per screen size and theme:
+    python -m tests.gui.layout_probe DB SCREENSHOT.png
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from PySide6.QtCore import QRect, QSettings
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+
+def fully_visible(widget: QWidget, window: QWidget) -> bool:
+    """Shown, not clipped by any parent, and inside the window."""
+    if not widget.isVisible():
+        return False
+    if widget.visibleRegion().boundingRect() != widget.rect():
+        return False
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    return window.rect().contains(QRect(top_left, widget.size()))
+
+
+def inside_horizontally(widget: QWidget, container: QWidget) -> bool:
+    left = widget.mapTo(container, widget.rect().topLeft()).x()
+    return left >= 0 and left + widget.width() <= container.width()
+
+
+def probe(window, editor) -> dict:
+    panel = window.detail_panel.viewport()
+    buttons = [editor.save_button, editor.revert_button, *editor.transition_buttons.values(),
+               editor.duplicate_button, editor.assign_me_button, editor.reporter_button, editor.watch_button]
+    shown = [b for b in buttons if not b.isHidden()]
+    fields = [f.editor for f in editor.fields.values() if f.editor.isVisibleTo(editor)]
+    return {
+        "buttons": {b.text().replace("&", ""): fully_visible(b, window) for b in shown},
+        "fields_inside_panel": all(inside_horizontally(f, panel) for f in fields if f.isVisible()),
+        "editor_fits_panel": editor.width() <= panel.width(),
+        "form_hscroll": editor.form.horizontalScrollBar().isVisible(),
+        "panel_width": window.detail_panel.width(),
+        "save_enabled": editor.save_button.isEnabled(),
+    }
+
+
+def main(db: str, png: str) -> int:
+    import faulthandler
+    faulthandler.dump_traceback_later(60, exit=True)  # a hang shows where, instead of a silent timeout
+    from incident_desk.app import _application
+    from incident_desk.services.desk import Desk
+    from incident_desk.ui.alerts import AlertsController
+    from incident_desk.ui.bridge import DeskBridge
+    from incident_desk.ui.theme import ThemeWatcher
+    from incident_desk.ui.widgets.main_window import MainWindow
+
+    app = _application([sys.argv[0]])
+    ThemeWatcher(app)
+    desk = Desk.open(db)
+    bridge = DeskBridge(desk)
+    window = MainWindow(desk, bridge, QSettings("/dev/null", QSettings.Format.IniFormat))
+    alerts = AlertsController(desk, window, settings=QSettings("/dev/null", QSettings.Format.IniFormat),
+                              scan_interval_ms=3_600_000, first_scan_ms=3_600_000, tray_available=lambda: False)
+    window.attach_alerts(alerts)
+    window.show()
+    for _ in range(50):
+        app.processEvents()
+    screen = app.primaryScreen().availableGeometry()
+    key = window.model.row_at(0).key
+    window.table.select_key(key)
+    window._on_incident_activated(key)
+    for _ in range(20):
+        app.processEvents()
+    editor = window.editor
+    out = {"screen": [screen.width(), screen.height()],
+           "window": [window.frameGeometry().width(), window.frameGeometry().height()],
+           "size": [window.width(), window.height()],
+           "minimum": [window.minimumSizeHint().width(), window.minimumSizeHint().height()],
+           "dock_visible": alerts.dock.isVisible(),
+           "opened": probe(window, editor)}
+    # Typing makes the unsaved note appear: it must not push Save out of view.
+    editor.title_edit.end(False)
+    editor.title_edit.insert(" — and a long addition typed by the agent to see whether Save stays on screen")
+    editor.title_edit.textEdited.emit(editor.title_edit.text())
+    editor.description_edit.setPlainText("A description " * 40)
+    for _ in range(20):
+        app.processEvents()
+    out["typed"] = probe(window, editor)
+    window.tabs.setCurrentIndex(1)
+    for _ in range(50):
+        app.processEvents()
+    window.tabs.setCurrentIndex(0)
+    for _ in range(20):
+        app.processEvents()
+    out["after_metrics"] = probe(window, editor)
+    window.grab().save(png, "PNG")
+    print("LAYOUT " + json.dumps(out), flush=True)
+    editor.revert()
+    alerts.shutdown()
+    window.shutdown()
+    bridge.stop()
+    from incident_desk.ui.ops import shutdown_all
+    shutdown_all()
+    desk.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
