@@ -11,7 +11,7 @@ import json
 import sys
 
 from PySide6.QtCore import QRect, QSettings
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 def fully_visible(widget: QWidget, window: QWidget) -> bool:
