@@ -85,7 +85,7 @@ class GroupFigures:
 
 @dataclass
 class Headline:
-    """The headline figures of one period without series or percentiles: the previous period's."""
+    """The headline figures of one period: a report's own, and (alone) the previous period's."""
 
     start: int
     end: int
@@ -100,34 +100,23 @@ class Headline:
     response_sla: Compliance = field(default_factory=Compliance)
 
 
-def headline_figures(r: MetricsReport | Headline) -> dict[str, float | None]:
+def headline_figures(r: Headline) -> dict[str, float | None]:
     """The figures the headline cards show, by the keys of domain.metrics.BETTER_WHEN (seconds, %)."""
     return {"volume": r.total, "backlog": r.open, "mtta": r.tta.mean, "mttr": r.ttr.mean, "sla": r.sla.pct,
             "response_sla": r.response_sla.pct,
             "reopen": 100.0 * r.reopened / r.resolved if r.resolved else None}
 
 
-@dataclass
-class MetricsReport:
+@dataclass(kw_only=True)
+class MetricsReport(Headline):
     """Everything the tab, the CLI and the reports show; plain data, no Qt."""
 
     filters: dm.MetricsFilter
     by: str
     business_hours: bool
     exclude_hold: bool
-    start: int
-    end: int
     generated_at: datetime
-    total: int = 0
-    resolved: int = 0
-    acknowledged: int = 0
-    open: int = 0
     left_out: int = 0
-    reopened: int = 0
-    tta: Durations = field(default_factory=Durations)
-    ttr: Durations = field(default_factory=Durations)
-    sla: Compliance = field(default_factory=Compliance)
-    response_sla: Compliance = field(default_factory=Compliance)
     by_category: dict[str, GroupFigures] = field(default_factory=dict)
     by_priority: dict[int, GroupFigures] = field(default_factory=dict)
     buckets: list[Bucket] = field(default_factory=list)
