@@ -37,10 +37,7 @@ class ZonePicker(QComboBox):
         self.setMaxVisibleItems(15)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(20)
-        now = datetime.now(UTC)
-        for name in zone_names():
-            self.addItem(name)
-            self.setItemData(self.count() - 1, f"{name}: {_offset(name, now)} now", Qt.ItemDataRole.ToolTipRole)
+        self.addItems(list(zone_names()))
         completer = QCompleter(self.model(), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -48,7 +45,9 @@ class ZonePicker(QComboBox):
         self.setCompleter(completer)
         self.lineEdit().setPlaceholderText("Type to search, e.g. Berlin")
         self.setAccessibleName("Time zone")
+        self.currentTextChanged.connect(self._on_text_changed)
         self.set_zone(zone)
+        self._on_text_changed(self.currentText())
 
     def set_zone(self, zone: str) -> None:
         index = self.findText(zone, Qt.MatchFlag.MatchFixedString)  # case-insensitive
@@ -56,6 +55,12 @@ class ZonePicker(QComboBox):
             self.setCurrentIndex(index)
         else:
             self.setEditText(zone)  # a stored name this machine does not know: shown, refused on save
+
+    def _on_text_changed(self, text: str) -> None:
+        # The chosen zone's offset now (one zone looked up, not six hundred).
+        name = text.strip()
+        self.setToolTip(f"{name}: {_offset(name, datetime.now(UTC))} now" if name in zone_names() else
+                        "Type part of a place name, e.g. Berlin, and pick the zone")
 
     def zone(self) -> str:
         """The chosen zone's canonical name; ValidationError for anything not in the list."""
