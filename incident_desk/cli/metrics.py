@@ -101,6 +101,34 @@ def _num(value: float | None, fmt: str = "{:.1f}") -> str:
     return "-" if value is None else fmt.format(value)
 
 
+# (label, headline key, previous figure's JSON name, current figure's JSON path, number format)
+_CHANGE_ROWS = (("Opened", "volume", ("counts", "total"), "{:,.0f}"),
+                ("Open backlog", "backlog", ("counts", "open"), "{:,.0f}"),
+                ("MTTA h", "mtta", ("mtta_hours_mean",), "{:.2f}"), ("MTTR h", "mttr", ("mttr_hours_mean",), "{:.1f}"),
+                ("SLA compliance %", "sla", ("sla_compliance_pct",), "{:.1f}"),
+                ("Reopen rate %", "reopen", ("reopen_rate_pct",), "{:.1f}"))
+
+
+def _change_lines(report: MetricsReport, d: dict) -> list[str]:
+    """The headline against the previous period of equal length, as the tab's cards show it."""
+    previous = d["previous"]
+    if previous is None:
+        return ["  No previous period to compare with: the period starts with the first incident.", ""]
+    last = dm.bucket_label(report.previous.end - 1, "day")
+    lines = [f"  Against the previous {previous['length']} ({previous['from'][:10]} to {last}):"]
+    current = dict(d, mtta_hours_mean=d["mtta_hours"]["mean"], mttr_hours_mean=d["mttr_hours"]["mean"])
+    changes = report.changes()
+    for label, key, path, fmt in _CHANGE_ROWS:
+        before, after = previous, current
+        for name in path:
+            before, after = before[name], after[name]
+        change = changes[key]
+        verdict = f" ({change.verdict})" if change.verdict else ""
+        lines.append(f"    {label:18}{_num(before, fmt):>10} -> {_num(after, fmt):<10}{change.short()}{verdict}")
+    lines.append("")
+    return lines
+
+
 def format_report(report: MetricsReport) -> str:
     """A plain-text report: headline, per priority, per category, then the series."""
     d = report.to_dict()
@@ -118,9 +146,10 @@ def format_report(report: MetricsReport) -> str:
     lines.append(f"  Left out of MTTR  {c['left_out_of_mttr']:>10,}   (closed or cancelled without a resolution time)")
     lines.append(f"  Open backlog      {c['open']:>10,}")
     lines.append(f"  SLA compliance    {_num(d['sla_compliance_pct']):>10} %  "
-                 f"(response {_num(d['response_compliance_pct'])} %)")
+                 f"(response {_num(d['response_compliance_pct'])} %; target {d['sla_target_pct']:g} %)")
     lines.append(f"  Reopen rate       {_num(d['reopen_rate_pct']):>10} %")
     lines.append("")
+    lines.extend(_change_lines(report, d))
     lines.append(f"  {'':6}{'n':>10}{'mean h':>10}{'median h':>10}{'p90 h':>10}")
     for name, key in (("MTTA", "mtta_hours"), ("MTTR", "mttr_hours")):
         h = d[key]

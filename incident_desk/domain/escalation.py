@@ -23,6 +23,9 @@ TRIGGER_RESPONSE = "response_fraction"
 TRIGGER_RESOLUTION = "resolution_fraction"
 TRIGGERS = (TRIGGER_UNACKNOWLEDGED, TRIGGER_RESPONSE, TRIGGER_RESOLUTION)
 SEVERITIES = ("info", "warning", "critical")
+# The least severity an escalation of each priority is sent with, whatever its rule says: a P1
+# escalation is always critical (inbox, tray urgency), a P2 one at least a warning.
+SEVERITY_FLOOR = {Priority.P1: "critical", Priority.P2: "warning"}
 MAX_FRACTION = 10.0
 
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -64,6 +67,12 @@ class Recipient:
         if not isinstance(data, dict):
             raise DomainError("Each escalation recipient must be a JSON object with a kind.")
         return cls(kind=data.get("kind", ""), name=data.get("name"))
+
+
+def notification_severity(rule_severity: str, priority: Priority) -> str:
+    """The severity an escalation is sent with: its rule's, raised to the priority's floor."""
+    floor = SEVERITY_FLOOR.get(Priority(priority), "info")
+    return max(rule_severity, floor, key=SEVERITIES.index)
 
 
 def _parse_priorities(values: Iterable) -> frozenset[Priority]:
@@ -206,7 +215,7 @@ DEFAULT_ESCALATION_POLICY = EscalationPolicy(
         EscalationRule(key="p1-unack-5m", description="P1 not acknowledged after 5 minutes",
                        priorities=frozenset({Priority.P1}), trigger=TRIGGER_UNACKNOWLEDGED,
                        threshold=5 * 60, recipients=(_TEAM_LEAD,), raise_level=True,
-                       severity="warning"),
+                       severity="critical"),
         EscalationRule(key="p1-unack-15m", description="P1 not acknowledged after 15 minutes",
                        priorities=frozenset({Priority.P1}), trigger=TRIGGER_UNACKNOWLEDGED,
                        threshold=15 * 60, recipients=(_MANAGER,), raise_level=True,

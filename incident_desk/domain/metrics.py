@@ -51,7 +51,14 @@ DEFINITIONS = {
     "sla": ("SLA compliance: share of incidents resolved in the period whose resolution target was met, "
             "over priorities that have a resolution target (P5 usually has none); response compliance "
             "is the same for acknowledgements and response targets."),
+    "sla_target": ("SLA target: the share of incidents the SLA policy means to resolve within target "
+                   "(set in the policy; 95 % when it names none), drawn as a line on the compliance chart."),
     "reopen": "Reopen rate: share of the incidents resolved in the period that had been reopened at least once.",
+    "change": ("Change: each headline figure against the previous period of equal length that ends where "
+               "this one begins, with the same filters. Shares (SLA compliance, reopen rate) change in "
+               "percentage points, other figures in per cent of the previous value. Better or worse: "
+               "lower is better for backlog, MTTA, MTTR and reopen rate, higher for SLA compliance; "
+               "volume is neither. \"All time\" has no previous period."),
     "buckets": ("Days, weeks (Monday to Sunday) and months are UTC. Durations are placed in the period "
                 "in which they end (acknowledgement, resolution); volumes in the period of opening; "
                 "backlog at the end of each period."),
@@ -59,6 +66,106 @@ DEFINITIONS = {
     "exclude_hold": "Excluding On hold: time spent On hold is subtracted from TTR.",
     "trend": TREND_RULE_TEXT,
 }
+# What each definition is called where it is listed (the definitions page, the PDF report).
+DEFINITION_TITLES = {
+    "volume": "Volume", "backlog": "Open backlog", "tta": "MTTA (time to acknowledge)",
+    "ttr": "MTTR (time to resolve)", "percentiles": "Median and p90", "sla": "SLA compliance",
+    "sla_target": "SLA target", "reopen": "Reopen rate", "change": "Change against the previous period",
+    "buckets": "Days, weeks and months", "business_hours": "Business hours", "exclude_hold": "Excluding On hold",
+    "trend": "Rising categories",
+}
+
+# The headline figures, and which way each should move: +1 higher is better, -1 lower is better,
+# 0 neither (more incidents opened is news, not a verdict on the desk).
+BETTER_WHEN = {"volume": 0, "backlog": -1, "mtta": -1, "mttr": -1, "sla": 1, "response_sla": 1, "reopen": -1}
+# Shares change in percentage points; counts and durations in per cent of the previous value.
+IN_POINTS = frozenset({"sla", "response_sla", "reopen"})
+UP, DOWN, SAME = "up", "down", "same"
+BETTER, WORSE = "better", "worse"
+_ARROWS = {UP: "\u25b2", DOWN: "\u25bc", SAME: "="}
+
+
+def period_text(seconds: float) -> str:
+    """How long a period is, in the words a lead uses: '26 weeks', '30 days', '1 day' (days it touches)."""
+    days = max(1, math.ceil(seconds / DAY_S - 1e-9))
+    if days % 7 == 0 and days >= 14:
+        return f"{days // 7} weeks"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One headline figure against the previous period of equal length (see DEFINITIONS["change"])."""
+
+    key: str
+    current: float | None
+    previous: float | None
+
+    def __post_init__(self) -> None:
+        if self.key not in BETTER_WHEN:
+            raise DomainError(f"There is no headline figure called '{self.key}'.")
+
+    @property
+    def in_points(self) -> bool:
+        return self.key in IN_POINTS
+
+    @property
+    def amount(self) -> float | None:
+        """Percentage points for shares, per cent of the previous value otherwise; None when a side is
+        missing or the previous value is 0 (a per cent of nothing)."""
+        if self.current is None or self.previous is None:
+            return None
+        if self.in_points:
+            return self.current - self.previous
+        if self.previous == 0:
+            return None
+        return 100.0 * (self.current - self.previous) / self.previous
+
+    def amount_text(self) -> str:
+        """'12 %', '0.4 %', '2.1 pts' (unsigned: the arrow gives the sign); '' without an amount."""
+        value = self.amount
+        if value is None:
+            return ""
+        if self.in_points:
+            return f"{abs(value):.1f} pts"
+        return f"{abs(value):.0f} %" if abs(value) >= 9.95 else f"{abs(value):.1f} %"
+
+    @property
+    def direction(self) -> str:
+        """up, down or same as shown (an amount that rounds to nothing is the same); '' when unknown."""
+        if self.current is None or self.previous is None:
+            return ""
+        if self.amount is None:  # from zero
+            return SAME if self.current == 0 else (UP if self.current > 0 else DOWN)
+        if self.amount_text().startswith(("0.0 ", "0 ")):
+            return SAME
+        return UP if self.amount > 0 else DOWN
+
+    @property
+    def verdict(self) -> str:
+        """better or worse for the desk; '' when the figure has no better side or did not move."""
+        sense = BETTER_WHEN[self.key]
+        if not sense or self.direction not in (UP, DOWN):
+            return ""
+        return BETTER if (self.direction == UP) == (sense > 0) else WORSE
+
+    def short(self) -> str:
+        """'▲ 12 %', '▼ 2.1 pts', '▲ from 0', '= no change', or 'no earlier figure'."""
+        direction = self.direction
+        if not direction:
+            return "no earlier figure"
+        if direction == SAME:
+            return f"{_ARROWS[SAME]} no change"
+        if self.amount is None:
+            return f"{_ARROWS[direction]} from 0"
+        return f"{_ARROWS[direction]} {self.amount_text()}"
+
+    def describe(self, period: str) -> str:
+        """The whole sentence, colour-free: '▲ 12 % vs previous 26 weeks (worse)'."""
+        if not self.direction:
+            return f"no figure for the previous {period}"
+        verdict = f" ({self.verdict})" if self.verdict else ""
+        return f"{self.short()} vs previous {period}{verdict}"
 
 
 @dataclass(frozen=True)

@@ -306,6 +306,11 @@ class SlaTarget:
 NO_TARGET = SlaTarget()
 
 
+# The share of incidents a desk means to resolve within target: the SLA chart's target line. A policy
+# saved before it had one reads as this (a common service-desk goal).
+DEFAULT_COMPLIANCE_TARGET = 0.95
+
+
 @dataclass(frozen=True)
 class SlaPolicy:
     """A calendar plus per-priority targets; priorities without a target have no clock."""
@@ -314,6 +319,7 @@ class SlaPolicy:
     calendar: BusinessCalendar = DEFAULT_CALENDAR
     targets: dict[Priority, SlaTarget] = field(default_factory=dict)
     warn_fraction: float = 0.75
+    compliance_target: float = DEFAULT_COMPLIANCE_TARGET
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -323,6 +329,10 @@ class SlaPolicy:
         if isinstance(self.warn_fraction, bool) or not isinstance(self.warn_fraction, (int, float)) \
                 or not 0 < self.warn_fraction < 1:
             raise DomainError(f"The warning point must be a fraction between 0 and 1, not {self.warn_fraction!r}.")
+        if isinstance(self.compliance_target, bool) or not isinstance(self.compliance_target, (int, float)) \
+                or not 0 < self.compliance_target <= 1:
+            raise DomainError(f"The compliance target must be a share between 0 and 100 %, "
+                              f"not {self.compliance_target!r}.")
         targets = {}
         for priority, target in self.targets.items():
             if not isinstance(target, SlaTarget):
@@ -332,7 +342,8 @@ class SlaPolicy:
 
     def __hash__(self) -> int:
         # The targets dict would make the generated hash fail; services cache clocks per policy.
-        return hash((self.name, self.calendar, tuple(sorted(self.targets.items())), self.warn_fraction))
+        return hash((self.name, self.calendar, tuple(sorted(self.targets.items())), self.warn_fraction,
+                     self.compliance_target))
 
     def target_for(self, priority: Priority) -> SlaTarget:
         return self.targets.get(Priority.parse(priority), NO_TARGET)
@@ -346,6 +357,7 @@ class SlaPolicy:
             "name": self.name,
             "calendar": self.calendar.to_dict(),
             "warn_fraction": self.warn_fraction,
+            "compliance_target": self.compliance_target,
             "targets": {p.label: t.to_dict() for p, t in sorted(self.targets.items())},
         }
 
@@ -361,6 +373,7 @@ class SlaPolicy:
             calendar=BusinessCalendar.from_dict(data.get("calendar", {})),
             targets={Priority.parse(p): SlaTarget.from_dict(t) for p, t in targets.items()},
             warn_fraction=data.get("warn_fraction", 0.75),
+            compliance_target=data.get("compliance_target", DEFAULT_COMPLIANCE_TARGET),
         )
 
 

@@ -15,6 +15,7 @@ from incident_desk.domain.escalation import (
     Recipient,
     due_escalations,
     next_escalation_at,
+    notification_severity,
 )
 from incident_desk.domain.incident import EV_ESCALATION, DomainError, Priority, Status
 from incident_desk.domain.sla import SlaPolicy, compute_clocks
@@ -234,12 +235,14 @@ class EscalationEngine:
                           note=f"{rule.description}; due {due_text}; notified {', '.join(names) or 'nobody'}",
                           version=version)
         priority = Priority(facts.priority)
+        severity = notification_severity(rule.severity, priority)
         title = f"{facts.key} escalated: {rule.description}"
-        body = f"{facts.title} — {priority.label}, due {due_text}"
-        self.notifications.write([(user_id, facts.id, "escalation", rule.severity, int(priority), title, body,
+        # The due instant travels as due_at, shown by the reader in the one time format (never baked in).
+        body = f"{facts.title} — {priority.label}"
+        self.notifications.write([(user_id, facts.id, "escalation", severity, int(priority), title, body,
                                    now_e, epoch(due.due_at), escalation_id) for user_id in recipients])
         return {"incident": facts.key, "incident_id": facts.id, "title": facts.title, "priority": priority.label,
-                "rule": rule.key, "description": rule.description, "cycle": due.cycle, "severity": rule.severity,
+                "rule": rule.key, "description": rule.description, "cycle": due.cycle, "severity": severity,
                 "level": level, "raised_level": rule.raise_level, "due_at": due.due_at.isoformat(),
                 "fired_at": now.isoformat(), "recipients": names}
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from incident_desk.domain import metrics as dm
 from incident_desk.domain.incident import OPEN_STATUSES, DomainError, IncidentFilter, Priority
+from incident_desk.domain.sla import DEFAULT_COMPLIANCE_TARGET
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import ValidationError
 from incident_desk.services.settings import SettingsService
@@ -83,26 +84,39 @@ class GroupFigures:
 
 
 @dataclass
-class MetricsReport:
+class Headline:
+    """The headline figures of one period: a report's own, and (alone) the previous period's."""
+
+    start: int
+    end: int
+    total: int = 0
+    resolved: int = 0
+    acknowledged: int = 0
+    open: int = 0
+    reopened: int = 0
+    tta: Durations = field(default_factory=Durations)
+    ttr: Durations = field(default_factory=Durations)
+    sla: Compliance = field(default_factory=Compliance)
+    response_sla: Compliance = field(default_factory=Compliance)
+
+
+def headline_figures(r: Headline) -> dict[str, float | None]:
+    """The figures the headline cards show, by the keys of domain.metrics.BETTER_WHEN (seconds, %)."""
+    return {"volume": r.total, "backlog": r.open, "mtta": r.tta.mean, "mttr": r.ttr.mean, "sla": r.sla.pct,
+            "response_sla": r.response_sla.pct,
+            "reopen": 100.0 * r.reopened / r.resolved if r.resolved else None}
+
+
+@dataclass(kw_only=True)
+class MetricsReport(Headline):
     """Everything the tab, the CLI and the reports show; plain data, no Qt."""
 
     filters: dm.MetricsFilter
     by: str
     business_hours: bool
     exclude_hold: bool
-    start: int
-    end: int
     generated_at: datetime
-    total: int = 0
-    resolved: int = 0
-    acknowledged: int = 0
-    open: int = 0
     left_out: int = 0
-    reopened: int = 0
-    tta: Durations = field(default_factory=Durations)
-    ttr: Durations = field(default_factory=Durations)
-    sla: Compliance = field(default_factory=Compliance)
-    response_sla: Compliance = field(default_factory=Compliance)
     by_category: dict[str, GroupFigures] = field(default_factory=dict)
     by_priority: dict[int, GroupFigures] = field(default_factory=dict)
     buckets: list[Bucket] = field(default_factory=list)
@@ -113,10 +127,23 @@ class MetricsReport:
     open_at_end_is_now: bool = True
     trends: list[dm.Trend] = field(default_factory=list)
     sla_priorities: list[int] = field(default_factory=list)
+    sla_target_pct: float = 100.0 * DEFAULT_COMPLIANCE_TARGET
+    previous: Headline | None = None   # None for a period with no start ("All time")
 
     @property
     def reopen_rate_pct(self) -> float | None:
         return 100.0 * self.reopened / self.resolved if self.resolved else None
+
+    def changes(self) -> dict[str, dm.Change]:
+        """Each headline figure against the previous period; empty when there is none."""
+        if self.previous is None:
+            return {}
+        now, before = headline_figures(self), headline_figures(self.previous)
+        return {key: dm.Change(key, now[key], before[key]) for key in dm.BETTER_WHEN}
+
+    def period_text(self) -> str:
+        """'26 weeks': how long the period is (and so the previous one)."""
+        return dm.period_text(self.end - self.start)
 
     def volume_series(self) -> dict[str, list[int]]:
         """Volume per bucket for the top categories plus Other (when there are others)."""
@@ -142,6 +169,8 @@ class MetricsReport:
             "sla_compliance_pct": self.sla.pct,
             "response_compliance_pct": self.response_sla.pct,
             "reopen_rate_pct": self.reopen_rate_pct,
+            "sla_target_pct": self.sla_target_pct,
+            "previous": self._previous_dict(),
             "by_category": [
                 {"category": g.name, "count": g.count, "resolved": g.ttr.n,
                  "mttr_hours_mean": dm.hours(g.ttr.mean), "mtta_hours_mean": dm.hours(g.tta.mean)}
@@ -156,6 +185,23 @@ class MetricsReport:
                         "baseline": t.baseline, "text": t.describe()} for t in self.trends],
             "series": [self._bucket_dict(b) for b in self.buckets],
             "definitions": dict(dm.DEFINITIONS),
+        }
+
+    def _previous_dict(self) -> dict | None:
+        """The previous period's figures and each change, as the cards show them."""
+        if self.previous is None:
+            return None
+        p, period = self.previous, self.period_text()
+        return {
+            "from": _iso(p.start), "to": _iso(p.end), "length": period,
+            "counts": {"total": p.total, "resolved": p.resolved, "open": p.open, "acknowledged": p.acknowledged,
+                       "reopened": p.reopened},
+            "mtta_hours_mean": dm.hours(p.tta.mean), "mttr_hours_mean": dm.hours(p.ttr.mean),
+            "sla_compliance_pct": p.sla.pct, "response_compliance_pct": p.response_sla.pct,
+            "reopen_rate_pct": 100.0 * p.reopened / p.resolved if p.resolved else None,
+            # By the headline keys (domain.metrics.BETTER_WHEN); amount in "unit" (% or points).
+            "change": {k: {"amount": c.amount, "unit": "pts" if c.in_points else "%", "direction": c.direction,
+                           "verdict": c.verdict, "text": c.describe(period)} for k, c in self.changes().items()},
         }
 
     def _bucket_dict(self, b: Bucket) -> dict:
@@ -258,11 +304,19 @@ class MetricsService:
             scope = self._scope(filters)
             policy = self.settings.sla_policy()
             report.sla_priorities = [p for p in PRIORITIES if policy.target_for(Priority(p)).resolve_s]
+            report.sla_target_pct = 100.0 * policy.compliance_target
             response_prios = [p for p in PRIORITIES if policy.target_for(Priority(p)).response_s]
             ttr = mq.ttr_sql(business_hours=business_hours, exclude_hold=exclude_hold)
             tta = mq.tta_sql(business_hours=business_hours)
-            # A leading range before the period feeds the backlog (what was already open at its start).
-            before = [(-(2 ** 62), start)]
+            # Leading ranges before the period feed the backlog (what was already open at its start). With
+            # a start, the last of them is the previous period of equal length: the cards' change costs
+            # no query of its own.
+            if filters.start is not None:
+                report.previous = Headline(start=start - (end - start), end=start)
+                before = [(-(2 ** 62), report.previous.start), (report.previous.start, start)]
+            else:
+                before = [(-(2 ** 62), start)]
+            acked_before = before[1:]
 
             step("Counting openings")
             opened = mq.grouped(self.store, mq.OPENED, ranges=before + ranges, priorities=prios, categories=cats,
@@ -278,7 +332,7 @@ class MetricsService:
                         for r, p, c, n, total, met, reopened, ranked in resolved]
             step("Summing acknowledgements")
             acked = mq.grouped(
-                self.store, mq.ACKED, ranges=ranges, priorities=prios, categories=cats, scope=scope,
+                self.store, mq.ACKED, ranges=acked_before + ranges, priorities=prios, categories=cats, scope=scope,
                 columns=["COUNT(*)", f"SUM({tta})", "SUM(CASE WHEN i.response_breached THEN 0 ELSE 1 END)",
                          f"COUNT({tta})"])
             acked = [(r, p, c, n, total, n if p in response_prios else 0, met if p in response_prios else 0, ranked)
@@ -286,7 +340,7 @@ class MetricsService:
             step("Counting closures")
             ended = mq.grouped(self.store, mq.ENDED, ranges=before + ranges, priorities=prios, categories=cats,
                                scope=scope, columns=["COUNT(*)"])
-            self._combine(report, opened, resolved, acked, ended)
+            self._combine(report, opened, resolved, acked, ended, lead=len(before))
 
             step("Ranking resolution times")
             self._percentiles(report, mq.RESOLVED, ttr, "ttr", scope, plain=ttr == "i.ttr_s")
@@ -308,9 +362,13 @@ class MetricsService:
         return IncidentFilter(teams=filters.teams, assignees=filters.assignees, categories=filters.categories,
                               priorities=filters.priorities)
 
-    def _combine(self, report: MetricsReport, opened, resolved, acked, ended) -> None:
+    def _combine(self, report: MetricsReport, opened, resolved, acked, ended, *, lead: int) -> None:
+        """Spread the grouped rows over the buckets. Ranges below ``lead`` lie before the period (the
+        last of them is the previous period when there is one); acknowledgements only have that one."""
         buckets = report.buckets
         n = len(buckets)
+        prev = report.previous
+        ack_lead = lead - 1
 
         def group(table: dict, key, name):
             if key not in table:
@@ -321,53 +379,53 @@ class MetricsService:
         opened_per = [0] * n
         ended_per = [0] * n
         for r, p, c, count in opened:
-            if r == 0:
+            if r < lead:
                 opened_before += count
+                if prev is not None and r == lead - 1:
+                    prev.total += count
                 continue
-            b = buckets[r - 1]
+            b = buckets[r - lead]
             b.volume[c] = b.volume.get(c, 0) + count
-            opened_per[r - 1] += count
+            opened_per[r - lead] += count
             report.total += count
             group(report.by_category, c, c).count += count
             group(report.by_priority, p, Priority(p).label).count += count
         for r, p, c, count, total, n_target, n_met, n_reopened, ranked in resolved:
-            if r == 0:
+            total, ranked, n_met, n_target = int(total or 0), int(ranked or 0), int(n_met or 0), int(n_target)
+            if r < lead:
                 ended_before += count
+                if prev is not None and r == lead - 1:
+                    _add(prev, count, total, ranked, n_reopened, n_target, n_met, [prev.ttr], [prev.sla])
                 continue
-            b = buckets[r - 1]
-            ended_per[r - 1] += count
-            total = int(total or 0)
-            for d in (b.ttr, report.ttr, group(report.by_category, c, c).ttr,
-                      group(report.by_priority, p, Priority(p).label).ttr,
-                      b.ttr_by_priority.setdefault(p, Durations())):
-                d.n += count
-                d.total += total
-                d.ranked += int(ranked or 0)
-            report.resolved += count
-            report.reopened += int(n_reopened or 0)
-            if n_target:
-                for comp in (b.sla, report.sla, b.sla_by_priority.setdefault(p, Compliance()),
-                             group(report.by_priority, p, Priority(p).label).sla):
-                    comp.met += int(n_met or 0)
-                    comp.total += int(n_target)
+            b = buckets[r - lead]
+            ended_per[r - lead] += count
+            _add(report, count, total, ranked, n_reopened, n_target, n_met,
+                 [b.ttr, report.ttr, group(report.by_category, c, c).ttr,
+                  group(report.by_priority, p, Priority(p).label).ttr, b.ttr_by_priority.setdefault(p, Durations())],
+                 [b.sla, report.sla, b.sla_by_priority.setdefault(p, Compliance()),
+                  group(report.by_priority, p, Priority(p).label).sla])
         for r, p, c, count, total, n_target, n_met, ranked in acked:
-            b = buckets[r]
-            for d in (b.tta, report.tta, group(report.by_category, c, c).tta,
-                      group(report.by_priority, p, Priority(p).label).tta):
-                d.n += count
-                d.total += int(total or 0)
-                d.ranked += int(ranked or 0)
+            if r < ack_lead:
+                if prev is not None:
+                    prev.acknowledged += count
+                    _add_durations([prev.tta], count, int(total or 0), int(ranked or 0))
+                    _add_compliance([prev.response_sla], int(n_target), int(n_met or 0))
+                continue
+            b = buckets[r - ack_lead]
+            _add_durations([b.tta, report.tta, group(report.by_category, c, c).tta,
+                            group(report.by_priority, p, Priority(p).label).tta], count, int(total or 0),
+                           int(ranked or 0))
             report.acknowledged += count
-            if n_target:
-                report.response_sla.met += int(n_met or 0)
-                report.response_sla.total += int(n_target)
+            _add_compliance([report.response_sla], int(n_target), int(n_met or 0))
         for r, _p, _c, count in ended:
-            if r == 0:
+            if r < lead:
                 ended_before += count
                 continue
-            ended_per[r - 1] += count
+            ended_per[r - lead] += count
             report.left_out += count
         open_count = opened_before - ended_before
+        if prev is not None:
+            prev.open = open_count  # open when this period starts: the previous one's end
         for k, b in enumerate(buckets):
             open_count += opened_per[k] - ended_per[k]
             b.backlog = open_count
@@ -459,6 +517,29 @@ class MetricsService:
                 return replace(base, statuses=frozenset(OPEN_STATUSES)), "Open now"
             return replace(base, open_at=_dt(at)), f"Open at {_iso(at)[:16].replace('T', ' ')}"
         raise ValidationError(f"There is no chart called '{point.chart}'.", field="chart")
+
+
+def _add_durations(targets: list[Durations], count: int, total: int, ranked: int) -> None:
+    for d in targets:
+        d.n += count
+        d.total += total
+        d.ranked += ranked
+
+
+def _add_compliance(targets: list[Compliance], n_target: int, n_met: int) -> None:
+    if n_target:
+        for comp in targets:
+            comp.met += n_met
+            comp.total += n_target
+
+
+def _add(figures: MetricsReport | Headline, count: int, total: int, ranked: int, n_reopened, n_target: int,
+         n_met: int, durations: list[Durations], compliances: list[Compliance]) -> None:
+    """One group of resolutions into a period's figures and the durations and compliances they feed."""
+    _add_durations(durations, count, total, ranked)
+    figures.resolved += count
+    figures.reopened += int(n_reopened or 0)
+    _add_compliance(compliances, n_target, n_met)
 
 
 def _narrow(current: frozenset, wanted: set) -> frozenset:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from incident_desk.domain.formatting import time_brief
 from incident_desk.domain.incident import Priority, Status
 from incident_desk.services.auth import Actor
 from incident_desk.services.clock import Clock
@@ -100,6 +101,47 @@ def in_quiet_hours(start: str | None, end: str | None, zone: str, now: datetime)
     if lo < hi:
         return lo <= local < hi
     return local >= lo or local < hi
+
+
+def quiet_hours_end(end: str, zone: str, now: datetime) -> datetime:
+    """The next instant after ``now`` at which local time ``end`` (HH:MM in ``zone``) comes round."""
+    try:
+        tz = ZoneInfo(zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        tz = UTC
+    local = now.astimezone(tz)
+    at = datetime.combine(local.date(), time.fromisoformat(end), tzinfo=tz)
+    if at <= local:
+        at = datetime.combine(local.date() + timedelta(days=1), time.fromisoformat(end), tzinfo=tz)
+    return at.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class DoNotDisturb:
+    """Whether pop-ups are held back now, and why: the manual switch, or quiet hours running until ``until``."""
+
+    manual: bool = False
+    quiet_hours: bool = False
+    until: datetime | None = None
+    allow_p1: bool = True
+
+    @property
+    def on(self) -> bool:
+        return self.manual or self.quiet_hours
+
+    def label(self) -> str:
+        """A few words for a status bar: 'Do not disturb', 'Quiet hours', or '' when off."""
+        return "Do not disturb" if self.manual else "Quiet hours" if self.quiet_hours else ""
+
+    def describe(self) -> str:
+        """One or two sentences for the notification panel and tooltips; '' when off."""
+        if not self.on:
+            return ""
+        if self.manual:
+            text = "Do not disturb: pop-ups are held back until you switch it off"
+        else:
+            text = f"Quiet hours: pop-ups are held back until {time_brief(self.until)}"
+        return text + ("; P1 escalations still pop up." if self.allow_p1 else ".")
 
 
 def snooze_until(choice: str, now: datetime, *, zone: str | None = None) -> datetime:
@@ -207,14 +249,20 @@ class NotificationService:
             repo.put_setting(self.store, _MANUAL_DND_KEY.format(self._user_id(user)), {"on": bool(on)},
                              now=self.clock())
 
-    def should_pop_up(self, user: str | Actor, item: NotificationItem, now: datetime | None = None) -> bool:
-        """False inside the user's quiet hours, except P1 escalations when the user allows them."""
+    def do_not_disturb(self, user: str | Actor, now: datetime | None = None) -> DoNotDisturb:
+        """Whether ``user``'s pop-ups are held back at ``now`` (default: the clock), and until when."""
         hours = self.quiet_hours(user)
         now = now or self.clock()
-        quiet = hours["manual"] or in_quiet_hours(hours["start"], hours["end"], hours["timezone"], now)
-        if not quiet:
+        quiet = in_quiet_hours(hours["start"], hours["end"], hours["timezone"], now)
+        return DoNotDisturb(manual=hours["manual"], quiet_hours=quiet, allow_p1=hours["allow_p1"],
+                            until=quiet_hours_end(hours["end"], hours["timezone"], now) if quiet else None)
+
+    def should_pop_up(self, user: str | Actor, item: NotificationItem, now: datetime | None = None) -> bool:
+        """False inside the user's quiet hours, except P1 escalations when the user allows them."""
+        state = self.do_not_disturb(user, now)
+        if not state.on:
             return True
-        return hours["allow_p1"] and item.kind == "escalation" and item.priority == Priority.P1
+        return state.allow_p1 and item.kind == "escalation" and item.priority == Priority.P1
 
     # ---- writing (inside other services' transactions) -------------------------------------------
 

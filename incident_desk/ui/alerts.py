@@ -6,11 +6,13 @@ import logging
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QToolButton, QWidget
 
 from incident_desk.services.desk import Desk
-from incident_desk.ui import icons
+from incident_desk.services.notifications import DoNotDisturb
+from incident_desk.ui import icons, theme
 from incident_desk.ui.ops import ops_for
+from incident_desk.ui.tooltips import plain_tooltip
 from incident_desk.ui.tray import TrayController, summarize
 from incident_desk.ui.widgets.notification_center import NotificationCenter
 
@@ -34,6 +36,9 @@ class AlertsController(QObject):
     """This many new alerts were claimed and shown (tray or in-app fallback)."""
     sig_scan_finished = Signal(int)
     """An escalation scan ended having raised this many escalations."""
+    sig_do_not_disturb_changed = Signal(bool, str)
+    """Pop-ups went on hold or came back (the switch, or quiet hours starting or ending); the text
+    says why and until when, in a sentence (DoNotDisturb.describe()), or is empty when off."""
 
     def __init__(self, desk: Desk, main_window: QMainWindow, *, settings: QSettings | None = None,
                  scan_interval_ms: int = SCAN_INTERVAL_MS, poll_interval_ms: int = POLL_INTERVAL_MS,
@@ -62,8 +67,9 @@ class AlertsController(QObject):
         self.keep_in_tray = self.settings.value(KEEP_IN_TRAY_KEY, False, type=bool)
         self.tray.set_keep_in_tray(self.keep_in_tray)
         QApplication.setQuitOnLastWindowClosed(not self.keep_in_tray)
-        self.tray.set_do_not_disturb(desk.notifications.quiet_hours(desk.actor)["manual"])
+        self.do_not_disturb = DoNotDisturb()
         self._connect_signals()
+        self._apply_do_not_disturb(desk.notifications.do_not_disturb(desk.actor))
         self._update_tray_presence()
         main_window.installEventFilter(self)
         self.dock.refresh()
@@ -77,6 +83,7 @@ class AlertsController(QObject):
         self._poll_timer.timeout.connect(self.poll_now)
         self.dock.sig_open_incident.connect(self._on_open_incident)
         self.dock.sig_inbox_changed.connect(self.poll_now)
+        self.dock.sig_do_not_disturb_toggled.connect(self._on_do_not_disturb)
         self.tray.sig_open_incident.connect(self._on_open_incident)
         self.tray.sig_open_desk_requested.connect(self._on_open_desk)
         self.tray.sig_log_incident_requested.connect(self._on_log_incident)
@@ -123,7 +130,8 @@ class AlertsController(QObject):
             if service.claim_for_alert(item.id):
                 claimed.append((item, service.should_pop_up(actor, item)))
         return {"items": service.inbox(actor, unread_only=unread_only),
-                "unread": service.unread_count(actor), "claimed": claimed}
+                "unread": service.unread_count(actor), "claimed": claimed,
+                "do_not_disturb": service.do_not_disturb(actor)}
 
     def _on_poll_done(self, result: dict) -> None:
         self._polling = False
@@ -131,6 +139,7 @@ class AlertsController(QObject):
             return
         self.dock.show_snapshot(result["items"], result["unread"])
         self.tray.set_unread(result["unread"])
+        self._apply_do_not_disturb(result["do_not_disturb"])
         self.tray.set_latest([i for i in result["items"] if i.kind == "escalation"] or result["items"])
         self._update_tray_presence()
         alerts = [item for item, pop in result["claimed"] if pop]
@@ -140,6 +149,20 @@ class AlertsController(QObject):
     def _on_poll_failed(self, exc: BaseException) -> None:
         self._polling = False
         log.warning("notification poll failed: %s", exc)
+
+    def _apply_do_not_disturb(self, state: DoNotDisturb) -> None:
+        """Show the state in the dock and the tray menu; tell the window when it changed."""
+        changed = state != self.do_not_disturb
+        self.do_not_disturb = state
+        self.dock.set_do_not_disturb(state)
+        self.tray.set_do_not_disturb(state.manual)
+        if changed:
+            self.sig_do_not_disturb_changed.emit(state.on, state.describe())
+
+    def show_dock(self) -> None:
+        """Show and raise the notification panel (the status bar's do-not-disturb sign opens it)."""
+        self.dock.show()
+        self.dock.raise_()
 
     # ---- showing --------------------------------------------------------------------------------------------
 
@@ -183,7 +206,9 @@ class AlertsController(QObject):
 
     @Slot(bool)
     def _on_do_not_disturb(self, on: bool) -> None:
+        """The tray's or the dock's switch: saved, then read back so every sign shows the same."""
         self.ops.write(lambda: self.desk.notifications.set_do_not_disturb(self.desk.actor, on),
+                       on_done=lambda _=None: self.poll_now(),
                        on_error=lambda exc: self._status(f"Do not disturb was not saved: {exc}"))
 
     @Slot(bool)
@@ -217,3 +242,26 @@ class AlertsController(QObject):
         self.ops.wait_idle(10_000)
         self.tray.hide()
         self.window.removeEventFilter(self)
+
+
+class DoNotDisturbIndicator(QToolButton):
+    """The main window's sign that pop-ups are on hold: 'Do not disturb' or 'Quiet hours' in the status
+    bar while it lasts, the reason in its tooltip; a click opens the notification panel to switch it off."""
+
+    def __init__(self, alerts: AlertsController, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.alerts = alerts
+        self.setObjectName("doNotDisturbIndicator")
+        self.setAutoRaise(True)
+        self.setAccessibleName("Do not disturb")
+        theme.style(self, "waiting")
+        alerts.sig_do_not_disturb_changed.connect(self._on_changed)
+        self.clicked.connect(alerts.show_dock)
+        self._on_changed(alerts.do_not_disturb.on, alerts.do_not_disturb.describe())
+
+    @Slot(bool, str)
+    def _on_changed(self, on: bool, text: str) -> None:
+        self.setText(self.alerts.do_not_disturb.label())
+        self.setToolTip(plain_tooltip(text))
+        self.setAccessibleDescription(text)
+        self.setVisible(on)

@@ -178,6 +178,9 @@ def _role_css(role: str, dark: bool) -> str:
         return f"color: {warning[1] if dark else warning[2]};"
     if role == "invalid":
         return f"border: 1px solid {error[2]};"
+    if role in ("better", "worse"):  # a figure's change against the previous period; the text says it too
+        accent = _TONES["success" if role == "better" else "error"][1 if dark else 0][2]
+        return f"color: {accent}; font-weight: 600;"
     if role in _TONES:  # a banner: QFrame#banner with its label
         fill, text, accent = _TONES[role][1 if dark else 0]
         return (f"QFrame#banner {{ background: {fill}; border: 1px solid {accent}; border-radius: 4px; }}"
@@ -186,8 +189,8 @@ def _role_css(role: str, dark: bool) -> str:
 
 
 def style(widget, role: str | None) -> None:
-    """Colour ``widget`` by its role (muted, hint, error, unsaved, waiting, invalid, or a tone for a
-    banner); None removes it. A scheme switch restyles every widget that has a role (ThemeWatcher).
+    """Colour ``widget`` by its role (muted, hint, error, unsaved, waiting, invalid, better, worse, or a
+    tone for a banner); None removes it. A scheme switch restyles every widget that has a role (ThemeWatcher).
     Only these few widgets carry a style sheet: an application-wide one would slow every paint."""
     widget.setProperty("themeRole", role or "")
     widget.setStyleSheet(_role_css(role, is_dark()) if role else "")

@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, QRectF, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from incident_desk.domain.escalation import SEVERITIES
 from incident_desk.domain.incident import Priority
 from incident_desk.services.notifications import NotificationItem
 from incident_desk.ui import theme
@@ -14,8 +15,16 @@ from incident_desk.ui.icons import _NO_PEN
 APP_NAME = "Incident Desk"
 MESSAGE_MS = 10_000
 LATEST_SHOWN = 5
+# The message icon is also its urgency on a freedesktop notification server: Critical -> critical (2),
+# Warning -> normal (1), Information -> low (0). A P1 escalation is critical (domain.escalation).
 _SEVERITY_ICON = {"critical": QSystemTrayIcon.MessageIcon.Critical, "warning": QSystemTrayIcon.MessageIcon.Warning,
                   "info": QSystemTrayIcon.MessageIcon.Information}
+
+
+def message_icon(items: list[NotificationItem]) -> QSystemTrayIcon.MessageIcon:
+    """The icon (and so the urgency) of one message for ``items``: the most severe one's."""
+    worst = max((i.severity for i in items), key=lambda s: SEVERITIES.index(s) if s in SEVERITIES else 0)
+    return _SEVERITY_ICON.get(worst, QSystemTrayIcon.MessageIcon.Information)
 
 
 def summarize(items: list[NotificationItem]) -> tuple[str, str]:
@@ -156,13 +165,12 @@ class TrayController(QObject):
         if len(items) == 1:
             item = items[0]
             self._message_key = item.incident_key
-            self.icon.showMessage(item.title, item.body, _SEVERITY_ICON.get(item.severity,
-                                  QSystemTrayIcon.MessageIcon.Information), MESSAGE_MS)
+            self.icon.showMessage(item.title, item.body, message_icon(items), MESSAGE_MS)
         else:
             summary, body = summarize(items)
             keys = {i.incident_key for i in items}
             self._message_key = keys.pop() if len(keys) == 1 else None
-            self.icon.showMessage(summary, body, QSystemTrayIcon.MessageIcon.Critical, MESSAGE_MS)
+            self.icon.showMessage(summary, body, message_icon(items), MESSAGE_MS)
         return True
 
     def hide(self) -> None:

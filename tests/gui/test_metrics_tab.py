@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from matplotlib.backend_bases import MouseEvent
 
@@ -11,6 +14,11 @@ from incident_desk.ui.widgets.metrics_tab import MetricsTab
 from tests.unit.test_metrics_service import build_history
 
 WAIT_MS = 20_000
+
+
+def _plain(tooltip: str) -> str:
+    """A rich-text tooltip's text, as the user reads it."""
+    return html.unescape(re.sub(r"<[^>]+>", "", tooltip))
 
 
 @pytest.fixture
@@ -42,12 +50,13 @@ def test_tab_renders_headline_and_every_chart(tab):
     report = tab.report
     assert tab.cards["volume"].value.text() == f"{report.total:,}"
     assert tab.cards["mttr"].value.text() == stat_duration(report.ttr.mean)
-    assert "left out of MTTR" in tab.notes.text()
+    # Definitions on demand: behind the "?", not a paragraph on every card.
+    assert "left out of MTTR" in _plain(tab.cards["mttr"].toolTip())
+    assert tab.notes.isHidden()  # no category is rising: nothing to say
     for chart in tab.charts.values():
         assert chart.figure.axes, chart.key
         assert chart.series_data(), chart.key
     assert tab.charts["backlog"].series_data()["backlog"][-1] == report.open
-    assert tab.cards["mttr"].definition.text()  # the definition sits beside the figure
 
 
 def test_filters_change_the_charts_data(qtbot, tab):
@@ -108,21 +117,162 @@ def test_exports_write_png_svg_csv_and_pdf(tab, tmp_path):
     assert data[:5] == b"%PDF-" and pages >= 2  # headline page, then the charts
 
 
-def test_an_empty_desk_says_nothing_to_show_instead_of_drawing_empty_axes(qtbot, desk):
+def test_charts_with_data_have_no_empty_notice(tab):
     from incident_desk.ui.widgets.metric_charts import NO_DATA_TEXT
+    for chart in tab.charts.values():
+        assert NO_DATA_TEXT not in [t.get_text() for ax in chart.figure.axes for t in ax.texts], chart.key
+
+
+# ---- the lead's view: changes, target line, ticks, empty state, definitions ---------------------------
+
+@pytest.fixture
+def two_period_tab(qtbot, desk, clock):
+    from tests.unit.test_metrics_change import build_two_periods
+    build_two_periods(desk, clock)
     widget = MetricsTab(desk)
     qtbot.addWidget(widget)
     widget.resize(1300, 1000)
     widget.show()
     with qtbot.waitSignal(widget.sig_refreshed, timeout=WAIT_MS):
         pass
-    for chart in widget.charts.values():
-        texts = [t.get_text() for ax in chart.figure.axes for t in ax.texts]
-        assert NO_DATA_TEXT in texts, chart.key
-        assert all(not ax.get_yticks().size for ax in chart.figure.axes)
+    with qtbot.waitSignal(widget.sig_refreshed, timeout=WAIT_MS):
+        widget.period.setCurrentIndex(widget.period.findText("Last 4 weeks"))
+    return widget
 
 
-def test_charts_with_data_have_no_empty_notice(tab):
+def test_every_card_shows_its_change_against_the_previous_period_in_words_and_colour(two_period_tab):
+    from tests.unit.test_metrics_change import EXPECTED
+    cards = two_period_tab.cards
+    for key, (short, verdict) in EXPECTED.items():
+        card = cards[key]
+        assert card.change.text() == short + (f" · {verdict}" if verdict else ""), key
+        assert card.change.property("themeRole") == (verdict or "muted"), key
+        assert not card.change.isHidden() and not card.previous.isHidden(), key
+    # The previous value reads in the card's own unit (MTTR 7.2 d now, 7 h before: 0.3 d).
+    assert cards["mttr"].value.text() == "7.2 d"
+    assert cards["mttr"].previous.text() == "previous 4 weeks: 0.3 d"
+    assert cards["backlog"].previous.text() == "previous 4 weeks: 1"
+    assert cards["sla"].previous.text() == "previous 4 weeks: 50.0 %"
+    assert cards["mttr"].change.accessibleName() == "▲ 2352 % vs previous 4 weeks (worse)"
+
+
+def test_the_tab_and_the_cli_say_the_same_change(two_period_tab, desk):
+    import json
+
+    from tests.unit.test_metrics_change import _cli
+    data = json.loads(_cli(desk, "--from", "2026-11-04", "--json"))
+    for key, card in two_period_tab.cards.items():
+        assert card.change.accessibleName() == data["previous"]["change"][key]["text"], key
+
+
+def test_all_time_shows_no_change_line(qtbot, two_period_tab):
+    with qtbot.waitSignal(two_period_tab.sig_refreshed, timeout=WAIT_MS):
+        two_period_tab.period.setCurrentIndex(two_period_tab.period.findText("All time"))
+    assert all(card.change.isHidden() and card.previous.isHidden() for card in two_period_tab.cards.values())
+
+
+def test_the_sla_chart_draws_the_policys_target_line(qtbot, tab, desk):
+    from incident_desk.domain.sla import SlaPolicy
+    line = tab.charts["sla"].target_line()
+    assert list(line.get_ydata()) == [95, 95] and line.get_label() == "target 95 %"
+    assert "target 95 %" in [t.get_text() for t in line.axes.get_legend().get_texts()]
+    policy = desk.settings.sla_policy()
+    desk.policies.set_sla_policy(actor=desk.actor, policy=SlaPolicy(
+        name=policy.name, calendar=policy.calendar, targets=policy.targets, compliance_target=0.875))
+    with qtbot.waitSignal(tab.sig_refreshed, timeout=WAIT_MS):
+        tab.refresh()
+    line = tab.charts["sla"].target_line()
+    assert list(line.get_ydata()) == [87.5, 87.5] and line.get_label() == "target 87.5 %"
+    assert tab.cards["sla"].detail.text().startswith("target 87.5 %")
+
+
+def test_every_chart_labels_the_same_buckets_with_the_same_dates(two_period_tab):
+    # Last 4 weeks on 1 Dec 2026 (a Tuesday) from Wed 4 Nov: the Monday-weeks of 2, 9, 16, 23, 30 Nov.
+    expected = ["2 Nov\n2026", "9 Nov", "16 Nov", "23 Nov", "30 Nov"]
+    charts = two_period_tab.charts
+    axes = [*charts["durations"].figure.axes, charts["volume"].figure.axes[0], charts["sla"].figure.axes[0],
+            charts["backlog"].figure.axes[0]]
+    for ax in axes:
+        assert [t.get_text() for t in ax.get_xticklabels()] == expected, ax.get_title()
+        assert list(ax.get_xticks()) == [0, 1, 2, 3, 4]
+
+
+def _texts_inside_their_axes(chart) -> list[str]:
+    """Texts drawn outside the axes they belong to (none may spill over another chart's area)."""
+    renderer = chart.figure.canvas.get_renderer()
+    bad = []
+    for ax in chart.figure.axes:
+        box = ax.get_window_extent(renderer)
+        for text in ax.texts:
+            ext = text.get_window_extent(renderer)
+            if ext.x0 < box.x0 or ext.x1 > box.x1 or ext.y0 < box.y0 or ext.y1 > box.y1:
+                bad.append(f"{text.get_text()!r} {ext} outside {box}")
+    return bad
+
+
+@pytest.mark.parametrize("width", [1300, 620])
+def test_an_empty_desk_shows_one_clean_notice_per_chart(qtbot, desk, width):
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
     from incident_desk.ui.widgets.metric_charts import NO_DATA_TEXT
-    for chart in tab.charts.values():
-        assert NO_DATA_TEXT not in [t.get_text() for ax in chart.figure.axes for t in ax.texts], chart.key
+    widget = MetricsTab(desk)
+    qtbot.addWidget(widget)
+    widget.resize(width, 1000)
+    widget.show()
+    with qtbot.waitSignal(widget.sig_refreshed, timeout=WAIT_MS):
+        pass
+    for chart in widget.charts.values():
+        assert chart.width() <= width
+        [ax] = chart.figure.axes  # one axes holding the notice: no empty MTTA beside an empty MTTR
+        assert [t.get_text() for t in ax.texts] == [NO_DATA_TEXT]
+        assert not ax.axison  # no axis, ticks or grid scaled to nothing
+        # No row of zeros (the backlog), no bars, no lines: nothing drawn but the notice.
+        assert not [a for a in ax.get_children() if isinstance(a, (Line2D, Collection))
+                    or (isinstance(a, Rectangle) and a is not ax.patch)], chart.key
+        assert _texts_inside_their_axes(chart) == [], chart.key
+        assert ax.get_window_extent().width <= chart.figure.bbox.width
+
+
+def test_the_definitions_page_lists_every_definition(qtbot, tab):
+    from incident_desk.domain.metrics import DEFINITION_TITLES, DEFINITIONS
+    tab.definitions_button.click()
+    page = tab.definitions
+    assert page is not None and page.isVisible()
+    shown = page.browser.toPlainText()
+    for key, text in DEFINITIONS.items():
+        assert text in shown, key
+        assert DEFINITION_TITLES[key] in shown, key
+    assert page.keys() == list(DEFINITIONS)
+    page.close()
+    tab.cards["mttr"].help.click()  # a card's "?" opens the same page again
+    assert tab.definitions is page and page.isVisible()
+
+
+def test_each_figure_and_chart_has_its_definition_on_demand(tab):
+    from incident_desk.domain.metrics import DEFINITIONS
+    wanted = {"volume": "volume", "backlog": "backlog", "mtta": "tta", "mttr": "ttr", "sla": "sla",
+              "reopen": "reopen"}
+    for key, definition in wanted.items():
+        assert DEFINITIONS[definition] in _plain(tab.cards[key].help.toolTip()), key
+        assert DEFINITIONS["change"] in _plain(tab.cards[key].help.toolTip()), key
+    for key, chart in tab.charts.items():
+        tip = _plain(tab.chart_help[key].toolTip())
+        assert all(DEFINITIONS[k] in tip for k in chart.definition_keys) and chart.definition_keys, key
+    assert DEFINITIONS["sla_target"] in _plain(tab.chart_help["sla"].toolTip())
+
+
+def test_the_tab_fits_a_laptop_beside_the_notification_panel(qtbot, tab):
+    # 1366 px less a 260 px notification panel: six cards in a row, charts side by side; narrower, the
+    # cards take two rows and then the charts one column, and the tab never asks for more width.
+    assert tab.minimumSizeHint().width() <= 400
+    tab.resize(1090, 760)
+    qtbot.waitUntil(lambda: tab.card_grid.itemAtPosition(0, 5) is not None, timeout=2000)
+    assert tab.chart_grid.itemAtPosition(0, 1) is not None
+    tab.resize(900, 760)
+    qtbot.waitUntil(lambda: tab.card_grid.itemAtPosition(1, 0) is not None, timeout=2000)
+    assert tab.card_grid.itemAtPosition(0, 2).widget() is tab.cards["mtta"]
+    tab.resize(700, 760)
+    qtbot.waitUntil(lambda: tab.chart_grid.itemAtPosition(0, 1) is None, timeout=2000)
+    assert tab.chart_grid.itemAtPosition(3, 0) is not None  # one chart a row

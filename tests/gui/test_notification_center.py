@@ -157,3 +157,156 @@ def test_summary_text():
     one_incident = [item(1, title="INC-000001 escalated: A"), item(2, title="INC-000001 escalated: B")]
     summary, body = summarize(one_incident)
     assert summary == "INC-000001: 2 new alerts" and body.splitlines() == ["b", "A", "B"]
+
+
+# ---- severity, one time format, do-not-disturb, a narrow dock ---------------------------------------------
+
+def test_a_p1_escalation_is_critical_end_to_end(desk, clock, alerts, qtbot):
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from incident_desk.domain.escalation import EscalationPolicy, EscalationRule, Recipient
+    from incident_desk.ui.tray import message_icon
+    # Even a policy whose P1 rule still says "warning" (as the old default did) sends it as critical.
+    desk.policies.set_escalation_policy(actor=desk.actor, policy=EscalationPolicy(name="Old", rules=(
+        EscalationRule(key="p1-unack-5m", description="P1 not acknowledged after 5 minutes",
+                       priorities=frozenset({"P1"}), trigger="unacknowledged_after", threshold=300,
+                       recipients=(Recipient("team_lead"),), severity="warning"),
+        EscalationRule(key="p3-unack-5m", description="P3 not acknowledged after 5 minutes",
+                       priorities=frozenset({"P3"}), trigger="unacknowledged_after", threshold=300,
+                       recipients=(Recipient("team_lead"),), severity="warning"))))
+    p1 = log_p1(desk)
+    p3 = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
+        title="Toner low", category="Hardware", impact="medium", urgency="medium"))
+    clock.advance(minutes=6)
+    scan_and_wait(qtbot, alerts, expected_alerts=1)
+    inbox = {i.incident_key: i for i in desk.notifications.inbox(desk.actor) if i.kind == "escalation"}
+    assert inbox[p1.key].severity == "critical" and inbox[p3.key].severity == "warning"
+    assert message_icon([inbox[p1.key]]) == QSystemTrayIcon.MessageIcon.Critical   # tray urgency 2
+    assert message_icon([inbox[p3.key], inbox[p1.key]]) == QSystemTrayIcon.MessageIcon.Critical
+    assert message_icon([inbox[p3.key]]) == QSystemTrayIcon.MessageIcon.Warning
+    dock = alerts.dock
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 2, timeout=5000)
+    rows = {dock.model.index(r).data(NotificationRole.INCIDENT_KEY): dock.model.index(r) for r in range(2)}
+    assert rows[p1.key].data(NotificationRole.BADGE).label == "P1"
+    assert rows[p3.key].data(NotificationRole.BADGE) is None   # a P3 warning: nothing to shout about
+    assert "critical P1" in rows[p1.key].data(Qt.ItemDataRole.AccessibleTextRole)
+
+
+def test_the_default_policy_sends_p1_escalations_as_critical(desk, clock):
+    inc = log_p1(desk)
+    clock.advance(minutes=6)
+    raised = desk.escalation.scan()
+    assert [(r["rule"], r["severity"]) for r in raised] == [("p1-unack-5m", "critical")]
+    assert [(i.incident_key, i.severity) for i in desk.notifications.inbox(desk.actor)] == [(inc.key, "critical")]
+
+
+def test_rows_carry_no_marks_one_time_format_and_plain_tooltips():
+    from datetime import UTC, datetime
+
+    from incident_desk.domain.incident import Priority
+    created = datetime(2026, 11, 2, 9, 5, tzinfo=UTC)
+    local = created.astimezone()
+    when = f"{local.year:04d}-{local:%m-%d %H:%M}"  # 2026-11-02 09:05 in this machine's zone
+    model = NotificationModel()
+    model.set_items([
+        item(1, "INC-000001 escalated: <b>down</b>", priority=Priority.P1, severity="critical", created_at=created,
+             body="Core switch — P1"),
+        item(2, "INC-000002 assigned to you", kind="assignment", severity="info", priority=Priority.P1,
+             created_at=created),
+        item(3, "INC-000003 escalated: slow", priority=Priority.P4, severity="warning", created_at=created),
+    ])
+    texts = [model.index(r).data(Qt.ItemDataRole.DisplayRole) for r in range(3)]
+    assert not any(mark in text for text in texts for mark in ("‼", "!", "◆"))
+    assert texts[0] == f"INC-000001 escalated: <b>down</b>\n{when} · Core switch — P1"
+    assert [model.index(r).data(NotificationRole.BADGE) for r in range(3)] == [Priority.P1, None, None]
+    assert model.index(0).data(Qt.ItemDataRole.DecorationRole) is None  # no diamond on every row
+    tip = model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;down&lt;/b&gt;" in tip and "<b>down" not in tip   # shown as typed, never as markup
+    assert f"Received {when}" in tip
+
+
+def test_do_not_disturb_shows_in_the_panel_and_the_window_and_goes_away(desk, alerts, qtbot, window):
+    from incident_desk.ui.alerts import DoNotDisturbIndicator
+    indicator = DoNotDisturbIndicator(alerts)
+    window.statusBar().addPermanentWidget(indicator)
+    dock = alerts.dock
+    assert not dock.dnd_banner.isVisibleTo(dock) and not indicator.isVisibleTo(window)
+    with qtbot.waitSignal(alerts.sig_do_not_disturb_changed, timeout=5000) as changed:
+        dock.dnd_action.trigger()   # the panel's own switch
+    assert changed.args[0] is True and changed.args[1].startswith("Do not disturb: pop-ups are held back")
+    assert desk.notifications.quiet_hours(desk.actor)["manual"] is True
+    assert dock.dnd_banner.isVisibleTo(dock) and dock.dnd_label.text() == changed.args[1]
+    assert indicator.isVisibleTo(window) and indicator.text() == "Do not disturb"
+    assert alerts.tray.dnd_action.isChecked()  # the tray menu says the same
+    with qtbot.waitSignal(alerts.sig_do_not_disturb_changed, timeout=5000) as changed:
+        dock.dnd_off_button.click()
+    assert changed.args == [False, ""]
+    assert not dock.dnd_banner.isVisibleTo(dock) and not indicator.isVisibleTo(window)
+    assert desk.notifications.quiet_hours(desk.actor)["manual"] is False
+
+
+def test_quiet_hours_show_until_when_and_end_by_themselves(desk, clock, alerts, qtbot, window):
+    from datetime import UTC, datetime
+
+    from incident_desk.ui.alerts import DoNotDisturbIndicator
+    indicator = DoNotDisturbIndicator(alerts)
+    window.statusBar().addPermanentWidget(indicator)
+    # T0 is Monday 2 Nov 2026 09:00 UTC: quiet from 08:00 to 10:00 UTC holds pop-ups back until 10:00.
+    desk.notifications.set_quiet_hours(actor=desk.actor, start="08:00", end="10:00", timezone_name="UTC",
+                                       allow_p1=False)
+    with qtbot.waitSignal(alerts.sig_do_not_disturb_changed, timeout=5000) as changed:
+        alerts.poll_now()
+    until = datetime(2026, 11, 2, 10, 0, tzinfo=UTC).astimezone().strftime("%a %d %b %H:%M")
+    assert changed.args == [True, f"Quiet hours: pop-ups are held back until {until}."]
+    assert indicator.text() == "Quiet hours" and indicator.isVisibleTo(window)
+    assert not alerts.dock.dnd_off_button.isVisibleTo(alerts.dock)  # they end by themselves
+    clock.advance(hours=1, minutes=1)
+    with qtbot.waitSignal(alerts.sig_do_not_disturb_changed, timeout=5000) as changed:
+        alerts.poll_now()
+    assert changed.args == [False, ""] and not indicator.isVisibleTo(window)
+
+
+def test_the_dock_is_narrow_whatever_it_shows(desk, clock, alerts, qtbot):
+    dock = alerts.dock
+    # Every action, the do-not-disturb banner, the no-tray notice and a very long title shown at once.
+    desk.notifications.set_do_not_disturb(desk.actor, True)
+    log_p1(desk, title="Core switch down " + "and everything behind it " * 7)
+    clock.advance(minutes=6)
+    scan_and_wait(qtbot, alerts, expected_alerts=1)
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 1 and dock.dnd_banner.isVisibleTo(dock), timeout=5000)
+    assert not dock.notice.isHidden()
+    for button in (dock.mark_read_button, dock.mark_all_button, dock.snooze_button, dock.quiet_button):
+        assert not button.isHidden()
+    assert dock.minimumSizeHint().width() <= 300
+    assert dock.widget().minimumSizeHint().width() <= 260
+    # Narrow, the actions take two rows instead of widening the panel, and nothing is cut off.
+    from PySide6.QtWidgets import QLabel
+    central = QLabel("the desk")
+    alerts.window.setCentralWidget(central)
+    qtbot.waitUntil(lambda: central.isVisible() and central.width() > 0, timeout=3000)
+    alerts.window.resizeDocks([dock], [240], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock.width() == 240, timeout=3000)
+    body = dock.widget()
+    for button in (dock.unread_only, dock.mark_read_button, dock.mark_all_button, dock.snooze_button,
+                   dock.quiet_button):
+        geometry = button.geometry()
+        assert geometry.right() <= body.width() and button.isVisible(), button.text()
+    rows = {dock.mark_all_button.geometry().top(), dock.unread_only.geometry().top()}
+    assert len(rows) == 2  # wrapped onto a second row
+    assert dock.list.horizontalScrollBar().maximum() == 0
+
+
+def test_the_quiet_hours_dialog_picks_a_zone_and_refuses_an_unknown_one(desk, qtbot):
+    from incident_desk.ui.widgets.notification_center import QuietHoursDialog
+    dialog = QuietHoursDialog(desk.notifications, desk.actor)
+    qtbot.addWidget(dialog)
+    dialog.enabled.setChecked(True)
+    dialog.zone.setEditText("Mars/Olympus_Mons")
+    dialog._on_save()
+    assert dialog.error.text() == ("'Mars/Olympus_Mons' is not a known time zone; pick one from the list, "
+                                   "such as Europe/Berlin.")
+    assert desk.notifications.quiet_hours(desk.actor)["start"] is None   # nothing saved
+    dialog.zone.setEditText("europe/berlin")   # typed in any case: the listed name is saved
+    dialog._on_save()
+    hours = desk.notifications.quiet_hours(desk.actor)
+    assert hours["timezone"] == "Europe/Berlin" and hours["start"] == "22:00"

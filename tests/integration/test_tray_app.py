@@ -48,5 +48,6 @@ def test_running_app_shows_a_tray_icon_and_an_overdue_p1_reaches_notify(tray, tm
     assert call["app_name"] == "Incident Desk"
     assert key in call["summary"] and TITLE in call["summary"] + call["body"]
     assert "not acknowledged after 5 minutes" in call["summary"]
+    assert call["hints"].get("urgency") == 2   # a P1 escalation is critical, not "normal" (a warning)
     # Claimed once: the poll every 2 s does not show it again.
     assert [c["summary"] for c in tray.get_notify_calls()].count(call["summary"]) == 1

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
-from zoneinfo import available_timezones
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -36,7 +35,6 @@ from incident_desk.domain.escalation import (
     TRIGGERS,
     EscalationPolicy,
     EscalationRule,
-    Recipient,
 )
 from incident_desk.domain.formatting import exact_duration
 from incident_desk.domain.incident import DomainError, Priority
@@ -46,28 +44,24 @@ from incident_desk.services.errors import ValidationError
 from incident_desk.services.policies import parse_duration
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
+from incident_desk.ui.dialogs.recipient_picker import Directory, RecipientsDialog
 from incident_desk.ui.ops import ops_for
+from incident_desk.ui.tooltips import plain_tooltip
+from incident_desk.ui.widgets.zone_picker import ZonePicker
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TRIGGER_LABELS = {"unacknowledged_after": "Not acknowledged after", "response_fraction": "Share of response target",
                   "resolution_fraction": "Share of resolution target"}
 RULE_COLUMNS = ("Key", "Description", "Priorities", "Trigger", "Threshold", "Recipients", "Raise level", "Severity")
 READ_ONLY_TEXT = "Only a lead or an admin may change policies; you can look at them here."
+RECIPIENTS_COLUMN = 5
+RECIPIENTS_ROLE = Qt.ItemDataRole.UserRole   # the rule's recipients as a tuple of Recipient
+NOBODY_YET = "(nobody yet: double-click to choose)"
 
 
 def format_recipients(recipients) -> str:
+    """The stored form, 'person:max; team:Network' (shown in the recipients' tooltip)."""
     return "; ".join(r.kind + (f":{r.name}" if r.name else "") for r in recipients)
-
-
-def parse_recipients(text: str, row: int) -> tuple[Recipient, ...]:
-    out = []
-    for token in [t.strip() for t in text.replace(",", ";").split(";") if t.strip()]:
-        kind, _, name = token.partition(":")
-        try:
-            out.append(Recipient(kind.strip(), name.strip() or None))
-        except DomainError as exc:
-            raise ValidationError(f"Rule {row + 1}: {exc}", field="recipients") from None
-    return tuple(out)
 
 
 def format_threshold(rule: EscalationRule) -> str:
@@ -120,6 +114,7 @@ class PolicyEditorDialog(QDialog):
         pause.setObjectName("pausePolicy")
         self.error = QLabel("", self)
         self.error.setObjectName("errorLabel")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
         theme.style(self.error, "error")
         self.error.setWordWrap(True)
         self.progress = QLabel("", self)
@@ -147,6 +142,14 @@ class PolicyEditorDialog(QDialog):
         self.warn.setRange(1, 99)
         self.warn.setSuffix(" %")
         self.warn.setValue(round(self.sla.warn_fraction * 100))
+        self.compliance = QDoubleSpinBox(page)
+        self.compliance.setRange(1.0, 100.0)
+        self.compliance.setDecimals(1)
+        self.compliance.setSingleStep(0.5)
+        self.compliance.setSuffix(" %")
+        self.compliance.setValue(round(self.sla.compliance_target * 100, 1))
+        self.compliance.setToolTip(plain_tooltip("The share of incidents the desk means to resolve within target: "
+                                                 "the target line on the Metrics tab's SLA chart."))
         self.targets = QTableWidget(len(Priority), 3, page)
         self.targets.setHorizontalHeaderLabels(["Response (acknowledge)", "Resolution", "Business hours only"])
         self.targets.setVerticalHeaderLabels([p.label for p in Priority])
@@ -164,6 +167,7 @@ class PolicyEditorDialog(QDialog):
         form = QFormLayout(page)
         form.addRow("Policy name", self.policy_name)
         form.addRow("Warn at", self.warn)
+        form.addRow("Compliance target", self.compliance)
         form.addRow(self.targets)
         form.addRow(QLabel("Durations: 15 min, 4 h, 3 bd (business days of the calendar); empty = no target. "
                            "Targets not limited to business hours run around the clock.", page))
@@ -172,10 +176,7 @@ class PolicyEditorDialog(QDialog):
     def _build_calendar(self) -> QWidget:
         page = QWidget(self)
         cal = self.sla.calendar
-        self.zone = QLineEdit(cal.timezone, page)
-        completer = QCompleter(sorted(available_timezones()), self.zone)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.zone.setCompleter(completer)
+        self.zone = ZonePicker(cal.timezone, page, field="calendar")
         self.always_on = QCheckBox("Around the clock (every hour counts)", page)
         self.always_on.setChecked(cal.always_on)
         days = QHBoxLayout()
@@ -215,21 +216,32 @@ class PolicyEditorDialog(QDialog):
 
     def _build_rules(self) -> QWidget:
         page = QWidget(self)
+        self.directory = Directory.of(self.desk)
         self.escalation_name = QLineEdit(self.escalation.name, page)
         self.rules = QTableWidget(0, len(RULE_COLUMNS), page)
         self.rules.setHorizontalHeaderLabels(list(RULE_COLUMNS))
-        self.rules.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for rule in self.escalation.rules:
             self._add_rule_row(rule)
-        self.rules.resizeColumnsToContents()
-        self.rules.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The two texts share the room the others leave: neither squeezes the other to a sliver.
+        header = self.rules.horizontalHeader()
+        for col in range(len(RULE_COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (1, RECIPIENTS_COLUMN):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.add_rule = QPushButton("Add rule", page)
         self.remove_rule = QPushButton("Remove selected rule", page)
+        self.recipients_button = QPushButton("Recipients…", page)
+        self.recipients_button.setToolTip("Choose who hears about the selected rule (or double-click its "
+                                          "recipients, or press Enter on them)")
         self.add_rule.clicked.connect(lambda: self._add_rule_row(None))
         self.remove_rule.clicked.connect(self._on_remove_rule)
+        self.recipients_button.clicked.connect(lambda: self.edit_recipients(max(0, self.rules.currentRow())))
+        self.rules.cellActivated.connect(self._on_cell_activated)
+        self.rules.cellDoubleClicked.connect(self._on_cell_activated)
         bar = QHBoxLayout()
         bar.addWidget(self.add_rule)
         bar.addWidget(self.remove_rule)
+        bar.addWidget(self.recipients_button)
         bar.addStretch(1)
         layout = QVBoxLayout(page)
         form = QFormLayout()
@@ -237,19 +249,26 @@ class PolicyEditorDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.rules, 1)
         layout.addLayout(bar)
-        layout.addWidget(QLabel("Recipients: assignee; team_lead; manager; person:NAME; team:NAME "
-                                "(separate with ';'). Priorities empty = all.", page))
+        hint = QLabel("Choose recipients with a double-click on them, Enter, or the Recipients… button. "
+                      "Priorities empty = all. A P1 escalation is always sent as critical.", page)
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         return page
 
     def _add_rule_row(self, rule: EscalationRule | None) -> None:
         row = self.rules.rowCount()
         self.rules.insertRow(row)
-        values = ("", "", "", "", "", "") if rule is None else (
+        values = ("", "", "", "", "") if rule is None else (
             rule.key, rule.description, ", ".join(p.label for p in sorted(rule.priorities)), "",
-            format_threshold(rule), format_recipients(rule.recipients))
+            format_threshold(rule))
         for col, value in enumerate(values):
             if col != 3:
                 self.rules.setItem(row, col, QTableWidgetItem(value))
+        recipients = QTableWidgetItem()
+        # Chosen in the picker, never typed: the cell shows names, the item keeps the Recipients.
+        recipients.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        self.rules.setItem(row, RECIPIENTS_COLUMN, recipients)
+        self.set_recipients(row, rule.recipients if rule else ())
         trigger = QComboBox(self.rules)
         for t in TRIGGERS:
             trigger.addItem(TRIGGER_LABELS[t], t)
@@ -268,15 +287,16 @@ class PolicyEditorDialog(QDialog):
         for widget in (self.policy_name, self.warn, self.targets, self.zone, self.always_on, self.start, self.end,
                        self.holidays, self.holiday_date, self.add_holiday, self.remove_holiday, *self.day_boxes):
             widget.setEnabled(self.can_sla)
-        for widget in (self.escalation_name, self.rules, self.add_rule, self.remove_rule):
+        for widget in (self.escalation_name, self.rules, self.add_rule, self.remove_rule, self.recipients_button):
             widget.setEnabled(self.can_escalation)
+        self.compliance.setEnabled(self.can_sla)
 
     # ---- reading the form ------------------------------------------------------------------------------
 
     def build_sla_policy(self) -> SlaPolicy:
         try:
             calendar = BusinessCalendar(
-                timezone=self.zone.text().strip(), always_on=self.always_on.isChecked(),
+                timezone=self.zone.zone(), always_on=self.always_on.isChecked(),
                 work_days=frozenset(n for n, box in enumerate(self.day_boxes) if box.isChecked()),
                 start=self.start.time().toString("HH:mm"), end=self.end.time().toString("HH:mm"),
                 holidays=frozenset(date.fromisoformat(self.holidays.item(i).text())
@@ -296,9 +316,15 @@ class PolicyEditorDialog(QDialog):
                                       field="targets")
             if response is not None or resolve is not None:
                 targets[priority] = SlaTarget(response_s=response, resolve_s=resolve, business_hours=business)
+        compliance = self.compliance.value()
+        # The box shows one decimal: an untouched box keeps the stored share exactly.
+        if abs(compliance - self.sla.compliance_target * 100) < 0.05:
+            compliance_target = self.sla.compliance_target
+        else:
+            compliance_target = compliance / 100
         try:
             return SlaPolicy(name=self.policy_name.text().strip(), calendar=calendar, targets=targets,
-                             warn_fraction=self.warn.value() / 100)
+                             warn_fraction=self.warn.value() / 100, compliance_target=compliance_target)
         except DomainError as exc:
             raise ValidationError(str(exc), field="sla") from None
 
@@ -315,7 +341,7 @@ class PolicyEditorDialog(QDialog):
                 priorities = frozenset(Priority.parse(p) for p in text(2).replace(";", ",").split(",") if p.strip())
                 rules.append(EscalationRule(
                     key=text(0), description=text(1), priorities=priorities, trigger=trigger,
-                    threshold=parse_threshold(text(4), trigger, row), recipients=parse_recipients(text(5), row),
+                    threshold=parse_threshold(text(4), trigger, row), recipients=self.recipients_of(row),
                     raise_level=self.rules.item(row, 6).checkState() == Qt.CheckState.Checked,
                     severity=self.rules.cellWidget(row, 7).currentText()))
             except ValidationError:
@@ -326,6 +352,35 @@ class PolicyEditorDialog(QDialog):
             return EscalationPolicy(name=self.escalation_name.text().strip(), rules=tuple(rules))
         except DomainError as exc:
             raise ValidationError(str(exc), field="rules") from None
+
+    # ---- recipients -----------------------------------------------------------------------------------
+
+    def recipients_of(self, row: int) -> tuple:
+        return tuple(self.rules.item(row, RECIPIENTS_COLUMN).data(RECIPIENTS_ROLE) or ())
+
+    def set_recipients(self, row: int, recipients) -> None:
+        """Show a rule's recipients by name; the stored form is in the tooltip."""
+        item = self.rules.item(row, RECIPIENTS_COLUMN)
+        recipients = tuple(recipients)
+        item.setData(RECIPIENTS_ROLE, recipients)
+        item.setText(self.directory.describe_all(recipients) if recipients else NOBODY_YET)
+        item.setToolTip(plain_tooltip(f"Stored as: {format_recipients(recipients)}") if recipients else "")
+
+    def edit_recipients(self, row: int) -> RecipientsDialog | None:
+        """Open the picker for ``row``'s recipients (window-modal); OK puts them in the table."""
+        if not 0 <= row < self.rules.rowCount() or not self.can_escalation:
+            return None
+        key = self._cell_text(row, 0)
+        dialog = RecipientsDialog(self.recipients_of(row), self.directory, self, rule=key or f"rule {row + 1}")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.set_recipients(row, dialog.recipients()))
+        dialog.open()
+        return dialog
+
+    @Slot(int, int)
+    def _on_cell_activated(self, row: int, column: int) -> None:
+        if column == RECIPIENTS_COLUMN:
+            self.edit_recipients(row)
 
     # ---- slots ------------------------------------------------------------------------------------------
 

@@ -8,9 +8,10 @@ from datetime import datetime
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from incident_desk.domain.formatting import time_brief
+from incident_desk.domain.formatting import time_short
+from incident_desk.domain.incident import Priority
 from incident_desk.services.notifications import NotificationItem
-from incident_desk.ui import icons
+from incident_desk.ui.tooltips import plain_tooltip
 
 
 class NotificationRole(enum.IntEnum):
@@ -20,13 +21,18 @@ class NotificationRole(enum.IntEnum):
     UNREAD = enum.auto()
     SEVERITY = enum.auto()
     SNOOZED = enum.auto()
+    BADGE = enum.auto()         # the Priority to show as a badge, or None (most rows have none)
+    SECOND_LINE = enum.auto()   # when, what about, snoozed until: the row's muted second line
 
 
-_SEVERITY_MARK = {"critical": "‼", "warning": "!", "info": "·"}
-
-
-def _when(value: datetime) -> str:
-    return time_brief(value)
+def badge_priority(item: NotificationItem) -> Priority | None:
+    """A badge only where it means something: an escalation of a P1 or P2, or a critical one (a breach).
+    Watchers' notes and warnings about slower incidents carry none, so the badge stands out."""
+    if item.kind != "escalation" or item.priority is None:
+        return None
+    if item.priority in (Priority.P1, Priority.P2) or item.severity == "critical":
+        return item.priority
+    return None
 
 
 class NotificationModel(QAbstractListModel):
@@ -48,20 +54,27 @@ class NotificationModel(QAbstractListModel):
         item = self._items[index.row()]
         snoozed = self._now is not None and item.snoozed(self._now)
         if role == Qt.ItemDataRole.DisplayRole:
-            extra = f"  (snoozed until {_when(item.snoozed_until)})" if snoozed else ""
-            mark = _SEVERITY_MARK.get(item.severity, "·")
-            return f"{mark} {item.title}\n{_when(item.created_at)} · {item.body}{extra}"
+            return f"{item.title}\n{self._second_line(item, snoozed)}"
+        if role == NotificationRole.SECOND_LINE:
+            return self._second_line(item, snoozed)
+        if role == NotificationRole.BADGE:
+            return badge_priority(item)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.title}\n{item.body}"
+            lines = [item.title, item.body, f"Received {time_short(item.created_at)}"]
+            if item.due_at is not None:
+                lines.append(f"Due {time_short(item.due_at)}")
+            if snoozed:
+                lines.append(f"Snoozed until {time_short(item.snoozed_until)}")
+            return plain_tooltip("\n".join(line for line in lines if line))
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(item.unread and not snoozed)
             return font
-        if role == Qt.ItemDataRole.DecorationRole:
-            return icons.priority_icon(item.priority) if item.priority is not None else None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = "unread" if item.unread else "read"
-            return f"{state} {item.kind}: {item.title}. {item.body}"
+            badge = badge_priority(item)
+            severity = f" {item.severity} {badge.label}" if badge is not None else ""
+            return f"{state}{severity} {item.kind}: {item.title}. {self._second_line(item, snoozed)}"
         if role == NotificationRole.ITEM:
             return item
         if role == NotificationRole.ID:
@@ -75,6 +88,15 @@ class NotificationModel(QAbstractListModel):
         if role == NotificationRole.SNOOZED:
             return snoozed
         return None
+
+    @staticmethod
+    def _second_line(item: NotificationItem, snoozed: bool) -> str:
+        parts = [time_short(item.created_at)]
+        if item.body:
+            parts.append(item.body)
+        if snoozed:
+            parts.append(f"snoozed until {time_short(item.snoozed_until)}")
+        return " \u00b7 ".join(parts)
 
     def roleNames(self) -> dict:
         names = super().roleNames()

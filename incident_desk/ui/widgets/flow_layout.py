@@ -1,94 +1,94 @@
-"""A layout that places widgets in a row and wraps onto the next row when the width runs out."""
+"""A layout that places widgets left to right and wraps them onto the next row when the width runs out."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget
 
 
 class FlowLayout(QLayout):
-    """Buttons that never push a panel wider than it is: what does not fit goes to the next line, so a
-    narrow panel keeps every button fully visible (after Qt's FlowLayout example)."""
+    """Toolbars and filter bars that must never force a panel wider than its narrowest widget: at any
+    width the items wrap, and the height follows (heightForWidth)."""
 
-    def __init__(self, parent: QWidget | None = None, *, spacing: int = -1):
+    def __init__(self, parent: QWidget | None = None, *, spacing: int = 6):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
-        self.setContentsMargins(QMargins(0, 0, 0, 0))
+        self.setContentsMargins(0, 0, 0, 0)
 
-    def __del__(self):
-        while self.count():
-            self.takeAt(0)
+    # ---- QLayout overrides ----------------------------------------------------------------------
 
-    # ---- QLayout ----------------------------------------------------------------------------------
-
-    def addItem(self, item: QLayoutItem) -> None:
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt override)
         self._items.append(item)
 
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt override)
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int) -> QLayoutItem | None:
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt override)
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
-    def expandingDirections(self) -> Qt.Orientation:
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 (Qt override)
         return Qt.Orientation(0)
 
-    def hasHeightForWidth(self) -> bool:
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt override)
         return True
 
-    def heightForWidth(self, width: int) -> int:
-        return self._place(QRect(0, 0, width, 0), apply=False)
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt override)
+        return self._arrange(QRect(0, 0, width, 0), move=False)
 
-    def setGeometry(self, rect: QRect) -> None:
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 (Qt override)
         super().setGeometry(rect)
-        self._place(rect, apply=True)
+        self._arrange(rect, move=True)
 
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        # One row: what the layout would like when there is room for everything.
+        width = sum(i.sizeHint().width() for i in self._visible()) + self._spacing * max(0, len(self._visible()) - 1)
+        height = max((i.sizeHint().height() for i in self._visible()), default=0)
+        m = self.contentsMargins()
+        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
 
-    def minimumSize(self) -> QSize:
-        # As narrow as the widest single widget: everything else can go to another line.
+    def minimumSize(self) -> QSize:  # noqa: N802 (Qt override)
+        # The widest single item: everything else wraps.
         size = QSize()
-        for item in self._items:
+        for item in self._visible():
             size = size.expandedTo(item.minimumSize())
-        margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
-    # ---- placing ----------------------------------------------------------------------------------
+    # ---- placing ------------------------------------------------------------------------------------
 
-    def _gap(self, orientation: Qt.Orientation) -> int:
+    def _visible(self) -> list[QLayoutItem]:
+        return [i for i in self._items if not (i.widget() is not None and i.widget().isHidden())]
+
+    def _gap(self, item: QLayoutItem, orientation: Qt.Orientation) -> int:
         if self._spacing >= 0:
             return self._spacing
-        parent = self.parentWidget()
-        if parent is None:
+        widget = item.widget()
+        style = widget.style() if widget is not None else None
+        if style is None:
             return 6
-        metric = QStyle.PixelMetric.PM_LayoutHorizontalSpacing if orientation == Qt.Orientation.Horizontal \
-            else QStyle.PixelMetric.PM_LayoutVerticalSpacing
-        value = parent.style().pixelMetric(metric, None, parent)
-        return value if value >= 0 else 6
+        return style.layoutSpacing(QSizePolicy.ControlType.PushButton, QSizePolicy.ControlType.PushButton,
+                                   orientation)
 
-    def _place(self, rect: QRect, *, apply: bool) -> int:
-        margins = self.contentsMargins()
-        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, line_height = area.x(), area.y(), 0
-        h_gap, v_gap = self._gap(Qt.Orientation.Horizontal), self._gap(Qt.Orientation.Vertical)
-        for item in self._items:
-            widget = item.widget()
-            if widget is not None and widget.isHidden():
-                continue
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        """Place (or only measure) the items in ``rect``; returns the height they take."""
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        x, y, row_height = area.x(), area.y(), 0
+        for item in self._visible():
             hint = item.sizeHint()
-            if widget is not None and widget.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Ignored:
-                hint = item.minimumSize()
-            next_x = x + hint.width() + h_gap
-            if next_x - h_gap > area.right() + 1 and line_height > 0:
-                x, y = area.x(), y + line_height + v_gap
-                next_x, line_height = x + hint.width() + h_gap, 0
-            if apply:
-                item.setGeometry(QRect(QPoint(x, y), hint.boundedTo(QSize(area.width(), hint.height()))))
-            x = next_x
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
+            width = min(hint.width(), max(area.width(), item.minimumSize().width()))
+            gap_x = self._gap(item, Qt.Orientation.Horizontal)
+            if x > area.x() and x + width > area.right() + 1:
+                x = area.x()
+                y += row_height + self._gap(item, Qt.Orientation.Vertical)
+                row_height = 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
+            x += width + gap_x
+            row_height = max(row_height, hint.height())
+        return y + row_height - rect.y() + m.bottom()
+

@@ -33,24 +33,47 @@ class PreparedChart:
     data: dict
 
 
-def _x_labels(report: MetricsReport) -> list[str]:
-    """Short tick labels ('4 May 26', 'May 2026'): full ISO dates collide on half-width charts."""
-    out = []
-    for b in report.buckets:
-        d = datetime.fromtimestamp(b.start, UTC)
-        out.append(d.strftime("%b %Y") if report.by == "month" else f"{d.day} {d:%b %y}")
-    return out
+MAX_TICKS = 5           # the narrowest time axis (MTTR beside MTTA) holds five date labels
+_MONTH_STEPS = (1, 2, 3, 6, 12)
 
 
-def _thin_ticks(ax, labels: list[str], max_ticks: int = 8) -> None:
-    n = len(labels)
-    step = max(1, -(-n // max_ticks))
-    ticks = list(range(0, n, step))
+def time_ticks(report: MetricsReport) -> tuple[list[int], list[str]]:
+    """Bucket indices and labels of the date ticks, the same on every chart of the report: every bucket
+    when they fit, else the first bucket of every month (or 2nd, 3rd, 6th, 12th month); days and weeks
+    read '4 May', months 'May', and the year goes under the first tick and where it changes."""
+    starts = [datetime.fromtimestamp(dm.bucket_start(b.start, report.by), UTC) for b in report.buckets]
+    n = len(starts)
+    ticks = list(range(n))
+    if n > MAX_TICKS:
+        firsts = [i for i, d in enumerate(starts)
+                  if (i > 0 and (d.year, d.month) != (starts[i - 1].year, starts[i - 1].month))
+                  or (i == 0 and (report.by == "month" or d.day <= (7 if report.by == "week" else 1)))]
+        ticks = []
+        for step in _MONTH_STEPS:
+            ticks = [i for i in firsts if (starts[i].month - 1) % step == 0]
+            if len(ticks) <= MAX_TICKS:
+                break
+        if len(ticks) < 2:  # a few weeks or days inside one or two months: every k-th bucket instead
+            ticks = list(range(0, n, -(-n // MAX_TICKS)))
+    labels, year = [], None
+    for i in ticks:
+        d = starts[i]
+        text = f"{d:%b}" if report.by == "month" else f"{d.day} {d:%b}"
+        if d.year != year:
+            text += f"\n{d.year}"
+            year = d.year
+        labels.append(text)
+    return ticks, labels
+
+
+def _date_axis(ax, report: MetricsReport) -> None:
+    ticks, labels = time_ticks(report)
     ax.set_xticks(ticks)
-    ax.set_xticklabels([labels[i] for i in ticks], rotation=0, fontsize=8)
+    ax.set_xticklabels(labels, rotation=0, fontsize=8)
+    ax.set_xlim(-0.6, max(len(report.buckets) - 0.4, 0.6))
 
 
-NO_DATA_TEXT = "Nothing to show for this period and these filters"
+NO_DATA_TEXT = "Nothing to show\nfor this period and these filters"
 
 
 def _has_values(data: dict) -> bool:
@@ -79,7 +102,11 @@ class MetricChart(FigureCanvasQTAgg):
 
     key = ""
     title = ""
-    definition = ""
+    definition_keys: tuple[str, ...] = ()   # what its "?" explains (domain.metrics.DEFINITIONS)
+
+    @classmethod
+    def definition(cls) -> str:
+        return "\n\n".join(dm.DEFINITIONS[k] for k in cls.definition_keys)
 
     def __init__(self, parent=None):
         self.figure = Figure(figsize=(5.6, 3.2), dpi=100, layout="constrained")
@@ -171,16 +198,14 @@ class MetricChart(FigureCanvasQTAgg):
                 for text in legend.get_texts():
                     text.set_color(style["text"])
         if not _has_values(prepared.data):
-            # Axes scaled to nothing (0.00-0.05 hours) read as a broken chart: say it is empty.
-            for ax in figure.axes:
-                legend = ax.get_legend()
-                if legend is not None:
-                    legend.remove()
-                ax.set_xticks([])
-                ax.set_yticks([])
-                ax.grid(False)
-            figure.axes[0].text(0.5, 0.5, NO_DATA_TEXT, transform=figure.axes[0].transAxes, ha="center",
-                                va="center", fontsize=9, color=style["muted"])
+            # Axes scaled to nothing (0.00-0.05 hours, a row of zeros) read as a broken chart: one clean
+            # notice instead, inside the only axes left, whatever the chart's width.
+            figure.clear()
+            prepared.targets.clear()
+            ax = figure.add_subplot()
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, NO_DATA_TEXT, transform=ax.transAxes, ha="center", va="center", fontsize=9,
+                    color=style["muted"], linespacing=1.6)
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:  # pragma: no cover
         """Draw ``report`` into ``out.figure``; record pickable artists and plotted numbers in ``out``."""
@@ -220,11 +245,10 @@ class MetricChart(FigureCanvasQTAgg):
 class DurationChart(MetricChart):
     key = "durations"
     title = "MTTR and MTTA over time"
-    definition = dm.DEFINITIONS["ttr"] + " " + dm.DEFINITIONS["tta"]
+    definition_keys = ("ttr", "tta", "percentiles")
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
-        labels = _x_labels(report)
-        x = list(range(len(labels)))
+        x = list(range(len(report.buckets)))
         ax_r, ax_a = out.figure.subplots(1, 2)
         for ax, attr, chart, name in ((ax_r, "ttr", "mttr", "MTTR"), (ax_a, "tta", "mtta", "MTTA")):
             mean = [dm.hours(getattr(b, attr).mean) for b in report.buckets]
@@ -243,21 +267,20 @@ class DurationChart(MetricChart):
             ax.set_title(f"{name} ({unit})", fontsize=10, loc="left", color=style["text"])
             ax.set_ylim(bottom=0)
             ax.legend(fontsize=8, loc="upper left", frameon=True)
-            _thin_ticks(ax, labels, 4)
+            _date_axis(ax, report)
         out.data = {"mttr_mean_h": [dm.hours(b.ttr.mean) for b in report.buckets],
-                      "mttr_p90_h": [dm.hours(b.ttr.p90) for b in report.buckets],
-                      "mtta_mean_h": [dm.hours(b.tta.mean) for b in report.buckets],
-                      "mtta_p90_h": [dm.hours(b.tta.p90) for b in report.buckets]}
+                    "mttr_p90_h": [dm.hours(b.ttr.p90) for b in report.buckets],
+                    "mtta_mean_h": [dm.hours(b.tta.mean) for b in report.buckets],
+                    "mtta_p90_h": [dm.hours(b.tta.p90) for b in report.buckets]}
 
 
 class VolumeChart(MetricChart):
     key = "volume"
     title = "Volume by category"
-    definition = dm.DEFINITIONS["volume"] + " " + dm.DEFINITIONS["trend"]
+    definition_keys = ("volume", "trend")
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
-        labels = _x_labels(report)
-        x = list(range(len(labels)))
+        x = list(range(len(report.buckets)))
         ax = out.figure.subplots()
         series = report.volume_series()
         bottom = [0] * len(x)
@@ -275,7 +298,6 @@ class VolumeChart(MetricChart):
             _pickable(out, bars, "volume", name)
             out.data["_bar_centres"][name] = [(i, b + v / 2) for i, (b, v) in enumerate(zip(bottom, values))]
             bottom = [a + b for a, b in zip(bottom, values)]
-        ax.set_xlim(-0.6, max(len(x) - 0.4, 0.6))
         ax.set_ylim(0, max(bottom + [1]) * 1.15)
         # Trend markers: a triangle above the bar of the week each rising category was judged in.
         for t_index, trend in enumerate(report.trends):
@@ -294,18 +316,18 @@ class VolumeChart(MetricChart):
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         if series:
             ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-        _thin_ticks(ax, labels, 6)
+        _date_axis(ax, report)
         out.data.update({name: list(values) for name, values in series.items()})
 
 
 class SlaChart(MetricChart):
     key = "sla"
     title = "SLA compliance by priority"
-    definition = dm.DEFINITIONS["sla"]
+    definition_keys = ("sla", "sla_target")
+    TARGET_GID = "sla_target"
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
-        labels = _x_labels(report)
-        x = list(range(len(labels)))
+        x = list(range(len(report.buckets)))
         ax = out.figure.subplots()
         data = out.data
         for p in report.sla_priorities:
@@ -321,21 +343,31 @@ class SlaChart(MetricChart):
                               linewidth=1.4, color=color, label=theme.priority_label(pr))
             _pickable(out, line, "sla", pr.label)
             data[pr.label] = values
+        target = report.sla_target_pct
+        # The policy's goal as a line the points are read against, labelled in words, not colour alone.
+        line = ax.axhline(target, color=style["target"], linestyle=(0, (4, 3)), linewidth=1.3, zorder=1.5,
+                          label=f"target {target:g} %")
+        line.set_gid(self.TARGET_GID)
+        data["_target"] = target
         ax.set_ylim(0, 105)
         ax.set_title("Resolved within target (%)", fontsize=10, loc="left", color=style["text"])
-        if data:
-            ax.legend(fontsize=7, loc="lower left", ncol=2, frameon=True)
-        _thin_ticks(ax, labels, 6)
+        if len(data) > 1:
+            ax.legend(fontsize=7, loc="lower left", ncol=3, frameon=True)
+        _date_axis(ax, report)
+
+    def target_line(self):
+        """The target line artist of the shown figure (None when the chart is empty)."""
+        return next((line for ax in self.figure.axes for line in ax.get_lines()
+                     if line.get_gid() == self.TARGET_GID), None)
 
 
 class BacklogChart(MetricChart):
     key = "backlog"
     title = "Backlog over time and open incidents by age"
-    definition = dm.DEFINITIONS["backlog"]
+    definition_keys = ("backlog",)
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
-        labels = _x_labels(report)
-        x = list(range(len(labels)))
+        x = list(range(len(report.buckets)))
         grid = out.figure.add_gridspec(1, 3)
         ax = out.figure.add_subplot(grid[0, :2])
         ax_age = out.figure.add_subplot(grid[0, 2])
@@ -346,7 +378,7 @@ class BacklogChart(MetricChart):
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title("Open at the end of each period", fontsize=10, loc="left", color=style["text"])
-        _thin_ticks(ax, labels, 5)
+        _date_axis(ax, report)
         names = [label for label, _ in report.age]
         counts = [n for _, n in report.age]
         bars = ax_age.barh(list(range(len(names))), counts, color=style["p90"], height=0.6)

@@ -70,10 +70,24 @@ def _headline_lines(report: MetricsReport) -> list[str]:
         f"n = {report.tta.n:,}).",
         f"MTTR {ttr[0]} (median {ttr[1]}, p90 {ttr[2]}, "
         f"n = {report.ttr.n:,}); {report.left_out:,} closed or cancelled without a resolution time left out.",
-        f"SLA compliance {pct(report.sla.pct)} (response {pct(report.response_sla.pct)}); "
-        f"reopen rate {pct(report.reopen_rate_pct)}.",
+        f"SLA compliance {pct(report.sla.pct)} (target {report.sla_target_pct:g} %, response "
+        f"{pct(report.response_sla.pct)}); reopen rate {pct(report.reopen_rate_pct)}.",
+        *_change_lines(report),
         *[t.describe() for t in report.trends],
     ]
+
+
+_CHANGE_NAMES = {"volume": "volume", "backlog": "open backlog", "mtta": "MTTA", "mttr": "MTTR",
+                 "sla": "SLA compliance", "reopen": "reopen rate"}
+
+
+def _change_lines(report: MetricsReport) -> list[str]:
+    changes = report.changes()
+    if not changes:
+        return []
+    parts = [f"{name} {changes[key].short()}" + (f" ({changes[key].verdict})" if changes[key].verdict else "")
+             for key, name in _CHANGE_NAMES.items()]
+    return [f"Against the previous {report.period_text()}: " + "; ".join(parts) + "."]
 
 
 def save_pdf(tab, path: str | Path) -> Path:
@@ -111,7 +125,8 @@ def save_pdf(tab, path: str | Path) -> Path:
             text(line, 10, gap=3)
         y += 8
         text("Definitions", 12, bold=True)
-        for definition in dm.DEFINITIONS.values():
+        for key, definition in dm.DEFINITIONS.items():
+            text(dm.DEFINITION_TITLES.get(key, key), 8, bold=True, gap=1)
             text(definition, 8, gap=3)
         first_chart = True
         for chart in tab.charts.values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -24,15 +24,24 @@ from PySide6.QtWidgets import (
 )
 
 from incident_desk.domain import metrics as dm
-from incident_desk.domain.formatting import stat_durations
+from incident_desk.domain.formatting import stat_durations, time_short
 from incident_desk.domain.incident import IncidentFilter, Priority
-from incident_desk.services.metrics import DrillPoint, MetricsReport, MetricsService
+from incident_desk.services.metrics import DrillPoint, MetricsReport, MetricsService, headline_figures
 from incident_desk.ui import theme
+from incident_desk.ui.dialogs.metric_definitions import DefinitionsDialog
+from incident_desk.ui.tooltips import plain_tooltip
+from incident_desk.ui.widgets.flow_layout import FlowLayout
 from incident_desk.ui.workers import WorkerPool
 
 PERIODS = (("Last 4 weeks", 28), ("Last 13 weeks", 91), ("Last 26 weeks", 182), ("Last 52 weeks", 364),
            ("All time", None))
 DEFAULT_PERIOD = 2
+CARD_MIN_WIDTH = 170    # six cards in a row from 1,020 px, three below, two on the narrowest
+CHART_MIN_WIDTH = 440   # two charts side by side from 880 px, else one under the other
+
+
+def _dt(epoch_s: int) -> datetime:
+    return datetime.fromtimestamp(epoch_s, UTC)
 
 
 class _ProgressRelay(QObject):
@@ -42,39 +51,91 @@ class _ProgressRelay(QObject):
     """Percent done and what the refresh is doing."""
 
 
-class HeadlineCard(QFrame):
-    """One figure: a title, a big value, a detail line and its definition beside it."""
+class HelpButton(QToolButton):
+    """A small "?" beside a figure or chart: its definition as a tooltip, the definitions page on click."""
 
-    def __init__(self, title: str, definition: str, parent: QWidget | None = None):
+    def __init__(self, keys: tuple[str, ...], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.keys = keys
+        self.setText("?")
+        self.setAutoRaise(True)
+        self.setObjectName("definitionButton")
+        self.setCursor(Qt.CursorShape.WhatsThisCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        text = "\n\n".join(dm.DEFINITIONS[k] for k in keys)
+        self.setToolTip(plain_tooltip(text + "\n\nClick for every definition."))
+        self.setAccessibleName("Definition")
+        self.setAccessibleDescription(text)
+
+
+class HeadlineCard(QFrame):
+    """One figure: its title and "?", the value, its change against the previous period, a detail line."""
+
+    def __init__(self, title: str, keys: tuple[str, ...], parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("metricCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.setSpacing(2)
+        layout.setContentsMargins(10, 6, 6, 8)
+        layout.setSpacing(1)
+        head = QHBoxLayout()
         self.title = QLabel(title)
         self.title.setStyleSheet("font-weight: 600;")
+        self.help = HelpButton(keys, self)
+        head.addWidget(self.title, 1)
+        head.addWidget(self.help)
         self.value = QLabel("-")
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         self.value.setFont(font)
+        self.change = QLabel("")
+        self.previous = QLabel("")
         self.detail = QLabel("")
-        self.definition = QLabel(definition)
-        self.definition.setWordWrap(True)
-        small = self.definition.font()
-        small.setPointSizeF(small.pointSizeF() * 0.85)
-        self.definition.setFont(small)
-        self.definition.setStyleSheet(f"color: {theme.muted_text_color().name()};")
-        for w in (self.title, self.value, self.detail, self.definition):
+        for label in (self.change, self.previous, self.detail):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+        small = self.detail.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        for label in (self.previous, self.detail):
+            theme.style(label, "muted")
+            label.setFont(small)
+        layout.addLayout(head)
+        for w in (self.value, self.change, self.previous, self.detail):
             layout.addWidget(w)
         layout.addStretch(1)
-        self.setToolTip(definition)
+        self._definition = "\n\n".join(dm.DEFINITIONS[k] for k in keys)
+        self.setToolTip(plain_tooltip(self._definition))
 
-    def set_figure(self, value: str, detail: str = "") -> None:
+    def set_figure(self, value: str, detail: str = "", note: str = "") -> None:
+        """The value and detail line (none when empty); ``note`` adds to the tooltip (e.g. what was left out)."""
         self.value.setText(value)
         self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        self.setToolTip(plain_tooltip(self._definition + (f"\n\n{note}" if note else "")))
+
+    def set_change(self, change: dm.Change | None, previous: str, period: str) -> None:
+        """The change against the previous period in words and colour (colour only repeats the words);
+        hidden when there is no previous period or no figure now, one muted line when there was none before."""
+        shown = change is not None and change.current is not None
+        self.change.setVisible(shown)
+        self.previous.setVisible(shown and change.previous is not None)
+        if not shown:
+            self.change.setAccessibleName("")
+            return
+        if change.previous is None:
+            self.change.setText(change.describe(period))
+            self.change.setAccessibleName(change.describe(period))
+            self.change.setToolTip("")
+            theme.style(self.change, "muted")
+            return
+        verdict = f" \u00b7 {change.verdict}" if change.verdict else ""
+        self.change.setText(change.short() + verdict)
+        self.change.setAccessibleName(change.describe(period))
+        self.change.setToolTip(plain_tooltip(f"{change.describe(period)}; previous: {previous}"))
+        theme.style(self.change, change.verdict or "muted")
+        self.previous.setText(f"previous {period}: {previous}")
 
 
 def _pct(value: float | None) -> str:
@@ -97,9 +158,11 @@ class MetricsTab(QWidget):
         self.service = MetricsService.for_desk(desk)
         self.pool = WorkerPool(self, max_threads=1)
         self.report: MetricsReport | None = None
+        self.definitions: DefinitionsDialog | None = None
         self._generation = 0
         self._draw_queue: list = []
         self._relay = _ProgressRelay(self)
+        self._columns: tuple[int, int] | None = None
         self._build()
         self._connect_signals()
         self._shown_once = False
@@ -111,102 +174,142 @@ class MetricsTab(QWidget):
             # After the first layout, so the charts are prepared at the size they are shown at.
             QTimer.singleShot(0, self.refresh)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._reflow(event.size().width())
+
     # ---- layout ---------------------------------------------------------------------------------
 
     def _build(self) -> None:
         from incident_desk.ui.widgets import metric_charts  # matplotlib only when the tab is built
 
         outer = QVBoxLayout(self)
-        bar = QHBoxLayout()
         self.period = QComboBox()
         for label, days in PERIODS:
             self.period.addItem(label, days)
         self.period.setCurrentIndex(DEFAULT_PERIOD)
+        self.period.setAccessibleName("Period")
         self.by = QComboBox()
         for g in dm.GRANULARITIES:
-            self.by.addItem(g.capitalize(), g)
+            self.by.addItem(f"By {g}", g)
         self.by.setCurrentIndex(1)
+        self.by.setAccessibleName("Group by")
         self.team = self._choice("All teams", self.desk.users.team_names())
         self.category = self._choice("All categories", sorted(self.desk.settings.categories()))
         self.priority = self._choice("All priorities", [p.label for p in Priority])
         self.assignee = self._choice("All assignees", [u["username"] for u in self.desk.users.list_users()])
         self.business = QCheckBox("Business hours")
-        self.business.setToolTip(dm.DEFINITIONS["business_hours"])
+        self.business.setToolTip(plain_tooltip(dm.DEFINITIONS["business_hours"]))
         self.no_hold = QCheckBox("Exclude On hold")
-        self.no_hold.setToolTip(dm.DEFINITIONS["exclude_hold"])
+        self.no_hold.setToolTip(plain_tooltip(dm.DEFINITIONS["exclude_hold"]))
         self.refresh_button = QPushButton("Refresh")
         self.export_button = QToolButton()
         self.export_button.setText("Export")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.export_menu = QMenu(self.export_button)
         self.export_button.setMenu(self.export_menu)
+        self.definitions_button = QToolButton()
+        self.definitions_button.setText("Definitions…")
+        self.definitions_button.setToolTip("What every figure and chart counts")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        self.progress.setMaximumWidth(160)
+        self.progress.setFixedWidth(120)
         self.progress.setTextVisible(False)
         self.progress.hide()
         self.status = QLabel("")
-        for w in (QLabel("Period"), self.period, self.by, self.team, self.category, self.priority, self.assignee,
-                  self.business, self.no_hold, self.refresh_button, self.export_button, self.progress):
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        theme.style(self.status, "muted")
+        # Wraps onto a second row on a narrow window instead of forcing the tab (and the window) wider.
+        bar = FlowLayout()
+        for w in (self.period, self.by, self.team, self.category, self.priority, self.assignee, self.business,
+                  self.no_hold, self.refresh_button, self.export_button, self.definitions_button, self.progress):
             bar.addWidget(w)
-        bar.addStretch(1)
         outer.addLayout(bar)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.body = body
         col = QVBoxLayout(body)
-        cards = QGridLayout()
-        cards.setHorizontalSpacing(8)
+        col.setContentsMargins(0, 0, 0, 0)
+        self.card_grid = QGridLayout()
+        self.card_grid.setHorizontalSpacing(8)
+        self.card_grid.setVerticalSpacing(8)
         self.cards = {
-            "volume": HeadlineCard("Volume", dm.DEFINITIONS["volume"]),
-            "backlog": HeadlineCard("Open backlog", "Incidents open at the end of the period."),
-            "mtta": HeadlineCard("MTTA", "Mean time to acknowledge: opening to the first move out of New."),
-            "mttr": HeadlineCard("MTTR", "Mean time to resolve: opening to the final resolution."),
-            "sla": HeadlineCard("SLA compliance", "Resolved within the resolution target, priorities with one."),
-            "reopen": HeadlineCard("Reopen rate", dm.DEFINITIONS["reopen"]),
+            "volume": HeadlineCard("Volume", ("volume", "change")),
+            "backlog": HeadlineCard("Open backlog", ("backlog", "change")),
+            "mtta": HeadlineCard("MTTA", ("tta", "percentiles", "change")),
+            "mttr": HeadlineCard("MTTR", ("ttr", "percentiles", "change")),
+            "sla": HeadlineCard("SLA compliance", ("sla", "sla_target", "change")),
+            "reopen": HeadlineCard("Reopen rate", ("reopen", "change")),
         }
-        self.cards["mtta"].setToolTip(dm.DEFINITIONS["tta"] + "\n" + dm.DEFINITIONS["percentiles"])
-        self.cards["mttr"].setToolTip(dm.DEFINITIONS["ttr"] + "\n" + dm.DEFINITIONS["percentiles"])
-        self.cards["sla"].setToolTip(dm.DEFINITIONS["sla"])
-        self.cards["backlog"].setToolTip(dm.DEFINITIONS["backlog"])
-        for i, card in enumerate(self.cards.values()):
-            cards.addWidget(card, 0, i)
-        col.addLayout(cards)
+        col.addLayout(self.card_grid)
+        # Only news: a rising category. The rule itself is behind the volume chart's "?".
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
         self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.hide()
         col.addWidget(self.notes)
-        grid = QGridLayout()
+        self.chart_grid = QGridLayout()
+        self.chart_grid.setHorizontalSpacing(10)
         self.charts = {}
-        for i, chart_type in enumerate(metric_charts.CHART_TYPES):
-            chart = chart_type(body)
+        self.chart_boxes: list[QWidget] = []
+        self.chart_help: dict[str, HelpButton] = {}
+        for chart_type in metric_charts.CHART_TYPES:
+            box = QWidget(body)
+            chart = chart_type(box)
             chart.on_pick = self._point_picked
             self.charts[chart.key] = chart
-            box = QVBoxLayout()
-            title = QLabel(chart.title)
+            head = QHBoxLayout()
+            head.setContentsMargins(0, 0, 0, 0)
+            title = QLabel(chart.title, box)
             title.setStyleSheet("font-weight: 600;")
-            caption = QLabel(chart.definition)
-            caption.setWordWrap(True)
-            small = caption.font()
-            small.setPointSizeF(small.pointSizeF() * 0.85)
-            caption.setFont(small)
-            caption.setStyleSheet(f"color: {theme.muted_text_color().name()};")
-            box.addWidget(title)
-            box.addWidget(chart, 1)
-            box.addWidget(caption)
-            grid.addLayout(box, i // 2, i % 2)
-        col.addLayout(grid, 1)
-        footer = QLabel(dm.DEFINITIONS["percentiles"] + " " + dm.DEFINITIONS["buckets"])
-        footer.setWordWrap(True)
-        footer.setStyleSheet(f"color: {theme.muted_text_color().name()};")
-        col.addWidget(footer)
+            help_button = HelpButton(chart.definition_keys, box)
+            self.chart_help[chart.key] = help_button
+            head.addWidget(title)
+            head.addWidget(help_button)
+            head.addStretch(1)
+            v = QVBoxLayout(box)
+            v.setContentsMargins(0, 4, 0, 0)
+            v.setSpacing(0)
+            v.addLayout(head)
+            v.addWidget(chart, 1)
+            self.chart_boxes.append(box)
+        col.addLayout(self.chart_grid, 1)
         col.addWidget(self.status)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+        self._reflow(self.width())
         self._build_export_menu()
+
+    def _reflow(self, width: int) -> None:
+        """Cards in six, three or two columns and charts in two or one, by the width there is: the tab
+        never forces the window wider than a laptop's screen."""
+        cards = 6 if width >= 6 * CARD_MIN_WIDTH else 3 if width >= 3 * CARD_MIN_WIDTH else 2
+        charts = 2 if width >= 2 * CHART_MIN_WIDTH else 1
+        if self._columns == (cards, charts):
+            return
+        self._columns = (cards, charts)
+        for grid, widgets, n in ((self.card_grid, list(self.cards.values()), cards),
+                                 (self.chart_grid, self.chart_boxes, charts)):
+            for w in widgets:
+                grid.removeWidget(w)
+            for c in range(grid.columnCount()):
+                grid.setColumnStretch(c, 0)
+            for i, w in enumerate(widgets):
+                grid.addWidget(w, i // n, i % n)
+            for c in range(n):
+                grid.setColumnStretch(c, 1)
+
+    def show_definitions(self, key: str | None = None) -> DefinitionsDialog:
+        """The definitions page, scrolled to ``key`` (one page per tab, reused)."""
+        if self.definitions is None:
+            self.definitions = DefinitionsDialog(self)
+        self.definitions.show_key(key)
+        return self.definitions
 
     def _choice(self, any_label: str, values: list[str]) -> QComboBox:
         combo = QComboBox()
@@ -225,6 +328,9 @@ class MetricsTab(QWidget):
 
     def _connect_signals(self) -> None:
         self.refresh_button.clicked.connect(self.refresh)
+        self.definitions_button.clicked.connect(lambda: self.show_definitions())
+        for button in [c.help for c in self.cards.values()] + list(self.chart_help.values()):
+            button.clicked.connect(lambda _=False, k=button.keys[0]: self.show_definitions(k))
         for combo in (self.period, self.by, self.team, self.category, self.priority, self.assignee):
             combo.currentIndexChanged.connect(self._on_filters_changed)
         for box in (self.business, self.no_hold):
@@ -318,7 +424,11 @@ class MetricsTab(QWidget):
         else:
             self.progress.hide()
             self._set_refreshing(False)
-            self.status.setText(f"Updated {report.generated_at:%Y-%m-%d %H:%M} UTC")
+            clock = "business hours" if report.business_hours else "wall clock"
+            if report.exclude_hold:
+                clock += ", On hold excluded"
+            self.status.setText(f"Updated {time_short(report.generated_at, UTC)} UTC \u00b7 durations in {clock} "
+                                f"\u00b7 {report.by}s in UTC")
             self.sig_refreshed.emit(report)
 
     def _set_refreshing(self, refreshing: bool) -> None:
@@ -330,26 +440,36 @@ class MetricsTab(QWidget):
         return bool(self._draw_queue) or self.pool.pending() > 0
 
     def _show_headline(self, r: MetricsReport) -> None:
-        self.cards["volume"].set_figure(f"{r.total:,}", f"{r.resolved:,} resolved, {r.acknowledged:,} acknowledged")
-        self.cards["backlog"].set_figure(f"{r.open:,}", "open at the end of the period")
+        self.cards["volume"].set_figure(f"{r.total:,}", f"{r.resolved:,} resolved",
+                                        f"{r.resolved:,} resolved and {r.acknowledged:,} acknowledged in the period.")
+        self.cards["backlog"].set_figure(f"{r.open:,}", "open now" if r.open_at_end_is_now
+                                         else f"open at {time_short(_dt(r.end), UTC)} UTC")
         for key, stats in (("mtta", r.tta), ("mttr", r.ttr)):
             mean, median, p90 = stat_durations([stats.mean, stats.median, stats.p90])  # one unit for the three
-            self.cards[key].set_figure(mean, f"median {median}, p90 {p90}")
-        self.cards["sla"].set_figure(_pct(r.sla.pct), f"response {_pct(r.response_sla.pct)}")
-        self.cards["reopen"].set_figure(_pct(r.reopen_rate_pct), f"{r.reopened:,} of {r.resolved:,} resolved")
-        lines = []
-        if r.left_out:
-            lines.append(f"{r.left_out:,} incidents closed or cancelled without a resolution time are counted in "
-                         f"volumes but left out of MTTR.")
-        clock = "business hours" if r.business_hours else "wall clock"
-        if r.exclude_hold:
-            clock += ", time On hold excluded"
-        lines.append(f"Durations in {clock}; {r.by}s in UTC.")
-        for t in r.trends:
-            lines.append("\u25b2 " + t.describe())
-        if not r.trends:
-            lines.append("No category is rising. " + dm.TREND_RULE_TEXT)
-        self.notes.setText("\n".join(lines))
+            note = f"Over {stats.n:,} incidents."
+            if key == "mttr" and r.left_out:
+                note += (f" {r.left_out:,} closed or cancelled without a resolution time are counted in volumes "
+                         f"but left out of MTTR.")
+            self.cards[key].set_figure(mean, f"median {median} \u00b7 p90 {p90}" if stats.n else "", note)
+        self.cards["sla"].set_figure(_pct(r.sla.pct), f"target {r.sla_target_pct:g} % \u00b7 "
+                                                      f"response {_pct(r.response_sla.pct)}")
+        self.cards["reopen"].set_figure(_pct(r.reopen_rate_pct),
+                                        f"{r.reopened:,} of {r.resolved:,} resolved" if r.resolved else "")
+        changes, period = r.changes(), r.period_text()
+        previous = headline_figures(r.previous) if r.previous is not None else {}
+        now = headline_figures(r)
+        for key, card in self.cards.items():
+            change = changes.get(key)
+            before = previous.get(key)
+            if key in ("mtta", "mttr"):
+                text = stat_durations([now[key], before])[1] if before is not None else "-"  # the card's unit
+            elif key in ("sla", "reopen"):
+                text = _pct(before)
+            else:
+                text = "-" if before is None else f"{int(before):,}"
+            card.set_change(change, text, period)
+        self.notes.setText("\n".join("\u25b2 " + t.describe() for t in r.trends))
+        self.notes.setVisible(bool(r.trends))
 
     # ---- drill-down -----------------------------------------------------------------------------
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, QTime, Signal, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QModelIndex, QRect, QRectF, QSignalBlocker, QSize, Qt, QTime, Signal, Slot
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -13,11 +13,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
     QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTimeEdit,
     QToolButton,
     QVBoxLayout,
@@ -26,9 +29,13 @@ from PySide6.QtWidgets import (
 
 from incident_desk.services.auth import Actor
 from incident_desk.services.errors import DomainError
-from incident_desk.services.notifications import SNOOZE_CHOICES, NotificationService, snooze_until
-from incident_desk.ui import theme
+from incident_desk.services.notifications import SNOOZE_CHOICES, DoNotDisturb, NotificationService, snooze_until
+from incident_desk.ui import icons, theme
 from incident_desk.ui.models.notification_model import NotificationModel, NotificationRole
+from incident_desk.ui.widgets.flow_layout import FlowLayout
+from incident_desk.ui.widgets.zone_picker import ZonePicker
+
+ROW_MIN_WIDTH = 160  # a row (and the list) asks for no more: titles elide, the tooltip has them whole
 
 
 class QuietHoursDialog(QDialog):
@@ -49,12 +56,12 @@ class QuietHoursDialog(QDialog):
         self.start.setTime(QTime.fromString(hours["start"] or "22:00", "HH:mm"))
         self.end.setTime(QTime.fromString(hours["end"] or "07:00", "HH:mm"))
         self.enabled.setChecked(bool(hours["start"]))
-        self.zone = QLineEdit(hours["timezone"], self)
-        self.zone.setPlaceholderText("e.g. Europe/Berlin")
+        self.zone = ZonePicker(hours["timezone"], self)
         self.allow_p1 = QCheckBox("Still alert me about P1 escalations", self)
         self.allow_p1.setChecked(hours["allow_p1"])
         self.error = QLabel("", self)
         self.error.setObjectName("errorLabel")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what was typed
         theme.style(self.error, "error")
         self.error.setWordWrap(True)
         form = QFormLayout()
@@ -68,7 +75,9 @@ class QuietHoursDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Notifications still reach this inbox; only pop-ups are held back.", self))
+        note = QLabel("Notifications still reach this inbox; only pop-ups are held back.", self)
+        note.setWordWrap(True)
+        layout.addWidget(note)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
@@ -78,13 +87,76 @@ class QuietHoursDialog(QDialog):
         try:
             start = self.start.time().toString("HH:mm") if on else None
             end = self.end.time().toString("HH:mm") if on else None
-            zone, allow_p1 = self.zone.text().strip() or "UTC", self.allow_p1.isChecked()
+            zone, allow_p1 = self.zone.zone(), self.allow_p1.isChecked()
             self._run_write(lambda: self.notifications.set_quiet_hours(
                 actor=self.actor, start=start, end=end, timezone_name=zone, allow_p1=allow_p1))
         except DomainError as exc:
             self.error.setText(str(exc))
             return
         self.accept()
+
+
+class NotificationDelegate(QStyledItemDelegate):
+    """Two lines a row, each elided to the width there is: [badge] title, then when and what about.
+    A row never asks the list (and so the dock) for width; the full text is in the row's tooltip."""
+
+    PAD_X, PAD_Y, GAP = 6, 4, 2
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 (Qt override)
+        line = QFontMetrics(option.font).height()
+        return QSize(ROW_MIN_WIDTH, 2 * line + self.GAP + 2 * self.PAD_Y)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        item = index.data(NotificationRole.ITEM)
+        if item is None:
+            super().paint(painter, option, index)
+            return
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:  # panel only: alternate colour, selection, focus
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        rect = option.rect.adjusted(self.PAD_X, self.PAD_Y, -self.PAD_X, -self.PAD_Y)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_color = option.palette.highlightedText().color() if selected else option.palette.text().color()
+        muted = text_color if selected else theme.muted_text_color()
+        line_h = QFontMetrics(option.font).height()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        x = rect.left()
+        badge = index.data(NotificationRole.BADGE)
+        if badge is not None:
+            x += self._paint_badge(painter, badge, option.font, x, rect.top(), line_h) + 6
+        title_font = QFont(option.font)
+        title_font.setBold(bool(index.data(NotificationRole.UNREAD)) and not index.data(NotificationRole.SNOOZED))
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        title = QFontMetrics(title_font).elidedText(item.title, Qt.TextElideMode.ElideRight, max(0, rect.right() - x))
+        painter.drawText(QRect(x, rect.top(), max(0, rect.right() - x), line_h),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
+        painter.setFont(option.font)
+        painter.setPen(muted)
+        second = QFontMetrics(option.font).elidedText(index.data(NotificationRole.SECOND_LINE) or "",
+                                                      Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(QRect(rect.left(), rect.top() + line_h + self.GAP, rect.width(), line_h),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, second)
+        painter.restore()
+
+    @staticmethod
+    def _paint_badge(painter: QPainter, priority, font: QFont, x: int, top: int, line_h: int) -> int:
+        """A 'P1' pill in the priority's colours (the table's and the header's); returns its width."""
+        badge_font = icons.badge_font(font)
+        metrics = QFontMetrics(badge_font)
+        width = metrics.horizontalAdvance(priority.label) + 10
+        height = min(line_h, metrics.height() + 2)
+        pill = QRectF(x, top + (line_h - height) / 2, width, height)
+        fill, text = theme.badge_colors("priority", priority)
+        painter.setPen(QPen(Qt.PenStyle.NoPen))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setPen(text)
+        painter.setFont(badge_font)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, priority.label)
+        return width
 
 
 class NotificationCenter(QDockWidget):
@@ -94,6 +166,8 @@ class NotificationCenter(QDockWidget):
     """The user clicked a notification about this incident key."""
     sig_inbox_changed = Signal()
     """Something was marked read or snoozed here; counts elsewhere should refresh."""
+    sig_do_not_disturb_toggled = Signal(bool)
+    """The user switched do-not-disturb on or off here."""
 
     def __init__(self, notifications: NotificationService, actor: Actor, clock, parent: QWidget | None = None, *,
                  run_write: Callable[[Callable], object] | None = None):
@@ -104,15 +178,18 @@ class NotificationCenter(QDockWidget):
         self._run_write = run_write or (lambda call: call())
         self.model = NotificationModel(self)
         self._unread = 0
+        self.dnd_state = DoNotDisturb()
 
         body = QWidget(self)
         self.unread_only = QCheckBox("Unread only", body)
         self.mark_read_button = QToolButton(body)
         self.mark_read_button.setText("Mark read")
+        self.mark_read_button.setToolTip("Mark the selected notifications read")
         self.mark_all_button = QToolButton(body)
         self.mark_all_button.setText("Mark all read")
         self.snooze_button = QToolButton(body)
         self.snooze_button.setText("Snooze")
+        self.snooze_button.setToolTip("Hide the selected notifications for a while")
         self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.snooze_button)
         self.snooze_actions: dict[str, QAction] = {}
@@ -122,29 +199,57 @@ class NotificationCenter(QDockWidget):
             self.snooze_actions[choice] = action
         menu.triggered.connect(self._on_snooze_chosen)
         self.snooze_button.setMenu(menu)
+        # Do not disturb and quiet hours share one menu button: the row of buttons stays short.
         self.quiet_button = QToolButton(body)
-        self.quiet_button.setText("Quiet hours…")
+        self.quiet_button.setText("Do not disturb")
+        self.quiet_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        quiet_menu = QMenu(self.quiet_button)
+        self.dnd_action = quiet_menu.addAction("Do not disturb now")
+        self.dnd_action.setCheckable(True)
+        self.quiet_action = quiet_menu.addAction("Quiet hours…")
+        self.quiet_button.setMenu(quiet_menu)
         self.notice = QLabel("", body)
         self.notice.setObjectName("fallbackNotice")
         self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setVisible(False)
+        # The sign that pop-ups are held back: a banner at the top of the panel while it lasts.
+        self.dnd_banner = QFrame(body)
+        self.dnd_banner.setObjectName("banner")
+        theme.style(self.dnd_banner, "warning")
+        self.dnd_label = QLabel("", self.dnd_banner)
+        self.dnd_label.setObjectName("doNotDisturbNotice")
+        self.dnd_label.setWordWrap(True)
+        self.dnd_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.dnd_off_button = QToolButton(self.dnd_banner)
+        self.dnd_off_button.setText("Switch off")
+        banner_row = QHBoxLayout(self.dnd_banner)
+        banner_row.setContentsMargins(6, 4, 4, 4)
+        banner_row.addWidget(self.dnd_label, 1)
+        banner_row.addWidget(self.dnd_off_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.dnd_banner.setVisible(False)
         self.list = QListView(body)
         self.list.setModel(self.model)
-        self.list.setWordWrap(True)
+        self.list.setItemDelegate(NotificationDelegate(self.list))
+        self.list.setWordWrap(False)
+        self.list.setUniformItemSizes(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setAlternatingRowColors(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setAccessibleName("Notifications")
+        self.list.setMinimumWidth(ROW_MIN_WIDTH)
         self.empty = QLabel("No notifications.", body)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        bar = QHBoxLayout()
+        # The actions wrap onto a second row in a narrow panel: the dock never forces the window wider.
+        bar = FlowLayout(spacing=4)
         for w in (self.unread_only, self.mark_read_button, self.mark_all_button, self.snooze_button,
                   self.quiet_button):
             bar.addWidget(w)
-        bar.addStretch(1)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        layout.addWidget(self.dnd_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
@@ -158,7 +263,9 @@ class NotificationCenter(QDockWidget):
         self.mark_read_button.clicked.connect(self._on_mark_read)
         self.mark_all_button.clicked.connect(self._on_mark_all_read)
         self.unread_only.toggled.connect(self._on_unread_only_toggled)
-        self.quiet_button.clicked.connect(self._on_quiet_hours)
+        self.quiet_action.triggered.connect(self._on_quiet_hours)
+        self.dnd_action.toggled.connect(self.sig_do_not_disturb_toggled)
+        self.dnd_off_button.clicked.connect(self._on_dnd_off)
         self.model.rowsInserted.connect(self._update_badge)
         self.model.rowsRemoved.connect(self._update_badge)
 
@@ -181,6 +288,17 @@ class NotificationCenter(QDockWidget):
         """A line above the list, e.g. that alerts land here because no system tray exists."""
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
+
+    def set_do_not_disturb(self, state: DoNotDisturb) -> None:
+        """Show whether pop-ups are held back (banner, menu check); the switch itself is the controller's."""
+        self.dnd_state = state
+        self.dnd_label.setText(state.describe())
+        self.dnd_banner.setVisible(state.on)
+        # Quiet hours end by themselves; only the manual switch can be switched off here.
+        self.dnd_off_button.setVisible(state.manual)
+        with QSignalBlocker(self.dnd_action):
+            self.dnd_action.setChecked(state.manual)
+        self.quiet_button.setText(f"{state.label()} (on)" if state.on else "Do not disturb")
 
     def selected_ids(self) -> list[int]:
         return [i.data(NotificationRole.ID) for i in self.list.selectionModel().selectedIndexes()]
@@ -241,7 +359,12 @@ class NotificationCenter(QDockWidget):
         self.refresh()
 
     @Slot()
+    def _on_dnd_off(self) -> None:
+        self.sig_do_not_disturb_toggled.emit(False)
+
+    @Slot()
     def _on_quiet_hours(self) -> None:
         dialog = QuietHoursDialog(self.notifications, self.actor, self, run_write=self._run_write)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.sig_inbox_changed)  # the controller re-reads, the banner follows
         dialog.open()
