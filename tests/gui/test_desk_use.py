@@ -63,3 +63,23 @@ def test_the_empty_table_says_what_clear_does(qtbot, seeded_desk, qsettings):
         qtbot.waitUntil(lambda: window.model.rowCount() == seeded_desk.incidents.count_incidents(), timeout=3000)
     finally:
         close_window(window)
+
+
+def test_the_window_says_when_do_not_disturb_is_on(qtbot, seeded_desk, qsettings):
+    from incident_desk.ui.alerts import AlertsController
+    window = open_window(qtbot, seeded_desk, qsettings)
+    alerts = AlertsController(seeded_desk, window, settings=qsettings, scan_interval_ms=3_600_000,
+                              poll_interval_ms=3_600_000, first_scan_ms=3_600_000, tray_available=lambda: False)
+    window.attach_alerts(alerts)
+    try:
+        assert window.dnd_indicator.parent() is window.statusBar() or window.statusBar().isAncestorOf(
+            window.dnd_indicator)
+        assert not window.dnd_indicator.isVisible()
+        alerts._on_do_not_disturb(True)
+        qtbot.waitUntil(lambda: window.dnd_indicator.isVisible(), timeout=5000)
+        assert "Do not disturb" in window.dnd_indicator.text()
+        alerts._on_do_not_disturb(False)
+        qtbot.waitUntil(lambda: not window.dnd_indicator.isVisible(), timeout=5000)
+    finally:
+        alerts.shutdown()
+        close_window(window)

@@ -385,6 +385,11 @@ class MainWindow(QMainWindow):
         alerts.sig_open_incident.connect(self.select_incident)
         alerts.sig_log_incident_requested.connect(self._on_log_incident)
         alerts.sig_scan_finished.connect(self._on_escalations_raised)
+        # Do not disturb (switched on, or quiet hours) is said in the window too, not only in the tray.
+        from incident_desk.ui.alerts import DoNotDisturbIndicator
+        self.dnd_indicator = DoNotDisturbIndicator(alerts, self)
+        self.dnd_indicator.setContentsMargins(8, 0, 8, 0)
+        self.statusBar().insertPermanentWidget(0, self.dnd_indicator)
 
     @Slot(int)
     def _on_escalations_raised(self, count: int) -> None:
