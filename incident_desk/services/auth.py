@@ -33,6 +33,11 @@ PERMISSIONS = {
     "settings.categories": "lead",
     "users.manage": "admin",
     "metrics.view": "agent",
+    "postmortem.write": "agent",
+    "postmortem.approve": "lead",
+    "problem.manage": "agent",
+    "action.manage": "agent",
+    "settings.closure": "lead",
 }
 _ACTION_TEXT = {
     "incident.close": "close incidents",
@@ -44,6 +49,8 @@ _ACTION_TEXT = {
     "settings.matrix": "change the priority matrix",
     "settings.categories": "change categories",
     "users.manage": "manage users",
+    "postmortem.approve": "approve or reopen a postmortem",
+    "settings.closure": "change the closure policy",
 }
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

@@ -17,7 +17,7 @@ from incident_desk.storage import repository as repo
 from incident_desk.storage.database import Store
 from incident_desk.storage.queries import epoch, ts
 
-KINDS = ("escalation", "assignment", "change", "comment")
+KINDS = ("escalation", "assignment", "change", "comment", "action_item")
 SNOOZE_CHOICES = ("15 min", "1 h", "until tomorrow")
 TOMORROW_AT = time(9, 0)  # "until tomorrow" means the start of the next working morning
 MAX_INBOX = 1000
