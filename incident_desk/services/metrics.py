@@ -66,10 +66,15 @@ class Bucket:
     sla: Compliance = field(default_factory=Compliance)
     backlog: int = 0
     backlog_at: int = 0
+    reopened: int = 0       # resolved in this period after at least one reopen (the monthly review's rate)
 
     @property
     def volume_total(self) -> int:
         return sum(self.volume.values())
+
+    @property
+    def reopen_rate_pct(self) -> float | None:
+        return 100.0 * self.reopened / self.ttr.n if self.ttr.n else None
 
 
 @dataclass
@@ -346,6 +351,7 @@ class MetricsService:
                 d.ranked += int(ranked or 0)
             report.resolved += count
             report.reopened += int(n_reopened or 0)
+            b.reopened += int(n_reopened or 0)
             if n_target:
                 for comp in (b.sla, report.sla, b.sla_by_priority.setdefault(p, Compliance()),
                              group(report.by_priority, p, Priority(p).label).sla):

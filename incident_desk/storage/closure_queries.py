@@ -184,7 +184,8 @@ def postmortem_list(store: Store, *, statuses: Sequence[str] = (), limit: int = 
 
 def major_incidents(store: Store, *, start: int, end: int, priorities: Sequence[int], limit: int) -> list[tuple]:
     """(id, key, title, priority, category, status, opened_at, resolved_at, ttr_s, postmortem status, problem id)
-    of incidents of ``priorities`` opened in [start, end): the highest priority, then the longest first."""
+    of incidents of ``priorities`` opened in [start, end), cancelled ones left out: the highest priority first,
+    then the longest to resolve (or, still open, the oldest)."""
     if not priorities:
         return []
     return fetch_all(store, (
@@ -192,18 +193,20 @@ def major_incidents(store: Store, *, start: int, end: int, priorities: Sequence[
         "p.status, pl.problem_id FROM incident i LEFT JOIN postmortem p ON p.incident_id = i.id "
         "LEFT JOIN problem_link pl ON pl.incident_id = i.id "
         f"WHERE i.priority IN ({marks(len(priorities))}) AND i.opened_at >= ? AND i.opened_at < ? "
+        f"AND i.status <> {int(Status.CANCELLED)} "
         "ORDER BY i.priority, COALESCE(i.ttr_s, ? - i.opened_at) DESC, i.id LIMIT ?"),
         [*priorities, start, end, end, limit])
 
 
 def major_counts(store: Store, *, start: int, end: int, priorities: Sequence[int]) -> list[tuple]:
-    """(priority, postmortem status or None, count) of incidents of ``priorities`` opened in [start, end)."""
+    """(priority, postmortem status or None, count) of incidents of ``priorities`` opened in [start, end),
+    cancelled ones left out."""
     if not priorities:
         return []
     return fetch_all(store, (
         "SELECT i.priority, p.status, COUNT(*) FROM incident i LEFT JOIN postmortem p ON p.incident_id = i.id "
         f"WHERE i.priority IN ({marks(len(priorities))}) AND i.opened_at >= ? AND i.opened_at < ? "
-        "GROUP BY i.priority, p.status"), [*priorities, start, end])
+        f"AND i.status <> {int(Status.CANCELLED)} GROUP BY i.priority, p.status"), [*priorities, start, end])
 
 
 # ---- problems -------------------------------------------------------------------------------------
