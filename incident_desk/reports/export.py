@@ -20,7 +20,7 @@ Progress = Callable[[int, str], None]
 
 def _format(fmt: str | None, path: Path) -> str:
     try:
-        return parse_format(fmt or path.suffix or "")
+        return parse_format(fmt or path.suffix.lstrip(".") or "")
     except DomainError as exc:
         raise ValidationError(str(exc), field="format") from None
 

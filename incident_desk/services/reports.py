@@ -147,6 +147,7 @@ class ReportService:
         sections: list[ReportSection] = []
         draft_note = None
         if pm is not None:
+            sections.append(ReportSection("As reported", inc.description or "(no description)"))
             facts += [("Postmortem", pm.status.label + (" (required)" if pm.required else "")),
                       ("Written by", pm.author or "-"),
                       ("Approved by", f"{pm.approver} on {_dt(pm.published_at)}" if pm.approver else "-")]
