@@ -47,6 +47,8 @@ from incident_desk.services.errors import ConflictError, StorageError, Validatio
 from incident_desk.services.sla_view import clock_text, pause_policy_text, sla_clocks, state_label
 from incident_desk.ui import drafts
 from incident_desk.ui.detail.links_panel import LinksPanel
+from incident_desk.ui.detail.postmortem_tab import PostmortemTab
+from incident_desk.ui.detail.resolution_tab import ResolutionTab
 from incident_desk.ui.detail.timeline_view import TimelineView
 from incident_desk.ui.dialogs.incident_picker import IncidentPicker
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box, run_modal
@@ -141,6 +143,10 @@ class IncidentDetailEditor(QWidget):
         self.tabs.addTab(self.timeline_view, "&Timeline")
         self.links_panel = LinksPanel(self.desk, self)
         self.tabs.addTab(self.links_panel, "&Links")
+        self.resolution_tab = ResolutionTab(self.desk, self)
+        self.tabs.addTab(self.resolution_tab, "&Resolution")
+        self.postmortem_tab = PostmortemTab(self.desk, self)
+        self.tabs.addTab(self.postmortem_tab, "Post&mortem")
         outer.addWidget(self.tabs, 1)
 
     def _build_header(self) -> QWidget:
@@ -364,6 +370,9 @@ class IncidentDetailEditor(QWidget):
         self.timeline_view.sig_note_submitted.connect(self._on_note_submitted)
         self.links_panel.sig_links_changed.connect(self._on_links_changed)
         self.links_panel.sig_open_incident.connect(self.sig_open_incident)
+        self.resolution_tab.sig_incident_changed.connect(self._on_links_changed)
+        self.resolution_tab.sig_open_incident.connect(self.sig_open_incident)
+        self.resolution_tab.sig_postmortem_requested.connect(lambda: self.tabs.setCurrentWidget(self.postmortem_tab))
         QShortcut(QKeySequence.StandardKey.Save, self, self._on_save_clicked,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -557,10 +566,11 @@ class IncidentDetailEditor(QWidget):
         if target == Status.RESOLVED and duplicate_of:
             kwargs["duplicate_of"] = duplicate_of
         elif target == Status.RESOLVED:
-            dialog = ResolveDialog(key, self)
+            dialog = ResolveDialog(key, self, open_children=len(self.desk.incidents.open_children(key)))
             if not self.run_dialog(dialog):
                 return False
-            kwargs.update(resolution_code=dialog.code(), resolution_notes=dialog.notes())
+            kwargs.update(resolution_code=dialog.code(), resolution_notes=dialog.notes(),
+                          root_cause=dialog.root_cause(), with_children=dialog.with_children())
         elif target == Status.CANCELLED:
             dialog = CancelDialog(key, self)
             if not self.run_dialog(dialog):
@@ -722,6 +732,8 @@ class IncidentDetailEditor(QWidget):
             self.links_panel.set_incident(key)
         else:
             self.links_panel.refresh()
+        self.resolution_tab.set_incident(self._incident)
+        self.postmortem_tab.set_incident(self._incident)
 
     def _show_empty(self) -> None:
         self.key_label.setText("No incident selected")

@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._build_menus_and_toolbar()
+        from incident_desk.ui.widgets.closure_actions import ClosureActions
+        self.closure = ClosureActions(self)  # problems, action items, reports, closure policy
         self._connect_signals()
         self.resize(1600, 940)
         self.restore_settings()

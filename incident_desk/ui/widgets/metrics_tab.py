@@ -139,6 +139,9 @@ class MetricsTab(QWidget):
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.export_menu = QMenu(self.export_button)
         self.export_button.setMenu(self.export_menu)
+        self.review_button = QPushButton("Monthly review…")
+        self.review_button.setToolTip("The month's review for team leads and the board: figures against the month "
+                                      "before, trends, major incidents and action items (PDF, HTML, Markdown)")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(160)
@@ -146,7 +149,8 @@ class MetricsTab(QWidget):
         self.progress.hide()
         self.status = QLabel("")
         for w in (QLabel("Period"), self.period, self.by, self.team, self.category, self.priority, self.assignee,
-                  self.business, self.no_hold, self.refresh_button, self.export_button, self.progress):
+                  self.business, self.no_hold, self.refresh_button, self.export_button, self.review_button,
+                  self.progress):
             bar.addWidget(w)
         bar.addStretch(1)
         outer.addLayout(bar)
@@ -224,11 +228,19 @@ class MetricsTab(QWidget):
 
     def _connect_signals(self) -> None:
         self.refresh_button.clicked.connect(self.refresh)
+        self.review_button.clicked.connect(self._on_review_clicked)
         for combo in (self.period, self.by, self.team, self.category, self.priority, self.assignee):
             combo.currentIndexChanged.connect(self._on_filters_changed)
         for box in (self.business, self.no_hold):
             box.toggled.connect(self._on_filters_changed)
         self._relay.sig_progress_changed.connect(self._on_progress_changed)
+
+    @Slot()
+    def _on_review_clicked(self) -> None:
+        from incident_desk.ui.dialogs.report_dialogs import MonthlyReviewDialog
+        self.review_dialog = MonthlyReviewDialog(self.desk, self)
+        self.review_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.review_dialog.open()
 
     # ---- filters -------------------------------------------------------------------------------
 
