@@ -235,8 +235,10 @@ class MetricsService:
     # ---- the report --------------------------------------------------------------------------
 
     def refresh(self, filters: dm.MetricsFilter | None = None, *, by: str = "week", business_hours: bool = False,
-                exclude_hold: bool = False, progress: Progress | None = None) -> MetricsReport:
-        """Every figure for ``filters`` grouped ``by`` day, week or month (UTC)."""
+                exclude_hold: bool = False, progress: Progress | None = None, ack_percentiles: bool = True,
+                ageing: bool = True) -> MetricsReport:
+        """Every figure for ``filters`` grouped ``by`` day, week or month (UTC). A reader that shows no
+        acknowledgement median/p90 or open-age buckets (the monthly review) may skip those two parts."""
         filters = filters or dm.MetricsFilter()
         try:
             dm.check_granularity(by)
@@ -297,15 +299,17 @@ class MetricsService:
             step("Ranking resolution times")
             self._percentiles(report, mq.RESOLVED, ttr, "ttr", scope, plain=ttr == "i.ttr_s")
             step("Ranking acknowledgement times")
-            self._percentiles(report, mq.ACKED, tta, "tta", scope, plain=tta == "i.tta_s")
+            if ack_percentiles:
+                self._percentiles(report, mq.ACKED, tta, "tta", scope, plain=tta == "i.tta_s")
 
             step("Ageing the backlog")
             report.age_at = end
             report.open_at_end_is_now = end > now_s
-            bounds = [b[1] * dm.DAY_S for b in dm.AGE_BUCKETS] + [None]
-            counts = mq.age_counts(self.store, at=end, bounds=bounds, scope=scope,
-                                   open_now=report.open_at_end_is_now)
-            report.age = [(label, n) for (label, _, _), n in zip(dm.AGE_BUCKETS, counts)]
+            if ageing:
+                bounds = [b[1] * dm.DAY_S for b in dm.AGE_BUCKETS] + [None]
+                counts = mq.age_counts(self.store, at=end, bounds=bounds, scope=scope,
+                                       open_now=report.open_at_end_is_now)
+                report.age = [(label, n) for (label, _, _), n in zip(dm.AGE_BUCKETS, counts)]
             report.trends = self._trends(end, prios, cats, scope)
         step("Done")
         return report

@@ -267,7 +267,8 @@ class ReportService:
         step(5, f"Figures from {first.name} to {month.name}")
         # One refresh by month over the six months: its last two buckets are the month and the one
         # before, the same numbers the metrics tab shows for them, and the charts' series.
-        trend = metrics.refresh(dm.MetricsFilter(start=first.start, end=month.end), by="month")
+        trend = metrics.refresh(dm.MetricsFilter(start=first.start, end=month.end), by="month",
+                                ack_percentiles=False, ageing=False)
         step(75, "Major incidents and action items")
         policy = self.desk.settings.closure_policy()
         priorities = sorted(int(p) for p in policy.postmortem_priorities)
