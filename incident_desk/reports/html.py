@@ -94,7 +94,7 @@ def _table(block: Table, *, qt: bool) -> str:
         caption = f'<p class="caption">{_text(block.caption)}</p>' if block.caption else ""
         return (f'{caption}<table width="100%" border="1" cellspacing="0" cellpadding="4" '
                 f'style="border-color: #c8cfd6; border-collapse: collapse;">'
-                f"<thead>{head}</thead><tbody>{body}</tbody></table><p></p>")
+                f'<thead>{head}</thead><tbody>{body}</tbody></table><p style="font-size: 5pt;">&nbsp;</p>')
     caption = f"<caption>{_text(block.caption)}</caption>" if block.caption else ""
     return f"<table>{caption}<thead>{head}</thead><tbody>{body}</tbody></table>"
 
