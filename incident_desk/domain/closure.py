@@ -85,6 +85,17 @@ class ClosurePolicy:
 DEFAULT_CLOSURE_POLICY = ClosurePolicy()
 
 
+def parse_choice(cls: type[enum.Enum], text: str, what: str):
+    """The member of a string-valued enum that ``text`` names ('known error', 'Known-Error', 'known_error'),
+    or a DomainError listing the choices."""
+    norm = re.sub(r"[\s\-]+", "_", str(text).strip()).lower()
+    for member in cls:
+        if member.value == norm:
+            return member
+    choices = [m.value for m in cls]
+    raise DomainError(f"Unknown {what} '{text}'; use {', '.join(choices[:-1])} or {choices[-1]}.")
+
+
 class ProblemStatus(enum.Enum):
     """A problem is open while its cause is sought, a known error once a workaround is documented."""
 
@@ -98,11 +109,7 @@ class ProblemStatus(enum.Enum):
 
     @classmethod
     def parse(cls, text: str) -> ProblemStatus:
-        norm = re.sub(r"[\s\-]+", "_", str(text).strip()).lower()
-        for status in cls:
-            if status.value == norm:
-                return status
-        raise DomainError(f"Unknown problem status '{text}'; use open, known_error or resolved.")
+        return parse_choice(cls, text, "problem status")
 
 
 class ActionStatus(enum.Enum):
@@ -123,11 +130,7 @@ class ActionStatus(enum.Enum):
 
     @classmethod
     def parse(cls, text: str) -> ActionStatus:
-        norm = re.sub(r"[\s\-]+", "_", str(text).strip()).lower()
-        for status in cls:
-            if status.value == norm:
-                return status
-        raise DomainError(f"Unknown action item status '{text}'; use open, in_progress, done or cancelled.")
+        return parse_choice(cls, text, "action item status")
 
 
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from incident_desk.domain.closure import ActionStatus, is_overdue
+from incident_desk.domain.closure import ActionStatus, is_overdue, parse_choice
 from incident_desk.domain.incident import (
     EV_COMMENT,
     EV_CREATED,
@@ -35,11 +35,7 @@ class PostmortemStatus(enum.Enum):
 
     @classmethod
     def parse(cls, text: str) -> PostmortemStatus:
-        norm = re.sub(r"[\s\-]+", "_", str(text).strip()).lower()
-        for status in cls:
-            if status.value == norm:
-                return status
-        raise DomainError(f"Unknown postmortem status '{text}'; use draft, in_review or published.")
+        return parse_choice(cls, text, "postmortem status")
 
 
 # (from, to) -> the verb the timeline and the buttons use.

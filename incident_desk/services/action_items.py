@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from incident_desk.domain.closure import ActionStatus, clean_line, format_problem_key, parse_due_date, parse_problem_key
 from incident_desk.domain.incident import EV_POSTMORTEM, DomainError, format_key, parse_key
 from incident_desk.domain.postmortem import ActionItem
-from incident_desk.services.auth import Actor, require
+from incident_desk.services.auth import Actor, active_user_id, require
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import NotFoundError, ValidationError
 from incident_desk.services.events import Change, EventBus
@@ -198,12 +198,7 @@ class ActionItemService:
     def _owner_id(self, owner: str | Actor) -> int:
         if isinstance(owner, Actor):
             return owner.id
-        row = repo.user_by_name(self.store, str(owner))
-        if row is None:
-            raise ValidationError(f"There is no user '{owner}'.", field="owner")
-        if not row.active:
-            raise ValidationError(f"The user '{owner}' is deactivated.", field="owner")
-        return row.id
+        return active_user_id(self.store, owner, field="owner")
 
     def _incident_id(self, key: str | int) -> int:
         number = key if isinstance(key, int) else _as(parse_key, key, "incident")

@@ -77,6 +77,16 @@ def require(actor: Actor, action: str) -> None:
             f"{_ACTION_TEXT.get(action, action.split('.')[-1])}.")
 
 
+def active_user_id(store: Store, username: str, *, field: str) -> int:
+    """The id of an active account, or a ValidationError for ``field`` naming what is wrong."""
+    row = repo.user_by_name(store, str(username))
+    if row is None:
+        raise ValidationError(f"There is no user '{username}'.", field=field)
+    if not row.active:
+        raise ValidationError(f"The user '{username}' is deactivated.", field=field)
+    return row.id
+
+
 def _actor(store: Store, row) -> Actor:
     team = repo.team_by_id(store, row.team_id).name if row.team_id else None
     return Actor(id=row.id, username=row.username, display_name=row.display_name, role=row.role, team=team)

@@ -26,7 +26,7 @@ from incident_desk.domain.postmortem import (
     TimelineEntry,
 )
 from incident_desk.domain.sla import STATE_MET, STATE_MISSED, STATE_NONE, compute_clocks
-from incident_desk.services.auth import Actor, require
+from incident_desk.services.auth import Actor, active_user_id, require
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import NotFoundError, ValidationError
 from incident_desk.services.events import Change, EventBus
@@ -337,12 +337,7 @@ class PostmortemService:
             fields["hidden"] = bool(hidden)
         now = self.clock()
         with self.store.write():
-            row = self._incident(key)
-            pm = self._require_pm(row)
-            self._check_editable(pm)
-            found = cq.entry(self.store, int(entry_id))
-            if found is None or found[0] != pm.id:
-                raise NotFoundError(f"The postmortem of {row.key} has no timeline entry {entry_id}.")
+            row, pm, _source = self._editable_entry(key, entry_id)
             if fields:
                 cq.update_entry(self.store, int(entry_id), fields)
                 self._bump(pm, {}, now, None)
@@ -354,13 +349,8 @@ class PostmortemService:
         require(actor, "postmortem.write")
         now = self.clock()
         with self.store.write():
-            row = self._incident(key)
-            pm = self._require_pm(row)
-            self._check_editable(pm)
-            found = cq.entry(self.store, int(entry_id))
-            if found is None or found[0] != pm.id:
-                raise NotFoundError(f"The postmortem of {row.key} has no timeline entry {entry_id}.")
-            if found[1] is None:
+            row, pm, source = self._editable_entry(key, entry_id)
+            if source is None:
                 cq.delete_entry(self.store, int(entry_id))
             else:
                 cq.update_entry(self.store, int(entry_id), {"hidden": True})
@@ -397,6 +387,16 @@ class PostmortemService:
 
     # ---- helpers -----------------------------------------------------------------------------------
 
+    def _editable_entry(self, key: str | int, entry_id: int):
+        """(incident row, postmortem, the entry's source event) for an entry that may be changed now."""
+        row = self._incident(key)
+        pm = self._require_pm(row)
+        self._check_editable(pm)
+        found = cq.entry(self.store, int(entry_id))
+        if found is None or found[0] != pm.id:
+            raise NotFoundError(f"The postmortem of {row.key} has no timeline entry {entry_id}.")
+        return row, pm, found[1]
+
     @staticmethod
     def _check_editable(pm: Postmortem) -> None:
         if pm.status == PostmortemStatus.PUBLISHED:
@@ -425,12 +425,7 @@ class PostmortemService:
     def _user_id(self, username: str | None, field: str = "author") -> int | None:
         if username is None or str(username).strip() == "":
             return None
-        row = repo.user_by_name(self.store, str(username))
-        if row is None:
-            raise ValidationError(f"There is no user '{username}'.", field=field)
-        if not row.active:
-            raise ValidationError(f"The user '{username}' is deactivated.", field=field)
-        return row.id
+        return active_user_id(self.store, username, field=field)
 
     def _username(self, user_id: int | None) -> str:
         if not user_id:

@@ -19,7 +19,7 @@ from incident_desk.domain.closure import (
     words,
 )
 from incident_desk.domain.incident import EV_PROBLEM, DomainError, clean_text, format_key, parse_key
-from incident_desk.services.auth import Actor, require
+from incident_desk.services.auth import Actor, active_user_id, require
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import NotFoundError, ValidationError
 from incident_desk.services.events import Change, EventBus
@@ -253,12 +253,7 @@ class ProblemService:
         return row
 
     def _user_id(self, username: str) -> int:
-        row = repo.user_by_name(self.store, str(username))
-        if row is None:
-            raise ValidationError(f"There is no user '{username}'.", field="owner")
-        if not row.active:
-            raise ValidationError(f"The user '{username}' is deactivated.", field="owner")
-        return row.id
+        return active_user_id(self.store, username, field="owner")
 
     def _publish(self, rows) -> None:
         if not rows:

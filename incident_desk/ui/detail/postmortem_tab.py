@@ -40,6 +40,7 @@ from incident_desk.services.errors import ConflictError, StorageError, Validatio
 from incident_desk.ui.dialogs.closure_dialogs import ActionItemDialog, EntryDialog, KeyCommentsDialog, NoteDialog
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box, run_modal
 from incident_desk.ui.widgets.form_fields import Banner
+from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
 OVERDUE = QColor("#b3261e")
 MUTED = QColor("#80868b")
@@ -76,7 +77,7 @@ def _table(parent: QWidget, headers: tuple[str, ...], stretch: int) -> QTableWid
     return table
 
 
-class PostmortemTab(QWidget):
+class PostmortemTab(RefreshWhenShown, QWidget):
     """Writes through the postmortem and action-item services; its edits never bump the incident's version."""
 
     sig_postmortem_changed = Signal(str)
@@ -276,14 +277,7 @@ class PostmortemTab(QWidget):
                                                     f"Save them?", ("save", "discard")) == "save":
                 self.save()
         self.incident = incident
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+        self.mark_stale()
 
     def refresh(self) -> None:
         self._stale = False
@@ -638,7 +632,5 @@ class PostmortemTab(QWidget):
     def _on_export_clicked(self) -> None:
         if self.incident is None:
             return
-        from incident_desk.ui.dialogs.report_dialogs import ExportReportDialog
-        self.export_dialog = ExportReportDialog(self.desk, self.incident.key, self)
-        self.export_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.export_dialog.open()
+        from incident_desk.ui.dialogs.report_dialogs import open_export_dialog
+        self.export_dialog = open_export_dialog(self.desk, self.incident.key, self)

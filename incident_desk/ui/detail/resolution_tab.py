@@ -27,12 +27,22 @@ from incident_desk.services.errors import StorageError
 from incident_desk.ui.dialogs.closure_dialogs import NoteDialog, ProblemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
 from incident_desk.ui.widgets.form_fields import Banner
+from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
 _WHEN = "%Y-%m-%d %H:%M"
 
 
 def _when(value) -> str:
     return value.astimezone().strftime(_WHEN) if value else "-"
+
+
+def _row(*buttons: QPushButton) -> QHBoxLayout:
+    """Buttons side by side, flush left."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
 
 
 def _label(parent: QWidget) -> QLabel:
@@ -43,7 +53,7 @@ def _label(parent: QWidget) -> QLabel:
     return label
 
 
-class ResolutionTab(QWidget):
+class ResolutionTab(RefreshWhenShown, QWidget):
     """Reads and writes through the desk's services; loads when shown (arrowing through rows stays cheap)."""
 
     sig_incident_changed = Signal(str)
@@ -99,14 +109,10 @@ class ResolutionTab(QWidget):
         lay = QVBoxLayout(box)
         self.confirmation_label = _label(box)
         lay.addWidget(self.confirmation_label)
-        row = QHBoxLayout()
         self.confirm_button = QPushButton("Caller &confirmed the fix…", box)
         self.dispute_button = QPushButton("Caller says it is &not fixed…", box)
         self.dispute_button.setToolTip("Reopens the incident with the caller's words")
-        row.addWidget(self.confirm_button)
-        row.addWidget(self.dispute_button)
-        row.addStretch(1)
-        lay.addLayout(row)
+        lay.addLayout(_row(self.confirm_button, self.dispute_button))
         col.addWidget(box)
 
         box = QGroupBox("Closing", page)
@@ -128,28 +134,20 @@ class ResolutionTab(QWidget):
         lay = QVBoxLayout(box)
         self.problem_label = _label(box)
         lay.addWidget(self.problem_label)
-        row = QHBoxLayout()
         self.link_problem_button = QPushButton("&Link to a problem…", box)
         self.unlink_problem_button = QPushButton("Unlink", box)
-        row.addWidget(self.link_problem_button)
-        row.addWidget(self.unlink_problem_button)
-        row.addStretch(1)
-        lay.addLayout(row)
+        lay.addLayout(_row(self.link_problem_button, self.unlink_problem_button))
         col.addWidget(box)
 
         box = QGroupBox("Postmortem and report", page)
         lay = QVBoxLayout(box)
         self.postmortem_label = _label(box)
         lay.addWidget(self.postmortem_label)
-        row = QHBoxLayout()
         self.postmortem_button = QPushButton("Open the postmortem", box)
         self.export_button = QPushButton("&Export report…", box)
         self.export_button.setToolTip("The closure report or postmortem as PDF, HTML or Markdown, for the team "
                                       "or for customers")
-        row.addWidget(self.postmortem_button)
-        row.addWidget(self.export_button)
-        row.addStretch(1)
-        lay.addLayout(row)
+        lay.addLayout(_row(self.postmortem_button, self.export_button))
         col.addWidget(box)
         col.addStretch(1)
         scroll.setWidget(page)
@@ -170,14 +168,7 @@ class ResolutionTab(QWidget):
     def set_incident(self, incident: Incident | None) -> None:
         """Show ``incident`` (loaded now if the tab is visible, else when it is next shown)."""
         self.incident = incident
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+        self.mark_stale()
 
     def refresh(self) -> None:
         self._stale = False
@@ -365,10 +356,8 @@ class ResolutionTab(QWidget):
     def _on_export_clicked(self) -> None:
         if self.incident is None:
             return
-        from incident_desk.ui.dialogs.report_dialogs import ExportReportDialog
-        self.export_dialog = ExportReportDialog(self.desk, self.incident.key, self)
-        self.export_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.export_dialog.open()
+        from incident_desk.ui.dialogs.report_dialogs import open_export_dialog
+        self.export_dialog = open_export_dialog(self.desk, self.incident.key, self)
 
     @Slot(QListWidgetItem)
     def _on_child_activated(self, item: QListWidgetItem) -> None:

@@ -10,55 +10,25 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from incident_desk.domain.closure import ActionStatus, Problem
 from incident_desk.domain.incident import TimelineEvent
 from incident_desk.domain.postmortem import Milestone, TimelineEntry
+from incident_desk.ui.dialogs.workflow import _FormDialog as FormDialog
 from incident_desk.ui.widgets.form_fields import FormField
 
 UTC_TZ = QTimeZone.utc()
 
 
-class _Dialog(QDialog):
-    """OK/Cancel with a form; ``check()`` may refuse OK with a message under a field."""
-
-    def __init__(self, title: str, ok_text: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(460)
-        self.layout_ = QVBoxLayout(self)
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.layout_.addLayout(self.form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        self.layout_.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-    def check(self) -> bool:
-        return True
-
-    def accept(self) -> None:
-        if self.check():
-            super().accept()
-
-
-class NoteDialog(_Dialog):
+class NoteDialog(FormDialog):
     """One piece of text, required or not (the caller's words, why a postmortem goes back)."""
 
     def __init__(self, title: str, label: str, ok_text: str, parent: QWidget | None = None, *,
@@ -76,6 +46,9 @@ class NoteDialog(_Dialog):
     def text(self) -> str:
         return self.edit.toPlainText().strip()
 
+    def typed_text(self) -> str:
+        return self.text()
+
     def check(self) -> bool:
         ok = bool(self.text()) or not self.required
         self.field.set_error(None if ok else "Write a few words first.")
@@ -90,7 +63,7 @@ def from_qt(value: QDateTime) -> datetime:
     return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
 
 
-class EntryDialog(_Dialog):
+class EntryDialog(FormDialog):
     """A postmortem timeline entry: when (UTC), what, and the milestone it marks if any."""
 
     def __init__(self, title: str, parent: QWidget | None = None, *, entry: TimelineEntry | None = None,
@@ -138,7 +111,7 @@ class EntryDialog(_Dialog):
         return ok
 
 
-class ActionItemDialog(_Dialog):
+class ActionItemDialog(FormDialog):
     """Title, owner, due date and status of an action item."""
 
     def __init__(self, title: str, usernames: list[str], parent: QWidget | None = None, *, item=None,
@@ -196,7 +169,7 @@ class ActionItemDialog(_Dialog):
         return ok
 
 
-class KeyCommentsDialog(_Dialog):
+class KeyCommentsDialog(FormDialog):
     """Tick the comments and work notes the postmortem timeline should show."""
 
     def __init__(self, comments: list[tuple[TimelineEvent, bool]], parent: QWidget | None = None):
@@ -222,7 +195,7 @@ class KeyCommentsDialog(_Dialog):
                 if self.list.item(i).checkState() == Qt.CheckState.Checked}
 
 
-class ProblemDialog(_Dialog):
+class ProblemDialog(FormDialog):
     """A new problem (title, description, workaround) for the given incidents, or one to link them to."""
 
     def __init__(self, problems: list[Problem], incident_keys: list[str], parent: QWidget | None = None):

@@ -261,3 +261,11 @@ class MonthlyReviewDialog(_ReportDialog):
     @Slot()
     def _on_month_changed(self, *_args) -> None:
         self.propose_path()
+
+
+def open_export_dialog(desk, key: str, parent: QWidget) -> ExportReportDialog:
+    """Open (non-modal: the export runs in a worker) the export dialog of incident ``key``."""
+    dialog = ExportReportDialog(desk, key, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

@@ -26,13 +26,14 @@ from incident_desk.services.errors import StorageError
 from incident_desk.ui.dialogs.closure_dialogs import ActionItemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
 from incident_desk.ui.widgets.form_fields import Banner
+from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
 OVERDUE = QColor("#b3261e")
 COLUMNS = ("#", "Action", "Owner", "Due", "Status", "For")
 MINE, ALL_OPEN = "mine", "open"
 
 
-class ActionItemsView(QWidget):
+class ActionItemsView(RefreshWhenShown, QWidget):
     """Two views of the same items: 'My action items' and 'Open action items', each with its counts."""
 
     sig_open_incident = Signal(str)
@@ -98,17 +99,6 @@ class ActionItemsView(QWidget):
 
     def set_mode(self, mode: str) -> None:
         (self.mine_button if mode == MINE else self.open_button).setChecked(True)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def mark_stale(self) -> None:
-        """Something changed: re-read now if shown, else when next shown."""
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
 
     @Slot()
     def refresh(self) -> None:

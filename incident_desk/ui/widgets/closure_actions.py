@@ -130,8 +130,8 @@ class ClosureActions(QObject):
         if not key:
             self.window.status_message("Select an incident first.")
             return
-        from incident_desk.ui.dialogs.report_dialogs import ExportReportDialog
-        self._open(ExportReportDialog(self.desk, key, self.window))
+        from incident_desk.ui.dialogs.report_dialogs import open_export_dialog
+        self.dialog = open_export_dialog(self.desk, key, self.window)
 
     @Slot()
     def _on_monthly_review(self) -> None:

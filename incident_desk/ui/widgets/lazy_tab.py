@@ -30,3 +30,21 @@ class LazyTab(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.content  # noqa: B018 (built on first show)
         super().showEvent(event)
+
+
+class RefreshWhenShown:
+    """Mixin for a QWidget with a ``refresh()`` that must clear ``_stale``: what changes while the widget is
+    hidden is read once, when it is next shown (arrowing through incidents never reads hidden tabs)."""
+
+    _stale = True
+
+    def mark_stale(self) -> None:
+        """Something changed: re-read now if shown, else when next shown."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()

@@ -31,11 +31,12 @@ from incident_desk.services.errors import StorageError
 from incident_desk.ui.dialogs.closure_dialogs import ProblemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
 from incident_desk.ui.widgets.form_fields import Banner
+from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
 COLUMNS = ("Problem", "Status", "Incidents", "Open", "Title", "Updated")
 
 
-class ProblemsView(QWidget):
+class ProblemsView(RefreshWhenShown, QWidget):
     """Reads and writes through the problem service; a known error needs its workaround."""
 
     sig_open_incident = Signal(str)
@@ -143,16 +144,6 @@ class ProblemsView(QWidget):
         self.link_edit.returnPressed.connect(self._on_link_clicked)
         self.unlink_button.clicked.connect(self._on_unlink_clicked)
         self.incident_list.itemActivated.connect(self._on_incident_activated)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def mark_stale(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
 
     # ---- reading ------------------------------------------------------------------------------------
 
