@@ -356,3 +356,38 @@ def test_the_log_dialog_offers_a_known_errors_workaround_and_links_to_it(qtbot, 
     dialog.category_combo.setEditText("Email")
     key = dialog.log_incident()
     assert key is not None and desk.problems.problem_of(key).key == "PRB-000001"
+
+
+def test_the_window_and_its_closure_parts_are_freed_without_the_collector(qtbot, seeded_desk, qsettings):
+    """A reference cycle through a widget Python owns is freed by the cyclic collector, on whatever thread it
+    runs: a worker's, deleting the widgets there (a segmentation fault). The window must go by reference
+    counting alone, taking its editor and closure tabs with it (what stays is at most dead wrappers)."""
+    import gc
+    import weakref
+
+    import shiboken6
+
+    from incident_desk.ui.bridge import DeskBridge
+    from incident_desk.ui.widgets.main_window import MainWindow
+    gc.collect()
+    gc.disable()
+    try:
+        bridge = DeskBridge(seeded_desk)
+        window = MainWindow(seeded_desk, bridge, qsettings)
+        window.show()
+        qtbot.waitExposed(window)
+        window.closure.act_show_problems.trigger()
+        window.closure.act_show_actions.trigger()
+        window.select_incident("INC-000003")
+        window.editor.tabs.setCurrentWidget(window.editor.postmortem_tab)
+        window.editor.tabs.setCurrentWidget(window.editor.resolution_tab)
+        qtbot.wait(50)
+        window.shutdown()
+        bridge.stop()
+        refs = [weakref.ref(window), weakref.ref(window.editor), weakref.ref(window.closure)]
+        window.close()
+        del window
+        assert refs[0]() is None
+        assert all(r() is None or not shiboken6.isValid(r()) for r in refs[1:])
+    finally:
+        gc.enable()

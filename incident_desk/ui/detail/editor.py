@@ -372,7 +372,7 @@ class IncidentDetailEditor(QWidget):
         self.links_panel.sig_open_incident.connect(self.sig_open_incident)
         self.resolution_tab.sig_incident_changed.connect(self._on_links_changed)
         self.resolution_tab.sig_open_incident.connect(self.sig_open_incident)
-        self.resolution_tab.sig_postmortem_requested.connect(lambda: self.tabs.setCurrentWidget(self.postmortem_tab))
+        self.resolution_tab.sig_postmortem_requested.connect(self._on_postmortem_requested)
         QShortcut(QKeySequence.StandardKey.Save, self, self._on_save_clicked,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -1107,6 +1107,10 @@ class IncidentDetailEditor(QWidget):
         else:
             self._show_remote_change(incident)
         self.sig_incident_changed.emit(key)
+
+    @Slot()
+    def _on_postmortem_requested(self) -> None:
+        self.tabs.setCurrentWidget(self.postmortem_tab)
 
     @Slot()
     def _on_reload_remote_clicked(self) -> None:

@@ -72,7 +72,7 @@ def _table(parent: QWidget, headers: tuple[str, ...], stretch: int) -> QTableWid
     table.setMinimumHeight(150)
     table.setMinimumWidth(200)
     # Wrapped cells need their rows re-measured whenever a column's width changes.
-    header.sectionResized.connect(lambda *_: table.resizeRowsToContents())
+    header.sectionResized.connect(table.resizeRowsToContents)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     return table
 

@@ -19,14 +19,15 @@ class ClosureActions(QObject):
 
     def __init__(self, window: QMainWindow):
         super().__init__(window)
-        self.window = window
-        desk = window.desk
-        self.desk = desk
+        # The window is reached through parent(), never held: a Python reference back to it would make a
+        # cycle only the garbage collector frees, on whatever thread it runs (a worker's, deleting widgets).
+        self.desk = window.desk
         self.problems_tab = LazyTab(self._make_problems, window)
         self.actions_tab = LazyTab(self._make_action_items, window)
         window.tabs.addTab(self.problems_tab, "Problems")
         window.tabs.addTab(self.actions_tab, "Action items")
         self.dialog = None
+        self._problem_keys: list[str] = []
         self.act_problem = self._action("Create &problem from selection…", self._on_create_problem,
                                         tip="Group the selected incidents under a problem record (new or existing)")
         self.act_export = self._action("&Export report…", self._on_export_report,
@@ -36,10 +37,10 @@ class ClosureActions(QObject):
                                        tip="The month's review for team leads and the board (PDF, HTML, Markdown)")
         self.act_policy = self._action("&Closure policy…", self._on_closure_policy,
                                        tip="Which priorities need a postmortem; when resolved incidents close")
-        self.act_show_problems = self._action("&Problems", lambda: window.tabs.setCurrentWidget(self.problems_tab),
-                                              shortcut="Ctrl+3", tip="Show the problem records")
-        self.act_show_actions = self._action("Action i&tems", lambda: window.tabs.setCurrentWidget(self.actions_tab),
-                                             shortcut="Ctrl+4", tip="Show my and all open action items")
+        self.act_show_problems = self._action("&Problems", self._on_show_problems, shortcut="Ctrl+3",
+                                              tip="Show the problem records")
+        self.act_show_actions = self._action("Action i&tems", self._on_show_actions, shortcut="Ctrl+4",
+                                             tip="Show my and all open action items")
         menus = {m.title(): m for m in (a.menu() for a in window.menuBar().actions()) if isinstance(m, QMenu)}
         incident_menu, view_menu = menus.get("&Incident"), menus.get("&View")
         if incident_menu is not None:
@@ -50,6 +51,10 @@ class ClosureActions(QObject):
         window.tools_menu.addSeparator()
         window.tools_menu.addActions([self.act_review, self.act_policy])
         window.bridge.sig_data_changed.connect(self._on_data_changed)
+
+    @property
+    def window(self) -> QMainWindow:
+        return self.parent()
 
     def _action(self, text: str, slot, *, shortcut: str | None = None, tip: str = "") -> QAction:
         act = QAction(text, self.window)
@@ -66,14 +71,26 @@ class ClosureActions(QObject):
     def _make_problems(self, parent):
         from incident_desk.ui.widgets.problems_view import ProblemsView
         view = ProblemsView(self.desk, parent)
-        view.sig_open_incident.connect(self.window.select_incident)
+        view.sig_open_incident.connect(self._on_open_incident)
         return view
 
     def _make_action_items(self, parent):
         from incident_desk.ui.widgets.action_items_view import ActionItemsView
         view = ActionItemsView(self.desk, parent)
-        view.sig_open_incident.connect(self.window.select_incident)
+        view.sig_open_incident.connect(self._on_open_incident)
         return view
+
+    @Slot(str)
+    def _on_open_incident(self, key: str) -> None:
+        self.window.select_incident(key)
+
+    @Slot()
+    def _on_show_problems(self) -> None:
+        self.window.tabs.setCurrentWidget(self.problems_tab)
+
+    @Slot()
+    def _on_show_actions(self) -> None:
+        self.window.tabs.setCurrentWidget(self.actions_tab)
 
     @Slot()
     def _on_data_changed(self) -> None:
@@ -104,9 +121,15 @@ class ClosureActions(QObject):
             return
         dialog = ProblemDialog(problems, keys, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.create_problem(dialog.existing(), dialog.values(), keys))
+        dialog.accepted.connect(self._on_problem_accepted)
+        self._problem_keys = keys
         self.dialog = dialog
         dialog.open()
+
+    @Slot()
+    def _on_problem_accepted(self) -> None:
+        dialog = self.sender()
+        self.create_problem(dialog.existing(), dialog.values(), self._problem_keys)
 
     def create_problem(self, existing: str | None, values: dict, keys: list[str]) -> str | None:
         """Link ``keys`` to ``existing``, or to a new problem made of ``values``; the key, or None on error."""
