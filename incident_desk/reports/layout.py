@@ -139,9 +139,12 @@ def review_document(review: MonthlyReview) -> Document:
     statuses = ", ".join(f"{n:,} {name.lower()}" for name, n in sorted(review.major_by_status.items(),
                                                                         key=_pm_order))
     were = "was" if review.major_total == 1 else "were"
-    doc.add(Paragraph(f"{plural(review.major_total, 'incident')} of priority {', '.join(review.major_priorities)} "
-                      f"{were} opened in {month.name} (cancelled ones left out); each needs a postmortem once "
-                      f"resolved. Postmortems: {statuses or 'none'}."))
+    if review.major_priorities:
+        doc.add(Paragraph(f"{plural(review.major_total, 'incident')} of priority "
+                          f"{', '.join(review.major_priorities)} {were} opened in {month.name} (cancelled ones left "
+                          f"out); each needs a postmortem once resolved. Postmortems: {statuses or 'none'}."))
+    else:
+        doc.add(Paragraph("No priority needs a postmortem under the closure policy, so no incident counts as major."))
     if review.majors:
         shown = len(review.majors)
         caption = (f"The {shown} of highest priority and longest time to resolve, of {review.major_total:,}"

@@ -273,6 +273,8 @@ def test_monthly_review_from_the_metrics_tab(qtbot, seeded_desk, qsettings, tmp_
     try:
         window.tabs.setCurrentIndex(1)
         qtbot.waitUntil(lambda: window.metrics_tab is not None, timeout=5000)
+        qtbot.waitUntil(lambda: window.metrics_tab.report is not None and not window.metrics_tab.is_busy(),
+                        timeout=20_000)
         qtbot.mouseClick(window.metrics_tab.review_button, Qt.MouseButton.LeftButton)
         dialog = window.metrics_tab.review_dialog
         assert isinstance(dialog, MonthlyReviewDialog) and dialog.month() == "2026-10"  # the last complete month

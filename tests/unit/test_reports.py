@@ -340,3 +340,11 @@ def test_review_covers_a_month_with_nothing_in_it(desk, tmp_path, capsys, db_pat
     md = out.read_text(encoding="utf-8")
     assert "| Incidents opened | 0 | 0 | no change |" in md and "| MTTR (mean) | - | - | - |" in md
     assert "0 incidents of priority P1, P2 were opened in February 2020" in md
+
+
+def test_review_says_so_when_no_priority_needs_a_postmortem(desk, tmp_path):
+    desk.settings.set_closure_policy(actor=desk.actor, policy={"postmortem_priorities": []})
+    out = tmp_path / "review.md"
+    export_review(desk, "2026-10", out)
+    assert "No priority needs a postmortem under the closure policy, so no incident counts as major." in \
+        out.read_text(encoding="utf-8")

@@ -311,9 +311,10 @@ class MetricsTab(QWidget):
         report, prepared, dark = result
         self.report = report
         self._show_headline(report)
-        # One chart per event-loop turn; installing is a buffer swap, never a render.
+        # One chart per event-loop turn; installing is a buffer swap, never a render. The tab is the
+        # timer's context, so a turn still queued when the tab goes (its window closed) never runs.
         self._draw_queue = [(chart, ready, report, dark) for chart, ready in prepared]
-        QTimer.singleShot(0, self._draw_next)
+        QTimer.singleShot(0, self, self._draw_next)
 
     @Slot()
     def _draw_next(self) -> None:
@@ -325,7 +326,7 @@ class MetricsTab(QWidget):
             return
         chart.install(ready, report, dark=dark)
         if self._draw_queue:
-            QTimer.singleShot(0, self._draw_next)
+            QTimer.singleShot(0, self, self._draw_next)
         else:
             self.progress.hide()
             self.refresh_button.setEnabled(True)
