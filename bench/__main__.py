@@ -22,9 +22,10 @@ from bench.timing import LOAD_HIGH, load_average, wait_for_quiet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL_ROWS, QUICK_ROWS = 1_000_000, 100_000
-SECTIONS = ("dataset", "start", "table", "service", "log", "metrics", "escalation", "transfer", "memory")
+SECTIONS = ("dataset", "start", "table", "service", "log", "metrics", "escalation", "reports", "transfer", "memory")
 # Measures other engineers deliver: module name -> (group, does it write to the database?)
-EXTERNAL = {"metrics": ("bench.bench_metrics", False), "escalation": ("bench.bench_escalation", True)}
+EXTERNAL = {"metrics": ("bench.bench_metrics", False), "escalation": ("bench.bench_escalation", True),
+            "reports": ("bench.bench_reports", False)}
 
 
 def _machine() -> str:

@@ -16,7 +16,9 @@ def register(subparsers) -> None:
     """Add `escalate` and `notifications` to the main parser's sub-commands."""
     p = subparsers.add_parser("escalate", help="raise the escalations that are due (once, or keep watching)",
                               description="Raise every escalation due by now (or --now), each once per "
-                                          "incident cycle, even with several desks running.")
+                                          "incident cycle, even with several desks running; close resolved "
+                                          "incidents the closure policy's days after resolution and tell "
+                                          "owners of overdue action items, each once.")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="scan once and exit (the default)")
     mode.add_argument("--watch", action="store_true", help="scan every --interval seconds until interrupted")
@@ -36,19 +38,30 @@ def register(subparsers) -> None:
     q.set_defaults(func=run_notifications)
 
 
-def _print_raised(raised: list[dict], as_json: bool) -> None:
+def _print_raised(raised: list[dict], as_json: bool, closure: list[dict] = ()) -> None:
+    """Escalations raised, then what the closure pass did (auto-closes, overdue action items)."""
     if as_json:
-        print_json(raised)
+        print_json([*raised, *closure])
         return
     if not raised:
         print("No escalations due.")
-        return
-    print(f"Raised {len(raised)} escalation{'s' if len(raised) != 1 else ''}:")
+    else:
+        print(f"Raised {len(raised)} escalation{'s' if len(raised) != 1 else ''}:")
     for item in raised:
         level = f"level {item['level']}" if item["raised_level"] else "warning"
         who = ", ".join(item["recipients"]) or "nobody"
         print(f"  {item['incident']}  {item['priority']}  {item['rule']:<16} {level:<8} due {item['due_at']}  "
               f"-> {who}  {item['title']}")
+    closed = [c for c in closure if c["kind"] == "auto_close"]
+    overdue = [c for c in closure if c["kind"] == "action_item_overdue"]
+    if closed:
+        print(f"Closed {len(closed)} resolved incident{'s' if len(closed) != 1 else ''} automatically:")
+        for item in closed:
+            print(f"  {item['incident']}  due {item['due_at']}  {item['title']}")
+    if overdue:
+        print(f"Told the owners of {len(overdue)} overdue action item{'s' if len(overdue) != 1 else ''}:")
+        for item in overdue:
+            print(f"  #{item['id']}  due {item['due']}  {item['incident'] or item['problem'] or ''}  {item['title']}")
     sys.stdout.flush()
 
 
@@ -61,7 +74,7 @@ def run_escalate(desk, args) -> int:
         runs = 0
         try:
             while args.max_runs is None or runs < args.max_runs:
-                _print_raised(desk.escalation.scan(), args.json)
+                _print_raised(desk.escalation.scan(), args.json, desk.escalation.last_closure)
                 runs += 1
                 if args.max_runs is None or runs < args.max_runs:
                     time.sleep(args.interval)
@@ -69,7 +82,7 @@ def run_escalate(desk, args) -> int:
             pass
         return 0
     now = parse_time(args.now, what="--now time") if args.now else None
-    _print_raised(desk.escalation.scan(now), args.json)
+    _print_raised(desk.escalation.scan(now), args.json, desk.escalation.last_closure)
     return 0
 
 

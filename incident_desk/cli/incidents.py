@@ -24,6 +24,10 @@ def _print_incident(inc, timeline=None, links=None) -> None:
     if inc.resolution_code:
         notes = f": {inc.resolution_notes}" if inc.resolution_notes else ""
         fields.append(("Resolution", inc.resolution_code + notes))
+    if inc.root_cause:
+        fields.append(("Root cause", inc.root_cause))
+    if inc.caller_confirmed_at:
+        fields.append(("Caller confirmed", f"{short_time(inc.caller_confirmed_at)}: {inc.caller_confirmation}"))
     if inc.cancel_reason:
         fields.append(("Cancel reason", inc.cancel_reason))
     if inc.duplicate_of:
@@ -146,7 +150,8 @@ def cmd_transition(desk, args) -> int:
     inc = desk.incidents.transition(
         actor=desk.actor, key=args.key, to=args.status, expected_version=args.expect_version, note=args.note,
         resolution_code=args.code, resolution_notes=args.notes, cancel_reason=args.reason,
-        duplicate_of=args.duplicate_of, hold_reason=args.hold_reason)
+        duplicate_of=args.duplicate_of, hold_reason=args.hold_reason, root_cause=args.root_cause,
+        with_children=args.with_children)
     return report(args, inc.to_dict(), f"{inc.key} is now {inc.status.label}.")
 
 
@@ -244,6 +249,9 @@ def register(sub) -> None:
     p.add_argument("--reason", help="reason (cancelling)")
     p.add_argument("--hold-reason", help="caller, vendor or change (on hold)")
     p.add_argument("--duplicate-of", metavar="KEY", help="resolve as a duplicate of KEY")
+    p.add_argument("--root-cause", metavar="CATEGORY", help="root-cause category (resolving), e.g. configuration")
+    p.add_argument("--with-children", action="store_true",
+                   help="resolving: resolve its open children (and theirs) the same way")
     p.add_argument("--expect-version", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_transition)

@@ -327,6 +327,9 @@ class Incident:
     created_by: str | None = None
     source: str | None = None
     external_key: str | None = None
+    root_cause: str | None = None
+    caller_confirmed_at: datetime | None = None
+    caller_confirmation: str | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready dict with ISO-8601 times carrying their UTC offset."""
@@ -386,6 +389,9 @@ EV_ESCALATION = "escalation"
 EV_REPORTER_UPDATE = "reporter_update"
 EV_SLA = "sla"
 EV_WATCH = "watch"
+EV_CONFIRMATION = "confirmation"   # the caller confirmed (or disputed) the resolution
+EV_POSTMORTEM = "postmortem"       # started, submitted, sent back, approved, reopened
+EV_PROBLEM = "problem"             # linked to or unlinked from a problem record
 
 EDITABLE_FIELDS = ("title", "description", "category", "subcategory", "service", "reporter_name",
                    "reporter_contact", "channel", "impact", "urgency", "priority",

@@ -33,6 +33,11 @@ PERMISSIONS = {
     "settings.categories": "lead",
     "users.manage": "admin",
     "metrics.view": "agent",
+    "postmortem.write": "agent",
+    "postmortem.approve": "lead",
+    "problem.manage": "agent",
+    "action.manage": "agent",
+    "settings.closure": "lead",
 }
 _ACTION_TEXT = {
     "incident.close": "close incidents",
@@ -44,6 +49,8 @@ _ACTION_TEXT = {
     "settings.matrix": "change the priority matrix",
     "settings.categories": "change categories",
     "users.manage": "manage users",
+    "postmortem.approve": "approve or reopen a postmortem",
+    "settings.closure": "change the closure policy",
 }
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -68,6 +75,16 @@ def require(actor: Actor, action: str) -> None:
         raise PermissionDenied(
             f"{actor.username} is an {actor.role}; only a {needed} or above may "
             f"{_ACTION_TEXT.get(action, action.split('.')[-1])}.")
+
+
+def active_user_id(store: Store, username: str, *, field: str) -> int:
+    """The id of an active account, or a ValidationError for ``field`` naming what is wrong."""
+    row = repo.user_by_name(store, str(username))
+    if row is None:
+        raise ValidationError(f"There is no user '{username}'.", field=field)
+    if not row.active:
+        raise ValidationError(f"The user '{username}' is deactivated.", field=field)
+    return row.id
 
 
 def _actor(store: Store, row) -> Actor:

@@ -12,9 +12,12 @@ from incident_desk.services.settings import SettingsService
 from incident_desk.storage.database import Store, open_database
 
 if TYPE_CHECKING:
+    from incident_desk.services.action_items import ActionItemService
     from incident_desk.services.escalation import EscalationEngine
     from incident_desk.services.notifications import NotificationService
     from incident_desk.services.policies import PolicyService
+    from incident_desk.services.postmortems import PostmortemService
+    from incident_desk.services.problems import ProblemService
 
 
 class Desk:
@@ -29,6 +32,9 @@ class Desk:
         self._notifications: NotificationService | None = None
         self._policies: PolicyService | None = None
         self._escalation: EscalationEngine | None = None
+        self._postmortems: PostmortemService | None = None
+        self._problems: ProblemService | None = None
+        self._action_items: ActionItemService | None = None
         # Inside the write transaction: the schedule and the notifications commit with the change.
         incidents.write_hooks.append(self._on_incident_written)
 
@@ -73,12 +79,35 @@ class Desk:
             from incident_desk.services.escalation import EscalationEngine
             self._escalation = EscalationEngine(self.store, clock=self.clock, settings=self.settings,
                                                 policies=self.policies, notifications=self.notifications,
-                                                bus=self.bus, actor=self.actor)
+                                                bus=self.bus, actor=self.actor, incidents=self.incidents,
+                                                action_items=self.action_items)
         return self._escalation
+
+    @property
+    def postmortems(self) -> PostmortemService:
+        if self._postmortems is None:
+            from incident_desk.services.postmortems import PostmortemService
+            self._postmortems = PostmortemService(self.store, clock=self.clock, settings=self.settings, bus=self.bus)
+        return self._postmortems
+
+    @property
+    def problems(self) -> ProblemService:
+        if self._problems is None:
+            from incident_desk.services.problems import ProblemService
+            self._problems = ProblemService(self.store, clock=self.clock, bus=self.bus)
+        return self._problems
+
+    @property
+    def action_items(self) -> ActionItemService:
+        if self._action_items is None:
+            from incident_desk.services.action_items import ActionItemService
+            self._action_items = ActionItemService(self.store, clock=self.clock, bus=self.bus)
+        return self._action_items
 
     def _on_incident_written(self, service, incident_id: int, change, actor: Actor, now) -> None:
         self.escalation.on_incident_written(service, incident_id, change, actor, now)
         self.notifications.on_incident_written(service, incident_id, change, actor, now)
+        self.postmortems.on_incident_written(service, incident_id, change, actor, now)
 
     def act_as(self, username: str) -> Actor:
         self.actor = self.users.actor(username)

@@ -151,7 +151,8 @@ class EscalationEngine:
     """scan(now) raises every due escalation once; the write hook keeps the schedule current."""
 
     def __init__(self, store: Store, *, clock: Clock, settings: SettingsService, policies,
-                 notifications: NotificationService, bus: EventBus | None = None, actor: Actor | None = None):
+                 notifications: NotificationService, bus: EventBus | None = None, actor: Actor | None = None,
+                 incidents=None, action_items=None):
         self.store = store
         self.clock = clock
         self.settings = settings
@@ -159,9 +160,30 @@ class EscalationEngine:
         self.notifications = notifications
         self.bus = bus or EventBus()
         self.actor = actor
+        # Closure runs on the same beat: resolved incidents close after the policy's days, overdue action
+        # items notify their owners. Each once, whichever desk scans first, with catch-up after downtime.
+        self.incidents = incidents
+        self.action_items = action_items
+        self.last_closure: list[dict] = []
 
     def scan(self, now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> list[dict]:
-        """Raise what is due by ``now``; returns one dict per escalation this call raised."""
+        """Raise what is due by ``now``; returns one dict per escalation this call raised. What the
+        closure pass did (auto-closes, overdue notices) is left in ``last_closure``."""
+        raised = self._scan_escalations(now, batch_size=batch_size)
+        self.last_closure = self.scan_closure(now)
+        return raised
+
+    def scan_closure(self, now: datetime | None = None) -> list[dict]:
+        """Close resolved incidents that are due and tell owners of overdue action items; one dict each."""
+        now = (now or self.clock()).astimezone(UTC)
+        done: list[dict] = []
+        if self.incidents is not None:
+            done += self.incidents.auto_close_due(now)
+        if self.action_items is not None:
+            done += self.action_items.notify_overdue(now)
+        return done
+
+    def _scan_escalations(self, now: datetime | None, *, batch_size: int) -> list[dict]:
         now = now or self.clock()
         if now.tzinfo is None:
             raise DomainError("The scan time has no time zone; pass an aware datetime.")
@@ -244,7 +266,7 @@ class EscalationEngine:
         return {"incident": facts.key, "incident_id": facts.id, "title": facts.title, "priority": priority.label,
                 "rule": rule.key, "description": rule.description, "cycle": due.cycle, "severity": severity,
                 "level": level, "raised_level": rule.raise_level, "due_at": due.due_at.isoformat(),
-                "fired_at": now.isoformat(), "recipients": names}
+                "fired_at": now.isoformat(), "recipients": names, "kind": "escalation"}
 
     # ---- keeping the schedule current ----------------------------------------------------------------
 

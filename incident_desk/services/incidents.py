@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from incident_desk.domain import incident as dom
+from incident_desk.domain.closure import AUTO_CLOSE_ACTOR, parse_root_cause
 from incident_desk.domain.incident import (
     EV_ASSIGN,
     EV_COMMENT,
+    EV_CONFIRMATION,
     EV_CREATED,
     EV_FIELD,
     EV_LINK,
@@ -38,13 +40,17 @@ from incident_desk.services.clock import Clock
 from incident_desk.services.errors import NotFoundError, ValidationError
 from incident_desk.services.events import Change, EventBus
 from incident_desk.services.settings import SettingsService
+from incident_desk.storage import closure_queries as cq
 from incident_desk.storage import queries, search
 from incident_desk.storage import repository as repo
 from incident_desk.storage.database import Store
-from incident_desk.storage.queries import epoch
+from incident_desk.storage.queries import epoch, ts
 
 EARLIEST_OPENED = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(minutes=5)
+AUTO_CLOSE_BATCH = 200  # incidents per write transaction when the desk closes resolved ones itself
+# The desk acting on its own (auto-close): no user row; the timeline names it by its label.
+SYSTEM_ACTOR = Actor(id=0, username=AUTO_CLOSE_ACTOR, display_name="Incident Desk", role="admin")
 
 # Called inside the write transaction with (service, incident_id, change, actor, now); the
 # notification service hooks in here so a notification commits with the change it reports.
@@ -169,9 +175,11 @@ class IncidentService:
         fields = dict(fields)
         fields["updated_at"] = epoch(now)
         new_version = repo.update_incident(self.store, row.id, version, fields)
+        # The desk itself (id 0) has no user row: its events carry its name as a label instead.
+        actor_id, label = (actor.id, None) if actor.id else (None, actor.username)
         for ev in events:
-            repo.insert_event(self.store, incident_id=row.id, at=ev.pop("at", now), actor_id=actor.id,
-                              version=new_version, **ev)
+            repo.insert_event(self.store, incident_id=row.id, at=ev.pop("at", now), actor_id=actor_id,
+                              version=new_version, actor_label=label, **ev)
         return new_version
 
     def _refresh_sla(self, incident_id: int, now: datetime) -> None:
@@ -447,9 +455,18 @@ class IncidentService:
     def transition(self, *, actor: Actor, key: str | int, to: Status | str, expected_version: int | None = None,
                    note: str | None = None, resolution_code: str | None = None,
                    resolution_notes: str | None = None, cancel_reason: str | None = None,
-                   duplicate_of: str | None = None, hold_reason: str | HoldReason | None = None) -> Incident:
+                   duplicate_of: str | None = None, hold_reason: str | HoldReason | None = None,
+                   root_cause: str | None = None, with_children: bool = False) -> Incident:
+        """Move an incident; resolving takes a code, optional notes and root-cause category, and with
+        ``with_children`` resolves its open children (and theirs) the same way in the same transaction."""
         require(actor, "incident.transition")
         target = to if isinstance(to, Status) else _as(Status.parse, to, "status")
+        if with_children and (target != Status.RESOLVED or duplicate_of):
+            raise ValidationError("Only a resolution (not as a duplicate) can take the open children along.",
+                                  field="with_children")
+        cause = _as(parse_root_cause, root_cause, "root_cause")
+        if cause and target != Status.RESOLVED:
+            raise ValidationError("A root-cause category is recorded when resolving.", field="root_cause")
         if target == Status.CLOSED:
             require(actor, "incident.close")
         if target == Status.CANCELLED:
@@ -486,6 +503,8 @@ class IncidentService:
                     code = _resolution_code(resolution_code)
                 notes = _resolution_notes(resolution_notes)
                 fields.update(resolved_at=epoch(now), resolution_code=code, resolution_notes=notes or None)
+                if cause:
+                    fields["root_cause"] = cause
             if dom.is_reopen(current, target):
                 fields.update(reopen_count=row.reopen_count + 1, resolved_at=None, closed_at=None)
                 status_note = "Reopened" + (f": {status_note}" if status_note else "")
@@ -504,8 +523,128 @@ class IncidentService:
             self._refresh_sla(row.id, now)
             change = Change("transitioned", row.id, row.key, actor.username, ("status",))
             self._after_write(row.id, change, actor, now)
+            changes = [change]
+            if with_children:
+                changes += self._resolve_descendants(row, actor, now, fields)
+        for each in changes:
+            self._publish(each)
+        return repo.load_incident(self.store, row.id)
+
+    def _resolve_descendants(self, parent, actor: Actor, now: datetime, resolved: dict) -> list[Change]:
+        """Resolve every open incident below ``parent`` with its resolution; call inside its transaction.
+        A child is resolved from any open status, as a duplicate may be: the parent's fix was its fix."""
+        out = []
+        for child_id in cq.open_descendants(self.store, parent.id):
+            child = repo.incident_record(self.store, child_id)
+            current = Status(child.status)
+            fields = {name: resolved[name] for name in ("status", "resolved_at", "resolution_code",
+                                                         "resolution_notes", "root_cause") if name in resolved}
+            if dom.sets_acknowledged(current, Status.RESOLVED) and child.acknowledged_at is None:
+                fields["acknowledged_at"] = epoch(now)
+            if current == Status.ON_HOLD:
+                fields["hold_reason"] = None
+            events = [dict(kind=EV_STATUS, field="status", old_value=current.slug, new_value=Status.RESOLVED.slug,
+                           note=f"Resolved with its parent {parent.key}")]
+            self._bump(child, actor, now, fields, events, None)
+            self._refresh_sla(child.id, now)
+            change = Change("transitioned", child.id, child.key, actor.username, ("status",))
+            self._after_write(child.id, change, actor, now)
+            out.append(change)
+        return out
+
+    def open_children(self, key: str | int) -> list[IncidentRow]:
+        """Open incidents below ``key`` (children and theirs): what resolving it may take along."""
+        return queries.rows_by_ids(self.store, cq.open_descendants(self.store, self._record(key).id))
+
+    def set_root_cause(self, *, actor: Actor, key: str | int, category: str | None,
+                       expected_version: int | None = None) -> Incident:
+        """Record (or clear) the root-cause category; after closing only a lead may change it."""
+        require(actor, "incident.edit")
+        cause = _as(parse_root_cause, category, "root_cause")
+        now = self.clock()
+        with self.store.write():
+            row = self._record(key)
+            status = Status(row.status)
+            if status == Status.CANCELLED:
+                raise ValidationError(f"{row.key} was cancelled; it has no root cause to record.",
+                                      field="root_cause")
+            if status == Status.CLOSED:
+                require(actor, "incident.close")
+            if cause == row.root_cause:
+                return repo.load_incident(self.store, row.id)
+            self._bump(row, actor, now, {"root_cause": cause},
+                       [dict(kind=EV_FIELD, field="root_cause", old_value=row.root_cause, new_value=cause)],
+                       expected_version)
+            change = Change("edited", row.id, row.key, actor.username, ("root_cause",))
+            self._after_write(row.id, change, actor, now)
         self._publish(change)
         return repo.load_incident(self.store, row.id)
+
+    def confirm_resolution(self, *, actor: Actor, key: str | int, confirmed: bool = True, note: str = "",
+                           expected_version: int | None = None) -> Incident:
+        """Record what the caller said about the fix. Confirmed: noted with the time (closed incidents
+        too, since callers answer late). Not fixed: the incident is reopened with the caller's words."""
+        require(actor, "incident.transition")
+        text = _as(lambda v: dom.clean_text(v, what="note", limit=2000), note or "", "note").strip()
+        if not confirmed:
+            if not text:
+                raise ValidationError("Say what the caller reported as still wrong.", field="note")
+            row = self._record(key)
+            if Status(row.status) != Status.RESOLVED:
+                raise ValidationError(f"{row.key} is {Status(row.status).label.lower()}; only a resolved incident "
+                                      f"can be reopened on the caller's word.", field="status")
+            return self.transition(actor=actor, key=row.id, to=Status.IN_PROGRESS, expected_version=expected_version,
+                                   note=f"The caller says it is not fixed: {text}")
+        now = self.clock()
+        with self.store.write():
+            row = self._record(key)
+            if Status(row.status) not in (Status.RESOLVED, Status.CLOSED):
+                raise ValidationError(f"{row.key} is {Status(row.status).label.lower()}; the caller can confirm "
+                                      f"only a resolution.", field="status")
+            text = text or "The caller confirmed the fix."
+            self._bump(row, actor, now, {"caller_confirmed_at": epoch(now), "caller_confirmation": text},
+                       [dict(kind=EV_CONFIRMATION, new_value="confirmed", note=text)], expected_version)
+            change = Change("edited", row.id, row.key, actor.username, ("caller_confirmation",))
+            self._after_write(row.id, change, actor, now)
+        self._publish(change)
+        return repo.load_incident(self.store, row.id)
+
+    def auto_close_due(self, now: datetime | None = None, *, batch_size: int = AUTO_CLOSE_BATCH) -> list[dict]:
+        """Close every incident resolved at least the policy's N days before ``now``, once each, as the desk
+        itself: a scan after downtime catches up and names the real due time. Returns one dict per closing."""
+        now = now or self.clock()
+        policy = self.settings.closure_policy()
+        if not policy.auto_close_days:
+            return []
+        cutoff = epoch(now - timedelta(days=policy.auto_close_days))
+        closed: list[dict] = []
+        while True:
+            changes: list[Change] = []
+            with self.store.write():
+                due = cq.due_for_auto_close(self.store, cutoff, batch_size)
+                for incident_id, resolved_at in due:
+                    row = repo.incident_record(self.store, incident_id)
+                    # Read again inside the lock: another desk may have closed or reopened it meanwhile.
+                    if row is None or Status(row.status) != Status.RESOLVED or row.resolved_at > cutoff:
+                        continue
+                    due_at = policy.auto_close_at(ts(resolved_at))
+                    due_text = due_at.strftime("%Y-%m-%d %H:%M UTC")
+                    note = (f"Closed automatically {policy.auto_close_days} day"
+                            f"{'s' if policy.auto_close_days != 1 else ''} after resolution (due {due_text})")
+                    self._bump(row, SYSTEM_ACTOR, now, {"status": int(Status.CLOSED), "closed_at": epoch(now)},
+                               [dict(kind=EV_STATUS, field="status", old_value=Status.RESOLVED.slug,
+                                     new_value=Status.CLOSED.slug, note=note)], row.version)
+                    self._refresh_sla(row.id, now)
+                    change = Change("transitioned", row.id, row.key, SYSTEM_ACTOR.username, ("status",))
+                    self._after_write(row.id, change, SYSTEM_ACTOR, now)
+                    changes.append(change)
+                    closed.append({"kind": "auto_close", "incident": row.key, "incident_id": row.id,
+                                   "title": row.title, "resolved_at": ts(resolved_at).isoformat(),
+                                   "due_at": due_at.isoformat(), "closed_at": now.isoformat()})
+            for change in changes:
+                self._publish(change)
+            if len(due) < batch_size:
+                return closed
 
     def comment(self, *, actor: Actor, key: str | int, text: str, work_note: bool = False) -> TimelineEvent:
         """Comments are part of what the reporter may be told; work notes stay internal. Both join the timeline."""

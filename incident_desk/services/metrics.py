@@ -66,10 +66,15 @@ class Bucket:
     sla: Compliance = field(default_factory=Compliance)
     backlog: int = 0
     backlog_at: int = 0
+    reopened: int = 0       # resolved in this period after at least one reopen (the monthly review's rate)
 
     @property
     def volume_total(self) -> int:
         return sum(self.volume.values())
+
+    @property
+    def reopen_rate_pct(self) -> float | None:
+        return 100.0 * self.reopened / self.ttr.n if self.ttr.n else None
 
 
 @dataclass
@@ -275,8 +280,10 @@ class MetricsService:
     # ---- the report --------------------------------------------------------------------------
 
     def refresh(self, filters: dm.MetricsFilter | None = None, *, by: str = "week", business_hours: bool = False,
-                exclude_hold: bool = False, progress: Progress | None = None) -> MetricsReport:
-        """Every figure for ``filters`` grouped ``by`` day, week or month (UTC)."""
+                exclude_hold: bool = False, progress: Progress | None = None, ack_percentiles: bool = True,
+                ageing: bool = True) -> MetricsReport:
+        """Every figure for ``filters`` grouped ``by`` day, week or month (UTC). A reader that shows no
+        acknowledgement median/p90 or open-age buckets (the monthly review) may skip those two parts."""
         filters = filters or dm.MetricsFilter()
         try:
             dm.check_granularity(by)
@@ -345,15 +352,17 @@ class MetricsService:
             step("Ranking resolution times")
             self._percentiles(report, mq.RESOLVED, ttr, "ttr", scope, plain=ttr == "i.ttr_s")
             step("Ranking acknowledgement times")
-            self._percentiles(report, mq.ACKED, tta, "tta", scope, plain=tta == "i.tta_s")
+            if ack_percentiles:
+                self._percentiles(report, mq.ACKED, tta, "tta", scope, plain=tta == "i.tta_s")
 
             step("Ageing the backlog")
             report.age_at = end
             report.open_at_end_is_now = end > now_s
-            bounds = [b[1] * dm.DAY_S for b in dm.AGE_BUCKETS] + [None]
-            counts = mq.age_counts(self.store, at=end, bounds=bounds, scope=scope,
-                                   open_now=report.open_at_end_is_now)
-            report.age = [(label, n) for (label, _, _), n in zip(dm.AGE_BUCKETS, counts)]
+            if ageing:
+                bounds = [b[1] * dm.DAY_S for b in dm.AGE_BUCKETS] + [None]
+                counts = mq.age_counts(self.store, at=end, bounds=bounds, scope=scope,
+                                       open_now=report.open_at_end_is_now)
+                report.age = [(label, n) for (label, _, _), n in zip(dm.AGE_BUCKETS, counts)]
             report.trends = self._trends(end, prios, cats, scope)
         step("Done")
         return report
@@ -404,6 +413,7 @@ class MetricsService:
                   group(report.by_priority, p, Priority(p).label).ttr, b.ttr_by_priority.setdefault(p, Durations())],
                  [b.sla, report.sla, b.sla_by_priority.setdefault(p, Compliance()),
                   group(report.by_priority, p, Priority(p).label).sla])
+            b.reopened += int(n_reopened or 0)
         for r, p, c, count, total, n_target, n_met, ranked in acked:
             if r < ack_lead:
                 if prev is not None:

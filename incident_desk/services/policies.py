@@ -15,7 +15,7 @@ from incident_desk.services.auth import Actor, require
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import ValidationError
 from incident_desk.services.escalation import Facts, history_of, schedule_value
-from incident_desk.services.settings import SettingsService
+from incident_desk.services.settings import CLOSURE_KEY, SettingsService
 from incident_desk.storage import escalation_queries as eq
 from incident_desk.storage import repository as repo
 from incident_desk.storage.database import Store
@@ -54,7 +54,7 @@ class PolicyService:
 
     def refresh(self) -> bool:
         """Drop cached policies when their stored version moved (another desk saved); True if it did."""
-        versions = eq.setting_versions(self.store, (ESCALATION_KEY, SLA_KEY))
+        versions = eq.setting_versions(self.store, (ESCALATION_KEY, SLA_KEY, CLOSURE_KEY))
         if versions == self._versions:
             return False
         self._versions = versions

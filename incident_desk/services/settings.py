@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from incident_desk.domain.closure import DEFAULT_CLOSURE_POLICY, ClosurePolicy
 from incident_desk.domain.incident import DomainError
 from incident_desk.domain.priority import DEFAULT_MATRIX, PriorityMatrix
 from incident_desk.domain.sla import DEFAULT_POLICY, SlaPolicy
@@ -11,6 +12,7 @@ from incident_desk.services.errors import ValidationError
 from incident_desk.storage import repository as repo
 from incident_desk.storage.database import Store
 
+CLOSURE_KEY = "closure_policy"
 DEFAULT_CATEGORIES = {
     "Hardware": ["Desktop", "Laptop", "Monitor", "Peripheral"],
     "Printing": ["Printer", "Scanner", "Print queue"],
@@ -102,3 +104,25 @@ class SettingsService:
         with self.store.write():
             repo.put_setting(self.store, "sla_policy", policy.to_dict(), now=self.clock())
         self.invalidate()
+
+    def closure_policy(self) -> ClosurePolicy:
+        """Which priorities need a postmortem and after how many days resolved incidents close."""
+        if "closure" not in self._cache:
+            data = repo.get_setting(self.store, CLOSURE_KEY)
+            try:
+                self._cache["closure"] = ClosurePolicy.from_dict(data) if data else DEFAULT_CLOSURE_POLICY
+            except DomainError:
+                self._cache["closure"] = DEFAULT_CLOSURE_POLICY
+        return self._cache["closure"]
+
+    def set_closure_policy(self, *, actor: Actor, policy: ClosurePolicy | dict) -> ClosurePolicy:
+        require(actor, "settings.closure")
+        if not isinstance(policy, ClosurePolicy):
+            try:
+                policy = ClosurePolicy.from_dict(policy)
+            except DomainError as exc:
+                raise ValidationError(str(exc), field="closure") from None
+        with self.store.write():
+            repo.put_setting(self.store, CLOSURE_KEY, policy.to_dict(), now=self.clock())
+        self.invalidate()
+        return policy

@@ -144,7 +144,9 @@ def _to_incident(row, assignee: str | None, team: str | None, created_by: str | 
         resolution_notes=row.resolution_notes, cancel_reason=row.cancel_reason, duplicate_of=duplicate_key,
         escalation_level=row.escalation_level or 0, response_due_at=ts(row.response_due_at),
         resolve_due_at=ts(row.resolve_due_at), sla_paused_remaining_s=row.sla_paused_remaining_s,
-        version=row.version, created_by=created_by, source=row.source, external_key=row.external_key)
+        version=row.version, created_by=created_by, source=row.source, external_key=row.external_key,
+        root_cause=row.root_cause, caller_confirmed_at=ts(row.caller_confirmed_at),
+        caller_confirmation=row.caller_confirmation)
 
 
 # The hot incident paths use prepared SQL text: peewee's query builder costs ~1 ms per statement
@@ -238,15 +240,21 @@ def update_incident(store: Store, incident_id: int, expected_version: int, field
 
 _INSERT_EVENT = ("INSERT INTO event (incident_id, at, actor_id, kind, field, old_value, new_value, note, version) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_LABELLED_EVENT = ("INSERT INTO event (incident_id, at, actor_id, kind, field, old_value, new_value, note, "
+                          "version, actor_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 def insert_event(store: Store, *, incident_id: int, at: datetime, actor_id: int | None, kind: str,
                  field: str | None = None, old_value=None, new_value=None, note: str | None = None,
-                 version: int | None = None) -> None:
-    """Append to the timeline; ``version`` is the incident version this change produced."""
-    execute(store, _INSERT_EVENT, (
-        incident_id, epoch(at), actor_id, kind, field, None if old_value is None else str(old_value),
-        None if new_value is None else str(new_value), note, version))
+                 version: int | None = None, actor_label: str | None = None) -> None:
+    """Append to the timeline; ``version`` is the incident version this change produced; ``actor_label``
+    names who acted when it was not a user (the desk itself)."""
+    values = (incident_id, epoch(at), actor_id, kind, field, None if old_value is None else str(old_value),
+              None if new_value is None else str(new_value), note, version)
+    if actor_label is None:
+        execute(store, _INSERT_EVENT, values)
+    else:
+        execute(store, _INSERT_LABELLED_EVENT, (*values, actor_label))
 
 
 def _events(store: Store, incident_id: int, where, order) -> list[TimelineEvent]:
@@ -254,7 +262,7 @@ def _events(store: Store, incident_id: int, where, order) -> list[TimelineEvent]
              .join(T.User, JOIN.LEFT_OUTER, on=(T.Event.actor == T.User.id))
              .where((T.Event.incident == incident_id) & where).order_by(order).objects())
     key = format_key(incident_id)
-    return [TimelineEvent(id=e.id, incident_key=key, at=ts(e.at), actor=e.actor_name,
+    return [TimelineEvent(id=e.id, incident_key=key, at=ts(e.at), actor=e.actor_name or e.actor_label,
                           kind=e.kind, field=e.field, old_value=e.old_value, new_value=e.new_value, note=e.note)
             for e in bound(store, query)]
 

@@ -116,6 +116,10 @@ class Incident(BaseModel):
     source = CharField(max_length=32, null=True)       # e.g. "servicenow" for imports
     external_key = CharField(max_length=128, null=True)
     version = IntegerField(default=1)
+    # Closure (schema 10): what kind of cause it had, and the caller's word that it is fixed.
+    root_cause = CharField(max_length=64, null=True)
+    caller_confirmed_at = IntegerField(null=True)
+    caller_confirmation = TextField(null=True)
 
     class Meta:
         indexes = (
@@ -147,6 +151,8 @@ class Event(BaseModel):
     new_value = TextField(null=True)
     note = TextField(null=True)
     version = IntegerField(null=True)  # the incident version this change produced
+    # Who acted when it was not a user (schema 10): "system (auto-close)".
+    actor_label = CharField(max_length=64, null=True)
 
     class Meta:
         indexes = ((("incident", "at"), False),)
@@ -213,5 +219,107 @@ class Notification(BaseModel):
         indexes = ((("user", "read_at", "created_at"), False), (("user", "alerted_at"), False))
 
 
+class Problem(BaseModel):
+    """The unknown cause behind one or more incidents; a known error once a workaround is written down."""
+
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    status = CharField(max_length=16, default="open")  # open | known_error | resolved
+    workaround = TextField(default="")
+    root_cause = CharField(max_length=64, null=True)
+    owner = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    created_at = IntegerField()
+    updated_at = IntegerField()
+    resolved_at = IntegerField(null=True)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("status", "updated_at"), False),)
+
+
+class ProblemLink(BaseModel):
+    """An incident belongs to at most one problem."""
+
+    problem = ForeignKeyField(Problem, backref="+", on_delete="CASCADE")
+    incident = ForeignKeyField(Incident, backref="+", on_delete="CASCADE", unique=True)
+    linked_at = IntegerField()
+    linked_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+
+
+class Postmortem(BaseModel):
+    """One incident's blameless postmortem (the template's texts; the durations are computed)."""
+
+    incident = ForeignKeyField(Incident, backref="+", on_delete="CASCADE", unique=True)
+    status = CharField(max_length=16, default="draft")  # draft | in_review | published
+    required = BooleanField(default=False)
+    author = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    approver = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    created_at = IntegerField()
+    updated_at = IntegerField()
+    submitted_at = IntegerField(null=True)
+    published_at = IntegerField(null=True)
+    summary = TextField(default="")
+    customer_impact = TextField(default="")
+    impact_who = CharField(max_length=300, default="")
+    impact_count = IntegerField(null=True)
+    detection = TextField(default="")
+    response = TextField(default="")
+    root_cause = TextField(default="")
+    contributing_factors = TextField(default="")
+    went_well = TextField(default="")
+    went_badly = TextField(default="")
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("status",), False),)
+
+
+class PostmortemEntry(BaseModel):
+    """A line of a postmortem's own timeline; editing it never touches the incident's audit trail."""
+
+    postmortem = ForeignKeyField(Postmortem, backref="+", on_delete="CASCADE", index=False)
+    at = IntegerField()
+    kind = CharField(max_length=16)
+    text = TextField()
+    actor = CharField(max_length=64, null=True)
+    source_event = IntegerField(null=True)  # the event it was generated from; None for the author's own
+    milestone = CharField(max_length=16, null=True)  # impact_start | detected | mitigated
+    hidden = BooleanField(default=False)
+    edited = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("postmortem", "at"), False), (("postmortem", "source_event"), True))
+
+
+class KeyEvent(BaseModel):
+    """A comment or work note marked as key: the postmortem timeline includes it."""
+
+    event = ForeignKeyField(Event, primary_key=True, backref="+", on_delete="CASCADE")
+    incident = ForeignKeyField(Incident, backref="+", on_delete="CASCADE")
+    marked_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    marked_at = IntegerField()
+
+
+class ActionItem(BaseModel):
+    """Something to do so it does not happen again: an owner, a due date, a link to an incident or problem."""
+
+    title = CharField(max_length=200)
+    owner = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    due_date = CharField(max_length=10, null=True)  # YYYY-MM-DD (UTC); overdue from the day after
+    status = CharField(max_length=16, default="open")  # open | in_progress | done | cancelled
+    incident = ForeignKeyField(Incident, null=True, backref="+", on_delete="CASCADE")
+    problem = ForeignKeyField(Problem, null=True, backref="+", on_delete="CASCADE")
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    created_at = IntegerField()
+    updated_at = IntegerField()
+    done_at = IntegerField(null=True)
+    overdue_notified_at = IntegerField(null=True)  # the owner was told it is overdue (once per due date)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("owner", "status"), False), (("status", "due_date"), False))
+
+
 ALL_TABLES = [SchemaInfo, Team, User, Category, Incident, Event, IncidentLink, Watcher, Setting,
-              Escalation, Notification]
+              Escalation, Notification, Problem, ProblemLink, Postmortem, PostmortemEntry, KeyEvent, ActionItem]

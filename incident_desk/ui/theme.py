@@ -174,6 +174,8 @@ def _role_css(role: str, dark: bool) -> str:
         return f"color: {error[2]}; font-size: 11px;"
     if role == "unsaved":
         return f"color: {warning[2]}; font-weight: 600;"
+    if role == "caution":  # a hint to reconsider (blaming wording in a postmortem), not an error
+        return f"color: {warning[1] if dark else warning[2]};"
     if role == "waiting":
         return f"color: {warning[1] if dark else warning[2]};"
     if role == "invalid":

@@ -9,7 +9,9 @@ from incident_desk.storage.search import create_search_index
 
 # Columns and tables that came with later steps are left out here, so a version-1 file is
 # exactly what release 1 wrote.
-LATER_COLUMNS = {tables.Incident: ("escalation_level", "assignee_name", "team_name")}
+LATER_COLUMNS = {tables.Incident: ("escalation_level", "assignee_name", "team_name", "root_cause",
+                                   "caller_confirmed_at", "caller_confirmation"),
+                 tables.Event: ("actor_label",)}
 _SHARED_MODEL = threading.Lock()  # two databases created at once on two threads take turns
 TABLES = [tables.SchemaInfo, tables.Team, tables.User, tables.Category, tables.Incident,
           tables.Event, tables.IncidentLink, tables.Setting]

@@ -37,6 +37,8 @@ from incident_desk.services.sla_view import sla_clocks
 from incident_desk.ui.detail.form import FIELDS, LABELS, NONE_WHEN_EMPTY, DetailsForm, stored_value
 from incident_desk.ui.detail.header import EditorHeader
 from incident_desk.ui.detail.links_panel import LinksPanel
+from incident_desk.ui.detail.postmortem_tab import PostmortemTab
+from incident_desk.ui.detail.resolution_tab import ResolutionTab
 from incident_desk.ui.detail.timeline_view import TimelineView
 from incident_desk.ui.detail.workflow_bar import WorkflowBar
 from incident_desk.ui.dialogs.incident_picker import IncidentPicker
@@ -127,6 +129,10 @@ class IncidentDetailEditor(QWidget):
         self.tabs.addTab(self.timeline_view, "&Timeline")
         self.links_panel = LinksPanel(self.desk, self)
         self.tabs.addTab(self.links_panel, "&Links")
+        self.resolution_tab = ResolutionTab(self.desk, self)
+        self.tabs.addTab(self.resolution_tab, "&Resolution")
+        self.postmortem_tab = PostmortemTab(self.desk, self)
+        self.tabs.addTab(self.postmortem_tab, "Post&mortem")
         outer.addWidget(self.tabs, 1)
         # The parts' widgets under the names the rest of the window (and its tests) use.
         self.fields: dict[str, FormField] = self.form.fields
@@ -177,6 +183,9 @@ class IncidentDetailEditor(QWidget):
         self.timeline_view.note_edit.textChanged.connect(self._on_draft_changed)
         self.links_panel.sig_links_changed.connect(self._on_links_changed)
         self.links_panel.sig_open_incident.connect(self.sig_open_incident)
+        self.resolution_tab.sig_incident_changed.connect(self._on_links_changed)
+        self.resolution_tab.sig_open_incident.connect(self.sig_open_incident)
+        self.resolution_tab.sig_postmortem_requested.connect(self._on_postmortem_requested)
         QShortcut(QKeySequence.StandardKey.Save, self, self._on_save_clicked,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -388,10 +397,11 @@ class IncidentDetailEditor(QWidget):
         if target == Status.RESOLVED and duplicate_of:
             kwargs["duplicate_of"] = duplicate_of
         elif target == Status.RESOLVED:
-            dialog = ResolveDialog(key, self)
+            dialog = ResolveDialog(key, self, open_children=len(self.desk.incidents.open_children(key)))
             if not self.run_dialog(dialog):
                 return False
-            kwargs.update(resolution_code=dialog.code(), resolution_notes=dialog.notes())
+            kwargs.update(resolution_code=dialog.code(), resolution_notes=dialog.notes(),
+                          root_cause=dialog.root_cause(), with_children=dialog.with_children())
         elif target == Status.CANCELLED:
             dialog = CancelDialog(key, self)
             if not self.run_dialog(dialog):
@@ -510,6 +520,8 @@ class IncidentDetailEditor(QWidget):
             self.links_panel.set_incident(key)
         else:
             self.links_panel.refresh()
+        self.resolution_tab.set_incident(self._incident)
+        self.postmortem_tab.set_incident(self._incident)
 
     def _show_empty(self) -> None:
         self.header.show_empty()
@@ -812,6 +824,10 @@ class IncidentDetailEditor(QWidget):
         else:
             self._show_remote_change(incident)
         self.sig_incident_changed.emit(key)
+
+    @Slot()
+    def _on_postmortem_requested(self) -> None:
+        self.tabs.setCurrentWidget(self.postmortem_tab)
 
     @Slot()
     def _on_reload_remote_clicked(self) -> None:

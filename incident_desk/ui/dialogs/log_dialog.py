@@ -48,6 +48,7 @@ from incident_desk.ui.widgets.form_fields import (
     searchable_combo,
     show_field_error,
 )
+from incident_desk.ui.widgets.known_errors_panel import KnownErrorsPanel
 
 SIMILAR_DELAY_MS = 250
 RECENT_KEY = "log_dialog/recent_reporters"
@@ -226,6 +227,8 @@ class LogIncidentDialog(QDialog):
         self.similar_hint.setWordWrap(True)
         theme.style(self.similar_hint, "muted")
         side_col.addWidget(self.similar_hint)
+        self.known_errors = KnownErrorsPanel(self.desk.problems, side)
+        side_col.addWidget(self.known_errors)
         self.similar_list = QListWidget()
         self.similar_list.setWordWrap(True)
         self.similar_list.setSpacing(2)
@@ -370,6 +373,12 @@ class LogIncidentDialog(QDialog):
         self._remember_reporter()
         self._forget_draft()
         self.logged_key = incident.key
+        problem = self.known_errors.problem_to_link()
+        if problem:
+            try:
+                self.desk.problems.link(actor=self.desk.actor, key=problem, incidents=[incident.key])
+            except (DomainError, StorageError):
+                pass  # logged all the same; linking can be done from the Resolution tab
         self.sig_incident_logged.emit(incident.key)
         self.accept()
         return incident.key
@@ -399,6 +408,7 @@ class LogIncidentDialog(QDialog):
     def refresh_similar(self) -> None:
         """Look for open incidents sharing the title's words (the throttle calls this)."""
         text = self.title_edit.text().strip()
+        self.known_errors.show_for(f"{text} {self.description_edit.toPlainText()[:500]}")
         current = self.similar_list.currentItem()
         selected = current.data(Qt.ItemDataRole.UserRole) if current else None
         self.similar_list.clear()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from incident_desk.domain.closure import ROOT_CAUSE_CATEGORIES
 from incident_desk.domain.incident import RESOLUTION_CODES, HoldReason, TimelineEvent
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.models.timeline_model import describe_event, format_time
@@ -77,9 +79,10 @@ class _FormDialog(QDialog):
 
 
 class ResolveDialog(_FormDialog):
-    """Resolution code (required) and notes."""
+    """Resolution code (required), notes, the root-cause category if known, and whether the open children
+    go along (offered when there are some)."""
 
-    def __init__(self, key: str, parent: QWidget | None = None):
+    def __init__(self, key: str, parent: QWidget | None = None, *, open_children: int = 0):
         super().__init__(f"Resolve {key}", "Resolve", parent)
         self.code_combo = QComboBox(self)
         self.code_combo.addItem("Choose a resolution code…", "")
@@ -89,9 +92,25 @@ class ResolveDialog(_FormDialog):
         self.code_field = FormField(self.code_combo)
         self.notes_edit = _plain_text(self, "What was done, so the next person can repeat it")
         self.notes_field = FormField(self.notes_edit)
+        self.cause_combo = QComboBox(self)
+        self.cause_combo.addItem("Not known yet", "")
+        for category in ROOT_CAUSE_CATEGORIES:
+            self.cause_combo.addItem(category.capitalize(), category)
         self.form.addRow("Resolution &code:", self.code_field)
         self.form.addRow("&Notes:", self.notes_field)
+        self.form.addRow("Root ca&use:", self.cause_combo)
+        self.children_check = QCheckBox(f"Also resolve its {open_children} open child incident"
+                                        f"{'s' if open_children != 1 else ''} the same way", self)
+        self.children_check.setChecked(open_children > 0)
+        self.children_check.setVisible(open_children > 0)
+        self.form.addRow("", self.children_check)
         self.code_combo.setFocus()
+
+    def root_cause(self) -> str | None:
+        return self.cause_combo.currentData() or None
+
+    def with_children(self) -> bool:
+        return self.children_check.isVisibleTo(self) and self.children_check.isChecked()
 
     def code(self) -> str:
         return self.code_combo.currentData() or ""

@@ -129,7 +129,9 @@ class IncidentTable(QTableView):
         self.setModel(model)
         self.setObjectName("incidentTable")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows may be selected (Shift/Ctrl+click) to make a problem of them; the current row is
+        # still the one the detail panel shows.
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
         self.setWordWrap(False)
@@ -267,6 +269,20 @@ class IncidentTable(QTableView):
 
     def current_key(self) -> str:
         return self._current_key
+
+    def selected_keys(self, *, limit: int = 200) -> list[str]:
+        """Keys of the selected rows in table order (the current one when none is selected); ValueError
+        past ``limit`` rows, counted from the selection's ranges so a select-all never walks a million."""
+        ranges = self.selectionModel().selection()
+        count = sum(r.bottom() - r.top() + 1 for r in ranges)
+        if count > limit:
+            raise ValueError(f"{count:,} incidents are selected; select at most {limit}.")
+        keys = []
+        for row in sorted({i.row() for i in self.selectionModel().selectedRows()}):
+            found = self._model.ensure_row(row)
+            if found is not None:
+                keys.append(found.key)
+        return keys or ([self._current_key] if self._current_key else [])
 
     def current_row(self):
         idx = self.currentIndex()

@@ -137,6 +137,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._build_menus_and_toolbar()
+        from incident_desk.ui.widgets.closure_actions import ClosureActions
+        self.closure = ClosureActions(self)  # problems, action items, reports, closure policy
         self._connect_signals()
         self._fit_to_screen()
         self.restore_settings()

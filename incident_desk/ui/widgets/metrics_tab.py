@@ -211,6 +211,9 @@ class MetricsTab(QWidget):
         self.definitions_button = QToolButton()
         self.definitions_button.setText("Definitions…")
         self.definitions_button.setToolTip("What every figure and chart counts")
+        self.review_button = QPushButton("Monthly review…")
+        self.review_button.setToolTip("The month's review for team leads and the board: figures against the month "
+                                      "before, trends, major incidents and action items (PDF, HTML, Markdown)")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setFixedWidth(120)
@@ -223,7 +226,8 @@ class MetricsTab(QWidget):
         # Wraps onto a second row on a narrow window instead of forcing the tab (and the window) wider.
         bar = FlowLayout()
         for w in (self.period, self.by, self.team, self.category, self.priority, self.assignee, self.business,
-                  self.no_hold, self.refresh_button, self.export_button, self.definitions_button, self.progress):
+                  self.no_hold, self.refresh_button, self.export_button, self.review_button, self.definitions_button,
+                  self.progress):
             bar.addWidget(w)
         outer.addLayout(bar)
 
@@ -331,11 +335,19 @@ class MetricsTab(QWidget):
         self.definitions_button.clicked.connect(lambda: self.show_definitions())
         for button in [c.help for c in self.cards.values()] + list(self.chart_help.values()):
             button.clicked.connect(lambda _=False, k=button.keys[0]: self.show_definitions(k))
+        self.review_button.clicked.connect(self._on_review_clicked)
         for combo in (self.period, self.by, self.team, self.category, self.priority, self.assignee):
             combo.currentIndexChanged.connect(self._on_filters_changed)
         for box in (self.business, self.no_hold):
             box.toggled.connect(self._on_filters_changed)
         self._relay.sig_progress_changed.connect(self._on_progress_changed)
+
+    @Slot()
+    def _on_review_clicked(self) -> None:
+        from incident_desk.ui.dialogs.report_dialogs import MonthlyReviewDialog
+        self.review_dialog = MonthlyReviewDialog(self.desk, self)
+        self.review_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.review_dialog.open()
 
     # ---- filters -------------------------------------------------------------------------------
 
@@ -406,9 +418,10 @@ class MetricsTab(QWidget):
         report, prepared, dark = result
         self.report = report
         self._show_headline(report)
-        # One chart per event-loop turn; installing is a buffer swap, never a render.
+        # One chart per event-loop turn; installing is a buffer swap, never a render. The tab is the
+        # timer's context, so a turn still queued when the tab goes (its window closed) never runs.
         self._draw_queue = [(chart, ready, report, dark) for chart, ready in prepared]
-        QTimer.singleShot(0, self._draw_next)
+        QTimer.singleShot(0, self, self._draw_next)
 
     @Slot()
     def _draw_next(self) -> None:
@@ -420,7 +433,7 @@ class MetricsTab(QWidget):
             return
         chart.install(ready, report, dark=dark)
         if self._draw_queue:
-            QTimer.singleShot(0, self._draw_next)
+            QTimer.singleShot(0, self, self._draw_next)
         else:
             self.progress.hide()
             self._set_refreshing(False)

@@ -1,0 +1,1 @@
+"""Reports: closure reports, postmortems and the monthly review as Markdown, HTML and PDF (Qt's text document)."""

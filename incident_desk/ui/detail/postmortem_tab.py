@@ -1,0 +1,636 @@
+"""The detail editor's Postmortem tab: the blameless template, computed durations, the generated timeline
+(edited here, never in the audit trail), action items, and review: submit, send back, approve, reopen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QIntValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from incident_desk.domain.incident import DomainError, Incident, Status
+from incident_desk.domain.postmortem import (
+    DURATION_DEFINITIONS,
+    SECTIONS,
+    Postmortem,
+    PostmortemStatus,
+    blame_hints,
+)
+from incident_desk.domain.reporting import hours_text
+from incident_desk.services.errors import ConflictError, StorageError, ValidationError
+from incident_desk.ui import theme
+from incident_desk.ui.dialogs.closure_dialogs import ActionItemDialog, EntryDialog, KeyCommentsDialog, NoteDialog
+from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box, run_modal
+from incident_desk.ui.widgets.form_fields import Banner
+from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
+
+_SLA = {"met": "met", "missed": "missed", "none": "no target", "running": "still running"}
+
+
+def _cell(text: str, *, data=None, colour: QColor | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if data is not None:
+        item.setData(Qt.ItemDataRole.UserRole, data)
+    if colour is not None:
+        item.setForeground(QBrush(colour))
+    item.setToolTip(text)
+    return item
+
+
+def _table(parent: QWidget, headers: tuple[str, ...], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    for k in range(len(headers)):
+        header.setSectionResizeMode(k, QHeaderView.ResizeMode.Stretch if k == stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+    table.setMinimumHeight(150)
+    table.setMinimumWidth(200)
+    # Wrapped cells need their rows re-measured whenever a column's width changes.
+    header.sectionResized.connect(table.resizeRowsToContents)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    return table
+
+
+class PostmortemTab(RefreshWhenShown, QWidget):
+    """Writes through the postmortem and action-item services; its edits never bump the incident's version."""
+
+    sig_postmortem_changed = Signal(str)
+    """The postmortem (or its action items) of this incident (key) was written."""
+
+    def __init__(self, desk, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.run_dialog: Callable[[QDialog], bool] = run_modal
+        self.ask: Ask = ask_with_message_box
+        self.incident: Incident | None = None
+        self.pm: Postmortem | None = None
+        self.items: list = []
+        self._stale = True
+        self._loading = False
+        self.texts: dict[str, QPlainTextEdit] = {}
+        self.hints: dict[str, QLabel] = {}
+        self.export_dialog = None
+        self._build()
+        self._connect_signals()
+
+    # ---- construction -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.banner = Banner(self)
+        outer.addWidget(self.banner)
+        # Two rows (state, then the few buttons that apply): the panel sits beside the table, so it is narrow.
+        self.state_label = QLabel(self)
+        self.state_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.state_label.setWordWrap(True)
+        self.state_label.setContentsMargins(6, 4, 6, 0)
+        self.state_label.setStyleSheet("font-weight: 600;")
+        outer.addWidget(self.state_label)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 0, 6, 0)
+        self.start_button = QPushButton("&Start postmortem", self)
+        self.save_button = QPushButton("Save", self)
+        self.submit_button = QPushButton("Submit for review", self)
+        self.send_back_button = QPushButton("Send back…", self)
+        self.publish_button = QPushButton("Approve and publish", self)
+        self.reopen_button = QPushButton("Reopen…", self)
+        self.export_button = QPushButton("Export report…", self)
+        for b in (self.start_button, self.save_button, self.submit_button, self.send_back_button,
+                  self.publish_button, self.reopen_button, self.export_button):
+            bar.addWidget(b)
+            b.hide()  # _update_buttons shows the few that apply; all at once would widen the panel
+        bar.addStretch(1)
+        outer.addLayout(bar)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.page = QWidget()
+        col = QVBoxLayout(self.page)
+        col.setContentsMargins(6, 6, 6, 6)
+
+        box = QGroupBox("Key durations (computed, never typed)", self.page)
+        box.setToolTip("Computed from the incident's recorded times and the milestones marked on the timeline.")
+        grid = QGridLayout(box)
+        self.duration_labels: dict[str, QLabel] = {}
+        names = (("detect", "Time to detect"), ("acknowledge", "Time to acknowledge"),
+                 ("mitigate", "Time to mitigate"), ("resolve", "Time to resolve"), ("impact", "Impact duration"),
+                 ("response", "Response target"), ("resolution", "Resolution target"))
+        for k, (name, title) in enumerate(names):
+            definition = DURATION_DEFINITIONS.get(name, DURATION_DEFINITIONS["sla"])
+            caption = QLabel(title + ":", box)
+            caption.setToolTip(definition)
+            value = QLabel("-", box)
+            value.setToolTip(definition)
+            value.setStyleSheet("font-weight: 600;")
+            value.setWordWrap(True)
+            grid.addWidget(caption, k, 0)
+            grid.addWidget(value, k, 1)
+            self.duration_labels[name] = value
+        grid.setColumnStretch(1, 1)
+        col.addWidget(box)
+
+        box = QGroupBox("Who wrote it", self.page)
+        form = QFormLayout(box)
+        self.author_combo = QComboBox(box)
+        form.addRow("Author:", self.author_combo)
+        self.who_edit = QLineEdit(box)
+        self.who_edit.setPlaceholderText("Who was affected, e.g. 'Every mailbox of the company'")
+        self.count_edit = QLineEdit(box)
+        self.count_edit.setValidator(QIntValidator(0, 2_000_000_000, self.count_edit))
+        self.count_edit.setPlaceholderText("How many (people, customers, orders…)")
+        self.how_long_label = QLabel("-", box)
+        self.how_long_label.setToolTip(DURATION_DEFINITIONS["impact"])
+        form.addRow("Who was affected:", self.who_edit)
+        form.addRow("How many:", self.count_edit)
+        form.addRow("How long:", self.how_long_label)
+        col.addWidget(box)
+
+        for section in SECTIONS:
+            box = QGroupBox(section.heading, self.page)
+            lay = QVBoxLayout(box)
+            edit = QPlainTextEdit(box)
+            edit.setPlaceholderText(section.prompt)
+            edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(64)
+            edit.setMaximumHeight(110)
+            hint = QLabel(box)
+            hint.setWordWrap(True)
+            theme.style(hint, "caution")
+            hint.hide()
+            lay.addWidget(edit)
+            lay.addWidget(hint)
+            self.texts[section.name] = edit
+            self.hints[section.name] = hint
+            col.addWidget(box)
+
+        box = QGroupBox("Timeline", self.page)
+        lay = QVBoxLayout(box)
+        note = QLabel("Generated from the incident's events and the comments marked key. Editing it changes the "
+                      "postmortem only; the incident's own timeline keeps what happened.", box)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(placeholder-text);")
+        lay.addWidget(note)
+        self.timeline_table = _table(box, ("Time (UTC)", "What happened", "Who", "Marks"), 1)
+        self.timeline_table.setMinimumHeight(220)
+        lay.addWidget(self.timeline_table)
+        self.add_entry_button = QPushButton("Add entry…", box)
+        self.edit_entry_button = QPushButton("Edit…", box)
+        self.hide_entry_button = QPushButton("Hide / show", box)
+        self.regenerate_button = QPushButton("Add new events", box)
+        self.regenerate_button.setToolTip("Add entries for events since the timeline was made; your edits stay")
+        self.key_comments_button = QPushButton("Key comments…", box)
+        # Two short rows keep the tab as narrow as the rest of the detail panel.
+        for buttons in ((self.add_entry_button, self.edit_entry_button, self.hide_entry_button),
+                        (self.regenerate_button, self.key_comments_button)):
+            row = QHBoxLayout()
+            for b in buttons:
+                row.addWidget(b)
+            row.addStretch(1)
+            lay.addLayout(row)
+        col.addWidget(box)
+
+        box = QGroupBox("Action items", self.page)
+        lay = QVBoxLayout(box)
+        self.items_table = _table(box, ("Action", "Owner", "Due", "Status"), 0)
+        self.items_table.setMinimumHeight(110)
+        lay.addWidget(self.items_table)
+        row = QHBoxLayout()
+        self.add_item_button = QPushButton("Add action item…", box)
+        self.edit_item_button = QPushButton("Edit…", box)
+        self.done_item_button = QPushButton("Mark done", box)
+        for b in (self.add_item_button, self.edit_item_button, self.done_item_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
+        col.addWidget(box)
+        col.addStretch(1)
+        scroll.setWidget(self.page)
+        outer.addWidget(scroll, 1)
+        self.empty_label = QLabel(self)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty_label.setContentsMargins(8, 8, 8, 8)
+        outer.addWidget(self.empty_label, 1)
+        self.scroll = scroll
+
+    def _connect_signals(self) -> None:
+        self.start_button.clicked.connect(self._on_start_clicked)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.submit_button.clicked.connect(self._on_submit_clicked)
+        self.send_back_button.clicked.connect(self._on_send_back_clicked)
+        self.publish_button.clicked.connect(self._on_publish_clicked)
+        self.reopen_button.clicked.connect(self._on_reopen_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.add_entry_button.clicked.connect(self._on_add_entry_clicked)
+        self.edit_entry_button.clicked.connect(self._on_edit_entry_clicked)
+        self.hide_entry_button.clicked.connect(self._on_hide_entry_clicked)
+        self.regenerate_button.clicked.connect(self._on_regenerate_clicked)
+        self.key_comments_button.clicked.connect(self._on_key_comments_clicked)
+        self.add_item_button.clicked.connect(self._on_add_item_clicked)
+        self.edit_item_button.clicked.connect(self._on_edit_item_clicked)
+        self.done_item_button.clicked.connect(self._on_done_item_clicked)
+        for edit in self.texts.values():
+            edit.textChanged.connect(self._on_text_changed)
+        for line in (self.who_edit, self.count_edit):
+            line.textEdited.connect(self._on_text_changed)
+        self.author_combo.currentIndexChanged.connect(self._on_text_changed)
+        self.timeline_table.itemDoubleClicked.connect(self._on_edit_entry_clicked)
+        self.items_table.itemDoubleClicked.connect(self._on_edit_item_clicked)
+
+    # ---- loading --------------------------------------------------------------------------------------
+
+    def set_incident(self, incident: Incident | None) -> None:
+        """Show ``incident``'s postmortem (loaded now if visible, else when next shown). Unsaved edits of
+        another incident's postmortem are offered for saving first."""
+        if self.incident is not None and incident is not None and incident.key != self.incident.key \
+                and self.has_unsaved_changes():
+            if self.ask(self, "Unsaved postmortem", f"The postmortem of {self.incident.key} has unsaved changes. "
+                                                    f"Save them?", ("save", "discard")) == "save":
+                self.save()
+        self.incident = incident
+        self.mark_stale()
+
+    def refresh(self) -> None:
+        self._stale = False
+        if self.incident is None:
+            return
+        try:
+            self.incident = self.desk.incidents.get_incident(self.incident.key)
+            self.pm = self.desk.postmortems.get(self.incident.key)
+            self.items = self.desk.action_items.for_incident(self.incident.id)
+            durations = self.desk.postmortems.durations(self.incident.key, self.pm)
+            usernames = self.desk.users.usernames()
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return
+        self._loading = True
+        try:
+            self._fill(durations, usernames)
+        finally:
+            self._loading = False
+        self._update_buttons()
+
+    def _fill(self, durations, usernames: list[str]) -> None:
+        pm, inc = self.pm, self.incident
+        has = pm is not None
+        self.scroll.setVisible(has)
+        self.empty_label.setVisible(not has)
+        if not has:
+            required = self.desk.settings.closure_policy().requires_postmortem(inc.priority)
+            need = f"required for {inc.priority.label}" if required else "optional for this priority"
+            when = "Start it now." if inc.status in (Status.RESOLVED, Status.CLOSED) else \
+                "It can be started once the incident is resolved" + (" (it then starts by itself)." if required
+                                                                    else ".")
+            self.empty_label.setText(f"{inc.key} has no postmortem ({need}). {when}\n\nA postmortem is blameless: "
+                                     f"it asks what in the system and the process allowed this, never who erred.")
+            self.state_label.setText("")
+            return
+        self.state_label.setText(
+            f"{pm.status.label}{' · required' if pm.required else ''} · written by {pm.author or 'nobody yet'}"
+            + (f" · approved by {pm.approver} {pm.published_at:%Y-%m-%d}" if pm.approver and pm.published_at else "")
+            + f" · version {pm.version}")
+        d = durations
+        values = {"detect": hours_text(d.detect_s) if d.detect_s is not None else "unknown (mark when it began)",
+                  "acknowledge": hours_text(d.acknowledge_s), "mitigate": hours_text(d.mitigate_s)
+                  + ("" if d.mitigation_marked or d.mitigate_s is None else " (resolution)"),
+                  "resolve": hours_text(d.resolve_s), "impact": hours_text(d.impact_s),
+                  "response": _SLA.get(d.response_sla, d.response_sla),
+                  "resolution": _SLA.get(d.resolution_sla, d.resolution_sla)}
+        for name, label in self.duration_labels.items():
+            label.setText(values[name])
+        self.how_long_label.setText(values["impact"])
+        self.author_combo.clear()
+        self.author_combo.addItem("Nobody yet", "")
+        for name in usernames:
+            self.author_combo.addItem(name, name)
+        if pm.author and self.author_combo.findData(pm.author) < 0:
+            self.author_combo.addItem(pm.author, pm.author)
+        self.author_combo.setCurrentIndex(max(0, self.author_combo.findData(pm.author or "")))
+        for name, edit in self.texts.items():
+            if edit.toPlainText() != pm.text(name):
+                edit.setPlainText(pm.text(name))
+        self.who_edit.setText(pm.text("impact_who"))
+        self.count_edit.setText("" if pm.impact_count is None else str(pm.impact_count))
+        self._fill_timeline()
+        self._fill_items()
+        self._update_hints()
+
+    def _fill_timeline(self) -> None:
+        entries = sorted(self.pm.entries, key=lambda e: (e.at, e.id))
+        table = self.timeline_table
+        table.setRowCount(len(entries))
+        for r, e in enumerate(entries):
+            colour = theme.muted_text_color() if e.hidden else None
+            marks = ", ".join(m for m in (e.milestone.label if e.milestone else "", "hidden" if e.hidden else "",
+                                          "edited" if e.edited else "") if m)
+            table.setItem(r, 0, _cell(e.at.strftime("%Y-%m-%d %H:%M"), data=e.id, colour=colour))
+            table.setItem(r, 1, _cell(e.text, colour=colour))
+            table.setItem(r, 2, _cell(e.actor or "system", colour=colour))
+            table.setItem(r, 3, _cell(marks, colour=colour))
+        table.resizeRowsToContents()
+
+    def _fill_items(self) -> None:
+        today = self.desk.action_items.today()
+        table = self.items_table
+        table.setRowCount(len(self.items))
+        for r, item in enumerate(self.items):
+            late = item.overdue(today)
+            table.setItem(r, 0, _cell(item.title, data=item.id))
+            overdue = theme.tone("error")[2]
+            table.setItem(r, 1, _cell(item.owner or "no owner", colour=overdue if item.owner is None else None))
+            table.setItem(r, 2, _cell(item.due.isoformat() if item.due else "-", colour=overdue if late else None))
+            table.setItem(r, 3, _cell(item.status.label + (" (overdue)" if late else ""),
+                                      colour=overdue if late else None))
+        table.resizeRowsToContents()
+
+    def _update_buttons(self) -> None:
+        actor, pm, inc = self.desk.actor, self.pm, self.incident
+        writer = actor.can("postmortem.write")
+        approver = actor.can("postmortem.approve")
+        editable = pm is not None and pm.status != PostmortemStatus.PUBLISHED and writer
+        self.start_button.setVisible(pm is None)
+        self.start_button.setEnabled(inc is not None and inc.status in (Status.RESOLVED, Status.CLOSED) and writer)
+        status = pm.status if pm else None
+        self.save_button.setVisible(pm is not None)
+        self.save_button.setEnabled(editable and self.has_unsaved_changes())
+        self.submit_button.setVisible(status == PostmortemStatus.DRAFT)
+        self.submit_button.setEnabled(writer)
+        self.send_back_button.setVisible(status == PostmortemStatus.IN_REVIEW)
+        self.send_back_button.setEnabled(approver)
+        self.publish_button.setVisible(status == PostmortemStatus.IN_REVIEW)
+        self.publish_button.setEnabled(approver)
+        if not approver:
+            self.publish_button.setToolTip("Only a lead or an admin approves a postmortem.")
+        self.reopen_button.setVisible(status == PostmortemStatus.PUBLISHED)
+        self.reopen_button.setEnabled(approver)
+        self.export_button.setVisible(inc is not None)
+        for w in (*self.texts.values(), self.who_edit, self.count_edit, self.author_combo):
+            w.setEnabled(editable)
+        for b in (self.add_entry_button, self.edit_entry_button, self.hide_entry_button, self.regenerate_button,
+                  self.key_comments_button, self.add_item_button, self.edit_item_button, self.done_item_button):
+            b.setEnabled(editable if b not in (self.add_item_button, self.edit_item_button, self.done_item_button)
+                         else pm is not None and actor.can("action.manage"))
+
+    def _update_hints(self) -> None:
+        for name, edit in self.texts.items():
+            found = blame_hints(edit.toPlainText())
+            hint = self.hints[name]
+            hint.setText("Blameless wording: describe the conditions, not a culprit (" + ", ".join(
+                f"'{w}'" for w in found) + ")." if found else "")
+            hint.setVisible(bool(found))
+
+    # ---- unsaved edits --------------------------------------------------------------------------------
+
+    def pending_changes(self) -> dict:
+        pm = self.pm
+        if pm is None:
+            return {}
+        out = {name: edit.toPlainText() for name, edit in self.texts.items() if edit.toPlainText() != pm.text(name)}
+        if self.who_edit.text().strip() != pm.text("impact_who"):
+            out["impact_who"] = self.who_edit.text()
+        count = self.count_edit.text().strip()
+        if count != ("" if pm.impact_count is None else str(pm.impact_count)):
+            out["impact_count"] = count or None
+        author = self.author_combo.currentData() or None
+        if self.author_combo.count() and author != pm.author:
+            out["author"] = author
+        return out
+
+    def has_unsaved_changes(self) -> bool:
+        return bool(self.pending_changes())
+
+    @Slot()
+    def _on_text_changed(self, *_args) -> None:
+        if self._loading:
+            return
+        self._update_hints()
+        self.save_button.setEnabled(self.pm is not None and self.pm.status != PostmortemStatus.PUBLISHED
+                                    and self.has_unsaved_changes())
+
+    # ---- writes ---------------------------------------------------------------------------------------
+
+    def _write(self, call, *, keep_edits: bool = True) -> bool:
+        pending = self.pending_changes() if keep_edits else {}
+        try:
+            call()
+        except ConflictError as exc:
+            self.banner.show_message(f"{exc} Reload to see their changes; yours are still here to copy.", "warning")
+            return False
+        except (ValidationError, DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return False
+        self.banner.clear()
+        self.refresh()
+        # Edits typed before an entry or item change stay on screen, still unsaved.
+        self._loading = True
+        try:
+            for name, value in pending.items():
+                if name in self.texts:
+                    self.texts[name].setPlainText(value)
+                elif name == "impact_who":
+                    self.who_edit.setText(value)
+                elif name == "impact_count":
+                    self.count_edit.setText(value or "")
+        finally:
+            self._loading = False
+        self._on_text_changed()
+        self.sig_postmortem_changed.emit(self.incident.key)
+        return True
+
+    def start(self) -> bool:
+        key = self.incident.key
+        return self._write(lambda: self.desk.postmortems.start(actor=self.desk.actor, key=key), keep_edits=False)
+
+    def save(self) -> bool:
+        changes = self.pending_changes()
+        if not changes or self.pm is None:
+            return True
+        key, version = self.incident.key, self.pm.version
+        return self._write(lambda: self.desk.postmortems.update(actor=self.desk.actor, key=key,
+                                                                expected_version=version, changes=changes),
+                           keep_edits=False)
+
+    def move(self, target: PostmortemStatus, note: str | None = None) -> bool:
+        if self.has_unsaved_changes() and not self.save():
+            return False
+        key = self.incident.key
+        return self._write(lambda: self.desk.postmortems.move(actor=self.desk.actor, key=key, to=target,
+                                                              expected_version=self.pm.version, note=note))
+
+    def _selected_id(self, table: QTableWidget) -> int | None:
+        row = table.currentRow()
+        if row < 0 or table.item(row, 0) is None:
+            return None
+        return table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+
+    @Slot()
+    def _on_start_clicked(self) -> None:
+        if self.incident is not None:
+            self.start()
+
+    @Slot()
+    def _on_save_clicked(self) -> None:
+        self.save()
+
+    @Slot()
+    def _on_submit_clicked(self) -> None:
+        self.move(PostmortemStatus.IN_REVIEW)
+
+    @Slot()
+    def _on_publish_clicked(self) -> None:
+        self.move(PostmortemStatus.PUBLISHED)
+
+    @Slot()
+    def _on_send_back_clicked(self) -> None:
+        self._move_with_note(PostmortemStatus.DRAFT, "Send back to draft", "What needs work:")
+
+    @Slot()
+    def _on_reopen_clicked(self) -> None:
+        self._move_with_note(PostmortemStatus.DRAFT, "Reopen for revision", "Why it is revised:")
+
+    def _move_with_note(self, target: PostmortemStatus, title: str, label: str) -> None:
+        dialog = NoteDialog(title, label, title.split()[0], self)
+        if self.run_dialog(dialog):
+            self.move(target, dialog.text() or None)
+        dialog.deleteLater()
+
+    @Slot()
+    def _on_add_entry_clicked(self) -> None:
+        if self.pm is None:
+            return
+        dialog = EntryDialog("Add a timeline entry", self, at=self.incident.opened_at)
+        if self.run_dialog(dialog):
+            key = self.incident.key
+            self._write(lambda: self.desk.postmortems.add_entry(actor=self.desk.actor, key=key, at=dialog.at(),
+                                                                text=dialog.text(), milestone=dialog.milestone()))
+        dialog.deleteLater()
+
+    @Slot()
+    def _on_edit_entry_clicked(self, *_args) -> None:
+        entry_id = self._selected_id(self.timeline_table)
+        entry = next((e for e in self.pm.entries if e.id == entry_id), None) if self.pm else None
+        if entry is None or self.pm.status == PostmortemStatus.PUBLISHED:
+            return
+        dialog = EntryDialog("Edit the timeline entry", self, entry=entry)
+        if self.run_dialog(dialog):
+            key = self.incident.key
+            text = dialog.text() if dialog.text() != entry.text else None
+            at = dialog.at() if dialog.at() != entry.at else None
+            self._write(lambda: self.desk.postmortems.edit_entry(actor=self.desk.actor, key=key, entry_id=entry.id,
+                                                                 text=text, at=at, milestone=dialog.milestone()))
+        dialog.deleteLater()
+
+    @Slot()
+    def _on_hide_entry_clicked(self) -> None:
+        entry_id = self._selected_id(self.timeline_table)
+        entry = next((e for e in self.pm.entries if e.id == entry_id), None) if self.pm else None
+        if entry is None:
+            return
+        key = self.incident.key
+        self._write(lambda: self.desk.postmortems.edit_entry(actor=self.desk.actor, key=key, entry_id=entry.id,
+                                                             hidden=not entry.hidden))
+
+    @Slot()
+    def _on_regenerate_clicked(self) -> None:
+        key = self.incident.key
+        added = []
+        if self._write(lambda: added.append(self.desk.postmortems.regenerate(actor=self.desk.actor, key=key))):
+            self.banner.show_message(f"Added {added[0]} entr{'y' if added[0] == 1 else 'ies'} from the incident's "
+                                     f"events.", "info")
+
+    @Slot()
+    def _on_key_comments_clicked(self) -> None:
+        try:
+            comments = self.desk.postmortems.comments(self.incident.key)
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return
+        if not comments:
+            self.banner.show_message(f"{self.incident.key} has no comments or work notes to mark.", "info")
+            return
+        dialog = KeyCommentsDialog(comments, self)
+        if self.run_dialog(dialog):
+            wanted = dialog.checked_ids()
+            changes = [(eid, True) for eid in wanted - dialog.before] + [(eid, False) for eid in dialog.before - wanted]
+
+            def apply() -> None:
+                for event_id, is_key in changes:
+                    self.desk.postmortems.mark_key_comment(actor=self.desk.actor, event_id=event_id,
+                                                           key_comment=is_key)
+            if changes:
+                self._write(apply)
+        dialog.deleteLater()
+
+    @Slot()
+    def _on_add_item_clicked(self) -> None:
+        if self.pm is None:
+            return
+        dialog = ActionItemDialog("Add an action item", self.desk.users.usernames(), self,
+                                  today=self.desk.action_items.today())
+        if self.run_dialog(dialog):
+            v = dialog.values()
+            key = self.incident.key
+
+            def add() -> None:
+                item = self.desk.action_items.add(actor=self.desk.actor, title=v["title"], owner=v["owner"],
+                                                  due=v["due"], incident=key)
+                if v["status"] != "open":
+                    self.desk.action_items.update(actor=self.desk.actor, item_id=item.id, status=v["status"])
+            self._write(add)
+        dialog.deleteLater()
+
+    @Slot()
+    def _on_edit_item_clicked(self, *_args) -> None:
+        item_id = self._selected_id(self.items_table)
+        item = next((i for i in self.items if i.id == item_id), None)
+        if item is None:
+            return
+        dialog = ActionItemDialog("Edit the action item", self.desk.users.usernames(), self, item=item,
+                                  today=self.desk.action_items.today())
+        if self.run_dialog(dialog):
+            v = dialog.values()
+            self._write(lambda: self.desk.action_items.update(
+                actor=self.desk.actor, item_id=item.id, expected_version=item.version, title=v["title"],
+                owner=v["owner"], due=v["due"], status=v["status"]))
+        dialog.deleteLater()
+
+    @Slot()
+    def _on_done_item_clicked(self) -> None:
+        item_id = self._selected_id(self.items_table)
+        if item_id is not None:
+            self._write(lambda: self.desk.action_items.update(actor=self.desk.actor, item_id=item_id, status="done"))
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        if self.incident is None:
+            return
+        from incident_desk.ui.dialogs.report_dialogs import open_export_dialog
+        self.export_dialog = open_export_dialog(self.desk, self.incident.key, self)

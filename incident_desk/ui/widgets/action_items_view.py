@@ -1,0 +1,182 @@
+"""Action items: mine, or every open one, with counts; overdue ones stand out; edit, mark done, open the incident."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from incident_desk.domain.incident import DomainError
+from incident_desk.services.errors import StorageError
+from incident_desk.ui import theme
+from incident_desk.ui.dialogs.closure_dialogs import ActionItemDialog
+from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.widgets.form_fields import Banner
+from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
+
+COLUMNS = ("#", "Action", "Owner", "Due", "Status", "For")
+MINE, ALL_OPEN = "mine", "open"
+
+
+class ActionItemsView(RefreshWhenShown, QWidget):
+    """Two views of the same items: 'My action items' and 'Open action items', each with its counts."""
+
+    sig_open_incident = Signal(str)
+    """The user wants to see the incident this item belongs to."""
+    sig_counts_changed = Signal(int, int)
+    """My open items and my overdue ones, after a refresh (for a tab or badge title)."""
+
+    def __init__(self, desk, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.run_dialog: Callable[[QDialog], bool] = run_modal
+        self.items: list = []
+        layout = QVBoxLayout(self)
+        self.banner = Banner(self)
+        layout.addWidget(self.banner)
+        bar = QHBoxLayout()
+        self.mine_button = QPushButton(self)
+        self.open_button = QPushButton(self)
+        self.group = QButtonGroup(self)
+        for b in (self.mine_button, self.open_button):
+            b.setCheckable(True)
+            self.group.addButton(b)
+            bar.addWidget(b)
+        self.mine_button.setChecked(True)
+        self.done_too = QCheckBox("Show done and cancelled", self)
+        bar.addWidget(self.done_too)
+        bar.addStretch(1)
+        self.refresh_button = QPushButton("Refresh", self)
+        bar.addWidget(self.refresh_button)
+        layout.addLayout(bar)
+        self.summary = QLabel(self)
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for k in range(len(COLUMNS)):
+            header.setSectionResizeMode(k, QHeaderView.ResizeMode.Stretch if k == 1
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.edit_button = QPushButton("Edit…", self)
+        self.done_button = QPushButton("Mark done", self)
+        self.open_incident_button = QPushButton("Open incident", self)
+        for b in (self.edit_button, self.done_button, self.open_incident_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.group.buttonToggled.connect(self._on_mode_toggled)
+        self.done_too.toggled.connect(self._on_mode_toggled)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.done_button.clicked.connect(self._on_done_clicked)
+        self.open_incident_button.clicked.connect(self._on_open_clicked)
+        self.table.itemDoubleClicked.connect(self._on_open_clicked)
+        self._stale = True
+
+    def mode(self) -> str:
+        return MINE if self.mine_button.isChecked() else ALL_OPEN
+
+    def set_mode(self, mode: str) -> None:
+        (self.mine_button if mode == MINE else self.open_button).setChecked(True)
+
+    @Slot()
+    def refresh(self) -> None:
+        self._stale = False
+        svc = self.desk.action_items
+        try:
+            mine = svc.counts(owner=self.desk.actor)
+            everyone = svc.counts()
+            owner = self.desk.actor if self.mode() == MINE else None
+            self.items = svc.list(owner=owner, open_only=not self.done_too.isChecked())
+            today = svc.today()
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return
+        self.banner.clear()
+        self.mine_button.setText(f"My action items ({mine['open']}" + (f", {mine['overdue']} overdue"
+                                                                      if mine["overdue"] else "") + ")")
+        self.open_button.setText(f"Open action items ({everyone['open']}" + (f", {everyone['overdue']} overdue"
+                                                                            if everyone["overdue"] else "") + ")")
+        counts = mine if self.mode() == MINE else everyone
+        self.summary.setText(f"{counts['open']} open, {counts['overdue']} overdue, {counts['unowned']} without an "
+                             f"owner. Overdue items notify their owner once, in the inbox and the tray.")
+        self.table.setRowCount(len(self.items))
+        for r, item in enumerate(self.items):
+            late = item.overdue(today)
+            values = (str(item.id), item.title, item.owner or "no owner", item.due.isoformat() if item.due else "-",
+                      item.status.label + (" (overdue)" if late else ""), item.incident_key or item.problem_key or "-")
+            for c, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setData(Qt.ItemDataRole.UserRole, item.id)
+                cell.setToolTip(value)
+                if late and c in (3, 4):
+                    cell.setForeground(QBrush(theme.tone("error")[2]))
+                self.table.setItem(r, c, cell)
+        self.sig_counts_changed.emit(mine["open"], mine["overdue"])
+
+    def _current(self):
+        row = self.table.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def mark_done(self, item_id: int) -> bool:
+        try:
+            self.desk.action_items.update(actor=self.desk.actor, item_id=item_id, status="done")
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return False
+        self.refresh()
+        return True
+
+    @Slot()
+    def _on_mode_toggled(self, *_args) -> None:
+        self.refresh()
+
+    @Slot()
+    def _on_done_clicked(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.mark_done(item.id)
+
+    @Slot()
+    def _on_edit_clicked(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        dialog = ActionItemDialog(f"Action item #{item.id}", self.desk.users.usernames(), self, item=item,
+                                  today=self.desk.action_items.today())
+        if self.run_dialog(dialog):
+            v = dialog.values()
+            try:
+                self.desk.action_items.update(actor=self.desk.actor, item_id=item.id, expected_version=item.version,
+                                              title=v["title"], owner=v["owner"], due=v["due"], status=v["status"])
+            except (DomainError, StorageError) as exc:
+                self.banner.show_message(str(exc), "error")
+            self.refresh()
+        dialog.deleteLater()
+
+    @Slot()
+    def _on_open_clicked(self, *_args) -> None:
+        item = self._current()
+        if item is not None and item.incident_key:
+            self.sig_open_incident.emit(item.incident_key)

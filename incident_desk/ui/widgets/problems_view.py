@@ -1,0 +1,297 @@
+"""Problem records: a list by status with counts, and one problem's text, workaround, status and incidents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from incident_desk.domain.closure import ROOT_CAUSE_CATEGORIES, ProblemStatus
+from incident_desk.domain.incident import DomainError
+from incident_desk.services.errors import StorageError
+from incident_desk.ui.dialogs.closure_dialogs import ProblemDialog
+from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.widgets.form_fields import Banner
+from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
+
+COLUMNS = ("Problem", "Status", "Incidents", "Open", "Title", "Updated")
+
+
+class ProblemsView(RefreshWhenShown, QWidget):
+    """Reads and writes through the problem service; a known error needs its workaround."""
+
+    sig_open_incident = Signal(str)
+    """The user wants to see one of the problem's incidents."""
+
+    def __init__(self, desk, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.run_dialog: Callable[[QDialog], bool] = run_modal
+        self.problems: list = []
+        self.current = None
+        self._stale = True
+        self._build()
+        self._connect_signals()
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.banner = Banner(self)
+        outer.addWidget(self.banner)
+        bar = QHBoxLayout()
+        self.status_filter = QComboBox(self)
+        bar.addWidget(QLabel("Show:", self))
+        bar.addWidget(self.status_filter)
+        bar.addStretch(1)
+        self.new_button = QPushButton("&New problem…", self)
+        self.refresh_button = QPushButton("Refresh", self)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.refresh_button)
+        outer.addLayout(bar)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.table = QTableWidget(0, len(COLUMNS), splitter)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for k in range(len(COLUMNS)):
+            header.setSectionResizeMode(k, QHeaderView.ResizeMode.Stretch if k == 4
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+        detail = QWidget(splitter)
+        col = QVBoxLayout(detail)
+        form = QFormLayout()
+        self.key_label = QLabel("Choose a problem", detail)
+        self.key_label.setStyleSheet("font-weight: 600;")
+        self.title_edit = QLineEdit(detail)
+        self.status_combo = QComboBox(detail)
+        for status in ProblemStatus:
+            self.status_combo.addItem(status.label, status.value)
+        self.cause_combo = QComboBox(detail)
+        self.cause_combo.addItem("Not known yet", "")
+        for category in ROOT_CAUSE_CATEGORIES:
+            self.cause_combo.addItem(category.capitalize(), category)
+        self.owner_combo = QComboBox(detail)
+        self.description_edit = QPlainTextEdit(detail)
+        self.description_edit.setTabChangesFocus(True)
+        self.description_edit.setMaximumHeight(110)
+        self.workaround_edit = QPlainTextEdit(detail)
+        self.workaround_edit.setTabChangesFocus(True)
+        self.workaround_edit.setMaximumHeight(110)
+        self.workaround_edit.setPlaceholderText("What callers or agents can do meanwhile. A known error shows this "
+                                                "in the log dialog when a new report matches.")
+        form.addRow(self.key_label)
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("&Status:", self.status_combo)
+        form.addRow("Root cause:", self.cause_combo)
+        form.addRow("Owner:", self.owner_combo)
+        form.addRow("Description:", self.description_edit)
+        form.addRow("&Workaround:", self.workaround_edit)
+        col.addLayout(form)
+        row = QHBoxLayout()
+        self.save_button = QPushButton("&Save", detail)
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        col.addLayout(row)
+        col.addWidget(QLabel("Incidents (double-click to open):", detail))
+        self.incident_list = QListWidget(detail)
+        col.addWidget(self.incident_list, 1)
+        row = QHBoxLayout()
+        self.link_edit = QLineEdit(detail)
+        self.link_edit.setPlaceholderText("INC-000123, 456 …")
+        self.link_button = QPushButton("Link", detail)
+        self.unlink_button = QPushButton("Unlink selected", detail)
+        row.addWidget(self.link_edit, 1)
+        row.addWidget(self.link_button)
+        row.addWidget(self.unlink_button)
+        col.addLayout(row)
+        splitter.addWidget(self.table)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([620, 380])
+        outer.addWidget(splitter, 1)
+        self.detail = detail
+        detail.setEnabled(False)
+
+    def _connect_signals(self) -> None:
+        self.status_filter.currentIndexChanged.connect(self._on_filter_changed)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.new_button.clicked.connect(self._on_new_clicked)
+        self.table.currentCellChanged.connect(self._on_current_changed)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.link_button.clicked.connect(self._on_link_clicked)
+        self.link_edit.returnPressed.connect(self._on_link_clicked)
+        self.unlink_button.clicked.connect(self._on_unlink_clicked)
+        self.incident_list.itemActivated.connect(self._on_incident_activated)
+
+    # ---- reading ------------------------------------------------------------------------------------
+
+    @Slot()
+    def refresh(self, select: str | None = None) -> None:
+        self._stale = False
+        svc = self.desk.problems
+        keep = select or (self.current.key if self.current else None)
+        try:
+            counts = svc.counts()
+            wanted = self.status_filter.currentData()
+            self.problems = svc.list(statuses=(wanted,) if wanted else ())
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return
+        self.status_filter.blockSignals(True)
+        current = self.status_filter.currentData()
+        self.status_filter.clear()
+        self.status_filter.addItem(f"All ({sum(counts.values())})", "")
+        for status in ProblemStatus:
+            self.status_filter.addItem(f"{status.label} ({counts[status.value]})", status.value)
+        self.status_filter.setCurrentIndex(max(0, self.status_filter.findData(current or "")))
+        self.status_filter.blockSignals(False)
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.problems))
+        for r, p in enumerate(self.problems):
+            values = (p.key, p.status.label, str(p.incident_count), str(p.open_incident_count), p.title,
+                      p.updated_at.astimezone().strftime("%Y-%m-%d"))
+            for c, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(value)
+                self.table.setItem(r, c, cell)
+        self.table.blockSignals(False)
+        row = next((r for r, p in enumerate(self.problems) if p.key == keep), 0 if self.problems else None)
+        if row is not None:
+            self.table.setCurrentCell(row, 0)
+            self.show_problem(self.problems[row].key)
+        elif self.current is not None:
+            self.show_problem(None)
+
+    def show_problem(self, key: str | None) -> None:
+        if key is None:
+            self.current = None
+            self.detail.setEnabled(False)
+            self.key_label.setText("Choose a problem")
+            return
+        try:
+            p = self.desk.problems.get(key)
+            incidents = self.desk.problems.incidents(key)
+            usernames = self.desk.users.usernames()
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return
+        self.current = p
+        self.detail.setEnabled(self.desk.actor.can("problem.manage"))
+        self.key_label.setText(f"{p.key} · created {p.created_at.astimezone():%Y-%m-%d} by {p.created_by or '-'}"
+                               + (f" · resolved {p.resolved_at.astimezone():%Y-%m-%d}" if p.resolved_at else ""))
+        self.title_edit.setText(p.title)
+        self.status_combo.setCurrentIndex(self.status_combo.findData(p.status.value))
+        self.cause_combo.setCurrentIndex(max(0, self.cause_combo.findData(p.root_cause or "")))
+        self.owner_combo.clear()
+        self.owner_combo.addItem("Nobody", "")
+        for name in usernames:
+            self.owner_combo.addItem(name, name)
+        self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(p.owner or "")))
+        self.description_edit.setPlainText(p.description)
+        self.workaround_edit.setPlainText(p.workaround)
+        self.incident_list.clear()
+        for key_, title, priority, status, opened in incidents:
+            item = QListWidgetItem(f"{key_} · {priority.label} · {status.label} · "
+                                   f"{opened.astimezone():%Y-%m-%d} · {title}")
+            item.setData(Qt.ItemDataRole.UserRole, key_)
+            self.incident_list.addItem(item)
+
+    # ---- writing ------------------------------------------------------------------------------------
+
+    def _write(self, call, select: str | None = None) -> bool:
+        try:
+            result = call()
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return False
+        self.banner.clear()
+        self.refresh(select=select or getattr(result, "key", None))
+        return True
+
+    def save(self) -> bool:
+        p = self.current
+        if p is None:
+            return False
+        changes = {"title": self.title_edit.text(), "description": self.description_edit.toPlainText(),
+                   "workaround": self.workaround_edit.toPlainText(),
+                   "root_cause": self.cause_combo.currentData() or None,
+                   "owner": self.owner_combo.currentData() or None}
+        target = ProblemStatus(self.status_combo.currentData())
+        actor = self.desk.actor
+
+        def apply():
+            # Text first: a problem becomes a known error with the workaround just typed.
+            done = self.desk.problems.update(actor=actor, key=p.key, expected_version=p.version, changes=changes)
+            if target != done.status:
+                done = self.desk.problems.set_status(actor=actor, key=p.key, status=target,
+                                                     expected_version=done.version)
+            return done
+        return self._write(apply)
+
+    def create(self, values: dict, incidents: list[str]):
+        return self._write(lambda: self.desk.problems.create(actor=self.desk.actor, incidents=incidents, **values))
+
+    @Slot()
+    def _on_save_clicked(self) -> None:
+        self.save()
+
+    @Slot()
+    def _on_new_clicked(self) -> None:
+        dialog = ProblemDialog([], [], self)
+        if self.run_dialog(dialog):
+            self.create(dialog.values(), [])
+        dialog.deleteLater()
+
+    @Slot()
+    def _on_link_clicked(self) -> None:
+        if self.current is None:
+            return
+        keys = [k for k in self.link_edit.text().replace(",", " ").split() if k]
+        if not keys:
+            return
+        key = self.current.key
+        if self._write(lambda: self.desk.problems.link(actor=self.desk.actor, key=key, incidents=keys)):
+            self.link_edit.clear()
+
+    @Slot()
+    def _on_unlink_clicked(self) -> None:
+        item = self.incident_list.currentItem()
+        if self.current is None or item is None:
+            return
+        key, incident = self.current.key, item.data(Qt.ItemDataRole.UserRole)
+        self._write(lambda: self.desk.problems.unlink(actor=self.desk.actor, key=key, incident=incident))
+
+    @Slot()
+    def _on_filter_changed(self, *_args) -> None:
+        self.refresh()
+
+    @Slot(int, int, int, int)
+    def _on_current_changed(self, row: int, _col: int, _prev_row: int, _prev_col: int) -> None:
+        if 0 <= row < len(self.problems):
+            self.show_problem(self.problems[row].key)
+
+    @Slot(QListWidgetItem)
+    def _on_incident_activated(self, item: QListWidgetItem) -> None:
+        self.sig_open_incident.emit(item.data(Qt.ItemDataRole.UserRole))
