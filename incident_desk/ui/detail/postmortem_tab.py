@@ -40,6 +40,7 @@ from incident_desk.services.errors import ConflictError, StorageError, Validatio
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.closure_dialogs import ActionItemDialog, EntryDialog, KeyCommentsDialog, NoteDialog
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box, run_modal
+from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
@@ -440,7 +441,7 @@ class PostmortemTab(RefreshWhenShown, QWidget):
     def _write(self, call, *, keep_edits: bool = True) -> bool:
         pending = self.pending_changes() if keep_edits else {}
         try:
-            call()
+            ops_for(self.desk).run_write(call)  # on the desk's writer thread; the window paints on
         except ConflictError as exc:
             self.banner.show_message(f"{exc} Reload to see their changes; yours are still here to copy.", "warning")
             return False

@@ -26,6 +26,7 @@ from incident_desk.domain.incident import DomainError, Incident, LinkKind, Statu
 from incident_desk.services.errors import StorageError
 from incident_desk.ui.dialogs.closure_dialogs import NoteDialog, ProblemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
@@ -270,7 +271,7 @@ class ResolutionTab(RefreshWhenShown, QWidget):
 
     def _write(self, call, *, bumps: bool = True) -> bool:
         try:
-            call()
+            ops_for(self.desk).run_write(call)  # on the desk's writer thread; the window paints on
         except (DomainError, StorageError) as exc:
             self.banner.show_message(str(exc), "error")
             return False

@@ -26,6 +26,7 @@ from incident_desk.services.errors import StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.closure_dialogs import ActionItemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
@@ -141,7 +142,8 @@ class ActionItemsView(RefreshWhenShown, QWidget):
 
     def mark_done(self, item_id: int) -> bool:
         try:
-            self.desk.action_items.update(actor=self.desk.actor, item_id=item_id, status="done")
+            ops_for(self.desk).run_write(lambda: self.desk.action_items.update(actor=self.desk.actor,
+                                                                               item_id=item_id, status="done"))
         except (DomainError, StorageError) as exc:
             self.banner.show_message(str(exc), "error")
             return False

@@ -30,6 +30,7 @@ from incident_desk.domain.incident import DomainError
 from incident_desk.services.errors import StorageError
 from incident_desk.ui.dialogs.closure_dialogs import ProblemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
@@ -222,7 +223,7 @@ class ProblemsView(RefreshWhenShown, QWidget):
 
     def _write(self, call, select: str | None = None) -> bool:
         try:
-            result = call()
+            result = ops_for(self.desk).run_write(call)  # on the desk's writer thread
         except (DomainError, StorageError) as exc:
             self.banner.show_message(str(exc), "error")
             return False
