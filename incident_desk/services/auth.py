@@ -33,6 +33,11 @@ PERMISSIONS = {
     "settings.categories": "lead",
     "users.manage": "admin",
     "metrics.view": "agent",
+    "data.export_view": "agent",
+    "data.backup": "lead",
+    "data.import": "admin",
+    "data.export_all": "admin",
+    "data.restore": "admin",
 }
 _ACTION_TEXT = {
     "incident.close": "close incidents",
@@ -44,6 +49,10 @@ _ACTION_TEXT = {
     "settings.matrix": "change the priority matrix",
     "settings.categories": "change categories",
     "users.manage": "manage users",
+    "data.backup": "back up the database",
+    "data.import": "import incidents (it creates users, teams and categories)",
+    "data.export_all": "export the whole database (it holds every user's account)",
+    "data.restore": "restore the database from a backup",
 }
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

@@ -14,6 +14,7 @@ from incident_desk.storage.migrations import (
     m006_search_merging,
     m007_lean_indexes,
     m008_identity,
+    m011_transfer,
 )
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 # Each step takes a database at version N-1 to version N inside the caller's transaction.
 STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade, 3: m003_metrics_indexes.upgrade,
          4: m004_escalation_schedule.upgrade, 5: m005_assignee_names.upgrade, 6: m006_search_merging.upgrade,
-         7: m007_lean_indexes.upgrade, 8: m008_identity.upgrade}
+         7: m007_lean_indexes.upgrade, 8: m008_identity.upgrade,
+         11: m011_transfer.upgrade}
 CURRENT_VERSION = max(STEPS)
 DESK_ID_KEY = m008_identity.DESK_ID_KEY
 
@@ -46,6 +48,7 @@ def create_fresh_schema(store: Store) -> None:
 
 
 def apply_migrations(store: Store, from_version: int) -> None:
-    for version in range(from_version + 1, CURRENT_VERSION + 1):
+    # Numbers are handed out per piece of work and may leave gaps until they are merged.
+    for version in sorted(v for v in STEPS if v > from_version):
         STEPS[version](store)
         set_version(store, version)

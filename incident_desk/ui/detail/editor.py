@@ -645,9 +645,10 @@ class IncidentDetailEditor(QWidget):
     def _loaded(self, name: str) -> str:
         inc = self._incident
         if name == "channel":
-            return inc.channel.value
+            return inc.channel.value if inc.channel else ""
         if name in ("impact", "urgency"):
-            return getattr(inc, name).name.lower()
+            level = getattr(inc, name)
+            return level.name.lower() if level else ""  # unknown in imported history
         if name == "priority":
             return inc.priority.label if inc.priority_overridden else ""
         return _text(getattr(inc, name))
@@ -679,8 +680,9 @@ class IncidentDetailEditor(QWidget):
             index = editor.findData(value)
             if index < 0:
                 index = editor.findText(value)
-            if index < 0 and value:
-                editor.addItem(value, value)
+            if index < 0:
+                # An empty channel, impact or urgency is unknown (imported history): say so, keep it.
+                editor.addItem(value or "Unknown", value)
                 index = editor.count() - 1
             editor.setCurrentIndex(max(index, 0))
 
@@ -796,6 +798,11 @@ class IncidentDetailEditor(QWidget):
 
     def _update_priority_hint(self) -> None:
         matrix = self.desk.settings.priority_matrix()
+        if not self._read("impact") or not self._read("urgency"):
+            self.priority_combo.setItemText(0, "As imported")
+            self.fields["priority"].set_hint(f"Impact or urgency is unknown (imported history): the priority stays "
+                                             f"{self._incident.priority.label} until both are set.")
+            return
         impact = Level.parse(self._read("impact"))
         urgency = Level.parse(self._read("urgency"))
         derived = matrix.priority(impact, urgency)
