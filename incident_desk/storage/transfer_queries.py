@@ -171,3 +171,22 @@ def save_profile(store, *, name: str, format_name: str, mapping_json: str, now_e
 
 def delete_profile(store, name: str) -> int:
     return execute(store, "DELETE FROM import_profile WHERE lower(name) = lower(?)", (name,)).rowcount
+
+
+# ---- the CSV export of a view -------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "id", "title", "description", "category", "subcategory", "service", "priority", "impact", "urgency", "status",
+    "reporter_name", "reporter_contact", "channel", "assignee_name", "team_name", "opened_at", "acknowledged_at",
+    "resolved_at", "closed_at", "resolution_code", "resolution_notes", "updated_at", "reopen_count", "hold_reason",
+    "escalation_level", "response_due_at", "resolve_due_at", "cancel_reason", "source", "external_key")
+
+
+def export_rows(store, ids: Sequence[int]) -> list[tuple]:
+    """EXPORT_COLUMNS of the incidents ``ids``, in the order of ``ids``."""
+    by_id: dict[int, tuple] = {}
+    for chunk in _chunks(ids):
+        for row in fetch_all(store, f"SELECT {', '.join(EXPORT_COLUMNS)} FROM incident WHERE id IN "
+                                    f"({marks(len(chunk))})", chunk):
+            by_id[row[0]] = row
+    return [by_id[i] for i in ids if i in by_id]

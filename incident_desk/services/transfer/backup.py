@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from incident_desk.services.auth import Actor, require
@@ -43,9 +42,9 @@ class BackupService:
 
     def backup(self, *, actor: Actor, path: str | Path) -> Path:
         require(actor, "data.backup")
-        if not self.store.is_sqlite:
-            raise UsePgTools("A team database on PostgreSQL is backed up with pg_dump; run:",
-                             storage_backup.pg_dump_command(self.store.url, str(path)))
+        advice = pg_advice(self.store.url, path, restoring=False)
+        if advice is not None:
+            raise advice
         target = check_target(path)
         if self.store.path is not None and target.resolve() == self.store.path:
             raise ValidationError("The backup cannot replace the database itself; choose another file.", field="file")
@@ -82,12 +81,23 @@ def daily_backups(folder: Path, prefix: str) -> list[Path]:
     return sorted(found, reverse=True)
 
 
+def pg_advice(url: str, file: str | Path, *, restoring: bool) -> UsePgTools | None:
+    """For a team database: what to run instead (PostgreSQL's own tools do its backups)."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        return None
+    if restoring:
+        return UsePgTools("A team database on PostgreSQL is restored with pg_restore; run:",
+                          storage_backup.pg_restore_command(url, str(file)))
+    return UsePgTools("A team database on PostgreSQL is backed up with pg_dump; run:",
+                      storage_backup.pg_dump_command(url, str(file)))
+
+
 def restore_database(url: str, backup: str | Path, *, actor_check=None) -> RestoreResult:
     """Replace the database at ``url`` by ``backup`` after checking the backup's integrity and schema version;
     the previous database is kept beside it. ``actor_check`` runs first when the current database opens."""
-    if url.startswith(("postgresql://", "postgres://")):
-        raise UsePgTools("A team database on PostgreSQL is restored with pg_restore; run:",
-                         storage_backup.pg_restore_command(url, str(backup)))
+    advice = pg_advice(url, backup, restoring=True)
+    if advice is not None:
+        raise advice
     live = Path(url[len("sqlite:///"):] if url.startswith("sqlite:///") else url).expanduser()
     if actor_check is not None:
         actor_check()
@@ -102,6 +112,3 @@ def restore_database(url: str, backup: str | Path, *, actor_check=None) -> Resto
     return RestoreResult(database=live, backup=source, schema_version=facts.schema_version,
                          incidents=facts.incidents, previous=previous)
 
-
-def now_stamp(clock: Clock) -> str:
-    return datetime.strftime(clock().astimezone(), "%Y-%m-%d %H:%M")

@@ -195,6 +195,7 @@ class _SectionLoader:
         self.incident_ids: list[int] = []
         self.new_incidents = self.updated_incidents = 0
         self._columns: dict[str, list[str]] = {}
+        self._by_name: dict[str, dict[str, str]] = {}
 
     def add(self, name: str, row: dict) -> None:
         if self.current is None or self.current.name != name:
@@ -228,7 +229,9 @@ class _SectionLoader:
     def _translate(self, section: Section, row: dict, number: int) -> dict:
         """File names and references to this database's columns and ids."""
         info = section.info
-        by_name = {info.field_names.get(c, c): c for c in self._columns_of(section)}
+        by_name = self._by_name.get(section.name)
+        if by_name is None:
+            by_name = self._by_name[section.name] = {info.field_names.get(c, c): c for c in self._columns_of(section)}
         out = {}
         for name, value in row.items():
             column = by_name.get(name)
@@ -237,13 +240,11 @@ class _SectionLoader:
                                       "know; upgrade Incident Desk to import this export.", field="file")
             if column == "id" and not section.keep_ids:
                 continue
-            if column in info.references:
+            if column in info.references and column not in section.later:
                 try:
                     value = self.refs.id_of(info.references[column], value)
                 except KeyError as exc:
-                    if column in section.later or not self.write:
-                        pass  # resolved at the end, once everything is in
-                    else:
+                    if self.write:  # a dry run has not written the users and teams it would make
                         raise ValidationError(f"Row {number} of '{section.name}' names {exc.args[0]}, which the "
                                               "export does not hold.", field="file") from None
                 except ValueError:
@@ -260,24 +261,32 @@ class _SectionLoader:
         if section is None or not rows:
             return
         first = self.counts[section.name] - len(rows) + 1
+        if section.key and self.write:
+            # Row by row: a category's parent (or a team's lead) may be a row of the same batch.
+            for n, raw in enumerate(rows):
+                row = self._translate(section, raw, first + n)
+                self._hold_later(section, row)
+                self._upsert_by_key(section, [row])
+            return
         rows = [self._translate(section, r, first + n) for n, r in enumerate(rows)]
-        for column in section.later:
-            target_table = section.info.references[column]
-            for row in rows:
-                name = row.pop(column, None)
-                if name is not None and self.write:
-                    where = row["id"] if section.keep_ids else {c: row.get(c) for c in section.key}
-                    self.later.append((section, column, target_table, name, where))
+        for row in rows:
+            self._hold_later(section, row)
         if not self.write:
             if section.name == "incidents":
                 self.new_incidents += len(rows)
             return
-        if section.key:
-            self._upsert_by_key(section, rows)
-        elif section.keep_ids:
+        if section.keep_ids:
             self._write_with_ids(section, rows)
         else:
             self._insert(section, rows)
+
+    def _hold_later(self, section: Section, row: dict) -> None:
+        """References that may point ahead in the file are set once everything is in."""
+        for column in section.later:
+            name = row.pop(column, None)
+            if name is not None and self.write:
+                where = row["id"] if section.keep_ids else {c: row.get(c) for c in section.key}
+                self.later.append((section, column, section.info.references[column], name, where))
 
     def _insert(self, section: Section, rows: list[dict]) -> None:
         columns = list(rows[0])

@@ -92,7 +92,7 @@ class ImportReport:
                 verb = "Would create" if not self.written else "Created"
                 out.append(f"{verb} {len(names)} {kind}: {', '.join(names)}")
         out.extend(self.notes)
-        if self.skipped_rows:
+        if self.skipped_rows and self.skip_invalid:
             out.append(f"Skipped rows: {_ranges(self.skipped_rows)}")
         for problem in self.problems:
             out.append("  " + problem.describe())
