@@ -42,7 +42,7 @@ class CsvFormat:
         missing = [c for c in user.columns if c not in folded]
         if missing:
             raise ValidationError(f"--map names {', '.join(repr(c) for c in missing)}, which {table.path.name} does "
-                                  f"not have; its columns are: {', '.join(table.headers)}.", field="map")
+                                  f"not have; its columns are: {_shown(table.headers)}.", field="map")
         uses = []
         for index, header in enumerate(folded):
             target = mapping.columns.get(header)
@@ -54,7 +54,7 @@ class CsvFormat:
             raise ValidationError(
                 f"No column of {table.path.name} is mapped to key (the source's incident number), so a second "
                 f"import could not update instead of duplicating; add --map 'COLUMN=key'. Columns: "
-                f"{', '.join(table.headers)}.", field="map")
+                f"{_shown(table.headers)}.", field="map")
         return uses
 
     def date_formats(self, table: CsvTable, uses: list[ColumnUse], *, zone: ZoneInfo,
@@ -83,6 +83,8 @@ class CsvFormat:
                 if text in UNKNOWN:
                     values.setdefault(use.field, None)
                     continue
+                if "\r" in text:  # a line break inside a quoted cell, written the Windows way
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
                 if values.get(use.field) is not None:
                     continue  # a repeated column: its first known value counts
                 parser = dates.get(use.index)
@@ -98,7 +100,7 @@ class CsvFormat:
                 continue
             multi = {}
             for use in multis:
-                text = record[use.index].strip()
+                text = record[use.index].strip().replace("\r\n", "\n")
                 if text not in UNKNOWN:
                     multi.setdefault(use.field, []).append(text)
             yield SourceRow(line=line, values=values, multi=multi)
@@ -117,3 +119,8 @@ class CsvFormat:
             except RowError as exc:
                 yield exc
 
+
+
+def _shown(headers: list[str]) -> str:
+    """Headers for a one-line message: as written, unless one holds a line break or another control."""
+    return ", ".join(h if h.isprintable() else repr(h) for h in headers)

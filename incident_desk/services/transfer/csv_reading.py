@@ -252,10 +252,10 @@ def detect_date_format(column: str, values: Iterable[str], *, zone: ZoneInfo, da
             month_first_only = True
     if sample_bad is not None:
         raise ValidationError(
-            f"Column '{column}' holds '{sample_bad}', which is not a date in a known format (ISO 8601, "
+            f"Column {column!r} holds {sample_bad!r}, which is not a date in a known format (ISO 8601, "
             f"DD/MM/YYYY HH:MM, MM/DD/YYYY, DD-MM-YYYY HH:MM, DD/Mon/YY HH:MM [AM|PM]).", field=column)
     if len(kinds) > 1:
-        raise ValidationError(f"Column '{column}' mixes date formats ({', '.join(sorted(kinds))}); "
+        raise ValidationError(f"Column {column!r} mixes date formats ({', '.join(sorted(kinds))}); "
                               f"export it with one format.", field=column)
     if not seen:
         return make_format(ISO, zone)
@@ -263,19 +263,19 @@ def detect_date_format(column: str, values: Iterable[str], *, zone: ZoneInfo, da
     if kind != "numeric":
         return make_format(kind, zone)
     if day_first_only and month_first_only:
-        raise ValidationError(f"Column '{column}' has dates with the day first and others with the month first; "
+        raise ValidationError(f"Column {column!r} has dates with the day first and others with the month first; "
                               "export it with one format.", field=column)
     if day_first_only:
         if date_order == "mdy":
-            raise ValidationError(f"Column '{column}' has days above 12 in the first place, so it is day-first; "
+            raise ValidationError(f"Column {column!r} has days above 12 in the first place, so it is day-first; "
                                   "--date-order mdy does not fit it.", field=column)
         return make_format(DMY, zone)
     if month_first_only:
         if date_order == "dmy":
-            raise ValidationError(f"Column '{column}' has days above 12 in the second place, so it is month-first; "
+            raise ValidationError(f"Column {column!r} has days above 12 in the second place, so it is month-first; "
                                   "--date-order dmy does not fit it.", field=column)
         return make_format(MDY, zone)
     if date_order is None:
-        raise ValidationError(f"Column '{column}' has dates that read both day-first and month-first (such as "
+        raise ValidationError(f"Column {column!r} has dates that read both day-first and month-first (such as "
                               "03/04/2026); say which with --date-order dmy or --date-order mdy.", field=column)
     return make_format(DMY if date_order == "dmy" else MDY, zone)
