@@ -48,7 +48,7 @@ class CsvFormat:
             target = mapping.columns.get(header)
             if target is None and self.map_field_names and header in FIELDS:
                 target = header
-            if target is not None:
+            if target:  # "" says the column is not read (the wizard's choice)
                 uses.append(ColumnUse(index, table.headers[index], target))
         if not any(u.field == "key" for u in uses):
             raise ValidationError(

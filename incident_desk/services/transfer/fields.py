@@ -55,7 +55,8 @@ class Mapping:
             raise ValidationError("A saved mapping's 'columns' and 'values' must be objects.")
         mapping = cls()
         for column, target in columns.items():
-            mapping.columns[fold(column)] = _check_field(str(target), allow_extra=True)
+            # An empty field says the column is not read, also where the format would read it.
+            mapping.columns[fold(column)] = _check_field(str(target), allow_extra=True) if target else ""
         for name, table in values.items():
             name = _check_field(str(name), allow_extra=False)
             if not isinstance(table, dict):

@@ -18,8 +18,8 @@ from incident_desk.services.errors import ValidationError
 from incident_desk.services.escalation import schedule_value
 from incident_desk.services.settings import SettingsService
 from incident_desk.services.transfer.csv_format import CsvFormat
-from incident_desk.services.transfer.csv_reading import read_table, zone_named
-from incident_desk.services.transfer.fields import Mapping
+from incident_desk.services.transfer.csv_reading import UNKNOWN, read_table, zone_named
+from incident_desk.services.transfer.fields import FIELDS, VALUE_FIELDS, Mapping, fold
 from incident_desk.services.transfer.generic_csv import GenericCsv
 from incident_desk.services.transfer.jira import Jira
 from incident_desk.services.transfer.pagerduty import PagerDuty
@@ -63,6 +63,16 @@ class ImportOptions:
     source: str | None = None
 
 
+@dataclass(frozen=True)
+class Preview:
+    headers: list[str]
+    rows: list[list[str]]
+    columns: dict[str, str | None]       # header -> the field it feeds (None: not read)
+    unmapped: dict[str, list[str]]       # field -> source values with no meaning here yet
+    described: str
+    row_count: int
+
+
 @dataclass
 class Parsed:
     report: ImportReport
@@ -79,6 +89,38 @@ class ImportService:
         self.policies = policies
 
     # ---- reading and checking (no writes) ------------------------------------------------------------
+
+    def preview(self, path: Path, format_name: str, user: Mapping, *, limit: int = 20) -> Preview:
+        """What the wizard shows: the first rows, which column each field would read, and for the fields
+        whose values must be known here, the distinct values found that nothing maps yet."""
+        if format_name not in FORMATS:
+            raise ValidationError(f"Unknown format '{format_name}'.", field="format")
+        fmt = FORMATS[format_name]()
+        table = read_table(path)
+        mapping = fmt.mapping(user)
+        folded = [fold(h) for h in table.headers]
+        columns = {}
+        for header, key in zip(table.headers, folded):
+            target = mapping.columns.get(key) or (key if fmt.map_field_names and key in FIELDS else None)
+            columns[header] = target
+        conv = Converter(mapping, columns={}, matrix=self.settings.priority_matrix(), source=fmt.name, now=0)
+        unmapped: dict[str, list[str]] = {}
+        for index, header in enumerate(table.headers):
+            field_name = columns.get(header)
+            if field_name not in VALUE_FIELDS:
+                continue
+            seen: dict[str, None] = {}
+            for _, record in table.rows:
+                if index < len(record):
+                    text = record[index].strip()
+                    if text not in UNKNOWN and text not in seen and conv.value(field_name, text, 0, []) is None:
+                        seen[text] = None
+                if len(seen) >= 50:
+                    break
+            if seen:
+                unmapped.setdefault(field_name, []).extend(v for v in seen if v not in unmapped.get(field_name, []))
+        return Preview(headers=table.headers, rows=[r for _, r in table.rows[:limit]], columns=columns,
+                       unmapped=unmapped, described=table.describe(), row_count=len(table.rows))
 
     def parse(self, options: ImportOptions, *, progress: Progress | None = None) -> Parsed:
         """The whole file read, mapped and checked; every problem is in the report."""

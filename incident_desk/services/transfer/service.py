@@ -58,6 +58,9 @@ class Transfer:
         return ImportService(self.store, clock=self.desk.clock, settings=self.desk.settings,
                              policies=self.desk.policies)
 
+    def preview(self, path: str | Path, format_name: str, mapping: Mapping | None = None):
+        return self.importer().preview(Path(path), format_name, mapping or Mapping())
+
     def import_file(self, options: ImportOptions, *, progress: Progress | None = None,
                     cancel: threading.Event | None = None) -> ImportReport:
         if options.format == "json":

@@ -27,6 +27,7 @@ from incident_desk.ui import icons
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.models.incident_table_model import IncidentTableModel
 from incident_desk.ui.models.saved_views import SavedView, ViewStore
+from incident_desk.ui.transfer_actions import TransferActions
 from incident_desk.ui.widgets.filter_bar import FilterBar
 from incident_desk.ui.widgets.incident_table import IncidentTable
 from incident_desk.ui.widgets.views_panel import ViewsPanel
@@ -269,6 +270,9 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.act_log, self.act_save])
         file_menu.addSeparator()
+        self.transfer = TransferActions(self)
+        file_menu.addActions(self.transfer.actions())
+        file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         inc_menu = bar.addMenu("&Incident")
         inc_menu.addActions([self.act_open, self.act_open_window])
@@ -322,6 +326,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self._on_refresh_due)
         self._select_timer.timeout.connect(self._on_load_selected)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.transfer.sig_imported.connect(self._on_refresh_now)
 
     # ---- public API --------------------------------------------------------------------------------
 
@@ -693,3 +698,4 @@ class MainWindow(QMainWindow):
         self._select_timer.stop()
         self.model.shutdown()
         self.views.shutdown()
+        self.transfer.shutdown()
