@@ -71,6 +71,7 @@ class CsvFormat:
         width = len(table.headers)
         singles = [u for u in uses if u.field not in MULTI_FIELDS]
         multis = [u for u in uses if u.field in MULTI_FIELDS]
+        plan = [(u.index, u.field, u.header, dates.get(u.index)) for u in singles]
         for line, record in table.rows:
             if len(record) != width:
                 yield RowError([Problem(line, None, None,
@@ -78,23 +79,22 @@ class CsvFormat:
                 continue
             values: dict = {}
             problems: list[Problem] = []
-            for use in singles:
-                text = record[use.index].strip()
+            for index, field_name, header, parser in plan:
+                text = record[index].strip()
                 if text in UNKNOWN:
-                    values.setdefault(use.field, None)
+                    values.setdefault(field_name, None)
                     continue
                 if "\r" in text:  # a line break inside a quoted cell, written the Windows way
                     text = text.replace("\r\n", "\n").replace("\r", "\n")
-                if values.get(use.field) is not None:
+                if values.get(field_name) is not None:
                     continue  # a repeated column: its first known value counts
-                parser = dates.get(use.index)
                 if parser is not None:
                     try:
-                        values[use.field] = parser.parse(text)
+                        values[field_name] = parser.parse(text)
                     except DateProblem as exc:
-                        problems.append(Problem(line, use.header, text, f"not a date: {exc}"))
+                        problems.append(Problem(line, header, text, f"not a date: {exc}"))
                 else:
-                    values[use.field] = text
+                    values[field_name] = text
             if problems:
                 yield RowError(problems)
                 continue

@@ -176,12 +176,12 @@ class DateFormat:
         return self._local_epoch(naive)
 
     def _iso(self, text: str) -> int:
-        if not _ISO.match(text):
-            raise DateProblem("not an ISO 8601 date (YYYY-MM-DD HH:MM)")
         try:
-            value = datetime.fromisoformat(text.replace(" Z", "Z").replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise DateProblem(str(exc)) from None
+            value = datetime.fromisoformat(text if text[-1] != "Z" else text.replace(" Z", "Z")[:-1] + "+00:00")
+        except ValueError:
+            value = None
+        if value is None or not _ISO.match(text):  # fromisoformat alone takes forms no export writes
+            raise DateProblem("not an ISO 8601 date (YYYY-MM-DD HH:MM)")
         if value.tzinfo is None:
             return self._local_epoch(value)
         return int(value.timestamp())

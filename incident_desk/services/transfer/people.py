@@ -42,6 +42,7 @@ class Directory:
         for cat_id, name, parent in rows:
             if parent in parents:
                 self.subcategory[(fold(parents[parent]), fold(name))] = (cat_id, name)
+        self._spelled: dict[tuple, tuple] = {}
         self.new_users: list[tuple[str, str]] = []     # (username, display name)
         self.new_teams: list[str] = []
         self.new_categories: list[tuple[str, str | None]] = []   # (category, subcategory or None)
@@ -51,6 +52,9 @@ class Directory:
         else a new user; with ``create`` False, None when there is none."""
         if not name:
             return None
+        found = self.user_by_name.get(name)  # the same names recur on every row: by exact text first
+        if found is not None and found[0] is not None:
+            return found[1]
         key = fold(name)
         found = self.user_by_name.get(key)
         if found is None:
@@ -59,6 +63,8 @@ class Directory:
                 found = by_display[0]
                 self.user_by_name[key] = found
         if found is not None:
+            if found[0] is not None:
+                self.user_by_name[name] = found
             return found[1]
         if not create:
             return None
@@ -74,7 +80,7 @@ class Directory:
     def team(self, name: str | None) -> str | None:
         if not name:
             return None
-        found = self.team_by_name.get(fold(name))
+        found = self.team_by_name.get(name) or self.team_by_name.get(fold(name))
         if found is None:
             found = (None, name)
             self.team_by_name[fold(name)] = found
@@ -83,6 +89,12 @@ class Directory:
 
     def category_names(self, category: str, subcategory: str | None) -> tuple[str, str | None]:
         """The desk's spelling of a category and subcategory, planning the ones that are missing."""
+        known = self._spelled.get((category, subcategory))
+        if known is None:
+            known = self._spelled[(category, subcategory)] = self._category_names(category, subcategory)
+        return known
+
+    def _category_names(self, category: str, subcategory: str | None) -> tuple[str, str | None]:
         if not category:
             return "", subcategory
         found = self.category.get(fold(category))

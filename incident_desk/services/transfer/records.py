@@ -100,6 +100,10 @@ class ImportedIncident:
     existing: tuple | None = None   # the desk's row when this key was imported before
 
 
+_MISSING = object()
+_SLUG = {s: s.slug for s in Status}
+
+
 class RowError(Exception):
     """Problems that make one incident unusable (collected, not raised past the importer)."""
 
@@ -121,6 +125,8 @@ class Converter:
         self.now = now
         self.unknown: dict[str, dict[str, list[int]]] = defaultdict(dict)   # field -> value -> rows
         self.missing_priority: list[int] = []
+        self._known: dict[tuple[str, str | None], object] = {}
+        self._derived: dict = {}
         self._check_targets()
 
     def _check_targets(self) -> None:
@@ -150,15 +156,20 @@ class Converter:
     def value(self, name: str, raw: str | None, line: int, problems: list[Problem]):
         """The desk's value for a source value; None when unknown or unmappable (a problem is added
         for status, priority, impact and urgency; a channel with no equivalent stays unknown)."""
+        known = self._known.get((name, raw), _MISSING)  # a file repeats a handful of values
+        if known is not _MISSING:
+            return known
         table = self.mapping.values.get(name, {})
         key = EMPTY_MARK if raw is None else fold(raw)
         target = table.get(key)
         if target is not None:
-            return self._parse(name, target)
+            result = self._known[(name, raw)] = self._parse(name, target)
+            return result
         if raw is None:
             return None
         try:
-            return self._parse(name, raw)
+            result = self._known[(name, raw)] = self._parse(name, raw)
+            return result
         except DomainError:
             rows = self.unknown[name].setdefault(raw, [])
             rows.append(line)
@@ -166,6 +177,13 @@ class Converter:
                 problems.append(Problem(line, self.columns.get(name, name), raw,
                                         f"unknown {name} value; map it with --value '{name}:{raw}=...'"))
             return None
+
+    def derived(self, impact: Level, urgency: Level) -> Priority:
+        """The matrix's priority (asked of the matrix once per pair)."""
+        found = self._derived.get((impact, urgency))
+        if found is None:
+            found = self._derived[(impact, urgency)] = self.matrix.priority(impact, urgency)
+        return found
 
     def hints(self) -> list[str]:
         """For each field with unknown values: the distinct values found and the --value lines for them."""
@@ -189,19 +207,12 @@ class Converter:
 
 
 def text_of(row: SourceRow, name: str) -> str | None:
-    value = row.get(name)
-    return None if value is None else str(value)
+    value = row.values.get(name)
+    return value if value is None or value.__class__ is str else str(value)
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _check_length(name: str, value: str | None, row: SourceRow, conv: Converter, problems: list[Problem]) -> None:
-    limit = LIMITS.get(name)
-    if value is not None and limit and len(value) > limit:
-        problems.append(Problem(row.line, conv.columns.get(name, name), value[:40] + "…",
-                                f"longer than {limit} characters"))
 
 
 def build_incident(rows: list[SourceRow], conv: Converter, *, history: list[HistoryItem] | None = None,
@@ -215,9 +226,12 @@ def build_incident(rows: list[SourceRow], conv: Converter, *, history: list[Hist
     if key is None:
         problems.append(Problem(line, conv.columns.get("key", "key"), None,
                                 "no key: every imported incident needs the source's key (e.g. INC0010001)"))
-    for name in ("key", "category", "subcategory", "service", "reporter", "contact", "resolution_code", "team",
-                 "assignee"):
-        _check_length(name, text_of(row, name), row, conv, problems)
+    values = row.values
+    for name, limit in LIMITS.items():
+        value = values.get(name)
+        if value is not None and len(value) > limit:
+            problems.append(Problem(line, conv.columns.get(name, name), value[:40] + "…",
+                                    f"longer than {limit} characters"))
     status_value = conv.value("status", text_of(row, "status"), line, problems)
     if status_value is None and not any(p.column == conv.columns.get("status", "status") for p in problems):
         problems.append(Problem(line, conv.columns.get("status", "status"), None,
@@ -230,9 +244,9 @@ def build_incident(rows: list[SourceRow], conv: Converter, *, history: list[Hist
     channel = conv.value("channel", text_of(row, "channel"), line, problems)
     overridden, reason = False, None
     if priority is None and impact is not None and urgency is not None:
-        priority = conv.matrix.priority(impact, urgency)
+        priority = conv.derived(impact, urgency)
     elif priority is not None and impact is not None and urgency is not None:
-        derived = conv.matrix.priority(impact, urgency)
+        derived = conv.derived(impact, urgency)
         if derived != priority:
             overridden = True
             reason = f"Priority as recorded in {conv.source}; the matrix gives {derived.label}"
@@ -319,7 +333,7 @@ def _set_end_times(inc: ImportedIncident, times: dict) -> None:
 
 
 def _status_event(at: int, status: Status, old: str, note: str | None = None) -> HistoryItem:
-    return HistoryItem(at=at, kind=EV_STATUS, field="status", old=old, new=status.slug, note=note)
+    return HistoryItem(at=at, kind=EV_STATUS, field="status", old=old, new=_SLUG[status], note=note)
 
 
 def rebuild_history(inc: ImportedIncident, times: dict, source: str) -> list[HistoryItem]:
@@ -331,17 +345,17 @@ def rebuild_history(inc: ImportedIncident, times: dict, source: str) -> list[His
     last = inc.opened_at
     unknown_time = "the source gives no time for this change; shown at the last time it gives"
     if inc.acknowledged_at is not None and inc.status != Status.NEW:
-        items.append(_status_event(inc.acknowledged_at, Status.ACKNOWLEDGED, current.slug))
+        items.append(_status_event(inc.acknowledged_at, Status.ACKNOWLEDGED, _SLUG[current]))
         current, last = Status.ACKNOWLEDGED, inc.acknowledged_at
     final = inc.status
     if final in OPEN and times["resolved_at"] is not None:
-        items.append(_status_event(times["resolved_at"], Status.RESOLVED, current.slug))
+        items.append(_status_event(times["resolved_at"], Status.RESOLVED, _SLUG[current]))
         current, last = Status.RESOLVED, times["resolved_at"]
         at = max(times["updated_at"] or last, last)
-        items.append(_status_event(at, Status.IN_PROGRESS, current.slug, "Reopened"))
+        items.append(_status_event(at, Status.IN_PROGRESS, _SLUG[current], "Reopened"))
         current, last = Status.IN_PROGRESS, at
     if final in (Status.RESOLVED, Status.CLOSED) and inc.resolved_at is not None:
-        items.append(_status_event(inc.resolved_at, Status.RESOLVED, current.slug))
+        items.append(_status_event(inc.resolved_at, Status.RESOLVED, _SLUG[current]))
         current, last = Status.RESOLVED, inc.resolved_at
     if final != current:
         end = inc.closed_at if final in (Status.CLOSED, Status.CANCELLED) else None
@@ -353,7 +367,7 @@ def rebuild_history(inc: ImportedIncident, times: dict, source: str) -> list[His
                 inc.closed_at = end
         if final == Status.ON_HOLD and inc.hold_reason:
             note = HoldReason[inc.hold_reason.upper()].value + (f"; {note}" if note else "")
-        items.append(_status_event(end, final, current.slug, note))
+        items.append(_status_event(end, final, _SLUG[current], note))
     if inc.assignee or inc.team:
         who = inc.assignee or inc.team
         items.append(HistoryItem(at=inc.opened_at, kind=EV_ASSIGN, field="assignee" if inc.assignee else "team",
