@@ -63,8 +63,10 @@ def _epoch(text: str) -> int | None:
 
 
 def raw_floor(db: Path, source: Path) -> float:
-    """The same file written as the same rows (incident, timeline, search) with nothing but csv and
-    executemany in one transaction: no validation, no mapping, no SLA clocks."""
+    """The same file written as the same rows (every incident column the import fills, the same timeline
+    entries, the search index) with nothing but csv, fromisoformat and executemany in one transaction:
+    no mapping, no checks, no business-hours clocks, no escalation schedule."""
+    from incident_desk.storage.transfer_queries import EVENT_COLUMNS, IMPORT_COLUMNS
     t0 = time.perf_counter()
     con = sqlite3.connect(str(db), isolation_level=None)
     con.execute("PRAGMA synchronous = normal")
@@ -75,22 +77,24 @@ def raw_floor(db: Path, source: Path) -> float:
         next(rows)
         for n, r in enumerate(rows, 1):
             opened, ack, res, closed = (_epoch(r[9]), _epoch(r[10]), _epoch(r[11]), _epoch(r[12]))
-            incidents.append((n, f"INC-{n:06d}", r[1], r[2], r[3], r[4], int(r[5][1]), 2, 2, STATUS_SLUG[r[6]],
-                              r[7], r[8], opened, ack, res, closed, closed or res or ack or opened, "csv", r[0]))
-            events.append((n, opened, "created", None, None, r[1], 1))
+            status = STATUS_SLUG[r[6]]
+            incidents.append((
+                n, f"INC-{n:06d}", r[1], r[2], r[3], r[4], None, "", "", "", 0, 0, int(r[5][1]), 0, None, status,
+                None, None, None, r[7], r[8], opened, ack, res, closed, closed or res or ack or opened, 0, None, None,
+                None, 0, None, None, None, 0, 0, ack - opened if ack else None, res - opened if res else None, 0,
+                ack - opened if ack else None, res - opened if res else None, 0, 1, "csv", r[0], 1,
+                None if status >= 50 else 0))
+            events.append((n, opened, None, "created", None, None, r[1], "Imported from csv", 1))
+            previous = "new"
             for at, slug in ((ack, "acknowledged"), (res, "resolved"), (closed, "closed")):
                 if at is not None:
-                    events.append((n, at, "status", "status", slug, None, 1))
+                    events.append((n, at, None, "status", "status", previous, slug, None, 1))
+                    previous = slug
+            events.append((n, opened, None, "assignment", "assignee", None, r[7], "as recorded in the source", 1))
             search.append((n, r[1], r[2], ""))
-    columns = ("id, key, title, description, category, subcategory, priority, impact, urgency, status, "
-               "assignee_name, team_name, opened_at, acknowledged_at, resolved_at, closed_at, updated_at, source, "
-               "external_key, reporter_name, reporter_contact, channel, priority_overridden, response_breached, "
-               "resolve_breached, hold_s, hold_bh_s, reopen_count, escalation_level, version")
-    defaults = ("", "", "", 0, 0, 0, 0, 0, 0, 0, 1)  # peewee fills these in Python; raw SQL must name them
-    con.executemany(f"INSERT INTO incident ({columns}) VALUES ({', '.join(['?'] * 30)})",
-                    [row + defaults for row in incidents])
-    con.executemany("INSERT INTO event (incident_id, at, kind, field, new_value, note, version) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)", events)
+    con.executemany(f"INSERT INTO incident ({', '.join(IMPORT_COLUMNS)}) VALUES ({', '.join(['?'] * 47)})",
+                    incidents)
+    con.executemany(f"INSERT INTO event ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join(['?'] * 9)})", events)
     con.executemany("INSERT INTO incident_fts (rowid, title, description, comments) VALUES (?, ?, ?, ?)", search)
     con.execute("COMMIT")
     con.close()
@@ -140,9 +144,11 @@ def export_memory(db: Path) -> list[dict]:
     """The whole database to JSON in a process of its own; its peak resident memory is the measure."""
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         out = Path(tmp) / "desk.json"
-        code = ("import resource, sys, time; from incident_desk.cli import main; t = time.perf_counter(); "
+        # VmHWM, not getrusage's ru_maxrss: on Linux that keeps the forking parent's peak across exec.
+        code = ("import sys, time; from incident_desk.cli import main; t = time.perf_counter(); "
                 "rc = main(['--db', sys.argv[1], 'export', 'json', sys.argv[2]]); "
-                "print('BENCH', rc, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+                "hwm = next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')); "
+                "print('BENCH', rc, time.perf_counter() - t, hwm)")
         proc = subprocess.run([sys.executable, "-c", code, str(db), str(out)], capture_output=True, text=True,
                               cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=1800)
         line = next((x for x in proc.stdout.splitlines() if x.startswith("BENCH ")), None)

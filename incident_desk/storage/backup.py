@@ -174,32 +174,31 @@ def _pages_into(backup: Path, live: Path) -> bool:
 
 def pg_dump_command(url: str, target: str) -> str:
     """The pg_dump line for a team database (the password stays out: pg_dump asks, or reads ~/.pgpass)."""
-    from urllib.parse import unquote, urlparse
-    parsed = urlparse(url)
-    parts = ["pg_dump", "--format=custom", f"--file={_quote(target)}"]
-    if parsed.hostname:
-        parts.append(f"--host={parsed.hostname}")
-    if parsed.port:
-        parts.append(f"--port={parsed.port}")
-    if parsed.username:
-        parts.append(f"--username={_quote(unquote(parsed.username))}")
-    parts.append(_quote(unquote(parsed.path.lstrip("/"))))
-    return " ".join(parts)
+    return " ".join(["pg_dump", "--format=custom", f"--file={_quote(target)}", *_pg_server(url),
+                     _quote(_pg_database(url))])
 
 
 def pg_restore_command(url: str, source: str) -> str:
+    return " ".join(["pg_restore", "--clean", "--if-exists", "--no-owner", *_pg_server(url),
+                     f"--dbname={_quote(_pg_database(url))}", _quote(source)])
+
+
+def _pg_server(url: str) -> list[str]:
     from urllib.parse import unquote, urlparse
     parsed = urlparse(url)
-    parts = ["pg_restore", "--clean", "--if-exists", "--no-owner"]
+    parts = []
     if parsed.hostname:
         parts.append(f"--host={parsed.hostname}")
     if parsed.port:
         parts.append(f"--port={parsed.port}")
     if parsed.username:
         parts.append(f"--username={_quote(unquote(parsed.username))}")
-    parts.append(f"--dbname={_quote(unquote(parsed.path.lstrip('/')))}")
-    parts.append(_quote(source))
-    return " ".join(parts)
+    return parts
+
+
+def _pg_database(url: str) -> str:
+    from urllib.parse import unquote, urlparse
+    return unquote(urlparse(url).path.lstrip("/"))
 
 
 def _quote(text: str) -> str:

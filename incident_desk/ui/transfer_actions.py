@@ -13,12 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QProgressDialog
 from incident_desk.config import BACKUP_KEEP_KEY, backups_dir
 from incident_desk.services.errors import describe_failure
 from incident_desk.services.transfer.backup import DEFAULT_KEEP
+from incident_desk.ui.progress import ProgressRelay, cancellable_progress
 from incident_desk.ui.workers import WorkerPool
-
-
-class _Relay(QObject):
-    sig_progress = Signal(int, int, str)
-    """done, total, phase (emitted on a worker thread, delivered on the GUI thread)."""
 
 
 class TransferActions(QObject):
@@ -154,14 +150,8 @@ class TransferActions(QObject):
 
     def _start_progress(self, label: str) -> None:
         self.cancel_event = threading.Event()
-        dialog = QProgressDialog(label, "Cancel", 0, 100, self.window)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(self.cancel_event.set)
-        self.progress = dialog
-        self._relay = _Relay()
+        self.progress = cancellable_progress(self.window, label, self.cancel_event)
+        self._relay = ProgressRelay()
         self._relay.sig_progress.connect(self._on_progress)
 
     @Slot(int, int, str)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +32,7 @@ from incident_desk.services.errors import describe_failure
 from incident_desk.services.transfer.fields import FIELDS, Mapping, fold
 from incident_desk.services.transfer.importer import FORMATS, ImportOptions
 from incident_desk.services.transfer.service import Profile, Transfer
+from incident_desk.ui.progress import ProgressRelay, cancellable_progress
 from incident_desk.ui.workers import WorkerPool
 
 FORMAT_CHOICES = [(name, cls.label) for name, cls in FORMATS.items()] + [("json", "Incident Desk export (JSON)")]
@@ -45,13 +46,6 @@ TARGETS = {
 }
 NOT_READ = "(not read)"
 PAGE_FILE, PAGE_MAPPING, PAGE_CHECK = range(3)
-
-
-class _Relay(QObject):
-    """Carries a worker's progress to the GUI thread (queued, since it is emitted from the worker)."""
-
-    sig_progress = Signal(int, int, str)
-    """done, total, phase."""
 
 
 class FilePage(QWizardPage):
@@ -411,15 +405,9 @@ class ImportWizard(QWizard):
             return
         options = self.options(dry_run=False)
         self.cancel_event = threading.Event()
-        dialog = QProgressDialog("Importing…", "Cancel", 0, 100, self)
-        dialog.setWindowTitle("Import")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(self.cancel_event.set)
-        self.progress_dialog = dialog
-        relay = _Relay()
+        self.progress_dialog = cancellable_progress(self, "Importing…", self.cancel_event)
+        self.progress_dialog.setWindowTitle("Import")
+        relay = ProgressRelay()
         relay.sig_progress.connect(self._on_progress)
         self._relay = relay
         self.pool.submit(self.transfer.import_file, options, progress=relay.sig_progress.emit,
