@@ -101,3 +101,13 @@ def test_progress_bar_draws_on_a_terminal_only():
     piped = io.StringIO()
     TerminalProgress("x", stream=piped)(1, 2, "writing")
     assert piped.getvalue() == ""
+
+
+def test_csv_export_never_hands_a_spreadsheet_a_formula(tmp_path):
+    db = tmp_path / "d.db"
+    assert cli(db, "log", "--title", "=HYPERLINK(\"http://x\")", "--category", "Network",
+               "--reporter", "@admin").returncode == 0
+    assert cli(db, "export", "csv", tmp_path / "x.csv").returncode == 0
+    with open(tmp_path / "x.csv", encoding="utf-8-sig", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert (row["title"], row["reporter"]) == ("'=HYPERLINK(\"http://x\")", "'@admin")

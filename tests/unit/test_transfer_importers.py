@@ -14,6 +14,7 @@ from incident_desk.domain.incident import IncidentFilter
 from incident_desk.services.clock import ManualClock
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import PermissionDenied, ValidationError
+from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.transfer.fields import parse_map, parse_values
 from incident_desk.services.transfer.importer import ImportOptions
 from incident_desk.services.transfer.service import Transfer
@@ -320,3 +321,21 @@ def test_a_file_that_is_not_text_is_refused(desk, tmp_path):
     path.write_bytes(b"PK\x03\x04\x00\x00binary\x00zip")
     with pytest.raises(ValidationError, match="not text in UTF-8 or Windows-1252"):
         run(desk, "csv", path)
+
+
+@pytest.mark.postgres
+def test_import_into_a_team_database(pg_url):
+    desk = Desk.open(pg_url, clock=ManualClock(NOW))
+    try:
+        report = run(desk, "servicenow", "servicenow_eventlog.csv")
+        assert report.written and report.new == 3
+        again = run(desk, "servicenow", "servicenow_eventlog.csv")
+        assert (again.new, again.unchanged) == (0, 3)
+        shown = desk.incidents.get_incident("INC-000001")
+        assert (shown.external_key, shown.status.slug, shown.reopen_count) == ("INC0000045", "closed", 1)
+        assert [e.new_value for e in desk.incidents.timeline("INC-000001", newest_first=False)
+                if e.kind == "status"] == ["resolved", "in_progress", "resolved", "closed"]
+        logged = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title="After", category="Network"))
+        assert logged.key == "INC-000004"
+    finally:
+        desk.close()

@@ -99,3 +99,23 @@ def test_a_hold_or_a_reopen_takes_the_full_computation():
                               history=history, now=NOW) is None
     assert clocks.columns(priority=3, status=Status.IN_PROGRESS, opened=0, acknowledged=None, resolved=None,
                           history=[], now=NOW) is None
+
+
+def test_a_clock_stopped_exactly_on_its_target_met_it():
+    """On the deadline is met, a second later missed: the same boundary as the services' clocks."""
+    targets = {p.label: {**DEFAULT_POLICY.target_for(p).to_dict(), "business_hours": False} for p in Priority}
+    policy = SlaPolicy.from_dict({**DEFAULT_POLICY.to_dict(), "targets": targets})
+    target = policy.target_for(Priority.P2)
+    opened = 1_780_000_000
+    for late in (0, 1):
+        ack = opened + target.response_s + late
+        resolved = opened + target.resolve_s + late
+        history = [(ack, Status.ACKNOWLEDGED), (resolved, Status.RESOLVED)]
+        fast = StoppedClocks(policy).columns(priority=2, status=Status.RESOLVED, opened=opened, acknowledged=ack,
+                                             resolved=resolved, history=history, now=NOW)
+        assert (fast["response_breached"], fast["resolve_breached"]) == (bool(late), bool(late))
+        row = SimpleNamespace(priority=2, opened_at=opened, acknowledged_at=ack, resolved_at=resolved,
+                              status=int(Status.RESOLVED))
+        full = sla_state.sla_columns(policy, row, [(datetime.fromtimestamp(t, UTC), s) for t, s in history],
+                                     datetime.fromtimestamp(NOW, UTC))
+        assert {k: fast[k] for k in full} == full
