@@ -195,7 +195,8 @@ class Converter:
             choices = {"status": "new|acknowledged|in_progress|on_hold|resolved|closed|cancelled",
                        "priority": "P1..P5", "impact": "high|medium|low", "urgency": "high|medium|low",
                        "channel": "|".join(c.value for c in Channel)}[name]
-            values = ", ".join(f"'{v}' ({len(rows)} rows)" for v, rows in sorted(found.items()))
+            values = ", ".join(f"'{v}' ({len(rows)} row{'s' if len(rows) != 1 else ''})"
+                               for v, rows in sorted(found.items()))
             what = ("have no equivalent and were recorded as unknown" if name == "channel"
                     else "have no equivalent here")
             out.append(f"{name}: the values {values} {what}. Map them with:")
