@@ -17,6 +17,7 @@ LOG_DRAFT_KEY = "log_dialog/draft"
 EDITOR_DRAFTS_GROUP = "editor_drafts"
 # How many daily backups the window keeps (QSettings); see ui/transfer_actions.py.
 BACKUP_KEEP_KEY = "backup/keep"
+BACKUP_KEEP_DEFAULT = 7
 
 
 def data_dir(*, create: bool = True) -> Path:

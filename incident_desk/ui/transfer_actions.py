@@ -6,15 +6,14 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction
 
-from incident_desk.config import BACKUP_KEEP_KEY, backups_dir
-from incident_desk.services.errors import describe_failure
-from incident_desk.services.transfer.backup import DEFAULT_KEEP
-from incident_desk.ui.progress import ProgressRelay, cancellable_progress
+from incident_desk.config import BACKUP_KEEP_DEFAULT, BACKUP_KEEP_KEY, backups_dir
 from incident_desk.ui.workers import WorkerPool
+
+# Built with the window but used later: dialogs, the transfer services and the progress dialog are
+# imported when an action first runs, so the window opens no slower for having them.
 
 
 class TransferActions(QObject):
@@ -33,7 +32,7 @@ class TransferActions(QObject):
         self.pool = WorkerPool(self, max_threads=1)
         self._folder = backups_folder
         self.wizard = None
-        self.progress: QProgressDialog | None = None
+        self.progress = None  # the QProgressDialog of a running export
         self.cancel_event: threading.Event | None = None
         actor, sqlite = self.desk.actor, self.desk.store.is_sqlite
         self.act_import = self._action("&Import…", self._on_import, "Import incidents from another tool's export "
@@ -70,9 +69,9 @@ class TransferActions(QObject):
 
     def keep(self) -> int:
         try:
-            return max(1, int(self.window.settings.value(BACKUP_KEEP_KEY, DEFAULT_KEEP)))
+            return max(1, int(self.window.settings.value(BACKUP_KEEP_KEY, BACKUP_KEEP_DEFAULT)))
         except (TypeError, ValueError):
-            return DEFAULT_KEEP
+            return BACKUP_KEEP_DEFAULT
 
     # ---- import ----------------------------------------------------------------------------------------
 
@@ -94,6 +93,7 @@ class TransferActions(QObject):
 
     @Slot()
     def _on_export_view(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
         name = f"incidents-{date.today():%Y-%m-%d}.csv"
         path, _ = QFileDialog.getSaveFileName(self.window, "Export view", name, "CSV files (*.csv)")
         if path:
@@ -112,6 +112,7 @@ class TransferActions(QObject):
 
     @Slot()
     def _on_backup_now(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
         name = f"{self.desk.store.path.stem}-backup-{date.today():%Y-%m-%d}.db" if self.desk.store.path else ""
         path, _ = QFileDialog.getSaveFileName(self.window, "Back up the database", name, "Databases (*.db)")
         if path:
@@ -143,12 +144,15 @@ class TransferActions(QObject):
 
     @Slot()
     def _on_open_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
         self.folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
 
     # ---- progress ------------------------------------------------------------------------------------------
 
     def _start_progress(self, label: str) -> None:
+        from incident_desk.ui.progress import ProgressRelay, cancellable_progress
         self.cancel_event = threading.Event()
         self.progress = cancellable_progress(self.window, label, self.cancel_event)
         self._relay = ProgressRelay()
@@ -170,6 +174,7 @@ class TransferActions(QObject):
         self.window.status_message(message, 15_000)
 
     def _failed(self, exc: BaseException) -> None:
+        from incident_desk.services.errors import describe_failure
         cancelled = self.cancel_event is not None and self.cancel_event.is_set()
         self._close_progress()
         message, _ = describe_failure(exc)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from incident_desk.config import BACKUP_KEEP_DEFAULT
 from incident_desk.services.auth import Actor, require
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import ValidationError
@@ -13,7 +14,7 @@ from incident_desk.services.transfer.private_files import check_target
 from incident_desk.storage import backup as storage_backup
 from incident_desk.storage.database import Store
 
-DEFAULT_KEEP = 7
+DEFAULT_KEEP = BACKUP_KEEP_DEFAULT
 
 
 class UsePgTools(ValidationError):
