@@ -100,7 +100,7 @@ def test_preview_mapping_profile_check_and_import(qtbot, admin_desk):
     again.next()
     qtbot.waitUntil(lambda: again.check_page.report is not None, timeout=5000)
     report = again.check_page.report
-    assert (report.updated, report.new, report.problems) == (4, 0, [])
+    assert (report.unchanged, report.updated, report.new, report.problems) == (4, 0, 0, [])
 
 
 def test_problems_are_listed_and_block_the_import(qtbot, admin_desk):

@@ -143,6 +143,8 @@ def test_reimport_updates_instead_of_duplicating(desk, db_path, tmp_path):
     changed = tmp_path / "changed.csv"
     changed.write_text((FIXTURES / "servicenow_list.csv").read_text().replace(
         "Teams crashes on start", "Teams crashes at every start"))
+    dry = run(desk, "servicenow", changed, dry_run=True)
+    assert (dry.written, dry.new, dry.updated, dry.unchanged) == (False, 0, 1, 7)
     third = run(desk, "servicenow", changed)
     assert (third.new, third.updated, third.unchanged) == (0, 1, 7)
     row = incident(db_path, "INC0010007")

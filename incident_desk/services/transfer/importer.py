@@ -192,7 +192,11 @@ class ImportService:
         step = progress or (lambda *_: None)
         if options.dry_run:
             with self.store.read():
-                self._plan(incidents, report)
+                directory = self._plan(incidents, report)
+                user_ids, team_ids = directory.known_ids()
+                # Which keys seen before would change: the same comparison the import makes, no writes.
+                _Writer(self, incidents, user_ids, team_ids, self.clock(), report, actor, step, cancel,
+                        dry_run=True).compare_updates()
             return report
         now = self.clock()
         try:
@@ -256,7 +260,8 @@ class _Writer:
     updated ones with their changes on the timeline, SLA clocks and the escalation schedule."""
 
     def __init__(self, service: ImportService, incidents: list[ImportedIncident], user_ids: dict, team_ids: dict,
-                 now: datetime, report: ImportReport, actor: Actor, progress: Progress, cancel: threading.Event | None):
+                 now: datetime, report: ImportReport, actor: Actor, progress: Progress, cancel: threading.Event | None,
+                 *, dry_run: bool = False):
         self.store = service.store
         self.incidents = incidents
         self.user_ids, self.team_ids = user_ids, team_ids
@@ -268,6 +273,7 @@ class _Writer:
         self.sla = service.settings.sla_policy()
         self.stopped = StoppedClocks(self.sla)
         self.escalation = service.policies.escalation_policy()
+        self.dry_run = dry_run
         self.suppressed: list[tuple] = []
         self.schedule: list[tuple[int | None, int]] = []
 
@@ -297,6 +303,13 @@ class _Writer:
         tq.insert_suppressed_escalations(self.store, self.suppressed)
         self.report.escalations_suppressed = len(self.suppressed)
         self._check_cancel()
+
+    def compare_updates(self) -> None:
+        """Count the incidents seen before as updated or unchanged (a dry run)."""
+        updates = [(inc, inc.existing) for inc in self.incidents if inc.existing is not None]
+        for start in range(0, len(updates), WRITE_CHUNK):
+            self._check_cancel()
+            self._update(updates[start:start + WRITE_CHUNK])
 
     def _new_rows(self, ids: list[int], new: list[ImportedIncident]) -> Iterator[tuple[list, list, list]]:
         """(incident rows, timeline rows, search rows) of the new incidents, a chunk at a time."""
@@ -392,7 +405,7 @@ class _Writer:
                              for c in changed if c not in ("status", "assignee_name", "team_name")]
             events.extend(self._events(incident_id, [*fresh, *change_events], version=version + 1))
             search.append((incident_id, inc.title, inc.description, "\n".join(inc.comments)))
-        if rows:
+        if rows and not self.dry_run:
             tq.update_incidents(self.store, rows)
             tq.insert_events(self.store, events)
             tq.index_search(self.store, search, replace=True)

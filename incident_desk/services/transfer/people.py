@@ -115,6 +115,11 @@ class Directory:
         return {"users": [u for u, _ in self.new_users], "teams": list(self.new_teams),
                 "categories": [c if s is None else f"{c} / {s}" for c, s in self.new_categories]}
 
+    def known_ids(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The ids of the users and teams that exist already (a dry run writes none)."""
+        return ({username: uid for uid, username in self.user_by_name.values() if uid is not None},
+                {name: tid for tid, name in self.team_by_name.values() if tid is not None})
+
     def write_new(self, now_epoch: int) -> tuple[dict[str, int], dict[str, int]]:
         """Create what was planned (inside the caller's write transaction); returns the ids of every
         user by username and every team by name."""
@@ -134,6 +139,4 @@ class Directory:
                 if parent[0] is None:  # made above, in the same order
                     parent = self.category[fold(category)]
                 tq.insert_category(self.store, sub, parent[0])
-        user_ids = {username: uid for uid, username in self.user_by_name.values() if uid is not None}
-        team_ids = {name: tid for tid, name in self.team_by_name.values() if tid is not None}
-        return user_ids, team_ids
+        return self.known_ids()

@@ -295,7 +295,10 @@ class CheckPage(QWizardPage):
 
     def show_report(self, report) -> None:
         self.report = report
-        self.report_view.setPlainText("\n".join(report.lines()))
+        lines = report.lines()
+        if report.hints:
+            lines.append("In this wizard: go Back and choose what these values mean in the table of values.")
+        self.report_view.setPlainText("\n".join(lines))
         self.skip_box.setVisible(bool(report.problems))
         self.completeChanged.emit()
 
