@@ -137,6 +137,7 @@ class TransferActions(QObject):
         self.pool.submit(self.transfer.backups.daily, folder, keep=keep, on_done=self._on_daily_done,
                          on_error=self._failed)
 
+    @Slot(object)
     def _on_daily_done(self, path) -> None:
         if path is not None:
             self.window.status_message(f"Daily backup written to {path} (the last {self.keep()} are kept).", 15_000)

@@ -1,10 +1,4 @@
-"""The parts of a full JSON export, one entry per table: a table added later joins the export with one line here.
-
-Each section is a table of storage.tables. References to users, teams, categories and incidents are written
-as their names and keys (so a file means the same in any database); other references stay ids, and the
-sections they point to keep their ids. Booleans are true/false, instants integer epoch seconds (UTC), as
-stored. Sections are written and read in this order, so a row's references are always in before it.
-"""
+"""The parts of a full JSON export, one entry per table: a table added later joins the export with one line."""
 
 from __future__ import annotations
 
@@ -13,6 +7,12 @@ from dataclasses import dataclass
 from incident_desk.domain.incident import format_key, parse_key
 from incident_desk.storage import tables
 from incident_desk.storage.export_queries import TableInfo, table_info
+
+# Each section is a table of storage.tables. References to users, teams, categories and incidents are
+# written as their names and keys (so a file means the same in any database); other references stay
+# ids, and the sections they point to keep their ids. Booleans are true/false, instants integer epoch
+# seconds (UTC), as stored. Sections are written and read in the order of SECTIONS, so the rows a row
+# refers to are always in before it (or, for cycles, listed in `later`).
 
 
 @dataclass(frozen=True)

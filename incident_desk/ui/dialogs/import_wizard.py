@@ -433,6 +433,7 @@ class ImportWizard(QWizard):
             self.progress_dialog.deleteLater()
             self.progress_dialog = None
 
+    @Slot(object)
     def _on_imported(self, report) -> None:
         self._close_progress()
         self.last_report = report
@@ -442,6 +443,7 @@ class ImportWizard(QWizard):
         self.sig_imported.emit(report)
         super().accept()
 
+    @Slot(object)
     def _on_import_failed(self, exc: BaseException) -> None:
         self._close_progress()
         self._fail(exc)
