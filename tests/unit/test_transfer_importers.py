@@ -341,3 +341,11 @@ def test_import_into_a_team_database(pg_url):
         assert logged.key == "INC-000004"
     finally:
         desk.close()
+
+
+def test_titles_are_one_line_of_plain_text(desk, db_path, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text('key,title,status,priority,opened_at\nO-1,"Bell\x07 and\ttab\r\nand break",new,P3,'
+                    '2026-11-01 10:00\n', encoding="utf-8")
+    run(desk, "csv", path)
+    assert incident(db_path, "O-1")["title"] == "Bell and tab and break"

@@ -213,6 +213,9 @@ def text_of(row: SourceRow, name: str) -> str | None:
 
 
 def _one_line(text: str) -> str:
+    """One line of plain text: breaks, tabs and other control characters become single spaces."""
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
     return " ".join(text.split())
 
 
@@ -304,7 +307,12 @@ def build_incident(rows: list[SourceRow], conv: Converter, *, history: list[Hist
     if status not in (Status.NEW,) and inc.acknowledged_at is None and status != Status.CANCELLED:
         notes.append("acknowledgement unknown")
     _set_end_times(inc, times)
-    inc.history = history if history is not None else rebuild_history(inc, times, conv.source)
+    if history is not None:
+        if history and history[0].kind == EV_CREATED and history[0].new is None:
+            history[0].new = title  # the event log has no title column of its own
+        inc.history = history
+    else:
+        inc.history = rebuild_history(inc, times, conv.source)
     _add_comments(inc, row)
     if inc.status == Status.CANCELLED:
         inc.cancel_reason = inc.resolution_notes or f"Cancelled in {conv.source}"
