@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ValidationError
 from incident_desk.services.transfer.importer import ImportOptions
 from incident_desk.services.transfer.service import Transfer
+from tests.reliability.reliability_tools import logical_dump
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transfer"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -37,14 +37,6 @@ CHECKED = settings(max_examples=int(__import__("os").environ.get("INCIDENT_DESK_
                                                        HealthCheck.too_slow])
 
 
-def _dump(path) -> list[str]:
-    con = sqlite3.connect(str(path))
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
-
-
 @pytest.fixture
 def desk(tmp_path):
     d = Desk.open(str(tmp_path / "fuzz.db"), clock=ManualClock(NOW))
@@ -54,13 +46,13 @@ def desk(tmp_path):
 
 def _check(desk, fmt: str, path: Path, **options) -> None:
     """The one property: a clear outcome, and nothing written unless the whole import was good."""
-    before = _dump(desk.store.path)
+    before = logical_dump(desk.store.path)
     try:
         report = Transfer(desk).import_file(ImportOptions(format=fmt, path=path, tz="UTC", **options))
     except ValidationError as exc:
         message = str(exc)
         assert message and "\n" not in message and "Traceback" not in message
-        assert _dump(desk.store.path) == before
+        assert logical_dump(desk.store.path) == before
         return
     lines = report.lines()
     assert lines and all(isinstance(line, str) for line in lines)
@@ -69,7 +61,7 @@ def _check(desk, fmt: str, path: Path, **options) -> None:
         assert not report.problems or options.get("skip_invalid")
     else:
         assert report.problems and all(p.reason for p in report.problems)
-        assert _dump(desk.store.path) == before
+        assert logical_dump(desk.store.path) == before
 
 
 def _csv_text(header: list[str], rows: list[list[str]], delimiter: str) -> str:

@@ -19,6 +19,7 @@ from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.transfer.fields import parse_map
 from incident_desk.services.transfer.importer import ImportOptions
 from incident_desk.services.transfer.service import Profile, Transfer
+from tests.reliability.reliability_tools import logical_dump
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transfer"
 T = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -61,14 +62,6 @@ def _export(desk, path) -> dict:
     Transfer(desk).export_json(path)
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
-
-
-def _dump(path) -> list[str]:
-    con = sqlite3.connect(str(path))
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 def _content(data: dict) -> dict:
@@ -130,10 +123,10 @@ def test_layout_does_not_matter_but_a_cut_file_is_refused(source, tmp_path, desk
     whole = (tmp_path / "a.json").read_text(encoding="utf-8")
     cut = tmp_path / "cut.json"
     cut.write_text(whole[: len(whole) * 2 // 3], encoding="utf-8")
-    before = _dump(db_path)
+    before = logical_dump(db_path)
     with pytest.raises(ValidationError, match="not a complete Incident Desk export"):
         Transfer(desk).import_file(ImportOptions(format="json", path=cut))
-    assert _dump(db_path) == before
+    assert logical_dump(db_path) == before
     newer = tmp_path / "newer.json"
     newer.write_text(whole.replace('"schema_version": ', '"schema_version": 9', 1), encoding="utf-8")
     with pytest.raises(ValidationError, match="comes from a newer Incident Desk"):
