@@ -127,10 +127,8 @@ def main(argv=None) -> int:
             + bench_gui.save_against_lock(scratch_db(), runs=3 if quick else 7))
     for name, (module, writes) in EXTERNAL.items():
         section(name, run_external, name, module, (lambda: scratch_db()) if writes else (lambda: db))
-    section("transfer", lambda: [
-        report.placeholder("import 100,000 CSV rows", group="transfer", verdict=report.NOT_BUILT,
-                           target=">= 0.5x raw executemany"),
-        report.placeholder("export the whole database", group="transfer", verdict=report.NOT_BUILT)])
+    from bench import bench_transfer
+    section("transfer", bench_transfer.run_all, db, quick=quick)
     section("memory", bench_gui.peak_memory, db, steps=20 if quick else 60)
     if scratch is not None:
         dataset.remove(scratch)

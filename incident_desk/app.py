@@ -112,6 +112,7 @@ class _AfterFirstPaint(QObject):
             from incident_desk.ui.alerts import AlertsController
             self.alerts = AlertsController(self.desk, self.window, settings=QSettings())
             self.window.attach_alerts(self.alerts)
+            self.window.transfer.start_daily_backup()  # interactive desks only: not for a screenshot
         # Everything built so far lives as long as the window: keep it out of the cyclic collector,
         # whose full passes over it were the longest GUI-thread stalls (~50 ms) during a refresh.
         # The collector was off while starting (cli.main): nothing built then is garbage.

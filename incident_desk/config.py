@@ -15,6 +15,9 @@ DB_ENV_VAR = "INCIDENT_DESK_DB"
 # the detail editor's unsaved edits and note per incident key (a group).
 LOG_DRAFT_KEY = "log_dialog/draft"
 EDITOR_DRAFTS_GROUP = "editor_drafts"
+# How many daily backups the window keeps (QSettings); see ui/transfer_actions.py.
+BACKUP_KEEP_KEY = "backup/keep"
+BACKUP_KEEP_DEFAULT = 7
 
 
 def data_dir(*, create: bool = True) -> Path:
@@ -43,6 +46,11 @@ def desk_settings_path(identity: str) -> Path:
         raise ValueError(f"not a database identity: {identity!r}")
     folder = private_dir(Path(user_config_dir(APP_DIR_NAME, appauthor=False)) / "desks")
     return folder / f"{identity}.ini"
+
+
+def backups_dir() -> Path:
+    """Where the desk window keeps its rotating daily backups: <user data dir>/incident-desk/backups."""
+    return data_dir() / "backups"
 
 
 def default_db_path(*, create_dir: bool = True) -> Path:

@@ -14,7 +14,7 @@ from incident_desk.config import DB_ENV_VAR, database_url
 
 # One module per command family, each adding its commands with register(subparsers), in help order.
 # A module missing here is an ImportError at once, never a command that silently is not there.
-COMMAND_MODULES = ("demo", "incidents", "users", "metrics", "escalation", "closure", "reports")
+COMMAND_MODULES = ("demo", "incidents", "users", "metrics", "escalation", "closure", "reports", "transfer")
 
 __all__ = ["main", "gui_main", "build_parser", "CliError", "parse_time", "EXIT_OK", "EXIT_USAGE", "EXIT_INTERNAL"]
 
@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_command(args) -> int:
     from incident_desk.services.desk import Desk
+    if not getattr(args, "opens_database", True):
+        return args.func(None, args)  # `restore` must work when the current database does not open
     desk = Desk.open(database_url(args.db), username=args.user)
     try:
         return args.func(desk, args)

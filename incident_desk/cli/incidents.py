@@ -7,15 +7,21 @@ import argparse
 from incident_desk.cli.common import EXIT_OK, CliError, csv_list, parse_time, print_json, print_rows, report, short_time
 
 
+def _label(level) -> str:
+    return level.label if level is not None else "unknown"
+
+
 def _print_incident(inc, timeline=None, links=None) -> None:
     fields = [
         ("Key", inc.key), ("Title", inc.title), ("Status", inc.status.label + (
             f" ({inc.hold_reason.value})" if inc.hold_reason else "")),
-        ("Priority", f"{inc.priority.label}" + (f" (override: {inc.override_reason})" if inc.priority_overridden
-                                                else f" (impact {inc.impact.label} x urgency {inc.urgency.label})")),
+        ("Priority", f"{inc.priority.label}" + (
+            f" (override: {inc.override_reason})" if inc.priority_overridden
+            else f" (impact {_label(inc.impact)} x urgency {_label(inc.urgency)})")),
         ("Category", inc.category + (f" / {inc.subcategory}" if inc.subcategory else "")),
         ("Service", inc.service or "-"), ("Reporter", f"{inc.reporter_name} <{inc.reporter_contact}>"),
-        ("Channel", inc.channel.value), ("Assignee", inc.assignee or "-"), ("Team", inc.team or "-"),
+        ("Channel", inc.channel.value if inc.channel else "unknown"), ("Assignee", inc.assignee or "-"),
+        ("Team", inc.team or "-"),
         ("Opened", short_time(inc.opened_at)), ("Acknowledged", short_time(inc.acknowledged_at)),
         ("Resolved", short_time(inc.resolved_at)), ("Closed", short_time(inc.closed_at)),
         ("Reopened", str(inc.reopen_count)), ("Escalation level", str(inc.escalation_level)),

@@ -299,9 +299,9 @@ class Incident:
     service: str | None
     reporter_name: str
     reporter_contact: str
-    channel: Channel
-    impact: Level
-    urgency: Level
+    channel: Channel | None      # None: unknown (imported history that did not record it)
+    impact: Level | None
+    urgency: Level | None
     priority: Priority
     priority_overridden: bool
     override_reason: str | None

@@ -14,6 +14,9 @@ from incident_desk.domain.incident import DomainError, Priority, Status
 UTC = UTC
 _ZERO = timedelta(0)
 _SECOND = timedelta(seconds=1)
+# Spans longer than this many days add up their whole days from a running total per calendar.
+_LONG_SPAN_DAYS = 14
+_TOTALS_ORIGIN = date(1999, 12, 1)
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # Clock states shown in the UI and stored by the engine.
@@ -163,17 +166,34 @@ class BusinessCalendar:
         if self.always_on:
             return end - start
         zone = self.zone
-        total = _ZERO
         day = start.astimezone(zone).date()
         last = end.astimezone(zone).date()
+        if (last - day).days > _LONG_SPAN_DAYS and day >= _TOTALS_ORIGIN:
+            # The whole days in between come from a running total: a clock open for months would
+            # otherwise walk each of its days (an import of open history, a scan of old incidents).
+            return (self._clipped(day, zone, start, end) + self._clipped(last, zone, start, end)
+                    + self._whole_days(day + timedelta(days=1), last, zone))
+        total = _ZERO
         while day <= last:
-            window = self._window(day, zone)
-            if window is not None:
-                lo, hi = max(window[0], start), min(window[1], end)
-                if hi > lo:
-                    total += hi - lo
+            total += self._clipped(day, zone, start, end)
             day += timedelta(days=1)
         return total
+
+    def _clipped(self, day: date, zone: ZoneInfo, start: datetime, end: datetime) -> timedelta:
+        window = self._window(day, zone)
+        if window is None:
+            return _ZERO
+        lo, hi = max(window[0], start), min(window[1], end)
+        return hi - lo if hi > lo else _ZERO
+
+    def _whole_days(self, first: date, stop: date, zone: ZoneInfo) -> timedelta:
+        """Business time of the local days first .. stop - 1, whole."""
+        totals = self._day_totals  # totals[k]: the days from _TOTALS_ORIGIN before day k
+        need = (stop - _TOTALS_ORIGIN).days
+        while len(totals) <= need:
+            window = self._window(_TOTALS_ORIGIN + timedelta(days=len(totals) - 1), zone)
+            totals.append(totals[-1] + (window[1] - window[0] if window is not None else _ZERO))
+        return totals[need] - totals[(first - _TOTALS_ORIGIN).days]
 
     def add_working_delta(self, start: datetime, amount: timedelta) -> datetime:
         """Exact inverse of working_delta: the earliest instant with ``amount`` business time elapsed."""
@@ -214,6 +234,10 @@ class BusinessCalendar:
     @cached_property
     def _windows(self) -> dict:
         return {}  # lives in the instance's __dict__: no field, so equality and hashing ignore it
+
+    @cached_property
+    def _day_totals(self) -> list[timedelta]:
+        return [_ZERO]
 
     def to_dict(self) -> dict:
         return {
@@ -642,3 +666,32 @@ def _merge_intervals(intervals: Iterable[Interval], start: datetime, end: dateti
             merged.append([lo, hi])
     return [(lo, hi) for lo, hi in merged]
 
+
+
+class BusinessSecondsIndex:
+    """Business seconds of one calendar from a fixed origin to any whole-second instant, so that
+    ``at(b) - at(a)`` equals ``business_duration(calendar, a, b)`` for a <= b. Each local day's window
+    is looked up once: for bulk work (an import of many incidents) where the same days recur."""
+
+    _ORIGIN = date(1969, 12, 31)  # the local date of epoch 0 in any zone west of UTC
+
+    def __init__(self, calendar: BusinessCalendar):
+        self.calendar = calendar
+        self.zone = calendar.zone
+        self._before: list[int] = [0]          # business seconds before each day since the origin
+        self._windows: list[tuple[int, int]] = []
+
+    def at(self, epoch_s: int) -> int:
+        if self.calendar.always_on:
+            return epoch_s
+        day = datetime.fromtimestamp(epoch_s, self.zone).date()
+        n = (day - self._ORIGIN).days
+        if n < 0:
+            raise DomainError("Business time is counted from 1970 on.")
+        while len(self._windows) <= n:
+            window = self.calendar._window(self._ORIGIN + timedelta(days=len(self._windows)), self.zone)
+            lo, hi = (int(window[0].timestamp()), int(window[1].timestamp())) if window else (0, 0)
+            self._windows.append((lo, hi))
+            self._before.append(self._before[-1] + hi - lo)
+        lo, hi = self._windows[n]
+        return self._before[n] + (min(max(epoch_s - lo, 0), hi - lo) if hi else 0)

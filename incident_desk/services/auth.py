@@ -38,6 +38,11 @@ PERMISSIONS = {
     "problem.manage": "agent",
     "action.manage": "agent",
     "settings.closure": "lead",
+    "data.export_view": "agent",
+    "data.backup": "lead",
+    "data.import": "admin",
+    "data.export_all": "admin",
+    "data.restore": "admin",
 }
 _ACTION_TEXT = {
     "incident.close": "close incidents",
@@ -51,6 +56,10 @@ _ACTION_TEXT = {
     "users.manage": "manage users",
     "postmortem.approve": "approve or reopen a postmortem",
     "settings.closure": "change the closure policy",
+    "data.backup": "back up the database",
+    "data.import": "import incidents (it creates users, teams and categories)",
+    "data.export_all": "export the whole database (it holds every user's account)",
+    "data.restore": "restore the database from a backup",
 }
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

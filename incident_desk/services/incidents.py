@@ -375,18 +375,23 @@ class IncidentService:
         if "channel" in changes:
             channel = _as(Channel.parse, changes["channel"], "channel")
             changed("channel", row.channel, channel.value)
-        impact = Level(row.impact)
-        urgency = Level(row.urgency)
+        # 0 is an unknown level: imported history may give a priority without impact and urgency.
+        impact = Level(row.impact) if row.impact else None
+        urgency = Level(row.urgency) if row.urgency else None
         if "impact" in changes:
             impact = _as(Level.parse, changes["impact"], "impact")
-            changed("impact", row.impact, int(impact), Level(row.impact).label, impact.label)
+            changed("impact", row.impact, int(impact), _level_label(row.impact), impact.label)
         if "urgency" in changes:
             urgency = _as(Level.parse, changes["urgency"], "urgency")
-            changed("urgency", row.urgency, int(urgency), Level(row.urgency).label, urgency.label)
-        matrix_priority = self._matrix().priority(impact, urgency)
+            changed("urgency", row.urgency, int(urgency), _level_label(row.urgency), urgency.label)
+        matrix_priority = self._matrix().priority(impact, urgency) if impact and urgency else None
         overridden = bool(row.priority_overridden)
         target = Priority(row.priority)
-        if "priority" in changes:
+        if matrix_priority is None:
+            # Nothing to derive from: the priority stays as recorded unless it is set by hand.
+            if str(changes.get("priority") or "").strip():
+                target = _as(Priority.parse, changes["priority"], "priority")
+        elif "priority" in changes:
             wanted = changes["priority"]
             if wanted is None or str(wanted).strip() == "" or \
                     _as(Priority.parse, wanted, "priority") == matrix_priority:
@@ -409,7 +414,8 @@ class IncidentService:
         if target != Priority(row.priority):
             fields["priority"] = int(target)
             note = f"Override: {fields.get('override_reason')}" if overridden else \
-                f"From the matrix: {self._matrix().explain(impact, urgency)}"
+                f"From the matrix: {self._matrix().explain(impact, urgency)}" if matrix_priority else \
+                "Set by hand; impact or urgency is unknown"
             events.append(dict(kind=EV_FIELD, field="priority", old_value=Priority(row.priority).label,
                                new_value=target.label, note=note))
         if "assignee" in changes:
@@ -736,6 +742,10 @@ def _resolution_code(code: str | None) -> str:
 
 def _resolution_notes(notes: str | None) -> str:
     return _as(lambda v: dom.clean_text(v, what="resolution notes"), notes or "", "resolution_notes").strip()
+
+
+def _level_label(value: int) -> str:
+    return Level(value).label if value else "unknown"
 
 
 def _username(store: Store, user_id: int | None) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 
+import peewee
+
 from incident_desk.storage import tables
 from incident_desk.storage.sql import bool_value, execute, execute_many, fetch_one, marks, scalar
 
@@ -33,15 +35,22 @@ def bulk_session(store, *, drop_indexes: bool):
     rebuilt at the end, which is several times faster than maintaining them row by row."""
     saved: list[tuple[str, str]] = []
     fresh = drop_indexes and store.is_sqlite
+    switched = False
     if fresh:
         # WAL would write every page twice (log, then checkpoint). An empty database loses nothing
         # if a rollback-journal load is interrupted, so load it that way and return to WAL after.
-        store.db.execute_sql("PRAGMA journal_mode = delete")
+        # Leaving WAL needs the file to itself: with another connection open (a desk window, the
+        # upkeep thread) the load stays in WAL, slower but the same.
+        try:
+            store.db.execute_sql("PRAGMA journal_mode = delete")
+            switched = True
+        except peewee.OperationalError:
+            pass
     try:
         with _load_transaction(store, saved, drop_indexes=fresh):
             yield
     finally:
-        if fresh:
+        if switched:
             store.db.execute_sql("PRAGMA journal_mode = wal")
     if store.is_sqlite:
         # A sampled ANALYZE gives the planner its statistics in well under a second at 1M rows.

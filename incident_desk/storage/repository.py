@@ -134,8 +134,10 @@ def _to_incident(row, assignee: str | None, team: str | None, created_by: str | 
     return Incident(
         id=row.id, key=row.key, title=row.title, description=row.description, category=row.category,
         subcategory=row.subcategory, service=row.service, reporter_name=row.reporter_name,
-        reporter_contact=row.reporter_contact, channel=Channel(row.channel), impact=Level(row.impact),
-        urgency=Level(row.urgency), priority=Priority(row.priority),
+        # An empty channel and level 0 are unknown: imported history that did not record them.
+        reporter_contact=row.reporter_contact, channel=Channel(row.channel) if row.channel else None,
+        impact=Level(row.impact) if row.impact else None, urgency=Level(row.urgency) if row.urgency else None,
+        priority=Priority(row.priority),
         priority_overridden=bool(row.priority_overridden), override_reason=row.override_reason,
         status=Status(row.status), hold_reason=HoldReason[row.hold_reason.upper()] if row.hold_reason else None,
         assignee=assignee, team=team, opened_at=ts(row.opened_at), acknowledged_at=ts(row.acknowledged_at),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DeferredForeignKey,
@@ -195,6 +196,8 @@ class Escalation(BaseModel):
     level = SmallIntegerField(default=0)
     due_at = IntegerField()
     fired_at = IntegerField()
+    # Fell due before its incident was imported: recorded so it never fires; nobody was notified (schema 11).
+    imported = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
     class Meta:
         indexes = ((("incident", "rule_key", "cycle"), True),)
@@ -323,3 +326,15 @@ class ActionItem(BaseModel):
 
 ALL_TABLES = [SchemaInfo, Team, User, Category, Incident, Event, IncidentLink, Watcher, Setting,
               Escalation, Notification, Problem, ProblemLink, Postmortem, PostmortemEntry, KeyEvent, ActionItem]
+class ImportProfile(BaseModel):
+    """A saved import mapping (columns to fields, source values to ours), shared by everyone on the desk."""
+
+    name = CharField(unique=True, max_length=100)
+    format = CharField(max_length=32)
+    mapping = TextField()  # JSON: {"columns": {...}, "values": {...}, "options": {...}}
+    updated_at = IntegerField()
+    updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+
+ALL_TABLES = [SchemaInfo, Team, User, Category, Incident, Event, IncidentLink, Watcher, Setting,
+              Escalation, Notification, ImportProfile]

@@ -44,7 +44,7 @@ class AlertsController(QObject):
                  scan_interval_ms: int = SCAN_INTERVAL_MS, poll_interval_ms: int = POLL_INTERVAL_MS,
                  first_scan_ms: int = FIRST_SCAN_MS, tray_available=None):
         super().__init__(main_window)
-        self.desk, self.window = desk, main_window
+        self.desk = desk
         self.settings = settings if settings is not None else QSettings()
         # Scans and alert claims write: they queue with the desk's other writes, one at a time.
         self.ops = ops_for(desk)
@@ -77,6 +77,12 @@ class AlertsController(QObject):
         self._scan_timer.start()
         self._poll_timer.start()
         QTimer.singleShot(first_scan_ms, self.scan_now)
+
+    @property
+    def window(self) -> QMainWindow:
+        # Qt's parent, not an attribute: a window <-> controller reference cycle would leave freeing the
+        # widgets to the cyclic collector, which may run on a worker thread (a crash).
+        return self.parent()
 
     def _connect_signals(self) -> None:
         self._scan_timer.timeout.connect(self.scan_now)

@@ -1,1 +1,1 @@
-"""Importers and exporters (a later stage of the roadmap)."""
+"""Bringing history in and taking it out: importers, the JSON and CSV exports, backups and restores."""

@@ -15,6 +15,7 @@ from incident_desk.storage.migrations import (
     m007_lean_indexes,
     m008_identity,
     m010_closure,
+    m011_transfer,
 )
 
 if TYPE_CHECKING:
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 # Each step takes a database at version N-1 to version N inside the caller's transaction.
 STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade, 3: m003_metrics_indexes.upgrade,
          4: m004_escalation_schedule.upgrade, 5: m005_assignee_names.upgrade, 6: m006_search_merging.upgrade,
-         7: m007_lean_indexes.upgrade, 8: m008_identity.upgrade, 10: m010_closure.upgrade}
+         7: m007_lean_indexes.upgrade, 8: m008_identity.upgrade, 10: m010_closure.upgrade,
+         11: m011_transfer.upgrade}
 CURRENT_VERSION = max(STEPS)
 DESK_ID_KEY = m008_identity.DESK_ID_KEY
 

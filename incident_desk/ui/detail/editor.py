@@ -557,6 +557,11 @@ class IncidentDetailEditor(QWidget):
     def _update_priority_hint(self) -> None:
         read = self.form.read
         matrix = self.desk.settings.priority_matrix()
+        if not read("impact") or not read("urgency"):
+            self.form.priority_combo.setItemText(0, "As imported")
+            self.fields["priority"].set_hint(f"Impact or urgency is unknown (imported history): the priority stays "
+                                             f"{self._incident.priority.label} until both are set.")
+            return
         impact, urgency = Level.parse(read("impact")), Level.parse(read("urgency"))
         derived = matrix.priority(impact, urgency)
         self.form.priority_combo.setItemText(0, f"From the matrix: {derived.label}")

@@ -38,9 +38,10 @@ def _text(value) -> str:
 def stored_value(incident: Incident, name: str) -> str:
     """The field's value in the form's terms (what ``DetailsForm.read`` gives for an unedited field)."""
     if name == "channel":
-        return incident.channel.value
+        return incident.channel.value if incident.channel else ""
     if name in ("impact", "urgency"):
-        return getattr(incident, name).name.lower()
+        level = getattr(incident, name)
+        return level.name.lower() if level else ""  # unknown in imported history
     if name == "priority":
         return incident.priority.label if incident.priority_overridden else ""
     return _text(getattr(incident, name))
@@ -190,8 +191,9 @@ class DetailsForm(QScrollArea):
             index = editor.findData(value)
             if index < 0:
                 index = editor.findText(value)
-            if index < 0 and value:
-                editor.addItem(value, value)
+            if index < 0:
+                # An empty channel, impact or urgency is unknown (imported history): say so, keep it.
+                editor.addItem(value or "Unknown", value)
                 index = editor.count() - 1
             editor.setCurrentIndex(max(index, 0))
 

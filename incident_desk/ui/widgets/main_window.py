@@ -30,6 +30,7 @@ from incident_desk.ui.drafts import IncidentDrafts
 from incident_desk.ui.models.incident_table_model import IncidentTableModel
 from incident_desk.ui.models.saved_views import SavedView, ViewStore
 from incident_desk.ui.people import PeopleDirectory
+from incident_desk.ui.transfer_actions import TransferActions
 from incident_desk.ui.widgets.filter_bar import FilterBar
 from incident_desk.ui.widgets.incident_table import IncidentTable
 from incident_desk.ui.widgets.views_panel import ViewsPanel
@@ -296,6 +297,9 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.act_log, self.act_save])
         file_menu.addSeparator()
+        self.transfer = TransferActions(self)
+        file_menu.addActions(self.transfer.actions())
+        file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         inc_menu = bar.addMenu("&Incident")
         inc_menu.addActions([self.act_open, self.act_open_window])
@@ -351,6 +355,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self._on_refresh_due)
         self._select_timer.timeout.connect(self._on_load_selected)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.transfer.sig_imported.connect(self._on_refresh_now)
 
     @Slot(str)
     def _on_waiting_changed(self, text: str) -> None:
@@ -800,3 +805,4 @@ class MainWindow(QMainWindow):
         self.views.shutdown()
         if self.metrics_tab is not None:
             self.metrics_tab.pool.close()  # a refresh still drawing charts must not outlive the window
+        self.transfer.shutdown()

@@ -1,0 +1,113 @@
+"""`import`, `export`, `backup` and `restore` as a user runs them: exit codes, reports, files, progress."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from incident_desk.cli.transfer import TerminalProgress
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transfer"
+
+
+def cli(db, *args):
+    env = {k: v for k, v in os.environ.items() if k != "INCIDENT_DESK_DB"}
+    return subprocess.run([sys.executable, "-m", "incident_desk", "--db", str(db), *map(str, args)],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_import_reports_and_exit_codes(tmp_path):
+    db = tmp_path / "d.db"
+    refused = cli(db, "import", "pagerduty", FIXTURES / "pagerduty.csv", "--tz", "UTC")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "Nothing was imported: 1 problem" in refused.stderr
+    assert "row 5, column 'priority': no priority" in refused.stderr
+    assert "--value 'priority:=P3'" in refused.stderr
+    done = cli(db, "import", "pagerduty", FIXTURES / "pagerduty.csv", "--tz", "UTC", "--value", "priority:=P3",
+               "--json")
+    assert done.returncode == 0 and done.stderr == ""  # no progress bar when stderr is not a terminal
+    report = json.loads(done.stdout)
+    assert report["written"] and report["counts"]["new"] == 4
+    assert report["created"]["teams"] == ["Database", "Web"]
+    con = sqlite3.connect(str(db))
+    assert con.execute("SELECT count(*) FROM incident WHERE source = 'pagerduty'").fetchone() == (4,)
+    con.close()
+
+
+def test_saved_mapping_used_from_the_command_line(tmp_path):
+    db = tmp_path / "d.db"
+    args = ["--map", "Nummer=key", "--map", "Kurzbeschreibung=title", "--map", "Status=status", "--map",
+            "Priorität=priority", "--map", "Eröffnet=opened_at", "--map", "Geschlossen=closed_at",
+            "--value", "status:Neu=new", "--value", "status:In Bearbeitung=in_progress",
+            "--value", "status:Geschlossen=closed", "--tz", "Europe/Berlin"]
+    saved = cli(db, "import", "csv", FIXTURES / "local_de.csv", *args, "--dry-run", "--save-profile", "Altes Tool")
+    assert saved.returncode == 0, saved.stderr
+    again = cli(db, "import", "csv", FIXTURES / "local_de.csv", "--profile", "altes tool", "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["counts"]["new"] == 4
+    wrong = cli(db, "import", "jira", FIXTURES / "jira.csv", "--profile", "Altes Tool")
+    assert wrong.returncode == 2 and "is for csv, not jira" in wrong.stderr
+
+
+def test_csv_export_reads_back_with_import_csv(tmp_path):
+    db, other = tmp_path / "d.db", tmp_path / "e.db"
+    assert cli(db, "import", "servicenow", FIXTURES / "servicenow_list.csv", "--tz", "UTC").returncode == 0
+    out = cli(db, "export", "csv", tmp_path / "open.csv", "--open", "--sort", "key")
+    assert out.returncode == 0 and "Exported 4 incidents" in out.stdout
+    assert stat.S_IMODE(os.stat(tmp_path / "open.csv").st_mode) == 0o600
+    with open(tmp_path / "open.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["external_key"] for r in rows] == ["INC0010003", "INC0010004", "INC0010005", "INC0010007"]
+    assert [r["status"] for r in rows] == ["in_progress", "on_hold", "in_progress", "new"]
+    back = cli(other, "import", "csv", tmp_path / "open.csv", "--json")
+    assert back.returncode == 0, back.stderr
+    con = sqlite3.connect(str(other))
+    got = con.execute("SELECT external_key, title, status, priority FROM incident ORDER BY external_key").fetchall()
+    con.close()
+    assert got == [(r["key"], r["title"], {"new": 10, "in_progress": 30, "on_hold": 40}[r["status"]],
+                    int(r["priority"][1])) for r in rows]
+
+
+def test_json_export_takes_no_filters_and_postgres_backup_says_how(tmp_path):
+    db = tmp_path / "d.db"
+    refused = cli(db, "export", "json", tmp_path / "x.json", "--open")
+    assert refused.returncode == 2 and "the list filters apply to `export csv`" in refused.stderr
+    pg = cli("postgresql://ann@db.example:5433/desk", "backup", tmp_path / "desk.dump")
+    assert pg.returncode == 2
+    assert pg.stdout.strip() == (f"pg_dump --format=custom --file={tmp_path / 'desk.dump'} --host=db.example "
+                                 "--port=5433 --username=ann desk")
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_a_terminal_only():
+    screen = FakeTerminal()
+    bar = TerminalProgress("import x.csv", stream=screen)
+    bar(50, 100, "writing")
+    bar(100, 100, "writing")
+    bar.close()
+    assert "import x.csv: writing [###############---------------]  50 %" in screen.getvalue()
+    assert "100 %" in screen.getvalue()
+    piped = io.StringIO()
+    TerminalProgress("x", stream=piped)(1, 2, "writing")
+    assert piped.getvalue() == ""
+
+
+def test_csv_export_never_hands_a_spreadsheet_a_formula(tmp_path):
+    db = tmp_path / "d.db"
+    assert cli(db, "log", "--title", "=HYPERLINK(\"http://x\")", "--category", "Network",
+               "--reporter", "@admin").returncode == 0
+    assert cli(db, "export", "csv", tmp_path / "x.csv").returncode == 0
+    with open(tmp_path / "x.csv", encoding="utf-8-sig", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert (row["title"], row["reporter"]) == ("'=HYPERLINK(\"http://x\")", "'@admin")

@@ -1,0 +1,155 @@
+"""The full JSON export: export, import into an empty database, export again gives the same content."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from incident_desk.domain.incident import IncidentFilter, Status
+from incident_desk.services.clock import ManualClock
+from incident_desk.services.desk import Desk
+from incident_desk.services.errors import PermissionDenied, ValidationError
+from incident_desk.services.incidents import IncidentDraft
+from incident_desk.services.transfer.fields import parse_map
+from incident_desk.services.transfer.importer import ImportOptions
+from incident_desk.services.transfer.service import Profile, Transfer
+from tests.reliability.reliability_tools import logical_dump
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transfer"
+T = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+VOLATILE = ("exported_at", "origin")
+
+
+def _fill(desk: Desk) -> None:
+    """A desk with a bit of everything: people and a lead, imported history, work, links, escalations."""
+    admin = desk.actor
+    desk.users.add_user(actor=admin, username="lena", display_name="Lena Lead", role="lead", team="Service Desk")
+    desk.users.add_user(actor=admin, username="alex", display_name="Alex Agent", role="agent", team="Network")
+    desk.users.set_team_lead(actor=admin, team="Service Desk", username="lena")
+    desk.settings.add_category(actor=admin, name="Kiosk")
+    desk.settings.add_category(actor=admin, name="Screen", parent="Kiosk")
+    transfer = Transfer(desk)
+    transfer.import_file(ImportOptions(format="jira", path=FIXTURES / "jira.csv", tz="UTC"))
+    transfer.save_profile(Profile(name="German tool", format="csv", mapping=parse_map(["Nummer=key"]),
+                                  tz="Europe/Berlin"))
+    inc = desk.incidents
+    first = inc.log_incident(actor=admin, draft=IncidentDraft(title="Kiosk screen black \"again\"", category="Kiosk",
+                                                              subcategory="Screen", impact="high", urgency="high",
+                                                              assignee="alex", description="Zeile 1\nZeile 2 ✓"))
+    second = inc.log_incident(actor=admin, draft=IncidentDraft(title="Same kiosk", category="Kiosk"))
+    inc.comment(actor=admin, key=first.key, text="Vendor called back")
+    inc.transition(actor=admin, key=second.key, to=Status.RESOLVED, duplicate_of=first.key)
+    inc.link(actor=admin, key=first.key, other="INC-000001", kind="related")
+    desk.clock.advance(hours=2)
+    assert desk.escalation.scan()  # P1 unacknowledged: escalations and notifications to export
+
+
+@pytest.fixture
+def source(tmp_path):
+    desk = Desk.open(str(tmp_path / "a.db"), clock=ManualClock(T))
+    _fill(desk)
+    yield desk
+    desk.close()
+
+
+def _export(desk, path) -> dict:
+    Transfer(desk).export_json(path)
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _content(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k not in VOLATILE}
+
+
+def test_round_trip_gives_identical_content(source, tmp_path):
+    first = _export(source, tmp_path / "a.json")
+    assert stat.S_IMODE(os.stat(tmp_path / "a.json").st_mode) == 0o600
+    assert len(first["incidents"]) == 6 and first["escalations"] and first["notifications"] and first["links"]
+    assert first["import_profiles"][0]["name"] == "German tool"
+    target = Desk.open(str(tmp_path / "b.db"), clock=ManualClock(T + timedelta(days=1)))
+    try:
+        report = Transfer(target).import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
+        assert report.written and report.new == 6
+        second = _export(target, tmp_path / "b.json")
+        # The restored desk works: its search index, its keys, the duplicate link, the team lead.
+        hits = target.incidents.list_incidents(filters=IncidentFilter(text="vendor called"))
+        assert [h.key for h in hits] == ["INC-000005"]
+        assert target.incidents.get_incident("INC-000006").duplicate_of == "INC-000005"
+        assert {t["name"]: t["lead"] for t in target.users.list_teams()}["Service Desk"] == "lena"
+        logged = target.incidents.log_incident(actor=target.actor, draft=IncidentDraft(title="New", category="Kiosk"))
+        assert logged.key == "INC-000007"
+    finally:
+        target.close()
+    assert _content(second) == _content(first)
+    assert [k for k in second if k not in VOLATILE] == [k for k in first if k not in VOLATILE]
+
+
+def test_importing_the_same_export_again_updates(source, tmp_path):
+    _export(source, tmp_path / "a.json")
+    target = Desk.open(str(tmp_path / "b.db"), clock=ManualClock(T))
+    try:
+        transfer = Transfer(target)
+        transfer.import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
+        again = transfer.import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
+        assert (again.new, again.updated) == (0, 6)
+        con = sqlite3.connect(str(tmp_path / "b.db"))
+        events = con.execute("SELECT count(*) FROM event").fetchone()[0]
+        con.close()
+        assert events == len(json.load(open(tmp_path / "a.json"))["events"])
+    finally:
+        target.close()
+
+
+def test_a_desk_with_other_incidents_is_not_merged_into(source, tmp_path, desk):
+    _export(source, tmp_path / "a.json")
+    desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title="Mine", category="Network"))
+    with pytest.raises(ValidationError, match="already holds incidents that did not come from this export"):
+        Transfer(desk).import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
+
+
+def test_layout_does_not_matter_but_a_cut_file_is_refused(source, tmp_path, desk, db_path):
+    data = _export(source, tmp_path / "a.json")
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(data, indent=3), encoding="utf-8")
+    dry = Transfer(desk).import_file(ImportOptions(format="json", path=pretty, dry_run=True))
+    assert (dry.written, dry.new) == (False, 6)
+    whole = (tmp_path / "a.json").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.json"
+    cut.write_text(whole[: len(whole) * 2 // 3], encoding="utf-8")
+    before = logical_dump(db_path)
+    with pytest.raises(ValidationError, match="not a complete Incident Desk export"):
+        Transfer(desk).import_file(ImportOptions(format="json", path=cut))
+    assert logical_dump(db_path) == before
+    newer = tmp_path / "newer.json"
+    newer.write_text(whole.replace('"schema_version": ', '"schema_version": 9', 1), encoding="utf-8")
+    with pytest.raises(ValidationError, match="comes from a newer Incident Desk"):
+        Transfer(desk).import_file(ImportOptions(format="json", path=newer))
+
+
+def test_only_an_admin_exports_everything(source, tmp_path):
+    source.act_as("alex")
+    with pytest.raises(PermissionDenied, match="export the whole database"):
+        Transfer(source).export_json(tmp_path / "x.json")
+    assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.postgres
+def test_moving_a_desk_to_postgresql_keeps_its_content(source, tmp_path, pg_url):
+    first = _export(source, tmp_path / "a.json")
+    team = Desk.open(pg_url, clock=ManualClock(T))
+    try:
+        report = Transfer(team).import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
+        assert report.written
+        second = _export(team, tmp_path / "pg.json")
+        logged = team.incidents.log_incident(actor=team.actor, draft=IncidentDraft(title="Next", category="Kiosk"))
+        assert logged.key == "INC-000007"  # the id sequence starts above the restored ids
+    finally:
+        team.close()
+    assert _content(second) == _content(first)
