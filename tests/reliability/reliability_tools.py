@@ -176,6 +176,23 @@ def can_mount() -> bool:
     return _MOUNT_OK
 
 
+# A developer who cannot mount (not root, or a container without CAP_SYS_ADMIN) may run the rest of
+# the suite with this set; .ci/run never sets it, so in CI these tests fail instead of skipping.
+ALLOW_NO_MOUNT_ENV = "INCIDENT_DESK_ALLOW_NO_MOUNT"
+
+
+def require_mount(what: str) -> None:
+    """Fail the test (skip only with the opt-out) when this process may not mount a small tmpfs."""
+    if can_mount():
+        return
+    from tests.conftest import allowed_to_miss
+    message = (f"{what} needs to mount a small tmpfs (root with CAP_SYS_ADMIN, as in CI), and "
+               f"`mount -t tmpfs` is refused here; set {ALLOW_NO_MOUNT_ENV}=1 to run without it.")
+    if allowed_to_miss(ALLOW_NO_MOUNT_ENV):
+        pytest.skip(message)
+    pytest.fail(message, pytrace=False)
+
+
 @contextlib.contextmanager
 def small_tmpfs(where: Path, size: str = "4m"):
     """A real, size-limited file system mounted at ``where`` for the duration of the block."""
@@ -189,6 +206,9 @@ def small_tmpfs(where: Path, size: str = "4m"):
             if subprocess.run(["umount", str(where)], capture_output=True).returncode == 0:
                 break
             time.sleep(0.1)
+        else:
+            # Still busy (a file left open): detach it now so no mount outlives the test.
+            subprocess.run(["umount", "-l", str(where)], capture_output=True)
 
 
 def remount(where: Path, mode: str) -> None:
@@ -252,7 +272,7 @@ def read_only_database(path: Path):
             subprocess.run(["chattr", "-i", str(path)], capture_output=True)
         return
     if _is_root():
-        pytest.skip("running as root without mount or chattr: no way to make a file read-only for root")
+        require_mount("Making a database read-only for root")  # fails: neither mount nor chattr works
     old_file, old_dir = path.stat().st_mode, path.parent.stat().st_mode
     path.chmod(0o444)
     path.parent.chmod(0o555)
