@@ -64,6 +64,7 @@ class Bucket:
     ttr_by_priority: dict[int, Durations] = field(default_factory=dict)
     sla_by_priority: dict[int, Compliance] = field(default_factory=dict)
     sla: Compliance = field(default_factory=Compliance)
+    response_sla: Compliance = field(default_factory=Compliance)  # acknowledged in the bucket, by response target
     backlog: int = 0
     backlog_at: int = 0
 
@@ -171,6 +172,7 @@ class MetricsReport:
                                        for p, d in sorted(b.ttr_by_priority.items())},
             "sla_compliance_pct": b.sla.pct,
             "sla_compliance_pct_by_priority": {Priority(p).label: c.pct for p, c in sorted(b.sla_by_priority.items())},
+            "response_compliance_pct": b.response_sla.pct,
             "backlog": b.backlog, "backlog_at": _iso(b.backlog_at),
         }
 
@@ -360,8 +362,9 @@ class MetricsService:
                 d.ranked += int(ranked or 0)
             report.acknowledged += count
             if n_target:
-                report.response_sla.met += int(n_met or 0)
-                report.response_sla.total += int(n_target)
+                for comp in (b.response_sla, report.response_sla):
+                    comp.met += int(n_met or 0)
+                    comp.total += int(n_target)
         for r, _p, _c, count in ended:
             if r == 0:
                 ended_before += count
