@@ -281,3 +281,40 @@ def read_only_database(path: Path):
     finally:
         path.parent.chmod(old_dir)
         path.chmod(old_file)
+
+
+# ---- desks in other processes, started together -----------------------------------------------------
+
+def run_together(*worker_args, timeout: float = 120) -> list[dict]:
+    """Start one tests/reliability/desk_worker.py per argument list, release them all at once when each
+    says it is ready (the barrier), and return each one's JSON report, in order."""
+    import json
+    procs = [subprocess.Popen([PYTHON, str(HERE / "desk_worker.py"), *map(str, args)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(),
+                              cwd=str(ROOT)) for args in worker_args]
+    try:
+        for proc in procs:
+            line = proc.stdout.readline().strip()
+            assert line == "ready", (line, proc.stderr.read() if proc.poll() is not None else "")
+        for proc in procs:
+            proc.stdin.write("\n")
+            proc.stdin.flush()
+        reports = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=timeout)
+            assert proc.returncode == 0, err
+            reports.append(json.loads(out.strip().splitlines()[-1]))
+        return reports
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def assert_overlapped(reports: list[dict]) -> None:
+    """Every worker was still working when the last one started: they really ran at the same time."""
+    last_start = max(r["started"] for r in reports)
+    first_end = min(r["ended"] for r in reports)
+    spans = [(r["started"], r["ended"]) for r in reports]
+    assert last_start < first_end, f"the workers ran one after the other: {spans}"
