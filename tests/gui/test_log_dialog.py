@@ -165,7 +165,7 @@ def test_duplicate_suggestions_and_link_instead(qtbot, desk, make_dialog):
     desk.incidents.transition(actor=desk.actor, key=closed.key, to=Status.CANCELLED, cancel_reason="test")
     dialog = make_dialog(desk)
     _type(qtbot, dialog, "vpn disconn")
-    qtbot.waitUntil(lambda: dialog.similar_list.count() > 0, timeout=3000)
+    qtbot.waitUntil(lambda: dialog.similar_list.count() == 1, timeout=3000)
     keys = [dialog.similar_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.similar_list.count())]
     assert keys == [existing.key]
     assert not dialog.same_button.isEnabled()

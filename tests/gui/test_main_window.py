@@ -381,7 +381,7 @@ def test_an_empty_view_says_so_and_how_to_get_rows(qtbot, window):
     qtbot.waitUntil(lambda: window.model.rowCount() == 0 and hint.isVisible(), timeout=5000)
     assert "Ctrl+N" in hint.text()
     window.open_view("All")
-    qtbot.waitUntil(lambda: window.model.rowCount() > 0 and not hint.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 240 and not hint.isVisible(), timeout=5000)
 
 
 # ---- the keyboard and the menus, as a person uses them -----------------------------------------------

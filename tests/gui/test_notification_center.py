@@ -49,10 +49,11 @@ def alerts(desk, window, qtbot, tmp_path):
 
 
 def scan_and_wait(qtbot, controller, expected_alerts: int | None = None):
+    """Run a scan; with ``expected_alerts``, wait until exactly that many alert messages were shown."""
     with qtbot.waitSignal(controller.sig_scan_finished, timeout=10_000):
         controller.scan_now()
     if expected_alerts:
-        qtbot.waitUntil(lambda: len(controller.fallback_messages) >= 1, timeout=10_000)
+        qtbot.waitUntil(lambda: len(controller.fallback_messages) == expected_alerts, timeout=10_000)
 
 
 def item(id_, title="t", **kw):
