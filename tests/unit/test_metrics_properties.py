@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -315,7 +317,10 @@ def _open_desk(tmp: str, policy: Policy) -> tuple[Desk, ManualClock]:
     return desk, clock
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# One falsifying history is enough to read, and shrinking a second one costs minutes.
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          report_multiple_bugs=False)
+@pytest.mark.timeout(900)  # shrinking a failure runs hundreds of histories
 @given(plans=st.lists(incident_plan, min_size=3, max_size=14),
        policy=st.sampled_from([STANDARD, BERLIN]),
        by=st.sampled_from(["day", "week", "month"]),
@@ -341,10 +346,36 @@ def test_every_figure_matches_the_independent_oracle(plans, policy, by, business
                                                            exclude_hold=no_hold)
         finally:
             desk.close()
+        check_stored(Path(tmp) / "m.db", truths, policy)
     # What the search covered (pytest --hypothesis-show-statistics).
     event(f"resolution SLA missed in the period: {report.sla.total - report.sla.met > 0}")
     event(f"reopened and resolved again: {report.reopened > 0}")
     check_report(report, truths, policy, filt, by, business, no_hold, now)
+
+
+def check_stored(path: Path, truths: list[Truth], policy: Policy) -> None:
+    """Every incident's frozen durations and SLA verdicts, read with plain sqlite3, whatever the filters."""
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute("SELECT tta_s, tta_bh_s, response_breached, ttr_s, ttr_bh_s, hold_s, hold_bh_s, "
+                           "resolve_breached FROM incident ORDER BY id").fetchall()
+    finally:
+        con.close()
+    assert len(rows) == len(truths)
+    for k, (t, row) in enumerate(zip(truths, rows)):
+        tta_s, tta_bh_s, response_breached, ttr_s, ttr_bh_s, hold_s, hold_bh_s, resolve_breached = row
+        if t.ack is not None:
+            assert (tta_s, tta_bh_s) == (tta(t, policy, False), tta(t, policy, True)), k
+            if policy.target(t.priority).response_min:
+                assert bool(response_breached) == (not response_met(t, policy)), (k, t)
+        if t.resolved is not None:
+            assert (ttr_s, ttr_bh_s) == (ttr(t, policy, False, False), ttr(t, policy, True, False)), k
+            assert (ttr_s - hold_s, ttr_bh_s - hold_bh_s) == (
+                ttr(t, policy, False, True), ttr(t, policy, True, True)), k
+            if policy.target(t.priority).resolve_min:
+                assert bool(resolve_breached) == (not resolution_met(t, policy)), (k, t)
+        else:
+            assert (ttr_s, ttr_bh_s, bool(resolve_breached)) == (None, None, False), k
 
 
 def check_report(report, truths, policy, filt, by, business, no_hold, now):
@@ -443,7 +474,9 @@ def check_report(report, truths, policy, filt, by, business, no_hold, now):
 
 # ---- the trend rule on histories made to trip it ---------------------------------------------------------
 
-@settings(max_examples=max(20, EXAMPLES // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=max(20, EXAMPLES // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          report_multiple_bugs=False)
+@pytest.mark.timeout(900)
 @given(weekly=st.lists(st.tuples(st.lists(st.integers(min_value=0, max_value=3), min_size=8, max_size=8),
                                  st.integers(min_value=0, max_value=12)), min_size=len(CATEGORIES),
                        max_size=len(CATEGORIES)),
