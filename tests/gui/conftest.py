@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog
 
 from incident_desk.domain.incident import Status
 from incident_desk.services.clock import ManualClock
@@ -99,6 +100,20 @@ def _open_modals() -> list:
     from PySide6.QtWidgets import QApplication
     return [w for w in QApplication.topLevelWidgets()
             if w.isVisible() and w.windowModality() != Qt.WindowModality.NonModal]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test that returns with a modal dialog still open fails (checked before pytest-qt's teardown
+    closes the test's widgets, which would hide it)."""
+    result = yield
+    left = _open_modals()
+    for widget in left:
+        if isinstance(widget, QDialog):
+            widget.reject()
+        widget.close()
+    assert not left, f"the test ended with a modal dialog still open: {[_describe(w) for w in left]}"
+    return result
 
 
 @pytest.fixture(autouse=True)
