@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from matplotlib.backend_bases import MouseEvent
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QLineEdit, QMessageBox
 
@@ -19,8 +19,9 @@ from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.models.incident_table_model import column_index
-from incident_desk.ui.models.saved_views import BUILTIN_NAMES, builtin_views
+from incident_desk.ui.models.saved_views import BUILTIN_NAMES
 from incident_desk.ui.widgets.main_window import MainWindow
+from tests.gui.gui_tools import count_rows, when_modal
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,12 +50,11 @@ def window(qtbot, seeded_desk, qsettings):
     close_window(w)
 
 
-def test_layout_and_status_bar(window, seeded_desk):
+def test_layout_and_status_bar(window, seeded_desk, seeded_path):
     assert window.current_view_name() == "All open"
     assert window.tabs.tabText(0) == "Incidents" and window.tabs.tabText(1) == "Metrics"
     assert window.splitter.widget(0) is window.views and window.splitter.widget(2) is window.detail_panel
-    n = seeded_desk.incidents.count_incidents(filters=builtin_views(username="x", now=seeded_desk.clock())[2].filters)
-    assert window.rows_label.text() == f"{n} incidents"
+    assert window.rows_label.text() == f"{count_rows(seeded_path, OPEN_SQL)} incidents"
     assert str(seeded_desk.store.path) in window.db_label.text()
     assert seeded_desk.actor.display_name in window.user_label.text()
     window.status_message("Hello")
@@ -70,22 +70,13 @@ def test_layout_and_status_bar(window, seeded_desk):
 OPEN_SQL = "status IN (10, 20, 30, 40)"  # New, Acknowledged, In progress, On hold
 
 
-def count(path, where: str = "1 = 1", *params) -> int:
-    """Incidents matching ``where``, counted with plain sqlite3, not through the desk's code."""
-    con = sqlite3.connect(path)
-    try:
-        return con.execute(f"SELECT COUNT(*) FROM incident WHERE {where}", params).fetchone()[0]
-    finally:
-        con.close()
-
-
 def expected_counts(path, username: str) -> dict[str, int]:
     mine = 'assignee_id = (SELECT id FROM "user" WHERE username = ?)'
-    return {"All": count(path), "All open": count(path, OPEN_SQL),
-            "Unassigned": count(path, f"{OPEN_SQL} AND assignee_id IS NULL"),
-            "My open": count(path, f"{OPEN_SQL} AND {mine}", username),
-            "P1/P2 open": count(path, f"{OPEN_SQL} AND priority IN (1, 2)"),
-            "On hold": count(path, "status = 40")}
+    return {"All": count_rows(path), "All open": count_rows(path, OPEN_SQL),
+            "Unassigned": count_rows(path, f"{OPEN_SQL} AND assignee_id IS NULL"),
+            "My open": count_rows(path, f"{OPEN_SQL} AND {mine}", username),
+            "P1/P2 open": count_rows(path, f"{OPEN_SQL} AND priority IN (1, 2)"),
+            "On hold": count_rows(path, "status = 40")}
 
 
 def test_views_have_live_counts(qtbot, window, seeded_desk, seeded_path):
@@ -216,7 +207,8 @@ def test_a_click_on_a_chart_bar_drills_down_in_the_table_with_a_clearable_chip(q
     report = tab.report
     index = max(range(len(report.buckets)), key=lambda i: report.buckets[i].volume.get("Network", 0))
     bucket = report.buckets[index]
-    expected = count(seeded_path, "category = 'Network' AND opened_at >= ? AND opened_at < ?", bucket.start, bucket.end)
+    expected = count_rows(seeded_path, "category = 'Network' AND opened_at >= ? AND opened_at < ?",
+                          bucket.start, bucket.end)
     assert expected > 0
     chart = tab.charts["volume"]
     x, y = chart.bar_centre("Network", index)
@@ -292,7 +284,8 @@ def test_ctrl_n_logs_through_the_dialog_and_the_new_row_is_selected(qtbot, windo
     QTest.keyClick(dialog.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.table.current_key() == new_key, timeout=5000)
     assert not dialog.isVisible()
-    assert count(seeded_path, "key = ? AND title = ? AND category = 'Email'", new_key, "Fresh from the dialog") == 1
+    assert count_rows(seeded_path, "key = ? AND title = ? AND category = 'Email'", new_key,
+                      "Fresh from the dialog") == 1
     assert window.table.current_row().title == "Fresh from the dialog"
     assert window.model.rowCount() == 241
     assert window.statusBar().currentMessage() == f"Logged {new_key}."
@@ -408,21 +401,6 @@ def _open_in_editor(qtbot, window, key: str) -> None:
     qtbot.waitUntil(lambda: window._editor is not None and window.editor.current_key() == key, timeout=5000)
 
 
-def _when_modal(cls, act) -> list:
-    """Run ``act(dialog)`` on the next modal dialog of type ``cls`` once it is up; returns what it saw."""
-    seen: list = []
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, cls):
-            QTimer.singleShot(30, look)
-            return
-        seen.append(dialog)
-        act(dialog)
-    QTimer.singleShot(30, look)
-    return seen
-
-
 def test_ctrl_s_in_the_table_or_the_editor_saves_the_incident(qtbot, window, seeded_path):
     key = _first_key(seeded_path, "status = 20")
     _open_in_editor(qtbot, window, key)
@@ -452,7 +430,7 @@ def test_ctrl_shift_r_resolves_the_selected_incident_through_its_dialog(qtbot, w
         dialog.set_code("fixed")
         QTest.keyClicks(dialog.notes_edit, "Reseated the cable")
         dialog.accept()
-    seen = _when_modal(ResolveDialog, fill)
+    seen = when_modal(ResolveDialog, fill)
     QTest.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: _db_row(seeded_path, key, "status, resolution_code, resolution_notes") ==
                     (50, "fixed", "Reseated the cable"), timeout=5000)
@@ -478,7 +456,7 @@ def test_ctrl_shift_s_saves_the_view_under_the_name_typed(qtbot, window, qsettin
         edit = dialog.findChild(QLineEdit)
         QTest.keyClicks(edit, "Night shift")
         QTest.keyClick(edit, Qt.Key.Key_Return)
-    seen = _when_modal(QInputDialog, name_it)
+    seen = when_modal(QInputDialog, name_it)
     QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: window.current_view_name() == "Night shift", timeout=5000)
     assert len(seen) == 1
@@ -551,10 +529,10 @@ def test_closing_with_unsaved_edits_asks_with_a_real_message_box(qtbot, seeded_d
             asked.append(box.text())
             qtbot.mouseClick(box.button(which), Qt.MouseButton.LeftButton)
         return act
-    _when_modal(QMessageBox, press(QMessageBox.StandardButton.Cancel))
+    when_modal(QMessageBox, press(QMessageBox.StandardButton.Cancel))
     assert window.close() is False
     assert window.isVisible() and _db_row(seeded_path, key, "title")[0] != "Kept by the message box"
-    _when_modal(QMessageBox, press(QMessageBox.StandardButton.Save))
+    when_modal(QMessageBox, press(QMessageBox.StandardButton.Save))
     assert window.close() is True
     assert _db_row(seeded_path, key, "title")[0] == "Kept by the message box"
     assert len(asked) == 2 and all(f"{key} has unsaved changes (title)" in text for text in asked)

@@ -11,13 +11,14 @@ from xml.etree import ElementTree
 
 import pytest
 from matplotlib.backend_bases import MouseEvent
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from incident_desk.ui.widgets.metrics_tab import MetricsTab
 from tests.conftest import T0
+from tests.gui.gui_tools import when_modal
 from tests.unit.test_metrics_service import build_history
 
 WAIT_MS = 20_000
@@ -191,19 +192,15 @@ def test_exports_write_what_the_tab_shows(tab, tmp_path):
                   metrics_export.save_pdf(tab, tmp_path / "m.pdf"))
 
 
-def _answer_file_dialog(qtbot, path: Path) -> None:
+def _answer_file_dialog(path: Path) -> None:
     """Type ``path``'s name into the save dialog the next menu action opens, in its folder, and press Enter."""
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QFileDialog):
-            QTimer.singleShot(50, answer)
-            return
+    def answer(dialog) -> None:
         dialog.setDirectory(str(path.parent))
         name = dialog.findChild(QLineEdit, "fileNameEdit")  # what a person types into
         name.selectAll()
         QTest.keyClicks(name, path.name)
         QTest.keyClick(name, Qt.Key.Key_Return)
-    QTimer.singleShot(50, answer)
+    when_modal(QFileDialog, answer, poll_ms=50)
 
 
 def test_the_export_menu_saves_each_format_through_the_save_dialog(qtbot, tab, tmp_path):
@@ -215,7 +212,7 @@ def test_the_export_menu_saves_each_format_through_the_save_dialog(qtbot, tab, t
               "Series as CSV...": tmp_path / "menu.csv",
               "Whole tab as PDF report...": tmp_path / "menu.pdf"}
     for text, path in wanted.items():
-        _answer_file_dialog(qtbot, path)
+        _answer_file_dialog(path)
         actions[text].trigger()
         assert path.exists(), text
     check_exports(*wanted.values())

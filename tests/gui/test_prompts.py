@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from incident_desk.ui.dialogs.prompts import ask_with_message_box
+from tests.gui.gui_tools import when_modal
 
 SB = QMessageBox.StandardButton
 
 
 def _answer(qtbot, act) -> list[QMessageBox]:
-    """Run ``act(box)`` on the message box once it is up (inside its own modal loop)."""
-    seen: list[QMessageBox] = []
-
-    def look() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, look)
-            return
-        seen.append(box)
-        act(box)
-    QTimer.singleShot(20, look)
-    return seen
+    return when_modal(QMessageBox, act, poll_ms=20)
 
 
 @pytest.fixture

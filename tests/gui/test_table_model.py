@@ -28,6 +28,7 @@ from incident_desk.ui.models.incident_table_model import (
 from incident_desk.ui.widgets.filter_bar import UNASSIGNED, FilterBar
 from incident_desk.ui.widgets.incident_table import IncidentTable
 from tests.conftest import T0
+from tests.gui.gui_tools import count_rows
 
 HOSTILE = ['"', "*", "AND (", "'; DROP TABLE incident; --", "NEAR(", "^", "-", "OR OR", "title:", '"""',
            "\\", "%_", "é😀", "   ", "a" * 500, "(((((", "NOT", "\x00zebra"]
@@ -268,19 +269,10 @@ def bar(qtbot, seeded_desk):
     return fb
 
 
-def _count(path, where: str = "1 = 1", *params) -> int:
-    """Incidents matching ``where``, counted with plain sqlite3, not through the desk's code."""
-    con = sqlite3.connect(path)
-    try:
-        return con.execute(f"SELECT COUNT(*) FROM incident WHERE {where}", params).fetchone()[0]
-    finally:
-        con.close()
-
-
 def _apply(model, bar, path, where: str, *params) -> IncidentFilter:
     f = bar.current_filter()
     model.set_query(f, model.current_sort())
-    assert model.rowCount() == _count(path, where, *params)
+    assert model.rowCount() == count_rows(path, where, *params)
     return f
 
 
@@ -293,7 +285,7 @@ def _text_matches(path, text: str) -> int:
     letters on, as a prefix) is a word of the title, description or a comment. Blank text filters
     nothing; text with no word in it (only punctuation) finds nothing. (No hostile text is a key.)"""
     if not text.strip():
-        return _count(path)
+        return count_rows(path)
     terms = [_fold(t) for t in re.findall(r"\w+", text)][:16]
     if not terms:
         return 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from datetime import timedelta
 
 import psycopg2
@@ -12,7 +10,7 @@ import pytest
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from tests.conftest import T0
-from tests.reliability.reliability_tools import HERE, PYTHON, ROOT, assert_overlapped, cli_env, run_together
+from tests.reliability.reliability_tools import assert_overlapped, run_together, run_updaters
 
 pytestmark = pytest.mark.postgres
 
@@ -108,11 +106,6 @@ def test_alerts_on_postgres_are_claimed_once_by_two_desks(pg_url, clock):
     assert _rows(pg_url, "SELECT COUNT(*) FROM notification WHERE alerted_at IS NULL") == [(0,)]
 
 
-def _updater(*args) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, str(HERE / "updater_process.py"), *map(str, args)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(), cwd=str(ROOT))
-
-
 def test_concurrent_updates_on_postgres_lose_nothing(pg_url, clock):
     """Three processes append tokens to the same two incidents with the optimistic lock: every saved
     token is in the text once, in each writer's order, and the version counts every save."""
@@ -124,17 +117,8 @@ def test_concurrent_updates_on_postgres_lose_nothing(pg_url, clock):
                 title=f"Shared incident {n}", category="Network")).key)
     finally:
         desk.close()
-    procs = [_updater("loop", pg_url, f"w{n}", ",".join(keys), 30) for n in range(3)]
-    for proc in procs:
-        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-    for proc in procs:
-        proc.stdin.write("\n")
-        proc.stdin.flush()
-    outcomes = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=180)
-        assert proc.returncode == 0, err
-        outcomes.append(json.loads(out.strip().splitlines()[-1]))
+    ready, outcomes = run_updaters(*[("loop", pg_url, f"w{n}", ",".join(keys), 30) for n in range(3)])
+    assert ready == ["ready"] * 3
     assert [o["errors"] for o in outcomes] == [[], [], []]
     for key in keys:
         saved = [t for o in outcomes for t in o["saved"][key]]
@@ -157,16 +141,8 @@ def test_simultaneous_saves_on_postgres_one_wins_the_rest_conflict(pg_url, clock
             title="Contended", category="Network")).key
     finally:
         desk.close()
-    procs = [_updater("race", pg_url, f"w{n}", key) for n in range(3)]
-    assert {proc.stdout.readline().strip() for proc in procs} == {"read 1"}
-    for proc in procs:
-        proc.stdin.write("\n")
-        proc.stdin.flush()
-    outcomes = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 0, err
-        outcomes.append(json.loads(out.strip().splitlines()[-1]))
+    read, outcomes = run_updaters(*[("race", pg_url, f"w{n}", key) for n in range(3)])
+    assert read == ["read 1"] * 3  # all read the same version before anyone wrote
     winners = [o for o in outcomes if o["result"] == "saved"]
     assert len(winners) == 1, outcomes
     for o in outcomes:

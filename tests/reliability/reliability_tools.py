@@ -318,3 +318,28 @@ def assert_overlapped(reports: list[dict]) -> None:
     first_end = min(r["ended"] for r in reports)
     spans = [(r["started"], r["ended"]) for r in reports]
     assert last_start < first_end, f"the workers ran one after the other: {spans}"
+
+
+def run_updaters(*worker_args, timeout: float = 180) -> tuple[list[str], list[dict]]:
+    """Start one tests/reliability/updater_process.py per argument list; each reads, says so in one line,
+    and waits; release them all at once and return (their first lines, their JSON reports)."""
+    import json
+    procs = [subprocess.Popen([PYTHON, str(HERE / "updater_process.py"), *map(str, args)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(),
+                              cwd=str(ROOT)) for args in worker_args]
+    try:
+        first = [proc.stdout.readline().strip() for proc in procs]
+        for proc in procs:
+            proc.stdin.write("\n")
+            proc.stdin.flush()
+        reports = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=timeout)
+            assert proc.returncode == 0, err
+            reports.append(json.loads(out.strip().splitlines()[-1]))
+        return first, reports
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
