@@ -285,50 +285,18 @@ def read_only_database(path: Path):
 
 # ---- desks in other processes, started together -----------------------------------------------------
 
-def run_together(*worker_args, timeout: float = 120) -> list[dict]:
-    """Start one tests/reliability/desk_worker.py per argument list, release them all at once when each
-    says it is ready (the barrier), and return each one's JSON report, in order."""
+def _released_together(script: str, worker_args, timeout: float) -> tuple[list[str], list[dict]]:
+    """Start ``script`` once per argument list; each says one line when it is ready and waits for one on
+    stdin (the barrier); release them all at once; return (their first lines, their JSON reports)."""
     import json
-    procs = [subprocess.Popen([PYTHON, str(HERE / "desk_worker.py"), *map(str, args)], stdin=subprocess.PIPE,
+    procs = [subprocess.Popen([PYTHON, str(HERE / script), *map(str, args)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(),
                               cwd=str(ROOT)) for args in worker_args]
     try:
+        first = []
         for proc in procs:
-            line = proc.stdout.readline().strip()
-            assert line == "ready", (line, proc.stderr.read() if proc.poll() is not None else "")
-        for proc in procs:
-            proc.stdin.write("\n")
-            proc.stdin.flush()
-        reports = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=timeout)
-            assert proc.returncode == 0, err
-            reports.append(json.loads(out.strip().splitlines()[-1]))
-        return reports
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=10)
-
-
-def assert_overlapped(reports: list[dict]) -> None:
-    """Every worker was still working when the last one started: they really ran at the same time."""
-    last_start = max(r["started"] for r in reports)
-    first_end = min(r["ended"] for r in reports)
-    spans = [(r["started"], r["ended"]) for r in reports]
-    assert last_start < first_end, f"the workers ran one after the other: {spans}"
-
-
-def run_updaters(*worker_args, timeout: float = 180) -> tuple[list[str], list[dict]]:
-    """Start one tests/reliability/updater_process.py per argument list; each reads, says so in one line,
-    and waits; release them all at once and return (their first lines, their JSON reports)."""
-    import json
-    procs = [subprocess.Popen([PYTHON, str(HERE / "updater_process.py"), *map(str, args)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(),
-                              cwd=str(ROOT)) for args in worker_args]
-    try:
-        first = [proc.stdout.readline().strip() for proc in procs]
+            first.append(proc.stdout.readline().strip())
+            assert first[-1], proc.stderr.read() if proc.poll() is not None else "no first line"
         for proc in procs:
             proc.stdin.write("\n")
             proc.stdin.flush()
@@ -343,3 +311,24 @@ def run_updaters(*worker_args, timeout: float = 180) -> tuple[list[str], list[di
             if proc.poll() is None:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+def run_together(*worker_args, timeout: float = 120) -> list[dict]:
+    """tests/reliability/desk_worker.py once per argument list, released at once; each one's JSON report."""
+    ready, reports = _released_together("desk_worker.py", worker_args, timeout)
+    assert ready == ["ready"] * len(worker_args), ready
+    return reports
+
+
+def assert_overlapped(reports: list[dict]) -> None:
+    """Every worker was still working when the last one started: they really ran at the same time."""
+    last_start = max(r["started"] for r in reports)
+    first_end = min(r["ended"] for r in reports)
+    spans = [(r["started"], r["ended"]) for r in reports]
+    assert last_start < first_end, f"the workers ran one after the other: {spans}"
+
+
+def run_updaters(*worker_args, timeout: float = 180) -> tuple[list[str], list[dict]]:
+    """tests/reliability/updater_process.py once per argument list, released at once after each has read;
+    returns (their first lines, their JSON reports)."""
+    return _released_together("updater_process.py", worker_args, timeout)
