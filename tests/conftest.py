@@ -105,12 +105,11 @@ def need_pg() -> str:
     url = _PG.ensure()
     if url:
         return url
-    message = (f"no PostgreSQL server for the team-mode tests: {_PG.error}. Install the Debian package "
-               f"postgresql (make system-deps-test) or name a server in {PG_ENV}; to run without these tests "
-               f"set {ALLOW_NO_PG_ENV}=1.")
+    message = f"no PostgreSQL server for the team-mode tests: {_PG.error}."
     if allowed_to_miss(ALLOW_NO_PG_ENV):
-        pytest.skip(message)
-    pytest.fail(message, pytrace=False)
+        pytest.skip(f"{message} Skipped because {ALLOW_NO_PG_ENV} is set.")
+    pytest.fail(f"{message} Install the Debian package postgresql (make system-deps-test) or name a server in "
+                f"{PG_ENV}; to run without these tests set {ALLOW_NO_PG_ENV}=1.", pytrace=False)
 
 
 @pytest.fixture
