@@ -33,48 +33,96 @@ if str(ROOT) not in sys.path:
 from incident_desk.services.clock import ManualClock  # noqa: E402
 from incident_desk.services.desk import Desk  # noqa: E402
 
-_PG_DIR: Path | None = None
 PG_ENV = "INCIDENT_DESK_TEST_PG"
+# A developer without PostgreSQL may run the rest of the suite with this set; .ci/run never sets it,
+# so in CI a server that cannot be started fails the run instead of skipping the team-mode tests.
+ALLOW_NO_PG_ENV = "INCIDENT_DESK_ALLOW_NO_PG"
 
 
-def pytest_configure(config):
-    """Give the team-mode tests a throwaway PostgreSQL when none was named and one can be started,
-    so `make test` alone runs them too (CI starts its own and sets INCIDENT_DESK_TEST_PG)."""
-    global _PG_DIR
-    if os.environ.get(PG_ENV) or os.environ.get("INCIDENT_DESK_NO_PG"):
-        return
-    script = ROOT / "scripts" / "ci-services.sh"
-    if not script.exists() or not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
-        return
-    parent = Path(tempfile.mkdtemp(prefix="incident-desk-pg-"))
-    parent.chmod(0o755)
-    _PG_DIR = parent / "pg"
-    result = subprocess.run(["bash", str(script), "pg-start", str(_PG_DIR)], capture_output=True, text=True,
-                            timeout=120)
-    for line in result.stdout.splitlines():
-        if line.startswith(f"export {PG_ENV}="):
-            os.environ[PG_ENV] = line.split("=", 1)[1]
-    # A run that is killed (timeout, Ctrl+C twice) never reaches pytest_unconfigure: a detached
-    # watcher stops the server once this process is gone, so no cluster outlives its run.
-    subprocess.Popen(
-        ["bash", "-c", f'while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; '
-                       f'bash "{script}" pg-stop "{_PG_DIR}"; rm -rf "{parent}"'],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+def allowed_to_miss(env_name: str) -> bool:
+    return os.environ.get(env_name, "") not in ("", "0")
+
+
+class _PgServer:
+    """The throwaway PostgreSQL of this test session: started on first use, stopped at the end."""
+
+    def __init__(self) -> None:
+        self.url: str | None = os.environ.get(PG_ENV) or None
+        self.error: str | None = None
+        self.started = False
+        self.dir: Path | None = None
+
+    def ensure(self) -> str | None:
+        """The server's URL; None with ``self.error`` saying why when it could not be started."""
+        if self.url or self.error:
+            return self.url
+        self.started = True
+        script = ROOT / "scripts" / "ci-services.sh"
+        parent = Path(tempfile.mkdtemp(prefix="incident-desk-pg-"))
+        parent.chmod(0o755)
+        self.dir = parent / "pg"
+        # A run that is killed (timeout, Ctrl+C twice) never reaches the teardown: a detached
+        # watcher stops the server once this process is gone, so no cluster outlives its run.
+        subprocess.Popen(
+            ["bash", "-c", f'while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; '
+                           f'bash "{script}" pg-stop "{self.dir}"; rm -rf "{parent}"'],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            result = subprocess.run(["bash", str(script), "pg-start", str(self.dir)], capture_output=True,
+                                    text=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            self.error = "scripts/ci-services.sh pg-start did not finish within 120 s"
+            return None
+        url = next((line.split("=", 1)[1] for line in result.stdout.splitlines()
+                    if line.startswith(f"export {PG_ENV}=")), None)
+        if result.returncode != 0 or not url:
+            reason = " / ".join(line for line in result.stderr.strip().splitlines()[-5:] if line.strip())
+            self.error = (f"scripts/ci-services.sh pg-start exited {result.returncode}: "
+                          f"{reason or 'no URL printed'}")
+            return None
+        self.url = url
+        os.environ[PG_ENV] = url  # subprocesses of the tests (CLI runs) find it too
+        return url
+
+    def stop(self) -> None:
+        if self.dir is not None:
+            subprocess.run(["bash", str(ROOT / "scripts" / "ci-services.sh"), "pg-stop", str(self.dir)],
+                           capture_output=True, timeout=120)
+            shutil.rmtree(self.dir.parent, ignore_errors=True)
+            self.dir = None
+
+
+_PG = _PgServer()
 
 
 def pytest_unconfigure(config):
-    if _PG_DIR is not None:
-        subprocess.run(["bash", str(ROOT / "scripts" / "ci-services.sh"), "pg-stop", str(_PG_DIR)],
-                       capture_output=True, timeout=120)
-        shutil.rmtree(_PG_DIR.parent, ignore_errors=True)
+    _PG.stop()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _PG.error:
+        verdict = "skipped (INCIDENT_DESK_ALLOW_NO_PG is set)" if allowed_to_miss(ALLOW_NO_PG_ENV) else "FAILED"
+        terminalreporter.write_line(f"PostgreSQL could not be started, team-mode tests {verdict}: {_PG.error}",
+                                    red=True, bold=True)
+
+
+def need_pg() -> str:
+    """The session's PostgreSQL URL; a missing server fails the test with the reason (it skips only
+    when the developer opted out with INCIDENT_DESK_ALLOW_NO_PG=1)."""
+    url = _PG.ensure()
+    if url:
+        return url
+    message = f"no PostgreSQL server for the team-mode tests: {_PG.error}."
+    if allowed_to_miss(ALLOW_NO_PG_ENV):
+        pytest.skip(f"{message} Skipped because {ALLOW_NO_PG_ENV} is set.")
+    pytest.fail(f"{message} Install the Debian package postgresql (make system-deps-test) or name a server in "
+                f"{PG_ENV}; to run without these tests set {ALLOW_NO_PG_ENV}=1.", pytrace=False)
 
 
 @pytest.fixture
 def pg_url() -> str:
-    """A PostgreSQL URL with an empty schema, or a skip when no server is available."""
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip("no PostgreSQL server (set INCIDENT_DESK_TEST_PG or install the postgresql package)")
+    """A PostgreSQL URL with an empty schema; fails (never skips quietly) when no server can be had."""
+    url = need_pg()
     import psycopg2
     con = psycopg2.connect(url)
     con.autocommit = True

@@ -64,6 +64,7 @@ class Bucket:
     ttr_by_priority: dict[int, Durations] = field(default_factory=dict)
     sla_by_priority: dict[int, Compliance] = field(default_factory=dict)
     sla: Compliance = field(default_factory=Compliance)
+    response_sla: Compliance = field(default_factory=Compliance)  # acknowledged in the bucket, by response target
     backlog: int = 0
     backlog_at: int = 0
     reopened: int = 0       # resolved in this period after at least one reopen (the monthly review's rate)
@@ -221,6 +222,7 @@ class MetricsReport(Headline):
                                        for p, d in sorted(b.ttr_by_priority.items())},
             "sla_compliance_pct": b.sla.pct,
             "sla_compliance_pct_by_priority": {Priority(p).label: c.pct for p, c in sorted(b.sla_by_priority.items())},
+            "response_compliance_pct": b.response_sla.pct,
             "backlog": b.backlog, "backlog_at": _iso(b.backlog_at),
         }
 
@@ -426,7 +428,7 @@ class MetricsService:
                             group(report.by_priority, p, Priority(p).label).tta], count, int(total or 0),
                            int(ranked or 0))
             report.acknowledged += count
-            _add_compliance([report.response_sla], int(n_target), int(n_met or 0))
+            _add_compliance([b.response_sla, report.response_sla], int(n_target), int(n_met or 0))
         for r, _p, _c, count in ended:
             if r < lead:
                 ended_before += count

@@ -1,4 +1,4 @@
-"""GUI fixtures for the desk window and incident table: a seeded SQLite desk copied per test, temp QSettings."""
+"""GUI fixtures: a seeded SQLite desk copied per test, temp QSettings, and a watchdog for modal dialogs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog
 
 from incident_desk.domain.incident import Status
 from incident_desk.services.clock import ManualClock
@@ -83,28 +84,77 @@ def qsettings(tmp_path):
     settings.sync()
 
 
+# A modal dialog a test opens on purpose is answered by that test within this long; one still
+# waiting after it would wait forever in a headless run.
+MODAL_PATIENCE_S = 3.0
+
+
+def _describe(widget) -> str:
+    from PySide6.QtWidgets import QMessageBox
+    text = widget.text() if isinstance(widget, QMessageBox) else ""
+    return f"{type(widget).__name__} {widget.windowTitle()!r}" + (f": {text}" if text else "")
+
+
+def _open_modals() -> list:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    return [w for w in QApplication.topLevelWidgets()
+            if w.isVisible() and w.windowModality() != Qt.WindowModality.NonModal]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test that returns with a modal dialog still open fails (checked before pytest-qt's teardown
+    closes the test's widgets, which would hide it)."""
+    result = yield
+    left = _open_modals()
+    for widget in left:
+        if isinstance(widget, QDialog):
+            widget.reject()
+        widget.close()
+    assert not left, f"the test ended with a modal dialog still open: {[_describe(w) for w in left]}"
+    return result
+
+
 @pytest.fixture(autouse=True)
-def no_message_box_left_open(qapp):
-    """A real modal message box in a headless test would wait forever (and the CI run with it): close
-    any that opens, with its Escape answer, and fail the test that let it open."""
+def no_modal_dialog_left_open(qapp):
+    """A real modal dialog (a message box, a file or input dialog, any QDialog run with exec() or
+    open()) in a headless test would wait forever, and the CI run with it: one still waiting after
+    MODAL_PATIENCE_S is closed with its Escape answer, and the test that let it wait fails; so does a
+    test that ends with a modal dialog still open."""
+    import time
+
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication, QDialog
 
     shown: list[str] = []
+    first_seen: dict[int, float] = {}
 
     def check() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            shown.append(box.text())
-            box.reject()
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            first_seen.clear()
+            return
+        since = first_seen.setdefault(id(modal), time.monotonic())
+        if time.monotonic() - since >= MODAL_PATIENCE_S:
+            shown.append(_describe(modal))
+            first_seen.pop(id(modal), None)
+            if isinstance(modal, QDialog):
+                modal.reject()
+            else:
+                modal.close()
 
     watchdog = QTimer()
     watchdog.setInterval(250)
-    watchdog.timeout.connect(check)  # timers fire inside the box's own event loop too
+    watchdog.timeout.connect(check)  # timers fire inside the dialog's own event loop too
     watchdog.start()
     yield
     watchdog.stop()
-    assert not shown, f"a message box waited for an answer nobody gives in a test: {shown}"
+    left = _open_modals()
+    for widget in left:
+        widget.close()
+    assert not shown, f"a modal dialog waited for an answer nobody gives in a test: {shown}"
+    assert not left, f"the test ended with a modal dialog still open: {[_describe(w) for w in left]}"
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QRect, QSettings
 from PySide6.QtWidgets import QWidget
@@ -59,8 +60,11 @@ def main(db: str, png: str) -> int:
     ThemeWatcher(app)
     desk = Desk.open(db)
     bridge = DeskBridge(desk)
-    window = MainWindow(desk, bridge, QSettings("/dev/null", QSettings.Format.IniFormat))
-    alerts = AlertsController(desk, window, settings=QSettings("/dev/null", QSettings.Format.IniFormat),
+    # A settings file of this run only (never /dev/null: Qt saves settings by writing a new file and
+    # renaming it over the old one, which would replace the device with a plain file).
+    settings_path = str(Path(png).with_suffix(".ini"))
+    window = MainWindow(desk, bridge, QSettings(settings_path, QSettings.Format.IniFormat))
+    alerts = AlertsController(desk, window, settings=QSettings(settings_path, QSettings.Format.IniFormat),
                               scan_interval_ms=3_600_000, first_scan_ms=3_600_000, tray_available=lambda: False)
     window.attach_alerts(alerts)
     window.show()

@@ -514,35 +514,33 @@ def _editor_on_file(qtbot, desk, path: str, key: str, *, new_title: str) -> Inci
     return editor
 
 
-def test_unsaved_edits_and_a_note_survive_a_crash(qtbot, team_desk, tmp_path):
-    """Typed edits are on disk half a second later; an editor of the next start, opening the same
-    incident, puts them back as unsaved and says so; saving forgets them."""
+def test_unsaved_edits_and_a_note_survive_a_crash(qtbot, team_desk, db_path, tmp_path):
+    """A desk process types a title and a note and is SIGKILLed once they are on disk; an editor of
+    the next start, opening the same incident, puts them back as unsaved and says so; saving forgets them."""
     from PySide6.QtCore import QSettings
 
     from incident_desk.config import EDITOR_DRAFTS_GROUP as DRAFT_GROUP
+    from tests.gui.typing_child import EDITOR_NOTE, EDITOR_TITLE, type_then_kill
     desk = team_desk
     inc = _log(desk, "Scanner on floor 4 jams")
-    path = str(tmp_path / "drafts.ini")
-    first = _editor_on_file(qtbot, desk, path, inc.key, new_title="Scanner on floor 4 jams on duplex")
-    first.timeline_view.note_edit.setPlainText("Vendor ticket 5521 opened")
-    on_disk = QSettings(path, QSettings.Format.IniFormat)
-    qtbot.waitUntil(lambda: on_disk.sync() or on_disk.contains(f"{DRAFT_GROUP}/{inc.key}"), timeout=3000)
-    first.hide()  # the process dies: no close event, no question
+    path = tmp_path / "drafts.ini"
+    type_then_kill("editor", db_path, path, inc.key, draft_key=f"{DRAFT_GROUP}/{inc.key}",
+                   expected={"version": inc.version, "pending": {"title": EDITOR_TITLE}, "note": EDITOR_NOTE})
 
-    again = IncidentDetailEditor(desk, settings=QSettings(path, QSettings.Format.IniFormat))
+    again = IncidentDetailEditor(desk, settings=QSettings(str(path), QSettings.Format.IniFormat))
     qtbot.addWidget(again)
     again.ask = Prompts()
-    again.load_incident(inc.key)
-    assert again.title_edit.text() == "Scanner on floor 4 jams on duplex"
-    assert again.pending_changes() == {"title": "Scanner on floor 4 jams on duplex"}
-    assert again.timeline_view.draft_note() == "Vendor ticket 5521 opened"
+    assert again.load_incident(inc.key)
+    assert again.title_edit.text() == EDITOR_TITLE
+    assert again.pending_changes() == {"title": EDITOR_TITLE}
+    assert again.timeline_view.draft_note() == EDITOR_NOTE
     assert "Restored your unsaved changes" in again.banner.label.text()
     assert desk.incidents.get_incident(inc.key).title == "Scanner on floor 4 jams"  # nothing saved by itself
     assert again.save()
     again.timeline_view.clear_composer()
-    on_disk.sync()
-    assert not on_disk.contains(f"{DRAFT_GROUP}/{inc.key}")
-    assert desk.incidents.get_incident(inc.key).title == "Scanner on floor 4 jams on duplex"
+    on_disk = QSettings(str(path), QSettings.Format.IniFormat)
+    qtbot.waitUntil(lambda: on_disk.sync() or not on_disk.contains(f"{DRAFT_GROUP}/{inc.key}"), timeout=5000)
+    assert desk.incidents.get_incident(inc.key).title == EDITOR_TITLE
 
 
 def test_workflow_dialogs_ask_before_dropping_what_was_written(qtbot):
@@ -594,11 +592,14 @@ def test_reporter_update_asks_only_if_the_message_went_nowhere(qtbot):
 def test_kept_edits_of_an_incident_changed_since_go_through_the_conflict(qtbot, team_desk, tmp_path):
     """Restored edits must not quietly overwrite what someone saved after the crash."""
     from PySide6.QtCore import QSettings
+
+    from incident_desk.config import EDITOR_DRAFTS_GROUP
     desk = team_desk
     inc = _log(desk, "Projector in room 3 flickers")
     path = str(tmp_path / "drafts.ini")
     first = _editor_on_file(qtbot, desk, path, inc.key, new_title="Projector in room 3 flickers and hums")
-    first._write_draft()  # what the half-second timer does
+    on_disk = QSettings(path, QSettings.Format.IniFormat)
+    qtbot.waitUntil(lambda: on_disk.sync() or on_disk.contains(f"{EDITOR_DRAFTS_GROUP}/{inc.key}"), timeout=5000)
     first.hide()
     # Meanwhile someone else saves a new title.
     desk.incidents.edit_incident(actor=desk.actor, key=inc.key, expected_version=inc.version,

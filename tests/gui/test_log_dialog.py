@@ -166,7 +166,7 @@ def test_duplicate_suggestions_and_link_instead(qtbot, desk, make_dialog):
     desk.incidents.transition(actor=desk.actor, key=closed.key, to=Status.CANCELLED, cancel_reason="test")
     dialog = make_dialog(desk)
     _type(qtbot, dialog, "vpn disconn")
-    qtbot.waitUntil(lambda: dialog.similar_list.count() > 0, timeout=3000)
+    qtbot.waitUntil(lambda: dialog.similar_list.count() == 1, timeout=3000)
     keys = [dialog.similar_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.similar_list.count())]
     assert keys == [existing.key]
     assert not dialog.same_button.isEnabled()
@@ -213,36 +213,32 @@ def test_escape_asks_before_discarding_a_filled_form(qtbot, desk, make_dialog):
     assert len(dialog.asked) == 2
 
 
-def test_a_report_typed_when_the_desk_dies_comes_back(qtbot, team_desk, tmp_path, ini):
-    """Crash safety of typing: the form is on disk half a second after a change; a new dialog
-    (the next start) refills it and says so; logging it clears the copy."""
+def test_a_report_typed_when_the_desk_dies_comes_back(qtbot, team_desk, db_path, tmp_path):
+    """A desk process types a report and is SIGKILLed once the form is on disk; a new dialog (the
+    next start) refills it and says so; logging it clears the copy."""
     from incident_desk.config import LOG_DRAFT_KEY as DRAFT_KEY
-    first = LogIncidentDialog(team_desk, settings=ini)
-    qtbot.addWidget(first)
-    first.ask = lambda *args: "discard"
-    qtbot.keyClicks(first.title_edit, "Badge reader at door B dead")
-    qtbot.keyClicks(first.description_edit, "Since 8:00, nobody gets in")
-    first.impact_combo.setCurrentIndex(first.impact_combo.findData("high"))
-    qtbot.keyClicks(first.reporter_name_edit, "Nadia Haddad")
-    on_disk = QSettings(str(tmp_path / "recent.ini"), QSettings.Format.IniFormat)
-    qtbot.waitUntil(lambda: on_disk.sync() or "Since 8:00" in str(on_disk.value(DRAFT_KEY, "")), timeout=3000)
-    first.hide()  # the process dies here: no closeEvent, no question, nothing else written
+    from tests.gui.typing_child import LOG_DESCRIPTION, LOG_REPORTER, LOG_TITLE, type_then_kill
+    path = tmp_path / "recent.ini"
+    type_then_kill("log", db_path, path, None, draft_key=DRAFT_KEY,
+                   expected={"title": LOG_TITLE, "description": LOG_DESCRIPTION, "impact": "high",
+                             "reporter_name": LOG_REPORTER})
 
-    again = LogIncidentDialog(team_desk, settings=QSettings(str(tmp_path / "recent.ini"), QSettings.Format.IniFormat))
+    again = LogIncidentDialog(team_desk, settings=QSettings(str(path), QSettings.Format.IniFormat))
     qtbot.addWidget(again)
     again.ask = lambda *args: "discard"
-    assert again.title_edit.text() == "Badge reader at door B dead"
-    assert again.description_edit.toPlainText() == "Since 8:00, nobody gets in"
-    assert again.impact_combo.currentData() == "high" and again.reporter_name_edit.text() == "Nadia Haddad"
+    assert again.title_edit.text() == LOG_TITLE
+    assert again.description_edit.toPlainText() == LOG_DESCRIPTION
+    assert again.impact_combo.currentData() == "high" and again.reporter_name_edit.text() == LOG_REPORTER
     assert "Restored the report" in again.banner.label.text()
     again.show()
     qtbot.waitUntil(lambda: not again.title_edit.hasSelectedText(), timeout=2000)
     qtbot.keyClicks(again.title_edit, "!")  # a keystroke adds to the restored title, never replaces it
-    assert again.title_edit.text() == "Badge reader at door B dead!"
+    assert again.title_edit.text() == LOG_TITLE + "!"
     again.title_edit.backspace()
     again.category_combo.setEditText("Hardware")
     key = again.log_incident()
-    assert key and team_desk.incidents.get_incident(key).title == "Badge reader at door B dead"
+    assert key and team_desk.incidents.get_incident(key).title == LOG_TITLE
+    on_disk = QSettings(str(path), QSettings.Format.IniFormat)
     on_disk.sync()
     assert not on_disk.contains(DRAFT_KEY)
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from matplotlib.backend_bases import MouseEvent
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QLineEdit, QMessageBox
 
 from incident_desk.domain.incident import IncidentFilter, Status
+from incident_desk.services.desk import Desk
+from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.models.incident_table_model import column_index
-from incident_desk.ui.models.saved_views import BUILTIN_NAMES, builtin_views
+from incident_desk.ui.models.saved_views import BUILTIN_NAMES
 from incident_desk.ui.widgets.main_window import MainWindow
+from tests.gui.gui_tools import count_rows, when_modal
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,13 +50,12 @@ def window(qtbot, seeded_desk, qsettings):
     close_window(w)
 
 
-def test_layout_and_status_bar(window, seeded_desk):
+def test_layout_and_status_bar(window, seeded_desk, seeded_path):
     assert window.current_view_name() == "All open"
     assert window.tabs.tabText(0) == "Incidents" and window.tabs.tabText(1) == "Metrics"
     assert window.splitter.widget(0) is window.tabs and window.splitter.widget(1) is window.detail_panel
     assert window.views_dock.widget() is window.views
-    n = seeded_desk.incidents.count_incidents(filters=builtin_views(username="x", now=seeded_desk.clock())[2].filters)
-    assert window.rows_label.text() == f"{n} incidents"
+    assert window.rows_label.text() == f"{count_rows(seeded_path, OPEN_SQL)} incidents"
     assert str(seeded_desk.store.path) in window.db_label.text()
     assert seeded_desk.actor.display_name in window.user_label.text()
     window.status_message("Hello")
@@ -63,18 +68,39 @@ def test_layout_and_status_bar(window, seeded_desk):
     assert window.act_open in menu_actions and window.act_back in menu_actions
 
 
-def test_views_have_live_counts(qtbot, window, seeded_desk):
+OPEN_SQL = "status IN (10, 20, 30, 40)"  # New, Acknowledged, In progress, On hold
+
+
+def expected_counts(path, username: str) -> dict[str, int]:
+    mine = 'assignee_id = (SELECT id FROM "user" WHERE username = ?)'
+    return {"All": count_rows(path), "All open": count_rows(path, OPEN_SQL),
+            "Unassigned": count_rows(path, f"{OPEN_SQL} AND assignee_id IS NULL"),
+            "My open": count_rows(path, f"{OPEN_SQL} AND {mine}", username),
+            "P1/P2 open": count_rows(path, f"{OPEN_SQL} AND priority IN (1, 2)"),
+            "On hold": count_rows(path, "status = 40")}
+
+
+def test_views_have_live_counts(qtbot, window, seeded_desk, seeded_path):
     names = [v.name for v in window.views.views()]
     assert tuple(names) == BUILTIN_NAMES
-    for view in builtin_views(username=seeded_desk.actor.username, now=seeded_desk.clock()):
-        assert window.views.counts[view.name] == seeded_desk.incidents.count_incidents(filters=view.filters)
-    assert window.views.counts["All"] == 240
-    before = window.views.counts["Unassigned"]
-    key = window.model.row_at(0).key
-    seeded_desk.incidents.assign(actor=seeded_desk.actor, key=key, assignee=None)
-    qtbot.waitUntil(lambda: window.views.counts["Unassigned"] != before or
-                    seeded_desk.incidents.get_incident(key).assignee is None and before == window.views.counts[
-                        "Unassigned"] and not window.views.is_counting(), timeout=5000)
+    expected = expected_counts(seeded_path, seeded_desk.actor.username)
+    assert {name: window.views.counts[name] for name in expected} == expected
+    assert expected["All"] == 240 and expected["On hold"] == 48
+    # Another desk takes an assigned open incident off its assignee: the counts follow by themselves.
+    con = sqlite3.connect(seeded_path)
+    key = con.execute(f"SELECT key FROM incident WHERE {OPEN_SQL} AND assignee_id IS NOT NULL "
+                      "ORDER BY id LIMIT 1").fetchone()[0]
+    con.close()
+    other = Desk.open(str(seeded_path), clock=seeded_desk.clock)
+    try:
+        other.incidents.assign(actor=other.actor, key=key, assignee=None)
+    finally:
+        other.close()
+    expected["Unassigned"] += 1
+    qtbot.waitUntil(lambda: window.views.counts.get("Unassigned") == expected["Unassigned"], timeout=5000)
+    assert expected_counts(seeded_path, seeded_desk.actor.username) == expected
+    qtbot.waitUntil(lambda: not window.views.is_counting(), timeout=5000)
+    assert {name: window.views.counts[name] for name in expected} == expected
 
 
 def test_choosing_a_view_filters_the_table(qtbot, window, seeded_desk):
@@ -172,14 +198,33 @@ def test_transition_and_assign_shortcuts(qtbot, window, seeded_desk):
                     window.table.current_row().status == Status.ACKNOWLEDGED, timeout=5000)
 
 
-def test_drill_down_filter_shows_a_clearable_chip(qtbot, window):
-    window.apply_filter(IncidentFilter(keys=frozenset({1, 2, 3}), statuses=frozenset()), label="3 slowest")
-    assert window.model.rowCount() == 3
-    assert window.filter_bar.chip.isVisible() and "3 slowest" in window.filter_bar.chip.text()
+def test_a_click_on_a_chart_bar_drills_down_in_the_table_with_a_clearable_chip(qtbot, window, seeded_path):
+    """Ctrl+2 shows the metrics tab; a click on a bar sends the window the drill-down signal and the
+    table lists exactly the incidents behind the bar, under a chip that clears back to the view."""
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.metrics_tab is not None and window.tabs.currentIndex() == 1)
+    tab = window.metrics_tab
+    qtbot.waitUntil(lambda: tab.report is not None and not tab.is_busy(), timeout=20_000)
+    report = tab.report
+    index = max(range(len(report.buckets)), key=lambda i: report.buckets[i].volume.get("Network", 0))
+    bucket = report.buckets[index]
+    expected = count_rows(seeded_path, "category = 'Network' AND opened_at >= ? AND opened_at < ?",
+                          bucket.start, bucket.end)
+    assert expected > 0
+    chart = tab.charts["volume"]
+    x, y = chart.bar_centre("Network", index)
+    px, py = chart.artist_for("volume", "Network").axes.transData.transform((x, y))
+    MouseEvent("button_press_event", chart, px, py, button=1)._process()
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.incidents_page, timeout=10_000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == expected and not window.model.is_loading(), timeout=10_000)
+    assert {window.model.row_at(i).category for i in range(expected)} == {"Network"}
+    assert window.filter_bar.chip.isVisible() and "Network" in window.filter_bar.chip.text()
     assert window.current_view_name() is None
     window.filter_bar.chip_clear.click()
     assert not window.filter_bar.chip.isVisible()
-    assert window.model.rowCount() == 240
+    qtbot.waitUntil(lambda: window.model.rowCount() == 240, timeout=5000)
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.incidents_page
 
 
 def test_column_chooser(qtbot, window):
@@ -196,6 +241,7 @@ def test_column_chooser(qtbot, window):
 WRITER = """
 import sys
 from incident_desk.services.desk import Desk
+from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.incidents import IncidentDraft
 desk = Desk.open(sys.argv[1])
 inc = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title=sys.argv[2], category="Network"))
@@ -223,18 +269,27 @@ def test_another_process_writing_updates_the_table(qtbot, window, seeded_path):
     qtbot.waitUntil(lambda: window.views.counts.get("All") == before + 1, timeout=5000)
 
 
-def test_ctrl_n_opens_the_log_dialog_and_the_new_row_is_selected(qtbot, window, seeded_desk):
-    from incident_desk.services.incidents import IncidentDraft
+def test_ctrl_n_logs_through_the_dialog_and_the_new_row_is_selected(qtbot, window, seeded_path):
+    con = sqlite3.connect(seeded_path)
+    new_key = f"INC-{con.execute('SELECT MAX(id) FROM incident').fetchone()[0] + 1:06d}"
+    con.close()
+    window.views.select_view("All")
     window.table.setFocus()
     QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: getattr(window, "log_dialog", None) is not None and window.log_dialog.isVisible())
+    qtbot.waitUntil(lambda: window.log_dialog is not None and window.log_dialog.isVisible())
     dialog = window.log_dialog
-    key = seeded_desk.incidents.log_incident(
-        actor=seeded_desk.actor, draft=IncidentDraft(title="Fresh from the dialog", category="Email")).key
-    dialog.sig_incident_logged.emit(key)  # what the dialog says after its own log_incident call
-    assert window.table.current_key() == key
+    assert dialog.focusWidget() is dialog.title_edit
+    QTest.keyClicks(dialog.title_edit, "Fresh from the dialog")
+    dialog.category_combo.setFocus()
+    QTest.keyClicks(dialog.category_combo, "Email")
+    QTest.keyClick(dialog.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.table.current_key() == new_key, timeout=5000)
+    assert not dialog.isVisible()
+    assert count_rows(seeded_path, "key = ? AND title = ? AND category = 'Email'", new_key,
+                      "Fresh from the dialog") == 1
     assert window.table.current_row().title == "Fresh from the dialog"
-    dialog.reject()
+    assert window.model.rowCount() == 241
+    assert window.statusBar().currentMessage() == f"Logged {new_key}."
 
 
 def test_quitting_with_a_half_typed_report_asks_and_keeps_it(qtbot, window):
@@ -320,4 +375,167 @@ def test_an_empty_view_says_so_and_how_to_get_rows(qtbot, window):
     qtbot.waitUntil(lambda: window.model.rowCount() == 0 and hint.isVisible(), timeout=5000)
     assert "Ctrl+N" in hint.text()
     window.open_view("All")
-    qtbot.waitUntil(lambda: window.model.rowCount() > 0 and not hint.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 240 and not hint.isVisible(), timeout=5000)
+
+
+# ---- the keyboard and the menus, as a person uses them -----------------------------------------------
+
+def _db_row(path, key: str, columns: str) -> tuple:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(f"SELECT {columns} FROM incident WHERE key = ?", (key,)).fetchone()
+    finally:
+        con.close()
+
+
+def _first_key(path, where: str) -> str:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(f"SELECT key FROM incident WHERE {where} ORDER BY id LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+
+
+def _open_in_editor(qtbot, window, key: str) -> None:
+    window.views.select_view("All")
+    assert window.table.select_key(key)
+    qtbot.waitUntil(lambda: window._editor is not None and window.editor.current_key() == key, timeout=5000)
+
+
+def test_ctrl_s_in_the_table_or_the_editor_saves_the_incident(qtbot, window, seeded_path):
+    key = _first_key(seeded_path, "status = 20")
+    _open_in_editor(qtbot, window, key)
+    window.editor.title_edit.selectAll()
+    QTest.keyClicks(window.editor.title_edit, "Saved with Ctrl+S")
+    assert window.editor.has_unsaved_changes()
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _db_row(seeded_path, key, "title, version") == ("Saved with Ctrl+S", 3), timeout=5000)
+    qtbot.waitUntil(lambda: not window.editor.has_unsaved_changes(), timeout=5000)
+    # And from inside the editor, where its own Ctrl+S answers (one shortcut, never an ambiguous pair).
+    window.editor.title_edit.setFocus()
+    QTest.keyClick(window.editor.title_edit, Qt.Key.Key_End)
+    QTest.keyClicks(window.editor.title_edit, ", twice")
+    QTest.keyClick(window.editor.title_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _db_row(seeded_path, key, "title, version") == ("Saved with Ctrl+S, twice", 4),
+                    timeout=5000)
+
+
+def test_ctrl_shift_r_resolves_the_selected_incident_through_its_dialog(qtbot, window, seeded_path):
+    from incident_desk.ui.dialogs.workflow import ResolveDialog
+    key = _first_key(seeded_path, "status = 20")
+    _open_in_editor(qtbot, window, key)
+    window.table.setFocus()
+
+    def fill(dialog) -> None:
+        dialog.set_code("fixed")
+        QTest.keyClicks(dialog.notes_edit, "Reseated the cable")
+        dialog.accept()
+    seen = when_modal(ResolveDialog, fill)
+    QTest.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: _db_row(seeded_path, key, "status, resolution_code, resolution_notes") ==
+                    (50, "fixed", "Reseated the cable"), timeout=5000)
+    assert len(seen) == 1 and key in seen[0].windowTitle()
+
+
+def test_ctrl_shift_o_opens_the_incident_in_a_window_of_its_own(qtbot, window, seeded_path):
+    key = _first_key(seeded_path, "status = 10")
+    _open_in_editor(qtbot, window, key)
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: len(window.detail_windows) == 1 and window.detail_windows[0].isVisible(), timeout=5000)
+    detached = window.detail_windows[0]
+    assert detached.editor.current_key() == key and key in detached.windowTitle()
+    assert detached.close()
+    qtbot.waitUntil(lambda: window.detail_windows == [], timeout=5000)
+
+
+def test_ctrl_shift_s_saves_the_view_under_the_name_typed(qtbot, window, qsettings):
+    window.views.select_view("On hold")
+
+    def name_it(dialog) -> None:
+        edit = dialog.findChild(QLineEdit)
+        QTest.keyClicks(edit, "Night shift")
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+    seen = when_modal(QInputDialog, name_it)
+    QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.current_view_name() == "Night shift", timeout=5000)
+    assert len(seen) == 1
+    assert [v.name for v in window.views.views()][-1] == "Night shift"
+    qsettings.sync()
+    stored = json.loads(qsettings.value("views/user"))
+    assert [(v["name"], v["filters"]["statuses"]) for v in stored] == [("Night shift", ["on_hold"])]
+
+
+def test_f5_rereads_what_another_desk_wrote(qtbot, seeded_desk, seeded_path, qsettings):
+    window = open_window(qtbot, seeded_desk, qsettings, poll_ms=3_600_000)  # no polling: only F5 refreshes
+    try:
+        window.views.select_view("All")
+        assert "F5" in [s.toString() for s in window.act_refresh.shortcuts()]
+        other = Desk.open(str(seeded_path), clock=seeded_desk.clock)
+        try:
+            key = other.incidents.log_incident(actor=other.actor, draft=IncidentDraft(
+                title="Logged elsewhere", category="Network")).key
+        finally:
+            other.close()
+        qtbot.wait(600)  # four times the refresh delay: nothing refreshes on its own
+        assert window.model.rowCount() == 240
+        window.table.setFocus()
+        QTest.keyClick(window, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: window.model.rowCount() == 241 and window.model.position_of(key) is not None,
+                        timeout=5000)
+        qtbot.waitUntil(lambda: window.views.counts.get("All") == 241, timeout=5000)
+    finally:
+        close_window(window)
+
+
+def test_ctrl_d_hides_and_shows_the_detail_panel(qtbot, window):
+    assert window.detail_panel.isVisible() and window.act_toggle_detail.isChecked()
+    QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert not window.detail_panel.isVisible() and not window.act_toggle_detail.isChecked()
+    QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.detail_panel.isVisible() and window.act_toggle_detail.isChecked()
+
+
+def test_the_tools_menu_opens_the_policy_editor_and_a_save_reaches_the_database(qtbot, window, seeded_path):
+    from incident_desk.domain.incident import Priority
+    from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
+    [action] = [a for a in window.tools_menu.actions() if a.text().startswith("SLA")]
+    action.trigger()
+    qtbot.waitUntil(lambda: window.policy_dialog is not None and window.policy_dialog.isVisible(), timeout=5000)
+    dialog = window.policy_dialog
+    assert isinstance(dialog, PolicyEditorDialog) and dialog.parent() is window
+    dialog.targets.item(list(Priority).index(Priority.P1), 0).setText("10 min")
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
+        dialog.save_button.click()
+    con = sqlite3.connect(seeded_path)
+    stored = json.loads(con.execute("SELECT value FROM setting WHERE key = 'sla_policy'").fetchone()[0])
+    con.close()
+    assert stored["targets"]["P1"]["response_s"] == 600
+    dialog.close()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+
+def test_closing_with_unsaved_edits_asks_with_a_real_message_box(qtbot, seeded_desk, seeded_path, qsettings):
+    """The real Save / Discard / Cancel box (no stand-in): Cancel keeps the window, Save saves and closes."""
+    window = open_window(qtbot, seeded_desk, qsettings)
+    key = _first_key(seeded_path, "status = 10")
+    _open_in_editor(qtbot, window, key)
+    window.editor.title_edit.selectAll()
+    QTest.keyClicks(window.editor.title_edit, "Kept by the message box")
+    asked = []
+
+    def press(which):
+        def act(box):
+            asked.append(box.text())
+            qtbot.mouseClick(box.button(which), Qt.MouseButton.LeftButton)
+        return act
+    when_modal(QMessageBox, press(QMessageBox.StandardButton.Cancel))
+    assert window.close() is False
+    assert window.isVisible() and _db_row(seeded_path, key, "title")[0] != "Kept by the message box"
+    when_modal(QMessageBox, press(QMessageBox.StandardButton.Save))
+    assert window.close() is True
+    assert _db_row(seeded_path, key, "title")[0] == "Kept by the message box"
+    assert len(asked) == 2 and all(f"{key} has unsaved changes (title)" in text for text in asked)
+    window.shutdown()
+    window.bridge.stop()

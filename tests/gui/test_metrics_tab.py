@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import csv
 import html
 import re
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from matplotlib.backend_bases import MouseEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from incident_desk.domain.formatting import stat_duration
-from incident_desk.services.metrics import DrillPoint, MetricsService
 from incident_desk.ui.widgets.metrics_tab import MetricsTab
+from tests.conftest import T0
+from tests.gui.gui_tools import when_modal
 from tests.unit.test_metrics_service import build_history
 
 WAIT_MS = 20_000
@@ -46,6 +56,27 @@ def _click(chart, artist, at: tuple[float, float] | None = None) -> None:
     MouseEvent("button_press_event", chart, px, py, button=1)._process()
 
 
+# What build_history (tests/unit/test_metrics_service.py) did, worked out by hand. Hours after T0
+# (Monday 09:00 UTC); the week of T0 runs to T0 + 159 h, the next to T0 + 327 h, then to T0 + 495 h.
+#   plain      Network P2  opened 0,  ack 0.5, resolved 3.5               TTR 3.5 h
+#   reopened   Network P3  opened 2,  ack 3, resolved 9, reopened 39, resolved 59   TTR 57 h
+#   held       Email   P3  opened 30, ack 32, hold 37-85, resolved 87      TTR 57 h (9 h without the hold)
+#   cancelled  Email   P4  opened 50, cancelled 51
+#   acked-cancelled Access P4 opened 60, ack 63, cancelled 65
+#   open       Access  P1  opened 200 (week 2), ack 200.1
+#   new        Network P5  opened 400 (week 3)
+# The clock stops at T0 + 500 h.
+MTTR_H = (3.5 + 57 + 57) / 3
+MTTR_NO_HOLD_H = (3.5 + 57 + 9) / 3
+MTTA_WEEK1_H = (0.5 + 1 + 2 + 3) / 4
+
+
+def _week_row(rows: list[dict], weeks_after_t0: int) -> dict:
+    monday = (T0 - timedelta(hours=9) + timedelta(days=7 * weeks_after_t0)).isoformat()
+    [row] = [r for r in rows if r["start"] == monday]
+    return row
+
+
 def test_tab_renders_headline_and_every_chart(tab):
     report = tab.report
     assert tab.cards["volume"].value.text() == f"{report.total:,}"
@@ -61,17 +92,24 @@ def test_tab_renders_headline_and_every_chart(tab):
 
 def test_filters_change_the_charts_data(qtbot, tab):
     before = tab.charts["volume"].series_data()
-    assert set(before) == {"Network", "Email", "Access"}
+    assert {k: sum(v) for k, v in before.items() if not k.startswith("_")} == {"Network": 3, "Email": 2,
+                                                                             "Access": 2}
     with qtbot.waitSignal(tab.sig_refreshed, timeout=WAIT_MS):
         tab.category.setCurrentIndex(tab.category.findData("Email"))
     after = tab.charts["volume"].series_data()
-    assert set(after) == {"Email"} and sum(after["Email"]) == 2
+    assert {k for k in after if not k.startswith("_")} == {"Email"} and sum(after["Email"]) == 2
     assert tab.report.filters.categories == frozenset({"Email"})
-    mttr_all = sum(v for v in tab.charts["durations"].series_data()["mttr_mean_h"] if v)
+    with qtbot.waitSignal(tab.sig_refreshed, timeout=WAIT_MS):
+        tab.category.setCurrentIndex(0)
+    assert [v for v in tab.charts["durations"].series_data()["mttr_mean_h"] if v] == [pytest.approx(MTTR_H)]
     with qtbot.waitSignal(tab.sig_refreshed, timeout=WAIT_MS):
         tab.no_hold.setChecked(True)
     assert tab.report.exclude_hold
-    assert sum(v for v in tab.charts["durations"].series_data()["mttr_mean_h"] if v) < mttr_all
+    assert [v for v in tab.charts["durations"].series_data()["mttr_mean_h"] if v] == [pytest.approx(MTTR_NO_HOLD_H)]
+
+
+def _keys(desk, filters) -> set[str]:
+    return {r.key for r in desk.incidents.list_incidents(filters=filters, limit=100)}
 
 
 def test_clicking_a_bar_drills_down_to_exactly_its_incidents(qtbot, tab, desk):
@@ -82,39 +120,110 @@ def test_clicking_a_bar_drills_down_to_exactly_its_incidents(qtbot, tab, desk):
     with qtbot.waitSignal(tab.sig_drill_down, timeout=WAIT_MS) as blocker:
         _click(chart, bars, chart.bar_centre("Network", index))
     filters, label = blocker.args
-    expected, _ = MetricsService.for_desk(desk).drill_down(report, DrillPoint("volume", index, "Network"))
-    assert filters == expected
     assert filters.categories == frozenset({"Network"})
-    assert desk.incidents.count_incidents(filters=filters) == report.buckets[index].volume["Network"]
+    assert _keys(desk, filters) == {"INC-000001", "INC-000002"}  # plain and reopened, the week of T0
     assert "Network" in label
 
 
 def test_clicking_an_mttr_point_lists_the_resolved_incidents_of_that_period(qtbot, tab, desk):
-    report = tab.report
     chart = tab.charts["durations"]
     line = chart.artist_for("mttr")
     with qtbot.waitSignal(tab.sig_drill_down, timeout=WAIT_MS) as blocker:
         _click(chart, line)
     filters, label = blocker.args
-    index = next(i for i, b in enumerate(report.buckets) if b.ttr.n)
     assert label.startswith("Resolved")
-    assert desk.incidents.count_incidents(filters=filters) == report.buckets[index].ttr.n
+    assert _keys(desk, filters) == {"INC-000001", "INC-000002", "INC-000003"}  # plain, reopened, held
 
 
-def test_exports_write_png_svg_csv_and_pdf(tab, tmp_path):
+def _pdf_text(path) -> str:
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _svg_texts(path) -> list[str]:
+    """The strings a matplotlib SVG draws: it writes each as glyph paths after a comment holding the text."""
+    tree = ElementTree.parse(path)  # well-formed XML, or this raises
+    assert tree.getroot().tag.endswith("svg")
+    return re.findall(r"<!-- (.*?) -->", Path(path).read_text(encoding="utf-8"))
+
+
+def check_exports(png, svg_volume, svg_backlog, csv_path, pdf) -> None:
+    """What each exported file says, against the hand-worked history above."""
+    image = QImage(str(png))
+    assert not image.isNull() and image.width() > 600 and image.height() > 300
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}) > 8
+    texts = _svg_texts(svg_volume)
+    assert "Incidents opened" in texts
+    legend = [t for t in texts if t in ("Network", "Email", "Access")]
+    assert legend == ["Network", "Access", "Email"]  # largest first, ties by name
+    texts = _svg_texts(svg_backlog)
+    assert {"up to 1 day", "1-3 days", "3-7 days", "7-30 days", "over 30 days"} <= set(texts)
+    assert "Open at the end of each period" in texts
+
+    with open(csv_path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    week1, week2, week3 = (_week_row(rows, k) for k in range(3))
+    assert [int(r["volume"]) for r in (week1, week2, week3)] == [5, 1, 1]
+    assert sum(int(r["volume"]) for r in rows) == 7
+    assert (int(week1["volume Network"]), int(week1["volume Email"]), int(week1["volume Access"])) == (2, 2, 1)
+    assert int(week1["mttr n"]) == 3 and float(week1["mttr mean h"]) == pytest.approx(MTTR_H)
+    assert float(week1["mttr median h"]) == 57 and float(week1["mttr p90 h"]) == 57
+    assert int(week1["mtta n"]) == 4 and float(week1["mtta mean h"]) == pytest.approx(MTTA_WEEK1_H)
+    assert int(week2["mtta n"]) == 1 and float(week2["mtta mean h"]) == pytest.approx(0.1)
+    assert [int(r["backlog"]) for r in (week1, week2, week3)] == [0, 1, 2]
+    assert float(week1["sla compliance %"]) == 100  # the reopened P3 used 17 of its 30 business hours
+    assert float(week1["sla P2 %"]) == 100 and float(week1["sla P3 %"]) == 100
+
+    text = _pdf_text(pdf)
+    flat = " ".join(text.split())
+    assert "Incident Desk metrics" in flat
+    assert "Volume: 7 opened; 3 resolved; 5 acknowledged." in flat
+    assert "Open backlog at the end of the period: 2." in flat
+    assert "MTTR 39.2 h (median 57.0 h, p90 57.0 h, n = 3); 2 closed or cancelled without a resolution time left out." \
+        in flat
+    assert "SLA compliance 100.0 % (target 95 %, response 100.0 %)" in flat
+    assert "Nearest-rank" in flat or "nearest-rank" in flat
+    for title in ("MTTR and MTTA over time", "Volume by category", "SLA compliance by priority",
+                  "Backlog over time and open incidents by age"):
+        assert title in flat, title
+    assert text.count("\f") >= 2  # the headline page, then the charts
+
+
+def test_exports_write_what_the_tab_shows(tab, tmp_path):
     from incident_desk.ui.widgets import metrics_export
 
-    png = metrics_export.save_chart(tab.charts["volume"], tmp_path / "v.png")
-    svg = metrics_export.save_chart(tab.charts["sla"], tmp_path / "s.svg")
-    csv_path = metrics_export.save_csv(tab.report, tmp_path / "m.csv")
-    pdf = metrics_export.save_pdf(tab, tmp_path / "m.pdf")
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert b"<svg" in svg.read_bytes()[:400]
-    lines = csv_path.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("start,end,volume") and len(lines) == len(tab.report.buckets) + 1
-    data = pdf.read_bytes()
-    pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
-    assert data[:5] == b"%PDF-" and pages >= 2  # headline page, then the charts
+    check_exports(metrics_export.save_chart(tab.charts["volume"], tmp_path / "v.png"),
+                  metrics_export.save_chart(tab.charts["volume"], tmp_path / "v.svg"),
+                  metrics_export.save_chart(tab.charts["backlog"], tmp_path / "b.svg"),
+                  metrics_export.save_csv(tab.report, tmp_path / "m.csv"),
+                  metrics_export.save_pdf(tab, tmp_path / "m.pdf"))
+
+
+def _answer_file_dialog(path: Path) -> None:
+    """Type ``path``'s name into the save dialog the next menu action opens, in its folder, and press Enter."""
+    def answer(dialog) -> None:
+        dialog.setDirectory(str(path.parent))
+        name = dialog.findChild(QLineEdit, "fileNameEdit")  # what a person types into
+        name.selectAll()
+        QTest.keyClicks(name, path.name)
+        QTest.keyClick(name, Qt.Key.Key_Return)
+    when_modal(QFileDialog, answer, poll_ms=50)
+
+
+def test_the_export_menu_saves_each_format_through_the_save_dialog(qtbot, tab, tmp_path):
+    actions = {a.text(): a for a in tab.export_menu.actions() if a.text()}
+    assert len(actions) == 2 * len(tab.charts) + 2
+    wanted = {"Volume by category as PNG...": tmp_path / "menu.png",
+              "Volume by category as SVG...": tmp_path / "menu-volume.svg",
+              "Backlog over time and open incidents by age as SVG...": tmp_path / "menu-backlog.svg",
+              "Series as CSV...": tmp_path / "menu.csv",
+              "Whole tab as PDF report...": tmp_path / "menu.pdf"}
+    for text, path in wanted.items():
+        _answer_file_dialog(path)
+        actions[text].trigger()
+        assert path.exists(), text
+    check_exports(*wanted.values())
 
 
 def test_charts_with_data_have_no_empty_notice(tab):

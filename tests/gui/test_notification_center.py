@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QPoint, QSettings, Qt, QTime
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMainWindow
 
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.notifications import NotificationItem
 from incident_desk.ui.alerts import NO_TRAY_NOTICE, AlertsController
 from incident_desk.ui.models.notification_model import NotificationModel, NotificationRole
 from incident_desk.ui.tray import summarize
+from incident_desk.ui.widgets.notification_center import QuietHoursDialog
 from tests.conftest import T0
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,10 +49,11 @@ def alerts(desk, window, qtbot, tmp_path):
 
 
 def scan_and_wait(qtbot, controller, expected_alerts: int | None = None):
+    """Run a scan; with ``expected_alerts``, wait until exactly that many alert messages were shown."""
     with qtbot.waitSignal(controller.sig_scan_finished, timeout=10_000):
         controller.scan_now()
     if expected_alerts:
-        qtbot.waitUntil(lambda: len(controller.fallback_messages) >= 1, timeout=10_000)
+        qtbot.waitUntil(lambda: len(controller.fallback_messages) == expected_alerts, timeout=10_000)
 
 
 def item(id_, title="t", **kw):
@@ -310,3 +313,69 @@ def test_the_quiet_hours_dialog_picks_a_zone_and_refuses_an_unknown_one(desk, qt
     dialog._on_save()
     hours = desk.notifications.quiet_hours(desk.actor)
     assert hours["timezone"] == "Europe/Berlin" and hours["start"] == "22:00"
+def _quiet_hours_row(db_path, username: str) -> tuple:
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute('SELECT dnd_start, dnd_end, dnd_timezone, dnd_allow_p1 FROM "user" WHERE username = ?',
+                           (username,)).fetchone()
+    finally:
+        con.close()
+
+
+def _open_quiet_hours(qtbot, alerts) -> QuietHoursDialog:
+    alerts.dock.quiet_action.trigger()  # "Quiet hours…" in the Do-not-disturb button's menu
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QuietHoursDialog), timeout=3000)
+    return QApplication.activeModalWidget()
+
+
+def _save(qtbot, dialog) -> None:
+    button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_quiet_hours_set_in_their_dialog_keep_the_alert_path_silent(desk, clock, alerts, qtbot, db_path):
+    """Quiet hours from the dock's dialog (a bad zone is refused beside the field); inside them an
+    escalation reaches the inbox but no pop-up, even after several polls; allowing P1 lets the next through."""
+    me = desk.actor.username
+    dialog = _open_quiet_hours(qtbot, alerts)
+    assert not dialog.enabled.isChecked() and dialog.allow_p1.isChecked()
+    qtbot.mouseClick(dialog.enabled, Qt.MouseButton.LeftButton, pos=QPoint(5, dialog.enabled.height() // 2))
+    dialog.start.setTime(QTime(8, 0))
+    dialog.end.setTime(QTime(18, 0))
+    dialog.zone.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.zone.lineEdit(), "Mars/Olympus_Mons")
+    qtbot.mouseClick(dialog.allow_p1, Qt.MouseButton.LeftButton, pos=QPoint(5, dialog.allow_p1.height() // 2))
+    assert dialog.enabled.isChecked() and not dialog.allow_p1.isChecked()
+    _save(qtbot, dialog)
+    assert "not a known time zone" in dialog.error.text() and dialog.isVisible()
+    assert _quiet_hours_row(db_path, me) == (None, None, "UTC", 1)
+    dialog.zone.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.zone.lineEdit(), "Europe/Berlin")
+    _save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+    assert _quiet_hours_row(db_path, me) == ("08:00", "18:00", "Europe/Berlin", 0)
+
+    shown = []
+    alerts.sig_alerts_shown.connect(shown.append)
+    inc = log_p1(desk)  # Monday 10:00 in Berlin: inside the quiet hours
+    clock.advance(minutes=6)
+    scan_and_wait(qtbot, alerts)
+    con = sqlite3.connect(db_path)
+    claimed = lambda: con.execute("SELECT COUNT(*) FROM notification WHERE alerted_at IS NOT NULL").fetchone()[0]  # noqa: E731
+    qtbot.waitUntil(lambda: claimed() == 1, timeout=5000)  # this desk took it ...
+    qtbot.wait(5 * 100)  # ... and five more polls (100 ms each) pass without a pop-up
+    assert shown == [] and alerts.fallback_messages == []
+    assert [n.incident_key for n in desk.notifications.inbox(desk.actor)] == [inc.key]  # the inbox has it
+
+    dialog = _open_quiet_hours(qtbot, alerts)
+    qtbot.mouseClick(dialog.allow_p1, Qt.MouseButton.LeftButton, pos=QPoint(5, dialog.allow_p1.height() // 2))
+    _save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+    assert _quiet_hours_row(db_path, me) == ("08:00", "18:00", "Europe/Berlin", 1)
+    second = log_p1(desk, title="Second printer on fire")
+    clock.advance(minutes=6)
+    scan_and_wait(qtbot, alerts)
+    qtbot.waitUntil(lambda: shown == [1], timeout=5000)
+    assert alerts.fallback_messages == [f"{second.key} escalated: P1 not acknowledged after 5 minutes"]
+    assert claimed() == 2
+    con.close()

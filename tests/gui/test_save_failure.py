@@ -10,7 +10,7 @@ import pytest
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui.detail.editor import IncidentDetailEditor
-from tests.reliability.reliability_tools import can_mount, fill_disk, integrity, logical_dump, small_tmpfs
+from tests.reliability.reliability_tools import fill_disk, integrity, logical_dump, require_mount, small_tmpfs
 
 TYPED_TITLE = "VPN drops every ten minutes — finance floor ✈ مرحبا"
 TYPED_DESCRIPTION = "Seen since Monday.\nRekey errors in the gateway log 🔥\n\tLine three."
@@ -73,8 +73,8 @@ def test_save_while_another_program_holds_the_lock_keeps_the_typing(qtbot, desk,
     assert (stored.title, stored.description, stored.version) == (TYPED_TITLE, TYPED_DESCRIPTION, 2)
 
 
-@pytest.mark.skipif(not can_mount(), reason="needs to mount a small tmpfs to fill a real disk")
 def test_save_on_a_full_disk_keeps_the_typing(qtbot, tmp_path, clock):
+    require_mount("Saving on a full disk")
     with small_tmpfs(tmp_path / "small", "2m") as mnt:
         path = mnt / "desk.db"
         desk = Desk.open(str(path), clock=clock)

@@ -176,6 +176,23 @@ def can_mount() -> bool:
     return _MOUNT_OK
 
 
+# A developer who cannot mount (not root, or a container without CAP_SYS_ADMIN) may run the rest of
+# the suite with this set; .ci/run never sets it, so in CI these tests fail instead of skipping.
+ALLOW_NO_MOUNT_ENV = "INCIDENT_DESK_ALLOW_NO_MOUNT"
+
+
+def require_mount(what: str) -> None:
+    """Fail the test (skip only with the opt-out) when this process may not mount a small tmpfs."""
+    if can_mount():
+        return
+    from tests.conftest import allowed_to_miss
+    message = (f"{what} needs to mount a small tmpfs (root with CAP_SYS_ADMIN, as in CI), and "
+               f"`mount -t tmpfs` is refused here; set {ALLOW_NO_MOUNT_ENV}=1 to run without it.")
+    if allowed_to_miss(ALLOW_NO_MOUNT_ENV):
+        pytest.skip(message)
+    pytest.fail(message, pytrace=False)
+
+
 @contextlib.contextmanager
 def small_tmpfs(where: Path, size: str = "4m"):
     """A real, size-limited file system mounted at ``where`` for the duration of the block."""
@@ -189,6 +206,9 @@ def small_tmpfs(where: Path, size: str = "4m"):
             if subprocess.run(["umount", str(where)], capture_output=True).returncode == 0:
                 break
             time.sleep(0.1)
+        else:
+            # Still busy (a file left open): detach it now so no mount outlives the test.
+            subprocess.run(["umount", "-l", str(where)], capture_output=True)
 
 
 def remount(where: Path, mode: str) -> None:
@@ -252,7 +272,7 @@ def read_only_database(path: Path):
             subprocess.run(["chattr", "-i", str(path)], capture_output=True)
         return
     if _is_root():
-        pytest.skip("running as root without mount or chattr: no way to make a file read-only for root")
+        require_mount("Making a database read-only for root")  # fails: neither mount nor chattr works
     old_file, old_dir = path.stat().st_mode, path.parent.stat().st_mode
     path.chmod(0o444)
     path.parent.chmod(0o555)
@@ -261,3 +281,54 @@ def read_only_database(path: Path):
     finally:
         path.parent.chmod(old_dir)
         path.chmod(old_file)
+
+
+# ---- desks in other processes, started together -----------------------------------------------------
+
+def _released_together(script: str, worker_args, timeout: float) -> tuple[list[str], list[dict]]:
+    """Start ``script`` once per argument list; each says one line when it is ready and waits for one on
+    stdin (the barrier); release them all at once; return (their first lines, their JSON reports)."""
+    import json
+    procs = [subprocess.Popen([PYTHON, str(HERE / script), *map(str, args)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(),
+                              cwd=str(ROOT)) for args in worker_args]
+    try:
+        first = []
+        for proc in procs:
+            first.append(proc.stdout.readline().strip())
+            assert first[-1], proc.stderr.read() if proc.poll() is not None else "no first line"
+        for proc in procs:
+            proc.stdin.write("\n")
+            proc.stdin.flush()
+        reports = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=timeout)
+            assert proc.returncode == 0, err
+            reports.append(json.loads(out.strip().splitlines()[-1]))
+        return first, reports
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def run_together(*worker_args, timeout: float = 120) -> list[dict]:
+    """tests/reliability/desk_worker.py once per argument list, released at once; each one's JSON report."""
+    ready, reports = _released_together("desk_worker.py", worker_args, timeout)
+    assert ready == ["ready"] * len(worker_args), ready
+    return reports
+
+
+def assert_overlapped(reports: list[dict]) -> None:
+    """Every worker was still working when the last one started: they really ran at the same time."""
+    last_start = max(r["started"] for r in reports)
+    first_end = min(r["ended"] for r in reports)
+    spans = [(r["started"], r["ended"]) for r in reports]
+    assert last_start < first_end, f"the workers ran one after the other: {spans}"
+
+
+def run_updaters(*worker_args, timeout: float = 180) -> tuple[list[str], list[dict]]:
+    """tests/reliability/updater_process.py once per argument list, released at once after each has read;
+    returns (their first lines, their JSON reports)."""
+    return _released_together("updater_process.py", worker_args, timeout)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import subprocess
 
 import pytest
 
-from tests.reliability.reliability_tools import HERE, PYTHON, ROOT, cli_env, integrity, run_cli
+from tests.reliability.reliability_tools import integrity, run_cli, run_updaters
 
 WORKERS = 4
 UPDATES = 60
 KEYS = ["INC-000001", "INC-000002", "INC-000003"]
-
-
-def _start(*args) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, str(HERE / "updater_process.py"), *map(str, args)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(),
-                            cwd=str(ROOT))
 
 
 @pytest.fixture
@@ -32,17 +24,8 @@ def shared_db(tmp_path):
 
 @pytest.mark.slow
 def test_concurrent_read_modify_write_loses_no_update(shared_db):
-    procs = [_start("loop", shared_db, f"w{n}", ",".join(KEYS), UPDATES) for n in range(WORKERS)]
-    for proc in procs:
-        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-    for proc in procs:  # go at once
-        proc.stdin.write("\n")
-        proc.stdin.flush()
-    outcomes = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
-        outcomes.append(json.loads(out.strip().splitlines()[-1]))
+    ready, outcomes = run_updaters(*[("loop", shared_db, f"w{n}", ",".join(KEYS), UPDATES) for n in range(WORKERS)])
+    assert ready == ["ready"] * WORKERS
     assert all(not o["errors"] for o in outcomes), [o["errors"] for o in outcomes]
     assert integrity(shared_db) == "ok"
     con = sqlite3.connect(shared_db)
@@ -70,17 +53,8 @@ def test_concurrent_read_modify_write_loses_no_update(shared_db):
 @pytest.mark.parametrize("round_no", range(3))
 def test_simultaneous_writes_from_the_same_version_one_wins_the_rest_conflict(shared_db, round_no):
     key = KEYS[round_no]
-    procs = [_start("race", shared_db, f"w{n}", key) for n in range(WORKERS)]
-    versions = {proc.stdout.readline().strip() for proc in procs}
-    assert versions == {"read 1"}, versions  # all read the same version before anyone wrote
-    for proc in procs:
-        proc.stdin.write("\n")
-        proc.stdin.flush()
-    outcomes = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 0, err
-        outcomes.append(json.loads(out.strip().splitlines()[-1]))
+    read, outcomes = run_updaters(*[("race", shared_db, f"w{n}", key) for n in range(WORKERS)])
+    assert read == ["read 1"] * WORKERS  # all read the same version before anyone wrote
     winners = [o for o in outcomes if o["result"] == "saved"]
     losers = [o for o in outcomes if o["result"] != "saved"]
     assert len(winners) == 1, outcomes

@@ -6,6 +6,7 @@ subclasses, StorageError) with a one-line message, and text that was stored come
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -46,7 +47,9 @@ COMMON = settings(max_examples=60, deadline=None, suppress_health_check=[HealthC
 @pytest.fixture(scope="module")
 def hostile_desk(tmp_path_factory):
     clock_now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-    desk = Desk.open(str(tmp_path_factory.mktemp("hostile") / "desk.db"), clock=lambda: clock_now)
+    path = tmp_path_factory.mktemp("hostile") / "desk.db"
+    desk = Desk.open(str(path), clock=lambda: clock_now)
+    desk.db_file = path
     desk.users.add_user(actor=desk.actor, username="alex", display_name="Alex", role="agent", team="Service Desk")
     base = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
         title="Zebra printer jams", category="Printing", description="Quoted \"it's broken\""))
@@ -71,6 +74,38 @@ def attempt(fn, *args, **kwargs):
         # One sentence; it may quote the input (line breaks and all): the CLI escapes those when printing.
         assert message.strip() and "Traceback" not in message, message
         return None
+
+
+REFUSED = object()
+
+
+def _row(d, key: str) -> tuple[dict, int]:
+    """The incident's row and its number of timeline events, read with plain sqlite3."""
+    con = sqlite3.connect(d.db_file)
+    con.row_factory = sqlite3.Row
+    try:
+        row = con.execute("SELECT * FROM incident WHERE key = ?", (key,)).fetchone()
+        events = con.execute("SELECT COUNT(*) FROM event e JOIN incident i ON i.id = e.incident_id "
+                             "WHERE i.key = ?", (key,)).fetchone()[0]
+        return dict(row), events
+    finally:
+        con.close()
+
+
+def checked_write(d, target: str, fn, *args, **kwargs):
+    """A write to incident ``target`` with hostile input: refused with our error and nothing changed, or
+    done whole (a new version and a timeline event with it)."""
+    before = _row(d, target)
+    try:
+        result = fn(*args, **kwargs)
+    except OUR_ERRORS as exc:
+        assert str(exc).strip() and "Traceback" not in str(exc)
+        assert _row(d, target) == before, "a refused write changed the incident"
+        return REFUSED
+    row, events = _row(d, target)
+    if row != before[0]:
+        assert row["version"] == before[0]["version"] + 1 and events > before[1], (before, row)
+    return result
 
 
 def _storable(text: str) -> bool:
@@ -129,36 +164,41 @@ def test_edit_and_comment_store_text_exactly_or_refuse_it(d, description, title,
 def test_keys_names_and_choices_never_crash(d, value):
     key = d.base_key
     incidents = d.incidents
-    attempt(incidents.get_incident, value)
-    attempt(incidents.timeline, value)
-    attempt(incidents.links, value)
-    attempt(incidents.watchers, value)
-    attempt(incidents.link, actor=d.actor, key=key, other=value, kind="related")
-    attempt(incidents.link, actor=d.actor, key=key, other=key, kind=value)
-    attempt(incidents.assign, actor=d.actor, key=key, assignee=value)
-    attempt(incidents.assign, actor=d.actor, key=key, assignee="alex", team=value)
+    for read in (incidents.get_incident, incidents.timeline, incidents.links, incidents.watchers):
+        attempt(read, value)
+    w = lambda fn, *a, **kw: checked_write(d, key, fn, *a, **kw)  # noqa: E731
+    w(incidents.link, actor=d.actor, key=key, other=value, kind="related")
+    w(incidents.link, actor=d.actor, key=key, other=key, kind=value)
+    w(incidents.assign, actor=d.actor, key=key, assignee=value)
+    w(incidents.assign, actor=d.actor, key=key, assignee="alex", team=value)
     for field in ("category", "subcategory", "channel", "impact", "urgency", "priority", "override_reason",
                   "resolution_code"):
         current = incidents.get_incident(key)
-        attempt(incidents.edit_incident, actor=d.actor, key=key, expected_version=current.version,
-                changes={field: value})
-    attempt(incidents.edit_incident, actor=d.actor, key=key, expected_version=1, changes={value: "x"})
-    attempt(incidents.log_incident, actor=d.actor, draft=IncidentDraft(
+        w(incidents.edit_incident, actor=d.actor, key=key, expected_version=current.version,
+          changes={field: value})
+    assert w(incidents.edit_incident, actor=d.actor, key=key, expected_version=1, changes={value: "x"}) is REFUSED
+    before = incidents.count_incidents()
+    logged = attempt(incidents.log_incident, actor=d.actor, draft=IncidentDraft(
         title="Hostile choices", category=value, subcategory=value, impact=value, urgency=value, channel=value,
         assignee=value, team=value, priority=value, override_reason=value))
-    inc = attempt(incidents.log_incident, actor=d.actor, draft=IncidentDraft(title="For transitions",
-                                                                             category="Network"))
-    attempt(incidents.transition, actor=d.actor, key=inc.key, to=value)
-    attempt(incidents.transition, actor=d.actor, key=inc.key, to="resolved", duplicate_of=value)
-    attempt(incidents.transition, actor=d.actor, key=inc.key, to="resolved", resolution_code=value,
-            resolution_notes=value)
-    attempt(incidents.transition, actor=d.actor, key=inc.key, to="cancelled", cancel_reason=value, note=value)
-    attempt(incidents.transition, actor=d.actor, key=inc.key, to="on_hold", hold_reason=value)
+    assert incidents.count_incidents() == before + (logged is not None)
+    inc = incidents.log_incident(actor=d.actor, draft=IncidentDraft(title="For transitions", category="Network"))
+    t = lambda **kw: checked_write(d, inc.key, incidents.transition, actor=d.actor, key=inc.key, **kw)  # noqa: E731
+    t(to=value)
+    t(to="resolved", duplicate_of=value)
+    t(to="resolved", resolution_code=value, resolution_notes=value)
+    t(to="cancelled", cancel_reason=value, note=value)
+    t(to="on_hold", hold_reason=value)
     attempt(d.users.actor, value)
-    attempt(d.users.add_user, actor=d.actor, username=value, display_name=value, email=value, role=value,
-            team=value)
+    users = len(d.users.list_users())
+    added = attempt(d.users.add_user, actor=d.actor, username=value, display_name=value, email=value, role=value,
+                    team=value)
+    assert len(d.users.list_users()) == users + (added is not None)
     attempt(d.settings.add_category, actor=d.actor, name=value, parent=value or None)
     attempt(Sort, column=value)
+    con = sqlite3.connect(d.db_file)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
 
 
 # ---- the search box ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime
@@ -73,3 +74,28 @@ def test_help_and_version():
         assert proc.returncode == 0 and "usage:" in proc.stdout
     proc = subprocess.run([sys.executable, "-m", "incident_desk", "--version"], capture_output=True, text=True)
     assert proc.stdout.startswith("incident-desk ")
+
+
+def _links(db) -> list[tuple]:
+    """(from key, kind, to key) rows read with plain sqlite3."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT s.key, l.kind, t.key FROM incident_link l JOIN incident s ON s.id = l.source_id "
+                           "JOIN incident t ON t.id = l.target_id ORDER BY l.id").fetchall()
+    finally:
+        con.close()
+
+
+def test_link_and_unlink(db):
+    for title in ("Mail down for finance", "Mail down", "Mail relay queue full"):
+        run(db, "log", "--title", title, "--category", "Email")
+    done = run(db, "link", "INC-000002", "duplicate_of", "INC-000001")
+    assert done.stdout.strip() == "Linked INC-000002 duplicate_of INC-000001." and done.stderr == ""
+    data = json.loads(run(db, "link", "INC-000001", "parent_of", "INC-000003", "--json").stdout)
+    assert {"kind": "parent_of", "from": "INC-000001", "to": "INC-000003"} in data
+    assert _links(db) == [("INC-000002", "duplicate_of", "INC-000001"), ("INC-000001", "parent_of", "INC-000003")]
+    shown = json.loads(run(db, "show", "INC-000002", "--json").stdout)
+    assert shown["timeline"][0]["kind"] == "link" and "INC-000001" in json.dumps(shown["timeline"][0])
+    assert run(db, "link", "INC-000002", "duplicate_of", "INC-000001", "--remove").stdout.strip() == \
+        "Unlinked INC-000002 duplicate_of INC-000001."
+    assert _links(db) == [("INC-000001", "parent_of", "INC-000003")]

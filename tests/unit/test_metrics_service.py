@@ -1,4 +1,4 @@
-"""MetricsService on real SQLite (and PostgreSQL when INCIDENT_DESK_TEST_PG is set): figures, drill-downs, plans."""
+"""MetricsService on real SQLite and PostgreSQL: figures, drill-downs, plans."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from incident_desk.domain.incident import Status
 from incident_desk.services.errors import NotFoundError, PermissionDenied, ValidationError
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.notifications import in_quiet_hours, snooze_until
+from tests.reliability.reliability_tools import assert_overlapped, run_together
 
 
 def log(desk, actor=None, **kw):
@@ -86,16 +87,26 @@ def test_snooze_choices():
 
 
 def test_an_alert_is_claimed_once_across_two_processes_views(team_desk, db_path):
+    """Two desks of the same user, released together, claim the same pending alerts from opposite
+    ends: they overlap, each shows some, none is shown twice and none is lost."""
     desk = team_desk
-    log(desk, actor=desk.users.actor("lena"), assignee="alex")
-    [item] = desk.notifications.pending_alerts("alex")
-    assert desk.notifications.claim_for_alert(item.id) is True
-    con = sqlite3.connect(db_path)  # a second desk window's connection trying the same claim
-    n = con.execute("UPDATE notification SET alerted_at = 1 WHERE id = ? AND alerted_at IS NULL", (item.id,)).rowcount
-    con.commit()
+    lena = desk.users.actor("lena")
+    for n in range(80):
+        log(desk, actor=lena, title=f"Mail down on floor {n}", assignee="alex")
+    pending = sorted(n.id for n in desk.notifications.pending_alerts("alex", limit=1000))
+    assert len(pending) == 80
+    reports = run_together(("claim", db_path, "alex", "asc", 5), ("claim", db_path, "alex", "desc", 5))
+    assert_overlapped(reports)
+    assert [sorted(r["seen"]) for r in reports] == [pending, pending]
+    first, second = (set(r["claimed"]) for r in reports)
+    assert first and second, (len(first), len(second))
+    assert not first & second
+    assert first | second == set(pending)
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT COUNT(*) FROM notification WHERE alerted_at IS NULL").fetchone()[0] == 0
     con.close()
-    assert n == 0
-    assert desk.notifications.claim_for_alert(item.id) is False
+    assert desk.notifications.claim_for_alert(pending[0]) is False
+    assert desk.notifications.pending_alerts("alex") == []
 
 
 def test_quiet_hours_wrap_midnight_and_let_p1_escalations_through(team_desk, clock):

@@ -186,8 +186,10 @@ class IncidentDetailEditor(QWidget):
         self.resolution_tab.sig_incident_changed.connect(self._on_links_changed)
         self.resolution_tab.sig_open_incident.connect(self.sig_open_incident)
         self.resolution_tab.sig_postmortem_requested.connect(self._on_postmortem_requested)
-        QShortcut(QKeySequence.StandardKey.Save, self, self._on_save_clicked,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Set after construction: PySide ignores a context= keyword here, and a window-wide Ctrl+S
+        # would clash with the main window's Save action (Qt then runs neither).
+        save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self, self._on_save_clicked)
+        save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Esc reaches here when no child (an open combo popup, say) used it first.

@@ -1,0 +1,34 @@
+"""Helpers for GUI tests: answer the next modal dialog from inside its loop; count rows with plain sqlite3."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+
+def when_modal(cls: type, act: Callable, poll_ms: int = 30) -> list:
+    """Run ``act(dialog)`` on the next modal dialog of type ``cls`` once it is up (a timer fires inside
+    the dialog's own event loop); returns the list the dialog is appended to when it is seen."""
+    seen: list = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, cls):
+            QTimer.singleShot(poll_ms, look)
+            return
+        seen.append(dialog)
+        act(dialog)
+    QTimer.singleShot(poll_ms, look)
+    return seen
+
+
+def count_rows(path, where: str = "1 = 1", *params) -> int:
+    """Incidents matching ``where``, counted with plain sqlite3, not through the desk's code."""
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(f"SELECT COUNT(*) FROM incident WHERE {where}", params).fetchone()[0]
+    finally:
+        con.close()
