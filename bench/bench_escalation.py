@@ -98,9 +98,9 @@ def run(db_path) -> dict:
             "target": "< 200 ms", "checks": {"max_median": 200},
             "note": f"escalations raised per tick: {raised}"},
         f"first scan after a bulk load ({label})": {
-            "median_s": cold_ms / 1000, "n": 1,
-            "note": f"evaluates every unscheduled incident once, raised {len(cold):,} escalations; "
-                    f"runs in the worker in batches of 200. {note}".strip()},
+            "median_s": cold_ms / 1000, "n": 1, "target": "< 2 s", "checks": {"max_median": 2.0},
+            "note": f"schedules every unevaluated incident at its earliest possible deadline, evaluates those "
+                    f"already due; raised {len(cold):,} escalations. {note}".strip()},
     }
 
 

@@ -16,7 +16,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 REPEATS = 5
+VARIANT_REPEATS = 3
 DAY = 86_400
+# Every other way the tab and the CLI can ask for the same figures; each must stay under 2 s too.
+VARIANTS = (("by month", {"by": "month"}), ("by day", {"by": "day"}),
+            ("On hold excluded", {"exclude_hold": True}), ("business hours", {"business_hours": True}),
+            ("business hours, On hold excluded", {"business_hours": True, "exclude_hold": True}),
+            ("business hours by day", {"business_hours": True, "by": "day"}))
+VARIANT_TARGET_S = 2.0
+VARIANT_MAX_RATIO = 2.5
 OPEN = "10, 20, 30, 40"
 
 
@@ -193,6 +201,25 @@ def _gui_stalls(desk) -> dict:
     return {"gui_refresh_s": total, "gui_max_block_ms": max(gaps[1:] or [0]), "gui_heartbeats": len(gaps)}
 
 
+def _variants(service, raw_s: float) -> dict:
+    """One row per variant: median of VARIANT_REPEATS full refreshes (all time), against 2 s and, as a
+    ratio, against the hand-written SQL of the default refresh measured in the same run."""
+    out = {}
+    for label, options in VARIANTS:
+        service.refresh(**options)  # its own indexes into the page cache, as a second click would find
+        times = []
+        for _ in range(VARIANT_REPEATS):
+            t0 = time.perf_counter()
+            report = service.refresh(**options)
+            times.append(time.perf_counter() - t0)
+        out[f"refresh {label}"] = {
+            "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times), "n": len(times),
+            "raw_s": raw_s, "target": f"<= {VARIANT_TARGET_S:g} s ({VARIANT_MAX_RATIO:g}x raw SQL)",
+            "checks": {"max_median": VARIANT_TARGET_S, "max_ratio": VARIANT_MAX_RATIO},
+            "note": f"all time, {len(report.buckets)} {report.by}s; raw floor: the default refresh's raw SQL"}
+    return out
+
+
 def run(db_path: str, *, gui: bool = True, now: datetime | None = None) -> dict:
     """Median of 5 full refreshes (all time, by week, wall clock) vs the raw SQL; ratio and GUI stalls."""
     from incident_desk.services.clock import ManualClock
@@ -216,6 +243,7 @@ def run(db_path: str, *, gui: bool = True, now: datetime | None = None) -> dict:
                "ratio": service_s / raw_s if raw_s else None, "figures_match": int(same),
                "counts": d["counts"], "mttr_hours": d["mttr_hours"], "mtta_hours": d["mtta_hours"],
                "weeks": len(report.buckets)}
+        out.update(_variants(service, raw_s))
         if gui:
             out.update(_gui_stalls(desk))
         return out

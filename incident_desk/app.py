@@ -6,7 +6,7 @@ import gc
 import sys
 import time
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication
 
 from incident_desk import config
@@ -31,8 +31,11 @@ def _application(argv: list[str] | None) -> QApplication:
 def _fail(message: str, *, interactive: bool) -> int:
     print(f"incident-desk: {message}", file=sys.stderr)
     if interactive:
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
-        QMessageBox.critical(None, config.APP_DISPLAY_NAME, message)
+        box = QMessageBox(QMessageBox.Icon.Critical, config.APP_DISPLAY_NAME, message)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the message may quote a path or a name
+        box.exec()
     return 2
 
 
@@ -59,6 +62,13 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
     except (StorageError, DomainError) as exc:
         gc.enable()
         return _fail(str(exc), interactive=interactive)
+    if desk.store.read_only:
+        # The CLI lists and shows a read-only database; the window saves as it is used (drafts, alerts).
+        desk.close()
+        gc.enable()
+        return _fail(f"The database {desk.store.display_name} is read-only; the window needs a writable one "
+                     f"(open a writable copy, or use `incident-desk list` and `show` to read it).",
+                     interactive=interactive)
     from incident_desk.ui.desk_settings import desk_settings
     bridge = DeskBridge(desk)
     window = MainWindow(desk, bridge, desk_settings(desk.store.identity))
@@ -110,7 +120,8 @@ class _AfterFirstPaint(QObject):
         self._done = True
         if self._want_alerts:
             from incident_desk.ui.alerts import AlertsController
-            self.alerts = AlertsController(self.desk, self.window, settings=QSettings())
+            from incident_desk.ui.desk_settings import app_settings
+            self.alerts = AlertsController(self.desk, self.window, settings=app_settings())
             self.window.attach_alerts(self.alerts)
             self.window.transfer.start_daily_backup()  # interactive desks only: not for a screenshot
         # Everything built so far lives as long as the window: keep it out of the cyclic collector,

@@ -26,7 +26,7 @@ def data_dir(*, create: bool = True) -> Path:
 
     path = Path(user_data_dir(APP_DIR_NAME, appauthor=False))
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        private_dir(path)  # the database and its backups live here
     return path
 
 

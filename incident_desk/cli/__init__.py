@@ -23,7 +23,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on bad arguments already; make its message one clear line."""
 
     def error(self, message: str):  # noqa: D401  (argparse override)
-        self.exit(EXIT_USAGE, f"incident-desk: {message} (see '{self.prog} --help')\n")
+        # The message quotes the bad value: a control character in it must not split the line.
+        self.exit(EXIT_USAGE, f"incident-desk: {_one_line(message)} (see '{self.prog} --help')\n")
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:

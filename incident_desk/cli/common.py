@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 
 from incident_desk.domain.formatting import time_short
+from incident_desk.domain.incident import DomainError
+from incident_desk.domain.limits import WHOLE_MAX, check_interval, check_local_time, check_whole
+from incident_desk.domain.text import printable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 
@@ -16,16 +20,40 @@ class CliError(Exception):
 
 
 def parse_time(text: str, *, what: str = "time") -> datetime:
-    """ISO 8601; a time without an offset is read in this machine's local time zone."""
+    """ISO 8601 in the desk's years, as UTC; a time without an offset is read in this machine's zone."""
     raw = (text or "").strip()
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise CliError(f"'{text}' is not a valid {what}; use ISO 8601 such as 2026-11-02T09:30 or "
                        f"2026-11-02T09:30+01:00.") from None
-    if value.tzinfo is None:
-        value = value.astimezone()  # local time zone of this machine
-    return value.astimezone(UTC)
+    try:
+        return check_local_time(value, what)
+    except DomainError as exc:
+        raise CliError(str(exc)) from None
+
+
+def whole(what: str, *, low: int = 0, high: int = WHOLE_MAX):
+    """An argparse ``type`` for a whole-number option in [low, high]: argparse's own int() takes 10**30,
+    which then overflows deep inside a command (after it may have written something)."""
+    def parse(text: str) -> int:
+        try:
+            return check_whole(text, what, low=low, high=high)
+        except DomainError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    parse.__name__ = "whole number"  # argparse names the type in its own messages
+    return parse
+
+
+def seconds(what: str):
+    """An argparse ``type`` for a wait in seconds: finite, positive and at most a day."""
+    def parse(text: str) -> float:
+        try:
+            return check_interval(text, what)
+        except DomainError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    parse.__name__ = "number of seconds"
+    return parse
 
 
 def csv_list(text: str | None) -> list[str]:
@@ -47,13 +75,14 @@ def report(args, data, text: str) -> int:
 
 
 def short_time(value: datetime | None) -> str:
+    """A stored instant in this machine's zone (formatting never fails at the calendar's edges)."""
     return time_short(value)
 
 
 def print_rows(rows, total: int | None) -> None:
     headers = ("KEY", "PRI", "STATUS", "ASSIGNEE", "OPENED", "TITLE")
-    table = [(r.key, r.priority.label, r.status.label, r.assignee or "-", short_time(r.opened_at), r.title)
-             for r in rows]
+    table = [(r.key, r.priority.label, r.status.label, printable(r.assignee or "-"), short_time(r.opened_at),
+              printable(r.title)) for r in rows]
     widths = [max([len(h)] + [len(str(row[i])) for row in table]) for i, h in enumerate(headers[:-1])]
     line = "  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + headers[-1]
     print(line)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from incident_desk.cli.common import EXIT_OK, CliError, csv_list, parse_time, print_json, print_rows, report, short_time
+from incident_desk.cli.common import (
+    EXIT_OK,
+    CliError,
+    csv_list,
+    parse_time,
+    print_json,
+    print_rows,
+    printable,
+    report,
+    short_time,
+    whole,
+)
 
 
 def _label(level) -> str:
@@ -12,51 +23,55 @@ def _label(level) -> str:
 
 
 def _print_incident(inc, timeline=None, links=None) -> None:
+    # Everything but our own labels was typed by someone: shown escaped, never obeyed by the terminal,
+    # and a line break in a one-line field cannot forge another row.
+    one = printable
     fields = [
-        ("Key", inc.key), ("Title", inc.title), ("Status", inc.status.label + (
+        ("Key", inc.key), ("Title", one(inc.title)), ("Status", inc.status.label + (
             f" ({inc.hold_reason.value})" if inc.hold_reason else "")),
-        ("Priority", f"{inc.priority.label}" + (
-            f" (override: {inc.override_reason})" if inc.priority_overridden
-            else f" (impact {_label(inc.impact)} x urgency {_label(inc.urgency)})")),
-        ("Category", inc.category + (f" / {inc.subcategory}" if inc.subcategory else "")),
-        ("Service", inc.service or "-"), ("Reporter", f"{inc.reporter_name} <{inc.reporter_contact}>"),
-        ("Channel", inc.channel.value if inc.channel else "unknown"), ("Assignee", inc.assignee or "-"),
-        ("Team", inc.team or "-"),
+        ("Priority", inc.priority.label + (f" (override: {one(inc.override_reason)})" if inc.priority_overridden
+                                           else f" (impact {_label(inc.impact)} x urgency {_label(inc.urgency)})")),
+        ("Category", one(inc.category) + (f" / {one(inc.subcategory)}" if inc.subcategory else "")),
+        ("Service", one(inc.service) or "-"),
+        ("Reporter", f"{one(inc.reporter_name)} <{one(inc.reporter_contact)}>"),
+        ("Channel", inc.channel.value if inc.channel else "unknown"), ("Assignee", one(inc.assignee) or "-"),
+        ("Team", one(inc.team) or "-"),
         ("Opened", short_time(inc.opened_at)), ("Acknowledged", short_time(inc.acknowledged_at)),
         ("Resolved", short_time(inc.resolved_at)), ("Closed", short_time(inc.closed_at)),
         ("Reopened", str(inc.reopen_count)), ("Escalation level", str(inc.escalation_level)),
         ("Version", str(inc.version)),
     ]
     if inc.resolution_code:
-        notes = f": {inc.resolution_notes}" if inc.resolution_notes else ""
-        fields.append(("Resolution", inc.resolution_code + notes))
+        notes = f": {one(inc.resolution_notes)}" if inc.resolution_notes else ""
+        fields.append(("Resolution", one(inc.resolution_code) + notes))
     if inc.root_cause:
-        fields.append(("Root cause", inc.root_cause))
+        fields.append(("Root cause", one(inc.root_cause)))
     if inc.caller_confirmed_at:
-        fields.append(("Caller confirmed", f"{short_time(inc.caller_confirmed_at)}: {inc.caller_confirmation}"))
+        fields.append(("Caller confirmed", f"{short_time(inc.caller_confirmed_at)}: {one(inc.caller_confirmation)}"))
     if inc.cancel_reason:
-        fields.append(("Cancel reason", inc.cancel_reason))
+        fields.append(("Cancel reason", one(inc.cancel_reason)))
     if inc.duplicate_of:
         fields.append(("Duplicate of", inc.duplicate_of))
     width = max(len(k) for k, _ in fields)
     for key, value in fields:
         print(f"{key.ljust(width)}  {value}")
     if inc.description:
-        print("\n" + inc.description)
+        # A block of its own, indented, so no line of it can pass for a field or a timeline row.
+        print("\n" + "\n".join("    " + line for line in printable(inc.description, lines=True).split("\n")))
     if links:
         print("\nLinks:")
         for link in links:
-            print(f"  {link.from_key} {link.kind.value} {link.to_key}  {link.to_title}")
+            print(f"  {link.from_key} {link.kind.value} {link.to_key}  {one(link.to_title)}")
     if timeline:
         print("\nTimeline (newest first):")
         for ev in timeline:
             what = ev.kind
             if ev.field:
-                what += f" {ev.field}: {ev.old_value or '-'} -> {ev.new_value or '-'}"
+                what += f" {one(ev.field)}: {one(ev.old_value) or '-'} -> {one(ev.new_value) or '-'}"
             elif ev.new_value and ev.kind != "created":
-                what += f" {ev.new_value}"
-            note = f"  {ev.note}" if ev.note else ""
-            print(f"  {short_time(ev.at)}  {ev.actor or 'system':<12} {what}{note}")
+                what += f" {one(ev.new_value)}"
+            note = f"  {one(ev.note)}" if ev.note else ""
+            print(f"  {short_time(ev.at)}  {one(ev.actor) or 'system':<12} {what}{note}")
 
 
 def cmd_log(desk, args) -> int:
@@ -68,7 +83,7 @@ def cmd_log(desk, args) -> int:
         assignee=args.assignee, team=args.team, priority=args.priority, override_reason=args.override_reason,
         opened_at=parse_time(args.opened_at, what="--opened-at time") if args.opened_at else None)
     inc = desk.incidents.log_incident(actor=desk.actor, draft=draft)
-    return report(args, inc.to_dict(), f"Logged {inc.key} ({inc.priority.label}): {inc.title}")
+    return report(args, inc.to_dict(), f"Logged {inc.key} ({inc.priority.label}): {printable(inc.title)}")
 
 
 def build_filter(args):
@@ -105,8 +120,6 @@ def _parse_sort(text: str):
 
 
 def cmd_list(desk, args) -> int:
-    if not 1 <= args.limit <= 10_000:
-        raise CliError("--limit must be between 1 and 10000.")
     filters = build_filter(args)
     sort = _parse_sort(args.sort)
     rows = desk.incidents.list_incidents(filters=filters, sort=sort, limit=args.limit)
@@ -165,7 +178,8 @@ def cmd_assign(desk, args) -> int:
     assignee = None if args.assignee.lower() in ("none", "nobody", "-") else args.assignee
     inc = desk.incidents.assign(actor=desk.actor, key=args.key, assignee=assignee, team=args.team)
     team = f" ({inc.team})" if inc.team else ""
-    return report(args, inc.to_dict(), f"{inc.key} is assigned to {inc.assignee or 'nobody'}{team}.")
+    return report(args, inc.to_dict(), f"{inc.key} is assigned to {printable(inc.assignee or 'nobody')}"
+                                       f"{printable(team)}.")
 
 
 def cmd_comment(desk, args) -> int:
@@ -179,14 +193,15 @@ def cmd_link(desk, args) -> int:
                                 remove=args.remove)
     data = [{"kind": link.kind.value, "from": link.from_key, "to": link.to_key} for link in links]
     verb = "Unlinked" if args.remove else "Linked"
-    return report(args, data, f"{verb} {args.key} {args.kind} {args.other}.")
+    return report(args, data, f"{verb} {printable(args.key)} {printable(args.kind)} {printable(args.other)}.")
 
 
 def cmd_watch(desk, args) -> int:
     desk.incidents.watch(actor=desk.actor, key=args.key, watching=not args.stop)
     watchers = desk.incidents.watchers(args.key)
     verb = "no longer watches" if args.stop else "watches"
-    return report(args, {"key": args.key, "watchers": watchers}, f"{desk.actor.username} {verb} {args.key}.")
+    return report(args, {"key": args.key, "watchers": watchers},
+                  f"{desk.actor.username} {verb} {printable(args.key)}.")
 
 
 def add_filter_options(p: argparse.ArgumentParser) -> None:
@@ -226,7 +241,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("list", help="list incidents (all statuses unless filtered)")
     add_filter_options(p)
-    p.add_argument("--limit", type=int, default=50, help="at most this many rows (default 50)")
+    p.add_argument("--limit", type=whole("--limit", low=1, high=10_000), default=50,
+                   help="at most this many rows (default 50)")
     p.add_argument("--sort", default="-opened_at",
                    help="column, '-' for descending: key, priority, status, title, category, assignee, team, "
                         "opened_at, updated_at, resolved_at, resolve_due_at (default -opened_at)")
@@ -242,7 +258,8 @@ def register(sub) -> None:
     p.add_argument("key")
     for opt in _EDIT_OPTIONS:
         p.add_argument("--" + opt.replace("_", "-"), dest=opt)
-    p.add_argument("--expect-version", type=int, help="fail if the incident is no longer at this version")
+    p.add_argument("--expect-version", type=whole("--expect-version", low=1),
+                   help="fail if the incident is no longer at this version")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_edit)
 
@@ -258,7 +275,7 @@ def register(sub) -> None:
     p.add_argument("--root-cause", metavar="CATEGORY", help="root-cause category (resolving), e.g. configuration")
     p.add_argument("--with-children", action="store_true",
                    help="resolving: resolve its open children (and theirs) the same way")
-    p.add_argument("--expect-version", type=int)
+    p.add_argument("--expect-version", type=whole("--expect-version", low=1))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_transition)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from incident_desk.domain import metrics as dm
 from incident_desk.domain.incident import DomainError, Priority
+from incident_desk.domain.text import printable
 from incident_desk.services.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -140,6 +141,8 @@ def format_report(report: MetricsReport) -> str:
         clock += ", On hold excluded"
     last = dm.bucket_label(report.end - 1, "day")  # the period is half-open; show its last day
     lines.append(f"Metrics {period['from'][:10]} to {last} (UTC, inclusive), by {report.by} ({clock})")
+    if report.note:
+        lines.append(report.note)
     lines.append("")
     lines.append(f"  Opened            {c['total']:>10,}")
     lines.append(f"  Resolved          {c['resolved']:>10,}   (MTTR is over these)")
@@ -156,7 +159,7 @@ def format_report(report: MetricsReport) -> str:
         lines.append(f"  {name:6}{h['n']:>10,}{_num(h['mean'], '{:.2f}'):>10}{_num(h['median'], '{:.2f}'):>10}"
                      f"{_num(h['p90'], '{:.2f}'):>10}")
     for t in report.trends:
-        lines.append(f"  ! {t.describe()}")
+        lines.append(f"  ! {printable(t.describe())}")
     lines.append("")
     lines.append(f"  {'Priority':10}{'opened':>10}{'resolved':>10}{'MTTR h':>10}{'MTTA h':>10}{'SLA %':>8}")
     for row in d["by_priority"]:
@@ -164,10 +167,12 @@ def format_report(report: MetricsReport) -> str:
                      f"{_num(row['mttr_hours_mean']):>10}{_num(row['mtta_hours_mean'], '{:.2f}'):>10}"
                      f"{_num(row['sla_compliance_pct']):>8}")
     lines.append("")
-    width = max([len(r["category"]) for r in d["by_category"]] + [8]) + 2
+    # Category names are typed by leads: escaped, never obeyed by the terminal (not in --json).
+    names = {r["category"]: printable(r["category"]) for r in d["by_category"]}
+    width = max([len(n) for n in names.values()] + [8]) + 2
     lines.append(f"  {'Category':{width}}{'opened':>10}{'resolved':>10}{'MTTR h':>10}")
     for row in d["by_category"]:
-        lines.append(f"  {row['category']:{width}}{row['count']:>10,}{row['resolved']:>10,}"
+        lines.append(f"  {names[row['category']]:{width}}{row['count']:>10,}{row['resolved']:>10,}"
                      f"{_num(row['mttr_hours_mean']):>10}")
     lines.append("")
     lines.append(f"  {'Period':12}{'opened':>8}{'MTTA h':>8}{'MTTR h':>8}{'p90 h':>8}{'SLA %':>7}{'backlog':>9}")

@@ -1,21 +1,31 @@
-"""The `users` command: add a user (admin only) and list users."""
+"""The `users` command: add a user (admin only), list users, read the audit log (admin only)."""
 
 from __future__ import annotations
 
-from incident_desk.cli.common import EXIT_OK, print_json
+from incident_desk.cli.common import EXIT_OK, print_json, printable, short_time, whole
 
 
 def cmd_users(desk, args) -> int:
     if args.users_command == "add":
+        # One call: the team to lead is checked before the account is written, so a refusal writes nothing.
         user = desk.users.add_user(actor=desk.actor, username=args.username, display_name=args.name or "",
                                    email=args.email or "", role=args.role, team=args.team,
-                                   manager_on_duty=args.manager_on_duty)
-        if args.lead_of:
-            desk.users.set_team_lead(actor=desk.actor, team=args.lead_of, username=user.username)
+                                   manager_on_duty=args.manager_on_duty, lead_of=args.lead_of)
         if args.json:
             print_json({"username": user.username, "role": user.role, "team": user.team})
         else:
-            print(f"Added {user.role} {user.username}" + (f" to {user.team}." if user.team else "."))
+            print(f"Added {user.role} {user.username}" + (f" to {printable(user.team)}." if user.team else "."))
+        return EXIT_OK
+    if args.users_command == "audit":
+        entries = desk.users.audit(actor=desk.actor, limit=args.limit, action=args.action)
+        if args.json:
+            print_json([e.to_dict() for e in entries])
+            return EXIT_OK
+        if not entries:
+            print("The audit log is empty.")
+        for e in entries:
+            print(f"{short_time(e.at)}  {printable(e.actor or 'system'):<12} {printable(e.action):<16} "
+                  f"{printable(e.detail)}")
         return EXIT_OK
     users = desk.users.list_users()
     if args.json:
@@ -25,14 +35,15 @@ def cmd_users(desk, args) -> int:
     print(f"{'USERNAME'.ljust(width)}  {'ROLE':<6}  {'TEAM':<16}  NAME")
     for u in users:
         flag = "" if u["active"] else "  (deactivated)"
-        print(f"{u['username'].ljust(width)}  {u['role']:<6}  {(u['team'] or '-'):<16}  {u['display_name']}{flag}")
+        print(f"{u['username'].ljust(width)}  {u['role']:<6}  {printable(u['team'] or '-'):<16}  "
+              f"{printable(u['display_name'])}{flag}")
     return EXIT_OK
 
 
 def register(sub) -> None:
-    """Add `users add|list` to the CLI's sub-commands."""
-    p = sub.add_parser("users", help="manage users (add, list)")
-    users_sub = p.add_subparsers(dest="users_command", metavar="add|list", parser_class=type(p), required=True)
+    """Add `users add|list|audit` to the CLI's sub-commands."""
+    p = sub.add_parser("users", help="manage users (add, list) and read the audit log")
+    users_sub = p.add_subparsers(dest="users_command", metavar="add|list|audit", parser_class=type(p), required=True)
     q = users_sub.add_parser("add", help="add a user (admin only)")
     q.add_argument("username")
     q.add_argument("--name", help="display name")
@@ -43,5 +54,10 @@ def register(sub) -> None:
     q.add_argument("--manager-on-duty", action="store_true")
     q.add_argument("--json", action="store_true")
     q = users_sub.add_parser("list", help="list users")
+    q.add_argument("--json", action="store_true")
+    q = users_sub.add_parser("audit", help="who added which account, and when (admin only), newest first")
+    q.add_argument("--action", metavar="NAME", help="only this action, e.g. users.add")
+    q.add_argument("--limit", type=whole("--limit", low=1, high=1000), default=50,
+                   help="at most this many (default 50)")
     q.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_users)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from incident_desk.domain.formatting import exact_duration
 from incident_desk.domain.incident import OPEN_STATUSES, DomainError, Priority, Status
-from incident_desk.domain.sla import SlaClocks
+from incident_desk.domain.sla import SlaClocks, SlaPolicy
 
 UTC = UTC
 
@@ -353,3 +353,32 @@ def next_escalation_at(policy: EscalationPolicy, snapshot: IncidentSnapshot, clo
         if at is not None and at > now:
             upcoming.append(at)
     return min(upcoming, default=None)
+
+
+def earliest_due_offsets(policy: EscalationPolicy, sla: SlaPolicy) -> dict[tuple[Priority, bool], int | None]:
+    """Per (priority, may still be unacknowledged): whole seconds after opening before which no rule
+    of ``policy`` can fall due, or None when none ever can (no rule applies or has a target).
+
+    A lower bound, whatever the incident's history: business time never runs faster than the wall
+    clock, holds only delay a clock, and a reopen resumes it. An incident that has been acknowledged
+    can no longer meet an "unacknowledged" or a response rule. The engine schedules never-evaluated
+    incidents (a bulk load) at opening + this bound in one statement, and evaluates each in full only
+    once that instant comes: a scan evaluates an incident no later than it can first fall due."""
+    out: dict[tuple[Priority, bool], int | None] = {}
+    for priority in Priority:
+        target = sla.target_for(priority)
+        for unacknowledged in (True, False):
+            offsets = []
+            for rule in policy.rules:
+                if not rule.applies_to(priority):
+                    continue
+                if rule.trigger == TRIGGER_UNACKNOWLEDGED:
+                    if unacknowledged:
+                        offsets.append(rule.threshold)
+                elif rule.trigger == TRIGGER_RESPONSE:
+                    if unacknowledged and target.response_s:
+                        offsets.append(target.response_s * rule.threshold)
+                elif target.resolve_s:
+                    offsets.append(target.resolve_s * rule.threshold)
+            out[(priority, unacknowledged)] = int(min(offsets)) if offsets else None
+    return out

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from incident_desk.domain.text import unsafe_characters
+
 
 class DomainError(ValueError):
     """Input that breaks a business rule; the message is one sentence for the user."""
@@ -229,6 +231,7 @@ def sets_acknowledged(current: Status, target: Status) -> bool:
 
 KEY_PREFIX = "INC-"
 _KEY_RE = re.compile(r"^\s*(?:INC-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
+_KEY_MAX = 2**31 - 1  # limits.WHOLE_MAX: the largest number PostgreSQL's integer id holds
 
 
 def format_key(number: int) -> str:
@@ -238,7 +241,7 @@ def format_key(number: int) -> str:
 def parse_key(text: str) -> int:
     """'INC-000123', 'inc-123' and '123' all name incident number 123."""
     match = _KEY_RE.match(str(text))
-    if not match or int(match.group(1)) == 0:
+    if not match or not 0 < int(match.group(1)) <= _KEY_MAX:
         raise DomainError(f"'{text}' is not an incident key; keys look like INC-000123.")
     return int(match.group(1))
 
@@ -253,6 +256,11 @@ def key_in_text(text: str) -> int | None:
 
 TITLE_MAX = 200
 TEXT_MAX = 100_000
+# One-line fields, as long as their columns (storage.tables): checked here so SQLite refuses what
+# PostgreSQL would, with a sentence instead of a driver error.
+NAME_MAX = 200          # reporter name, service
+CONTACT_MAX = 254       # an e-mail address at most
+REASON_MAX = 2_000      # override and cancel reasons: a sentence or a paragraph, not a document
 
 
 def _check_encodable(text: str, what: str) -> None:
@@ -271,9 +279,26 @@ def clean_title(title: str | None) -> str:
         raise DomainError("The title is empty; say in a few words what is wrong.")
     if len(text) > TITLE_MAX:
         raise DomainError(f"The title is {len(text)} characters long; keep it under {TITLE_MAX + 1}.")
-    if any(ord(c) < 32 for c in text):
-        raise DomainError("The title contains control characters such as line breaks; use one line.")
+    _check_one_line(text, "title")
     return text
+
+
+def clean_line(text: str | None, *, what: str, limit: int) -> str:
+    """A one-line field (a name, a contact, a service, a reason): stripped, at most ``limit``
+    characters, no control or direction-changing characters."""
+    value = (text or "").strip()
+    if len(value) > limit:
+        raise DomainError(f"The {what} is {len(value):,} characters long; the limit is {limit:,}.")
+    _check_encodable(value, what)
+    _check_one_line(value, what)
+    return value
+
+
+def _check_one_line(text: str, what: str) -> None:
+    bad = unsafe_characters(text)
+    if bad:
+        raise DomainError(f"The {what} contains control characters such as line breaks, or characters that "
+                          f"reverse the text's direction ({', '.join(bad[:3])}); use one plain line.")
 
 
 def clean_text(text: str | None, *, what: str = "text", limit: int = TEXT_MAX) -> str:
@@ -419,6 +444,19 @@ class IncidentFilter:
     breach_at: datetime | None = None             # "now" for the breaching test
     escalated: bool = False
     keys: frozenset[int] = frozenset()            # explicit incident numbers (drill-down)
+
+    def __post_init__(self):
+        # Every instant a list is asked about lies in the desk's years (the GUI's date pickers, the
+        # CLI's --from/--to, a drill-down): none can reach the database as an overflow.
+        from incident_desk.domain.limits import check_instant
+        for name in _FILTER_INSTANTS:
+            value = getattr(self, name)
+            if value is not None:
+                check_instant(value, name.replace("_", " "))
+
+
+_FILTER_INSTANTS = ("opened_from", "opened_to", "resolved_from", "resolved_to", "acknowledged_from",
+                    "acknowledged_to", "open_at", "breach_at")
 
 
 SORT_COLUMNS = ("key", "priority", "status", "title", "category", "assignee", "team",

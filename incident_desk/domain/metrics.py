@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from incident_desk.domain.incident import DomainError, Priority
+from incident_desk.domain.limits import FIRST_YEAR, LAST_YEAR, RANGE_TEXT, check_instant
 
 UTC = UTC
 DAY_S = 86_400
@@ -183,8 +184,8 @@ class MetricsFilter:
     def __post_init__(self) -> None:
         for name in ("start", "end"):
             value = getattr(self, name)
-            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-                raise DomainError(f"The period {name} has no time zone; pass an aware datetime.")
+            if value is not None:
+                object.__setattr__(self, name, check_instant(value, f"period {name}"))
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise DomainError("The period ends before it starts; swap the dates.")
         object.__setattr__(self, "priorities", frozenset(Priority.parse(p) for p in self.priorities))
@@ -251,6 +252,39 @@ def bucket_range(first_s: int, last_s: int, by: str) -> list[int]:
         out.append(b)
         b = next_bucket(b, by)
     return out
+
+
+# A series has at most this many points: a chart cannot show more, and a period of decades grouped by
+# day would cost seconds and gigabytes. A longer period is grouped more coarsely, and says so.
+MAX_SERIES_POINTS = 3000
+_COARSER = {"day": "week", "week": "month"}
+
+
+def bucket_count(start_s: int, end_s: int, by: str) -> int:
+    """How many buckets of ``by`` the half-open period [start_s, end_s) touches (arithmetic, no loop)."""
+    check_granularity(by)
+    last = max(start_s, end_s - 1)
+    if by == "month":
+        a, b = datetime.fromtimestamp(start_s, UTC), datetime.fromtimestamp(last, UTC)
+        return (b.year - a.year) * 12 + b.month - a.month + 1
+    step = DAY_S if by == "day" else 7 * DAY_S
+    return (bucket_start(last, by) - bucket_start(start_s, by)) // step + 1
+
+
+def fit_granularity(start_s: int, end_s: int, by: str) -> str:
+    """``by``, or the next coarser grouping while the period would have more than MAX_SERIES_POINTS
+    points (months always fit: the desk's years hold fewer)."""
+    while by in _COARSER and bucket_count(start_s, end_s, by) > MAX_SERIES_POINTS:
+        by = _COARSER[by]
+    return by
+
+
+def coarsened_text(asked: str, used: str, start_s: int, end_s: int) -> str:
+    """Why a series is grouped by ``used`` when ``asked`` was asked for (empty when they agree)."""
+    if asked == used:
+        return ""
+    return (f"Grouped by {used}: by {asked} this period would have {bucket_count(start_s, end_s, asked):,} "
+            f"points, more than the {MAX_SERIES_POINTS:,} a series shows.")
 
 
 def bucket_label(start_s: int, by: str) -> str:
@@ -326,9 +360,12 @@ def parse_day(text: str, what: str) -> date:
     try:
         if len(value) != 10:
             raise ValueError
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise DomainError(f"The {what} '{text}' is not a date; write it as YYYY-MM-DD.") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DomainError(f"The {what} {value} is outside {RANGE_TEXT} that the desk accepts.")
+    return day
 
 
 def day_start(d: date) -> datetime:

@@ -6,10 +6,14 @@ import getpass
 import re
 from dataclasses import dataclass
 
+from incident_desk.domain.incident import DomainError, clean_line
+from incident_desk.domain.text import printable
+from incident_desk.services.audit import AuditEntry, AuditLog
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import NotFoundError, PermissionDenied, ValidationError
 from incident_desk.storage import repository as repo
 from incident_desk.storage.database import Store
+from incident_desk.storage.migrations import LOCAL_ACCOUNT_KEY
 
 ROLES = ("agent", "lead", "admin")
 _RANK = {role: n for n, role in enumerate(ROLES)}
@@ -32,6 +36,10 @@ PERMISSIONS = {
     "settings.matrix": "admin",
     "settings.categories": "lead",
     "users.manage": "admin",
+    "users.act_as": "admin",
+    "audit.view": "admin",
+    "notifications.others": "admin",
+    "escalation.set_time": "admin",
     "metrics.view": "agent",
     "postmortem.write": "agent",
     "postmortem.approve": "lead",
@@ -60,8 +68,21 @@ _ACTION_TEXT = {
     "data.import": "import incidents (it creates users, teams and categories)",
     "data.export_all": "export the whole database (it holds every user's account)",
     "data.restore": "restore the database from a backup",
+    "users.act_as": "act as another user",
+    "audit.view": "read the audit log",
+    "notifications.others": "read another person's notifications",
+    "escalation.set_time": "run escalations at another time than now",
 }
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# The columns' sizes (storage.tables), checked here so SQLite refuses what PostgreSQL would.
+NAME_MAX, EMAIL_MAX, TEAM_MAX = 200, 254, 100
+
+
+def _line(value: str | None, what: str, limit: int) -> str:
+    try:
+        return clean_line(value, what=what, limit=limit)
+    except DomainError as exc:
+        raise ValidationError(str(exc), field=what.replace(" ", "_")) from None
 
 
 @dataclass(frozen=True)
@@ -78,11 +99,17 @@ class Actor:
         return _RANK[self.role] >= _RANK[PERMISSIONS[action]]
 
 
+def with_article(word: str) -> str:
+    """'an admin', 'an agent', 'a lead'."""
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
 def require(actor: Actor, action: str) -> None:
     if not actor.can(action):
         needed = PERMISSIONS[action]
+        above = " or above" if needed != ROLES[-1] else ""
         raise PermissionDenied(
-            f"{actor.username} is an {actor.role}; only a {needed} or above may "
+            f"{actor.username} is {with_article(actor.role)}; only {with_article(needed)}{above} may "
             f"{_ACTION_TEXT.get(action, action.split('.')[-1])}.")
 
 
@@ -108,24 +135,61 @@ class UserService:
         self.store = store
         self.clock = clock
 
-    def local_actor(self) -> Actor:
-        """The single-user desk signs nobody in: the OS user gets an admin account."""
-        name = re.sub(r"[^A-Za-z0-9._-]", "", getpass.getuser() or "") or "local"
+    def local_account(self) -> Actor | None:
+        """The account this desk acts as when nobody is named: made once, as an admin named after the
+        OS login, at the first start of a new database, and remembered in it. Reads never make one:
+        a database with users but no remembered account (one from a release before schema 9 that
+        had no admin) has none, and the caller must name an account."""
         # Look before taking the write lock: opening a desk to read must not wait for another writer.
         with self.store.read():
-            row = repo.user_by_name(self.store, name)
-        if row is None or row.role != "admin":
-            with self.store.write():
-                row = repo.user_by_name(self.store, name)
-                if row is None:
-                    row = repo.insert_user(self.store, username=name, display_name=name, email="", role="admin",
-                                           team_id=None, now=self.clock())
-                elif row.role != "admin" and not repo.list_users(self.store):
-                    repo.update_user(self.store, row.id, role="admin")
-        return _actor(self.store, repo.user_by_id(self.store, row.id))
+            found = self._remembered_local()
+            if found is not None or repo.has_users(self.store) or self.store.read_only:
+                return found
+        with self.store.write():
+            found = self._remembered_local()
+            if found is not None or repo.has_users(self.store):
+                return found  # another process made it meanwhile
+            name = re.sub(r"[^A-Za-z0-9._-]", "", getpass.getuser() or "")[:64].lstrip("._-") or "local"
+            now = self.clock()
+            row = repo.insert_user(self.store, username=name, display_name=name, email="", role="admin",
+                                   team_id=None, now=now)
+            repo.set_schema_fact(self.store, LOCAL_ACCOUNT_KEY, str(row.id))
+            actor = _actor(self.store, row)
+            AuditLog(self.store, clock=self.clock).append(
+                actor=actor, action="users.add", at=now,
+                detail=f"{name} (admin): the local desk's account, made at the first start of this database")
+        return actor
+
+    def _remembered_local(self) -> Actor | None:
+        value = repo.schema_fact(self.store, LOCAL_ACCOUNT_KEY)
+        if value is None:
+            return None
+        row = repo.user_by_id(self.store, int(value))
+        if row is None:
+            raise NotFoundError("The local account of this database no longer exists; name one with --user.")
+        if not row.active:
+            raise PermissionDenied(f"The local account '{row.username}' is deactivated.")
+        return _actor(self.store, row)
+
+    def desk_actor(self, username: str | None = None) -> Actor:
+        """Who a desk opened with ``username`` (or none) acts as. The single-user desk signs nobody in,
+        so naming another account is the local admin's choice alone (to see what an agent sees, or to
+        script on someone's behalf); an agent's or lead's local desk acts as its own account only."""
+        local = self.local_account()
+        if not username or (local is not None and username.strip().lower() == local.username.lower()):
+            if local is None:
+                raise NotFoundError("This database has no local account; name the account to act as with "
+                                    "--user NAME (see `incident-desk users list`).")
+            return local
+        other = self.actor(username)
+        if local is not None and not local.can("users.act_as"):
+            raise PermissionDenied(f"Only an admin may act as another user; this desk's account "
+                                   f"{local.username} is {with_article(local.role)}.")
+        return other
 
     def actor(self, username: str) -> Actor:
-        row = repo.user_by_name(self.store, username)
+        with self.store.read():  # a busy database is then named in the message
+            row = repo.user_by_name(self.store, username)
         if row is None:
             raise NotFoundError(f"There is no user '{username}'; see `incident-desk users list`.")
         if not row.active:
@@ -133,27 +197,47 @@ class UserService:
         return _actor(self.store, row)
 
     def add_user(self, *, actor: Actor, username: str, display_name: str = "", email: str = "",
-                 role: str = "agent", team: str | None = None, manager_on_duty: bool = False) -> Actor:
+                 role: str = "agent", team: str | None = None, manager_on_duty: bool = False,
+                 lead_of: str | None = None) -> Actor:
+        """A new account, all or nothing: every part is checked before anything is written, and the
+        audit log records it in the same transaction."""
         require(actor, "users.manage")
         username = (username or "").strip()
         if not _USERNAME_RE.match(username):
             raise ValidationError(
-                f"'{username}' is not a valid username; use letters, digits, '.', '_' or '-' (max 64).",
+                f"'{printable(username)}' is not a valid username; use letters, digits, '.', '_' or '-' (max 64).",
                 field="username")
         if role not in ROLES:
-            raise ValidationError(f"Unknown role '{role}'; use agent, lead or admin.", field="role")
+            raise ValidationError(f"Unknown role '{printable(role)}'; use agent, lead or admin.", field="role")
+        display_name = _line(display_name, "display name", NAME_MAX) or username
+        email = _line(email, "e-mail address", EMAIL_MAX)
         if email and "@" not in email:
-            raise ValidationError(f"'{email}' is not an e-mail address.", field="email")
+            raise ValidationError(f"'{printable(email)}' is not an e-mail address.", field="email")
+        team = _line(team, "team name", TEAM_MAX) or None
+        lead_of = _line(lead_of, "team name", TEAM_MAX) or None
         with self.store.write():
             if repo.user_by_name(self.store, username):
                 raise ValidationError(f"The username '{username}' is taken.", field="username")
+            lead_team = None
+            if lead_of:
+                lead_team = repo.team_by_name(self.store, lead_of)
+                if lead_team is None and (team is None or team.lower() != lead_of.lower()):
+                    raise NotFoundError(f"There is no team '{printable(lead_of)}'.")
             team_id = None
             if team:
-                row = repo.team_by_name(self.store, team) or repo.insert_team(self.store, team.strip())
+                row = repo.team_by_name(self.store, team) or repo.insert_team(self.store, team)
                 team_id = row.id
-            user = repo.insert_user(self.store, username=username, display_name=display_name.strip() or username,
-                                    email=email.strip(), role=role, team_id=team_id, now=self.clock(),
+                if lead_team is None and lead_of:
+                    lead_team = row  # --team X --lead-of X: the team made just now
+            user = repo.insert_user(self.store, username=username, display_name=display_name,
+                                    email=email, role=role, team_id=team_id, now=self.clock(),
                                     is_manager_on_duty=manager_on_duty)
+            if lead_team is not None:
+                repo.set_team_lead(self.store, lead_team.id, user.id)
+            detail = f"{username} ({role})" + (f", team {team}" if team else "") + \
+                (f", lead of {lead_team.name}" if lead_team is not None else "") + \
+                (", manager on duty" if manager_on_duty else "")
+            AuditLog(self.store, clock=self.clock).append(actor=actor, action="users.add", detail=detail)
         return _actor(self.store, user)
 
     def set_team_lead(self, *, actor: Actor, team: str, username: str) -> None:
@@ -161,11 +245,18 @@ class UserService:
         with self.store.write():
             team_row = repo.team_by_name(self.store, team)
             if team_row is None:
-                raise NotFoundError(f"There is no team '{team}'.")
+                raise NotFoundError(f"There is no team '{printable(team)}'.")
             user = repo.user_by_name(self.store, username)
             if user is None:
-                raise NotFoundError(f"There is no user '{username}'.")
+                raise NotFoundError(f"There is no user '{printable(username)}'.")
             repo.set_team_lead(self.store, team_row.id, user.id)
+            AuditLog(self.store, clock=self.clock).append(
+                actor=actor, action="teams.set_lead", detail=f"{user.username} leads {team_row.name}")
+
+    def audit(self, *, actor: Actor, limit: int = 100, action: str | None = None) -> list[AuditEntry]:
+        """The audit log, newest first (admins only)."""
+        require(actor, "audit.view")
+        return AuditLog(self.store, clock=self.clock).entries(limit=limit, action=action)
 
     def list_users(self) -> list[dict]:
         out = []

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from queue import Empty
+from queue import Empty, Full
 
 import numpy as np
 
-from incident_desk.domain.incident import RESOLUTION_CODES, Priority, Status, format_key
+from incident_desk.domain.incident import RESOLUTION_CODES, DomainError, Priority, Status, format_key
+from incident_desk.domain.limits import check_instant, check_span, check_whole
 from incident_desk.domain.priority import DEFAULT_MATRIX
 from incident_desk.domain.sla import compute_clocks
 from incident_desk.services.auth import Actor, require
@@ -150,17 +155,19 @@ class DemoGenerator:
         """History ends at ``until`` (default: the start of the current hour), so the same seed and
         the same end give the same data."""
         require(actor, "users.manage")
-        if not 1 <= count <= MAX_DEMO:
-            raise ValidationError(f"--count must be between 1 and {MAX_DEMO:,}.", field="count")
-        if not 1 <= days <= 3650:
-            raise ValidationError("The demo period must be between 1 and 3650 days.", field="days")
-        started = time.perf_counter()
-        rng = np.random.default_rng(seed)
-        end = until or self.clock()
-        if end.tzinfo is None:
-            raise ValidationError("The demo end time needs a time zone.", field="until")
+        # Every input is checked before the first row is written.
+        try:
+            count = check_whole(count, "--count", low=1, high=MAX_DEMO)
+            days = check_whole(days, "demo period in days", low=1, high=3650)
+            seed = check_whole(seed, "--seed")
+            end = check_instant(until or self.clock(), "demo end time")
+            check_span(end, timedelta(days=days), "demo history")
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from None
         if end > self.clock() + timedelta(minutes=5):
             raise ValidationError("The demo history cannot end in the future.", field="until")
+        started = time.perf_counter()
+        rng = np.random.default_rng(seed)
         now = int(end.timestamp()) // 3600 * 3600 if until is None else int(end.timestamp())
         policy = self.settings.sla_policy()
         self.settings.ensure_defaults()
@@ -186,10 +193,12 @@ def _rows_from_helper_process(args: tuple) -> Iterator[tuple[list, list]]:
 
     Making the rows is pure Python (GIL-bound) and writing them is SQLite's work, so on two cores
     they overlap instead of taking turns; a thread would only contend for the GIL (measured slower).
-    'spawn' because this process holds a database connection and a background thread."""
+    'spawn' because this process holds a database connection and a background thread. The helper
+    dies with this process however it ends (see _die_with_parent), so no orphan keeps working, or
+    keeps this command's output open, after a kill."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue(maxsize=3)
-    worker = context.Process(target=_produce_rows, args=(queue, args), name="demo-rows", daemon=True)
+    worker = context.Process(target=_produce_rows, args=(queue, args, os.getpid()), name="demo-rows", daemon=True)
     worker.start()
     try:
         while True:
@@ -211,14 +220,47 @@ def _rows_from_helper_process(args: tuple) -> Iterator[tuple[list, list]]:
             worker.join(timeout=5)
 
 
-def _produce_rows(queue, args: tuple) -> None:
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Make this helper end when the process that started it ends, even by SIGKILL (which runs no
+    clean-up there): on Linux the kernel sends SIGKILL here when the parent dies; elsewhere the
+    helper notices its parent is gone between rows. It also lets go of the parent's standard output,
+    so a program reading that output sees its end as soon as the parent is gone."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the parent check below still applies
+    if os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before the request above was made
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+
+
+def _produce_rows(queue, args: tuple, parent_pid: int) -> None:
+    _die_with_parent(parent_pid)
     try:
         for chunk in _demo_rows(*args):
-            queue.put(chunk)
+            _hand_over(queue, chunk, parent_pid)
     except BaseException as exc:  # noqa: BLE001  (re-raised in the writing process)
-        queue.put(exc)
+        _hand_over(queue, exc, parent_pid)
     else:
-        queue.put(None)
+        _hand_over(queue, None, parent_pid)
+
+
+def _hand_over(queue, item, parent_pid: int) -> None:
+    """queue.put that gives up when nobody is left to take the item."""
+    while True:
+        try:
+            queue.put(item, timeout=1)
+            return
+        except Full:
+            if os.getppid() != parent_pid:
+                os._exit(1)
 
 
 def _demo_rows(rng, n, start, now, first_id, people, user_ids, team_ids, policy, actor_id):

@@ -40,7 +40,8 @@ class Desk:
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = system_clock, username: str | None = None) -> Desk:
-        """Open the database and act as ``username`` (default: the local desk's admin account)."""
+        """Open the database and act as ``username`` (default: the local desk's own account, made as an
+        admin at the first start of a new database; see UserService.desk_actor)."""
         store = open_database(url)
         try:
             return cls.on_store(store, clock=clock, username=username)
@@ -54,7 +55,7 @@ class Desk:
         settings = SettingsService(store, clock=clock)
         settings.ensure_defaults()
         users = UserService(store, clock=clock)
-        actor = users.actor(username) if username else users.local_actor()
+        actor = users.desk_actor(username)
         incidents = IncidentService(store, clock=clock, bus=bus, settings=settings)
         return cls(store=store, clock=clock, bus=bus, settings=settings, users=users, incidents=incidents,
                    actor=actor)
@@ -110,7 +111,8 @@ class Desk:
         self.postmortems.on_incident_written(service, incident_id, change, actor, now)
 
     def act_as(self, username: str) -> Actor:
-        self.actor = self.users.actor(username)
+        """Act as ``username`` from now on; on the single-user desk only its admin may (desk_actor)."""
+        self.actor = self.users.desk_actor(username)
         if self._escalation is not None:
             self._escalation.actor = self.actor
         return self.actor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from incident_desk.domain import incident as dom
@@ -33,6 +33,7 @@ from incident_desk.domain.incident import (
     Status,
     TimelineEvent,
 )
+from incident_desk.domain.limits import check_instant, check_whole
 from incident_desk.domain.priority import PriorityMatrix
 from incident_desk.services import sla_state
 from incident_desk.services.auth import Actor, require
@@ -46,11 +47,12 @@ from incident_desk.storage import repository as repo
 from incident_desk.storage.database import Store
 from incident_desk.storage.queries import epoch, ts
 
-EARLIEST_OPENED = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(minutes=5)
 AUTO_CLOSE_BATCH = 200  # incidents per write transaction when the desk closes resolved ones itself
 # The desk acting on its own (auto-close): no user row; the timeline names it by its label.
 SYSTEM_ACTOR = Actor(id=0, username=AUTO_CLOSE_ACTOR, display_name="Incident Desk", role="admin")
+# Recent callers are looked for among this many of the latest incidents per suggestion wanted.
+RECENT_SCAN = 20
 
 # Called inside the write transaction with (service, incident_id, change, actor, now); the
 # notification service hooks in here so a notification commits with the change it reports.
@@ -97,6 +99,15 @@ def _as(parse, value, field: str):
         return parse(value)
     except dom.DomainError as exc:
         raise ValidationError(str(exc), field=field) from None
+
+
+def _line(value, what: str, limit: int, field: str) -> str:
+    return _as(partial(dom.clean_line, what=what, limit=limit), value, field)
+
+
+def _version(value: int | None, field: str = "expected_version") -> int | None:
+    """An expected version the database can compare (a 30-digit one would overflow the driver)."""
+    return None if value is None else _as(partial(check_whole, what="expected version", low=1), value, field)
 
 
 class IncidentService:
@@ -233,6 +244,20 @@ class IncidentService:
             return None
         return queries.position_of(self.store, filters, sort, found[0])
 
+    def recent_reporters(self, *, limit: int = 30) -> list[tuple[str, str]]:
+        """(name, contact) of the callers of the latest incidents, newest first, each name once: the
+        log dialog's suggestions, read from the incidents themselves (no separate list to keep)."""
+        limit = _as(partial(check_whole, what="limit", low=1, high=1000), limit, "limit")
+        seen: set[str] = set()
+        out: list[tuple[str, str]] = []
+        for name, contact in repo.latest_reporters(self.store, scan=limit * RECENT_SCAN):
+            if name.lower() not in seen:
+                seen.add(name.lower())
+                out.append((name, contact))
+                if len(out) == limit:
+                    break
+        return out
+
     def similar_open(self, text: str, *, limit: int = 8) -> list[IncidentRow]:
         """Possible duplicates of a report being typed: open incidents sharing its words."""
         ids = search.similar_open_incidents(self.store, text, limit=limit)
@@ -248,24 +273,19 @@ class IncidentService:
         impact = _as(Level.parse, draft.impact, "impact")
         urgency = _as(Level.parse, draft.urgency, "urgency")
         channel = draft.channel if isinstance(draft.channel, Channel) else _as(Channel.parse, draft.channel, "channel")
-        opened_at = draft.opened_at or now
-        if opened_at.tzinfo is None:
-            raise ValidationError("The opening time needs a time zone (for example +00:00).", field="opened_at")
+        opened_at = _as(partial(check_instant, what="opening time"), draft.opened_at or now, "opened_at")
         if opened_at > now + FUTURE_TOLERANCE:
             raise ValidationError("The opening time is in the future.", field="opened_at")
-        if opened_at < EARLIEST_OPENED:
-            raise ValidationError("The opening time is before the year 2000.", field="opened_at")
-        reporter_name = _as(lambda v: dom.clean_text(v, what="reporter name", limit=200), draft.reporter_name,
-                            "reporter_name").strip()
-        reporter_contact = _as(lambda v: dom.clean_text(v, what="reporter contact", limit=254),
-                               draft.reporter_contact, "reporter_contact").strip()
+        reporter_name = _line(draft.reporter_name, "reporter name", dom.NAME_MAX, "reporter_name")
+        reporter_contact = _line(draft.reporter_contact, "reporter contact", dom.CONTACT_MAX, "reporter_contact")
+        service = _line(draft.service, "service", dom.NAME_MAX, "service") or None
         matrix_priority = self._matrix().priority(impact, urgency)
         priority, overridden, reason = matrix_priority, False, None
         if draft.priority is not None and str(draft.priority).strip():
             wanted = _as(Priority.parse, draft.priority, "priority")
             if wanted != matrix_priority:
                 require(actor, "incident.override_priority")
-                reason = (draft.override_reason or "").strip()
+                reason = _line(draft.override_reason, "override reason", dom.REASON_MAX, "override_reason")
                 if not reason:
                     raise ValidationError("Give a reason for overriding the priority.", field="override_reason")
                 priority, overridden = wanted, True
@@ -282,7 +302,7 @@ class IncidentService:
                 team_id = repo.user_by_id(self.store, assignee_id).team_id
             incident_id = repo.insert_incident(self.store, dict(
                 title=title, description=description, category=category, subcategory=subcategory,
-                service=(draft.service or "").strip() or None, reporter_name=reporter_name,
+                service=service, reporter_name=reporter_name,
                 reporter_contact=reporter_contact, channel=channel.value, impact=int(impact),
                 urgency=int(urgency), priority=int(priority), priority_overridden=overridden,
                 override_reason=reason, status=int(Status.NEW), assignee=assignee_id, team=team_id,
@@ -321,6 +341,7 @@ class IncidentService:
         unknown = set(changes) - set(dom.EDITABLE_FIELDS)
         if unknown:
             raise ValidationError(f"'{sorted(unknown)[0]}' cannot be edited.", field=sorted(unknown)[0])
+        expected_version = _version(expected_version)
         now = self.clock()
         with self.store.write():
             row = self._record(key)
@@ -365,10 +386,10 @@ class IncidentService:
                                                         row.subcategory if "category" not in changes else None))
             changed("category", row.category, cat)
             changed("subcategory", row.subcategory, sub)
-        for name, limit in (("service", 200), ("reporter_name", 200), ("reporter_contact", 254)):
+        for name, limit in (("service", dom.NAME_MAX), ("reporter_name", dom.NAME_MAX),
+                            ("reporter_contact", dom.CONTACT_MAX)):
             if name in changes:
-                value = _as(partial(dom.clean_text, what=name.replace("_", " "), limit=limit),
-                            changes[name], name).strip()
+                value = _line(changes[name], name.replace("_", " "), limit, name)
                 if name == "service":
                     value = value or None
                 changed(name, getattr(row, name), value)
@@ -402,7 +423,7 @@ class IncidentService:
             else:
                 wanted = _as(Priority.parse, wanted, "priority")
                 require(actor, "incident.override_priority")
-                reason = (changes.get("override_reason") or "").strip()
+                reason = _line(changes.get("override_reason"), "override reason", dom.REASON_MAX, "override_reason")
                 if not reason:
                     raise ValidationError("Give a reason for overriding the priority.", field="override_reason")
                 if wanted != Priority(row.priority) or not overridden:
@@ -442,7 +463,7 @@ class IncidentService:
                 value = _as(partial(dom.clean_text, what=name.replace("_", " ")), changes[name] or "", name)
                 changed(name, getattr(row, name), value.strip() or None)
         if "override_reason" in changes and "priority" not in changes and overridden:
-            reason = (changes["override_reason"] or "").strip()
+            reason = _line(changes["override_reason"], "override reason", dom.REASON_MAX, "override_reason")
             if not reason:
                 raise ValidationError("Give a reason for overriding the priority.", field="override_reason")
             changed("override_reason", row.override_reason, reason)
@@ -451,6 +472,7 @@ class IncidentService:
     def assign(self, *, actor: Actor, key: str | int, assignee: str | None, team: str | None = None,
                expected_version: int | None = None) -> Incident:
         require(actor, "incident.assign")
+        expected_version = _version(expected_version)
         changes = {"assignee": assignee}
         if team is not None:
             changes["team"] = team
@@ -466,6 +488,7 @@ class IncidentService:
         """Move an incident; resolving takes a code, optional notes and root-cause category, and with
         ``with_children`` resolves its open children (and theirs) the same way in the same transaction."""
         require(actor, "incident.transition")
+        expected_version = _version(expected_version)
         target = to if isinstance(to, Status) else _as(Status.parse, to, "status")
         if with_children and (target != Status.RESOLVED or duplicate_of):
             raise ValidationError("Only a resolution (not as a duplicate) can take the open children along.",
@@ -484,7 +507,7 @@ class IncidentService:
             as_duplicate = bool(duplicate_of)
             _as(lambda _: dom.check_transition(current, target, as_duplicate=as_duplicate), None, "status")
             fields: dict = {"status": int(target)}
-            status_note = (note or "").strip() or None
+            status_note = _as(partial(dom.clean_text, what="note"), note or "", "note").strip() or None
             extra_events: list[dict] = []
             if dom.sets_acknowledged(current, target) and row.acknowledged_at is None:
                 fields["acknowledged_at"] = epoch(now)
@@ -517,7 +540,8 @@ class IncidentService:
             if target == Status.CLOSED:
                 fields["closed_at"] = epoch(now)
             if target == Status.CANCELLED:
-                reason = (cancel_reason or "").strip()
+                reason = _as(partial(dom.clean_text, what="cancel reason", limit=dom.REASON_MAX), cancel_reason or "",
+                             "cancel_reason").strip()
                 if not reason:
                     raise ValidationError("Give a reason for cancelling.", field="cancel_reason")
                 # closed_at marks the end of every closing state, so backlog counts need no timeline.

@@ -6,8 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+import numpy as np
+
 from incident_desk.domain import metrics as dm
 from incident_desk.domain.incident import OPEN_STATUSES, DomainError, IncidentFilter, Priority
+from incident_desk.domain.limits import clamp_epoch
 from incident_desk.domain.sla import DEFAULT_COMPLIANCE_TARGET
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import ValidationError
@@ -118,7 +121,7 @@ class MetricsReport(Headline):
     """Everything the tab, the CLI and the reports show; plain data, no Qt."""
 
     filters: dm.MetricsFilter
-    by: str
+    by: str                 # the grouping used; may be coarser than the one asked for (see note)
     business_hours: bool
     exclude_hold: bool
     generated_at: datetime
@@ -135,6 +138,8 @@ class MetricsReport(Headline):
     sla_priorities: list[int] = field(default_factory=list)
     sla_target_pct: float = 100.0 * DEFAULT_COMPLIANCE_TARGET
     previous: Headline | None = None   # None for a period with no start ("All time")
+    by_asked: str = ""
+    note: str = ""          # why the grouping is coarser than asked, for the tab, the CLI and exports
 
     @property
     def reopen_rate_pct(self) -> float | None:
@@ -163,6 +168,7 @@ class MetricsReport(Headline):
         f = self.filters
         return {
             "period": {"from": _iso(self.start), "to": _iso(self.end), "by": self.by,
+                       "by_asked": self.by_asked or self.by, "note": self.note,
                        "business_hours": self.business_hours, "exclude_hold": self.exclude_hold,
                        "teams": sorted(f.teams), "assignees": sorted(f.assignees),
                        "categories": sorted(f.categories), "priorities": [p.label for p in sorted(f.priorities)]},
@@ -292,17 +298,25 @@ class MetricsService:
         except DomainError as exc:
             raise ValidationError(str(exc), field="by") from None
         step = _Stepper(progress, 8)
-        now_s = int(self.clock().timestamp())
+        now_s = clamp_epoch(int(self.clock().timestamp()))
         with self.store.read():
             step("Finding the period")
             first, last = mq.extent(self.store)
+            # A row outside the desk's years (an older release's) must not stretch "all time" to year 0.
+            first = None if first is None else clamp_epoch(first)
+            last = None if last is None else clamp_epoch(last)
             start = int(filters.start.timestamp()) if filters.start else (first if first is not None else now_s)
             end = int(filters.end.timestamp()) if filters.end else max(now_s, last or now_s) + 1
             if end <= start:
                 end = start + 1
+            # Where rows can be at all: nothing is opened before the first opening, and acknowledgements,
+            # resolutions and closings are stamped by the clock (see mq.extent).
+            within = (first if first is not None else now_s, max(now_s, last or now_s) + 1)
+            asked, by = by, dm.fit_granularity(start, end, by)
             report = MetricsReport(filters=filters, by=by, business_hours=business_hours,
                                    exclude_hold=exclude_hold, start=start, end=end,
-                                   generated_at=_dt(now_s))
+                                   generated_at=_dt(now_s), by_asked=asked,
+                                   note=dm.coarsened_text(asked, by, start, end))
             starts = dm.bucket_range(start, end - 1, by)
             report.buckets = [Bucket(start=max(s, start), end=min(dm.next_bucket(s, by), end),
                                      label=dm.bucket_label(s, by)) for s in starts]
@@ -325,37 +339,44 @@ class MetricsService:
                 before = [(-(2 ** 62), report.previous.start), (report.previous.start, start)]
             else:
                 before = [(-(2 ** 62), start)]
-            acked_before = before[1:]
 
             step("Counting openings")
-            opened = mq.grouped(self.store, mq.OPENED, ranges=before + ranges, priorities=prios, categories=cats,
-                                scope=scope, columns=["COUNT(*)"])
+            # One set of (range, priority, category) combos for all four families. The leading ranges
+            # (before the period) count for the backlog and the previous period; acknowledgements skip the
+            # open-ended first one, and durations are listed for the period's own ranges only.
+            lead = len(before)
+            combos = mq.load_combos(self.store, ranges=before + ranges, priorities=prios, categories=cats,
+                                    within=within)
+            opened = mq.grouped(self.store, mq.OPENED, combos=combos, scope=scope, columns=["COUNT(*)"])
             step("Summing resolutions")
             # Groups share one priority, so whether a target applies is decided per group, not per row.
             resolved = mq.grouped(
-                self.store, mq.RESOLVED, ranges=before + ranges, priorities=prios, categories=cats, scope=scope,
+                self.store, mq.RESOLVED, combos=combos, scope=scope, durations=ttr, durations_from=lead,
                 columns=["COUNT(*)", f"SUM({ttr})", "SUM(CASE WHEN i.resolve_breached THEN 0 ELSE 1 END)",
                          "SUM(CASE WHEN i.reopen_count > 0 THEN 1 ELSE 0 END)", f"COUNT({ttr})"])
+            ttr_known = _texts_by_bucket(len(ranges), ((row[0] - lead, row[-1]) for row in resolved))
             resolved = [(r, p, c, n, total, n if p in report.sla_priorities else 0,
                          met if p in report.sla_priorities else 0, reopened, ranked)
-                        for r, p, c, n, total, met, reopened, ranked in resolved]
+                        for r, p, c, n, total, met, reopened, ranked, _known in resolved]
             step("Summing acknowledgements")
             acked = mq.grouped(
-                self.store, mq.ACKED, ranges=acked_before + ranges, priorities=prios, categories=cats, scope=scope,
+                self.store, mq.ACKED, combos=combos, scope=scope, from_range=1,
+                durations=tta if ack_percentiles else None, durations_from=lead,
                 columns=["COUNT(*)", f"SUM({tta})", "SUM(CASE WHEN i.response_breached THEN 0 ELSE 1 END)",
                          f"COUNT({tta})"])
-            acked = [(r, p, c, n, total, n if p in response_prios else 0, met if p in response_prios else 0, ranked)
-                     for r, p, c, n, total, met, ranked in acked]
+            tta_known = (_texts_by_bucket(len(ranges), ((row[0] - lead, row[-1]) for row in acked))
+                         if ack_percentiles else None)
+            acked = [(r, p, c, n, total, n if p in response_prios else 0, met if p in response_prios else 0,
+                      ranked) for r, p, c, n, total, met, ranked, *_known in acked]
             step("Counting closures")
-            ended = mq.grouped(self.store, mq.ENDED, ranges=before + ranges, priorities=prios, categories=cats,
-                               scope=scope, columns=["COUNT(*)"])
-            self._combine(report, opened, resolved, acked, ended, lead=len(before))
+            ended = mq.grouped(self.store, mq.ENDED, combos=combos, scope=scope, columns=["COUNT(*)"])
+            self._combine(report, opened, resolved, acked, ended, lead=lead)
 
             step("Ranking resolution times")
-            self._percentiles(report, mq.RESOLVED, ttr, "ttr", scope, plain=ttr == "i.ttr_s")
+            _percentiles(report, ttr_known, "ttr")
             step("Ranking acknowledgement times")
-            if ack_percentiles:
-                self._percentiles(report, mq.ACKED, tta, "tta", scope, plain=tta == "i.tta_s")
+            if tta_known is not None:
+                _percentiles(report, tta_known, "tta")
 
             step("Ageing the backlog")
             report.age_at = end
@@ -374,14 +395,17 @@ class MetricsService:
                               priorities=filters.priorities)
 
     def _combine(self, report: MetricsReport, opened, resolved, acked, ended, *, lead: int) -> None:
-        """Spread the grouped rows over the buckets. Ranges below ``lead`` lie before the period (the
-        last of them is the previous period when there is one); acknowledgements only have that one."""
+        """Fold the per (range, priority, category) rows into the report's figures. Ranges below ``lead``
+        lie before the period (the last of them is the previous period when there is one). Grouped by
+        day a two-year desk gives ~150,000 rows: sums are gathered in plain lists and dicts first, and
+        the figures' objects touched once per key, not once per row."""
         buckets = report.buckets
         n = len(buckets)
         prev = report.previous
-        ack_lead = lead - 1
+        labels = {int(p): p.label for p in Priority}
+        by_category, by_priority = report.by_category, report.by_priority
 
-        def group(table: dict, key, name):
+        def group(table: dict, key, name) -> GroupFigures:
             if key not in table:
                 table[key] = GroupFigures(name=name)
             return table[key]
@@ -389,46 +413,100 @@ class MetricsService:
         opened_before = ended_before = 0
         opened_per = [0] * n
         ended_per = [0] * n
+        per_category: dict = {}
+        per_priority: dict = {}
         for r, p, c, count in opened:
             if r < lead:
                 opened_before += count
                 if prev is not None and r == lead - 1:
                     prev.total += count
                 continue
-            b = buckets[r - lead]
-            b.volume[c] = b.volume.get(c, 0) + count
-            opened_per[r - lead] += count
-            report.total += count
-            group(report.by_category, c, c).count += count
-            group(report.by_priority, p, Priority(p).label).count += count
+            k = r - lead
+            volume = buckets[k].volume
+            volume[c] = volume.get(c, 0) + count
+            opened_per[k] += count
+            per_category[c] = per_category.get(c, 0) + count
+            per_priority[p] = per_priority.get(p, 0) + count
+        for c, count in per_category.items():
+            group(by_category, c, c).count += count
+        for p, count in per_priority.items():
+            group(by_priority, p, labels[p]).count += count
+        report.total = sum(opened_per)
+
+        # [n, total, ranked] durations and [met, total] compliance, per key.
+        ttr_b, ttr_bp, ttr_c, ttr_p = [[0, 0, 0] for _ in range(n)], {}, {}, {}
+        sla_b, sla_bp, sla_p = [[0, 0] for _ in range(n)], {}, {}
+        reopened_b = [0] * n
         for r, p, c, count, total, n_target, n_met, n_reopened, ranked in resolved:
             total, ranked, n_met, n_target = int(total or 0), int(ranked or 0), int(n_met or 0), int(n_target)
             if r < lead:
                 ended_before += count
                 if prev is not None and r == lead - 1:
-                    _add(prev, count, total, ranked, n_reopened, n_target, n_met, [prev.ttr], [prev.sla])
+                    _add_durations(prev.ttr, [count, total, ranked])
+                    _add_compliance(prev.sla, [n_met, n_target])
+                    prev.resolved += count
+                    prev.reopened += int(n_reopened or 0)
                 continue
-            b = buckets[r - lead]
-            ended_per[r - lead] += count
-            _add(report, count, total, ranked, n_reopened, n_target, n_met,
-                 [b.ttr, report.ttr, group(report.by_category, c, c).ttr,
-                  group(report.by_priority, p, Priority(p).label).ttr, b.ttr_by_priority.setdefault(p, Durations())],
-                 [b.sla, report.sla, b.sla_by_priority.setdefault(p, Compliance()),
-                  group(report.by_priority, p, Priority(p).label).sla])
-            b.reopened += int(n_reopened or 0)
+            k = r - lead
+            ended_per[k] += count
+            for acc in (ttr_b[k], ttr_bp.setdefault((k, p), [0, 0, 0]), ttr_c.setdefault(c, [0, 0, 0]),
+                        ttr_p.setdefault(p, [0, 0, 0])):
+                acc[0] += count
+                acc[1] += total
+                acc[2] += ranked
+            reopened_b[k] += int(n_reopened or 0)
+            if n_target:
+                for acc in (sla_b[k], sla_bp.setdefault((k, p), [0, 0]), sla_p.setdefault(p, [0, 0])):
+                    acc[0] += n_met
+                    acc[1] += n_target
+        for k, acc in enumerate(ttr_b):
+            _add_durations(buckets[k].ttr, acc)
+            _add_durations(report.ttr, acc)
+            _add_compliance(buckets[k].sla, sla_b[k])
+            _add_compliance(report.sla, sla_b[k])
+            buckets[k].reopened = reopened_b[k]
+        for (k, p), acc in ttr_bp.items():
+            _add_durations(buckets[k].ttr_by_priority.setdefault(p, Durations()), acc)
+        for (k, p), acc in sla_bp.items():
+            _add_compliance(buckets[k].sla_by_priority.setdefault(p, Compliance()), acc)
+        for c, acc in ttr_c.items():
+            _add_durations(group(by_category, c, c).ttr, acc)
+        for p, acc in ttr_p.items():
+            _add_durations(group(by_priority, p, labels[p]).ttr, acc)
+        for p, acc in sla_p.items():
+            _add_compliance(group(by_priority, p, labels[p]).sla, acc)
+        report.resolved = report.ttr.n
+        report.reopened = sum(reopened_b)
+
+        # Acknowledgement rows start at range 1: the open-ended first range feeds no figure.
+        tta_b, tta_c, tta_p = [[0, 0, 0] for _ in range(n)], {}, {}
+        response_b = [[0, 0] for _ in range(n)]
         for r, p, c, count, total, n_target, n_met, ranked in acked:
-            if r < ack_lead:
+            total, ranked, n_met, n_target = int(total or 0), int(ranked or 0), int(n_met or 0), int(n_target)
+            k = r - lead
+            if k < 0:
                 if prev is not None:
                     prev.acknowledged += count
-                    _add_durations([prev.tta], count, int(total or 0), int(ranked or 0))
-                    _add_compliance([prev.response_sla], int(n_target), int(n_met or 0))
+                    _add_durations(prev.tta, [count, total, ranked])
+                    _add_compliance(prev.response_sla, [n_met, n_target])
                 continue
-            b = buckets[r - ack_lead]
-            _add_durations([b.tta, report.tta, group(report.by_category, c, c).tta,
-                            group(report.by_priority, p, Priority(p).label).tta], count, int(total or 0),
-                           int(ranked or 0))
-            report.acknowledged += count
-            _add_compliance([b.response_sla, report.response_sla], int(n_target), int(n_met or 0))
+            for acc in (tta_b[k], tta_c.setdefault(c, [0, 0, 0]), tta_p.setdefault(p, [0, 0, 0])):
+                acc[0] += count
+                acc[1] += total
+                acc[2] += ranked
+            response_b[k][0] += n_met
+            response_b[k][1] += n_target
+        for k, acc in enumerate(tta_b):
+            _add_durations(buckets[k].tta, acc)
+            _add_durations(report.tta, acc)
+            _add_compliance(buckets[k].response_sla, response_b[k])
+            _add_compliance(report.response_sla, response_b[k])
+        for c, acc in tta_c.items():
+            _add_durations(group(by_category, c, c).tta, acc)
+        for p, acc in tta_p.items():
+            _add_durations(group(by_priority, p, labels[p]).tta, acc)
+        report.acknowledged = report.tta.n
+
         for r, _p, _c, count in ended:
             if r < lead:
                 ended_before += count
@@ -447,31 +525,12 @@ class MetricsService:
         report.top_categories = dm.top_categories(totals)
         report.other_categories = sorted(c for c in totals if c not in report.top_categories)
 
-    def _percentiles(self, report: MetricsReport, family: mq.Family, duration: str, attr: str,
-                     scope: IncidentFilter, *, plain: bool) -> None:
-        overall: Durations = getattr(report, attr)
-        overall.median = mq.nth_value(self.store, family, duration, lo=report.start, hi=report.end,
-                                      rank=dm.rank_of(overall.n, dm.P50), scope=scope, whole=True,
-                                      count=overall.ranked)
-        overall.p90 = mq.nth_value(self.store, family, duration, lo=report.start, hi=report.end,
-                                   rank=dm.rank_of(overall.n, dm.P90), scope=scope, whole=True,
-                                   count=overall.ranked)
-        use_week = plain and family.week_index and report.by == "week"
-        for b in report.buckets:
-            d: Durations = getattr(b, attr)
-            if not d.n:
-                continue
-            week = (b.start // dm.DAY_S + 3) // 7 if use_week else None
-            for pct, name in ((dm.P50, "median"), (dm.P90, "p90")):
-                setattr(d, name, mq.nth_value(self.store, family, duration, lo=b.start, hi=b.end,
-                                              rank=dm.rank_of(d.n, pct), scope=scope, week=week, count=d.ranked))
-
     def _trends(self, end: int, prios: list[int], cats: list[str], scope: IncidentFilter) -> list[dm.Trend]:
         week = dm.trend_week(end - 1)
         ranges = [(week - (dm.TREND_WEEKS - k) * 7 * dm.DAY_S, week - (dm.TREND_WEEKS - k - 1) * 7 * dm.DAY_S)
                   for k in range(dm.TREND_WEEKS + 1)]
-        rows = mq.grouped(self.store, mq.OPENED, ranges=ranges, priorities=prios, categories=cats, scope=scope,
-                          columns=["COUNT(*)"])
+        combos = mq.load_combos(self.store, ranges=ranges, priorities=prios, categories=cats)
+        rows = mq.grouped(self.store, mq.OPENED, combos=combos, scope=scope, columns=["COUNT(*)"])
         weekly: dict[str, list[int]] = {}
         for r, _p, c, count in rows:
             weekly.setdefault(c, [0] * (dm.TREND_WEEKS + 1))[r] += count
@@ -531,27 +590,47 @@ class MetricsService:
         raise ValidationError(f"There is no chart called '{point.chart}'.", field="chart")
 
 
-def _add_durations(targets: list[Durations], count: int, total: int, ranked: int) -> None:
-    for d in targets:
-        d.n += count
-        d.total += total
-        d.ranked += ranked
+def _texts_by_bucket(n: int, pairs) -> list[list[str]]:
+    """The durations column of grouped rows, gathered per bucket (index < 0: before the period)."""
+    out: list[list[str]] = [[] for _ in range(n)]
+    for k, text in pairs:
+        if k >= 0 and text:
+            out[k].append(text)
+    return out
 
 
-def _add_compliance(targets: list[Compliance], n_target: int, n_met: int) -> None:
-    if n_target:
-        for comp in targets:
-            comp.met += n_met
-            comp.total += n_target
+def _percentiles(report: MetricsReport, known: list[list[str]], attr: str) -> None:
+    """Nearest-rank median and p90 of every period and of the whole report, from their known durations."""
+    values = [mq.durations(texts) for texts in known]
+    for b, got in zip(report.buckets, values):
+        d: Durations = getattr(b, attr)
+        if d.n:
+            d.median, d.p90 = _ranked(got, d.n)
+    overall: Durations = getattr(report, attr)
+    if overall.n:
+        overall.median, overall.p90 = _ranked(np.concatenate(values), overall.n)
 
 
-def _add(figures: MetricsReport | Headline, count: int, total: int, ranked: int, n_reopened, n_target: int,
-         n_met: int, durations: list[Durations], compliances: list[Compliance]) -> None:
-    """One group of resolutions into a period's figures and the durations and compliances they feed."""
-    _add_durations(durations, count, total, ranked)
-    figures.resolved += count
-    figures.reopened += int(n_reopened or 0)
-    _add_compliance(compliances, n_target, n_met)
+def _add_durations(d: Durations, acc: list[int]) -> None:
+    d.n += acc[0]
+    d.total += acc[1]
+    d.ranked += acc[2]
+
+
+def _add_compliance(comp: Compliance, acc: list[int]) -> None:
+    comp.met += acc[0]
+    comp.total += acc[1]
+
+
+def _ranked(known: np.ndarray, n: int) -> tuple[int | None, int | None]:
+    """The nearest-rank P50 and P90 of ``n`` rows (dm.rank_of) from their ``known`` durations: a rank
+    past the rows whose duration is known has no value, as in the SQL this replaces."""
+    ranks = [dm.rank_of(n, dm.P50), dm.rank_of(n, dm.P90)]
+    usable = sorted({r - 1 for r in ranks if 1 <= r <= len(known)})
+    if not usable:
+        return None, None
+    picked = np.partition(known, usable)
+    return tuple(int(picked[r - 1]) if 1 <= r <= len(known) else None for r in ranks)
 
 
 def _narrow(current: frozenset, wanted: set) -> frozenset:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from incident_desk.domain.formatting import time_brief
 from incident_desk.domain.incident import Priority, Status
-from incident_desk.services.auth import Actor
+from incident_desk.services.auth import Actor, require
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import NotFoundError, PermissionDenied, ValidationError
 from incident_desk.services.events import Change
@@ -176,11 +176,15 @@ class NotificationService:
 
     # ---- reading -----------------------------------------------------------------------------
 
-    def inbox(self, user: str | Actor, *, unread_only: bool = False, limit: int = 200) -> list[NotificationItem]:
-        """Newest first."""
+    def inbox(self, user: str | Actor, *, unread_only: bool = False, limit: int = 200,
+              actor: Actor | None = None) -> list[NotificationItem]:
+        """Newest first. With ``actor`` (who asks), another person's inbox is read only by an admin."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_INBOX:
             raise ValidationError(f"The limit must be between 1 and {MAX_INBOX}.", field="limit")
-        rows = nq.inbox(self.store, self._user_id(user), now_epoch=epoch(self.clock()), unread_only=unread_only,
+        user_id = self._user_id(user)
+        if actor is not None and user_id != actor.id:
+            require(actor, "notifications.others")
+        rows = nq.inbox(self.store, user_id, now_epoch=epoch(self.clock()), unread_only=unread_only,
                         limit=limit)
         return [_item(r) for r in rows]
 

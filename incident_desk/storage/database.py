@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import peewee
 from peewee import SqliteDatabase
@@ -49,6 +49,9 @@ class Store:
     # The database's own identity, made when it was created and stored in it (not its path): what
     # kept drafts, saved views and window layouts are keyed by, so they never cross databases.
     identity: str = ""
+    # Opened for reading only (the file or its folder cannot be written): lists and shows work,
+    # every write fails with one sentence.
+    read_only: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -61,9 +64,16 @@ class Store:
         parsed = urlparse(self.url)
         return f"{parsed.hostname}:{parsed.port or 5432}{parsed.path}"
 
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password masked: what a tooltip or a message may show."""
+        return redact_url(self.url)
+
     @contextmanager
     def write(self):
         """A write transaction. SQLite starts it IMMEDIATE so concurrent desks queue, not fail."""
+        if self.read_only:
+            raise StorageError(f"The database {self.display_name} is read-only; nothing was changed.")
         try:
             if self.is_sqlite:
                 with self.db.atomic("IMMEDIATE") as txn:
@@ -197,19 +207,21 @@ def translate_error(exc: BaseException, store: Store | None = None) -> StorageEr
     if isinstance(exc, StorageError):
         return exc
     where = store.display_name if store else "the database"
+    # "The database /path/desk.db is ..." when the store is known, "The database is ..." otherwise.
+    subject = f"The database {store.display_name}" if store else "The database"
     kind = error_kind(exc)
     if kind == "locked":
         return StorageError(
-            f"The database {where} is locked by another program for longer than "
+            f"{subject} is locked by another program for longer than "
             f"{BUSY_TIMEOUT_S:.0f} s; try again when it has finished.")
     if kind == "read-only":
-        return StorageError(f"The database {where} is read-only; nothing was changed.")
+        return StorageError(f"{subject} is read-only; nothing was changed.")
     if kind == "disk":
         return StorageError(f"The disk holding {where} is full or failing; nothing was changed.")
     if kind == "damaged":
-        return StorageError(f"{where} is damaged or not an Incident Desk database.")
+        return StorageError(f"{where[0].upper() + where[1:]} is damaged or not an Incident Desk database.")
     if kind == "cannot-open":
-        return StorageError(f"The database {where} cannot be opened (missing folder or permission denied).")
+        return StorageError(f"{subject} cannot be opened (missing folder or permission denied).")
     if kind == "too-long":
         return StorageError(f"A value is too long for {where}; shorten it and try again.")
     if kind == "connection":
@@ -218,7 +230,27 @@ def translate_error(exc: BaseException, store: Store | None = None) -> StorageEr
     return StorageError(f"Database error on {where}: {first_line}")
 
 
+def redact_url(url: str) -> str:
+    """``url`` with the password of its user part replaced by ***; anything else unchanged."""
+    try:
+        parsed = urlparse(url)
+        password = parsed.password
+    except ValueError:
+        return url
+    if password is None:
+        return url
+    user, _, host = parsed.netloc.rpartition("@")
+    name = user.split(":", 1)[0]
+    return parsed._replace(netloc=f"{name}:***@{host}").geturl()
+
+
+_IN_MEMORY = (":memory:", "sqlite://", "sqlite:///:memory:", "file::memory:")
+
+
 def _sqlite_path(url: str) -> Path:
+    if url in _IN_MEMORY or url.startswith("file::memory:") or "mode=memory" in url:
+        raise StorageError(f"'{url}' is an in-memory database that keeps nothing once the command ends; "
+                           f"give a file path (or a postgresql:// URL) instead.")
     if url.startswith("sqlite:///"):
         return Path(unquote(url[len("sqlite:///"):])).expanduser()
     if url.startswith("sqlite://"):
@@ -226,9 +258,13 @@ def _sqlite_path(url: str) -> Path:
     return Path(url).expanduser()
 
 
-def _check_sqlite_file(path: Path) -> None:
+def _check_sqlite_file(path: Path) -> bool:
+    """Refuse what cannot be an Incident Desk file; True when it exists but cannot be written."""
     if path.is_dir():
         raise StorageError(f"{path} is a folder, not a database file.")
+    if path.exists() and not path.is_file():
+        # /dev/null, a pipe, a terminal: SQLite would "write" into it and report a full disk.
+        raise StorageError(f"{path} is a device or other special file, not a database file.")
     if path.exists():
         if not os.access(path, os.R_OK):
             raise StorageError(f"The database {path} cannot be read (permission denied).")
@@ -242,13 +278,56 @@ def _check_sqlite_file(path: Path) -> None:
         page_size = 65536 if page_size == 1 else page_size
         if head and (page_size < 512 or path.stat().st_size % page_size):
             raise StorageError(f"{path} is damaged (the file is cut short); restore it from a backup.")
-        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-            raise StorageError(f"The database {path} is read-only; open a writable copy instead.")
-    else:
-        if not path.parent.exists():
-            raise StorageError(f"The folder {path.parent} does not exist.")
-        if not os.access(path.parent, os.W_OK):
-            raise StorageError(f"Cannot create a database in {path.parent}: the folder is read-only.")
+        return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+    if not path.parent.exists():
+        raise StorageError(f"The folder {path.parent} does not exist.")
+    if not os.access(path.parent, os.W_OK):
+        raise StorageError(f"Cannot create a database in {path.parent}: the folder is read-only.")
+    return False
+
+
+# What people type is in these files: readable and writable by their owner only. SQLite gives its
+# -wal and -shm files the database file's own mode, so a private database keeps them private too.
+PRIVATE_FILE = 0o600
+_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with owner-only rights (before SQLite or anyone writes into it)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    os.close(fd)
+
+
+def _make_private(path: Path) -> None:
+    """An existing database (written 0644 by an older release) and its companions become owner-only,
+    when they are ours; a file owned by someone else is left as it is."""
+    for suffix in _COMPANIONS:
+        target = Path(f"{path}{suffix}")
+        try:
+            info = target.stat()
+            if info.st_mode & 0o077 and info.st_uid == os.geteuid():
+                target.chmod(PRIVATE_FILE)
+        except (FileNotFoundError, PermissionError, AttributeError):
+            pass
+
+
+def _sqlite_handle(path: Path, *, read_only: bool, immutable: bool = False) -> SqliteDatabase:
+    target, extra = str(path), {}
+    if read_only:
+        # A URI opens it read-only, so nothing (not even a pragma) can write; with the folder read-only
+        # too the -shm file cannot be made, and an immutable open needs none.
+        mode = "immutable=1" if immutable else "mode=ro"
+        target, extra = f"file:{quote(str(path))}?{mode}", {"uri": True}
+    return SqliteDatabase(
+        target,
+        # journal_mode=wal is set in _prepare_schema, once the file is known to be ours: it is
+        # persistent, and would rewrite another program's SQLite file that we then refuse.
+        pragmas={"foreign_keys": 1, "synchronous": "normal",
+                 "cache_size": -16_000, "temp_store": "memory",
+                 # backstop only: the Checkpointer thread normally keeps the WAL far below this
+                 "wal_autocheckpoint": 16_000},
+        timeout=BUSY_TIMEOUT_S, **extra,
+    )
 
 
 def open_database(url: str | os.PathLike, *, create: bool = True, migrate: bool = True,
@@ -259,22 +338,20 @@ def open_database(url: str | os.PathLike, *, create: bool = True, migrate: bool 
         store = _open_postgres(url)
     else:
         path = _sqlite_path(url)
-        _check_sqlite_file(path)
-        if not path.exists() and not create:
-            raise StorageError(f"There is no database at {path}.")
-        db = SqliteDatabase(
-            str(path),
-            # journal_mode=wal is set in _prepare_schema, once the file is known to be ours: it is
-            # persistent, and would rewrite another program's SQLite file that we then refuse.
-            pragmas={"foreign_keys": 1, "synchronous": "normal",
-                     "cache_size": -16_000, "temp_store": "memory",
-                     # backstop only: the Checkpointer thread normally keeps the WAL far below this
-                     "wal_autocheckpoint": 16_000},
-            timeout=BUSY_TIMEOUT_S,
-        )
-        store = Store(db=db, url=url, backend="sqlite", path=path.resolve())
+        read_only = _check_sqlite_file(path)
+        if not path.exists():
+            if not create:
+                raise StorageError(f"There is no database at {path}.")
+            try:
+                create_private_file(path)
+            except FileExistsError:
+                pass  # another desk created it a moment ago
+        elif not read_only:
+            _make_private(path)
+        store = Store(db=_sqlite_handle(path, read_only=read_only), url=url, backend="sqlite",
+                      path=path.resolve(), read_only=read_only)
     try:
-        store.db.connect(reuse_if_open=True)
+        _connect(store)
         _prepare_schema(store, migrate=migrate)
     except peewee.DatabaseError as exc:
         store.close()
@@ -282,15 +359,31 @@ def open_database(url: str | os.PathLike, *, create: bool = True, migrate: bool 
     except StorageError:
         store.close()
         raise
-    if store.is_sqlite and background_checkpoint:
+    if store.is_sqlite and background_checkpoint and not store.read_only:
         store.checkpointer = Checkpointer(store.path)
     return store
+
+
+def _connect(store: Store) -> None:
+    if not store.read_only:
+        store.db.connect(reuse_if_open=True)
+        return
+    try:
+        store.db.connect(reuse_if_open=True)
+        store.db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    except peewee.OperationalError as exc:
+        if error_kind(exc) != "cannot-open":
+            raise
+        # WAL needs a -shm file, which a read-only folder cannot hold: read the file as it is.
+        store.db.close()
+        store.db = _sqlite_handle(store.path, read_only=True, immutable=True)
+        store.db.connect()
 
 
 def _open_postgres(url: str) -> Store:
     parsed = urlparse(url)
     if not parsed.path.strip("/"):
-        raise StorageError(f"'{url}' names no database; write postgresql://user@host:5432/dbname.")
+        raise StorageError(f"'{redact_url(url)}' names no database; write postgresql://user@host:5432/dbname.")
     try:
         import psycopg2  # noqa: F401  (only needed in team mode)
     except ImportError:
@@ -319,11 +412,15 @@ def _prepare_schema(store: Store, *, migrate: bool) -> None:
     has_tables = bool(store.db.get_tables())
     if version == 0 and has_tables:
         raise StorageError(f"{store.display_name} holds tables that are not an Incident Desk database.")
+    if store.read_only and version < CURRENT_VERSION:
+        what = "is empty" if version == 0 else f"needs an upgrade from schema {version}"
+        raise StorageError(f"The database {store.display_name} {what} but is read-only; "
+                           f"open a writable copy instead.")
     if version > CURRENT_VERSION:
         raise StorageError(
             f"{store.display_name} was written by a newer Incident Desk (schema {version}, this "
             f"release reads up to {CURRENT_VERSION}); upgrade Incident Desk to open it.")
-    if store.is_sqlite:
+    if store.is_sqlite and not store.read_only:
         store.db.execute_sql("PRAGMA journal_mode = wal")
     if version == 0:
         with store.write():
@@ -347,6 +444,7 @@ def backup_sqlite(store: Store, *, suffix: str) -> Path:
         target = target.with_name(f"{target.stem}-{n}{target.suffix}")
         n += 1
     source = store.db.connection()
+    create_private_file(target)  # a backup holds everything the database does
     dest = sqlite3.connect(str(target))
     try:
         source.backup(dest)

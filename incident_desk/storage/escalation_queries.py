@@ -114,6 +114,33 @@ def set_next_escalation(store, pairs: Sequence[tuple[int | None, int]]) -> None:
         execute_many(store, "UPDATE incident SET next_escalation_at = ? WHERE id = ?", list(pairs))
 
 
+def unscheduled_id_span(store) -> tuple[int, int] | None:
+    """(lowest, highest) id of open incidents never evaluated (next_escalation_at = 0), or None."""
+    row = execute(store, f"SELECT MIN(id), MAX(id) FROM incident WHERE status IN ({_OPEN}) "
+                         "AND next_escalation_at = 0").fetchone()
+    return None if row is None or row[0] is None else (row[0], row[1])
+
+
+def schedule_at_lower_bounds(store, offsets: dict[tuple[int, bool], int | None], now_epoch: int, *,
+                             first_id: int, last_id: int) -> int:
+    """Never-evaluated open incidents with ids in [first_id, last_id] whose earliest possible deadline
+    (opening + ``offsets[(priority, may be unacknowledged)]``, None: never) lies after ``now_epoch``
+    get that instant as their schedule, in one statement; the rest stay for a full evaluation."""
+    def by_priority(unacknowledged: bool) -> str:
+        whens = " ".join(f"WHEN {int(p)} THEN {'NULL' if v is None else int(v)}"
+                         for (p, unack), v in sorted(offsets.items()) if unack == unacknowledged)
+        return f"CASE priority {whens} ELSE 0 END"  # an unknown priority: evaluate in full
+
+    # Our own integers only, written into the text (as _OPEN is).
+    bound = (f"(CASE WHEN status = 10 OR acknowledged_at IS NULL THEN {by_priority(True)} "
+             f"ELSE {by_priority(False)} END)")
+    cur = execute(store, (
+        f"UPDATE incident SET next_escalation_at = opened_at + {bound} "
+        f"WHERE status IN ({_OPEN}) AND next_escalation_at = 0 AND id >= ? AND id <= ? "
+        f"AND ({bound} IS NULL OR opened_at + {bound} > ?)"), (first_id, last_id, now_epoch))
+    return cur.rowcount
+
+
 def reschedule_all_open(store) -> int:
     """Mark every open incident for re-evaluation at the next scan (after a policy change)."""
     cur = execute(store, f"UPDATE incident SET next_escalation_at = 0 WHERE status IN ({_OPEN})")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter
 from incident_desk.storage.queries import build_where
@@ -20,19 +22,17 @@ class Family:
     instant: str          # column holding the instant that places a row in a period
     index: str            # the m003 covering index (priority, category, instant, ...)
     condition: str        # rows that belong to the family at all
-    week_index: bool      # a (week, duration) index exists for the plain duration
 
 
 RESOLVED = Family("resolved", "resolved_at", "ix_metrics_resolved",
-                  "i.resolved_at IS NOT NULL AND i.ttr_s IS NOT NULL", True)
+                  "i.resolved_at IS NOT NULL AND i.ttr_s IS NOT NULL")
 ACKED = Family("acked", "acknowledged_at", "ix_metrics_acked",
-               "i.acknowledged_at IS NOT NULL AND i.tta_s IS NOT NULL", True)
-OPENED = Family("opened", "opened_at", "ix_metrics_opened", "1 = 1", False)
+               "i.acknowledged_at IS NOT NULL AND i.tta_s IS NOT NULL")
+OPENED = Family("opened", "opened_at", "ix_metrics_opened", "1 = 1")
 # Closed or cancelled without a resolution time: they end an incident's open span but have no TTR.
 # The condition repeats the partial index's WHERE word for word so SQLite may use it.
 ENDED = Family("ended", "closed_at", "ix_metrics_closed",
-               "i.resolved_at IS NULL AND i.closed_at IS NOT NULL AND (i.status = 60 OR i.status = 70)",
-               False)
+               "i.resolved_at IS NULL AND i.closed_at IS NOT NULL AND (i.status = 60 OR i.status = 70)")
 
 
 def ttr_sql(*, business_hours: bool, exclude_hold: bool) -> str:
@@ -46,117 +46,105 @@ def tta_sql(*, business_hours: bool) -> str:
     return "i.tta_bh_s" if business_hours else "i.tta_s"
 
 
-def week_key(column: str) -> str:
-    """Monday-week number of an epoch column (1970-01-01 was a Thursday); matches m003's index."""
-    return f"((i.{column} / 86400 + 3) / 7)"
-
-
 def scope_where(store, scope: IncidentFilter):
     """WHERE parts for who/what (teams, assignees, categories, priorities); periods are added per query."""
     return build_where(store, scope, names_on_row=False)  # the covering indexes carry the ids
 
 
-def _load_combos(store, rows: list[tuple]) -> None:
-    """SQLite: (id, lo, hi, priority, category) rows into a temp table whose rowid order the
-    aggregate walks, so GROUP BY streams instead of sorting a million rows."""
+@dataclass(frozen=True)
+class Combos:
+    """Every (range, priority, category) a report groups by, loaded once for all its families.
+
+    On SQLite they are rows of a temp table whose rowid order the aggregate walks, so GROUP BY streams
+    instead of sorting a million rows; PostgreSQL gets the ranges as a VALUES list and hashes the
+    groups itself."""
+
+    indexed: tuple[tuple[int, int, int], ...]      # (range index, lo, hi) of the ranges asked for
+    priorities: tuple[int, ...]
+    categories: tuple[str, ...]
+    meta: dict = field(default_factory=dict, compare=False)  # SQLite combo id -> (range index, p, c)
+
+    @property
+    def empty(self) -> bool:
+        return not self.indexed or not self.priorities or not self.categories
+
+
+def load_combos(store, *, ranges: Sequence[tuple[int, int]], priorities: Sequence[int], categories: Sequence[str],
+                within: tuple[int, int] | None = None) -> Combos:
+    """The combos of half-open ``ranges`` (instants), ready for :func:`grouped`. ``within`` bounds where
+    rows can be at all: ranges outside it (the empty decades of a period "from 1970") are left out."""
+    indexed = tuple((r, lo, hi) for r, (lo, hi) in enumerate(ranges)
+                    if within is None or (hi > within[0] and lo < within[1]))
+    combos = Combos(indexed, tuple(priorities), tuple(categories))
+    if combos.empty or not store.is_sqlite:
+        return combos
+    rows = []
+    for r, lo, hi in indexed:
+        for p in combos.priorities:
+            for c in combos.categories:
+                rows.append((len(rows) + 1, r, lo, hi, p, c))
+                combos.meta[len(rows)] = (r, p, c)
     db = store.db
     db.execute_sql("CREATE TEMP TABLE IF NOT EXISTS metrics_combo "
-                   "(id INTEGER PRIMARY KEY, lo INTEGER, hi INTEGER, p INTEGER, c TEXT)")
+                   "(id INTEGER PRIMARY KEY, r INTEGER, lo INTEGER, hi INTEGER, p INTEGER, c TEXT)")
     db.execute_sql("DELETE FROM temp.metrics_combo")
-    execute_many(store, "INSERT INTO temp.metrics_combo VALUES (?, ?, ?, ?, ?)", rows)
+    execute_many(store, "INSERT INTO temp.metrics_combo VALUES (?, ?, ?, ?, ?, ?)", rows)
     # Without statistics SQLite guesses a huge combo table and scans the incidents for a Bloom filter.
     db.execute_sql("ANALYZE temp.metrics_combo")
+    return combos
 
 
-def grouped(store, family: Family, *, ranges: Sequence[tuple[int, int]], priorities: Sequence[int],
-            categories: Sequence[str], scope: IncidentFilter, columns: Sequence[str]) -> list[tuple]:
-    """Aggregates of ``family`` rows per (range index, priority, category).
+def grouped(store, family: Family, *, combos: Combos, scope: IncidentFilter, columns: Sequence[str],
+            from_range: int = 0, durations: str | None = None, durations_from: int = 1) -> list[tuple]:
+    """Aggregates of ``family`` rows per (range index, priority, category) of ``combos`` (the latest
+    loaded on this store's connection), leaving out ranges before ``from_range``.
 
-    ``ranges`` are half-open [lo, hi) instants on the family's column; ``columns`` are aggregate SQL
-    expressions over alias ``i``. Returns (range index, priority, category, *aggregates) for
-    non-empty groups only.
+    ``columns`` are aggregate SQL expressions over alias ``i``. Returns (range index, priority,
+    category, *aggregates) for non-empty groups only. With ``durations`` (an expression), a last
+    column lists that expression's known values as text, for ranges from ``durations_from`` on (see
+    :func:`durations`): every percentile of every period is picked from these, in the same walk as
+    the sums, whatever the duration (ranking in SQL sorted every period's rows, twice).
     """
-    if not ranges or not priorities or not categories:
+    if combos.empty:
         return []
     where = scope_where(store, scope)
     extra = (" AND " + " AND ".join(where.parts)) if where.parts else ""
-    aggs = ", ".join(columns)
     inst = f"i.{family.instant}"
+    columns = list(columns)
+    if durations is not None:
+        known = f"CASE WHEN m.r >= {int(durations_from)} THEN {durations} END"
+        columns.append(f"group_concat({known})" if store.is_sqlite else f"string_agg(CAST({known} AS TEXT), ',')")
+    aggs = ", ".join(columns)
     if store.is_sqlite:
-        combos, meta, n = [], {}, 0
-        for r, (lo, hi) in enumerate(ranges):
-            for p in priorities:
-                for c in categories:
-                    n += 1
-                    combos.append((n, lo, hi, p, c))
-                    meta[n] = (r, p, c)
-        _load_combos(store, combos)
         # CROSS JOIN keeps the combo table outside: one index seek per combo, groups in rowid order.
         # INDEXED BY because the planner, seeing thousands of combos, builds an automatic index
         # instead (80x slower at a million incidents).
         sql = (f"SELECT m.id, {aggs} FROM temp.metrics_combo m CROSS JOIN incident i INDEXED BY {family.index} "
-               f"WHERE i.priority = m.p AND i.category = m.c AND {inst} >= m.lo AND {inst} < m.hi "
+               f"WHERE m.r >= ? AND i.priority = m.p AND i.category = m.c AND {inst} >= m.lo AND {inst} < m.hi "
                f"AND {family.condition}{extra} GROUP BY m.id")
-        rows = fetch_all(store, sql, where.params)
+        rows = fetch_all(store, sql, [from_range, *where.params])
+        meta = combos.meta
         return [(*meta[row[0]], *row[1:]) for row in rows]
-    # PostgreSQL hashes the groups itself; the ranges travel as a VALUES list.
-    values = ", ".join("(?, ?, ?)" for _ in ranges)
-    params: list = []
-    for r, (lo, hi) in enumerate(ranges):
-        params.extend((r, lo, hi))
-    prio_marks = marks(len(priorities))
-    cat_marks = marks(len(categories))
+    indexed = [row for row in combos.indexed if row[0] >= from_range]
+    if not indexed:
+        return []
+    values = ", ".join("(?, ?, ?)" for _ in indexed)
+    params: list = [v for row in indexed for v in row]
+    prio_marks = marks(len(combos.priorities))
+    cat_marks = marks(len(combos.categories))
     sql = (f"WITH m(r, lo, hi) AS (VALUES {values}) "
            f"SELECT m.r, i.priority, i.category, {aggs} FROM m JOIN incident i "
            f"ON {inst} >= m.lo AND {inst} < m.hi "
            f"WHERE i.priority IN ({prio_marks}) AND i.category IN ({cat_marks}) AND {family.condition}{extra} "
            f"GROUP BY m.r, i.priority, i.category")
-    params += list(priorities) + list(categories) + where.params
+    params += list(combos.priorities) + list(combos.categories) + where.params
     return [tuple(row) for row in fetch_all(store, sql, params)]
 
 
-ORDERED_INDEX = {("resolved", "i.ttr_s"): "ix_metrics_ttr", ("acked", "i.tta_s"): "ix_metrics_tta"}
-INSTANT_INDEX = {"resolved": "ix_metrics_resolved_at", "acked": "ix_metrics_acked_at"}
-
-
-def nth_value(store, family: Family, duration: str, *, lo: int, hi: int, rank: int, scope: IncidentFilter,
-              week: int | None = None, whole: bool = False, count: int | None = None) -> int | None:
-    """The ``rank``-th smallest duration (1-based) of the family's rows in [lo, hi).
-
-    With ``week`` given (the Monday-week number of [lo, hi)), the condition names the week expression so
-    SQLite can walk the (week, duration) index in order instead of sorting; ``whole`` says [lo, hi) is
-    the whole report period (walk the duration-ordered index). ``count``, the number of those rows
-    with a non-NULL duration, lets a rank past the middle (a p90) be read from the top: a tenth of
-    the walk or of the sort, not nine tenths.
-    """
-    if rank < 1:
-        return None
-    descending = count is not None and (count + 1) // 2 < rank <= count
-    if descending:
-        rank = count - rank + 1  # the k-th smallest of n is the (n - k + 1)-th largest
-    where = scope_where(store, scope)
-    inst = f"i.{family.instant}"
-    parts = [family.condition, f"{inst} >= ?", f"{inst} < ?", f"{duration} IS NOT NULL"]
-    params: list = [lo, hi]
-    if week is not None:
-        parts.append(f"{week_key(family.instant)} = ?")
-        params.append(week)
-    parts += where.parts
-    params += where.params
-    source = "incident i"
-    ordered = ORDERED_INDEX.get((family.name, duration))
-    if store.is_sqlite and week is None:
-        if ordered and whole:
-            # Walking the duration-ordered index to the rank reads at most one index, never sorts; the
-            # planner would rather sort the period's rows, which costs ten times more at a million.
-            source = f"incident i INDEXED BY {ordered}"
-        elif family.name in INSTANT_INDEX:
-            # One period's rows sorted; the planner otherwise walks the ordered index once per period.
-            source = f"incident i INDEXED BY {INSTANT_INDEX[family.name]}"
-    sql = (f"SELECT {duration} FROM {source} WHERE {' AND '.join(parts)} "
-           f"ORDER BY {duration}{' DESC' if descending else ''} LIMIT 1 OFFSET ?")
-    row = fetch_one(store, sql, [*params, rank - 1])
-    return None if row is None else row[0]
+def durations(texts) -> np.ndarray:
+    """The durations that :func:`grouped`'s ``durations`` column handed over as text, as one array."""
+    joined = ",".join(t for t in texts if t)
+    return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.zeros(0, dtype=np.int64)
 
 
 def extent(store) -> tuple[int | None, int | None]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from incident_desk.domain.incident import (
     OPEN_STATUSES,
+    DomainError,
     HoldReason,
     IncidentFilter,
     IncidentRow,
@@ -17,6 +18,7 @@ from incident_desk.domain.incident import (
     format_key,
     key_in_text,
 )
+from incident_desk.domain.limits import EARLIEST_EPOCH, FIRST_YEAR, LAST_YEAR, LATEST_EPOCH, RANGE_TEXT, clamp_epoch
 from incident_desk.storage import search
 from incident_desk.storage.sql import fetch_all, fetch_one, marks, scalar
 
@@ -44,7 +46,13 @@ _FROM = "FROM incident i"
 
 
 def ts(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
+    """A stored instant as an aware UTC datetime. One outside the desk's years (written by an older
+    release, or by hand) reads as the nearest bound: showing it, in any time zone, never overflows."""
+    if value is None:
+        return None
+    if not EARLIEST_EPOCH <= value <= LATEST_EPOCH:
+        value = clamp_epoch(value)
+    return datetime.fromtimestamp(value, UTC)
 
 
 def epoch(value: datetime | None) -> int | None:
@@ -52,6 +60,10 @@ def epoch(value: datetime | None) -> int | None:
         return None
     if value.tzinfo is None:
         raise ValueError("naive datetime given to storage; pass an aware instant")
+    if not FIRST_YEAR - 1 <= value.year <= LAST_YEAR + 1:
+        # The services check every instant they are given (domain.limits); this is the backstop that
+        # keeps year 1 or year 9999 out of the database whatever path it took.
+        raise DomainError(f"The time {value.isoformat()} is outside {RANGE_TEXT} that the desk accepts.")
     return int(value.timestamp())
 
 

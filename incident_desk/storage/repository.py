@@ -83,6 +83,36 @@ def update_user(store: Store, user_id: int, **fields) -> None:
     T.User.update(**fields).where(T.User.id == user_id).execute(store.db)
 
 
+def has_users(store: Store) -> bool:
+    return fetch_one(store, 'SELECT 1 FROM "user" LIMIT 1') is not None
+
+
+def schema_fact(store: Store, key: str) -> str | None:
+    """A fact about the database itself (table schema_info), e.g. which account is the local one."""
+    row = fetch_one(store, "SELECT value FROM schema_info WHERE key = ?", (key,))
+    return row[0] if row else None
+
+
+def set_schema_fact(store: Store, key: str, value: str) -> None:
+    (T.SchemaInfo.insert(key=key, value=value)
+     .on_conflict(conflict_target=[T.SchemaInfo.key], update={T.SchemaInfo.value: value}).execute(store.db))
+
+
+def insert_audit(store: Store, *, at: datetime, actor_id: int | None, actor_name: str | None, action: str,
+                 detail: str) -> None:
+    execute(store, "INSERT INTO audit (at, actor_id, actor_name, action, detail) VALUES (?, ?, ?, ?, ?)",
+            (epoch(at), actor_id, actor_name, action, detail))
+
+
+def audit_rows(store: Store, *, limit: int, action: str | None = None) -> list[tuple]:
+    """(id, at, actor name, action, detail), newest first."""
+    if action:
+        return execute(store, "SELECT id, at, actor_name, action, detail FROM audit WHERE action = ? "
+                              "ORDER BY id DESC LIMIT ?", (action, limit)).fetchall()
+    return execute(store, "SELECT id, at, actor_name, action, detail FROM audit ORDER BY id DESC LIMIT ?",
+                   (limit,)).fetchall()
+
+
 def team_by_name(store: Store, name: str):
     return _one(store, T.Team, "lower(name) = ?", (name.strip().lower(),))
 
@@ -325,6 +355,14 @@ def remove_watcher(store: Store, incident_id: int, user_id: int) -> int:
 
 def watcher_ids(store: Store, incident_id: int) -> list[int]:
     return [r[0] for r in execute(store, "SELECT user_id FROM watcher WHERE incident_id = ?", (incident_id,))]
+
+
+def latest_reporters(store: Store, *, scan: int) -> list[tuple[str, str]]:
+    """(reporter name, contact) of the ``scan`` latest incidents that name one, newest first: a walk
+    down the primary key that stops after ``scan`` rows, however many incidents there are."""
+    return [tuple(r) for r in execute(
+        store, "SELECT reporter_name, reporter_contact FROM incident WHERE reporter_name <> '' "
+               "ORDER BY id DESC LIMIT ?", (int(scan),)).fetchall()]
 
 
 # ---- settings ------------------------------------------------------------------------------

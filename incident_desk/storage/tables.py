@@ -324,8 +324,6 @@ class ActionItem(BaseModel):
         indexes = ((("owner", "status"), False), (("status", "due_date"), False))
 
 
-ALL_TABLES = [SchemaInfo, Team, User, Category, Incident, Event, IncidentLink, Watcher, Setting,
-              Escalation, Notification, Problem, ProblemLink, Postmortem, PostmortemEntry, KeyEvent, ActionItem]
 class ImportProfile(BaseModel):
     """A saved import mapping (columns to fields, source values to ours), shared by everyone on the desk."""
 
@@ -336,5 +334,21 @@ class ImportProfile(BaseModel):
     updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
 
 
+class Audit(BaseModel):
+    """Append-only record of who did what to the desk itself (accounts now; sign-ins later): the
+    incident timeline's counterpart for everything that is not an incident."""
+
+    at = IntegerField()
+    # The name is kept beside the id so a record still says who, whatever happens to the account.
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    actor_name = CharField(max_length=64, null=True)
+    action = CharField(max_length=64)
+    detail = TextField(default="")
+
+    class Meta:
+        indexes = ((("action", "at"), False),)
+
+
 ALL_TABLES = [SchemaInfo, Team, User, Category, Incident, Event, IncidentLink, Watcher, Setting,
-              Escalation, Notification, ImportProfile]
+              Escalation, Notification, Problem, ProblemLink, Postmortem, PostmortemEntry, KeyEvent, ActionItem,
+              ImportProfile, Audit]

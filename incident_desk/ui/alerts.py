@@ -12,7 +12,7 @@ from incident_desk.services.desk import Desk
 from incident_desk.services.notifications import DoNotDisturb
 from incident_desk.ui import icons, theme
 from incident_desk.ui.ops import ops_for
-from incident_desk.ui.tooltips import plain_tooltip
+from incident_desk.ui.plain import tooltip
 from incident_desk.ui.tray import TrayController, summarize
 from incident_desk.ui.widgets.notification_center import NotificationCenter
 
@@ -268,6 +268,6 @@ class DoNotDisturbIndicator(QToolButton):
     @Slot(bool, str)
     def _on_changed(self, on: bool, text: str) -> None:
         self.setText(self.alerts.do_not_disturb.label())
-        self.setToolTip(plain_tooltip(text))
+        self.setToolTip(tooltip(text))
         self.setAccessibleDescription(text)
         self.setVisible(on)

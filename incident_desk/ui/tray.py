@@ -11,6 +11,7 @@ from incident_desk.domain.incident import Priority
 from incident_desk.services.notifications import NotificationItem
 from incident_desk.ui import theme
 from incident_desk.ui.icons import _NO_PEN
+from incident_desk.ui.plain import menu_text, notification_body
 
 APP_NAME = "Incident Desk"
 MESSAGE_MS = 10_000
@@ -146,7 +147,7 @@ class TrayController(QObject):
         if not items:
             self.latest_menu.addAction("No alerts yet").setEnabled(False)
         for item in items[:LATEST_SHOWN]:
-            action = self.latest_menu.addAction(item.title)
+            action = self.latest_menu.addAction(menu_text(item.title))
             action.setData(item.incident_key or "")
             action.triggered.connect(lambda _=False, key=item.incident_key or "": self._on_latest(key))
 
@@ -165,12 +166,12 @@ class TrayController(QObject):
         if len(items) == 1:
             item = items[0]
             self._message_key = item.incident_key
-            self.icon.showMessage(item.title, item.body, message_icon(items), MESSAGE_MS)
+            self.icon.showMessage(item.title, notification_body(item.body), message_icon(items), MESSAGE_MS)
         else:
             summary, body = summarize(items)
             keys = {i.incident_key for i in items}
             self._message_key = keys.pop() if len(keys) == 1 else None
-            self.icon.showMessage(summary, body, message_icon(items), MESSAGE_MS)
+            self.icon.showMessage(summary, notification_body(body), message_icon(items), MESSAGE_MS)
         return True
 
     def hide(self) -> None:

@@ -195,9 +195,13 @@ def test_recent_reporters_fill_the_contact(qtbot, desk, make_dialog, ini):
     qtbot.keyClicks(second.reporter_name_edit, "jane doe")
     qtbot.keyClick(second.reporter_name_edit, Qt.Key.Key_Tab)
     assert second.reporter_contact_edit.text() == "jane@example.com"
-    ini.setValue("log_dialog/recent_reporters", "{not json")
+    # The suggestions come from the incidents, not a list kept in the settings file: the list older
+    # releases kept there is removed, whatever it held.
+    ini.setValue("log_dialog/recent_reporters", '[{"name": "Old Caller", "contact": "old@example.com"}]')
     third = make_dialog(desk)
-    assert third.reporter_completer.model().rowCount() == 0
+    assert third.reporter_completer.model().rowCount() == 1
+    assert third.reporter_completer.model().index(0, 0).data() == "Jane Doe"
+    assert not ini.contains("log_dialog/recent_reporters")
 
 
 def test_escape_asks_before_discarding_a_filled_form(qtbot, desk, make_dialog):

@@ -147,7 +147,7 @@ def test_alerts_from_another_process_arrive_by_the_poll(desk, clock, alerts, qtb
     env = dict(os.environ)
     env.pop("INCIDENT_DESK_DB", None)
     done = subprocess.run([sys.executable, "-m", "incident_desk", "--db", str(db_path), "escalate", "--once",
-                           "--now", (T0 + timedelta(minutes=6)).isoformat()], cwd=ROOT, env=env,
+                           "--now", (T0 + timedelta(minutes=6)).isoformat(), "--force"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     qtbot.waitUntil(lambda: len(alerts.fallback_messages) == 1, timeout=5000)

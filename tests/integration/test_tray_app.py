@@ -24,13 +24,13 @@ ROOT = Path(__file__).resolve().parents[2]
 TITLE = "Printer on fire in building 7"
 
 
-def seed_overdue_p1(path: Path) -> str:
+def seed_overdue_p1(path: Path, title: str = TITLE) -> str:
     """One P1 opened six minutes ago: only the 5-minute rule is due when the app starts."""
     opened = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=6)
     desk = Desk.open(str(path), clock=ManualClock(opened))
     try:
         inc = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
-            title=TITLE, category="Hardware", impact="high", urgency="high"))
+            title=title, category="Hardware", impact="high", urgency="high"))
         return inc.key
     finally:
         desk.close()

@@ -233,7 +233,7 @@ def test_cli_dates_parse_or_refuse_in_one_sentence(raw):
     try:
         value = parse_time(raw, what="--opened-at time")
     except CliError as exc:
-        assert "is not a valid --opened-at time" in str(exc)
+        assert "is not a valid --opened-at time" in str(exc) or "outside the years 1970 to 2200" in str(exc)
         return
     assert value.tzinfo is not None
 
@@ -248,7 +248,7 @@ def test_any_opening_time_is_stored_to_the_second_or_refused(d, when):
         # Compare instants: Python never calls a time in a repeated (fall-back) hour equal to one in
         # another zone, even when both name the same instant (PEP 495).
         assert inc.opened_at.timestamp() == when.replace(microsecond=0).timestamp()
-        assert datetime(2000, 1, 1, tzinfo=UTC) <= inc.opened_at <= \
+        assert datetime(1970, 1, 1, tzinfo=UTC) <= inc.opened_at <= \
             datetime(2026, 11, 2, 9, 5, tzinfo=UTC)
 
 
@@ -263,7 +263,7 @@ def test_cli_round_trip_of_nasty_text(tmp_path, text):
     db = tmp_path / "desk.db"
     logged = run_cli(db, "log", "--title", text, "--category", "Network", "--description", text + "\n" + text,
                      "--json")
-    if "\t" in text:  # a title is one line: refused in one sentence, nothing written
+    if "\t" in text or "\u202e" in text:  # a title is one plain line: refused in one sentence, nothing written
         assert_one_line_error(logged, "control characters")
         return
     assert logged.returncode == 0, logged.stderr

@@ -63,7 +63,7 @@ def test_a_closure_from_the_command_line(team_desk, db_path, capsys):
                        "--postmortem-priorities", "P1")
     assert (code, out) == (0, "Postmortem required for P1; resolved incidents are closed automatically 1 day after "
                               "resolution.\n")
-    code, out, _ = run(capsys, db, "escalate", "--now", "2030-01-01T00:00:00Z")
+    code, out, _ = run(capsys, db, "escalate", "--now", "2030-01-01T00:00:00Z", "--force")
     assert code == 0
     assert "Closed 2 resolved incidents automatically:" in out and "INC-000002" in out
     assert "Told the owners of 1 overdue action item:" in out

@@ -159,6 +159,6 @@ def test_hostile_inbox_arguments(team_desk):
     for limit in (0, -5, 10**9, True):
         with pytest.raises(ValidationError):
             desk.notifications.inbox("alex", limit=limit)
-    weird = "Zürich 🔥 \u202e<script>alert(1)</script>"
+    weird = "Zürich 🔥 \u200f<script>alert(1)</script>"  # direction overrides are refused in titles
     log(desk, actor=desk.users.actor("lena"), assignee="alex", title=weird)
     assert weird in desk.notifications.inbox("alex")[0].body

@@ -294,7 +294,8 @@ def test_an_unknown_mapped_column_and_a_missing_key_are_refused(desk, tmp_path):
 def test_only_an_admin_imports(desk, db_path):
     desk.users.add_user(actor=desk.actor, username="alex", role="lead")
     desk.act_as("alex")
-    with pytest.raises(PermissionDenied, match="only a admin or above may import incidents"):
+    with pytest.raises(PermissionDenied, match=r"alex is a lead; only an admin may import incidents \(it creates "
+                                               r"users, teams and categories\)\."):
         run(desk, "servicenow", "servicenow_list.csv")
 
 

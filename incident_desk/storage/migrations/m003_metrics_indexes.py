@@ -4,8 +4,8 @@ from __future__ import annotations
 
 # Each metrics family walks one of these in (priority, category, instant) order, so grouping streams
 # and the table itself is never read; the duration-ordered ones give percentiles by index order, and
-# the week-expression ones give weekly percentiles the same way. The week expression must stay
-# identical to storage.metrics_queries.week_key() or the planner will not match it.
+# the week-expression ones give weekly percentiles the same way. (Since schema 9 every percentile is
+# picked from the walk that sums them, for any duration: metrics_queries.grouped.)
 WEEK_RESOLVED = "((resolved_at / 86400 + 3) / 7)"
 WEEK_ACKED = "((acknowledged_at / 86400 + 3) / 7)"
 INDEXES = {

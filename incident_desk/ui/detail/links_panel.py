@@ -24,6 +24,7 @@ from incident_desk.ui import theme
 from incident_desk.ui.dialogs.incident_picker import IncidentPicker
 from incident_desk.ui.dialogs.prompts import run_modal
 from incident_desk.ui.ops import ops_for
+from incident_desk.ui.plain import plain_label, tooltip
 
 # (kind to store, this incident is the source) -> label shown from this incident's side.
 ADD_CHOICES = (("Related to", LinkKind.RELATED, True), ("Duplicate of", LinkKind.DUPLICATE_OF, True),
@@ -69,7 +70,7 @@ class LinksPanel(QWidget):
         header.setStretchLastSection(True)
         layout.addWidget(self.tree, 1)
         bottom = QHBoxLayout()
-        self.error_label = QLabel(self)
+        self.error_label = plain_label("", self)  # messages quote keys and titles
         theme.style(self.error_label, "error")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
@@ -118,7 +119,7 @@ class LinksPanel(QWidget):
         item = QTreeWidgetItem([label, other, status, link.to_title])
         item.setData(0, Qt.ItemDataRole.UserRole, link)
         item.setData(1, Qt.ItemDataRole.UserRole, other)
-        item.setToolTip(3, link.to_title)
+        item.setToolTip(3, tooltip(link.to_title))
         self.tree.addTopLevelItem(item)
 
     def linked_keys(self) -> list[tuple[str, str]]:

@@ -7,7 +7,6 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QListView,
     QPlainTextEdit,
     QPushButton,
@@ -29,6 +28,7 @@ from incident_desk.domain.incident import (
 from incident_desk.ui import theme
 from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.models.timeline_model import TimelineModel, TimelineRole, format_time
+from incident_desk.ui.plain import plain_label
 
 _PAD = 8
 _GAP = 4
@@ -146,7 +146,7 @@ class TimelineView(QWidget):
         self.note_edit.setFixedHeight(64)
         col.addWidget(self.note_edit)
         row = QHBoxLayout()
-        self.error_label = QLabel(composer)
+        self.error_label = plain_label("", composer)  # messages may quote what was typed
         theme.style(self.error_label, "error")
         self.error_label.setWordWrap(True)
         self.error_label.hide()

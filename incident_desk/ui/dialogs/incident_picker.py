@@ -18,6 +18,7 @@ from incident_desk.domain.incident import DomainError, IncidentFilter, IncidentR
 from incident_desk.services.errors import StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.ops import ops_for
+from incident_desk.ui.plain import plain_label, tooltip
 
 SEARCH_DELAY_MS = 250
 RESULT_LIMIT = 50
@@ -58,7 +59,7 @@ class IncidentPicker(QDialog):
         self.results = QListWidget(self)
         self.results.setUniformItemSizes(True)
         layout.addWidget(self.results, 1)
-        self.status_label = QLabel(self)
+        self.status_label = plain_label("", self)  # messages quote what was typed
         theme.style(self.status_label, "muted")
         layout.addWidget(self.status_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
@@ -140,7 +141,7 @@ class IncidentPicker(QDialog):
                 continue
             item = QListWidgetItem(row_text(row))
             item.setData(Qt.ItemDataRole.UserRole, row.key)
-            item.setToolTip(row.title)
+            item.setToolTip(tooltip(row.title))
             self.results.addItem(item)
         count = self.results.count()
         self.status_label.setText("No incident matches." if not count else

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from incident_desk.config import LOG_DRAFT_KEY
 from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import RESOLUTION_CODES, Channel, DomainError, Level, clean_title
+from incident_desk.domain.limits import FIRST_YEAR
 from incident_desk.services.errors import StorageError, ValidationError
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui import drafts, theme
@@ -36,6 +36,7 @@ from incident_desk.ui.dialogs.incident_picker import row_text
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.people import PeopleDirectory, PersonCombo
+from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.widgets.form_fields import (
     Badge,
     Banner,
@@ -51,8 +52,10 @@ from incident_desk.ui.widgets.form_fields import (
 from incident_desk.ui.widgets.known_errors_panel import KnownErrorsPanel
 
 SIMILAR_DELAY_MS = 250
-RECENT_KEY = "log_dialog/recent_reporters"
 RECENT_MAX = 30
+# Where releases before schema 9 kept a permanent list of callers' names and contacts; the suggestions
+# now come from the incidents, and the old list is removed wherever it is found.
+OLD_RECENT_KEY = "log_dialog/recent_reporters"
 # The report being typed, kept on disk (QSettings) half a second after each change, so a crash,
 # a killed session or a power cut between typing and logging costs nothing; cleared once logged.
 
@@ -91,6 +94,8 @@ class LogIncidentDialog(QDialog):
         self._restored = False
         self.setWindowTitle("Log an incident")
         self.resize(980, 640)
+        if self.settings.contains(OLD_RECENT_KEY):
+            self.settings.remove(OLD_RECENT_KEY)
         self._recent = self._load_recent()
         self._build()
         self._connect_signals()
@@ -162,7 +167,7 @@ class LogIncidentDialog(QDialog):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.reporter_name_edit = QLineEdit()
         self.reporter_name_edit.setPlaceholderText("Name (recent callers are suggested)")
-        self.reporter_completer = QCompleter([r["name"] for r in self._recent], self)
+        self.reporter_completer = QCompleter([name for name, _ in self._recent], self)
         self.reporter_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.reporter_completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.reporter_name_edit.setCompleter(self.reporter_completer)
@@ -196,6 +201,7 @@ class LogIncidentDialog(QDialog):
         self.earlier_check = QCheckBox("Reported &earlier, at")
         self.opened_edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(self.desk.clock().timestamp())))
         self.opened_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.opened_edit.setMinimumDate(QDate(FIRST_YEAR, 1, 2))  # the desk's years, in any time zone
         self.opened_edit.setCalendarPopup(True)
         self.opened_edit.setEnabled(False)
         row.addWidget(self.earlier_check)
@@ -223,7 +229,7 @@ class LogIncidentDialog(QDialog):
 
         side = QGroupBox("Possible duplicates (open incidents)", self)
         side_col = QVBoxLayout(side)
-        self.similar_hint = QLabel("Start typing the title; open incidents with the same words appear here.")
+        self.similar_hint = plain_label("Start typing the title; open incidents with the same words appear here.")
         self.similar_hint.setWordWrap(True)
         theme.style(self.similar_hint, "muted")
         side_col.addWidget(self.similar_hint)
@@ -370,7 +376,6 @@ class LogIncidentDialog(QDialog):
         except (DomainError, StorageError) as exc:
             self.banner.show_message(f"Not logged: {exc} Nothing you typed is lost.", "error")
             return None
-        self._remember_reporter()
         self._forget_draft()
         self.logged_key = incident.key
         problem = self.known_errors.problem_to_link()
@@ -398,7 +403,6 @@ class LogIncidentDialog(QDialog):
         except (DomainError, StorageError) as exc:
             self.banner.show_message(str(exc), "error")
             return False
-        self._remember_reporter()
         self._forget_draft()
         self.sig_link_instead.emit(key)
         self.accept()
@@ -423,7 +427,7 @@ class LogIncidentDialog(QDialog):
         for row in rows:
             item = QListWidgetItem(f"{row.key}  ·  {row.priority.label}  ·  {row.status.label}\n{row.title}")
             item.setData(Qt.ItemDataRole.UserRole, row.key)
-            item.setToolTip(row_text(row))
+            item.setToolTip(tooltip(row_text(row)))
             self.similar_list.addItem(item)
             if row.key == selected:
                 self.similar_list.setCurrentItem(item)
@@ -523,29 +527,17 @@ class LogIncidentDialog(QDialog):
 
     # ---- recent reporters ---------------------------------------------------------------------------
 
-    def _load_recent(self) -> list[dict]:
-        raw = self.settings.value(RECENT_KEY, "[]")
+    def _load_recent(self) -> list[tuple[str, str]]:
+        """(name, contact) of recent callers, from the latest incidents in the database."""
         try:
-            data = json.loads(raw if isinstance(raw, str) else "[]")
-        except ValueError:
-            return []
-        return [d for d in data if isinstance(d, dict) and isinstance(d.get("name"), str)
-                and isinstance(d.get("contact", ""), str)][:RECENT_MAX]
-
-    def _remember_reporter(self) -> None:
-        name = " ".join(self.reporter_name_edit.text().split())[:200]
-        if not name:
-            return
-        contact = self.reporter_contact_edit.text().strip()[:254]
-        recent = [r for r in self._recent if r["name"].lower() != name.lower()]
-        self._recent = [{"name": name, "contact": contact}] + recent[:RECENT_MAX - 1]
-        self.settings.setValue(RECENT_KEY, json.dumps(self._recent))
-        self.settings.sync()
+            return self.desk.incidents.recent_reporters(limit=RECENT_MAX)
+        except (DomainError, StorageError):
+            return []  # suggestions are a convenience: a busy database must not stop the form
 
     def _fill_contact_for(self, name: str) -> None:
-        match = next((r for r in self._recent if r["name"].lower() == name.strip().lower()), None)
+        match = next((c for n, c in self._recent if n.lower() == name.strip().lower()), None)
         if match and not self.reporter_contact_edit.text().strip():
-            self.reporter_contact_edit.setText(match.get("contact", ""))
+            self.reporter_contact_edit.setText(match)
 
     # ---- live updates ----------------------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ from incident_desk.ui import theme
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.dialogs.recipient_picker import Directory, RecipientsDialog
 from incident_desk.ui.ops import ops_for
-from incident_desk.ui.tooltips import plain_tooltip
+from incident_desk.ui.plain import tooltip
 from incident_desk.ui.widgets.zone_picker import ZonePicker
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -148,7 +148,7 @@ class PolicyEditorDialog(QDialog):
         self.compliance.setSingleStep(0.5)
         self.compliance.setSuffix(" %")
         self.compliance.setValue(round(self.sla.compliance_target * 100, 1))
-        self.compliance.setToolTip(plain_tooltip("The share of incidents the desk means to resolve within target: "
+        self.compliance.setToolTip(tooltip("The share of incidents the desk means to resolve within target: "
                                                  "the target line on the Metrics tab's SLA chart."))
         self.targets = QTableWidget(len(Priority), 3, page)
         self.targets.setHorizontalHeaderLabels(["Response (acknowledge)", "Resolution", "Business hours only"])
@@ -364,7 +364,7 @@ class PolicyEditorDialog(QDialog):
         recipients = tuple(recipients)
         item.setData(RECIPIENTS_ROLE, recipients)
         item.setText(self.directory.describe_all(recipients) if recipients else NOBODY_YET)
-        item.setToolTip(plain_tooltip(f"Stored as: {format_recipients(recipients)}") if recipients else "")
+        item.setToolTip(tooltip(f"Stored as: {format_recipients(recipients)}") if recipients else "")
 
     def edit_recipients(self, row: int) -> RecipientsDialog | None:
         """Open the picker for ``row``'s recipients (window-modal); OK puts them in the table."""

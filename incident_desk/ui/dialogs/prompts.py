@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 # ask(parent, title, text, choices) -> one of choices; choices name buttons such as "save", "discard",
@@ -20,6 +21,7 @@ _BUTTONS = {
 def ask_with_message_box(parent: QWidget | None, title: str, text: str, choices: tuple[str, ...]) -> str:
     """The default ``Ask``: a QMessageBox whose Escape answers 'cancel' (or the last choice)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the question may quote a title or a name
     buttons = {}
     for choice in choices:
         buttons[choice] = box.addButton(_BUTTONS[choice]) if choice in _BUTTONS else \

@@ -26,6 +26,7 @@ from incident_desk.domain.closure import ROOT_CAUSE_CATEGORIES
 from incident_desk.domain.incident import RESOLUTION_CODES, HoldReason, TimelineEvent
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.models.timeline_model import describe_event, format_time
+from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.widgets.form_fields import FormField
 
 
@@ -268,8 +269,8 @@ class ConflictDialog(QDialog):
         self.resize(680, 380)
         layout = QVBoxLayout(self)
         who = sorted({name(e.actor) if e.actor else "System" for e in changes}) or ["Someone"]
-        intro = QLabel(f"{', '.join(who)} saved {key} after you opened it, so your edits were not saved yet. "
-                       "This is what changed meanwhile:", self)
+        intro = plain_label(f"{', '.join(who)} saved {key} after you opened it, so your edits were not saved "
+                            "yet. This is what changed meanwhile:", self)  # names are typed text
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(intro)
@@ -280,7 +281,7 @@ class ConflictDialog(QDialog):
             what, body = describe_event(event, name=name, with_actor=False)
             item = QTreeWidgetItem([format_time(event.at), name(event.actor) if event.actor else "System",
                                     what + (f": {body}" if body else "")])
-            item.setToolTip(2, what + (f"\n{body}" if body else ""))
+            item.setToolTip(2, tooltip(what + (f"\n{body}" if body else "")))
             self.changes_tree.addTopLevelItem(item)
         for column in (0, 1):  # the whole time and name, never cut
             self.changes_tree.resizeColumnToContents(column)

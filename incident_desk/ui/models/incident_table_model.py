@@ -16,6 +16,7 @@ from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import IncidentFilter, IncidentRow, Priority, Sort, Status
 from incident_desk.domain.sla import STATE_LABELS, SlaPolicy
 from incident_desk.ui import icons, theme
+from incident_desk.ui.plain import tooltip
 from incident_desk.ui.workers import WorkerPool
 
 PAGE_SIZE = 200
@@ -344,7 +345,7 @@ class IncidentTableModel(QAbstractTableModel):
                 return f"On hold ({row.hold_reason.name.lower()})"
             return row.status.label
         if col == "title":
-            return row.title
+            return tooltip(row.title)  # a title of '<img src=...>' is shown as typed
         if col == "category":
             return row.category
         if col == "assignee":
@@ -369,7 +370,7 @@ class IncidentTableModel(QAbstractTableModel):
             cell = self._sla(row)
             return f"{STATE_LABELS[cell.state]}: {cell.tip}"
         if col == "title":
-            return row.title
+            return tooltip(row.title)  # a title of '<img src=...>' is shown as typed
         if col == "status" and row.escalation_level:
             return f"{row.status.label}; escalated (level {row.escalation_level})"
         return None

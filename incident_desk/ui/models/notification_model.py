@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont
 from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import Priority
 from incident_desk.services.notifications import NotificationItem
-from incident_desk.ui.tooltips import plain_tooltip
+from incident_desk.ui.plain import tooltip
 
 
 class NotificationRole(enum.IntEnum):
@@ -65,7 +65,7 @@ class NotificationModel(QAbstractListModel):
                 lines.append(f"Due {time_short(item.due_at)}")
             if snoozed:
                 lines.append(f"Snoozed until {time_short(item.snoozed_until)}")
-            return plain_tooltip("\n".join(line for line in lines if line))
+            return tooltip("\n".join(line for line in lines if line))
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(item.unread and not snoozed)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QSizePolicy,
@@ -23,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Priority, Status, format_key, key_in_text
+from incident_desk.domain.limits import FIRST_YEAR, LAST_YEAR
 from incident_desk.ui import icons, theme
+from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 250
@@ -160,13 +161,15 @@ class FilterBar(QWidget):
         self.date_from = QDateEdit(self)
         self.date_to = QDateEdit(self)
         for w, tip in ((self.date_from, "Opened on or after"), (self.date_to, "Opened on or before")):
+            # Local days whose every instant lies in the desk's years, whatever this machine's zone.
+            w.setDateRange(QDate(FIRST_YEAR, 1, 2), QDate(LAST_YEAR, 12, 30))
             w.setCalendarPopup(True)
             w.setDisplayFormat("yyyy-MM-dd")
             w.setToolTip(tip)
             w.setVisible(False)
             extra.addWidget(w)
 
-        self.chip = QLabel(self)
+        self.chip = plain_label("", self)  # names categories and teams from a drill-down
         self.chip.setObjectName("filterChip")
         self.chip.setVisible(False)
         self.chip_clear = QToolButton(self)
@@ -344,7 +347,7 @@ class FilterBar(QWidget):
             parts.append(f"open at {time_short(base.open_at)}")
         text = self._chip_text or ", ".join(parts)
         self.chip.setText(f"  {text}  " if text else "")
-        self.chip.setToolTip("Also filtered by: " + ", ".join(parts) if parts else "Filter from a drill-down")
+        self.chip.setToolTip(tooltip("Also filtered by: " + ", ".join(parts) if parts else "Filter from a drill-down"))
         self.chip.setVisible(bool(text))
         self.chip_clear.setVisible(bool(text))
         accent = theme.sla_color(theme.SLA_PAUSED).name()

@@ -30,6 +30,7 @@ from incident_desk.ui.drafts import IncidentDrafts
 from incident_desk.ui.models.incident_table_model import IncidentTableModel
 from incident_desk.ui.models.saved_views import SavedView, ViewStore
 from incident_desk.ui.people import PeopleDirectory
+from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.transfer_actions import TransferActions
 from incident_desk.ui.widgets.filter_bar import FilterBar
 from incident_desk.ui.widgets.incident_table import IncidentTable
@@ -217,9 +218,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.db_label = QLabel(f"Database: {self.desk.store.display_name}", self)
-        self.db_label.setToolTip(self.desk.store.url)
-        self.user_label = QLabel(f"Signed in: {self.desk.actor.display_name} ({self.desk.actor.role})", self)
+        # Names and paths are someone's text: shown as typed, never as markup; a password never shown.
+        self.db_label = plain_label(f"Database: {self.desk.store.display_name}", self)
+        self.db_label.setToolTip(tooltip(self.desk.store.safe_url))
+        self.user_label = plain_label(f"Signed in: {self.desk.actor.display_name} ({self.desk.actor.role})", self)
         self.rows_label = QLabel("", self)
         # Shown while a write waits on the database (ui/ops.py): the window paints on, and says why
         # the save has not finished yet.
@@ -670,7 +672,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_log_incident(self) -> None:
         from incident_desk.ui.dialogs.log_dialog import LogIncidentDialog
-        dialog = LogIncidentDialog(self.desk, self)
+        # The desk's own settings file (0600): the report kept as it is typed stays private.
+        dialog = LogIncidentDialog(self.desk, self, settings=self.settings)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_incident_logged.connect(self._on_incident_logged)
         dialog.sig_link_instead.connect(self.select_incident)

@@ -29,7 +29,7 @@ from incident_desk.domain.incident import IncidentFilter, Priority
 from incident_desk.services.metrics import DrillPoint, MetricsReport, MetricsService, headline_figures
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.metric_definitions import DefinitionsDialog
-from incident_desk.ui.tooltips import plain_tooltip
+from incident_desk.ui.plain import tooltip
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 from incident_desk.ui.workers import WorkerPool
 
@@ -63,7 +63,7 @@ class HelpButton(QToolButton):
         self.setCursor(Qt.CursorShape.WhatsThisCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         text = "\n\n".join(dm.DEFINITIONS[k] for k in keys)
-        self.setToolTip(plain_tooltip(text + "\n\nClick for every definition."))
+        self.setToolTip(tooltip(text + "\n\nClick for every definition."))
         self.setAccessibleName("Definition")
         self.setAccessibleDescription(text)
 
@@ -106,14 +106,14 @@ class HeadlineCard(QFrame):
             layout.addWidget(w)
         layout.addStretch(1)
         self._definition = "\n\n".join(dm.DEFINITIONS[k] for k in keys)
-        self.setToolTip(plain_tooltip(self._definition))
+        self.setToolTip(tooltip(self._definition))
 
     def set_figure(self, value: str, detail: str = "", note: str = "") -> None:
         """The value and detail line (none when empty); ``note`` adds to the tooltip (e.g. what was left out)."""
         self.value.setText(value)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
-        self.setToolTip(plain_tooltip(self._definition + (f"\n\n{note}" if note else "")))
+        self.setToolTip(tooltip(self._definition + (f"\n\n{note}" if note else "")))
 
     def set_change(self, change: dm.Change | None, previous: str, period: str) -> None:
         """The change against the previous period in words and colour (colour only repeats the words);
@@ -133,7 +133,7 @@ class HeadlineCard(QFrame):
         verdict = f" \u00b7 {change.verdict}" if change.verdict else ""
         self.change.setText(change.short() + verdict)
         self.change.setAccessibleName(change.describe(period))
-        self.change.setToolTip(plain_tooltip(f"{change.describe(period)}; previous: {previous}"))
+        self.change.setToolTip(tooltip(f"{change.describe(period)}; previous: {previous}"))
         theme.style(self.change, change.verdict or "muted")
         self.previous.setText(f"previous {period}: {previous}")
 
@@ -199,9 +199,9 @@ class MetricsTab(QWidget):
         self.priority = self._choice("All priorities", [p.label for p in Priority])
         self.assignee = self._choice("All assignees", [u["username"] for u in self.desk.users.list_users()])
         self.business = QCheckBox("Business hours")
-        self.business.setToolTip(plain_tooltip(dm.DEFINITIONS["business_hours"]))
+        self.business.setToolTip(tooltip(dm.DEFINITIONS["business_hours"]))
         self.no_hold = QCheckBox("Exclude On hold")
-        self.no_hold.setToolTip(plain_tooltip(dm.DEFINITIONS["exclude_hold"]))
+        self.no_hold.setToolTip(tooltip(dm.DEFINITIONS["exclude_hold"]))
         self.refresh_button = QPushButton("Refresh")
         self.export_button = QToolButton()
         self.export_button.setText("Export")
@@ -481,8 +481,10 @@ class MetricsTab(QWidget):
             else:
                 text = "-" if before is None else f"{int(before):,}"
             card.set_change(change, text, period)
-        self.notes.setText("\n".join("\u25b2 " + t.describe() for t in r.trends))
-        self.notes.setVisible(bool(r.trends))
+        lines = [r.note] if r.note else []  # the grouping is coarser than asked: say why
+        lines += ["\u25b2 " + t.describe() for t in r.trends]
+        self.notes.setText("\n".join(lines))
+        self.notes.setVisible(bool(lines))
 
     # ---- drill-down -----------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from incident_desk.services.errors import DomainError
 from incident_desk.services.notifications import SNOOZE_CHOICES, DoNotDisturb, NotificationService, snooze_until
 from incident_desk.ui import icons, theme
 from incident_desk.ui.models.notification_model import NotificationModel, NotificationRole
+from incident_desk.ui.plain import plain_label
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 from incident_desk.ui.widgets.zone_picker import ZonePicker
 
@@ -59,7 +60,7 @@ class QuietHoursDialog(QDialog):
         self.zone = ZonePicker(hours["timezone"], self)
         self.allow_p1 = QCheckBox("Still alert me about P1 escalations", self)
         self.allow_p1.setChecked(hours["allow_p1"])
-        self.error = QLabel("", self)
+        self.error = plain_label("", self)  # messages quote the zone typed
         self.error.setObjectName("errorLabel")
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what was typed
         theme.style(self.error, "error")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget
 
 from incident_desk.ui import icons
 from incident_desk.ui.models.saved_views import SavedView, ViewStore, builtin_views
+from incident_desk.ui.plain import tooltip
 from incident_desk.ui.workers import WorkerPool
 
 VIEW_ROLE = Qt.ItemDataRole.UserRole
@@ -118,7 +119,7 @@ class ViewsPanel(QWidget):
         item = QTreeWidgetItem(group, [view.name, self._count_text(view.name)])
         item.setData(0, VIEW_ROLE, view)
         item.setIcon(0, icons.action_icon("view"))
-        item.setToolTip(0, view.tip or f"Your view '{view.name}'")
+        item.setToolTip(0, tooltip(view.tip or f"Your view '{view.name}'"))
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return item
 

@@ -1,0 +1,70 @@
+"""What people typed reaches the terminal as text: escape sequences are shown escaped, a line break in a
+one-line field cannot forge a row, and --json still carries the exact text."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from tests.reliability.reliability_tools import make_demo_db, run_cli
+
+# A window-title change, clear-screen, hidden text, a C1 CSI, a bidi override and a forged row.
+TITLE_OSC = "\x1b]0;pwned\x07Printer"
+DESCRIPTION = "Line one\n\x1b[2J\x1b[8mhidden\x1b[0m\nLine \u202eevil"
+CONTACT = "ann@example.org\r\nINC-999999  P1   New     -             2026-01-01 00:00  Forged row"
+NOTE = "Rebooted\x9b31mred\nTimeline (newest first):"
+NAME = "Evil \x1b[1;31mAdmin\x07"
+ESCAPES = ("\x1b", "\x07", "\x9b", "\u202e", "\r")
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    """Rows as an older release or an import could have stored them (the services refuse most of this now)."""
+    path = make_demo_db(tmp_path_factory.mktemp("escapes") / "desk.db", count_=5)
+    assert run_cli(path, "comment", "INC-000001", "placeholder").returncode == 0
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE incident SET title = ?, description = ?, reporter_contact = ?, reporter_name = ? "
+                    "WHERE id = 1", (TITLE_OSC, DESCRIPTION, CONTACT, NAME))
+        con.execute("UPDATE event SET note = ? WHERE incident_id = 1 AND kind = 'comment'", (NOTE,))
+        con.execute('UPDATE "user" SET display_name = ? WHERE id = (SELECT MIN(id) FROM "user")', (NAME,))
+    con.close()
+    return path
+
+
+def _clean(text: str) -> None:
+    for ch in ESCAPES:
+        assert ch not in text, f"{ch!r} reached the terminal"
+
+
+def test_show_prints_every_field_escaped_and_one_row_per_field(db):
+    out = run_cli(db, "show", "INC-000001").stdout
+    _clean(out)
+    assert "\\x1b]0;pwned\\x07Printer" in out
+    [reporter] = [line for line in out.splitlines() if line.startswith("Reporter")]
+    assert reporter.endswith("<ann@example.org\\r\\nINC-999999  P1   New     -             2026-01-01 00:00  "
+                             "Forged row>")
+    assert not any(line.startswith("INC-999999") for line in out.splitlines())
+    # The description stays a block of its own lines, each indented, control characters escaped.
+    assert "    Line one\n    \\x1b[2J\\x1b[8mhidden\\x1b[0m\n    Line \\u202eevil" in out
+    # A line break in a comment cannot start a fake section.
+    assert "Rebooted\\x9b31mred\\nTimeline (newest first):" in out
+    assert [line for line in out.splitlines() if line.startswith("Timeline")] == ["Timeline (newest first):"]
+
+
+def test_list_and_users_list_escape_too(db):
+    listed = run_cli(db, "list", "--limit", "10").stdout
+    _clean(listed)
+    assert "\\x1b]0;pwned\\x07Printer" in listed
+    users = run_cli(db, "users", "list").stdout
+    _clean(users)
+    assert "Evil \\x1b[1;31mAdmin\\x07" in users
+
+
+def test_json_carries_the_exact_text(db):
+    data = json.loads(run_cli(db, "show", "INC-000001", "--json").stdout)
+    assert (data["title"], data["description"], data["reporter_contact"]) == (TITLE_OSC, DESCRIPTION, CONTACT)
+    assert NOTE in [e["note"] for e in data["timeline"]]
+    assert NAME in [u["display_name"] for u in json.loads(run_cli(db, "users", "list", "--json").stdout)]
