@@ -159,7 +159,7 @@ class EscalationEngine:
 
     def __init__(self, store: Store, *, clock: Clock, settings: SettingsService, policies,
                  notifications: NotificationService, bus: EventBus | None = None, actor: Actor | None = None,
-                 incidents=None, action_items=None):
+                 incidents=None, action_items=None, communication=None):
         self.store = store
         self.clock = clock
         self.settings = settings
@@ -171,6 +171,8 @@ class EscalationEngine:
         # items notify their owners. Each once, whichever desk scans first, with catch-up after downtime.
         self.incidents = incidents
         self.action_items = action_items
+        # Major incidents' public-update cadence: "update due in 5 min" to the assignee, once per due instant.
+        self.communication = communication
         self.last_closure: list[dict] = []
 
     def scan(self, now: datetime | None = None, *, batch_size: int = BATCH_SIZE, actor: Actor | None = None,
@@ -202,6 +204,8 @@ class EscalationEngine:
             done += self.incidents.auto_close_due(now)
         if self.action_items is not None:
             done += self.action_items.notify_overdue(now)
+        if self.communication is not None:
+            done += self.communication.remind_due(now)
         return done
 
     def _scan_escalations(self, now: datetime, *, batch_size: int, actor: Actor | None) -> list[dict]:
