@@ -10,6 +10,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -90,12 +91,21 @@ def _text(value: str) -> str:
     return escape(_NOT_XML.sub("", value), quote=True)
 
 
+@lru_cache(maxsize=65536)
+def _stamp(seconds: float) -> tuple[str, str, str]:
+    """(ISO 8601, Atom's Z form, what people read) of one instant: every update's time is written four
+    times (its page, the index, status.json, the feed), formatted once."""
+    value = datetime.fromtimestamp(seconds, UTC)
+    return value.isoformat(), value.strftime("%Y-%m-%dT%H:%M:%SZ"), value.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _when(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return _stamp(value.timestamp())[2]
 
 
 def _time(value: datetime) -> str:
-    return f'<time datetime="{value.astimezone(UTC).isoformat()}">{_when(value)}</time>'
+    iso, _, shown = _stamp(value.timestamp())
+    return f'<time datetime="{iso}">{shown}</time>'
 
 
 def _badge(state: ServiceState | UpdateState) -> str:
@@ -130,8 +140,8 @@ def _incident_card(incident: PublicIncident, *, root: str, with_updates: bool, h
     return f'<section class="card">{head}{services}{_updates(incident) if with_updates else ""}</section>'
 
 
-def _footer(snapshot: StatusSnapshot, root: str) -> str:
-    return (f'<footer>Updated {_time(snapshot.generated_at)} · <a href="{root}feed.atom">Atom feed</a> · '
+def _footer(when: datetime, root: str, *, what: str = "Updated") -> str:
+    return (f'<footer>{what} {_time(when)} · <a href="{root}feed.atom">Atom feed</a> · '
             f'<a href="{root}status.json">status.json</a></footer>')
 
 
@@ -151,7 +161,7 @@ def render_index(snapshot: StatusSnapshot, *, site_title: str = "Service status"
         parts.append('<p class="muted">No public services yet.</p>')
     parts.append(f"<h2>Past {snapshot.history_days} days</h2>")
     parts.append(_history(snapshot))
-    parts.append(_footer(snapshot, ""))
+    parts.append(_footer(snapshot.generated_at, ""))
     return _page(site_title, "\n".join(parts), root="", site_title=site_title)
 
 
@@ -181,7 +191,9 @@ def render_incident(snapshot: StatusSnapshot, incident: PublicIncident, *, site_
     body = (f'<p><a href="../index.html">← {_text(site_title)}</a></p>'
             f"<h1>{_text(incident.title)}</h1>"
             + _incident_card(incident, root="../", with_updates=True, heading=False)
-            + _footer(snapshot, "../"))
+            # The incident's own last update, not the publishing time: a page whose incident did not
+            # change is byte for byte the same, so publishing again leaves it alone.
+            + _footer(incident.updated_at, "../", what="Last update"))
     return _page(f"{incident.title} · {site_title}", body, root="../", site_title=site_title)
 
 
@@ -197,17 +209,19 @@ def render_json(snapshot: StatusSnapshot, *, base_url: str = "") -> str:
             "updates": [{"id": u.id, "at": u.at.isoformat(), "state": u.state.value, "message": u.message}
                         for u in i.updates]} for i in snapshot.incidents],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    # Compact: the C encoder (an indent would switch to the pure-Python one, four times slower).
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def render_atom(snapshot: StatusSnapshot, *, base_url: str = "", site_title: str = "Service status") -> str:
-    """One entry per public update, newest first (RFC 4287): ids are URNs made from the desk's identity."""
-    feed_id = uuid.uuid5(uuid.NAMESPACE_URL, f"incident-desk:{snapshot.desk_id}:status")
+    """One entry per public update, newest first (RFC 4287). Ids are tag URIs (RFC 4151) made from the
+    desk's identity and the update's number: the same update keeps its id in every publish."""
+    feed_id = f"tag:incident-desk,2026:{uuid.uuid5(uuid.NAMESPACE_URL, f'incident-desk:{snapshot.desk_id}:status')}"
     entries = [(u, i) for i in snapshot.incidents for u in i.updates]
     entries.sort(key=lambda pair: (pair[0].at, pair[0].id), reverse=True)
     updated = entries[0][0].at if entries else snapshot.generated_at
     out = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
-           f"<title>{_text(site_title)}</title>", f"<id>urn:uuid:{feed_id}</id>",
+           f"<title>{_text(site_title)}</title>", f"<id>{feed_id}</id>",
            f"<updated>{_iso(updated)}</updated>", "<author><name>Service desk</name></author>",
            f'<link rel="alternate" type="text/html" href="{_text(base_url)}index.html"/>',
            f'<generator version="{_text(__version__)}">Incident Desk</generator>']
@@ -215,7 +229,7 @@ def render_atom(snapshot: StatusSnapshot, *, base_url: str = "", site_title: str
         link = f"{base_url}{INCIDENT_DIR}/{incident.key}.html#u{update.id}"
         out.append(
             f"<entry><title>{_text(f'{update.state.label}: {incident.title}')}</title>"
-            f"<id>urn:uuid:{uuid.uuid5(feed_id, f'update:{update.id}')}</id>"
+            f"<id>{feed_id}/update/{update.id}</id>"
             f"<updated>{_iso(update.at)}</updated><published>{_iso(update.at)}</published>"
             f'<link rel="alternate" type="text/html" href="{_text(link)}"/>'
             f'<category term="{update.state.value}"/>'
@@ -225,22 +239,52 @@ def render_atom(snapshot: StatusSnapshot, *, base_url: str = "", site_title: str
 
 
 def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _stamp(value.timestamp())[1]
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, *, durable: bool = True) -> bool:
     """Write next to the target and rename over it: a reader (a web server, a colleague on the share)
-    sees the old file or the new one, never half of one."""
+    sees the old file or the new one, never half of one. A file already holding ``text`` is left alone
+    (returns False). ``durable`` also flushes it to disk before the rename; incident pages skip that (a
+    power cut may lose a page the next publish writes again; it can never leave half of one)."""
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        if not durable:
+            # A new incident page: nothing links it until the index, the feed and status.json (written
+            # after it, each renamed into place) do, so it is written straight in: one file made, not two.
+            _write_new(path, data)
+            return True
+    except OSError:
+        pass
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)  # a page is for everyone who can reach the folder
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    except FileExistsError:  # made meanwhile (two publishers at once): the careful way, then
+        _write(path, data.decode("utf-8"))
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
         raise
 
 
@@ -257,7 +301,7 @@ def publish(snapshot: StatusSnapshot, directory: str | os.PathLike, *, base_url:
     for incident in snapshot.incidents:
         name = f"{incident.key}.html"
         keep.add(name)
-        _write(pages / name, render_incident(snapshot, incident, site_title=site_title))
+        _write(pages / name, render_incident(snapshot, incident, site_title=site_title), durable=False)
     for old in pages.iterdir():
         if _PAGE_RE.match(old.name) and old.name not in keep:
             old.unlink(missing_ok=True)

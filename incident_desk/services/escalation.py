@@ -178,7 +178,7 @@ class EscalationEngine:
     def scan(self, now: datetime | None = None, *, batch_size: int = BATCH_SIZE, actor: Actor | None = None,
              force: bool = False) -> list[dict]:
         """Raise what is due by ``now``; returns one dict per escalation this call raised. What the closure
-        pass did (auto-closes, overdue notices) is left in ``last_closure``.
+        pass did (auto-closes, overdue notices) and the public-update reminders are left in ``last_closure``.
 
         ``actor`` is the person who asked for this scan (the CLI, a button): the timeline names them
         instead of the desk's own timer. Such a person may name another instant than the clock's only
@@ -194,6 +194,8 @@ class EscalationEngine:
                     f"at the wrong time, so it must be forced (escalate --force).", field="now")
         raised = self._scan_escalations(now, batch_size=batch_size, actor=actor)
         self.last_closure = self.scan_closure(now)
+        if self.communication is not None:
+            self.last_closure += self.communication.remind_due(now)
         return raised
 
     def scan_closure(self, now: datetime | None = None) -> list[dict]:
@@ -204,8 +206,6 @@ class EscalationEngine:
             done += self.incidents.auto_close_due(now)
         if self.action_items is not None:
             done += self.action_items.notify_overdue(now)
-        if self.communication is not None:
-            done += self.communication.remind_due(now)
         return done
 
     def _scan_escalations(self, now: datetime, *, batch_size: int, actor: Actor | None) -> list[dict]:

@@ -158,7 +158,8 @@ def test_atom_feed_parses_with_one_entry_per_update(desk, clock, tmp_path):
     titles = [e.title for e in feed.entries]
     assert titles == ["Resolved: Phones down", "Investigating: Phones down",
                       "Identified: Checkout fails for [redacted]", "Investigating: Checkout fails for [redacted]"]
-    assert len({e.id for e in feed.entries}) == 4 and all(e.id.startswith("urn:uuid:") for e in feed.entries)
+    assert len({e.id for e in feed.entries}) == 4
+    assert all(e.id.startswith("tag:incident-desk,2026:") for e in feed.entries)
     assert feed.entries[0].link.startswith(f"https://status.example.org/desk/incidents/{other.key}.html#u")
     assert feed.entries[2].summary == "PUBLICMSG-B: <script>alert(1)</script> & co"  # text, escaped in the XML
     # Newest first; an entry's time is its update's.
@@ -183,15 +184,14 @@ def test_a_failed_write_leaves_the_old_page(desk, clock, tmp_path, monkeypatch):
     from incident_desk.reports import statuspage
     statuspage.publish_desk(desk, tmp_path)
     before = (tmp_path / "index.html").read_bytes()
-    real_fsync = statuspage.os.fsync
-    written = []
+    real_replace = statuspage.os.replace
 
-    def fsync_then_fail(fd):
-        real_fsync(fd)
-        written.append(fd)
-        if len(written) == 5:  # after the two incident pages, status.json and feed.atom: index.html fails
+    def replace_but_not_the_index(src, dst):
+        if Path(dst).name == "index.html":
             raise OSError(28, "No space left on device")
-    monkeypatch.setattr(statuspage.os, "fsync", fsync_then_fail)
+        real_replace(src, dst)
+    monkeypatch.setattr(statuspage.os, "replace", replace_but_not_the_index)
+    desk.communication.announce(actor=desk.actor, key="INC-000001", state="monitoring", message="PUBLICMSG-E")
     clock.advance(minutes=1)
     try:
         statuspage.publish_desk(desk, tmp_path)
@@ -199,6 +199,7 @@ def test_a_failed_write_leaves_the_old_page(desk, clock, tmp_path, monkeypatch):
     except OSError as exc:
         assert exc.errno == 28
     assert (tmp_path / "index.html").read_bytes() == before
+    assert b"PUBLICMSG-E" not in before and "PUBLICMSG-E" in (tmp_path / "status.json").read_text()
     assert not [p for p in tmp_path.rglob(".*.tmp")]
 
 
