@@ -134,7 +134,7 @@ def with_update_due(cell: SlaCell, due: datetime | None, now: datetime) -> SlaCe
         return cell
     left = (due - now).total_seconds()
     if left <= 0:
-        return SlaCell(theme.SLA_BREACHED, f"update overdue {format_duration(left)}",
+        return SlaCell(theme.SLA_BREACHED, f"update late {format_duration(left)}",
                        f"A public update was due at {time_short(due)}. {cell.tip}".strip())
     if left <= UPDATE_WARN_S and cell.state != theme.SLA_BREACHED:
         return SlaCell(theme.SLA_WARNING, f"update due in {format_duration(left)}",

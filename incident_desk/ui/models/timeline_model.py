@@ -29,7 +29,7 @@ from incident_desk.domain.incident import (
 
 _FIELD_LABELS = {"reporter_name": "reporter name", "reporter_contact": "reporter contact",
                  "override_reason": "override reason", "resolution_code": "resolution code",
-                 "resolution_notes": "resolution notes"}
+                 "resolution_notes": "resolution notes", "major": "major incident"}
 _LINK_LABELS = {"duplicate_of": "as a duplicate of", "duplicated_by": "as duplicated by", "related": "as related to",
                 "parent_of": "as parent of", "child_of": "as a child of"}
 _SHORT = 80
