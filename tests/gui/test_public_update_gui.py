@@ -115,3 +115,29 @@ def test_missed_cadence_shows_in_the_sla_column(qtbot, desk, clock):
     clock.advance(minutes=31)
     model.reload()
     assert cell(inc.key) == ("update late 1 min", theme.SLA_BREACHED)
+
+
+def test_posting_publishes_the_page_when_asked(qtbot, desk, qsettings, tmp_path):
+    """'Publish the status page' in the dialog writes the folder kept in the desk's settings."""
+    from incident_desk.ui import statuspage_actions
+    site = tmp_path / "status"
+    qsettings.setValue(statuspage_actions.FOLDER_KEY, str(site))
+    statuspage_actions.set_publish_on_update(qsettings, True)
+    desk.communication.add_service(actor=desk.actor, name="Web Shop", public=True)
+    inc = _p1(desk)
+    editor = IncidentDetailEditor(desk, settings=qsettings)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.load_incident(inc.key)
+
+    def post(dialog) -> bool:
+        assert dialog.publish_check.isEnabled() and dialog.publish_check.isChecked()  # the desk's choice
+        dialog.accept()
+        return True
+
+    editor.run_dialog = post
+    qtbot.mouseClick(editor.workflow.public_update_button, Qt.MouseButton.LeftButton)
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "We are investigating reports of problems with Web Shop." in index
+    assert (site / "incidents" / f"{inc.key}.html").is_file()
+    assert "Published the status page" in editor.banner.text()
