@@ -61,6 +61,8 @@ def test_post_update_dialog_records_mails_and_copies(qtbot, desk, db_path, tmp_p
         assert not dialog.publish_check.isEnabled()  # no folder chosen yet
         dialog.mail_check.setChecked(True)
         dialog.copy_check.setChecked(True)
+        assert dialog.major_check.isEnabled() and not dialog.major_check.isChecked()  # the admin may mark it
+        dialog.major_check.setChecked(True)
         dialog.accept()
         return dialog.result() == QDialog.DialogCode.Accepted
 
@@ -74,8 +76,11 @@ def test_post_update_dialog_records_mails_and_copies(qtbot, desk, db_path, tmp_p
     assert len(seen) == 1
     con = sqlite3.connect(db_path)
     rows = con.execute("SELECT state, message FROM public_update").fetchall()
+    major = con.execute("SELECT major FROM incident_comms").fetchall()
     con.close()
     assert rows == [("monitoring", "Payments fail & retries help; fix at 10:30.")]
+    assert major == [(1,)]
+    assert editor.banner.text().startswith("The public update is on the timeline.")  # not a conflict
     assert len(catcher.urls) == 1
     parts = urlsplit(catcher.urls[0].toString(QUrl.ComponentFormattingOption.FullyEncoded))
     query = parse_qs(parts.query)

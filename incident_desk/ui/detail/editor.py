@@ -472,14 +472,20 @@ class IncidentDetailEditor(QWidget):
             actor=self.desk.actor, key=incident.key, message=summary), bumps=1)
 
     def post_public_update(self, state, message: str, services: list[str], *, mail: bool = False,
-                           copy: bool = False, publish: bool = False) -> bool:
+                           copy: bool = False, publish: bool = False, major: bool | None = None) -> bool:
         """Record the public update (a write, off the GUI thread), then hand it on: the mail client with
         everyone in BCC, the clipboard as Markdown, the status page folder."""
         if self._incident is None:
             return False
         key = self._incident.key
-        if not self._perform(lambda: self.desk.communication.announce(
-                actor=self.desk.actor, key=key, state=state, message=message, services=services), bumps=1):
+        def write() -> None:
+            if major is not None:  # a lead's change of the flag first, so the update restarts the right cadence
+                self.desk.communication.set_major(actor=self.desk.actor, key=key, major=major)
+            self.desk.communication.announce(actor=self.desk.actor, key=key, state=state, message=message,
+                                             services=services)
+        was_major = self.ops.run_read(lambda: self.desk.communication.is_major(key)) if major is not None else None
+        bumps = 2 if major is not None and major != was_major else 1
+        if not self._perform(write, bumps=bumps):
             return False
         done = ["The public update is on the timeline."]
         try:
@@ -844,10 +850,13 @@ class IncidentDetailEditor(QWidget):
         key = self._incident.key
         try:
             services = self.ops.run_read(lambda: self.desk.communication.services_of(key))
+            major = self.ops.run_read(lambda: self.desk.communication.is_major(key))
         except _READ_ERRORS as exc:
             self.banner.show_message(str(exc), "error")
             return
-        dialog = PublicUpdateDialog(key, services=services, template_for=template_for,
+        may_mark = self.desk.actor.can("incident.major")
+        dialog = PublicUpdateDialog(key, services=services, template_for=template_for, major=major,
+                                    may_mark_major=may_mark,
                                     status_folder=statuspage_actions.status_folder(self.settings),
                                     publish_by_default=statuspage_actions.publish_on_update(self.settings),
                                     parent=self)
@@ -855,7 +864,8 @@ class IncidentDetailEditor(QWidget):
         if self.run_dialog(dialog):
             self.post_public_update(dialog.state(), dialog.message(), dialog.services(),
                                     mail=dialog.mail_check.isChecked(), copy=dialog.copy_check.isChecked(),
-                                    publish=dialog.publish_check.isChecked())
+                                    publish=dialog.publish_check.isChecked(),
+                                    major=dialog.major_check.isChecked() if may_mark else None)
 
     @Slot(str)
     def _on_send_requested(self, message: str) -> None:

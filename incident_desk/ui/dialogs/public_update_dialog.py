@@ -27,7 +27,8 @@ class PublicUpdateDialog(QDialog):
     """State, message (a template per state until the user writes their own), services, and what to do after."""
 
     def __init__(self, key: str, *, services: list[str], template_for: Callable[[UpdateState, list[str]], str],
-                 status_folder: str = "", publish_by_default: bool = False, parent: QWidget | None = None):
+                 status_folder: str = "", publish_by_default: bool = False, major: bool = False,
+                 may_mark_major: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.template_for = template_for
         self.setWindowTitle(f"Post a public update on {key}")
@@ -52,6 +53,12 @@ class PublicUpdateDialog(QDialog):
         self.message_edit.setTabChangesFocus(True)
         layout.itemAt(layout.count() - 1).widget().setBuddy(self.message_edit)
         layout.addWidget(self.message_edit, 1)
+        self.major_check = QCheckBox("Major incident: keep a cadence of public updates (P1s always do)", self)
+        self.major_check.setChecked(major)
+        self.major_check.setEnabled(may_mark_major)
+        if not may_mark_major:
+            self.major_check.setToolTip("Only a lead marks an incident as major")
+        layout.addWidget(self.major_check)
         self.mail_check = QCheckBox("Open a mail to the subscribers and reporters (in BCC)", self)
         self.copy_check = QCheckBox("Copy the update as Markdown for chat", self)
         self.publish_check = QCheckBox(f"Publish the status page into {status_folder}" if status_folder
