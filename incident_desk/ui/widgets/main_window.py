@@ -79,7 +79,8 @@ class MainWindow(QMainWindow):
         self.people = bridge.ops.run_read(lambda: PeopleDirectory.of(desk))
         self.model = IncidentTableModel(desk.incidents, clock=desk.clock, sla_policy=desk.settings.sla_policy(),
                                         use_workers=use_workers, run_read=bridge.ops.run_read,
-                                        name=self.people.name, parent=self)
+                                        name=self.people.name, comms_due=lambda: desk.communication.cadence_due(),
+                                        parent=self)
         # The live counts of every view wait until the first page is painted: on two cores they
         # otherwise compete with it (and with building this window) for the CPU and the GIL.
         self.views = ViewsPanel(desk.incidents, username=desk.actor.username, clock=desk.clock,
@@ -287,6 +288,15 @@ class MainWindow(QMainWindow):
         self.act_about = a("&About Incident Desk", self._on_about, tip="Version and database")
         self.act_policies = a("SLA && &escalation policies…", self._on_policies,
                               tip="Response and resolution targets, business calendar and escalation rules")
+        self.act_statuspage = a("&Publish status page…", self._on_publish_statuspage,
+                                tip="Write the static status page (public services, incidents and updates) "
+                                    "into a folder")
+        self.act_statuspage_on_update = a("Publish the status page on every public &update",
+                                          self._on_statuspage_on_update_toggled,
+                                          tip="Each public update posted from this desk republishes the page")
+        self.act_statuspage_on_update.setCheckable(True)
+        from incident_desk.ui import statuspage_actions
+        self.act_statuspage_on_update.setChecked(statuspage_actions.publish_on_update(self.settings))
         for act in (self.act_save, self.act_back):
             self.incidents_page.addAction(act)
             self.views.addAction(act)
@@ -315,6 +325,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.act_incidents, self.act_metrics])
         self.tools_menu = bar.addMenu("&Tools")
         self.tools_menu.addAction(self.act_policies)
+        self.tools_menu.addActions([self.act_statuspage, self.act_statuspage_on_update])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_about)
         self.toolbar = QToolBar("Main toolbar", self)
@@ -407,6 +418,27 @@ class MainWindow(QMainWindow):
             self.views.refresh_counts()
 
     @Slot()
+    def _on_publish_statuspage(self) -> None:
+        from incident_desk.ui import statuspage_actions
+        folder = statuspage_actions.choose_folder(self, self.settings)
+        if not folder:
+            return
+        try:
+            result = statuspage_actions.publish(self.bridge.ops, self.desk, folder)
+        except (DomainError, OSError) as exc:
+            self.status_message(f"The status page was not published: {exc}")
+            return
+        self.status_message(statuspage_actions.describe(result))
+
+    def _on_statuspage_on_update_toggled(self, checked: bool = False) -> None:
+        from incident_desk.ui import statuspage_actions
+        on = self.act_statuspage_on_update.isChecked()
+        if on and not statuspage_actions.status_folder(self.settings):
+            if not statuspage_actions.choose_folder(self, self.settings):
+                self.act_statuspage_on_update.setChecked(False)
+                return
+        statuspage_actions.set_publish_on_update(self.settings, on)
+
     def _on_policies(self) -> None:
         from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
         dialog = PolicyEditorDialog(self.desk, self)
