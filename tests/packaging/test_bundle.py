@@ -1,0 +1,102 @@
+"""The one-folder bundle (packaging/incident-desk.spec) starts on its own: --version, demo and --screenshot.
+
+Builds the bundle with PyInstaller into a temporary folder (about 30 s here), or checks the one
+INCIDENT_DESK_BUNDLE names (`make package-check` points it at build/dist/incident-desk).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "packaging" / "incident-desk.spec"
+SIZE_LIMIT_MB = 300
+
+pytestmark = pytest.mark.package
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    given = os.environ.get("INCIDENT_DESK_BUNDLE")
+    if given:
+        folder = Path(given).resolve()
+        assert (folder / "incident-desk").is_file(), f"INCIDENT_DESK_BUNDLE={given} holds no incident-desk executable"
+        return folder
+    work = tmp_path_factory.mktemp("pyinstaller")
+    out = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+                          "--distpath", str(work / "dist"), "--workpath", str(work / "build"), str(SPEC)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stderr[-4000:]
+    return work / "dist" / "incident-desk"
+
+
+def _run(bundle: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    # A clean environment: the bundle must not lean on the venv, the checkout or PYTHONPATH.
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "INCIDENT_DESK"))}
+    base["PATH"] = "/usr/bin:/bin"
+    base.update(env or {})
+    return subprocess.run([str(bundle / "incident-desk"), *args], cwd=bundle.parent, capture_output=True,
+                          text=True, timeout=120, env=base)
+
+
+def _folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
+
+
+def test_version_from_the_bundle(bundle):
+    expected = re.search(r'__version__ = "([^"]+)"', (ROOT / "incident_desk" / "__init__.py").read_text()).group(1)
+    out = _run(bundle, "--version")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"incident-desk {expected}"
+
+
+def test_demo_and_screenshot_from_the_bundle(bundle, tmp_path):
+    db = tmp_path / "desk.db"
+    out = _run(bundle, "--db", str(db), "demo", "--count", "120", "--seed", "7")
+    assert out.returncode == 0, out.stderr
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM incident").fetchone()[0] == 120
+
+    png = tmp_path / "desk.png"
+    out = _run(bundle, "--db", str(db), "--screenshot", str(png), env={"QT_QPA_PLATFORM": "offscreen",
+                                                                     "XDG_RUNTIME_DIR": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    image = Image.open(png).convert("RGB")
+    width, height = image.size
+    assert width >= 800 and height >= 500, image.size
+    colours = image.getcolors(maxcolors=width * height)  # [(pixels, colour)]
+    # A painted window: text, icons and badges give hundreds of colours; no colour covers it all.
+    assert len(colours) >= 100, len(colours)
+    assert max(count for count, _ in colours) < 0.9 * width * height
+
+
+def test_the_bundle_carries_resources_and_licences(bundle):
+    internal = bundle / "_internal"
+    icons = internal / "incident_desk" / "resources" / "icons"
+    assert (icons / "incident-desk.svg").is_file()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        assert (icons / "png" / f"incident-desk-{size}.png").is_file(), size
+    # Help -> About lists third-party licences from distribution metadata: it must travel along.
+    shipped = {re.sub(r"[-_.]+", "-", p.name.removesuffix(".dist-info").removesuffix(".egg-info").split("-")[0]).lower()
+               for p in [*internal.glob("*.dist-info"), *internal.glob("*.egg-info")]}
+    assert {"incident-desk", "pyside6-essentials", "shiboken6", "peewee", "matplotlib", "numpy",
+            "platformdirs"} <= shipped
+
+
+def test_the_bundle_leaves_out_what_the_desk_does_not_use(bundle):
+    names = {p.name for p in bundle.rglob("*")}
+    for unused in ("libQt6Qml.so.6", "libQt6Quick.so.6", "libQt6Network.so.6", "libQt6Pdf.so.6",
+                   "libqgtk3.so", "libgtk-3.so.0", "libqeglfs.so", "_tkinter.cpython-311-x86_64-linux-gnu.so"):
+        assert unused not in names
+    assert not list(bundle.rglob("tests/conftest.py"))
+    size = _folder_mb(bundle)
+    print(f"bundle size: {size:.0f} MB")
+    assert size < SIZE_LIMIT_MB
