@@ -32,13 +32,14 @@ def app_icon_png(size: int) -> Path:
 
 
 def app_icon() -> QIcon:
-    """The application's icon: the SVG for any size and its PNG renderings; a missing file is a broken
-    install, not something to draw around."""
+    """The application's icon from its PNG renderings of the SVG, 16 to 512 pixels: a size list desktops
+    and taskbars can choose from (an SVG-engine icon offers none); a missing file is a broken install,
+    not something to draw around."""
     files = [APP_ICON_PATH] + [app_icon_png(size) for size in APP_ICON_SIZES]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise FileNotFoundError(f"the application icon is missing from the installation: {', '.join(missing)}")
-    icon = QIcon(str(APP_ICON_PATH))
+    icon = QIcon()
     for size in APP_ICON_SIZES:
         icon.addFile(str(app_icon_png(size)), QSize(size, size))
     return icon

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import platform
+
+import PySide6
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -60,7 +63,7 @@ class AboutDialog(QDialog):
         logo = QLabel(page)
         logo.setPixmap(icons.app_icon().pixmap(64, 64))
         header.addWidget(logo, 0, Qt.AlignmentFlag.AlignTop)
-        title = QLabel(f"<b style='font-size: 16pt'>Incident Desk</b><br>Version {__version__}", page)
+        title = QLabel("<b style='font-size: 16pt'>Incident Desk</b>", page)
         title.setTextFormat(Qt.TextFormat.RichText)  # our own text only
         header.addWidget(title, 1)
         form = QFormLayout()
@@ -73,6 +76,8 @@ class AboutDialog(QDialog):
         form.addRow("Version:", self.version_label)
         form.addRow("Database:", self.database_label)
         form.addRow("Licence:", self.licence_label)
+        form.addRow("Runs on:", plain_label(f"Python {platform.python_version()}, Qt {qVersion()} "
+                                            f"(PySide6 {PySide6.__version__})", page))
         blurb = QLabel("Log, work, escalate and measure incidents: on this computer, or with your team on a "
                        "shared PostgreSQL server. Press F1 for the help page.", page)
         blurb.setWordWrap(True)
