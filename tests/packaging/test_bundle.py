@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -24,18 +26,20 @@ pytestmark = pytest.mark.package
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
+def bundle(tmp_path_factory):
     given = os.environ.get("INCIDENT_DESK_BUNDLE")
     if given:
         folder = Path(given).resolve()
         assert (folder / "incident-desk").is_file(), f"INCIDENT_DESK_BUNDLE={given} holds no incident-desk executable"
-        return folder
+        yield folder
+        return
     work = tmp_path_factory.mktemp("pyinstaller")
     out = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
                           "--distpath", str(work / "dist"), "--workpath", str(work / "build"), str(SPEC)],
                          cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-4000:]
-    return work / "dist" / "incident-desk"
+    yield work / "dist" / "incident-desk"
+    shutil.rmtree(work, ignore_errors=True)  # 220 MB: pytest keeps its last three temporary folders
 
 
 def _run(bundle: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -84,11 +88,18 @@ def test_the_bundle_carries_resources_and_licences(bundle):
     assert (icons / "incident-desk.svg").is_file()
     for size in (16, 24, 32, 48, 64, 128, 256, 512):
         assert (icons / "png" / f"incident-desk-{size}.png").is_file(), size
-    # Help -> About lists third-party licences from distribution metadata: it must travel along.
-    shipped = {re.sub(r"[-_.]+", "-", p.name.removesuffix(".dist-info").removesuffix(".egg-info").split("-")[0]).lower()
-               for p in [*internal.glob("*.dist-info"), *internal.glob("*.egg-info")]}
+    # Help -> About lists third-party licences from distribution metadata: it must travel along, read
+    # here with the standard library from the bundle's own folder.
+    found = {re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(): d
+             for d in metadata.distributions(path=[str(internal)])}
     assert {"incident-desk", "pyside6-essentials", "shiboken6", "peewee", "matplotlib", "numpy",
-            "platformdirs"} <= shipped
+            "platformdirs", "psycopg2-binary"} <= set(found)
+    app = found["incident-desk"]
+    assert app.version == re.search(r'__version__ = "([^"]+)"', (ROOT / "incident_desk" / "__init__.py").read_text()
+                                    ).group(1)
+    [licence] = [f for f in app.files if f.name == "LICENSE"]
+    assert licence.locate().read_text(encoding="utf-8") == (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert not {"pytest", "pyinstaller", "hypothesis", "ruff"} & set(found)
 
 
 def test_the_bundle_leaves_out_what_the_desk_does_not_use(bundle):
