@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "packaging" / "incident-desk.spec"
 SIZE_LIMIT_MB = 300
 
-pytestmark = pytest.mark.package
+# The first test waits for the build as well (about 30 s here, longer on busy cores).
+pytestmark = [pytest.mark.package, pytest.mark.timeout(900)]
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +109,14 @@ def test_the_bundle_leaves_out_what_the_desk_does_not_use(bundle):
                    "libqgtk3.so", "libgtk-3.so.0", "libqeglfs.so", "_tkinter.cpython-311-x86_64-linux-gnu.so"):
         assert unused not in names
     assert not list(bundle.rglob("tests/conftest.py"))
+    # Python modules are in the executable's archive: list it with PyInstaller's own viewer.
+    listing = subprocess.run([str(Path(sys.executable).parent / "pyi-archive_viewer"), "--list", "--recursive",
+                              str(bundle / "incident-desk")], capture_output=True, text=True, timeout=120)
+    assert listing.returncode == 0, listing.stderr
+    modules = set(re.findall(r"'([\w.]+)'\)?$", listing.stdout, re.MULTILINE))
+    backends = {m.rsplit(".", 1)[1] for m in modules if m.startswith("matplotlib.backends.backend_")}
+    assert backends == {"backend_agg", "backend_qt", "backend_qtagg"}, backends  # Agg and QtAgg only
+    assert "incident_desk.cli.demo" in modules and not any(m.startswith(("tkinter", "pytest")) for m in modules)
     size = _folder_mb(bundle)
     print(f"bundle size: {size:.0f} MB")
     assert size < SIZE_LIMIT_MB
