@@ -144,3 +144,25 @@ def test_about_on_a_team_database_never_shows_the_password(qtbot, pg_url, qsetti
         close_window(w)
     finally:
         desk.close()
+
+
+def test_the_diagram_follows_a_switch_to_the_dark_scheme(qtbot, window, monkeypatch):
+    help_window = _press_f1(qtbot, window)
+    app = QApplication.instance()
+    light_new, dark_new = "#1565c0", "#64a8f0"  # the New box in each scheme, written out here
+
+    def has(colour: str) -> bool:
+        image = help_window.workflow_image().convertToFormat(QImage.Format.Format_ARGB32)
+        return any(image.pixelColor(x, y).name() == colour
+                   for y in range(0, image.height(), 3) for x in range(0, image.width(), 3))
+
+    assert has(light_new) and not has(dark_new)
+    before = app.palette()
+    monkeypatch.setenv("INCIDENT_DESK_THEME", "dark")
+    from incident_desk.ui.theme import dark_palette
+    app.setPalette(dark_palette())
+    try:
+        qtbot.waitUntil(lambda: has(dark_new), timeout=3000)
+        assert not has(light_new)
+    finally:
+        app.setPalette(before)

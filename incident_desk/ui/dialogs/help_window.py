@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QUrl, Slot
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QUrl, Slot
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -212,6 +212,14 @@ class HelpWindow(QDialog):
         doc.addResource(QTextDocument.ResourceType.ImageResource, WORKFLOW_IMAGE,
                         draw_workflow(self.moves, dark=theme.is_dark(), scale=scale))
         self.browser.setHtml(help_html(self.keys, self.moves))
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The scheme switched (ThemeWatcher sets the application palette): redraw the diagram in it.
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "browser"):
+            scroll = self.browser.verticalScrollBar().value()
+            self.render_page()
+            self.browser.verticalScrollBar().setValue(scroll)
+        super().changeEvent(event)
 
     def workflow_image(self) -> QImage:
         return self.browser.document().resource(QTextDocument.ResourceType.ImageResource, WORKFLOW_IMAGE)
