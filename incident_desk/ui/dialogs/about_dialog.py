@@ -98,6 +98,7 @@ class AboutDialog(QDialog):
         self.licence_table.setHorizontalHeaderLabels(LICENCE_COLUMNS)
         self.licence_table.setAccessibleName("Third-party licences")
         self.licence_table.verticalHeader().hide()
+        self.licence_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.licence_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.licence_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         for row, dist in enumerate(self.third_party):
