@@ -69,6 +69,8 @@ class MainWindow(QMainWindow):
         self.detail_windows: list = []
         self.log_dialog = None
         self.policy_dialog = None
+        self.about_dialog = None  # Help -> About and the F1 help page: modeless, made on first use
+        self.help_window = None
         self._active_view: SavedView | None = None
         self._splitter_state = None
         self.setObjectName("mainWindow")
@@ -285,7 +287,9 @@ class MainWindow(QMainWindow):
         self.act_incidents = a("&Incidents", self._on_show_incidents, shortcut="Ctrl+1",
                                tip="Show the incident table")
         self.act_quit = a("&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit, tip="Close Incident Desk")
-        self.act_about = a("&About Incident Desk", self._on_about, tip="Version and database")
+        self.act_about = a("&About Incident Desk", self._on_about, tip="Version, database and licences")
+        self.act_help = a("Incident Desk &help", self._on_help, shortcut=QKeySequence.StandardKey.HelpContents,
+                          tip="Quick keys, the incident workflow and the metric definitions (offline)")
         self.act_policies = a("SLA && &escalation policies…", self._on_policies,
                               tip="Response and resolution targets, business calendar and escalation rules")
         self.act_statuspage = a("&Publish status page…", self._on_publish_statuspage,
@@ -327,7 +331,7 @@ class MainWindow(QMainWindow):
         self.tools_menu.addAction(self.act_policies)
         self.tools_menu.addActions([self.act_statuspage, self.act_statuspage_on_update])
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.act_about)
+        help_menu.addActions([self.act_help, self.act_about])
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
@@ -803,11 +807,20 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        from incident_desk.ui.dialogs.about_dialog import AboutDialog
+        if self.about_dialog is None or not shiboken6.isValid(self.about_dialog):
+            self.about_dialog = AboutDialog(self.desk.store.safe_url, self)
+        self.about_dialog.show()
+        self.about_dialog.raise_()
+        self.about_dialog.activateWindow()
 
-        from incident_desk import __version__
-        QMessageBox.about(self, "About Incident Desk",
-                          f"Incident Desk {__version__}\nDatabase: {self.desk.store.display_name}")
+    @Slot()
+    def _on_help(self) -> None:
+        from incident_desk.ui.dialogs.help_window import HelpWindow
+        if self.help_window is None or not shiboken6.isValid(self.help_window):
+            # Built when first asked for: the quick keys are the window's actions as they are then.
+            self.help_window = HelpWindow(self.findChildren(QAction), self)
+        self.help_window.show_page()
 
     # ---- closing ----------------------------------------------------------------------------------------
 
