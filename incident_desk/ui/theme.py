@@ -82,9 +82,27 @@ TRAY_BACKGROUND, TRAY_ALERT = "#2c3e50", "#d32f2f"
 ACCENT = ("#2f65ca", "#64a8f0")
 
 
+# The scheme chosen in Settings -> Appearance ("light"/"dark"; None follows the system); the env var wins.
+_chosen_scheme: str | None = None
+
+
+def set_chosen_scheme(value: str | None) -> None:
+    """Follow ``value`` ("light", "dark", or "system"/None) from now on; apply_scheme() shows it."""
+    global _chosen_scheme
+    _chosen_scheme = value if value in ("dark", "light") else None
+
+
+def apply_scheme() -> None:
+    """Repaint the running app in the scheme now in force (after set_chosen_scheme)."""
+    app = QApplication.instance()
+    watcher = app.findChild(ThemeWatcher) if app is not None else None
+    if watcher is not None:
+        watcher.apply()
+
+
 def _forced_scheme() -> str | None:
     value = os.environ.get(THEME_ENV_VAR, "").strip().lower()
-    return value if value in ("dark", "light") else None
+    return value if value in ("dark", "light") else _chosen_scheme
 
 
 def is_dark() -> bool:

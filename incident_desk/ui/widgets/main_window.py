@@ -69,6 +69,8 @@ class MainWindow(QMainWindow):
         self.detail_windows: list = []
         self.log_dialog = None
         self.policy_dialog = None
+        self.settings_dialog = None
+        self.switch_to: str | None = None  # File -> Switch database…: app.py reopens on this one
         self._active_view: SavedView | None = None
         self._splitter_state = None
         self.setObjectName("mainWindow")
@@ -287,6 +289,10 @@ class MainWindow(QMainWindow):
         self.act_about = a("&About Incident Desk", self._on_about, tip="Version and database")
         self.act_policies = a("SLA && &escalation policies…", self._on_policies,
                               tip="Response and resolution targets, business calendar and escalation rules")
+        self.act_settings = a("&Settings…", self._on_settings, shortcut="Ctrl+,",
+                              tip="Appearance, notifications, priorities, categories, people, policies, backups")
+        self.act_switch = a("Switch &database…", self._on_switch_database,
+                            tip="Open another desk: a recent one, a file, or a team server")
         for act in (self.act_save, self.act_back):
             self.incidents_page.addAction(act)
             self.views.addAction(act)
@@ -302,6 +308,7 @@ class MainWindow(QMainWindow):
         self.transfer = TransferActions(self)
         file_menu.addActions(self.transfer.actions())
         file_menu.addSeparator()
+        file_menu.addAction(self.act_switch)
         file_menu.addAction(self.act_quit)
         inc_menu = bar.addMenu("&Incident")
         inc_menu.addActions([self.act_open, self.act_open_window])
@@ -314,6 +321,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addActions([self.act_incidents, self.act_metrics])
         self.tools_menu = bar.addMenu("&Tools")
+        self.tools_menu.addAction(self.act_settings)
         self.tools_menu.addAction(self.act_policies)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_about)
@@ -414,6 +422,16 @@ class MainWindow(QMainWindow):
         dialog.sig_saved.connect(self._on_refresh_now)
         self.policy_dialog = dialog
         dialog.open()
+
+    @Slot()
+    def _on_settings(self) -> None:
+        from incident_desk.ui.dialogs.settings import open_settings
+        self.settings_dialog = open_settings(self)
+
+    @Slot()
+    def _on_switch_database(self) -> None:
+        from incident_desk.ui.dialogs.switch_database import ask_and_switch
+        ask_and_switch(self)
 
     def select_incident(self, key: str) -> bool:
         """Select ``key`` in the table and open it in the detail panel (scrolling to it)."""
