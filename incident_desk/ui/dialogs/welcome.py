@@ -257,9 +257,13 @@ class WelcomeDialog(QDialog):
                 self.display_name.setFocus()
                 return
             demo = self.demo.isChecked()
+            path = self.local_path
+
+            def job() -> first_run.Prepared:
+                config.private_dir(path.parent)  # the user data folder: 0700, it will hold what people type
+                return first_run.prepare_local_desk(path, display_name=name, demo=demo)
             self._run("Setting up your desk…" + (" Writing the demo incidents takes a few seconds." if demo else ""),
-                      partial(first_run.prepare_local_desk, self.local_path, display_name=name, demo=demo),
-                      self._on_prepared)
+                      job, self._on_prepared)
             return
         url = self.url.text().strip()
         user, password, init = self.username.text(), self.password.text(), self.initialise.isChecked()
