@@ -244,6 +244,8 @@ def dark_palette() -> QPalette:
         pal.setColor(group, QPalette.ColorRole.Light, QColor("#4a4d51"))
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f737a"))
+    # A disabled field's example text (the welcome's server address) stays as readable as disabled text.
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.PlaceholderText, QColor("#6f737a"))
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base, base)
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Window, window)
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button, window)

@@ -53,12 +53,14 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search settings (e.g. tray, backup, matrix)")
+        self.search.setPlaceholderText("Search settings")
+        self.search.setToolTip("Type words such as tray, backup or matrix: the list keeps the pages that have them")
         self.search.setAccessibleName("Search settings")
         self.search.setClearButtonEnabled(True)
         self.page_list = QListWidget(self)
         self.page_list.setAccessibleName("Settings pages")
         self.page_list.setMinimumWidth(200)
+        self.page_list.setSpacing(3)
         self.stack = QStackedWidget(self)
         self.pages: list[SettingsPage] = []
         self._search_text: list[str] = []

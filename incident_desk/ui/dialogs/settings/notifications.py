@@ -68,6 +68,12 @@ class NotificationsPage(SettingsPage):
         for edit in (self.start, self.end):
             edit.timeChanged.connect(lambda _t: self.sig_changed.emit())
         self.zone.currentTextChanged.connect(lambda _t: self.sig_changed.emit())
+        self.quiet.toggled.connect(self._on_quiet_toggled)
+        self._on_quiet_toggled(self.quiet.isChecked())
+
+    def _on_quiet_toggled(self, on: bool) -> None:
+        for widget in (self.start, self.end, self.zone, self.allow_p1):
+            widget.setEnabled(on)
 
     def _app_dirty(self) -> bool:
         app = self.context.app_settings

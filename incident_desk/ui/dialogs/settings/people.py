@@ -90,6 +90,7 @@ class PeoplePage(SettingsPage):
         self.username.textChanged.connect(lambda _t: self.sig_changed.emit())
         self.add_button.clicked.connect(self._on_add)
         self.lead_button.clicked.connect(self._on_make_lead)
+        self.lead_team.currentTextChanged.connect(self._on_lead_team_changed)
 
     def reload(self) -> None:
         users_service = self.context.desk.users
@@ -104,6 +105,7 @@ class PeoplePage(SettingsPage):
                       user["role"], user["team"] or "", ", ".join(leads.get(user["username"], [])))
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
+        self._leads = {t["name"]: t["lead"] for t in teams}
         names = [t["name"] for t in teams]
         self.team.clear()
         self.team.addItems([NO_TEAM, *names])
@@ -113,6 +115,14 @@ class PeoplePage(SettingsPage):
         for user in users:
             if user["active"]:
                 self.lead_person.addItem(f"{user['display_name']} ({user['username']})", user["username"])
+        self._on_lead_team_changed(self.lead_team.currentText())
+
+    @Slot(str)
+    def _on_lead_team_changed(self, team: str) -> None:
+        """The team's present lead is shown first, so Make lead changes only what is picked."""
+        index = self.lead_person.findData(self._leads.get(team))
+        if index >= 0:
+            self.lead_person.setCurrentIndex(index)
 
     def read_only_reason(self) -> str:
         actor = self.context.desk.actor
