@@ -241,3 +241,35 @@ def test_switch_database_lists_recent_desks_masked_and_reopens_on_the_one_chosen
         assert config.recent_databases()[:2] == [str(second), str(first)]
     finally:
         desk.close()
+
+
+def test_switching_reopens_the_window_on_the_other_desk_and_closes_the_first(fresh_home, tmp_path, qtbot):
+    from PySide6.QtCore import QTimer
+
+    from incident_desk.app import run_gui
+    from incident_desk.services.desk import Desk
+    from incident_desk.ui.dialogs.switch_database import switch_window
+    from incident_desk.ui.widgets.main_window import MainWindow
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    Desk.open(str(second)).close()
+    titles: list[str] = []
+
+    def windows() -> list[MainWindow]:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+
+    def step() -> None:
+        shown = windows()
+        if not shown or not shown[0].first_page_painted:
+            QTimer.singleShot(50, step)
+            return
+        window = shown[0]
+        titles.append(window.windowTitle())
+        if len(titles) == 1:
+            assert switch_window(window, str(second))
+            QTimer.singleShot(50, step)
+        else:
+            window.close()
+    QTimer.singleShot(50, step)
+    assert run_gui(str(first)) == 0
+    assert titles == [f"Incident Desk — {first}", f"Incident Desk — {second}"]
+    assert config.remembered_database() == str(second)
