@@ -336,3 +336,34 @@ def test_every_page_is_reached_and_walked_with_the_keyboard_alone(open_dialog, q
     # Escape closes the dialog without writing anything.
     qtbot.keyClick(dialog.page_list, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_the_window_opens_settings_with_ctrl_comma_and_the_closure_policy_on_its_page(qtbot, seeded_desk, qsettings):
+    from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
+    from tests.gui.test_main_window import close_window, open_window
+    window = open_window(qtbot, seeded_desk, qsettings)
+    try:
+        window.table.setFocus()
+        qtbot.keyClick(window.table, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.settings_dialog is not None and window.settings_dialog.isVisible(),
+                        timeout=3000)
+        dialog = window.settings_dialog
+        assert dialog.current_page().TITLE == "Appearance"
+        # The SLA page opens the one policy editor on its targets; the escalation page on its rules.
+        page = dialog.show_page("EscalationPoliciesPage")
+        assert "rule" in page.summary.text()
+        page.open_button.click()
+        editor = page.editor
+        assert isinstance(editor, PolicyEditorDialog) and editor.isVisible()
+        assert editor.tabs.tabText(editor.tabs.currentIndex()) == "Escalation"
+        editor.reject()
+        dialog.reject()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+        window.closure.act_policy.trigger()
+        closure_dialog = next((w for w in QApplication.topLevelWidgets()
+                               if isinstance(w, SettingsDialog) and w.isVisible()), None)
+        assert closure_dialog is not None, "Closure policy… opens the settings dialog"
+        assert closure_dialog.current_page().TITLE == "Closure and postmortems"
+        closure_dialog.reject()
+    finally:
+        close_window(window)
