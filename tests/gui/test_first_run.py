@@ -273,3 +273,28 @@ def test_switching_reopens_the_window_on_the_other_desk_and_closes_the_first(fre
     assert run_gui(str(first)) == 0
     assert titles == [f"Incident Desk — {first}", f"Incident Desk — {second}"]
     assert config.remembered_database() == str(second)
+
+
+def test_switch_database_works_with_the_keyboard_alone(fresh_home, tmp_path, qtbot):
+    from incident_desk.ui.dialogs.switch_database import SwitchDatabaseDialog
+    first, other = tmp_path / "first.db", tmp_path / "other.db"
+    config.remember_database(str(first))
+    dialog = SwitchDatabaseDialog(str(first))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    dialog.recent.setFocus()
+    order = [dialog.recent]
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order == [dialog.recent, dialog.other, dialog.browse, dialog.test_button, dialog.open_button]
+    for widget in order[:-1]:
+        assert widget.accessibleName()
+    dialog.other.setFocus()
+    qtbot.keyClicks(dialog.other, str(other))
+    qtbot.keyClick(dialog.other, Qt.Key.Key_Return)
+    assert dialog.result() == SwitchDatabaseDialog.DialogCode.Accepted
+    assert dialog.chosen_url() == str(other)
