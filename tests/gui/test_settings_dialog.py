@@ -60,8 +60,8 @@ def test_every_registered_page_is_listed_in_order(open_dialog):
     titles = [dialog.page_list.item(i).text() for i in range(dialog.page_list.count())]
     assert titles == ["Appearance", "Notifications", "Priority matrix", "Categories", "Teams and people",
                       "SLA policies and business calendar", "Escalation policies", "Closure and postmortems",
-                      "Backups"]
-    assert len(PAGES) == 9
+                      "Backups", "Status page"]
+    assert len(PAGES) == 10
 
 
 def test_search_finds_pages_by_title_keyword_and_the_words_on_the_page(open_dialog, qtbot):
@@ -80,7 +80,7 @@ def test_search_finds_pages_by_title_keyword_and_the_words_on_the_page(open_dial
     assert dialog.visible_titles() == []
     assert dialog.no_match.isVisible()
     dialog.search.clear()
-    assert len(dialog.visible_titles()) == 9
+    assert len(dialog.visible_titles()) == len(PAGES)
 
 
 # ---- each page's check: one sentence on the page, nothing written ---------------------------------------------
@@ -211,6 +211,27 @@ def test_backup_folder_must_be_a_full_path_and_a_folder(open_dialog, tmp_path, q
     ini.read(tmp_path / "desk.ini")
     assert ini.get("backup", "folder") == str(tmp_path / "kept")
     assert ini.get("backup", "keep") == "30"
+
+
+def test_status_page_folder_is_checked_and_kept_for_this_desk(open_dialog, tmp_path):
+    dialog = open_dialog()
+    page = dialog.show_page("StatusPagePage")
+    page.on_update.setChecked(True)
+    dialog.apply_button.click()
+    assert page.error.text() == "Choose the folder first: publishing on every update needs one."
+    page.folder.setText("public/status")
+    dialog.apply_button.click()
+    assert page.error.text() == ("'public/status' is not a full path; give one that starts at the root, "
+                                 "e.g. /srv/www/status.")
+    ini = configparser.ConfigParser()
+    ini.read(tmp_path / "desk.ini")
+    assert not ini.has_section("statuspage")
+    page.folder.setText(str(tmp_path / "status"))
+    dialog.apply_button.click()
+    assert page.error.text() == ""
+    ini.read(tmp_path / "desk.ini")
+    assert ini.get("statuspage", "folder") == str(tmp_path / "status")
+    assert ini.get("statuspage", "publish_on_update") == "true"
 
 
 def test_closure_page_writes_the_policy(open_dialog, db_path):

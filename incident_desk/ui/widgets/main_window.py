@@ -463,6 +463,14 @@ class MainWindow(QMainWindow):
     def _on_settings(self) -> None:
         from incident_desk.ui.dialogs.settings import open_settings
         self.settings_dialog = open_settings(self)
+        self.settings_dialog.finished.connect(self._on_settings_closed)
+
+    @Slot(int)
+    def _on_settings_closed(self, _result: int) -> None:
+        # What the menu shows of a setting the dialog may have changed.
+        from incident_desk.ui import statuspage_actions
+        with QSignalBlocker(self.act_statuspage_on_update):
+            self.act_statuspage_on_update.setChecked(statuspage_actions.publish_on_update(self.settings))
 
     @Slot()
     def _on_switch_database(self) -> None:

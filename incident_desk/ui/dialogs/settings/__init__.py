@@ -35,6 +35,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("policies", "EscalationPoliciesPage"),
     ("closure", "ClosurePage"),
     ("backup", "BackupPage"),
+    ("statuspage", "StatusPagePage"),
 )
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 

@@ -24,20 +24,21 @@ from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 
 
-def folder_problem(text: str) -> str | None:
-    """One sentence when ``text`` cannot hold backups, else None (a missing folder is made later)."""
+def folder_problem(text: str, *, what: str = "the backups", example: str = "/home/you/backups",
+                   empty: str = "Type the folder for the backups, or press Default.") -> str | None:
+    """One sentence when ``text`` cannot hold ``what``, else None (a missing folder is made later)."""
     if not text.strip():
-        return "Type the folder for the backups, or press Default."
+        return empty
     path = Path(text.strip()).expanduser()
     if not path.is_absolute():
-        return f"'{text.strip()}' is not a full path; give one that starts at the root, e.g. /home/you/backups."
+        return f"'{text.strip()}' is not a full path; give one that starts at the root, e.g. {example}."
     existing = path
     while not existing.exists():
         if existing.parent == existing:
             break
         existing = existing.parent
     if not existing.is_dir():
-        return f"{existing} is a file, not a folder; choose a folder for the backups."
+        return f"{existing} is a file, not a folder; choose a folder for {what}."
     if not os.access(existing, os.W_OK | os.X_OK):
         return f"The folder {existing} cannot be written by you; choose one of your own."
     return None
