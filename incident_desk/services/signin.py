@@ -189,7 +189,8 @@ class SignInService:
             if account is None:
                 verify_password(password, dummy_hash())
                 refusal = "Wrong user name or password."
-                self._audit(actor=None, action="auth.sign_in_failed",
+                # Named as typed, so `audit --who NAME` finds attempts on names that do not exist.
+                self._audit(actor=_Who(None, printable(username)[:64]), action="auth.sign_in_failed",
                             detail=f"{printable(username)[:64]}: no such account")
             else:
                 who = _Who(account.id, account.username)
@@ -302,7 +303,7 @@ class SignInService:
 class _Who:
     """An account named on the audit trail before (or without) it signed in."""
 
-    def __init__(self, user_id: int, username: str):
+    def __init__(self, user_id: int | None, username: str):
         self.id, self.username = user_id, username
 
 

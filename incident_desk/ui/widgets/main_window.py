@@ -228,7 +228,11 @@ class MainWindow(QMainWindow):
         self.waiting_label = QLabel("", self)
         theme.style(self.waiting_label, "waiting")
         self.waiting_label.hide()
-        for w in (self.waiting_label, self.rows_label, self.user_label, self.db_label):
+        # Team database: said while the server is away (the window keeps what was typed meanwhile).
+        self.connection_label = QLabel("", self)
+        theme.style(self.connection_label, "error")
+        self.connection_label.hide()
+        for w in (self.connection_label, self.waiting_label, self.rows_label, self.user_label, self.db_label):
             w.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(w)
 
@@ -354,10 +358,21 @@ class MainWindow(QMainWindow):
         self.bridge.sig_incident_changed.connect(self._on_incident_changed)
         self.bridge.sig_database_changed.connect(self._on_database_changed)
         self.bridge.ops.sig_waiting_changed.connect(self._on_waiting_changed)
+        self.bridge.sig_connection_changed.connect(self._on_connection_changed)
         self._refresh_timer.timeout.connect(self._on_refresh_due)
         self._select_timer.timeout.connect(self._on_load_selected)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.transfer.sig_imported.connect(self._on_refresh_now)
+
+    @Slot(bool, str)
+    def _on_connection_changed(self, connected: bool, reason: str) -> None:
+        if connected:
+            self.connection_label.hide()
+            self.status_message("Connected to the team server again; the desk has caught up.")
+        else:
+            self.connection_label.setText("Team server unreachable: reconnecting… (what you type is kept)")
+            self.connection_label.setToolTip(tooltip(reason))
+            self.connection_label.show()
 
     @Slot(str)
     def _on_waiting_changed(self, text: str) -> None:
@@ -391,6 +406,8 @@ class MainWindow(QMainWindow):
         """Wire the notification dock and tray (ui.alerts.AlertsController) into this window."""
         self.alerts = alerts
         self.tools_menu.addAction(alerts.dock.toggleViewAction())
+        # Team database: another desk's escalation or assignment reaches this inbox and tray at once.
+        self.bridge.sig_tables_changed.connect(lambda tables: "notification" in tables and alerts.poll_now())
         alerts.sig_open_incident.connect(self.select_incident)
         alerts.sig_log_incident_requested.connect(self._on_log_incident)
         alerts.sig_scan_finished.connect(self._on_escalations_raised)
