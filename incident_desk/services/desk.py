@@ -53,6 +53,11 @@ class Desk:
             store.close()
             raise
 
+    @staticmethod
+    def open_store(url: str) -> Store:
+        """The database alone (migrated), for a caller that signs in afterwards (the window's dialog)."""
+        return open_database(url)
+
     @classmethod
     def on_store(cls, store: Store, *, clock: Clock = system_clock, username: str | None = None,
                  password: str | PasswordSource | None = None) -> Desk:

@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.act_incidents, self.act_metrics])
         self.tools_menu = bar.addMenu("&Tools")
         self.tools_menu.addAction(self.act_policies)
+        self._add_team_actions()
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_about)
         self.toolbar = QToolBar("Main toolbar", self)
@@ -331,6 +332,41 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         self.toolbar.addActions([self.act_search, self.act_refresh, self.act_save_view, self.act_columns])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self._apply_role()
+
+    def _add_team_actions(self) -> None:
+        """The audit trail (admins) and, on a team database, the signed-in person's password."""
+        self.act_audit = self._action("&Audit trail…", self._on_audit, tip="Sign-ins, failed sign-ins, refused "
+                                      "actions and account changes")
+        self.act_password = self._action("Change &password…", self._on_change_password,
+                                         tip="Your password on this team database")
+        self.act_audit.setVisible(self.desk.actor.can("audit.view"))
+        self.act_password.setVisible(self.desk.store.is_team)
+        self.tools_menu.addSeparator()
+        self.tools_menu.addActions([self.act_audit, self.act_password])
+
+    def _apply_role(self) -> None:
+        """What the role cannot do is not offered at all (a viewer sees no Log, Save or workflow
+        buttons); the services refuse it regardless."""
+        actor = self.desk.actor
+        for act, permission in ((self.act_log, "incident.log"), (self.act_save, "incident.edit"),
+                                (self.act_ack, "incident.transition"), (self.act_resolve, "incident.transition"),
+                                (self.act_assign_me, "incident.assign")):
+            act.setVisible(actor.can(permission))
+
+    @Slot()
+    def _on_audit(self) -> None:
+        from incident_desk.ui.dialogs.audit_dialog import AuditDialog
+        dialog = AuditDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def _on_change_password(self) -> None:
+        from incident_desk.ui.dialogs.sign_in_dialog import ChangePasswordDialog
+        dialog = ChangePasswordDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _load_choices(self) -> None:
         try:
