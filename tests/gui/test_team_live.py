@@ -1,4 +1,4 @@
-"""Team database: other desks' commits reach this window through LISTEN/NOTIFY; a dropped server is said and survived."""
+"""Team database: other desks' commits reach the window through LISTEN/NOTIFY; a dropped server is survived."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The window on a team database: the sign-in dialog, what a viewer is not offered, the admin's audit view, idle expiry."""
+"""The window on a team database: sign-in dialog, what a viewer is not offered, the audit view, idle expiry."""
 
 from __future__ import annotations
 

@@ -262,4 +262,5 @@ def test_cli_init_and_sign_in(pg_url, tmp_path):
     entries = json.loads(done.stdout)
     expected = _rows(pg_url, "SELECT action, actor_name FROM audit WHERE action LIKE 'auth.%%' ORDER BY id DESC")
     assert [(e["action"], e["actor"]) for e in entries] == [tuple(r) for r in expected]
-    assert [a for a, _ in expected[:4]] == ["auth.sign_in", "auth.sign_in_failed", "auth.sign_in", "auth.sign_in_failed"]
+    assert [a for a, _ in expected[:4]] == ["auth.sign_in", "auth.sign_in_failed", "auth.sign_in",
+                                            "auth.sign_in_failed"]
