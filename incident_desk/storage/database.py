@@ -67,6 +67,11 @@ class Store:
         """A shared team server (PostgreSQL): everyone signs in. A SQLite file is one person's desk."""
         return self.backend == "postgres"
 
+    @property
+    def writing(self) -> bool:
+        """This thread is inside ``write()`` (not only a read snapshot)."""
+        return getattr(self._thread_state, "writing", 0) > 0
+
     def after_transaction(self, fn) -> None:
         """Run ``fn`` once this thread's outermost transaction has ended (committed or rolled back),
         or now when none is open: for records that must outlive a refusal that rolls back its
@@ -113,6 +118,8 @@ class Store:
             raise StorageError(f"The database {self.display_name} is read-only; nothing was changed.")
         if not self.is_sqlite and not self.db.in_transaction():
             self._revive()
+        state = self._thread_state
+        state.writing = getattr(state, "writing", 0) + 1
         try:
             if self.is_sqlite:
                 with self.db.atomic("IMMEDIATE") as txn:
@@ -127,6 +134,7 @@ class Store:
         except UnicodeEncodeError:
             raise StorageError(NOT_UTF8_TEXT) from None  # rolled back: nothing half-written
         finally:
+            state.writing -= 1
             self._run_after_transaction()
 
     @contextmanager
