@@ -57,6 +57,23 @@ class ChangeListener:
         self._conn.notifies.clear()
         return tables
 
+    def drain_writers(self, table: str = "event") -> dict[str, int]:
+        """How many commits to ``table`` each other connection made since the last drain (one
+        notification per committed transaction, in commit order): what a benchmark times."""
+        import psycopg2
+        try:
+            self._conn.poll()
+        except psycopg2.Error as exc:
+            self.close()
+            raise translate_error(exc, self.store) from exc
+        counts: dict[str, int] = {}
+        for note in self._conn.notifies:
+            name, _, writer = note.payload.partition(" ")
+            if name == table and writer != self.store.client_id:
+                counts[writer] = counts.get(writer, 0) + 1
+        self._conn.notifies.clear()
+        return counts
+
     def close(self) -> None:
         if self._conn is not None:
             try:
