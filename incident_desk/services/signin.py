@@ -52,9 +52,12 @@ class Session(Guard):
     moves the desk's clock by a day has not left a person idle for a day."""
 
     def __init__(self, store: Store, *, clock: Clock, user_id: int, started: datetime, idle: timedelta,
-                 ticker: Callable[[], float] = time.monotonic):
+                 password_hash: str | None = None, ticker: Callable[[], float] = time.monotonic):
         super().__init__(store, clock=clock)
         self.user_id, self.started, self.idle = user_id, started, idle
+        # The hash signed in with: a new password (changed or reset) has a new salt, so any change
+        # shows, however the desks' clocks are set.
+        self.password_hash = password_hash
         self.ticker = ticker
         self.last_active = self._checked = ticker()
         self.ended: str | None = None
@@ -97,7 +100,7 @@ class Session(Guard):
             account = tq.account_by_id(self.store, self.user_id)
         if account is None or not account.active:
             self.ended = f"the account {actor.username} was disabled; nothing more can be done with it."
-        elif account.password_changed_at is not None and account.password_changed_at > epoch(self.started):
+        elif account.password_hash != self.password_hash:
             self.ended = f"the password of {actor.username} was changed since this sign-in; sign in again."
         elif account.role != actor.role:
             self.ended = f"the role of {actor.username} changed to {account.role}; sign in again."
@@ -217,7 +220,7 @@ class SignInService:
                     if account.failed_sign_ins or account.locked_until:
                         tq.clear_failures(self.store, account.id)
                     session = Session(self.store, clock=self.clock, user_id=account.id, started=now,
-                                      idle=self.idle_limit())
+                                      idle=self.idle_limit(), password_hash=account.password_hash)
                     actor = actor_of(self.store, account.id, session)
                     self._audit(actor=actor, action="auth.sign_in", detail=f"signed in as {actor.role}")
         if refusal is not None:
@@ -243,10 +246,10 @@ class SignInService:
             else:
                 tq.set_password(self.store, actor.id, hashed, now_epoch=epoch(self.clock()))
                 self._audit(actor=actor, action="auth.password_changed", detail="changed their own password")
+                if isinstance(actor.guard, Session):
+                    actor.guard.password_hash = hashed  # this session goes on; others of the account end
         if refused:
             raise SignInError("The current password is wrong; the password was not changed.")
-        if isinstance(actor.guard, Session):
-            actor.guard.renew()  # this session goes on; others of the account end
 
     def reset_password(self, *, actor: Actor, username: str, new: str) -> None:
         """An admin sets someone's password (and lifts a lock); their open sessions end."""

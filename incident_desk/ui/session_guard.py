@@ -41,7 +41,8 @@ class SessionGuard(QObject):
         signin = SignInService(self.desk.store, clock=self.desk.clock)
 
         def attempt(name: str, password: str) -> bool:
-            signin.sign_in(name, password)  # the same checks (lock, disabled) and an audit record
+            fresh = signin.sign_in(name, password)  # the same checks (lock, disabled) and an audit record
+            self.session.password_hash = fresh.guard.password_hash  # a reset password is now the one
             return True
 
         self.dialog = SignInDialog(self.desk.store.display_name, attempt, username=actor.username, fixed_user=True,

@@ -210,6 +210,14 @@ def test_password_change_disable_and_idle_expiry(team, pg_url, clock):
     lena = _as(pg_url, clock, "lena")
     try:
         assert lena.session.idle.total_seconds() == 300
+        ticks = [0.0]
+        lena.session.ticker = lambda: ticks[0]
+        lena.session.renew()
+        # An admin resets lena's password (same business clock second): her open session ends at its next check.
+        team.signin.reset_password(actor=team.actor, username="lena", new="reset-by-admin-1")
+        ticks[0] += 31
+        with pytest.raises(SessionExpired, match="password of lena was changed"):
+            lena.incidents.comment(actor=lena.actor, key="INC-000001", text="after the reset")
     finally:
         lena.close()
 
