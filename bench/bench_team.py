@@ -44,6 +44,7 @@ MIX = (("log", 8), ("edit", 22), ("comment", 15), ("transition", 8), ("list", 20
 WRITES = {"log", "edit", "comment", "transition"}
 THINK_S = (0.1, 0.5)       # a person's pause between two operations, uniform
 GRACE_S = 3.0              # after the run, how long a desk keeps listening for the last changes
+REFRESH_DELAY_S = 0.15     # the window's own (ui/widgets/main_window.py REFRESH_DELAY_MS): changes coalesce
 WORDS = ("vpn", "printer", "mail", "laptop", "password", "wifi", "badge", "monitor", "phone", "server")
 
 
@@ -96,20 +97,33 @@ def desk_main(url: str, user: str, seconds: float, seed: int) -> None:
     n = 0
     steps = (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED)
 
+    pending: dict[str, int] = {}
+    first_heard = [0.0]
+
     def listen_for(wait: float) -> None:
+        """Wait ``wait`` seconds for other desks' changes; like the window, the first change heard
+        starts a short timer (REFRESH_DELAY_S) and one re-read then covers every change heard so far."""
         deadline = time.monotonic() + wait
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fileno], [], [], left)[0]:
-                return
-            writers = listener.drain_writers()
-            if not writers:
+            now = time.monotonic()
+            if pending and now >= first_heard[0] + REFRESH_DELAY_S:
+                desk.incidents.count_incidents(filters=IncidentFilter(statuses=frozenset(
+                    s for s in Status if s.is_open)))  # the views' open count, as the window re-reads it
+                done = time.time()
+                for writer, times in pending.items():
+                    seen.setdefault(writer, []).extend([done] * times)
+                pending.clear()
                 continue
-            desk.incidents.count_incidents(filters=IncidentFilter(statuses=frozenset(
-                s for s in Status if s.is_open)))  # the views' open count, as the window re-reads it
-            now = time.time()
-            for writer, times in writers.items():
-                seen.setdefault(writer, []).extend([now] * times)
+            timeout = deadline - now
+            if pending:
+                timeout = min(timeout, first_heard[0] + REFRESH_DELAY_S - now)
+            if timeout <= 0:
+                return
+            if select.select([fileno], [], [], timeout)[0]:
+                for writer, times in listener.drain_writers().items():
+                    if not pending:
+                        first_heard[0] = time.monotonic()
+                    pending[writer] = pending.get(writer, 0) + times
 
     while time.time() < stop:
         op = rng.choices(ops, weights)[0]
@@ -172,6 +186,8 @@ def desk_main(url: str, user: str, seconds: float, seed: int) -> None:
             commits.append(committed[0])
         listen_for(rng.uniform(*THINK_S))
     listen_for(GRACE_S)
+    if pending:
+        listen_for(REFRESH_DELAY_S + 0.05)  # the last re-read the grace time left due
     out = {"user": user, "client": desk.store.client_id, "timings": timings, "commits": commits, "seen": seen,
            "saved": saved, "conflicts": conflicts, "errors": errors}
     listener.close()
@@ -319,13 +335,17 @@ def _summarise(url: str, results: list[dict], floor: list[float], *, desks: int,
     finally:
         con.close()
     total_ops = sum(len(v) for r in results for v in r["timings"].values())
+    by_op = {}
+    for op, _w in MIX:
+        values = [t * ms for r in results for t in r["timings"][op]]
+        by_op[op] = {"n": len(values), "p50_ms": pct(values, 50), "p99_ms": pct(values, 99)}
     return {"desks": desks, "seconds": seconds, "operations": total_ops, "writes": len(writes),
             "conflicts": sum(r["conflicts"] for r in results), "errors": sum(r["errors"] for r in results),
             "write_p50_ms": pct(writes, 50), "write_p99_ms": pct(writes, 99), "list_p99_ms": pct(lists, 99),
             "search_p99_ms": pct(searches, 99), "seen_p50_ms": pct(seen, 50), "seen_p95_ms": pct(seen, 95),
             "seen_samples": len(seen), "missed_changes": missed, "lost_updates": lost,
             "floor_commit_p50_ms": statistics.median(floor) * ms if floor else None,
-            "floor_commit_p99_ms": pct([f * ms for f in floor], 99)}
+            "floor_commit_p99_ms": pct([f * ms for f in floor], 99), "by_operation": by_op}
 
 
 def rows_of(fig: dict) -> list[dict]:
