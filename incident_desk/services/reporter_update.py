@@ -23,8 +23,10 @@ def summary_subject(incident: Incident) -> str:
     return _one_line(f"[{incident.key}] {incident.status.label}: {incident.title}")
 
 
-def status_summary(incident: Incident, message: str = "", *, agent: str | None = None) -> str:
-    """Plain-text summary: key, title, status, priority, assignee and the agent's own words."""
+def status_summary(incident: Incident, message: str = "", *, agent: str | None = None,
+                   assignee: str | None = None) -> str:
+    """Plain-text summary: key, title, status, priority, assignee and the agent's own words. ``agent``
+    and ``assignee`` are the names a reporter reads (display names), not user names."""
     greeting = f"Hello {incident.reporter_name.strip()}," if (incident.reporter_name or "").strip() else "Hello,"
     lines = [greeting, "", f"here is the current status of your incident {incident.key}.", "",
              f"Incident:  {incident.key}", f"Title:     {_one_line(incident.title)}",
@@ -32,7 +34,8 @@ def status_summary(incident: Incident, message: str = "", *, agent: str | None =
              + (f" ({incident.hold_reason.value})" if incident.hold_reason else ""),
              f"Priority:  {incident.priority.label}"]
     if incident.assignee:
-        lines.append(f"Handled by: {incident.assignee}" + (f" ({incident.team})" if incident.team else ""))
+        lines.append(f"Handled by: {_one_line(assignee or incident.assignee)}"
+                     + (f" ({incident.team})" if incident.team else ""))
     if incident.resolution_code:
         lines.append(f"Resolution: {incident.resolution_code}")
     text = _clean(message).strip()
@@ -45,10 +48,12 @@ def status_summary(incident: Incident, message: str = "", *, agent: str | None =
     return body
 
 
-def mailto_url(incident: Incident, message: str = "", *, agent: str | None = None) -> str:
+def mailto_url(incident: Incident, message: str = "", *, agent: str | None = None,
+               assignee: str | None = None) -> str:
     """A mailto: URL (RFC 6068): address, subject and body percent-encoded as UTF-8, CRLF line breaks."""
     address = reporter_address(incident)
-    body = status_summary(incident, message, agent=agent).replace("\r\n", "\n").replace("\n", "\r\n")
+    body = status_summary(incident, message, agent=agent, assignee=assignee)
+    body = body.replace("\r\n", "\n").replace("\n", "\r\n")
     query = f"subject={quote(summary_subject(incident), safe='')}&body={quote(body, safe='')}"
     return f"mailto:{quote(address, safe='@')}?{query}"
 

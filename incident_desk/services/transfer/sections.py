@@ -48,11 +48,19 @@ SECTIONS: tuple[Section, ...] = (
     Section("settings", tables.Setting, key=("key",)),
     Section("import_profiles", tables.ImportProfile, key=("name",)),
     Section("incidents", tables.Incident, keep_ids=True, later=("duplicate_of_id",)),
-    Section("events", tables.Event, owner="incident_id"),
+    # Events keep their ids: key events and postmortem entries point to them.
+    Section("events", tables.Event, keep_ids=True, owner="incident_id"),
     Section("links", tables.IncidentLink, owner="source_id"),
     Section("watchers", tables.Watcher, owner="incident_id"),
     Section("escalations", tables.Escalation, keep_ids=True, owner="incident_id"),
     Section("notifications", tables.Notification, keep_ids=True),
+    Section("problems", tables.Problem, keep_ids=True),
+    Section("problem_links", tables.ProblemLink, owner="incident_id"),
+    Section("postmortems", tables.Postmortem, keep_ids=True, owner="incident_id"),
+    Section("postmortem_entries", tables.PostmortemEntry, keep_ids=True),
+    Section("key_events", tables.KeyEvent, owner="incident_id"),
+    Section("action_items", tables.ActionItem, keep_ids=True),
+    Section("audit", tables.Audit, keep_ids=True),
 )
 
 

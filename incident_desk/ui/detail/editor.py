@@ -443,7 +443,8 @@ class IncidentDetailEditor(QWidget):
     def status_summary(self, message: str = "") -> str:
         if self._incident is None:
             return ""
-        return reporter_update.status_summary(self._incident, message, agent=self.desk.actor.display_name)
+        return reporter_update.status_summary(self._incident, message, agent=self.desk.actor.display_name,
+                                              assignee=self.people.name(self._incident.assignee, ""))
 
     def copy_status_summary(self, message: str = "") -> str:
         text = self.status_summary(message)
@@ -457,7 +458,8 @@ class IncidentDetailEditor(QWidget):
         if self._incident is None:
             return False
         incident = self._incident
-        url = QUrl(reporter_update.mailto_url(incident, message, agent=self.desk.actor.display_name),
+        url = QUrl(reporter_update.mailto_url(incident, message, agent=self.desk.actor.display_name,
+                                              assignee=self.people.name(incident.assignee, "")),
                    QUrl.ParsingMode.StrictMode)
         if not url.isValid() or not QDesktopServices.openUrl(url):
             self.banner.show_message("No mail client could be opened; use “Copy status summary” and paste it "

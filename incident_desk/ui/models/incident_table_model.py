@@ -345,7 +345,7 @@ class IncidentTableModel(QAbstractTableModel):
                 return f"On hold ({row.hold_reason.name.lower()})"
             return row.status.label
         if col == "title":
-            return tooltip(row.title)  # a title of '<img src=...>' is shown as typed
+            return row.title  # item views paint display text as plain text
         if col == "category":
             return row.category
         if col == "assignee":

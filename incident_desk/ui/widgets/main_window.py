@@ -816,7 +816,7 @@ class MainWindow(QMainWindow):
         if not self.restoreDockWidget(dock):
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
             self.splitDockWidget(self.views_dock, dock, Qt.Orientation.Vertical)
-            self.resizeDocks([self.views_dock], [VIEWS_DEFAULT_WIDTH + 40], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.views_dock], [VIEWS_DEFAULT_WIDTH], Qt.Orientation.Horizontal)
 
     @Slot(object, str)
     def _on_drill_down(self, filters: IncidentFilter, label: str) -> None:
