@@ -41,7 +41,7 @@ def _fail(message: str, *, interactive: bool) -> int:
 
 def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = None, select: str | None = None,
             username: str | None = None, screenshot_at: str = "ready", as_started: bool = False,
-            argv: list[str] | None = None) -> int:
+            argv: list[str] | None = None, db_named: bool = True) -> int:
     """Open the desk window on ``db_url``; with ``screenshot`` save a PNG once painted and return (with
     ``as_started``, once everything a normal start opens is open: the notification panel included)."""
     import os
@@ -57,6 +57,9 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
     app.setWindowIcon(icons.app_icon())
     ThemeWatcher(app)
     interactive = screenshot is None
+    if not db_named:
+        from incident_desk.ui.dialogs.database_choice import chosen_database
+        db_url = chosen_database() or db_url
     try:
         desk = _open_desk(db_url, username=username, interactive=interactive)
     except (StorageError, DomainError) as exc:

@@ -101,6 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.disable()
         from incident_desk.app import run_gui  # Qt is imported only for the window
         extra = {"username": args.user} if args.user else {}
+        import os
+        # Named on the command line or in the environment: that one; else the window may open the
+        # database chosen in it last (File > Open a team database…).
+        extra["db_named"] = bool((args.db or "").strip() or os.environ.get(DB_ENV_VAR, "").strip())
         if args.screenshot:
             extra["screenshot_at"] = args.screenshot_at
             extra["as_started"] = args.as_started

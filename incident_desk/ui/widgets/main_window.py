@@ -342,8 +342,10 @@ class MainWindow(QMainWindow):
                                          tip="Your password on this team database")
         self.act_audit.setVisible(self.desk.actor.can("audit.view"))
         self.act_password.setVisible(self.desk.store.is_team)
+        self.act_choose_db = self._action("Open a &team database…", self._on_choose_database,
+                                          tip="The shared PostgreSQL database this desk opens from now on")
         self.tools_menu.addSeparator()
-        self.tools_menu.addActions([self.act_audit, self.act_password])
+        self.tools_menu.addActions([self.act_audit, self.act_password, self.act_choose_db])
 
     def _apply_role(self) -> None:
         """What the role cannot do is not offered at all (a viewer sees no Log, Save or workflow
@@ -359,6 +361,14 @@ class MainWindow(QMainWindow):
         from incident_desk.ui.dialogs.audit_dialog import AuditDialog
         dialog = AuditDialog(self.desk, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def _on_choose_database(self) -> None:
+        from incident_desk.ui.dialogs.database_choice import DatabaseChoiceDialog, restart_desk
+        dialog = DatabaseChoiceDialog(self.desk.store.url, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: restart_desk() and self.close())
         dialog.open()
 
     @Slot()
