@@ -97,3 +97,34 @@ def test_another_desks_change_reaches_the_window_and_a_dropped_server_is_survive
         ops_for(here).shutdown()
         here.close()
         there.close()
+
+
+def test_another_desks_assignment_reaches_this_inbox_through_notify(qtbot, qsettings, pg_url, clock):
+    """The inbox's own poll is set to an hour here: only the notification of the commit can bring it."""
+    from incident_desk.ui.alerts import AlertsController
+    admin = open_desk(pg_url, clock=clock)
+    admin.users.add_user(actor=admin.actor, username="alex", display_name="Alex Agent", role="agent",
+                         team="Service Desk", password="alex-pass-1")
+    alex = open_desk(pg_url, clock=clock, user="alex", password="alex-pass-1")
+    bridge = DeskBridge(alex)
+    window = MainWindow(alex, bridge, qsettings)
+    qtbot.addWidget(window)
+    alerts = AlertsController(alex, window, settings=qsettings, scan_interval_ms=3_600_000,
+                              poll_interval_ms=3_600_000, first_scan_ms=3_600_000, tray_available=lambda: False)
+    window.attach_alerts(alerts)
+    try:
+        qtbot.waitUntil(lambda: bridge._notifier is not None, timeout=5000)
+        qtbot.waitUntil(lambda: not alerts._polling, timeout=5000)
+        assert alerts.dock.model.rowCount() == 0
+        admin.incidents.log_incident(actor=admin.actor, draft=IncidentDraft(
+            title="Laptop will not boot", category="Hardware", assignee="alex"))
+        qtbot.waitUntil(lambda: alerts.dock.model.rowCount() == 1, timeout=3000)
+        assert alerts.dock.unread_count() == 1
+    finally:
+        alerts.shutdown()
+        window.shutdown()
+        bridge.stop()
+        from incident_desk.ui.ops import ops_for
+        ops_for(alex).shutdown()
+        alex.close()
+        admin.close()
