@@ -339,8 +339,12 @@ class UserService:
         users = {u.id: u.username for u in repo.list_users(self.store)}
         return [{"name": t.name, "lead": users.get(t.lead_id)} for t in repo.list_teams(self.store)]
 
+    # In a read transaction: on a team server, a dropped connection is then one sentence (StorageError)
+    # and replaced at the next read, not a driver error in the window.
     def usernames(self) -> list[str]:
-        return [u.username for u in repo.list_users(self.store, active_only=True)]
+        with self.store.read():
+            return [u.username for u in repo.list_users(self.store, active_only=True)]
 
     def team_names(self) -> list[str]:
-        return [t.name for t in repo.list_teams(self.store)]
+        with self.store.read():
+            return [t.name for t in repo.list_teams(self.store)]

@@ -45,6 +45,11 @@ class ChangeFeed:
         """After the server came back: this thread's connection is replaced if the server dropped it."""
         self.store.ping()
 
+    def forget_connection(self) -> None:
+        """After the server came back, on a thread that must not wait on the network (the GUI's): its
+        connection is dropped, and the next read connects afresh."""
+        self.store.drop_connection()
+
     def close(self) -> None:
         if self.listener is not None:
             self.listener.close()

@@ -163,6 +163,12 @@ class Store:
         if conn is not None and getattr(conn, "closed", 0):
             self._lost_connection()
 
+    def drop_connection(self) -> None:
+        """Forget this thread's connection (the server dropped it): the next use connects afresh, with
+        no round trip now. Not inside a transaction, which would lose its work."""
+        if not self.db.in_transaction() and not self.db.is_closed():
+            self._lost_connection()
+
     def ping(self) -> None:
         """One round trip on this thread's connection, reconnecting once when the server dropped it."""
         for attempt in (1, 2):

@@ -71,6 +71,7 @@ class DeskBridge(QObject):
         self._attempt = 0
         if not self.connected:
             self.connected, self.lost_reason = True, ""
+            self.feed.forget_connection()  # the GUI thread's own: reconnects on its next read
             # Back: the writer's and reader's connections are replaced if the server dropped them, then
             # every view reads again what it missed.
             self.ops.write(self.feed.revive, background=True, on_error=lambda _e: None)

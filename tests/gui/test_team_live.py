@@ -73,6 +73,13 @@ def test_another_desks_change_reaches_the_window_and_a_dropped_server_is_survive
                                                                                 category="Hardware"))
         assert "incident" in seen.args[0]
         qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
+        # The open incident follows another desk's edit too.
+        assert window.select_incident("INC-000001")
+        qtbot.waitUntil(lambda: window.editor.title_edit.text() == "Printer on fire", timeout=3000)
+        current = there.incidents.get_incident("INC-000001")
+        there.incidents.edit_incident(actor=there.actor, key="INC-000001", expected_version=current.version,
+                                      changes={"title": "Printer on fire, floor 3"})
+        qtbot.waitUntil(lambda: window.editor.title_edit.text() == "Printer on fire, floor 3", timeout=3000)
         # The server drops every connection of this desk (a restart): the window says so, reconnects, catches up.
         with qtbot.waitSignal(bridge.sig_connection_changed, timeout=5000) as lost:
             assert _kill(pg_url, f"{here.store.client_id}%") >= 1

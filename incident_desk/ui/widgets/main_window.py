@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from incident_desk.config import EDITOR_DRAFTS_GROUP
 from incident_desk.domain.incident import DomainError, IncidentFilter, Status, allowed_transitions, key_in_text
 from incident_desk.services.desk import Desk
+from incident_desk.services.errors import StorageError
 from incident_desk.ui import icons, theme
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.drafts import IncidentDrafts
@@ -382,7 +383,7 @@ class MainWindow(QMainWindow):
         try:
             categories = list(self.desk.settings.categories())
             teams = self.desk.users.team_names()
-        except DomainError as exc:
+        except (DomainError, StorageError) as exc:
             self.status_message(str(exc))
             return
         self.filter_bar.set_choices(categories=categories, people=self.people.active(), teams=teams,
