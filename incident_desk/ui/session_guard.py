@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QDialog
 
+from incident_desk.services.auth import with_article
+from incident_desk.services.errors import PermissionDenied
 from incident_desk.services.signin import SignInService
 from incident_desk.ui.dialogs.sign_in_dialog import SignInDialog
 
@@ -42,6 +44,10 @@ class SessionGuard(QObject):
 
         def attempt(name: str, password: str) -> bool:
             fresh = signin.sign_in(name, password)  # the same checks (lock, disabled) and an audit record
+            if fresh.role != actor.role:
+                # Every part of the window was built for the old role: it must be opened again.
+                raise PermissionDenied(f"Your role is now {fresh.role}; close the desk (Cancel) and open it "
+                                       f"again to work as {with_article(fresh.role)}.")
             self.session.password_hash = fresh.guard.password_hash  # a reset password is now the one
             return True
 
