@@ -15,7 +15,7 @@ from incident_desk.config import DB_ENV_VAR, database_url
 # One module per command family, each adding its commands with register(subparsers), in help order.
 # A module missing here is an ImportError at once, never a command that silently is not there.
 COMMAND_MODULES = ("demo", "incidents", "users", "metrics", "escalation", "closure", "reports", "transfer",
-                   "team")
+                   "communication", "team")
 
 __all__ = ["main", "gui_main", "build_parser", "CliError", "parse_time", "EXIT_OK", "EXIT_USAGE", "EXIT_INTERNAL"]
 
@@ -101,14 +101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.disable()
         from incident_desk.app import run_gui  # Qt is imported only for the window
         extra = {"username": args.user} if args.user else {}
-        import os
-        # Named on the command line or in the environment: that one; else the window may open the
-        # database chosen in it last (File > Open a team database…).
-        extra["db_named"] = bool((args.db or "").strip() or os.environ.get(DB_ENV_VAR, "").strip())
         if args.screenshot:
             extra["screenshot_at"] = args.screenshot_at
             extra["as_started"] = args.as_started
-        return run_gui(database_url(args.db), screenshot=args.screenshot, view=args.view, select=args.select,
+        # None when nobody chose a database yet: the window opens with the first-run welcome.
+        from incident_desk.config import chosen_database_url
+        return run_gui(chosen_database_url(args.db), screenshot=args.screenshot, view=args.view, select=args.select,
                        **extra)
     from incident_desk.services.errors import describe_failure
     try:

@@ -53,6 +53,11 @@ PERMISSIONS = {
     "data.import": "admin",
     "data.export_all": "admin",
     "data.restore": "admin",
+    "incident.announce": "agent",
+    "incident.major": "lead",
+    "service.manage": "lead",
+    "service.override": "lead",
+    "statuspage.publish": "agent",
 }
 _ACTION_TEXT = {
     "incident.log": "log incidents",
@@ -84,6 +89,9 @@ _ACTION_TEXT = {
     "audit.view": "read the audit log",
     "notifications.others": "read another person's notifications",
     "escalation.set_time": "run escalations at another time than now",
+    "incident.major": "mark an incident as major",
+    "service.manage": "manage business services",
+    "service.override": "override a service's state",
 }
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The columns' sizes (storage.tables), checked here so SQLite refuses what PostgreSQL would.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from incident_desk.domain.incident import Incident
@@ -52,10 +53,33 @@ def mailto_url(incident: Incident, message: str = "", *, agent: str | None = Non
                assignee: str | None = None) -> str:
     """A mailto: URL (RFC 6068): address, subject and body percent-encoded as UTF-8, CRLF line breaks."""
     address = reporter_address(incident)
-    body = status_summary(incident, message, agent=agent, assignee=assignee)
-    body = body.replace("\r\n", "\n").replace("\n", "\r\n")
-    query = f"subject={quote(summary_subject(incident), safe='')}&body={quote(body, safe='')}"
-    return f"mailto:{quote(address, safe='@')}?{query}"
+    return compose_mailto(to=[address] if address else [], subject=summary_subject(incident),
+                          body=status_summary(incident, message, agent=agent, assignee=assignee))
+
+
+def valid_address(text: str | None) -> str:
+    """``text`` as one e-mail address, or '' when it is not one (a phone number, free text, two addresses)."""
+    value = (text or "").strip()
+    return value if _EMAIL_RE.match(value) else ""
+
+
+def compose_mailto(*, to: Sequence[str] = (), subject: str = "", body: str = "", bcc: Sequence[str] = ()) -> str:
+    """A mailto: URL (RFC 6068). Every address, the subject and the body are percent-encoded as UTF-8
+    with nothing left safe but '@' in addresses: a '?', '&', '%', ',' or line break in any of them stays
+    data and can never start another header. Addresses that are not one valid address are dropped;
+    the subject is one line; the body's line breaks become CRLF as the RFC asks."""
+    def addresses(values: Sequence[str]) -> str:
+        return ",".join(quote(a, safe="@") for a in dict.fromkeys(valid_address(v) for v in values) if a)
+
+    fields = []
+    if bcc:
+        listed = addresses(bcc)
+        if listed:
+            fields.append(f"bcc={listed}")
+    fields.append(f"subject={quote(_one_line(subject), safe='')}")
+    crlf = _clean(body).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+    fields.append(f"body={quote(crlf, safe='')}")
+    return f"mailto:{addresses(to)}?{'&'.join(fields)}"
 
 
 def _clean(text: str | None) -> str:

@@ -134,24 +134,3 @@ def test_an_idle_session_asks_for_the_password_and_keeps_the_window(qtbot, qsett
         ops_for(desk).shutdown()
         desk.close()
 
-
-def test_the_window_remembers_a_chosen_team_database(qtbot, tmp_path, monkeypatch):
-    from incident_desk.ui.dialogs.database_choice import DatabaseChoiceDialog, chosen_database
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # this test's own app settings
-    dialog = DatabaseChoiceDialog(str(tmp_path / "desk.db"))
-    qtbot.addWidget(dialog)
-    assert dialog.url_edit.text() == "" and not dialog.own_button.isEnabled()
-    for url, problem in (("/srv/desk.db", "postgresql://you@server"), ("postgresql://ann:pw@db/desk", "password"),
-                         ("postgresql://ann@db:5432/", "names no database")):
-        dialog.url_edit.setText(url)
-        dialog.open_button.click()
-        assert problem in dialog.error_label.text() and dialog.result() == 0
-        assert chosen_database() is None
-    dialog.url_edit.setText("postgresql://ann@db.example:5432/desk")
-    dialog.open_button.click()
-    assert dialog.result() == 1 and chosen_database() == "postgresql://ann@db.example:5432/desk"
-    again = DatabaseChoiceDialog("postgresql://ann@db.example:5432/desk")
-    qtbot.addWidget(again)
-    assert again.own_button.isEnabled()
-    again.own_button.click()
-    assert chosen_database() is None

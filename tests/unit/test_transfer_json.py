@@ -57,6 +57,11 @@ def _fill(desk: Desk) -> None:
     desk.action_items.add(actor=admin, title="Label the power strip", owner="alex", due="2026-12-20",
                           incident=second.key)
     desk.action_items.add(actor=admin, title="Replace kiosk PSUs", owner="lena", problem=problem.key)
+    comm = desk.communication
+    comm.add_service(actor=admin, name="Kiosks", public=True, subscribers=["ops@example.org"])
+    comm.override(actor=admin, name="Kiosks", state="degraded_performance", reason="vendor")
+    comm.announce(actor=admin, key=first.key, state="investigating", message="Screens black.", services=["Kiosks"])
+    comm.set_major(actor=admin, key=second.key)
     desk.clock.advance(hours=2)
     assert desk.escalation.scan()  # P1 unacknowledged: escalations and notifications to export
 
@@ -90,6 +95,8 @@ def test_round_trip_gives_identical_content(source, tmp_path):
     assert "Screen went black" in [e["text"] for e in first["postmortem_entries"]]
     assert first["key_events"][0]["event"] in {e["id"] for e in first["events"] if e["note"] == "Power strip was off"}
     assert {"lena", "alex"} <= {name for a in first["audit"] for name in ("lena", "alex") if name in a["detail"]}
+    assert first["public_updates"][0]["message"] == "Screens black." and first["service_subscribers"]
+    assert len(first["incident_comms"]) == 2 and first["business_services"][0]["override_by"] == source.actor.username
     target = Desk.open(str(tmp_path / "b.db"), clock=ManualClock(T + timedelta(days=1)))
     try:
         report = Transfer(target).import_file(ImportOptions(format="json", path=tmp_path / "a.json"))

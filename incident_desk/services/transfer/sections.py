@@ -61,6 +61,11 @@ SECTIONS: tuple[Section, ...] = (
     Section("key_events", tables.KeyEvent, owner="incident_id"),
     Section("action_items", tables.ActionItem, keep_ids=True),
     Section("audit", tables.Audit, keep_ids=True),
+    Section("business_services", tables.BusinessService, keep_ids=True),
+    Section("service_subscribers", tables.ServiceSubscriber, key=("service_id", "address")),
+    Section("affected_services", tables.AffectedService, owner="incident_id"),
+    Section("public_updates", tables.PublicUpdate, owner="incident_id"),
+    Section("incident_comms", tables.IncidentComms, key=("incident_id",)),
 )
 
 

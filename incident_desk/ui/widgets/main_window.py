@@ -70,6 +70,10 @@ class MainWindow(QMainWindow):
         self.detail_windows: list = []
         self.log_dialog = None
         self.policy_dialog = None
+        self.about_dialog = None  # Help -> About and the F1 help page: modeless, made on first use
+        self.help_window = None
+        self.settings_dialog = None
+        self.switch_to: str | None = None  # File -> Switch database…: app.py reopens on this one
         self._active_view: SavedView | None = None
         self._splitter_state = None
         self.setObjectName("mainWindow")
@@ -80,7 +84,8 @@ class MainWindow(QMainWindow):
         self.people = bridge.ops.run_read(lambda: PeopleDirectory.of(desk))
         self.model = IncidentTableModel(desk.incidents, clock=desk.clock, sla_policy=desk.settings.sla_policy(),
                                         use_workers=use_workers, run_read=bridge.ops.run_read,
-                                        name=self.people.name, parent=self)
+                                        name=self.people.name, comms_due=lambda: desk.communication.cadence_due(),
+                                        parent=self)
         # The live counts of every view wait until the first page is painted: on two cores they
         # otherwise compete with it (and with building this window) for the CPU and the GIL.
         self.views = ViewsPanel(desk.incidents, username=desk.actor.username, clock=desk.clock,
@@ -289,9 +294,24 @@ class MainWindow(QMainWindow):
         self.act_incidents = a("&Incidents", self._on_show_incidents, shortcut="Ctrl+1",
                                tip="Show the incident table")
         self.act_quit = a("&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit, tip="Close Incident Desk")
-        self.act_about = a("&About Incident Desk", self._on_about, tip="Version and database")
+        self.act_about = a("&About Incident Desk", self._on_about, tip="Version, database and licences")
+        self.act_help = a("Incident Desk &help", self._on_help, shortcut=QKeySequence.StandardKey.HelpContents,
+                          tip="Quick keys, the incident workflow and the metric definitions (offline)")
         self.act_policies = a("SLA && &escalation policies…", self._on_policies,
                               tip="Response and resolution targets, business calendar and escalation rules")
+        self.act_statuspage = a("&Publish status page…", self._on_publish_statuspage,
+                                tip="Write the static status page (public services, incidents and updates) "
+                                    "into a folder")
+        self.act_statuspage_on_update = a("Publish the status page on every public &update",
+                                          self._on_statuspage_on_update_toggled,
+                                          tip="Each public update posted from this desk republishes the page")
+        self.act_statuspage_on_update.setCheckable(True)
+        from incident_desk.ui import statuspage_actions
+        self.act_statuspage_on_update.setChecked(statuspage_actions.publish_on_update(self.settings))
+        self.act_settings = a("&Settings…", self._on_settings, shortcut="Ctrl+,",
+                              tip="Appearance, notifications, priorities, categories, people, policies, backups")
+        self.act_switch = a("Switch &database…", self._on_switch_database,
+                            tip="Open another desk: a recent one, a file, or a team server")
         for act in (self.act_save, self.act_back):
             self.incidents_page.addAction(act)
             self.views.addAction(act)
@@ -307,6 +327,7 @@ class MainWindow(QMainWindow):
         self.transfer = TransferActions(self)
         file_menu.addActions(self.transfer.actions())
         file_menu.addSeparator()
+        file_menu.addAction(self.act_switch)
         file_menu.addAction(self.act_quit)
         inc_menu = bar.addMenu("&Incident")
         inc_menu.addActions([self.act_open, self.act_open_window])
@@ -319,10 +340,12 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addActions([self.act_incidents, self.act_metrics])
         self.tools_menu = bar.addMenu("&Tools")
+        self.tools_menu.addAction(self.act_settings)
         self.tools_menu.addAction(self.act_policies)
+        self.tools_menu.addActions([self.act_statuspage, self.act_statuspage_on_update])
         self._add_team_actions()
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.act_about)
+        help_menu.addActions([self.act_help, self.act_about])
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
@@ -343,10 +366,8 @@ class MainWindow(QMainWindow):
                                          tip="Your password on this team database")
         self.act_audit.setVisible(self.desk.actor.can("audit.view"))
         self.act_password.setVisible(self.desk.store.is_team)
-        self.act_choose_db = self._action("Open a &team database…", self._on_choose_database,
-                                          tip="The shared PostgreSQL database this desk opens from now on")
         self.tools_menu.addSeparator()
-        self.tools_menu.addActions([self.act_audit, self.act_password, self.act_choose_db])
+        self.tools_menu.addActions([self.act_audit, self.act_password])
 
     def _apply_role(self) -> None:
         """What the role cannot do is not offered at all (a viewer sees no Log, Save or workflow
@@ -362,14 +383,6 @@ class MainWindow(QMainWindow):
         from incident_desk.ui.dialogs.audit_dialog import AuditDialog
         dialog = AuditDialog(self.desk, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    @Slot()
-    def _on_choose_database(self) -> None:
-        from incident_desk.ui.dialogs.database_choice import DatabaseChoiceDialog, restart_desk
-        dialog = DatabaseChoiceDialog(self.desk.store.url, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: restart_desk() and self.close())
         dialog.open()
 
     @Slot()
@@ -471,6 +484,27 @@ class MainWindow(QMainWindow):
             self.views.refresh_counts()
 
     @Slot()
+    def _on_publish_statuspage(self) -> None:
+        from incident_desk.ui import statuspage_actions
+        folder = statuspage_actions.choose_folder(self, self.settings)
+        if not folder:
+            return
+        try:
+            result = statuspage_actions.publish(self.bridge.ops, self.desk, folder)
+        except (DomainError, OSError) as exc:
+            self.status_message(f"The status page was not published: {exc}")
+            return
+        self.status_message(statuspage_actions.describe(result))
+
+    def _on_statuspage_on_update_toggled(self, checked: bool = False) -> None:
+        from incident_desk.ui import statuspage_actions
+        on = self.act_statuspage_on_update.isChecked()
+        if on and not statuspage_actions.status_folder(self.settings):
+            if not statuspage_actions.choose_folder(self, self.settings):
+                self.act_statuspage_on_update.setChecked(False)
+                return
+        statuspage_actions.set_publish_on_update(self.settings, on)
+
     def _on_policies(self) -> None:
         from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
         dialog = PolicyEditorDialog(self.desk, self)
@@ -478,6 +512,16 @@ class MainWindow(QMainWindow):
         dialog.sig_saved.connect(self._on_refresh_now)
         self.policy_dialog = dialog
         dialog.open()
+
+    @Slot()
+    def _on_settings(self) -> None:
+        from incident_desk.ui.dialogs.settings import open_settings
+        self.settings_dialog = open_settings(self)
+
+    @Slot()
+    def _on_switch_database(self) -> None:
+        from incident_desk.ui.dialogs.switch_database import ask_and_switch
+        ask_and_switch(self)
 
     def select_incident(self, key: str) -> bool:
         """Select ``key`` in the table and open it in the detail panel (scrolling to it)."""
@@ -835,11 +879,20 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        from incident_desk.ui.dialogs.about_dialog import AboutDialog
+        if self.about_dialog is None or not shiboken6.isValid(self.about_dialog):
+            self.about_dialog = AboutDialog(self.desk.store.safe_url, self)
+        self.about_dialog.show()
+        self.about_dialog.raise_()
+        self.about_dialog.activateWindow()
 
-        from incident_desk import __version__
-        QMessageBox.about(self, "About Incident Desk",
-                          f"Incident Desk {__version__}\nDatabase: {self.desk.store.display_name}")
+    @Slot()
+    def _on_help(self) -> None:
+        from incident_desk.ui.dialogs.help_window import HelpWindow
+        if self.help_window is None or not shiboken6.isValid(self.help_window):
+            # Built when first asked for: the quick keys are the window's actions as they are then.
+            self.help_window = HelpWindow(self.findChildren(QAction), self)
+        self.help_window.show_page()
 
     # ---- closing ----------------------------------------------------------------------------------------
 
