@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from incident_desk.services.desk import Desk
+from incident_desk.services.errors import PermissionDenied
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.dialogs.audit_dialog import AuditDialog
@@ -134,3 +135,16 @@ def test_an_idle_session_asks_for_the_password_and_keeps_the_window(qtbot, qsett
         ops_for(desk).shutdown()
         desk.close()
 
+
+
+def test_the_welcomes_hook_signs_in_with_the_services(pg_url):
+    """ui/team_sign_in.py (the first-run welcome's call) on the real services: first admin, then sign-in."""
+    from incident_desk.ui import team_sign_in
+    assert team_sign_in.team_sign_in_available()
+    said = team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=True)
+    assert said == "anna is now the first admin of this team database."
+    assert team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=False) == \
+        "Signed in as anna (admin)."
+    with pytest.raises(PermissionDenied, match="Wrong user name or password"):
+        team_sign_in.team_sign_in(pg_url, "anna", "wrong horse", initialise=False)
+    assert _count(pg_url, "SELECT count(*) FROM audit WHERE action = 'auth.sign_in_failed'") == 1
