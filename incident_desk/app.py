@@ -68,10 +68,13 @@ def run_gui(db_url: str | None, *, screenshot: str | None = None, view: str | No
             gc.enable()
             return 0
     try:
-        desk = Desk.open(db_url, username=username)
+        desk = _open_desk(db_url, username=username, interactive=interactive)
     except (StorageError, DomainError) as exc:
         gc.enable()
         return _fail(str(exc), interactive=interactive)
+    if desk is None:  # the sign-in was cancelled
+        gc.enable()
+        return 1
     if desk.store.read_only:
         # The CLI lists and shows a read-only database; the window saves as it is used (drafts, alerts).
         desk.close()
@@ -82,6 +85,9 @@ def run_gui(db_url: str | None, *, screenshot: str | None = None, view: str | No
     from incident_desk.ui.desk_settings import desk_settings
     bridge = DeskBridge(desk)
     window = MainWindow(desk, bridge, desk_settings(desk.store.identity))
+    if desk.session is not None:
+        from incident_desk.ui.session_guard import SessionGuard
+        window.session_guard = SessionGuard(desk, window)
     background = _AfterFirstPaint(desk, window, alerts=not screenshot or as_started)
     switch_to = None
     try:
@@ -102,6 +108,8 @@ def run_gui(db_url: str | None, *, screenshot: str | None = None, view: str | No
     finally:
         from incident_desk.ui.ops import shutdown_all
         background.stop()
+        if getattr(window, "session_guard", None) is not None:
+            window.session_guard.stop()
         window.shutdown()
         bridge.stop()
         shutdown_all()  # the queued writes finish before the database closes
@@ -125,6 +133,44 @@ def _welcome(screenshot: str | None) -> str | None:
     if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
         return None
     return dialog.chosen_url
+
+
+def _open_desk(db_url: str, *, username: str | None, interactive: bool) -> Desk | None:
+    """The desk, signed in on a team database: by the sign-in dialog (which makes the first admin of
+    an empty one), or for a screenshot from --user and $INCIDENT_DESK_PASSWORD. None when cancelled."""
+    import os
+
+    from incident_desk.cli.team import PASSWORD_ENV
+    store = Desk.open_store(db_url)
+    try:
+        if not store.is_team or not interactive:
+            return Desk.on_store(store, username=username, password=lambda: os.environ.get(PASSWORD_ENV))
+        from incident_desk.services.clock import system_clock
+        from incident_desk.services.signin import SignInService
+        from incident_desk.ui.desk_settings import desk_settings
+        from incident_desk.ui.dialogs.sign_in_dialog import SignInDialog
+        signin = SignInService(store, clock=system_clock)
+        remembered = desk_settings(store.identity)
+        state = {"empty": signin.needs_initialising()}
+
+        def attempt(name: str, password: str) -> Desk:
+            if state["empty"]:
+                signin.initialise(admin=name, password=password)
+                state["empty"] = False
+            return Desk.on_store(store, username=name, password=password)
+
+        dialog = SignInDialog(store.display_name, attempt, initialise=state["empty"],
+                              username=username or str(remembered.value("team/user", "") or ""),
+                              on_thread_exit=store.db.close)
+        if dialog.exec() != dialog.DialogCode.Accepted:
+            store.close()
+            return None
+        desk = dialog.result_value
+        remembered.setValue("team/user", desk.actor.username)  # a name, never a password
+        return desk
+    except BaseException:
+        store.close()
+        raise
 
 
 class _AfterFirstPaint(QObject):

@@ -4,6 +4,8 @@
 #   eval "$(scripts/ci-services.sh pg-start DIR)"   # prints export INCIDENT_DESK_TEST_PG=...
 #   scripts/ci-services.sh pg-stop DIR              # stops the cluster and deletes DIR
 #
+# PG_DURABLE=1 keeps PostgreSQL's durability (fsync, synchronous commit) for timing that means
+# something (make bench); the tests turn it off for speed.
 # DIR must not exist yet (pg-start creates it) and its parent must be searchable by the
 # postgres user. Runs the server as the `postgres` user when
 # started as root (initdb refuses root), as the caller otherwise. Needs the Debian
@@ -39,6 +41,8 @@ pg_start() {
     local dir=$1 bin port
     [ -e "$dir" ] && die "$dir already exists"
     bin=$(pg_bindir)
+    local speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_DURABLE:-0}" = 1 ] && speed="-c max_connections=200"
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -U "$PG_USER" --auth=trust -E UTF8 --locale=C.UTF-8 \
@@ -47,7 +51,7 @@ pg_start() {
     for _ in 1 2 3 4 5; do
         port=$(free_port)
         if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $speed" \
             >>"$dir/pg_ctl.log" 2>&1; then
             as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U "$PG_USER" "$PG_DB" \
                 || die "createdb failed"

@@ -15,7 +15,7 @@ from incident_desk.config import DB_ENV_VAR, database_url
 # One module per command family, each adding its commands with register(subparsers), in help order.
 # A module missing here is an ImportError at once, never a command that silently is not there.
 COMMAND_MODULES = ("demo", "incidents", "users", "metrics", "escalation", "closure", "reports", "transfer",
-                   "communication")
+                   "communication", "team")
 
 __all__ = ["main", "gui_main", "build_parser", "CliError", "parse_time", "EXIT_OK", "EXIT_USAGE", "EXIT_INTERNAL"]
 
@@ -33,7 +33,9 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH_OR_URL",
                         help=f"database file or URL (sqlite:///path, postgresql://...); default ${DB_ENV_VAR} "
                              "or the desk in your user data folder")
-    parser.add_argument("--user", metavar="NAME", help="act as this user (default: the local desk account)")
+    parser.add_argument("--user", metavar="NAME",
+                        help="act as this user (default: the local desk account); on a team database, sign in as "
+                             "this user (password from $INCIDENT_DESK_PASSWORD or a prompt)")
     gui = parser.add_argument_group("window options (no command)")
     gui.add_argument("--screenshot", metavar="PNG", help="open the window, save a screenshot once painted, exit")
     gui.add_argument("--as-started", action="store_true",
@@ -74,7 +76,9 @@ def _run_command(args) -> int:
     from incident_desk.services.desk import Desk
     if not getattr(args, "opens_database", True):
         return args.func(None, args)  # `restore` must work when the current database does not open
-    desk = Desk.open(database_url(args.db), username=args.user)
+    from incident_desk.cli.team import sign_in_password
+    # Asked for only when the database turns out to be a team one (a SQLite desk signs nobody in).
+    desk = Desk.open(database_url(args.db), username=args.user, password=lambda: sign_in_password(args.user))
     try:
         return args.func(desk, args)
     finally:

@@ -1,4 +1,4 @@
-"""The audit log of the desk itself: who did what, when (accounts now, sign-ins later); append-only."""
+"""The audit log of the desk itself: who did what, when (accounts, sign-ins, refusals); append-only."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from datetime import datetime
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import ValidationError
 from incident_desk.storage import repository as repo
+from incident_desk.storage import team_queries as tq
 from incident_desk.storage.database import Store
-from incident_desk.storage.queries import ts
+from incident_desk.storage.queries import epoch, ts
 
 MAX_ENTRIES = 1000
 DETAIL_MAX = 2000
@@ -42,9 +43,18 @@ class AuditLog:
                           actor_name=getattr(actor, "username", None), action=action,
                           detail=detail[:DETAIL_MAX])
 
-    def entries(self, *, limit: int = 100, action: str | None = None) -> list[AuditEntry]:
-        """Newest first; permission is the caller's (UserService.audit checks it)."""
+    def entries(self, *, limit: int = 100, action: str | None = None, who: str | None = None,
+                since: datetime | None = None, until: datetime | None = None) -> list[AuditEntry]:
+        """Newest first; permission is the caller's (UserService.audit checks it). ``action`` ending in
+        '.' means every action of that family ('auth.')."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_ENTRIES:
             raise ValidationError(f"The limit must be between 1 and {MAX_ENTRIES}.", field="limit")
-        return [AuditEntry(id=r[0], at=ts(r[1]), actor=r[2], action=r[3], detail=r[4] or "")
-                for r in repo.audit_rows(self.store, limit=limit, action=action)]
+        if since is not None and until is not None and until <= since:
+            raise ValidationError("The end of the span must be after its start.", field="until")
+        action = (action or "").strip() or None
+        exact = (action,) if action and not action.endswith(".") else ()
+        prefix = action if action and action.endswith(".") else None
+        with self.store.read():
+            rows = tq.audit_rows(self.store, limit=limit, actions=exact, prefix=prefix, actor=who or None,
+                                 since=epoch(since), until=epoch(until))
+        return [AuditEntry(id=r[0], at=ts(r[1]), actor=r[2], action=r[3], detail=r[4] or "") for r in rows]

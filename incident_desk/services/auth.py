@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import getpass
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from incident_desk.domain.incident import DomainError, clean_line
 from incident_desk.domain.text import printable
@@ -15,7 +16,8 @@ from incident_desk.storage import repository as repo
 from incident_desk.storage.database import Store
 from incident_desk.storage.migrations import LOCAL_ACCOUNT_KEY
 
-ROLES = ("agent", "lead", "admin")
+# viewer: reads and charts only (team mode); the others as before.
+ROLES = ("viewer", "agent", "lead", "admin")
 _RANK = {role: n for n, role in enumerate(ROLES)}
 
 # The least role each action needs.
@@ -40,13 +42,13 @@ PERMISSIONS = {
     "audit.view": "admin",
     "notifications.others": "admin",
     "escalation.set_time": "admin",
-    "metrics.view": "agent",
+    "metrics.view": "viewer",
     "postmortem.write": "agent",
     "postmortem.approve": "lead",
     "problem.manage": "agent",
     "action.manage": "agent",
     "settings.closure": "lead",
-    "data.export_view": "agent",
+    "data.export_view": "viewer",
     "data.backup": "lead",
     "data.import": "admin",
     "data.export_all": "admin",
@@ -58,6 +60,16 @@ PERMISSIONS = {
     "statuspage.publish": "agent",
 }
 _ACTION_TEXT = {
+    "incident.log": "log incidents",
+    "incident.edit": "edit incidents",
+    "incident.assign": "assign incidents",
+    "incident.transition": "change an incident's status",
+    "incident.comment": "comment on incidents",
+    "incident.link": "link incidents",
+    "incident.watch": "watch incidents",
+    "postmortem.write": "write postmortems",
+    "problem.manage": "manage problems",
+    "action.manage": "manage action items",
     "incident.close": "close incidents",
     "incident.cancel": "cancel incidents",
     "incident.override_priority": "override a priority",
@@ -102,9 +114,12 @@ class Actor:
     display_name: str
     role: str
     team: str | None = None
+    # What require() consults besides the role: a signed-in session that may have expired or been
+    # ended by an admin (team mode), and where refusals are recorded (the audit trail).
+    guard: Any = field(default=None, compare=False, repr=False)
 
     def can(self, action: str) -> bool:
-        return _RANK[self.role] >= _RANK[PERMISSIONS[action]]
+        return _RANK.get(self.role, -1) >= _RANK[PERMISSIONS[action]]
 
 
 def with_article(word: str) -> str:
@@ -113,12 +128,42 @@ def with_article(word: str) -> str:
 
 
 def require(actor: Actor, action: str) -> None:
+    """Refuse ``action`` unless the actor's role allows it (and, signed in, the session still holds);
+    a refusal is recorded on the audit trail whatever asked (GUI, CLI, a script)."""
+    if actor.guard is not None:
+        actor.guard.check(actor)
     if not actor.can(action):
         needed = PERMISSIONS[action]
         above = " or above" if needed != ROLES[-1] else ""
-        raise PermissionDenied(
-            f"{actor.username} is {with_article(actor.role)}; only {with_article(needed)}{above} may "
-            f"{_ACTION_TEXT.get(action, action.split('.')[-1])}.")
+        message = (f"{actor.username} is {with_article(actor.role)}; only {with_article(needed)}{above} may "
+                   f"{_ACTION_TEXT.get(action, action.split('.')[-1])}.")
+        if actor.guard is not None:
+            actor.guard.refused(actor, action, message)
+        raise PermissionDenied(message)
+
+
+class Guard:
+    """Records refused actions on the audit trail, after the refused transaction has rolled back
+    (a record written inside it would vanish with it). Subclassed by a team sign-in's session."""
+
+    def __init__(self, store: Store, *, clock: Clock):
+        self.store, self.clock = store, clock
+
+    def check(self, actor: Actor) -> None:
+        """Raise when the actor may no longer act at all (the single-user desk: never)."""
+
+    def refused(self, actor: Actor, action: str, message: str) -> None:
+        def record() -> None:
+            try:
+                with self.store.write():
+                    AuditLog(self.store, clock=self.clock).append(actor=actor, action="auth.refused",
+                                                                  detail=f"{action}: {message}")
+            except Exception:  # noqa: BLE001  (a read-only or unreachable database: the refusal stands)
+                pass
+        # Team databases only: there each name was proven by a sign-in. The single-user desk's names
+        # are not, and its refusals stay what they were (one sentence, nothing written).
+        if self.store.is_team and not self.store.read_only:
+            self.store.after_transaction(record)
 
 
 def active_user_id(store: Store, username: str, *, field: str) -> int:
@@ -131,9 +176,18 @@ def active_user_id(store: Store, username: str, *, field: str) -> int:
     return row.id
 
 
-def _actor(store: Store, row) -> Actor:
+def _actor(store: Store, row, guard: Guard | None = None) -> Actor:
     team = repo.team_by_id(store, row.team_id).name if row.team_id else None
-    return Actor(id=row.id, username=row.username, display_name=row.display_name, role=row.role, team=team)
+    return Actor(id=row.id, username=row.username, display_name=row.display_name, role=row.role, team=team,
+                 guard=guard)
+
+
+def actor_of(store: Store, user_id: int, guard: Guard | None = None) -> Actor:
+    """The Actor of an account by id (a signed-in session's person)."""
+    row = repo.user_by_id(store, user_id)
+    if row is None:
+        raise NotFoundError("The account no longer exists.")
+    return _actor(store, row, guard)
 
 
 class UserService:
@@ -142,6 +196,7 @@ class UserService:
     def __init__(self, store: Store, *, clock: Clock):
         self.store = store
         self.clock = clock
+        self.guard = Guard(store, clock=clock)
 
     def local_account(self) -> Actor | None:
         """The account this desk acts as when nobody is named: made once, as an admin named after the
@@ -162,7 +217,7 @@ class UserService:
             row = repo.insert_user(self.store, username=name, display_name=name, email="", role="admin",
                                    team_id=None, now=now)
             repo.set_schema_fact(self.store, LOCAL_ACCOUNT_KEY, str(row.id))
-            actor = _actor(self.store, row)
+            actor = _actor(self.store, row, self.guard)
             AuditLog(self.store, clock=self.clock).append(
                 actor=actor, action="users.add", at=now,
                 detail=f"{name} (admin): the local desk's account, made at the first start of this database")
@@ -177,7 +232,7 @@ class UserService:
             raise NotFoundError("The local account of this database no longer exists; name one with --user.")
         if not row.active:
             raise PermissionDenied(f"The local account '{row.username}' is deactivated.")
-        return _actor(self.store, row)
+        return _actor(self.store, row, self.guard)
 
     def desk_actor(self, username: str | None = None) -> Actor:
         """Who a desk opened with ``username`` (or none) acts as. The single-user desk signs nobody in,
@@ -202,11 +257,11 @@ class UserService:
             raise NotFoundError(f"There is no user '{username}'; see `incident-desk users list`.")
         if not row.active:
             raise PermissionDenied(f"The account '{username}' is deactivated.")
-        return _actor(self.store, row)
+        return _actor(self.store, row, self.guard)
 
     def add_user(self, *, actor: Actor, username: str, display_name: str = "", email: str = "",
                  role: str = "agent", team: str | None = None, manager_on_duty: bool = False,
-                 lead_of: str | None = None) -> Actor:
+                 lead_of: str | None = None, password: str | None = None) -> Actor:
         """A new account, all or nothing: every part is checked before anything is written, and the
         audit log records it in the same transaction."""
         require(actor, "users.manage")
@@ -216,13 +271,20 @@ class UserService:
                 f"'{printable(username)}' is not a valid username; use letters, digits, '.', '_' or '-' (max 64).",
                 field="username")
         if role not in ROLES:
-            raise ValidationError(f"Unknown role '{printable(role)}'; use agent, lead or admin.", field="role")
+            raise ValidationError(f"Unknown role '{printable(role)}'; use viewer, agent, lead or admin.", field="role")
         display_name = _line(display_name, "display name", NAME_MAX) or username
         email = _line(email, "e-mail address", EMAIL_MAX)
         if email and "@" not in email:
             raise ValidationError(f"'{printable(email)}' is not an e-mail address.", field="email")
         team = _line(team, "team name", TEAM_MAX) or None
         lead_of = _line(lead_of, "team name", TEAM_MAX) or None
+        password_hash = None
+        if password is not None:
+            from incident_desk.services.passwords import hash_password, password_problem
+            problem = password_problem(password)
+            if problem:
+                raise ValidationError(problem, field="password")
+            password_hash = hash_password(password)
         with self.store.write():
             if repo.user_by_name(self.store, username):
                 raise ValidationError(f"The username '{username}' is taken.", field="username")
@@ -242,11 +304,15 @@ class UserService:
                                     is_manager_on_duty=manager_on_duty)
             if lead_team is not None:
                 repo.set_team_lead(self.store, lead_team.id, user.id)
+            if password_hash is not None:
+                from incident_desk.storage import team_queries as tq
+                from incident_desk.storage.queries import epoch
+                tq.set_password(self.store, user.id, password_hash, now_epoch=epoch(self.clock()))
             detail = f"{username} ({role})" + (f", team {team}" if team else "") + \
                 (f", lead of {lead_team.name}" if lead_team is not None else "") + \
                 (", manager on duty" if manager_on_duty else "")
             AuditLog(self.store, clock=self.clock).append(actor=actor, action="users.add", detail=detail)
-        return _actor(self.store, user)
+        return _actor(self.store, user, self.guard)
 
     def set_team_lead(self, *, actor: Actor, team: str, username: str) -> None:
         require(actor, "users.manage")
@@ -261,10 +327,13 @@ class UserService:
             AuditLog(self.store, clock=self.clock).append(
                 actor=actor, action="teams.set_lead", detail=f"{user.username} leads {team_row.name}")
 
-    def audit(self, *, actor: Actor, limit: int = 100, action: str | None = None) -> list[AuditEntry]:
-        """The audit log, newest first (admins only)."""
+    def audit(self, *, actor: Actor, limit: int = 100, action: str | None = None, who: str | None = None,
+              since=None, until=None) -> list[AuditEntry]:
+        """The audit log, newest first (admins only). ``action`` is an exact name ('auth.sign_in') or a
+        family ending in a dot ('auth.'); ``who`` the acting account's name; [since, until) a span."""
         require(actor, "audit.view")
-        return AuditLog(self.store, clock=self.clock).entries(limit=limit, action=action)
+        return AuditLog(self.store, clock=self.clock).entries(limit=limit, action=action, who=who, since=since,
+                                                              until=until)
 
     def list_users(self) -> list[dict]:
         out = []
@@ -278,8 +347,12 @@ class UserService:
         users = {u.id: u.username for u in repo.list_users(self.store)}
         return [{"name": t.name, "lead": users.get(t.lead_id)} for t in repo.list_teams(self.store)]
 
+    # In a read transaction: on a team server, a dropped connection is then one sentence (StorageError)
+    # and replaced at the next read, not a driver error in the window.
     def usernames(self) -> list[str]:
-        return [u.username for u in repo.list_users(self.store, active_only=True)]
+        with self.store.read():
+            return [u.username for u in repo.list_users(self.store, active_only=True)]
 
     def team_names(self) -> list[str]:
-        return [t.name for t in repo.list_teams(self.store)]
+        with self.store.read():
+            return [t.name for t in repo.list_teams(self.store)]

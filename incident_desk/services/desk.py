@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 from incident_desk.services.auth import Actor, UserService
 from incident_desk.services.clock import Clock, system_clock
+from incident_desk.services.errors import PermissionDenied
 from incident_desk.services.events import EventBus
 from incident_desk.services.incidents import IncidentService
 from incident_desk.services.settings import SettingsService
+from incident_desk.services.signin import PasswordSource, SignInError, SignInService
 from incident_desk.storage.database import Store, open_database
 
 if TYPE_CHECKING:
@@ -41,26 +43,52 @@ class Desk:
         incidents.write_hooks.append(self._on_incident_written)
 
     @classmethod
-    def open(cls, url: str, *, clock: Clock = system_clock, username: str | None = None) -> Desk:
+    def open(cls, url: str, *, clock: Clock = system_clock, username: str | None = None,
+             password: str | PasswordSource | None = None) -> Desk:
         """Open the database and act as ``username`` (default: the local desk's own account, made as an
-        admin at the first start of a new database; see UserService.desk_actor)."""
+        admin at the first start of a new database; see UserService.desk_actor). A team database
+        (PostgreSQL) signs ``username`` in with ``password`` instead (services.signin)."""
         store = open_database(url)
         try:
-            return cls.on_store(store, clock=clock, username=username)
+            return cls.on_store(store, clock=clock, username=username, password=password)
         except Exception:
             store.close()
             raise
 
+    @staticmethod
+    def open_store(url: str) -> Store:
+        """The database alone (migrated), for a caller that signs in afterwards (the window's dialog)."""
+        return open_database(url)
+
     @classmethod
-    def on_store(cls, store: Store, *, clock: Clock = system_clock, username: str | None = None) -> Desk:
+    def on_store(cls, store: Store, *, clock: Clock = system_clock, username: str | None = None,
+                 password: str | PasswordSource | None = None) -> Desk:
         bus = EventBus()
         settings = SettingsService(store, clock=clock)
-        settings.ensure_defaults()
         users = UserService(store, clock=clock)
-        actor = users.desk_actor(username)
+        if store.is_team:
+            signin = SignInService(store, clock=clock)
+            if signin.needs_initialising():
+                raise SignInError(f"Nobody can sign in to the team database {store.display_name} yet; make its "
+                                  f"first admin with `incident-desk --db URL init --admin NAME`.")
+            actor = signin.sign_in(username, password)  # before anything else is written
+            settings.ensure_defaults()
+        else:
+            settings.ensure_defaults()
+            actor = users.desk_actor(username)
         incidents = IncidentService(store, clock=clock, bus=bus, settings=settings)
         return cls(store=store, clock=clock, bus=bus, settings=settings, users=users, incidents=incidents,
                    actor=actor)
+
+    @property
+    def signin(self) -> SignInService:
+        return SignInService(self.store, clock=self.clock)
+
+    @property
+    def session(self):
+        """The signed-in session (team mode), or None on the single-user desk."""
+        from incident_desk.services.signin import Session
+        return self.actor.guard if isinstance(self.actor.guard, Session) else None
 
     @property
     def notifications(self) -> NotificationService:
@@ -121,7 +149,10 @@ class Desk:
         self.postmortems.on_incident_written(service, incident_id, change, actor, now)
 
     def act_as(self, username: str) -> Actor:
-        """Act as ``username`` from now on; on the single-user desk only its admin may (desk_actor)."""
+        """Act as ``username`` from now on; on the single-user desk only its admin may (desk_actor). On a
+        team database everyone acts as whom they signed in as."""
+        if self.store.is_team and username.strip().lower() != self.actor.username.lower():
+            raise PermissionDenied("On a team database each person signs in as themselves; nobody acts as another.")
         self.actor = self.users.desk_actor(username)
         if self._escalation is not None:
             self._escalation.actor = self.actor

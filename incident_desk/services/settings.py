@@ -58,7 +58,8 @@ class SettingsService:
 
     def categories(self) -> dict[str, list[str]]:
         if "categories" not in self._cache:
-            self._cache["categories"] = repo.category_tree(self.store)
+            with self.store.read():
+                self._cache["categories"] = repo.category_tree(self.store)
         return self._cache["categories"]
 
     def add_category(self, *, actor: Actor, name: str, parent: str | None = None) -> None:

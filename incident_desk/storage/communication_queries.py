@@ -169,19 +169,22 @@ def comms_of(store: Store, incident_id: int) -> tuple | None:
 
 
 def set_major(store: Store, incident_id: int, major: bool, actor_id: int | None, now: int) -> None:
-    if comms_of(store, incident_id) is None:
-        execute(store, "INSERT INTO incident_comms (incident_id, major, marked_by_id, marked_at) VALUES (?, ?, ?, ?)",
-                (incident_id, bool_value(store, major), actor_id, now))
-    else:
-        execute(store, "UPDATE incident_comms SET major = ?, marked_by_id = ?, marked_at = ? WHERE incident_id = ?",
-                (bool_value(store, major), actor_id, now, incident_id))
+    # One statement: two desks on a team server may both find no row and both insert (look-then-insert
+    # failed the second with a unique violation).
+    execute(store, "INSERT INTO incident_comms (incident_id, major, marked_by_id, marked_at) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (incident_id) DO UPDATE SET major = excluded.major, "
+                   "marked_by_id = excluded.marked_by_id, marked_at = excluded.marked_at",
+            (incident_id, bool_value(store, major), actor_id, now))
 
 
 def claim_reminder(store: Store, incident_id: int, due_at: int) -> bool:
-    """Mark the reminder for ``due_at`` as sent; False when it already was (by this desk or another)."""
-    if comms_of(store, incident_id) is None:
-        execute(store, "INSERT INTO incident_comms (incident_id, major, reminded_due_at) VALUES (?, ?, ?)",
-                (incident_id, bool_value(store, False), due_at))
+    """Mark the reminder for ``due_at`` as sent; False when it already was (by this desk or another).
+    The database decides, whatever the timing: a second desk's INSERT waits for the first's commit and
+    then does nothing, and its UPDATE finds the reminder already claimed."""
+    made = execute(store, "INSERT INTO incident_comms (incident_id, major, reminded_due_at) VALUES (?, ?, ?) "
+                          "ON CONFLICT (incident_id) DO NOTHING",
+                   (incident_id, bool_value(store, False), due_at)).rowcount
+    if made == 1:
         return True
     n = execute(store, "UPDATE incident_comms SET reminded_due_at = ? WHERE incident_id = ? "
                        "AND (reminded_due_at IS NULL OR reminded_due_at <> ?)", (due_at, incident_id, due_at)).rowcount

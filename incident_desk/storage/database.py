@@ -6,8 +6,9 @@ import os
 import sqlite3
 import threading
 import time
+import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
@@ -22,6 +23,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # database cannot hold; the drivers then raise a bare UnicodeEncodeError.
 NOT_UTF8_TEXT = "The input contains bytes that are not valid UTF-8 text; check the terminal's encoding."
 BUSY_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_S = 5
 
 
 class StorageError(RuntimeError):
@@ -52,10 +54,50 @@ class Store:
     # Opened for reading only (the file or its folder cannot be written): lists and shows work,
     # every write fails with one sentence.
     read_only: bool = False
+    # Who this store is among the connections of a team server: its connections' application_name,
+    # which the change notifications carry, so a desk can tell its own commits from others'.
+    client_id: str = ""
 
     @property
     def is_sqlite(self) -> bool:
         return self.backend == "sqlite"
+
+    @property
+    def is_team(self) -> bool:
+        """A shared team server (PostgreSQL): everyone signs in. A SQLite file is one person's desk."""
+        return self.backend == "postgres"
+
+    @property
+    def writing(self) -> bool:
+        """This thread is inside ``write()`` (not only a read snapshot)."""
+        return getattr(self._thread_state, "writing", 0) > 0
+
+    def after_transaction(self, fn) -> None:
+        """Run ``fn`` once this thread's outermost transaction has ended (committed or rolled back),
+        or now when none is open: for records that must outlive a refusal that rolls back its
+        transaction (the audit of a refused action)."""
+        if not self.db.in_transaction():
+            fn()
+            return
+        pending = getattr(self._thread_state, "pending", None)
+        if pending is None:
+            pending = self._thread_state.pending = []
+        pending.append(fn)
+
+    def _run_after_transaction(self) -> None:
+        if self.db.in_transaction():
+            return
+        pending = getattr(self._thread_state, "pending", None)
+        self._thread_state.pending = None
+        for fn in pending or ():
+            fn()
+
+    def _lost_connection(self) -> None:
+        """This thread's connection went away with the server: drop it, so the next use reconnects."""
+        try:
+            self.db.close()
+        except Exception:  # noqa: BLE001  (a dead connection may fail even to close)
+            self.db._state.reset()
 
     @property
     def display_name(self) -> str:
@@ -74,6 +116,10 @@ class Store:
         """A write transaction. SQLite starts it IMMEDIATE so concurrent desks queue, not fail."""
         if self.read_only:
             raise StorageError(f"The database {self.display_name} is read-only; nothing was changed.")
+        if not self.is_sqlite and not self.db.in_transaction():
+            self._revive()
+        state = self._thread_state
+        state.writing = getattr(state, "writing", 0) + 1
         try:
             if self.is_sqlite:
                 with self.db.atomic("IMMEDIATE") as txn:
@@ -81,21 +127,59 @@ class Store:
             else:
                 with self.db.atomic() as txn:
                     yield txn
-        except peewee.OperationalError as exc:
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            if not self.is_sqlite and error_kind(exc) == "connection" and not self.db.in_transaction():
+                self._lost_connection()
             raise translate_error(exc, self) from exc
         except UnicodeEncodeError:
             raise StorageError(NOT_UTF8_TEXT) from None  # rolled back: nothing half-written
+        finally:
+            state.writing -= 1
+            self._run_after_transaction()
 
     @contextmanager
     def read(self):
         """A consistent read snapshot (one transaction) for multi-query reads."""
+        if not self.is_sqlite and not self.db.in_transaction():
+            self._revive()
         try:
             with self.db.atomic():
                 yield
-        except peewee.OperationalError as exc:
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            if not self.is_sqlite and error_kind(exc) == "connection" and not self.db.in_transaction():
+                self._lost_connection()
             raise translate_error(exc, self) from exc
         except UnicodeEncodeError:
             raise StorageError(NOT_UTF8_TEXT) from None
+        finally:
+            self._run_after_transaction()
+
+    def _revive(self) -> None:
+        """A connection psycopg2 already knows is closed (the server went away since) is replaced
+        before a transaction starts on it; a live one costs nothing here (no round trip)."""
+        if self.db.is_closed():
+            return
+        conn = self.db._state.conn
+        if conn is not None and getattr(conn, "closed", 0):
+            self._lost_connection()
+
+    def drop_connection(self) -> None:
+        """Forget this thread's connection (the server dropped it): the next use connects afresh, with
+        no round trip now. Not inside a transaction, which would lose its work."""
+        if not self.db.in_transaction() and not self.db.is_closed():
+            self._lost_connection()
+
+    def ping(self) -> None:
+        """One round trip on this thread's connection, reconnecting once when the server dropped it."""
+        for attempt in (1, 2):
+            try:
+                self._revive()
+                self.db.execute_sql("SELECT 1").fetchone()
+                return
+            except (peewee.OperationalError, peewee.InterfaceError) as exc:
+                if error_kind(exc) != "connection" or attempt == 2:
+                    raise translate_error(exc, self) from exc
+                self._lost_connection()
 
     def data_version(self) -> int:
         """Changes when another connection commits (SQLite's PRAGMA data_version)."""
@@ -104,6 +188,7 @@ class Store:
         return 0
 
     checkpointer: Checkpointer | None = None
+    _thread_state: threading.local = field(default_factory=threading.local, repr=False)
 
     def close(self) -> None:
         if self.checkpointer is not None:
@@ -388,11 +473,14 @@ def _open_postgres(url: str) -> Store:
         import psycopg2  # noqa: F401  (only needed in team mode)
     except ImportError:
         raise StorageError("PostgreSQL support needs psycopg2; install incident-desk[postgres].") from None
+    client_id = f"incident-desk {uuid.uuid4().hex[:12]}"
     db = TeamPostgresqlDatabase(
         unquote(parsed.path.lstrip("/")), user=unquote(parsed.username or "") or None,
         password=unquote(parsed.password or "") or None, host=parsed.hostname or "localhost",
-        port=parsed.port or 5432)
-    return Store(db=db, url=url, backend="postgres")
+        port=parsed.port or 5432, application_name=client_id, connect_timeout=CONNECT_TIMEOUT_S,
+        # A server that vanished without closing the socket (a cable, a VM paused) is noticed in ~10 s.
+        keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3)
+    return Store(db=db, url=url, backend="postgres", client_id=client_id)
 
 
 def _schema_info(store: Store, key: str) -> str | None:

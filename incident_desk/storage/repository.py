@@ -202,7 +202,11 @@ class IncidentRecord:
 
 
 def incident_record(store: Store, incident_id: int) -> IncidentRecord | None:
-    row = fetch_one(store, _SELECT_INCIDENT, (incident_id,))
+    # Read inside a write on PostgreSQL, the row stays locked to that transaction: a comment and an
+    # edit from two desks then queue on the row instead of one failing the other's version check.
+    # (SQLite's IMMEDIATE write transaction already holds the whole file.)
+    tail = " FOR UPDATE" if store.writing and not store.is_sqlite else ""
+    row = fetch_one(store, _SELECT_INCIDENT + tail, (incident_id,))
     return IncidentRecord(row) if row else None
 
 

@@ -41,7 +41,7 @@ class User(BaseModel):
     username = CharField(unique=True, max_length=64)
     display_name = CharField(max_length=200)
     email = CharField(max_length=254, default="")
-    role = CharField(max_length=16, default="agent")  # agent | lead | admin
+    role = CharField(max_length=16, default="agent")  # viewer | agent | lead | admin
     team = ForeignKeyField(Team, null=True, backref="members", on_delete="SET NULL")
     active = BooleanField(default=True)
     password_hash = TextField(null=True)  # team mode only; the local desk has no sign-in
@@ -51,6 +51,11 @@ class User(BaseModel):
     dnd_timezone = CharField(max_length=64, default="UTC")
     dnd_allow_p1 = BooleanField(default=True)
     created_at = IntegerField()
+    # Team sign-in (schema 12): consecutive failed sign-ins, the lock they earned, and when the
+    # password was last set (a session that began before it ends).
+    failed_sign_ins = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    locked_until = IntegerField(null=True)
+    password_changed_at = IntegerField(null=True)
 
 
 class Category(BaseModel):

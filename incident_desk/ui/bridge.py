@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
 
 from incident_desk.services.changes import ChangeFeed
 from incident_desk.services.desk import Desk
@@ -10,6 +10,8 @@ from incident_desk.services.events import Change
 from incident_desk.ui.ops import ops_for
 
 POLL_INTERVAL_MS = 1000
+# Reconnecting to a team server that went away: the waits between attempts, then the last one repeated.
+RECONNECT_BACKOFF_MS = (500, 1000, 2000, 4000, 8000, 15000)
 
 
 class DeskBridge(QObject):
@@ -21,6 +23,10 @@ class DeskBridge(QObject):
     """Another process (or another desk on this database) committed; views should re-read."""
     sig_data_changed = Signal()
     """Either of the above: the cheapest hook for 'something may look different now'."""
+    sig_connection_changed = Signal(bool, str)
+    """Team database: the server went away (False, why) or is back (True, ''); views then catch up."""
+    sig_tables_changed = Signal(list)
+    """Team database: the tables other desks committed to (before sig_database_changed)."""
 
     def __init__(self, desk: Desk, parent: QObject | None = None, *, poll_ms: int = POLL_INTERVAL_MS):
         super().__init__(parent)
@@ -35,9 +41,83 @@ class DeskBridge(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self._on_poll)
+        # Team database: a LISTEN connection whose socket wakes the event loop (no polling).
+        self._notifier: QSocketNotifier | None = None
+        self._attempt = 0
+        self._stopped = False
+        self.connected = True
+        self.lost_reason = ""
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self._on_reconnect_due)
         if self.feed.supported:
             self.ops.write(self.feed.poll, background=True)  # the baseline: the first tick reports nothing
             self._timer.start()
+        elif self.feed.listener is not None:
+            self._listen()
+
+    # ---- team database: LISTEN/NOTIFY ----------------------------------------------------------------
+
+    def _listen(self) -> None:
+        # Connecting may wait on the network: on the reader thread, never the GUI thread.
+        self.ops.read(self.feed.listen, on_done=self._on_listening, on_error=self._on_listen_failed)
+
+    def _on_listening(self, fileno: int) -> None:
+        if self._stopped:
+            self.feed.close()
+            return
+        self._notifier = QSocketNotifier(fileno, QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_socket_ready)
+        self._attempt = 0
+        if not self.connected:
+            self.connected, self.lost_reason = True, ""
+            self.feed.forget_connection()  # the GUI thread's own: reconnects on its next read
+            # Back: the writer's and reader's connections are replaced if the server dropped them, then
+            # every view reads again what it missed.
+            self.ops.write(self.feed.revive, background=True, on_error=lambda _e: None)
+            self.ops.read(self.feed.revive, on_done=lambda _r: self._catch_up(), on_error=lambda _e: self._catch_up())
+            self.sig_connection_changed.emit(True, "")
+
+    def _catch_up(self) -> None:
+        self.sig_database_changed.emit()
+        self.sig_data_changed.emit()
+
+    def _on_listen_failed(self, exc: BaseException) -> None:
+        self._lost(str(exc))
+
+    @Slot()
+    def _on_socket_ready(self) -> None:
+        try:
+            tables = self.feed.drain()
+        except Exception as exc:  # noqa: BLE001  (the server went away: said, then retried)
+            self._drop_notifier()
+            self._lost(str(exc))
+            return
+        if tables:
+            self.sig_tables_changed.emit(tables)
+            self.sig_database_changed.emit()
+            self.sig_data_changed.emit()
+
+    def _drop_notifier(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+
+    def _lost(self, reason: str) -> None:
+        if self._stopped:
+            return
+        if self.connected:
+            self.connected, self.lost_reason = False, reason
+            self.sig_connection_changed.emit(False, reason)
+        delay = RECONNECT_BACKOFF_MS[min(self._attempt, len(RECONNECT_BACKOFF_MS) - 1)]
+        self._attempt += 1
+        self._retry.start(delay)
+
+    @Slot()
+    def _on_reconnect_due(self) -> None:
+        if not self._stopped and not self.ops.is_closed():
+            self._listen()
 
     def _on_bus_change(self, change: Change) -> None:
         # Services may publish from any thread; emitting a signal is safe and arrives queued.
@@ -72,5 +152,9 @@ class DeskBridge(QObject):
         return changed
 
     def stop(self) -> None:
+        self._stopped = True
         self._timer.stop()
+        self._retry.stop()
+        self._drop_notifier()
+        self.feed.close()
         self._unsubscribe()

@@ -18,6 +18,7 @@ from incident_desk.ui.detail.window import DetailWindow
 from incident_desk.ui.dialogs.incident_picker import IncidentPicker
 from incident_desk.ui.dialogs.workflow import ConflictDialog, HoldDialog, ReporterUpdateDialog, ResolveDialog
 from incident_desk.ui.models.timeline_model import TimelineRole
+from tests.team_tools import open_desk
 
 
 def _log(desk, title="VPN drops every ten minutes", **kw):
@@ -204,8 +205,30 @@ def test_comment_and_work_note_newest_first_and_edits_survive(qtbot, desk, make_
 def test_conflict_between_two_sessions_shows_who_and_reapplies(qtbot, team_desk, make_editor, clock):
     desk_lena = team_desk
     desk_lena.act_as("lena")
-    inc = _log(desk_lena)
     desk_alex = Desk.on_store(desk_lena.store, clock=clock, username="alex")
+    _conflict_shows_who_and_reapplies(qtbot, desk_lena, desk_alex, make_editor, clock)
+
+
+@pytest.mark.postgres
+def test_conflict_between_two_signed_in_desks_on_postgres(qtbot, pg_url, make_editor, clock):
+    """The same, with two desks signed in to one team database (two connections, no shared lock)."""
+    admin = open_desk(pg_url, clock=clock)
+    admin.users.add_user(actor=admin.actor, username="lena", display_name="Lena Lead", role="lead",
+                         team="Service Desk", password="lena-pass-1")
+    admin.users.add_user(actor=admin.actor, username="alex", display_name="Alex Agent", role="agent",
+                         team="Service Desk", password="alex-pass-1")
+    admin.close()
+    desk_lena = open_desk(pg_url, clock=clock, user="lena", password="lena-pass-1")
+    desk_alex = open_desk(pg_url, clock=clock, user="alex", password="alex-pass-1")
+    try:
+        _conflict_shows_who_and_reapplies(qtbot, desk_lena, desk_alex, make_editor, clock)
+    finally:
+        desk_lena.close()
+        desk_alex.close()
+
+
+def _conflict_shows_who_and_reapplies(qtbot, desk_lena, desk_alex, make_editor, clock):
+    inc = _log(desk_lena)
     first, second = make_editor(desk_lena), make_editor(desk_alex)
     first.load_incident(inc.key)
     second.load_incident(inc.key)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from incident_desk.ui.dialogs.about_dialog import AboutDialog
 from incident_desk.ui.dialogs.help_window import WORKFLOW_IMAGE, HelpWindow, workflow_moves
 from tests.gui.test_main_window import close_window, open_window
+from tests.team_tools import open_desk
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = re.search(r'__version__ = "([^"]+)"', (ROOT / "incident_desk" / "__init__.py").read_text()).group(1)
@@ -128,12 +129,11 @@ def test_about_masks_a_team_database_password(qtbot):
 def test_about_on_a_team_database_never_shows_the_password(qtbot, pg_url, qsettings):
     from urllib.parse import urlparse
 
-    from incident_desk.services.desk import Desk
     parsed = urlparse(pg_url)
     secret = "s3cret-pw"
     with_password = parsed._replace(netloc=f"{parsed.username or 'postgres'}:{secret}@{parsed.hostname}"
                                            f"{':' + str(parsed.port) if parsed.port else ''}").geturl()
-    desk = Desk.open(with_password)
+    desk = open_desk(with_password)
     try:
         w = open_window(qtbot, desk, qsettings)
         w.act_about.trigger()

@@ -16,7 +16,6 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel
 
 from incident_desk.domain.incident import LinkKind, Priority, Status
-from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.notifications import NotificationItem
 from incident_desk.ui.bridge import DeskBridge
@@ -27,6 +26,7 @@ from incident_desk.ui.plain import notification_body
 from incident_desk.ui.tray import TrayController
 from incident_desk.ui.widgets.main_window import MainWindow
 from tests.conftest import T0
+from tests.team_tools import open_desk
 
 HTML = "<h1>Zebra</h1><img src='/etc/passwd'> & <b>jam</b>"
 NAME = "<h1>Ann</h1><img src='file:///etc/shadow'>"
@@ -132,7 +132,7 @@ def test_the_database_tooltip_never_shows_a_password(qtbot, qsettings, pg_url):
     parsed = urlparse(pg_url)
     user = parsed.username or "postgres"
     with_password = parsed._replace(netloc=f"{user}:s3cr3t-pw@{parsed.hostname}:{parsed.port}").geturl()
-    desk = Desk.open(with_password)  # the test server trusts local connections: any password is accepted
+    desk = open_desk(with_password)  # the test server trusts local connections: any password is accepted
     try:
         window = MainWindow(desk, DeskBridge(desk, poll_ms=100), qsettings)
         qtbot.addWidget(window)

@@ -10,15 +10,15 @@ import pytest
 from incident_desk.domain.postmortem import PostmortemStatus
 from incident_desk.reports.export import export_incident_report, export_review
 from incident_desk.services.clock import ManualClock
-from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
+from tests.team_tools import open_desk
 
 pytestmark = pytest.mark.postgres
 
 
 def test_a_whole_closure_on_postgres(pg_url, tmp_path):
     clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
-    desk = Desk.open(pg_url, clock=clock)
+    desk = open_desk(pg_url, clock=clock)
     try:
         a = desk.actor
         desk.users.add_user(actor=a, username="sam", display_name="Sam Agent", role="agent")

@@ -10,8 +10,8 @@ import pytest
 
 from incident_desk.reports.statuspage import publish_desk
 from incident_desk.services.clock import ManualClock
-from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
+from tests.team_tools import open_desk
 
 pytestmark = pytest.mark.postgres
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.postgres
 def test_communication_on_postgres(pg_url, tmp_path):
     start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     clock = ManualClock(start)
-    desk = Desk.open(pg_url, clock=clock)
+    desk = open_desk(pg_url, clock=clock)
     try:
         a = desk.actor
         desk.users.add_user(actor=a, username="sam", display_name="Sam Planted", role="agent")

@@ -11,12 +11,13 @@ from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ConflictError
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.storage.database import StorageError, open_database
+from tests.team_tools import TEAM_ADMIN, TEAM_PASSWORD, ensure_team, open_desk
 
 pytestmark = pytest.mark.postgres
 
 
 def test_lifecycle_on_postgres(pg_url, clock):
-    desk = Desk.open(pg_url, clock=clock)
+    desk = open_desk(pg_url, clock=clock)
     try:
         assert desk.store.backend == "postgres"
         keys = []
@@ -44,7 +45,7 @@ def test_lifecycle_on_postgres(pg_url, clock):
         assert [r.id for r in pages] == [r.id for r in everything]
         inc = desk.incidents.get_incident(keys[0])
         assert inc.status == Status.ACKNOWLEDGED and inc.acknowledged_at is not None
-        other = Desk.on_store(desk.store, clock=clock)
+        other = Desk.on_store(desk.store, clock=clock, username=TEAM_ADMIN, password=TEAM_PASSWORD)
         other.incidents.edit_incident(actor=other.actor, key=inc.key, expected_version=inc.version,
                                       changes={"title": "VPN drops after lunch"})
         with pytest.raises(ConflictError):
@@ -70,11 +71,14 @@ def test_cli_process_on_postgres_loads_the_driver_on_demand(pg_url, tmp_path):
     import sys
 
     def cli(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "incident_desk", "--db", pg_url, *args], capture_output=True,
-                              text=True, timeout=120, env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+        done = subprocess.run([sys.executable, "-m", "incident_desk", "--db", pg_url, "--user", TEAM_ADMIN, *args],
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path),
+                                   "INCIDENT_DESK_PASSWORD": TEAM_PASSWORD})
         assert done.returncode == 0, done.stderr
         return done.stdout
 
+    ensure_team(pg_url)
     cli("log", "--title", "Printer on floor 3 jams", "--category", "Hardware")
     rows = json.loads(cli("list", "--json"))
     assert [r["title"] for r in rows] == ["Printer on floor 3 jams"]

@@ -11,6 +11,7 @@ from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
 from tests.conftest import T0
 from tests.reliability.reliability_tools import assert_overlapped, run_together, run_updaters
+from tests.team_tools import open_desk
 
 pytestmark = pytest.mark.postgres
 
@@ -27,7 +28,7 @@ def _rows(url: str, sql: str, *params) -> list[tuple]:
 
 
 def _team(url: str, clock) -> Desk:
-    desk = Desk.open(url, clock=clock)
+    desk = open_desk(url, clock=clock)
     admin = desk.actor
     desk.users.add_user(actor=admin, username="lena", display_name="Lena Lead", role="lead", team="Service Desk")
     desk.users.add_user(actor=admin, username="alex", display_name="Alex Agent", role="agent", team="Service Desk")
@@ -66,7 +67,7 @@ def test_two_desks_on_postgres_raise_each_escalation_once(pg_url, clock):
     assert _rows(pg_url, "SELECT COUNT(*) FROM event WHERE kind = 'escalation'") == [(count,)]
     assert _rows(pg_url, "SELECT MIN(escalation_level), MAX(escalation_level) FROM incident") == [(1, 1)]
     # A third scan at the same instant finds nothing left to raise.
-    again = Desk.open(pg_url, clock=clock)
+    again = open_desk(pg_url, clock=clock)
     try:
         assert again.escalation.scan(T0 + timedelta(minutes=6)) == []
     finally:
@@ -112,7 +113,7 @@ def test_concurrent_updates_on_postgres_lose_nothing(pg_url, clock):
     """Three processes append tokens to the same two incidents with the optimistic lock: every saved
     token is in the text once, in each writer's order, and the version counts every save."""
     keys = []
-    desk = Desk.open(pg_url, clock=clock)
+    desk = open_desk(pg_url, clock=clock)
     try:
         for n in range(2):
             keys.append(desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
@@ -137,7 +138,7 @@ def test_concurrent_updates_on_postgres_lose_nothing(pg_url, clock):
 
 
 def test_simultaneous_saves_on_postgres_one_wins_the_rest_conflict(pg_url, clock):
-    desk = Desk.open(pg_url, clock=clock)
+    desk = open_desk(pg_url, clock=clock)
     try:
         key = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
             title="Contended", category="Network")).key

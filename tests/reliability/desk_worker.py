@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from incident_desk.services.desk import Desk  # noqa: E402
+from tests.team_tools import open_desk
 
 
 def _pause_after_writes(desk: Desk, pause_s: float) -> None:
@@ -45,7 +46,7 @@ def _barrier() -> float:
 
 
 def escalate(db: str, now: str, batch: int, pause_s: float, delay_s: float = 0.0) -> dict:
-    desk = Desk.open(db)
+    desk = open_desk(db)
     _pause_after_writes(desk, pause_s)
     started = _barrier()
     time.sleep(delay_s)
@@ -57,7 +58,7 @@ def escalate(db: str, now: str, batch: int, pause_s: float, delay_s: float = 0.0
 
 
 def claim(db: str, user: str, order: str, pause_s: float) -> dict:
-    desk = Desk.open(db)
+    desk = open_desk(db)
     ids = sorted(n.id for n in desk.notifications.pending_alerts(user, limit=10_000))
     if order == "desc":
         ids.reverse()

@@ -332,3 +332,11 @@ def run_updaters(*worker_args, timeout: float = 180) -> tuple[list[str], list[di
     """tests/reliability/updater_process.py once per argument list, released at once after each has read;
     returns (their first lines, their JSON reports)."""
     return _released_together("updater_process.py", worker_args, timeout)
+
+
+def run_team(*worker_args, timeout: float = 240) -> list[dict]:
+    """tests/reliability/team_process.py once per argument list (signed-in desks of one team database),
+    released at once; each one's JSON report."""
+    ready, reports = _released_together("team_process.py", worker_args, timeout)
+    assert ready == ["ready"] * len(worker_args), ready
+    return reports

@@ -13,13 +13,16 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from pathlib import Path
 
-from incident_desk.services.desk import Desk
-from incident_desk.services.errors import ConflictError
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from incident_desk.services.errors import ConflictError  # noqa: E402
+from tests.team_tools import open_desk  # noqa: E402
 
 
 def loop(db: str, worker: str, keys: list[str], n: int) -> None:
-    desk = Desk.open(db)
+    desk = open_desk(db)
     print("ready", flush=True)
     sys.stdin.readline()  # start together
     saved: dict[str, list[str]] = {k: [] for k in keys}
@@ -48,7 +51,7 @@ def loop(db: str, worker: str, keys: list[str], n: int) -> None:
 
 
 def race(db: str, worker: str, key: str) -> None:
-    desk = Desk.open(db)
+    desk = open_desk(db)
     current = desk.incidents.get_incident(key)
     print(f"read {current.version}", flush=True)
     sys.stdin.readline()

@@ -49,6 +49,7 @@ def test_raw_sqlite_commit_is_seen(desk, db_path):
 def test_postgres_store_never_reports(desk):
     class FakePg:
         is_sqlite = False
+        is_team = True
 
         def data_version(self):  # pragma: no cover - must not be called
             raise AssertionError("PostgreSQL has no data_version")
@@ -56,3 +57,4 @@ def test_postgres_store_never_reports(desk):
     feed = ChangeFeed(FakePg())
     assert feed.supported is False
     assert feed.poll() is False
+    assert feed.listener is not None and not feed.listener.connected  # LISTEN/NOTIFY instead, when asked

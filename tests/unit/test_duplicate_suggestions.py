@@ -6,6 +6,7 @@ import pytest
 
 from incident_desk.domain.incident import Status
 from incident_desk.services.incidents import IncidentDraft
+from tests.team_tools import open_desk
 
 
 @pytest.fixture
@@ -50,8 +51,7 @@ def test_the_last_word_is_matched_as_a_prefix_while_typing(desk, logged):
 
 @pytest.mark.postgres
 def test_the_same_suggestions_on_postgres(pg_url, clock):
-    from incident_desk.services.desk import Desk
-    desk = Desk.open(pg_url, clock=clock)
+    desk = open_desk(pg_url, clock=clock)
     try:
         for title in ("Laptop will not power on", "Printer on floor 3 jams paper", "Printer queue stuck"):
             desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title=title, category="Printing"))

@@ -13,6 +13,7 @@ from incident_desk.services.errors import ValidationError
 from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.metrics import DrillPoint, MetricsService
 from incident_desk.storage import metrics_queries as mq
+from tests.team_tools import open_desk
 
 H = 3600
 
@@ -193,7 +194,7 @@ def test_same_figures_on_postgresql(tmp_path, clock, pg_url):
     finally:
         sqlite_desk.close()
     clock.set(start)
-    pg = Desk.open(pg_url, clock=clock)
+    pg = open_desk(pg_url, clock=clock)
     try:
         build_history(pg, clock)
         got = MetricsService.for_desk(pg).refresh().to_dict()

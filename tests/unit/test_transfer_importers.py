@@ -18,6 +18,7 @@ from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.transfer.fields import parse_map, parse_values
 from incident_desk.services.transfer.importer import ImportOptions
 from incident_desk.services.transfer.service import Transfer
+from tests.team_tools import open_desk
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transfer"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -328,7 +329,7 @@ def test_a_file_that_is_not_text_is_refused(desk, tmp_path):
 
 @pytest.mark.postgres
 def test_import_into_a_team_database(pg_url):
-    desk = Desk.open(pg_url, clock=ManualClock(NOW))
+    desk = open_desk(pg_url, clock=ManualClock(NOW))
     try:
         report = run(desk, "servicenow", "servicenow_eventlog.csv")
         assert report.written and report.new == 3

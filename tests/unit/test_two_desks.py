@@ -10,6 +10,7 @@ import pytest
 from incident_desk.domain.incident import IncidentFilter
 from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
+from tests.team_tools import open_desk
 
 
 def _check_alone(desk, tag: str, other_tag: str) -> None:
@@ -109,7 +110,7 @@ def test_identity_is_stored_in_the_database_not_its_path(tmp_path, clock):
 
 @pytest.mark.postgres
 def test_sqlite_and_postgres_desks_in_one_process_keep_apart(tmp_path, pg_url, clock):
-    a = Desk.open(pg_url, clock=clock)
+    a = open_desk(pg_url, clock=clock)
     b = Desk.open(str(tmp_path / "b.db"), clock=clock)
     try:
         _interleave(a, b)
@@ -122,8 +123,8 @@ def test_sqlite_and_postgres_desks_in_one_process_keep_apart(tmp_path, pg_url, c
 
 @pytest.mark.postgres
 def test_two_postgres_desks_in_one_process_keep_apart(pg_url, pg_url_b, clock):
-    a = Desk.open(pg_url, clock=clock)
-    b = Desk.open(pg_url_b, clock=clock)
+    a = open_desk(pg_url, clock=clock)
+    b = open_desk(pg_url_b, clock=clock)
     try:
         _interleave(a, b)
         _check_alone(a, "alpha", "bravo")

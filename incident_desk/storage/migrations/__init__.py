@@ -17,6 +17,7 @@ from incident_desk.storage.migrations import (
     m009_audit,
     m010_closure,
     m011_transfer,
+    m012_team,
     m014_communication,
 )
 
@@ -28,6 +29,7 @@ STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade, 3: m003_metrics_in
          4: m004_escalation_schedule.upgrade, 5: m005_assignee_names.upgrade, 6: m006_search_merging.upgrade,
          7: m007_lean_indexes.upgrade, 8: m008_identity.upgrade, 9: m009_audit.upgrade,
          10: m010_closure.upgrade, 11: m011_transfer.upgrade,
+         12: m012_team.upgrade,
          14: m014_communication.upgrade}
 CURRENT_VERSION = max(STEPS)
 DESK_ID_KEY = m008_identity.DESK_ID_KEY

@@ -595,6 +595,9 @@ class IncidentDetailEditor(QWidget):
                                assignment=actor.can("incident.assign"))
         self.timeline_view.set_read_only(not actor.can("incident.comment"))
         self.links_panel.set_read_only(read_only or not actor.can("incident.link"))
+        # A viewer edits nothing: Save and Revert are not offered at all.
+        for button in (self.header.save_button, self.header.revert_button):
+            button.setVisible(actor.can("incident.edit"))
         if self.is_read_only():
             self.banner.show_message(f"{self._incident.key} is {self._incident.status.label.lower()}; only an "
                                      "admin may change its fields. Comments can still be added.", "info")

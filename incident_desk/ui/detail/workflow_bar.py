@@ -76,8 +76,9 @@ class WorkflowBar(QWidget):
         self.duplicate_button.setVisible(incident.status.is_open and actor.can("incident.transition"))
         self.assign_me_button.setVisible(incident.status.is_open and incident.assignee != actor.username
                                          and actor.can("incident.assign"))
-        for button in (self.reporter_button, self.copy_summary_button, self.watch_button):
-            button.show()
+        self.copy_summary_button.show()  # a copy to the clipboard writes nothing: a viewer may
+        self.reporter_button.setVisible(actor.can("incident.comment"))
+        self.watch_button.setVisible(actor.can("incident.watch"))
 
     def show_watching(self, watching: bool) -> None:
         self.watch_button.setChecked(watching)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from incident_desk.config import EDITOR_DRAFTS_GROUP
 from incident_desk.domain.incident import DomainError, IncidentFilter, Status, allowed_transitions, key_in_text
 from incident_desk.services.desk import Desk
+from incident_desk.services.errors import StorageError
 from incident_desk.ui import icons, theme
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.drafts import IncidentDrafts
@@ -233,7 +234,11 @@ class MainWindow(QMainWindow):
         self.waiting_label = QLabel("", self)
         theme.style(self.waiting_label, "waiting")
         self.waiting_label.hide()
-        for w in (self.waiting_label, self.rows_label, self.user_label, self.db_label):
+        # Team database: said while the server is away (the window keeps what was typed meanwhile).
+        self.connection_label = QLabel("", self)
+        theme.style(self.connection_label, "error")
+        self.connection_label.hide()
+        for w in (self.connection_label, self.waiting_label, self.rows_label, self.user_label, self.db_label):
             w.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(w)
 
@@ -338,6 +343,7 @@ class MainWindow(QMainWindow):
         self.tools_menu.addAction(self.act_settings)
         self.tools_menu.addAction(self.act_policies)
         self.tools_menu.addActions([self.act_statuspage, self.act_statuspage_on_update])
+        self._add_team_actions()
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_help, self.act_about])
         self.toolbar = QToolBar("Main toolbar", self)
@@ -350,12 +356,47 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         self.toolbar.addActions([self.act_search, self.act_refresh, self.act_save_view, self.act_columns])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self._apply_role()
+
+    def _add_team_actions(self) -> None:
+        """The audit trail (admins) and, on a team database, the signed-in person's password."""
+        self.act_audit = self._action("&Audit trail…", self._on_audit, tip="Sign-ins, failed sign-ins, refused "
+                                      "actions and account changes")
+        self.act_password = self._action("Change &password…", self._on_change_password,
+                                         tip="Your password on this team database")
+        self.act_audit.setVisible(self.desk.actor.can("audit.view"))
+        self.act_password.setVisible(self.desk.store.is_team)
+        self.tools_menu.addSeparator()
+        self.tools_menu.addActions([self.act_audit, self.act_password])
+
+    def _apply_role(self) -> None:
+        """What the role cannot do is not offered at all (a viewer sees no Log, Save or workflow
+        buttons); the services refuse it regardless."""
+        actor = self.desk.actor
+        for act, permission in ((self.act_log, "incident.log"), (self.act_save, "incident.edit"),
+                                (self.act_ack, "incident.transition"), (self.act_resolve, "incident.transition"),
+                                (self.act_assign_me, "incident.assign")):
+            act.setVisible(actor.can(permission))
+
+    @Slot()
+    def _on_audit(self) -> None:
+        from incident_desk.ui.dialogs.audit_dialog import AuditDialog
+        dialog = AuditDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def _on_change_password(self) -> None:
+        from incident_desk.ui.dialogs.sign_in_dialog import ChangePasswordDialog
+        dialog = ChangePasswordDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _load_choices(self) -> None:
         try:
             categories = list(self.desk.settings.categories())
             teams = self.desk.users.team_names()
-        except DomainError as exc:
+        except (DomainError, StorageError) as exc:
             self.status_message(str(exc))
             return
         self.filter_bar.set_choices(categories=categories, people=self.people.active(), teams=teams,
@@ -377,10 +418,21 @@ class MainWindow(QMainWindow):
         self.bridge.sig_incident_changed.connect(self._on_incident_changed)
         self.bridge.sig_database_changed.connect(self._on_database_changed)
         self.bridge.ops.sig_waiting_changed.connect(self._on_waiting_changed)
+        self.bridge.sig_connection_changed.connect(self._on_connection_changed)
         self._refresh_timer.timeout.connect(self._on_refresh_due)
         self._select_timer.timeout.connect(self._on_load_selected)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.transfer.sig_imported.connect(self._on_refresh_now)
+
+    @Slot(bool, str)
+    def _on_connection_changed(self, connected: bool, reason: str) -> None:
+        if connected:
+            self.connection_label.hide()
+            self.status_message("Connected to the team server again; the desk has caught up.")
+        else:
+            self.connection_label.setText("Team server unreachable: reconnecting… (what you type is kept)")
+            self.connection_label.setToolTip(tooltip(reason))
+            self.connection_label.show()
 
     @Slot(str)
     def _on_waiting_changed(self, text: str) -> None:
@@ -414,6 +466,8 @@ class MainWindow(QMainWindow):
         """Wire the notification dock and tray (ui.alerts.AlertsController) into this window."""
         self.alerts = alerts
         self.tools_menu.addAction(alerts.dock.toggleViewAction())
+        # Team database: another desk's escalation or assignment reaches this inbox and tray at once.
+        self.bridge.sig_tables_changed.connect(lambda tables: "notification" in tables and alerts.poll_now())
         alerts.sig_open_incident.connect(self.select_incident)
         alerts.sig_log_incident_requested.connect(self._on_log_incident)
         alerts.sig_scan_finished.connect(self._on_escalations_raised)
