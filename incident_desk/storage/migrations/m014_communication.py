@@ -31,3 +31,6 @@ def upgrade(store) -> None:
             continue
         known.add(key)
         db.execute_sql(insert, (name[:200], key[:200], public, now, now))
+    # Other desks on a team server hear of changes to these tables too (LISTEN/NOTIFY, see m012).
+    from incident_desk.storage.migrations.m012_team import install_change_triggers
+    install_change_triggers(store, [model._meta.table_name for model in TABLES])
