@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 from incident_desk.services.errors import ValidationError
-
-UNAVAILABLE_TEXT = ("Team sign-in is not available in this version yet: the desk opens the server as its own "
-                    "local account.")
-
-
-def team_sign_in_available() -> bool:
-    """True once the services can sign people in to a team database (services.signin)."""
-    return importlib.util.find_spec("incident_desk.services.signin") is not None
 
 
 def team_sign_in(url: str, username: str, password: str, *, initialise: bool) -> str:
     """Sign ``username`` in to the team database at ``url`` (or, with ``initialise``, make them the first
     admin of an empty one) and say what happened in one sentence; a DomainError says why not. Runs off
     the GUI thread; nothing is kept open: the window signs in again when it opens the desk."""
-    if not team_sign_in_available():
-        raise ValidationError(UNAVAILABLE_TEXT, field="username")
     if not (username or "").strip():
         raise ValidationError("Type your user name on the team server.", field="username")
     if not password:

@@ -140,7 +140,6 @@ def test_an_idle_session_asks_for_the_password_and_keeps_the_window(qtbot, qsett
 def test_the_welcomes_hook_signs_in_with_the_services(pg_url):
     """ui/team_sign_in.py (the first-run welcome's call) on the real services: first admin, then sign-in."""
     from incident_desk.ui import team_sign_in
-    assert team_sign_in.team_sign_in_available()
     said = team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=True)
     assert said == "anna is now the first admin of this team database."
     assert team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=False) == \

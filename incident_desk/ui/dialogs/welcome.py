@@ -28,7 +28,7 @@ from incident_desk.services import first_run
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.plain import plain_label
-from incident_desk.ui.team_sign_in import UNAVAILABLE_TEXT, team_sign_in, team_sign_in_available
+from incident_desk.ui.team_sign_in import team_sign_in
 from incident_desk.ui.workers import WorkerPool
 
 JUST_ME, TEAM = "just-me", "team"
@@ -42,13 +42,12 @@ class WelcomeDialog(QDialog):
     """Work started (True) or ended (False) in the worker."""
 
     def __init__(self, parent: QWidget | None = None, *, local_path=None,
-                 sign_in: Callable[..., str] | None = None, sign_in_available: bool | None = None):
+                 sign_in: Callable[..., str] | None = None):
         super().__init__(parent)
         self.setWindowTitle("Welcome to Incident Desk")
         self.setObjectName("welcomeDialog")
         self.local_path = local_path or config.default_db_path(create_dir=False)
         self._sign_in = sign_in or team_sign_in
-        self._can_sign_in = team_sign_in_available() if sign_in_available is None else sign_in_available
         self.pool = WorkerPool(self, max_threads=1, name="welcome")
         self.chosen_url: str | None = None
         self.prepared: first_run.Prepared | None = None
@@ -119,13 +118,10 @@ class WelcomeDialog(QDialog):
         self.initialise = QCheckBox("&Initialise this empty database and make me its admin", self.team_box)
         self.initialise.setAccessibleName("Initialise this empty database as its admin")
         team_form.addRow(self.initialise)
-        self.sign_in_note = QLabel(UNAVAILABLE_TEXT if not self._can_sign_in else
-                                   "Your name and role come from your account on the server.", self.team_box)
+        self.sign_in_note = QLabel("Your name and role come from your account on the server.", self.team_box)
         self.sign_in_note.setWordWrap(True)
         theme.style(self.sign_in_note, "hint")
         team_form.addRow(self.sign_in_note)
-        for widget in (self.username, self.password, self.initialise):
-            widget.setEnabled(self._can_sign_in)
 
         self.error = plain_label("", self)  # messages quote what was typed
         self.error.setObjectName("errorLabel")
@@ -267,11 +263,11 @@ class WelcomeDialog(QDialog):
             return
         url = self.url.text().strip()
         user, password, init = self.username.text(), self.password.text(), self.initialise.isChecked()
-        sign_in = self._sign_in if self._can_sign_in else None
+        sign_in = self._sign_in
 
         def job() -> str:
-            sentence = first_run.test_connection(url)  # a bad address says so before anything else
-            return sign_in(url, user, password, initialise=init) if sign_in is not None else sentence
+            first_run.test_connection(url)  # a bad address says so before anything else
+            return sign_in(url, user, password, initialise=init)
         self._run("Connecting to the server…", job, lambda sentence: self._finish(url, sentence))
 
     def _on_prepared(self, prepared: first_run.Prepared) -> None:
