@@ -934,3 +934,6 @@ class MainWindow(QMainWindow):
         if self.metrics_tab is not None:
             self.metrics_tab.pool.close()  # a refresh still drawing charts must not outlive the window
         self.transfer.shutdown()
+        # Destroying the tabs later emits currentChanged; by then this window's Python side may be gone,
+        # and PySide would call the slot on a bare wrapper without the window's attributes.
+        self.tabs.blockSignals(True)
