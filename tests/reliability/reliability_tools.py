@@ -73,12 +73,18 @@ def _connect_ro(path) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{path}?immutable=1", uri=True)
 
 
+# FTS5's b-tree of segments: the desk's upkeep thread merges them whenever it finds the database idle,
+# which rewrites these rows without changing what is indexed (the search table's own rows say that).
+FTS_STRUCTURE = ("incident_fts_data", "incident_fts_idx")
+
+
 def logical_dump(path) -> str:
     """A hash of every row of every table (incidents, timeline, search index, users, settings...)."""
     con = _connect_ro(path)
     try:
         names = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            if r[0] not in FTS_STRUCTURE]
         digest = hashlib.sha256()
         for name in names:
             rows = con.execute(f'SELECT * FROM "{name}"').fetchall()
