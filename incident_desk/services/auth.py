@@ -51,6 +51,8 @@ PERMISSIONS = {
     "data.import": "admin",
     "data.export_all": "admin",
     "data.restore": "admin",
+    "settings.intake": "lead",
+    "oncall.manage": "lead",
 }
 _ACTION_TEXT = {
     "incident.close": "close incidents",
@@ -72,6 +74,8 @@ _ACTION_TEXT = {
     "audit.view": "read the audit log",
     "notifications.others": "read another person's notifications",
     "escalation.set_time": "run escalations at another time than now",
+    "settings.intake": "change how monitoring alerts become incidents",
+    "oncall.manage": "change on-call rotations and overrides",
 }
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The columns' sizes (storage.tables), checked here so SQLite refuses what PostgreSQL would.

@@ -53,6 +53,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("watchers", tables.Watcher, owner="incident_id"),
     Section("escalations", tables.Escalation, keep_ids=True, owner="incident_id"),
     Section("notifications", tables.Notification, keep_ids=True),
+    Section("alert_keys", tables.AlertKey, owner="incident_id"),
+    Section("oncall_rotations", tables.OncallRotation, keep_ids=True),
+    Section("oncall_members", tables.OncallMember, key=("rotation_id", "position")),
+    Section("oncall_overrides", tables.OncallOverride, keep_ids=True),
 )
 
 

@@ -17,6 +17,7 @@ from incident_desk.storage.migrations import (
     m009_audit,
     m010_closure,
     m011_transfer,
+    m013_intake_oncall,
 )
 
 if TYPE_CHECKING:
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade, 3: m003_metrics_indexes.upgrade,
          4: m004_escalation_schedule.upgrade, 5: m005_assignee_names.upgrade, 6: m006_search_merging.upgrade,
          7: m007_lean_indexes.upgrade, 8: m008_identity.upgrade, 9: m009_audit.upgrade,
-         10: m010_closure.upgrade, 11: m011_transfer.upgrade}
+         10: m010_closure.upgrade, 11: m011_transfer.upgrade,
+         13: m013_intake_oncall.upgrade}
 CURRENT_VERSION = max(STEPS)
 DESK_ID_KEY = m008_identity.DESK_ID_KEY
 LOCAL_ACCOUNT_KEY = m009_audit.LOCAL_ACCOUNT_KEY
