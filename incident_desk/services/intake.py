@@ -100,6 +100,12 @@ class IntakeService:
         actor = self.account()
         mapping = self.mapping()
         results: list = []
+        if len(requests) == 1:  # the transaction itself is the request's all-or-nothing
+            try:
+                with self.store.write():
+                    return [[self._one(actor, mapping, alert) for alert in requests[0]]]
+            except (DomainError, ValidationError) as exc:
+                return [exc]
         with self.store.write():
             for alerts in requests:
                 try:
