@@ -9,8 +9,10 @@ QT_XCB_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
 XVFB_DEBS := xvfb xauth
 # The real tray test: a session bus, a fake tray watcher and dbusmock on Debian's own Python;
-# team-mode tests start a throwaway PostgreSQL; report tests render PDFs with pdftoppm.
-TEST_DEBS := $(XVFB_DEBS) dbus python3-dbus python3-gi python3-dbusmock libglib2.0-bin postgresql poppler-utils
+# team-mode tests start a throwaway PostgreSQL; report tests render PDFs with pdftoppm; the intake's
+# test has a real Alertmanager deliver to it.
+TEST_DEBS := $(XVFB_DEBS) dbus python3-dbus python3-gi python3-dbusmock libglib2.0-bin postgresql poppler-utils \
+	prometheus-alertmanager
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test bench demo clean system-deps system-deps-x system-deps-test venv
