@@ -25,7 +25,8 @@ def cmd_oncall(desk, args) -> int:
         rotation = oncall.set_rotation(actor=desk.actor, team=args.team, users=users, every=args.every,
                                        start=args.start, tz=args.tz, days=args.days, hours=args.hours, name=args.name)
         print(f"Rotation {printable(rotation.name)} of {printable(args.team)}: {', '.join(map(printable, users))}, "
-              f"handoff every {rotation.every} {rotation.unit} from {rotation.start:%Y-%m-%d %H:%M} {rotation.tz}.")
+              f"handoff every {rotation.unit[:-1] if rotation.every == 1 else f'{rotation.every} {rotation.unit}'} "
+              f"from {rotation.start:%Y-%m-%d %H:%M} {rotation.tz}.")
         return EXIT_OK
     if args.oncall_command == "override":
         if args.remove is not None:

@@ -214,15 +214,17 @@ class Override:
 
 def schedule(rotations: Sequence[Rotation], overrides: Sequence[Override], start: datetime,
              end: datetime) -> list[Shift]:
-    """Who is on call over [start, end): overrides first (the latest added wins), then the rotations in
-    order (the first that covers an instant has it). Gaps are left out; neighbouring spans of one
-    person from one source are merged."""
+    """Who is on call over [start, end): overrides first (the latest added wins), then rotations
+    restricted to days or hours (they take their hours from an all-day one), then the rest, each group
+    in the order given (the first that covers an instant has it). Gaps are left out; neighbouring spans
+    of one person from one source are merged."""
     start, end = check_instant(start, "start"), check_instant(end, "end")
     if end <= start:
         return []
     layers: list[list[Shift]] = [[Shift(o.user, max(o.start, start), min(o.end, end), override=True)]
                                  for o in reversed(overrides) if o.start < end and o.end > start]
-    layers += [r.shifts(start, end) for r in rotations]
+    ordered = sorted(rotations, key=lambda r: r.days is None and r.hours is None)  # stable: keeps the order
+    layers += [r.shifts(start, end) for r in ordered]
     cuts = sorted({start, end} | {s.start for layer in layers for s in layer}
                   | {s.end for layer in layers for s in layer})
     out: list[Shift] = []

@@ -29,6 +29,7 @@ from incident_desk.storage.queries import epoch
 log = logging.getLogger(__name__)
 
 MAPPING_KEY = "intake_mapping"
+WINDOW_KEY = "intake_window"   # {"listen": "HOST:PORT", "token_file": PATH}: the desk window runs the intake
 ACCOUNT = "monitoring"
 ACCOUNT_NAME = "Monitoring"
 
@@ -78,6 +79,20 @@ class IntakeService:
             repo.put_setting(self.store, MAPPING_KEY, mapping.to_dict(), now=self.desk.clock())
         self._mapping = mapping
         return mapping
+
+    def window_intake(self) -> dict | None:
+        """Where the desk window should run the intake ({"listen", "token_file"}), or None."""
+        data = repo.get_setting(self.store, WINDOW_KEY)
+        if isinstance(data, dict) and data.get("listen") and data.get("token_file"):
+            return {"listen": str(data["listen"]), "token_file": str(data["token_file"])}
+        return None
+
+    def set_window_intake(self, *, actor: Actor, listen: str | None, token_file: str | None) -> None:
+        """Have the desk window run the intake in the background (None: it does not)."""
+        require(actor, "settings.intake")
+        value = {"listen": listen, "token_file": token_file} if listen and token_file else {}
+        with self.store.write():
+            repo.put_setting(self.store, WINDOW_KEY, value, now=self.desk.clock())
 
     def account(self) -> Actor:
         """The monitoring account (made on first use): an inactive lead, so it may set a mapped priority."""

@@ -23,6 +23,10 @@ TOKEN_MIN = 16
 DEFAULT_LISTEN = "127.0.0.1:9095"
 
 
+class IntakeBusy(RuntimeError):
+    """Another intake already runs on this database."""
+
+
 class TokenError(ValueError):
     """The token file cannot serve: missing, unreadable, or too short."""
 
@@ -77,14 +81,22 @@ class IntakeServer:
     """Serve until stop(); one writer thread commits queued requests in batches (group commit)."""
 
     def __init__(self, desk, *, host: str, port: int, token: str):
+        from incident_desk.storage.intake_queries import IntakeLock
         self.desk = desk
         self.token = token.encode()
         self.stats = IntakeStats()
+        self._claim = IntakeLock(desk.store)
+        if not self._claim.acquire():
+            raise IntakeBusy(f"An intake already runs on {desk.store.display_name}; one per database.")
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self.stopping = threading.Event()
         self.idle: set = set()   # keep-alive connections waiting for their next request
-        self.httpd = _Server((host, port), _handler_for(self))
+        try:
+            self.httpd = _Server((host, port), _handler_for(self))
+        except OSError:
+            self._claim.release()
+            raise
         self._writer = threading.Thread(target=self._write_loop, name="intake-writer", daemon=True)
         self._writer.start()
         self._serving = threading.Event()
@@ -123,6 +135,7 @@ class IntakeServer:
         self.httpd.server_close()  # joins the handler threads: every request in hand is answered
         self._queue.put(None)
         self._writer.join(timeout=ANSWER_WITHIN_S)
+        self._claim.release()
 
     # ---- the one writer -----------------------------------------------------------------------------
 

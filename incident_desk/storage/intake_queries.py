@@ -79,3 +79,39 @@ def add_account(store, *, username: str, display_name: str, at: int) -> int:
                    "dnd_timezone, dnd_allow_p1, created_at) VALUES (?, ?, '', 'lead', ?, ?, 'UTC', ?, ?)",
             (username, display_name, bool_value(store, False), bool_value(store, False), bool_value(store, True), at))
     return account_id(store, username)
+
+
+class IntakeLock:
+    """Held while an intake runs on a database, so at most one does (a window or `incident-desk intake`):
+    an exclusive lock on a file beside a SQLite database, a session advisory lock on PostgreSQL."""
+
+    _PG_KEY = 0x1D_17_A1  # any fixed number: the advisory lock's name
+
+    def __init__(self, store):
+        self.store = store
+        self._file = None
+
+    def acquire(self) -> bool:
+        if self.store.is_sqlite:
+            import fcntl
+            import os
+            fd = os.open(f"{self.store.path}-intake.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            handle = os.fdopen(fd, "r+")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                return False
+            self._file = handle
+            return True
+        return bool(scalar(self.store, "SELECT pg_try_advisory_lock(?)", (self._PG_KEY,)))
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        elif not self.store.is_sqlite:
+            try:
+                scalar(self.store, "SELECT pg_advisory_unlock(?)", (self._PG_KEY,))
+            except Exception:  # noqa: BLE001  (the connection may be gone; its lock went with it)
+                pass

@@ -84,9 +84,10 @@ def test_days_and_hours_restrict_the_rotation(crew):
     assert who(crew, "2027-03-20T11:00")[0] is None          # Saturday
 
 
-def test_overrides_win_and_a_second_rotation_covers_the_gaps(crew):
-    rotate(crew, users=["ann", "bob"], every="1d", days="mon-fri", hours="09:00-17:00", name="day")
+def test_overrides_win_and_an_all_day_rotation_covers_the_restricted_ones_gaps(crew):
+    # Made first, the all-day rotation still leaves the business hours to the restricted one.
     rotate(crew, users=["carol"], every="1w", start="2027-03-01T00:00", name="night")
+    rotate(crew, users=["ann", "bob"], every="1d", days="mon-fri", hours="09:00-17:00", name="day")
     assert who(crew, "2027-03-16T09:00")[0] == "bob"
     assert who(crew, "2027-03-16T20:00") == ("carol", z("2027-03-16T16:00"), z("2027-03-17T08:00"))
     crew.oncall.add_override(actor=crew.users.actor("lena"), team="Service Desk", user="ann",

@@ -287,6 +287,8 @@ class MainWindow(QMainWindow):
         self.act_about = a("&About Incident Desk", self._on_about, tip="Version and database")
         self.act_policies = a("SLA && &escalation policies…", self._on_policies,
                               tip="Response and resolution targets, business calendar and escalation rules")
+        self.act_oncall = a("&On-call schedule…", self._on_oncall,
+                            tip="Who is on call per team, the coming shifts, rotations and overrides")
         for act in (self.act_save, self.act_back):
             self.incidents_page.addAction(act)
             self.views.addAction(act)
@@ -315,6 +317,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.act_incidents, self.act_metrics])
         self.tools_menu = bar.addMenu("&Tools")
         self.tools_menu.addAction(self.act_policies)
+        self.tools_menu.addAction(self.act_oncall)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_about)
         self.toolbar = QToolBar("Main toolbar", self)
@@ -407,6 +410,13 @@ class MainWindow(QMainWindow):
             self.views.refresh_counts()
 
     @Slot()
+    def _on_oncall(self) -> None:
+        from incident_desk.ui.dialogs.oncall_dialog import OncallDialog
+        dialog = OncallDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.oncall_dialog = dialog
+        dialog.show()
+
     def _on_policies(self) -> None:
         from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
         dialog = PolicyEditorDialog(self.desk, self)
