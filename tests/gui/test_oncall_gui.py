@@ -37,9 +37,11 @@ def open_dialog(desk, qtbot, username):
 
 def test_the_schedule_shows_now_next_and_the_coming_shifts(rota, qtbot):
     dialog = open_dialog(rota, qtbot, "lena")
-    # Shift 0 (Sun 08:00) was alex's, shift 1 (Mon 08:00, T0 - 1 h) is lena's until Tue 08:00.
-    assert dialog.now_label.text() == "On call now: Lena Lead, until Tue 03 Nov 08:00"
-    assert dialog.next_label.text() == "Next: Alex Agent from Tue 03 Nov 08:00"
+    # Shift 0 (Sun 08:00 UTC) was alex's, shift 1 (Mon 08:00, T0 - 1 h) is lena's until Tue 08:00 UTC,
+    # shown in this machine's zone.
+    handoff = (T0 + timedelta(hours=23)).astimezone().strftime("%a %d %b %H:%M")
+    assert dialog.now_label.text() == f"On call now: Lena Lead, until {handoff}"
+    assert dialog.next_label.text() == f"Next: Alex Agent from {handoff}"
     whos = [dialog.shifts.item(r, 0).text() for r in range(dialog.shifts.rowCount())]
     hows = [dialog.shifts.item(r, 3).text() for r in range(dialog.shifts.rowCount())]
     assert whos[:4] == ["Lena Lead", "Alex Agent", "Lena Lead", "Alex Agent"]
