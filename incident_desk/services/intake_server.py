@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 32           # requests per transaction (group commit); more only delays the first answers
 ANSWER_WITHIN_S = 30.0   # a request not committed by then is answered 503 (the sender retries)
 TOKEN_MIN = 16
+DRAIN_MAX = 8 * MAX_BODY  # a refused body up to this size is read and dropped before the 413
 DEFAULT_LISTEN = "127.0.0.1:9095"
 
 
@@ -270,6 +271,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         length = int(raw_length)
         if length > MAX_BODY:
+            if length <= DRAIN_MAX:  # read what was sent, so the sender sees the answer, not a reset
+                left = length
+                while left > 0:
+                    chunk = self.rfile.read(min(65536, left))
+                    if not chunk:
+                        break
+                    left -= len(chunk)
             self._refuse(413, f"The body is {length} bytes; the limit is {MAX_BODY} (1 MiB).")
             return
         body = self.rfile.read(length)
