@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from incident_desk.ui import theme
@@ -20,6 +20,9 @@ class IntakeRunner(QObject):
     so alerts never wait for the window and the window never waits for alerts; it sees their incidents
     as it sees other desks' commits. Its status goes to ``label``."""
 
+    # Emitted from the intake's thread when it is listening or has given up; queued into the GUI thread.
+    sig_state_changed = Signal()
+
     def __init__(self, url: str, listen: str, token_file: str, parent: QWidget):
         super().__init__(parent)
         self.url, self.listen, self.token_file = url, listen, token_file
@@ -28,15 +31,17 @@ class IntakeRunner(QObject):
         self.server = None
         self.error = ""
         self._desk = None
+        self._stopping = False
+        self._guard = threading.Lock()  # stop() and a start still in progress never both touch the server
         self._thread = threading.Thread(target=self._serve, name="desk-intake", daemon=True)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._on_refresh)
+        self.sig_state_changed.connect(self._on_refresh)
 
     def start(self) -> None:
         self._thread.start()
         self._timer.start()
-        QTimer.singleShot(300, self._on_refresh)  # listening is said as soon as it is, not after 2 s
 
     def _serve(self) -> None:
         from incident_desk.services.desk import Desk
@@ -46,15 +51,22 @@ class IntakeRunner(QObject):
             token = read_token(self.token_file)
             self._desk = Desk.open(self.url)
             self._desk.intake.account()
-            self.server = IntakeServer(self._desk, host=host, port=port, token=token)
+            server = IntakeServer(self._desk, host=host, port=port, token=token)
         except Exception as exc:  # noqa: BLE001  (any reason not to serve is said in the status bar)
             self.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             log.warning("the window's intake did not start: %s", self.error)
             if self._desk is not None:
                 self._desk.close()
                 self._desk = None
+            self.sig_state_changed.emit()
             return
-        self.server.serve_forever()
+        with self._guard:
+            if self._stopping:  # the window closed while the intake was starting
+                server.stop()
+                return
+            self.server = server
+        self.sig_state_changed.emit()  # listening is said as soon as it is, not at the next tick
+        server.serve_forever()
 
     @Slot()
     def _on_refresh(self) -> None:
@@ -74,9 +86,12 @@ class IntakeRunner(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
-        if self.server is not None:
-            self.server.stop()
-            self._thread.join(timeout=30)
+        with self._guard:
+            self._stopping = True
+            server = self.server
+        if server is not None:
+            server.stop()
+        self._thread.join(timeout=30)
         if self._desk is not None:
             self._desk.close()
             self._desk = None
