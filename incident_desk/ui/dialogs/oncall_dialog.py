@@ -197,6 +197,7 @@ class OncallDialog(QDialog):
         self.rotations = QListWidget(self)
         self.rotations.setAccessibleName("Rotations")
         self.rotations.setWordWrap(True)
+        self.rotations.setSpacing(3)
         self.rotations.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.overrides = self._table(("Who", "From", "To"))
         self.overrides.setAccessibleName("Overrides")
