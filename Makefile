@@ -9,13 +9,17 @@ QT_XCB_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
 XVFB_DEBS := xvfb xauth
 # The real tray test: a session bus, a fake tray watcher and dbusmock on Debian's own Python;
-# team-mode tests start a throwaway PostgreSQL; report tests render PDFs with pdftoppm; the intake's
-# test has a real Alertmanager deliver to it.
+# team-mode tests start a throwaway PostgreSQL; report tests render PDFs with pdftoppm; the status page
+# is opened in a real headless Chromium driven through chromedriver. tests/packaging validates the desktop
+# entry and the AppStream metainfo with Debian's own validators, and builds the bundle (PyInstaller needs
+# binutils' objdump and strip). The intake's test has a real Alertmanager deliver to it.
 TEST_DEBS := $(XVFB_DEBS) dbus python3-dbus python3-gi python3-dbusmock libglib2.0-bin postgresql poppler-utils \
+	chromium chromium-driver desktop-file-utils appstream binutils \
 	prometheus-alertmanager
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench demo clean system-deps system-deps-x system-deps-test venv
+.PHONY: run test bench demo clean system-deps system-deps-x system-deps-test venv package package-check
+BUNDLE := build/dist/incident-desk
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +58,21 @@ test: system-deps-test $(STAMP)
 
 bench: system-deps $(STAMP)
 	@QT_QPA_PLATFORM=offscreen $(PY) -m bench $(BENCH_ARGS)
+
+# The one-folder bundle (packaging/incident-desk.spec, notes in packaging/README.md) in $(BUNDLE).
+$(VENV)/.package-installed: $(STAMP)
+	@$(PY) -m pip install -q -e '.[package]'
+	@touch $@
+
+package: $(VENV)/.package-installed
+	@$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath build/dist --workpath build/pyinstaller \
+		packaging/incident-desk.spec
+	@echo "package: $(BUNDLE) ($$(du -sm --apparent-size $(BUNDLE) | cut -f1) MB); run $(BUNDLE)/incident-desk"
+
+# Starts the built bundle offscreen: --version, demo into a temporary database, --screenshot (the PNG
+# checked). `make test` runs the same checks on a bundle it builds itself.
+package-check: package system-deps
+	@INCIDENT_DESK_BUNDLE=$(BUNDLE) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:randomly tests/packaging/test_bundle.py
 
 demo: $(STAMP)
 	@$(PY) -m incident_desk demo --count $(or $(COUNT),5000)

@@ -22,8 +22,8 @@ from bench.timing import LOAD_HIGH, load_average, wait_for_quiet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL_ROWS, QUICK_ROWS = 1_000_000, 100_000
-SECTIONS = ("dataset", "start", "table", "service", "log", "metrics", "escalation", "reports", "transfer", "memory",
-            "intake")
+SECTIONS = ("dataset", "start", "table", "service", "log", "metrics", "escalation", "reports", "transfer", "statuspage",
+            "memory", "intake")
 # Measures other engineers deliver: module name -> (group, does it write to the database?)
 EXTERNAL = {"metrics": ("bench.bench_metrics", False), "escalation": ("bench.bench_escalation", True),
             "reports": ("bench.bench_reports", False)}
@@ -130,6 +130,8 @@ def main(argv=None) -> int:
         section(name, run_external, name, module, (lambda: scratch_db()) if writes else (lambda: db))
     from bench import bench_transfer
     section("transfer", bench_transfer.run_all, db, quick=quick)
+    from bench import bench_statuspage
+    section("statuspage", bench_statuspage.run_all, quick=quick)  # a database of its own, built in the run
     section("memory", bench_gui.peak_memory, db, steps=20 if quick else 60)
     from bench import bench_intake
     section("intake", bench_intake.run_all, quick=quick)

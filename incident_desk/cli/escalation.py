@@ -68,6 +68,11 @@ def _print_raised(raised: list[dict], as_json: bool, closure: list[dict] = ()) -
         for item in overdue:
             about = item['incident'] or item['problem'] or ''
             print(f"  #{item['id']}  due {item['due']}  {about}  {printable(item['title'])}")
+    due = [c for c in closure if c["kind"] == "update_due"]
+    if due:
+        print(f"Reminded {len(due)} major incident{'s' if len(due) != 1 else ''}' assignees of a public update due:")
+        for item in due:
+            print(f"  {item['incident']}  due {item['due_at']}")
     sys.stdout.flush()
 
 

@@ -417,6 +417,7 @@ EV_WATCH = "watch"
 EV_CONFIRMATION = "confirmation"   # the caller confirmed (or disputed) the resolution
 EV_POSTMORTEM = "postmortem"       # started, submitted, sent back, approved, reopened
 EV_PROBLEM = "problem"             # linked to or unlinked from a problem record
+EV_PUBLIC_UPDATE = "public_update"  # an update for stakeholders and the status page (never a comment)
 EV_ALERT = "alert"                 # monitoring: an alert fired again, joined, recovered
 
 EDITABLE_FIELDS = ("title", "description", "category", "subcategory", "service", "reporter_name",

@@ -51,6 +51,11 @@ PERMISSIONS = {
     "data.import": "admin",
     "data.export_all": "admin",
     "data.restore": "admin",
+    "incident.announce": "agent",
+    "incident.major": "lead",
+    "service.manage": "lead",
+    "service.override": "lead",
+    "statuspage.publish": "agent",
     "settings.intake": "lead",
     "oncall.manage": "lead",
 }
@@ -74,6 +79,9 @@ _ACTION_TEXT = {
     "audit.view": "read the audit log",
     "notifications.others": "read another person's notifications",
     "escalation.set_time": "run escalations at another time than now",
+    "incident.major": "mark an incident as major",
+    "service.manage": "manage business services",
+    "service.override": "override a service's state",
     "settings.intake": "change how monitoring alerts become incidents",
     "oncall.manage": "change on-call rotations and overrides",
 }

@@ -13,6 +13,7 @@ from incident_desk.storage.database import Store, open_database
 
 if TYPE_CHECKING:
     from incident_desk.services.action_items import ActionItemService
+    from incident_desk.services.communication import CommunicationService
     from incident_desk.services.escalation import EscalationEngine
     from incident_desk.services.intake import IntakeService
     from incident_desk.services.notifications import NotificationService
@@ -37,6 +38,7 @@ class Desk:
         self._postmortems: PostmortemService | None = None
         self._problems: ProblemService | None = None
         self._action_items: ActionItemService | None = None
+        self._communication: CommunicationService | None = None
         self._intake: IntakeService | None = None
         self._oncall: OncallService | None = None
         # Inside the write transaction: the schedule and the notifications commit with the change.
@@ -85,7 +87,7 @@ class Desk:
             self._escalation = EscalationEngine(self.store, clock=self.clock, settings=self.settings,
                                                 policies=self.policies, notifications=self.notifications,
                                                 bus=self.bus, actor=self.actor, incidents=self.incidents,
-                                                action_items=self.action_items)
+                                                action_items=self.action_items, communication=self.communication)
         return self._escalation
 
     @property
@@ -108,6 +110,14 @@ class Desk:
             from incident_desk.services.action_items import ActionItemService
             self._action_items = ActionItemService(self.store, clock=self.clock, bus=self.bus)
         return self._action_items
+
+    @property
+    def communication(self) -> CommunicationService:
+        if self._communication is None:
+            from incident_desk.services.communication import CommunicationService
+            self._communication = CommunicationService(self.store, clock=self.clock, bus=self.bus,
+                                                       notifications=self.notifications)
+        return self._communication
 
     @property
     def intake(self) -> IntakeService:

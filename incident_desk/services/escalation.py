@@ -174,7 +174,7 @@ class EscalationEngine:
 
     def __init__(self, store: Store, *, clock: Clock, settings: SettingsService, policies,
                  notifications: NotificationService, bus: EventBus | None = None, actor: Actor | None = None,
-                 incidents=None, action_items=None):
+                 incidents=None, action_items=None, communication=None):
         self.store = store
         self.clock = clock
         self.settings = settings
@@ -186,6 +186,8 @@ class EscalationEngine:
         # items notify their owners. Each once, whichever desk scans first, with catch-up after downtime.
         self.incidents = incidents
         self.action_items = action_items
+        # Major incidents' public-update cadence: "update due in 5 min" to the assignee, once per due instant.
+        self.communication = communication
         self.last_closure: list[dict] = []
         self._on_call_cache: dict = {}
         self._without_on_call: tuple | None = None
@@ -213,7 +215,7 @@ class EscalationEngine:
     def scan(self, now: datetime | None = None, *, batch_size: int = BATCH_SIZE, actor: Actor | None = None,
              force: bool = False) -> list[dict]:
         """Raise what is due by ``now``; returns one dict per escalation this call raised. What the closure
-        pass did (auto-closes, overdue notices) is left in ``last_closure``.
+        pass did (auto-closes, overdue notices) and the public-update reminders are left in ``last_closure``.
 
         ``actor`` is the person who asked for this scan (the CLI, a button): the timeline names them
         instead of the desk's own timer. Such a person may name another instant than the clock's only
@@ -229,6 +231,8 @@ class EscalationEngine:
                     f"at the wrong time, so it must be forced (escalate --force).", field="now")
         raised = self._scan_escalations(now, batch_size=batch_size, actor=actor)
         self.last_closure = self.scan_closure(now)
+        if self.communication is not None:
+            self.last_closure += self.communication.remind_due(now)
         return raised
 
     def scan_closure(self, now: datetime | None = None) -> list[dict]:

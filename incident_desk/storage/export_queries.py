@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from peewee import BooleanField, ForeignKeyField
+from peewee import AutoField, BooleanField, ForeignKeyField
 
 from incident_desk.storage.sql import execute, execute_many, fetch_all, fetch_one, marks
 
@@ -21,6 +21,8 @@ class TableInfo:
     references: dict[str, str]     # column -> referenced table
     field_names: dict[str, str]    # column -> model field name ('assignee' for assignee_id)
     booleans: frozenset[str]
+    primary: str = "id"            # the primary key column: rows are read in its order
+    sequence: bool = True          # the primary key is numbered by the database (a sequence on PostgreSQL)
 
 
 def table_info(model) -> TableInfo:
@@ -29,7 +31,9 @@ def table_info(model) -> TableInfo:
         table=model._meta.table_name,
         references={f.column_name: f.rel_model._meta.table_name for f in fields if isinstance(f, ForeignKeyField)},
         field_names={f.column_name: f.name for f in fields},
-        booleans=frozenset(f.column_name for f in fields if isinstance(f, BooleanField)))
+        booleans=frozenset(f.column_name for f in fields if isinstance(f, BooleanField)),
+        primary=model._meta.primary_key.column_name,
+        sequence=isinstance(model._meta.primary_key, AutoField))
 
 
 @contextmanager
@@ -55,17 +59,18 @@ def reference_names(store) -> dict[str, dict[int, str]]:
     }
 
 
-def iter_rows(store, table: str, columns: Sequence[str], *, batch: int = 5000) -> Iterator[tuple]:
-    """Every row in id order, read in keyset batches: memory stays flat on any table size (and on
-    PostgreSQL, whose driver would otherwise fetch a whole result at once)."""
+def iter_rows(store, table: str, columns: Sequence[str], *, order: str = "id", batch: int = 5000) -> Iterator[tuple]:
+    """Every row in ``order`` (an integer primary key), read in keyset batches: memory stays flat on any
+    table size (and on PostgreSQL, whose driver would otherwise fetch a whole result at once)."""
     cols = ", ".join(f'"{c}"' for c in columns)
     last = None
-    id_pos = list(columns).index("id")
+    id_pos = list(columns).index(order)
     while True:
         if last is None:
-            rows = fetch_all(store, f'SELECT {cols} FROM "{table}" ORDER BY id LIMIT ?', (batch,))
+            rows = fetch_all(store, f'SELECT {cols} FROM "{table}" ORDER BY "{order}" LIMIT ?', (batch,))
         else:
-            rows = fetch_all(store, f'SELECT {cols} FROM "{table}" WHERE id > ? ORDER BY id LIMIT ?', (last, batch))
+            rows = fetch_all(store, f'SELECT {cols} FROM "{table}" WHERE "{order}" > ? ORDER BY "{order}" LIMIT ?',
+                             (last, batch))
         if not rows:
             return
         yield from rows

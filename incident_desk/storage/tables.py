@@ -349,6 +349,64 @@ class Audit(BaseModel):
         indexes = ((("action", "at"), False),)
 
 
+class BusinessService(BaseModel):
+    """A business service people depend on: the status page shows the public ones (schema 14)."""
+
+    name = CharField(max_length=200)
+    name_key = CharField(unique=True, max_length=200)  # casefolded name: one service per name, any case
+    description = TextField(default="")
+    public = BooleanField(default=False)  # internal until a lead says it may be published
+    override_state = CharField(max_length=32, null=True)  # a lead's word beats what the incidents say
+    override_reason = TextField(null=True)
+    override_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    override_at = IntegerField(null=True)
+    created_at = IntegerField()
+    updated_at = IntegerField()
+
+
+class ServiceSubscriber(BaseModel):
+    """An address told of public updates on a service."""
+
+    service = ForeignKeyField(BusinessService, backref="+", on_delete="CASCADE", index=False)
+    address = CharField(max_length=254)
+
+    class Meta:
+        indexes = ((("service", "address"), True),)
+
+
+class AffectedService(BaseModel):
+    """A service an incident affects besides the one in its own service field."""
+
+    incident = ForeignKeyField(Incident, backref="+", on_delete="CASCADE", index=False)
+    service = ForeignKeyField(BusinessService, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("incident", "service"), True),)
+
+
+class PublicUpdate(BaseModel):
+    """A public update: the only words of an incident a status page or a stakeholder mail carries."""
+
+    incident = ForeignKeyField(Incident, backref="+", on_delete="CASCADE", index=False)
+    at = IntegerField()
+    state = CharField(max_length=16)  # investigating | identified | monitoring | resolved
+    message = TextField()
+    author = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+
+    class Meta:
+        indexes = ((("incident", "at"), False), (("at",), False))
+
+
+class IncidentComms(BaseModel):
+    """An incident's communication facts: marked as major, and the cadence reminder already sent."""
+
+    incident = ForeignKeyField(Incident, primary_key=True, backref="+", on_delete="CASCADE")
+    major = BooleanField(default=False)
+    marked_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    marked_at = IntegerField(null=True)
+    reminded_due_at = IntegerField(null=True)  # the due instant whose "update due" reminder went out
+
+
 class AlertKey(BaseModel):
     """One monitoring alert (fingerprint / dedup key) and the incident it opened or joined: dedup
     that survives restarts. A key may reach several incidents over time, one open at a time."""
@@ -410,4 +468,5 @@ class OncallOverride(BaseModel):
 
 ALL_TABLES = [SchemaInfo, Team, User, Category, Incident, Event, IncidentLink, Watcher, Setting,
               Escalation, Notification, Problem, ProblemLink, Postmortem, PostmortemEntry, KeyEvent, ActionItem,
-              ImportProfile, Audit, AlertKey, OncallRotation, OncallMember, OncallOverride]
+              ImportProfile, Audit, BusinessService, ServiceSubscriber, AffectedService, PublicUpdate,
+              IncidentComms, AlertKey, OncallRotation, OncallMember, OncallOverride]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
 from incident_desk import resource_path
@@ -14,25 +15,42 @@ from incident_desk.ui import theme
 
 # Package data (incident_desk/resources): there from a source checkout, a wheel or a bundle alike.
 APP_ICON_PATH = resource_path("icons", "incident-desk.svg")
-_SIZE = 32  # drawn at 32 px so 16 px toolbar/table icons stay crisp on HiDPI
+# Rendered from the SVG by packaging/render_icons.py: the sizes desktops and taskbars ask for, there even
+# where Qt's SVG icon engine is not (a trimmed bundle, a platform theme that wants bitmaps).
+APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+_SIZE = 32  # drawn in a 32-unit square at twice that in pixels: crisp up to 32 px icons on 2x screens
+_PIXELS_PER_UNIT = 2
 # QPainter.setPen(Qt.PenStyle) over-releases None in this PySide6 and crashes after many calls:
 # always pass pen and brush objects.
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 _NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
 
 
+def app_icon_png(size: int) -> Path:
+    """The application icon rendered at ``size`` pixels (one of APP_ICON_SIZES)."""
+    return resource_path("icons", "png", f"incident-desk-{size}.png")
+
+
 def app_icon() -> QIcon:
-    """The application's SVG icon; a missing file is a broken install, not something to draw around."""
-    if not APP_ICON_PATH.is_file():
-        raise FileNotFoundError(f"the application icon is missing from the installation: {APP_ICON_PATH}")
-    return QIcon(str(APP_ICON_PATH))
+    """The application's icon from its PNG renderings of the SVG, 16 to 512 pixels: a size list desktops
+    and taskbars can choose from (an SVG-engine icon offers none); a missing file is a broken install,
+    not something to draw around."""
+    files = [APP_ICON_PATH] + [app_icon_png(size) for size in APP_ICON_SIZES]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise FileNotFoundError(f"the application icon is missing from the installation: {', '.join(missing)}")
+    icon = QIcon()
+    for size in APP_ICON_SIZES:
+        icon.addFile(str(app_icon_png(size)), QSize(size, size))
+    return icon
 
 
 def _canvas() -> tuple[QPixmap, QPainter]:
-    pix = QPixmap(_SIZE, _SIZE)
+    pix = QPixmap(_SIZE * _PIXELS_PER_UNIT, _SIZE * _PIXELS_PER_UNIT)
     pix.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pix)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(_PIXELS_PER_UNIT, _PIXELS_PER_UNIT)
     return pix, painter
 
 

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSettings
+from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
 
@@ -43,7 +43,37 @@ def probe(window, editor) -> dict:
         "form_hscroll": editor.form.horizontalScrollBar().isVisible(),
         "panel_width": window.detail_panel.width(),
         "save_enabled": editor.save_button.isEnabled(),
+        "title_width": title_width(window.table),
     }
+
+
+def squeezed_overlaps(app, window, dock) -> list[list[str]]:
+    """The dock made as short as it lets itself be (the user drags the views dock down): what overlaps then."""
+    before = dock.height()
+    window.resizeDocks([dock], [1], Qt.Orientation.Vertical)
+    for _ in range(20):
+        app.processEvents()
+    found = overlaps(dock.widget())
+    window.resizeDocks([dock], [before], Qt.Orientation.Vertical)
+    for _ in range(20):
+        app.processEvents()
+    return found
+
+
+def overlaps(panel: QWidget) -> list[list[str]]:
+    """Pairs of the panel's visible children drawn over each other (a wrapped row squeezed under the next)."""
+    shown = [w for w in panel.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+             if w.isVisible()]
+    return [[a.objectName() or a.metaObject().className() + ":" + str(getattr(a, "text", lambda: "")()),
+             b.objectName() or b.metaObject().className() + ":" + str(getattr(b, "text", lambda: "")())]
+            for i, a in enumerate(shown) for b in shown[i + 1:] if a.geometry().intersects(b.geometry())]
+
+
+def title_width(table) -> int:
+    """The width of the table's Title column, found by its header text."""
+    model = table.model()
+    column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == "Title")
+    return table.horizontalHeader().sectionSize(column)
 
 
 def main(db: str, png: str) -> int:
@@ -82,6 +112,7 @@ def main(db: str, png: str) -> int:
            "size": [window.width(), window.height()],
            "minimum": [window.minimumSizeHint().width(), window.minimumSizeHint().height()],
            "dock_visible": alerts.dock.isVisible(),
+           "dock_overlaps": squeezed_overlaps(app, window, alerts.dock),
            "opened": probe(window, editor)}
     # Typing makes the unsaved note appear: it must not push Save out of view.
     editor.title_edit.end(False)

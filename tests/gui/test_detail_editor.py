@@ -374,7 +374,8 @@ class MailCatcher(QObject):
 
 
 def test_update_reporter_opens_mailto_and_records_it(qtbot, desk, make_editor):
-    inc = _log(desk, title="Outlook & Teams: 50% of mails stuck?")
+    desk.users.add_user(actor=desk.actor, username="anna.rossi", display_name="Anna Rossi", role="agent")
+    inc = _log(desk, title="Outlook & Teams: 50% of mails stuck?", assignee="anna.rossi")
     editor = make_editor(desk)
     editor.load_incident(inc.key)
     catcher = MailCatcher()
@@ -401,6 +402,9 @@ def test_update_reporter_opens_mailto_and_records_it(qtbot, desk, make_editor):
     assert query["subject"] == [f"[{inc.key}] New: Outlook & Teams: 50% of mails stuck?"]
     assert "Fix at 3 pm & no action needed. Ünïcödé ✓" in query["body"][0]
     assert "Status:    New" in query["body"][0]
+    # The reporter reads people's names, never account names.
+    assert "Handled by: Anna Rossi" in query["body"][0] and "anna.rossi" not in query["body"][0]
+    assert query["body"][0].rstrip().endswith(desk.actor.display_name)
     clipboard = QGuiApplication.clipboard().text()
     assert inc.key in clipboard and "Fix at 3 pm" in clipboard
     newest = desk.incidents.timeline(inc.key)[0]

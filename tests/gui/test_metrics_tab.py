@@ -15,7 +15,7 @@ from matplotlib.backend_bases import MouseEvent
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 from incident_desk.domain.formatting import stat_duration
 from incident_desk.ui.widgets.metrics_tab import MetricsTab
@@ -385,3 +385,20 @@ def test_the_tab_fits_a_laptop_beside_the_notification_panel(qtbot, tab):
     tab.resize(700, 760)
     qtbot.waitUntil(lambda: tab.chart_grid.itemAtPosition(0, 1) is None, timeout=2000)
     assert tab.chart_grid.itemAtPosition(3, 0) is not None  # one chart a row
+
+
+def test_a_line_of_notes_moves_the_charts_without_resizing_them(qtbot, tab):
+    """Each new chart size is a full render on the GUI thread: a trend or a coarser-grouping note
+    appearing above the charts (as an "All time" refresh does) must not change their size, even where
+    the window is taller than the charts need."""
+    tab.resize(1400, 1600)
+    qtbot.waitUntil(lambda: tab.height() == 1600, timeout=WAIT_MS)
+    for _ in range(5):
+        QApplication.processEvents()
+    sizes = {key: chart.size() for key, chart in tab.charts.items()}
+    tab.notes.setText("\u25b2 Network: 9 this week\n\u25b2 Email: 7 this week\nGrouped by week: a day is too fine.")
+    tab.notes.show()
+    qtbot.waitUntil(lambda: tab.notes.isVisible() and tab.notes.height() > 0, timeout=WAIT_MS)
+    for _ in range(5):
+        QApplication.processEvents()
+    assert {key: chart.size() for key, chart in tab.charts.items()} == sizes

@@ -78,6 +78,8 @@ def test_main_window_signed_in_label_and_the_table_tooltip(qtbot, html_desk, qse
         tips = {model.index(r, 0).data(): model.index(r, title_col).data(Qt.ItemDataRole.ToolTipRole)
                 for r in range(model.rowCount())}
         assert shown(tips[html_desk.first_key]) == HTML
+        titles = {model.index(r, 0).data(): model.index(r, title_col).data() for r in range(model.rowCount())}
+        assert titles[html_desk.first_key] == HTML  # the cell shows the title itself, not escaped markup
     finally:
         window.shutdown()
 

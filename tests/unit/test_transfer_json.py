@@ -44,8 +44,23 @@ def _fill(desk: Desk) -> None:
                                                               assignee="alex", description="Zeile 1\nZeile 2 ✓"))
     second = inc.log_incident(actor=admin, draft=IncidentDraft(title="Same kiosk", category="Kiosk"))
     inc.comment(actor=admin, key=first.key, text="Vendor called back")
+    key_note = inc.comment(actor=admin, key=second.key, text="Power strip was off", work_note=True)
     inc.transition(actor=admin, key=second.key, to=Status.RESOLVED, duplicate_of=first.key)
     inc.link(actor=admin, key=first.key, other="INC-000001", kind="related")
+    # Closure: a postmortem with an entry of its own and a key note, a problem, action items.
+    desk.postmortems.start(actor=admin, key=second.key, author="lena")
+    desk.postmortems.add_entry(actor=admin, key=second.key, at=T, text="Screen went black")
+    desk.postmortems.mark_key_comment(actor=admin, event_id=key_note.id)
+    problem = desk.problems.create(actor=admin, title="Kiosk screens go black", incidents=[first.key],
+                                   workaround="Check the power strip", owner="lena")
+    desk.action_items.add(actor=admin, title="Label the power strip", owner="alex", due="2026-12-20",
+                          incident=second.key)
+    desk.action_items.add(actor=admin, title="Replace kiosk PSUs", owner="lena", problem=problem.key)
+    comm = desk.communication
+    comm.add_service(actor=admin, name="Kiosks", public=True, subscribers=["ops@example.org"])
+    comm.override(actor=admin, name="Kiosks", state="degraded_performance", reason="vendor")
+    comm.announce(actor=admin, key=first.key, state="investigating", message="Screens black.", services=["Kiosks"])
+    comm.set_major(actor=admin, key=second.key)
     desk.clock.advance(hours=2)
     assert desk.escalation.scan()  # P1 unacknowledged: escalations and notifications to export
 
@@ -73,6 +88,14 @@ def test_round_trip_gives_identical_content(source, tmp_path):
     assert stat.S_IMODE(os.stat(tmp_path / "a.json").st_mode) == 0o600
     assert len(first["incidents"]) == 6 and first["escalations"] and first["notifications"] and first["links"]
     assert first["import_profiles"][0]["name"] == "German tool"
+    # Closure and the audit trail travel too, with the references that tie them together.
+    assert [len(first[k]) for k in ("problems", "problem_links", "postmortems", "key_events", "action_items")] == \
+        [1, 1, 1, 1, 2]
+    assert "Screen went black" in [e["text"] for e in first["postmortem_entries"]]
+    assert first["key_events"][0]["event"] in {e["id"] for e in first["events"] if e["note"] == "Power strip was off"}
+    assert {"lena", "alex"} <= {name for a in first["audit"] for name in ("lena", "alex") if name in a["detail"]}
+    assert first["public_updates"][0]["message"] == "Screens black." and first["service_subscribers"]
+    assert len(first["incident_comms"]) == 2 and first["business_services"][0]["override_by"] == source.actor.username
     target = Desk.open(str(tmp_path / "b.db"), clock=ManualClock(T + timedelta(days=1)))
     try:
         report = Transfer(target).import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
@@ -83,6 +106,8 @@ def test_round_trip_gives_identical_content(source, tmp_path):
         assert [h.key for h in hits] == ["INC-000005"]
         assert target.incidents.get_incident("INC-000006").duplicate_of == "INC-000005"
         assert {t["name"]: t["lead"] for t in target.users.list_teams()}["Service Desk"] == "lena"
+        assert [row[0] for row in target.problems.incidents("PRB-000001")] == ["INC-000005"]
+        assert [e.note for e, key in target.postmortems.comments("INC-000006") if key] == ["Power strip was off"]
         logged = target.incidents.log_incident(actor=target.actor, draft=IncidentDraft(title="New", category="Kiosk"))
         assert logged.key == "INC-000007"
     finally:
@@ -153,3 +178,13 @@ def test_moving_a_desk_to_postgresql_keeps_its_content(source, tmp_path, pg_url)
     finally:
         team.close()
     assert _content(second) == _content(first)
+
+
+def test_every_table_of_the_desk_is_in_the_export(source, tmp_path):
+    """A table added later and forgotten in services/transfer/sections.py would be lost by a move."""
+    from incident_desk.services.transfer.sections import SECTIONS
+    con = sqlite3.connect(str(tmp_path / "a.db"))
+    tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    con.close()
+    internal = {"schema_info", "migratehistory"} | {t for t in tables if t.startswith(("sqlite_", "incident_fts"))}
+    assert tables - internal == {s.table for s in SECTIONS}

@@ -90,7 +90,7 @@ class JsonExporter:
             yield from sorted((convert(r) for r in xq.all_rows(self.store, section.table, columns)),
                               key=lambda r: _sort_key(r, key_names))
         else:
-            for row in xq.iter_rows(self.store, section.table, columns):
+            for row in xq.iter_rows(self.store, section.table, columns, order=info.primary):
                 yield convert(row)
 
 
@@ -219,7 +219,7 @@ class _SectionLoader:
                 row_id = where if isinstance(where, int) else xq.find_id(self.store, section.table, where)
                 xq.set_column(self.store, section.table, column, [(target, row_id)])
             xq.rebuild_search(self.store, self.incident_ids)
-            xq.reset_sequences(self.store, [s.table for s in SECTIONS if s.keep_ids or not s.key])
+            xq.reset_sequences(self.store, [s.table for s in SECTIONS if s.info.sequence and (s.keep_ids or not s.key)])
 
     def _columns_of(self, section: Section) -> list[str]:
         if section.table not in self._columns:

@@ -18,6 +18,7 @@ from incident_desk.storage.migrations import (
     m010_closure,
     m011_transfer,
     m013_intake_oncall,
+    m014_communication,
 )
 
 if TYPE_CHECKING:
@@ -28,7 +29,8 @@ STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade, 3: m003_metrics_in
          4: m004_escalation_schedule.upgrade, 5: m005_assignee_names.upgrade, 6: m006_search_merging.upgrade,
          7: m007_lean_indexes.upgrade, 8: m008_identity.upgrade, 9: m009_audit.upgrade,
          10: m010_closure.upgrade, 11: m011_transfer.upgrade,
-         13: m013_intake_oncall.upgrade}
+         13: m013_intake_oncall.upgrade,
+         14: m014_communication.upgrade}
 CURRENT_VERSION = max(STEPS)
 DESK_ID_KEY = m008_identity.DESK_ID_KEY
 LOCAL_ACCOUNT_KEY = m009_audit.LOCAL_ACCOUNT_KEY

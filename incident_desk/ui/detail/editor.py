@@ -43,6 +43,7 @@ from incident_desk.ui.detail.timeline_view import TimelineView
 from incident_desk.ui.detail.workflow_bar import WorkflowBar
 from incident_desk.ui.dialogs.incident_picker import IncidentPicker
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box, run_modal
+from incident_desk.ui.dialogs.public_update_dialog import PublicUpdateDialog
 from incident_desk.ui.dialogs.workflow import (
     CancelDialog,
     ConflictDialog,
@@ -178,6 +179,7 @@ class IncidentDetailEditor(QWidget):
         self.workflow.assign_me_button.clicked.connect(self._on_assign_me_clicked)
         self.workflow.reporter_button.clicked.connect(self._on_reporter_clicked)
         self.workflow.copy_summary_button.clicked.connect(self._on_copy_summary_clicked)
+        self.workflow.public_update_button.clicked.connect(self._on_public_update_clicked)
         self.workflow.watch_button.clicked.connect(self._on_watch_clicked)
         self.timeline_view.sig_note_submitted.connect(self._on_note_submitted)
         self.timeline_view.note_edit.textChanged.connect(self._on_draft_changed)
@@ -443,7 +445,8 @@ class IncidentDetailEditor(QWidget):
     def status_summary(self, message: str = "") -> str:
         if self._incident is None:
             return ""
-        return reporter_update.status_summary(self._incident, message, agent=self.desk.actor.display_name)
+        return reporter_update.status_summary(self._incident, message, agent=self.desk.actor.display_name,
+                                              assignee=self.people.name(self._incident.assignee, ""))
 
     def copy_status_summary(self, message: str = "") -> str:
         text = self.status_summary(message)
@@ -457,7 +460,8 @@ class IncidentDetailEditor(QWidget):
         if self._incident is None:
             return False
         incident = self._incident
-        url = QUrl(reporter_update.mailto_url(incident, message, agent=self.desk.actor.display_name),
+        url = QUrl(reporter_update.mailto_url(incident, message, agent=self.desk.actor.display_name,
+                                              assignee=self.people.name(incident.assignee, "")),
                    QUrl.ParsingMode.StrictMode)
         if not url.isValid() or not QDesktopServices.openUrl(url):
             self.banner.show_message("No mail client could be opened; use “Copy status summary” and paste it "
@@ -466,6 +470,45 @@ class IncidentDetailEditor(QWidget):
         summary = self.status_summary(message)
         return self._perform(lambda: self.desk.incidents.record_reporter_update(
             actor=self.desk.actor, key=incident.key, message=summary), bumps=1)
+
+    def post_public_update(self, state, message: str, services: list[str], *, mail: bool = False,
+                           copy: bool = False, publish: bool = False, major: bool | None = None) -> bool:
+        """Record the public update (a write, off the GUI thread), then hand it on: the mail client with
+        everyone in BCC, the clipboard as Markdown, the status page folder."""
+        if self._incident is None:
+            return False
+        key = self._incident.key
+        def write() -> None:
+            if major is not None:  # a lead's change of the flag first, so the update restarts the right cadence
+                self.desk.communication.set_major(actor=self.desk.actor, key=key, major=major)
+            self.desk.communication.announce(actor=self.desk.actor, key=key, state=state, message=message,
+                                             services=services)
+        was_major = self.ops.run_read(lambda: self.desk.communication.is_major(key)) if major is not None else None
+        bumps = 2 if major is not None and major != was_major else 1
+        if not self._perform(write, bumps=bumps):
+            return False
+        done = ["The public update is on the timeline."]
+        try:
+            if mail or copy:
+                dist = self.ops.run_read(lambda: self.desk.communication.distribution(key))
+                if copy:
+                    QGuiApplication.clipboard().setText(dist.markdown)
+                    done.append("It is on the clipboard as Markdown.")
+                if mail:
+                    url = QUrl(dist.mailto, QUrl.ParsingMode.StrictMode)
+                    if not dist.recipients:
+                        done.append("Nobody subscribes to its services and no reporter has an e-mail address.")
+                    elif not url.isValid() or not QDesktopServices.openUrl(url):
+                        done.append("No mail client could be opened; copy it as Markdown instead.")
+            if publish:
+                from incident_desk.ui import statuspage_actions
+                folder = statuspage_actions.status_folder(self.settings)
+                done.append(statuspage_actions.describe(statuspage_actions.publish(self.ops, self.desk, folder)))
+        except (*_READ_ERRORS, OSError) as exc:
+            self.banner.show_message(" ".join(done) + f" But: {exc}", "error")
+            return True
+        self.banner.show_message(" ".join(done), "info")
+        return True
 
     def refresh_from_store(self) -> None:
         """Another desk changed the database: follow it, unless that would hide the user's edits."""
@@ -797,6 +840,32 @@ class IncidentDetailEditor(QWidget):
         dialog.sig_copy_requested.connect(self._on_copy_requested)
         self.reporter_dialog = dialog
         self.run_dialog(dialog)
+
+    @Slot()
+    def _on_public_update_clicked(self) -> None:
+        if self._incident is None:
+            return
+        from incident_desk.domain.communication import template_for
+        from incident_desk.ui import statuspage_actions
+        key = self._incident.key
+        try:
+            services = self.ops.run_read(lambda: self.desk.communication.services_of(key))
+            major = self.ops.run_read(lambda: self.desk.communication.is_major(key))
+        except _READ_ERRORS as exc:
+            self.banner.show_message(str(exc), "error")
+            return
+        may_mark = self.desk.actor.can("incident.major")
+        dialog = PublicUpdateDialog(key, services=services, template_for=template_for, major=major,
+                                    may_mark_major=may_mark,
+                                    status_folder=statuspage_actions.status_folder(self.settings),
+                                    publish_by_default=statuspage_actions.publish_on_update(self.settings),
+                                    parent=self)
+        self.public_update_dialog = dialog
+        if self.run_dialog(dialog):
+            self.post_public_update(dialog.state(), dialog.message(), dialog.services(),
+                                    mail=dialog.mail_check.isChecked(), copy=dialog.copy_check.isChecked(),
+                                    publish=dialog.publish_check.isChecked(),
+                                    major=dialog.major_check.isChecked() if may_mark else None)
 
     @Slot(str)
     def _on_send_requested(self, message: str) -> None:

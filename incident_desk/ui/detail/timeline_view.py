@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from incident_desk.domain.incident import (
     EV_COMMENT,
     EV_ESCALATION,
+    EV_PUBLIC_UPDATE,
     EV_REPORTER_UPDATE,
     EV_STATUS,
     EV_WORK_NOTE,
@@ -38,6 +39,7 @@ _STYLE = {
     EV_WORK_NOTE: ("warning", True, "WORK NOTE"),
     EV_COMMENT: ("info", True, "COMMENT"),
     EV_REPORTER_UPDATE: ("success", True, "REPORTER UPDATED"),
+    EV_PUBLIC_UPDATE: ("accent", True, "PUBLIC UPDATE"),
     EV_ESCALATION: ("error", True, "ESCALATION"),
     EV_STATUS: ("accent", False, "STATUS"),
 }

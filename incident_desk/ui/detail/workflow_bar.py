@@ -37,13 +37,16 @@ class WorkflowBar(QWidget):
         self.assign_me_button = QPushButton("Assign to &me", self)
         self.reporter_button = QPushButton("&Update the reporter…", self)
         self.copy_summary_button = QPushButton("Copy status summary", self)
-        for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button, self.watch_button):
+        self.public_update_button = QPushButton("&Post update…", self)
+        self.public_update_button.setToolTip("A public update for stakeholders and the status page")
+        for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button,
+                       self.public_update_button, self.watch_button):
             self.people_row.addWidget(button)
         self.transition_buttons: dict[Status, QPushButton] = {}
         # Enter opens an incident and leaves the keyboard in the form: none of these is a default
         # button, and the destructive ones are not in the Tab chain before the fields.
         for button in (self.duplicate_button, self.watch_button, self.assign_me_button, self.reporter_button,
-                       self.copy_summary_button):
+                       self.copy_summary_button, self.public_update_button):
             button.setAutoDefault(False)
 
     def show_empty(self) -> None:
@@ -83,7 +86,7 @@ class WorkflowBar(QWidget):
     def set_busy(self, busy: bool) -> None:
         """While a write runs, no second one can be started from here."""
         for button in (*self.transition_buttons.values(), self.duplicate_button, self.assign_me_button,
-                       self.watch_button, self.reporter_button):
+                       self.watch_button, self.reporter_button, self.public_update_button):
             button.setEnabled(not busy)
 
     def _clear_transitions(self) -> None:

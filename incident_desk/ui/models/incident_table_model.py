@@ -22,6 +22,7 @@ from incident_desk.ui.workers import WorkerPool
 PAGE_SIZE = 200
 MAX_PAGES = 60          # 12,000 rows at most in memory, whatever the table size
 MAX_IN_FLIGHT = 2
+UPDATE_WARN_S = 5 * 60  # a major incident's public update shows as due this long before its time
 TICK_MS = 30_000        # age and SLA text move with time; repaint them this often
 PLACEHOLDER = "…"
 CHEAP_OFFSET_PAGES = 2  # an OFFSET read this near either end costs about as much as a keyset step
@@ -126,6 +127,21 @@ def sla_cell(row: IncidentRow, policy: SlaPolicy | None, now: datetime) -> SlaCe
     return SlaCell(state, f"{format_duration(left)} left", f"The {which} target is due at {due_text}.")
 
 
+def with_update_due(cell: SlaCell, due: datetime | None, now: datetime) -> SlaCell:
+    """A major incident's public-update cadence beside its SLA: a missed update shows as a breach, one due
+    within five minutes as a warning; otherwise the SLA says what it says."""
+    if due is None:
+        return cell
+    left = (due - now).total_seconds()
+    if left <= 0:
+        return SlaCell(theme.SLA_BREACHED, f"update late {format_duration(left)}",
+                       f"A public update was due at {time_short(due)}. {cell.tip}".strip())
+    if left <= UPDATE_WARN_S and cell.state != theme.SLA_BREACHED:
+        return SlaCell(theme.SLA_WARNING, f"update due in {format_duration(left)}",
+                       f"A public update is due at {time_short(due)}. {cell.tip}".strip())
+    return cell
+
+
 def _target_seconds(policy: SlaPolicy | None, priority: Priority, which: str) -> int | None:
     if policy is None:
         return None
@@ -167,7 +183,7 @@ class IncidentTableModel(QAbstractTableModel):
     def __init__(self, service, *, clock: Callable[[], datetime], sla_policy: SlaPolicy | None = None,
                  page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES, use_workers: bool = True,
                  run_read: Callable[[Callable], object] | None = None, name: Callable[[str], str] = str,
-                 parent: QObject | None = None):
+                 comms_due: Callable[[], dict[int, datetime]] | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self._service = service
         self._name = name  # account name -> display name (ui/people.py); sorting stays by account name
@@ -176,6 +192,9 @@ class IncidentTableModel(QAbstractTableModel):
         self._run_read = run_read or (lambda call: call())
         self._clock = clock
         self._policy = sla_policy
+        # Major incidents' next public update (id -> due), re-read with every refresh: a few rows at most.
+        self._comms_reader = comms_due
+        self._comms_due: dict[int, datetime] = {}
         self._page_size = page_size
         self._max_pages = max(4, max_pages)
         self._use_workers = use_workers
@@ -300,7 +319,21 @@ class IncidentTableModel(QAbstractTableModel):
         cells = self._cells.get(row.id)
         if cells is not None and cells[0] is row:
             return cells[-1]
-        return sla_cell(row, self._policy, self._now)
+        return self._sla_of(row)
+
+    def _sla_of(self, row: IncidentRow) -> SlaCell:
+        cell = sla_cell(row, self._policy, self._now)
+        if self._comms_due and row.status.is_open:
+            return with_update_due(cell, self._comms_due.get(row.id), self._now)
+        return cell
+
+    def _read_comms_due(self) -> None:
+        if self._comms_reader is None:
+            return
+        try:
+            self._comms_due = dict(self._run_read(self._comms_reader))
+        except Exception:  # noqa: BLE001 - the SLA column still shows the SLA; the next refresh tries again
+            self._comms_due = {}
 
     def _cells_for(self, row: IncidentRow) -> tuple:
         """(row, display, decoration, foreground, font, accessible text, SlaCell) for every column.
@@ -311,7 +344,7 @@ class IncidentTableModel(QAbstractTableModel):
         if len(self._cells) >= self._cells_cap:
             self._cells.clear()
         dark = self._dark
-        sla = sla_cell(row, self._policy, self._now)
+        sla = self._sla_of(row)
         display = tuple(self._display(row, col, sla) for col in COLUMN_IDS)
         n = len(COLUMNS)
         deco = [None] * n
@@ -345,7 +378,7 @@ class IncidentTableModel(QAbstractTableModel):
                 return f"On hold ({row.hold_reason.name.lower()})"
             return row.status.label
         if col == "title":
-            return tooltip(row.title)  # a title of '<img src=...>' is shown as typed
+            return row.title  # item views paint display text as plain text
         if col == "category":
             return row.category
         if col == "assignee":
@@ -422,6 +455,7 @@ class IncidentTableModel(QAbstractTableModel):
             count, first, failure = 0, [], exc
         if generation != self._query_generation:
             return  # a newer query was asked for while this one read; it wins
+        self._read_comms_due()
         self.beginResetModel()
         self._generation += 1
         self._filters, self._sort = filters, sort
@@ -455,6 +489,7 @@ class IncidentTableModel(QAbstractTableModel):
             return
         if generation != self._query_generation:
             return  # the query changed while counting: set_query has read it afresh
+        self._read_comms_due()
         self._generation += 1
         self._now = self._clock()
         self._clear_cells()

@@ -16,6 +16,7 @@ from incident_desk.domain.incident import (
     EV_ESCALATION,
     EV_FIELD,
     EV_LINK,
+    EV_PUBLIC_UPDATE,
     EV_REPORTER_UPDATE,
     EV_SLA,
     EV_STATUS,
@@ -28,7 +29,7 @@ from incident_desk.domain.incident import (
 
 _FIELD_LABELS = {"reporter_name": "reporter name", "reporter_contact": "reporter contact",
                  "override_reason": "override reason", "resolution_code": "resolution code",
-                 "resolution_notes": "resolution notes"}
+                 "resolution_notes": "resolution notes", "major": "major incident"}
 _LINK_LABELS = {"duplicate_of": "as a duplicate of", "duplicated_by": "as duplicated by", "related": "as related to",
                 "parent_of": "as parent of", "child_of": "as a child of"}
 _SHORT = 80
@@ -94,6 +95,10 @@ def describe_event(event: TimelineEvent, *, name: Callable[[str], str] = str,
         if event.note == "unlinked" or (event.old_value and not event.new_value):
             return said(f"removed the link {relation} {event.old_value or ''}".rstrip()), ""
         return said(f"linked this {relation} {event.new_value or ''}".rstrip()), ""
+    if kind == EV_PUBLIC_UPDATE:
+        state = (event.field or "").capitalize()
+        about = f" on {event.new_value}" if event.new_value else ""
+        return said(f"posted a public update: {state}{about}"), event.note or ""
     if kind == EV_REPORTER_UPDATE:
         to = f" at {event.new_value}" if event.new_value else ""
         return said(f"sent the reporter an update{to}"), event.note or ""

@@ -1,4 +1,5 @@
-"""A layout that places widgets left to right and wraps them onto the next row when the width runs out."""
+"""A layout that places widgets left to right and wraps them onto the next row when the width runs out,
+and a panel whose minimum height follows such wrapping."""
 
 from __future__ import annotations
 
@@ -92,3 +93,27 @@ class FlowLayout(QLayout):
             row_height = max(row_height, hint.height())
         return y + row_height - rect.y() + m.bottom()
 
+
+
+class WrappingPanel(QWidget):
+    """A panel of rows stacked in a QVBoxLayout, some of which wrap, for a place that sizes it by its
+    minimum (a dock): the minimum height follows the width, so a row that wraps pushes what follows
+    down instead of being squeezed under it."""
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        layout = self.layout()
+        if layout is None:
+            return
+        # What the vertical box itself takes as each row's minimum when it lays them out: the height
+        # for this width of a row that wraps, the minimum of any other. (Its own minimumHeightForWidth
+        # comes out lower, and the difference is drawn on top of the next row.)
+        m = layout.contentsMargins()
+        width = self.width() - m.left() - m.right()
+        rows = [layout.itemAt(i) for i in range(layout.count())]
+        rows = [r for r in rows if not r.isEmpty()]
+        need = sum(r.heightForWidth(width) if r.hasHeightForWidth() else r.minimumSize().height() for r in rows)
+        need += layout.spacing() * max(0, len(rows) - 1) + m.top() + m.bottom()
+        if need != self.minimumHeight():
+            self.setMinimumHeight(need)
+        layout.invalidate()  # the box keeps the rows' heights of the last width it was asked about

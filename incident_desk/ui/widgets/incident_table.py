@@ -28,6 +28,7 @@ from incident_desk.ui.models.incident_table_model import (
 )
 from incident_desk.ui.theme import PRIORITY_NAMES
 
+TITLE_MIN_WIDTH = 200  # below this a title reads as '...'; the columns after it scroll instead
 EMPTY_TEXT = ("<b>No incidents here</b><br>Log one with Ctrl+N, or pick another view or widen the filter "
               "(Clear shows every incident, whatever its status).")
 
@@ -174,6 +175,7 @@ class IncidentTable(QTableView):
 
     def _connect_signals(self) -> None:
         self.horizontalHeader().customContextMenuRequested.connect(self._on_header_menu)
+        self.horizontalHeader().sectionResized.connect(self._on_section_resized)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self._visible_timer.timeout.connect(self._on_report_visible)
         self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
@@ -196,6 +198,30 @@ class IncidentTable(QTableView):
             header.setSectionHidden(i, col.id in DEFAULT_HIDDEN)
         # The title takes whatever width the other columns leave: on a wide screen it is read whole.
         header.setSectionResizeMode(column_index("title"), QHeaderView.ResizeMode.Stretch)
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """The title stretches into what the other columns leave, but never below TITLE_MIN_WIDTH: on a
+        laptop the columns after it scroll into view instead of the title shrinking to '...'."""
+        header = self.horizontalHeader()
+        title = column_index("title")
+        if header.isSectionHidden(title):
+            return
+        others = sum(header.sectionSize(i) for i in range(header.count())
+                     if i != title and not header.isSectionHidden(i))
+        # The widget's own width, not viewport(): asking for that before the first paint delays it.
+        room = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width() - others
+        stretch = room >= TITLE_MIN_WIDTH
+        mode = QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(title) != mode:
+            header.setSectionResizeMode(title, mode)
+            if not stretch:
+                header.resizeSection(title, TITLE_MIN_WIDTH)
+
+    @Slot(int, int, int)
+    def _on_section_resized(self, section: int, _old: int, _new: int) -> None:
+        if section != column_index("title"):
+            self._fit_title()
 
     def column_menu(self, parent: QWidget | None = None) -> QMenu:
         """Checkable entries for every column (header context menu and View > Columns)."""
@@ -217,6 +243,7 @@ class IncidentTable(QTableView):
         self.horizontalHeader().setSectionHidden(section, not visible)
         if visible and self.horizontalHeader().sectionSize(section) < 30:
             self.horizontalHeader().resizeSection(section, self._default_width(section))
+        self._fit_title()
 
     def _default_width(self, section: int) -> int:
         """The column's default width; the key column fits a seven-digit key in its bold font
@@ -257,6 +284,7 @@ class IncidentTable(QTableView):
             self.reset_columns()
             return False
         self._sync_sort_indicator()
+        self._fit_title()
         return ok
 
     def _sync_sort_indicator(self) -> None:
@@ -342,6 +370,7 @@ class IncidentTable(QTableView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._fit_title()
         if self._painted:
             self._visible_timer.start()
         self._place_empty_hint()

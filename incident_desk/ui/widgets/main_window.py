@@ -69,6 +69,8 @@ class MainWindow(QMainWindow):
         self.detail_windows: list = []
         self.log_dialog = None
         self.policy_dialog = None
+        self.about_dialog = None  # Help -> About and the F1 help page: modeless, made on first use
+        self.help_window = None
         self._active_view: SavedView | None = None
         self._splitter_state = None
         self.setObjectName("mainWindow")
@@ -79,7 +81,8 @@ class MainWindow(QMainWindow):
         self.people = bridge.ops.run_read(lambda: PeopleDirectory.of(desk))
         self.model = IncidentTableModel(desk.incidents, clock=desk.clock, sla_policy=desk.settings.sla_policy(),
                                         use_workers=use_workers, run_read=bridge.ops.run_read,
-                                        name=self.people.name, parent=self)
+                                        name=self.people.name, comms_due=lambda: desk.communication.cadence_due(),
+                                        parent=self)
         # The live counts of every view wait until the first page is painted: on two cores they
         # otherwise compete with it (and with building this window) for the CPU and the GIL.
         self.views = ViewsPanel(desk.incidents, username=desk.actor.username, clock=desk.clock,
@@ -284,9 +287,20 @@ class MainWindow(QMainWindow):
         self.act_incidents = a("&Incidents", self._on_show_incidents, shortcut="Ctrl+1",
                                tip="Show the incident table")
         self.act_quit = a("&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit, tip="Close Incident Desk")
-        self.act_about = a("&About Incident Desk", self._on_about, tip="Version and database")
+        self.act_about = a("&About Incident Desk", self._on_about, tip="Version, database and licences")
+        self.act_help = a("Incident Desk &help", self._on_help, shortcut=QKeySequence.StandardKey.HelpContents,
+                          tip="Quick keys, the incident workflow and the metric definitions (offline)")
         self.act_policies = a("SLA && &escalation policies…", self._on_policies,
                               tip="Response and resolution targets, business calendar and escalation rules")
+        self.act_statuspage = a("&Publish status page…", self._on_publish_statuspage,
+                                tip="Write the static status page (public services, incidents and updates) "
+                                    "into a folder")
+        self.act_statuspage_on_update = a("Publish the status page on every public &update",
+                                          self._on_statuspage_on_update_toggled,
+                                          tip="Each public update posted from this desk republishes the page")
+        self.act_statuspage_on_update.setCheckable(True)
+        from incident_desk.ui import statuspage_actions
+        self.act_statuspage_on_update.setChecked(statuspage_actions.publish_on_update(self.settings))
         self.act_oncall = a("&On-call schedule…", self._on_oncall,
                             tip="Who is on call per team, the coming shifts, rotations and overrides")
         for act in (self.act_save, self.act_back):
@@ -317,9 +331,10 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.act_incidents, self.act_metrics])
         self.tools_menu = bar.addMenu("&Tools")
         self.tools_menu.addAction(self.act_policies)
+        self.tools_menu.addActions([self.act_statuspage, self.act_statuspage_on_update])
         self.tools_menu.addAction(self.act_oncall)
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.act_about)
+        help_menu.addActions([self.act_help, self.act_about])
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
@@ -410,6 +425,26 @@ class MainWindow(QMainWindow):
             self.views.refresh_counts()
 
     @Slot()
+    def _on_publish_statuspage(self) -> None:
+        from incident_desk.ui import statuspage_actions
+        folder = statuspage_actions.choose_folder(self, self.settings)
+        if not folder:
+            return
+        try:
+            result = statuspage_actions.publish(self.bridge.ops, self.desk, folder)
+        except (DomainError, OSError) as exc:
+            self.status_message(f"The status page was not published: {exc}")
+            return
+        self.status_message(statuspage_actions.describe(result))
+
+    def _on_statuspage_on_update_toggled(self, checked: bool = False) -> None:
+        from incident_desk.ui import statuspage_actions
+        on = self.act_statuspage_on_update.isChecked()
+        if on and not statuspage_actions.status_folder(self.settings):
+            if not statuspage_actions.choose_folder(self, self.settings):
+                self.act_statuspage_on_update.setChecked(False)
+                return
+        statuspage_actions.set_publish_on_update(self.settings, on)
     def _on_oncall(self) -> None:
         from incident_desk.ui.dialogs.oncall_dialog import OncallDialog
         dialog = OncallDialog(self.desk, self)
@@ -773,7 +808,7 @@ class MainWindow(QMainWindow):
         if not self.restoreDockWidget(dock):
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
             self.splitDockWidget(self.views_dock, dock, Qt.Orientation.Vertical)
-            self.resizeDocks([self.views_dock], [VIEWS_DEFAULT_WIDTH + 40], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.views_dock], [VIEWS_DEFAULT_WIDTH], Qt.Orientation.Horizontal)
 
     @Slot(object, str)
     def _on_drill_down(self, filters: IncidentFilter, label: str) -> None:
@@ -781,11 +816,20 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        from incident_desk.ui.dialogs.about_dialog import AboutDialog
+        if self.about_dialog is None or not shiboken6.isValid(self.about_dialog):
+            self.about_dialog = AboutDialog(self.desk.store.safe_url, self)
+        self.about_dialog.show()
+        self.about_dialog.raise_()
+        self.about_dialog.activateWindow()
 
-        from incident_desk import __version__
-        QMessageBox.about(self, "About Incident Desk",
-                          f"Incident Desk {__version__}\nDatabase: {self.desk.store.display_name}")
+    @Slot()
+    def _on_help(self) -> None:
+        from incident_desk.ui.dialogs.help_window import HelpWindow
+        if self.help_window is None or not shiboken6.isValid(self.help_window):
+            # Built when first asked for: the quick keys are the window's actions as they are then.
+            self.help_window = HelpWindow(self.findChildren(QAction), self)
+        self.help_window.show_page()
 
     # ---- closing ----------------------------------------------------------------------------------------
 

@@ -112,8 +112,9 @@ class MetricChart(FigureCanvasQTAgg):
         self.figure = Figure(figsize=(5.6, 3.2), dpi=100, layout="constrained")
         super().__init__(self.figure)
         self.setParent(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumHeight(260)
+        # A fixed height: a line of text appearing above (a trend, a note) or a wrapped status must not
+        # resize the charts, since each new size is a full render on the GUI thread (200 ms apiece).
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.on_pick: PickHandler | None = None
         self._targets: dict = {}           # artist -> (chart, series) ; index from the event
         self._data: dict = {}

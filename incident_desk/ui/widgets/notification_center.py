@@ -33,7 +33,7 @@ from incident_desk.services.notifications import SNOOZE_CHOICES, DoNotDisturb, N
 from incident_desk.ui import icons, theme
 from incident_desk.ui.models.notification_model import NotificationModel, NotificationRole
 from incident_desk.ui.plain import plain_label
-from incident_desk.ui.widgets.flow_layout import FlowLayout
+from incident_desk.ui.widgets.flow_layout import FlowLayout, WrappingPanel
 from incident_desk.ui.widgets.zone_picker import ZonePicker
 
 ROW_MIN_WIDTH = 160  # a row (and the list) asks for no more: titles elide, the tooltip has them whole
@@ -181,7 +181,7 @@ class NotificationCenter(QDockWidget):
         self._unread = 0
         self.dnd_state = DoNotDisturb()
 
-        body = QWidget(self)
+        body = WrappingPanel(self)
         self.unread_only = QCheckBox("Unread only", body)
         self.mark_read_button = QToolButton(body)
         self.mark_read_button.setText("Mark read")

@@ -56,7 +56,7 @@ class ViewsPanel(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumWidth(215)
+        self.setMinimumWidth(180)  # 'Resolved (7 days)' and a count of 1,000,000 side by side
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
