@@ -53,7 +53,7 @@ run: system-deps-x $(STAMP)
 # and tests/conftest.py starts a throwaway PostgreSQL unless INCIDENT_DESK_TEST_PG names one (if it cannot,
 # the team-mode tests fail; INCIDENT_DESK_ALLOW_NO_PG=1 skips them instead, and .ci/run never sets it).
 test: system-deps-test $(STAMP)
-	@$(VENV)/bin/ruff check incident_desk tests bench
+	@$(VENV)/bin/ruff check incident_desk tests bench scripts packaging
 	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: system-deps $(STAMP)

@@ -400,7 +400,7 @@ def save_against_lock(db: Path, *, runs: int, hold_s: float = 1.0, log=print) ->
 # ---- peak memory in a process of its own --------------------------------------------------------------
 
 RSS_SCRIPT = """
-import json, resource, sys
+import json, sys
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from bench.timing import until_painted
@@ -409,9 +409,9 @@ from incident_desk.services.desk import Desk
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.widgets.main_window import MainWindow
 
-def rss_mb():
+def rss_mb(field='VmRSS:'):
     for line in open('/proc/self/status'):
-        if line.startswith('VmRSS:'):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
 
 app = _application(sys.argv[:1])
@@ -434,7 +434,7 @@ run(table.scrollToBottom)
 for k in range(steps, -1, -3):
     run(lambda: sb.setValue(sb.maximum() * k // steps))
 out = {"rows": model.rowCount(), "after_open_mb": after_open, "after_scroll_mb": rss_mb(),
-       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "pages": len(model.cached_pages())}
+       "peak_mb": rss_mb('VmHWM:'), "pages": len(model.cached_pages())}
 w.shutdown(); bridge.stop(); desk.close()
 print(json.dumps(out))
 """

@@ -39,11 +39,13 @@ def _fail(message: str, *, interactive: bool) -> int:
     return 2
 
 
-def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = None, select: str | None = None,
+def run_gui(db_url: str | None, *, screenshot: str | None = None, view: str | None = None, select: str | None = None,
             username: str | None = None, screenshot_at: str = "ready", as_started: bool = False,
             argv: list[str] | None = None) -> int:
     """Open the desk window on ``db_url``; with ``screenshot`` save a PNG once painted and return (with
-    ``as_started``, once everything a normal start opens is open: the notification panel included)."""
+    ``as_started``, once everything a normal start opens is open: the notification panel included).
+    ``db_url`` None (nobody chose a database yet) first shows the welcome; File -> Switch database…
+    closes the window and opens it again on the other desk."""
     import os
     if screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         # No screen (a server, CI): draw offscreen rather than fail to find a display.
@@ -55,8 +57,16 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
 
     app = _application(argv)
     app.setWindowIcon(icons.app_icon())
-    ThemeWatcher(app)
+    from incident_desk.ui.dialogs.settings.appearance import apply_stored_scheme
+    apply_stored_scheme()  # the scheme chosen in Settings (INCIDENT_DESK_THEME still wins)
+    if app.findChild(ThemeWatcher) is None:
+        ThemeWatcher(app)
     interactive = screenshot is None
+    if db_url is None:
+        db_url = _welcome(screenshot)
+        if db_url is None:
+            gc.enable()
+            return 0
     try:
         desk = Desk.open(db_url, username=username)
     except (StorageError, DomainError) as exc:
@@ -73,6 +83,7 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
     bridge = DeskBridge(desk)
     window = MainWindow(desk, bridge, desk_settings(desk.store.identity))
     background = _AfterFirstPaint(desk, window, alerts=not screenshot or as_started)
+    switch_to = None
     try:
         if view and not window.open_view(view):
             names = ", ".join(v.name for v in window.views.views())
@@ -86,17 +97,34 @@ def run_gui(db_url: str, *, screenshot: str | None = None, view: str | None = No
         if screenshot:
             return _save_screenshot(app, window, screenshot, at=screenshot_at,
                                     background=background if as_started else None)
-        return app.exec()
+        code = app.exec()
+        switch_to = window.switch_to
     finally:
         from incident_desk.ui.ops import shutdown_all
         background.stop()
         window.shutdown()
         bridge.stop()
         shutdown_all()  # the queued writes finish before the database closes
-        if screenshot:
+        if screenshot or switch_to:
             window.deleteLater()
         desk.close()
         gc.enable()
+    if switch_to:
+        # The other desk opens in a new window, as the local account there (--user named this one's).
+        return run_gui(switch_to, argv=argv)
+    return code
+
+
+def _welcome(screenshot: str | None) -> str | None:
+    """The first run: the welcome chooses (and remembers) a database. A screenshot never waits for a
+    person: it shows the desk at the default path."""
+    if screenshot:
+        return str(config.default_db_path())
+    from incident_desk.ui.dialogs.welcome import WelcomeDialog
+    dialog = WelcomeDialog()
+    if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
+        return None
+    return dialog.chosen_url
 
 
 class _AfterFirstPaint(QObject):

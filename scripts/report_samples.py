@@ -35,21 +35,22 @@ def build(db: Path) -> tuple[Desk, str, str]:
     month = month_of(desk.clock()).previous()
     rows = desk.store.db.execute_sql(
         "SELECT key FROM incident WHERE priority <= 2 AND status IN (50, 60) AND opened_at >= ? AND opened_at < ? "
-        "ORDER BY category <> 'Email', priority, ttr_s DESC LIMIT 14", (int(month.start.timestamp()), int(month.end.timestamp()))).fetchall()
+        "ORDER BY category <> 'Email', priority, ttr_s DESC LIMIT 14",
+        (int(month.start.timestamp()), int(month.end.timestamp()))).fetchall()
     keys = [r[0] for r in rows]
     people = desk.users.usernames()
     lead = next(u["username"] for u in desk.users.list_users() if u["role"] == "lead")
     reviewer = desk.users.actor(lead)
     for n, key in enumerate(keys):
         inc = desk.incidents.set_root_cause(actor=desk.actor, key=key, category="configuration")
-        pm = desk.postmortems.start(actor=desk.actor, key=key, author=people[n % len(people)])
+        desk.postmortems.start(actor=desk.actor, key=key, author=people[n % len(people)])
         if n % 3 == 2:
             continue  # a draft
         desk.postmortems.add_entry(actor=desk.actor, key=key, at=inc.opened_at - timedelta(minutes=12 + n),
                                    text="First errors in the service's log", milestone="impact_start")
         desk.postmortems.add_entry(actor=desk.actor, key=key, at=inc.opened_at + (inc.resolved_at - inc.opened_at) / 3,
                                    text="Traffic moved to the standby", milestone="mitigated")
-        pm = desk.postmortems.update(actor=desk.actor, key=key, expected_version=desk.postmortems.get(key).version,
+        desk.postmortems.update(actor=desk.actor, key=key, expected_version=desk.postmortems.get(key).version,
                                      changes={"summary": SUMMARY,
                                               "impact_who": "Everyone sending or receiving mail",
                                               "impact_count": 1200 + 37 * n,

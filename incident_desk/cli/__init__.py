@@ -100,7 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshot:
             extra["screenshot_at"] = args.screenshot_at
             extra["as_started"] = args.as_started
-        return run_gui(database_url(args.db), screenshot=args.screenshot, view=args.view, select=args.select,
+        # None when nobody chose a database yet: the window opens with the first-run welcome.
+        from incident_desk.config import chosen_database_url
+        return run_gui(chosen_database_url(args.db), screenshot=args.screenshot, view=args.view, select=args.select,
                        **extra)
     from incident_desk.services.errors import describe_failure
     try:

@@ -58,5 +58,23 @@ class PriorityMatrix:
 DEFAULT_MATRIX = PriorityMatrix()
 
 
+def ordering_problem(matrix: PriorityMatrix) -> str | None:
+    """One sentence when a more severe impact or urgency would give a less urgent priority (a matrix
+    nobody means: an outage of everyone ranked below one person's), else None."""
+    for impact in Level:
+        for urgency in Level:
+            here = matrix.priority(impact, urgency)
+            for name, worse in (("impact", (Level(impact - 1), urgency) if impact > Level.HIGH else None),
+                                ("urgency", (impact, Level(urgency - 1)) if urgency > Level.HIGH else None)):
+                if worse is None:
+                    continue
+                above = matrix.priority(*worse)
+                if above > here:
+                    return (f"Impact {worse[0].label} / urgency {worse[1].label} gives {above.label}, less urgent "
+                            f"than {here.label} for impact {impact.label} / urgency {urgency.label}: a higher "
+                            f"{name} may not lower the priority.")
+    return None
+
+
 def derive_priority(impact: Level, urgency: Level, matrix: PriorityMatrix = DEFAULT_MATRIX) -> Priority:
     return matrix.priority(impact, urgency)

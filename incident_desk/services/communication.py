@@ -408,10 +408,17 @@ class CommunicationService:
     def remind_due(self, now: datetime | None = None) -> list[dict]:
         """'Update due in 5 min' to the assignee (else the team's lead, else the admins), once per due instant."""
         now = (now or self.clock()).astimezone(UTC)
+        with self.store.read():
+            # row[8]: the due instant last reminded of. Read first: a scan with nothing to remind of (nearly
+            # every scan) takes no write lock, which would stall every other desk's writes meanwhile.
+            due_now = [(row, due) for row, due in self._cadence()
+                       if now >= comm.reminder_at(due) and row[8] != epoch(due)]
         done: list[dict] = []
+        if not due_now:
+            return done
         with self.store.write():
-            for row, due in self._cadence():
-                if now < comm.reminder_at(due) or not q.claim_reminder(self.store, row[0], epoch(due)):
+            for row, due in due_now:
+                if not q.claim_reminder(self.store, row[0], epoch(due)):  # another desk was first
                     continue
                 recipients = self._recipients_for(row)
                 left = max(0, int((due - now).total_seconds() // 60))

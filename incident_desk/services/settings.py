@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from incident_desk.domain.closure import DEFAULT_CLOSURE_POLICY, ClosurePolicy
 from incident_desk.domain.incident import DomainError
-from incident_desk.domain.priority import DEFAULT_MATRIX, PriorityMatrix
+from incident_desk.domain.priority import DEFAULT_MATRIX, PriorityMatrix, ordering_problem
 from incident_desk.domain.sla import DEFAULT_POLICY, SlaPolicy
 from incident_desk.services.auth import Actor, require
 from incident_desk.services.clock import Clock
@@ -86,6 +86,9 @@ class SettingsService:
 
     def set_priority_matrix(self, *, actor: Actor, matrix: PriorityMatrix) -> None:
         require(actor, "settings.matrix")
+        problem = ordering_problem(matrix)
+        if problem:
+            raise ValidationError(problem, field="matrix")
         with self.store.write():
             repo.put_setting(self.store, "priority_matrix", matrix.to_dict(), now=self.clock())
         self.invalidate()

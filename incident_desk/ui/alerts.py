@@ -22,6 +22,9 @@ SCAN_INTERVAL_MS = 30_000
 FIRST_SCAN_MS = 800          # the first scan runs right after start: catch-up after a night closed
 POLL_INTERVAL_MS = 2_000     # how soon alerts raised by another desk's process arrive
 KEEP_IN_TRAY_KEY = "alerts/keep_in_tray"
+TRAY_ENABLED_KEY = "alerts/tray"      # Settings -> Notifications: the tray icon at all
+SOUND_KEY = "alerts/sound"            # a beep with each pop-up
+TRAY_OFF_NOTICE = "The tray icon is switched off (Settings → Notifications): alerts appear here."
 NO_TRAY_NOTICE = "No system tray was found: alerts appear here and in the status bar."
 
 
@@ -65,6 +68,8 @@ class AlertsController(QObject):
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(poll_interval_ms)
         self.keep_in_tray = self.settings.value(KEEP_IN_TRAY_KEY, False, type=bool)
+        self.tray_enabled = self.settings.value(TRAY_ENABLED_KEY, True, type=bool)
+        self.sound = self.settings.value(SOUND_KEY, False, type=bool)
         self.tray.set_keep_in_tray(self.keep_in_tray)
         QApplication.setQuitOnLastWindowClosed(not self.keep_in_tray)
         self.do_not_disturb = DoNotDisturb()
@@ -172,12 +177,33 @@ class AlertsController(QObject):
 
     # ---- showing --------------------------------------------------------------------------------------------
 
+    def apply_preferences(self) -> None:
+        """Read the tray, sound and keep-in-tray choices again (Settings -> Notifications saved them)."""
+        self.tray_enabled = self.settings.value(TRAY_ENABLED_KEY, True, type=bool)
+        self.sound = self.settings.value(SOUND_KEY, False, type=bool)
+        keep = self.settings.value(KEEP_IN_TRAY_KEY, False, type=bool)
+        self.tray.set_keep_in_tray(keep)
+        self._on_keep_in_tray(keep)
+        self._update_tray_presence()
+
+    def allow_close(self) -> None:
+        """The next close really closes the window (a database switch), whatever keep-in-tray says."""
+        self._quitting = True
+
     def _update_tray_presence(self) -> None:
+        if not self.tray_enabled:
+            self.tray.hide()
+            self.dock.set_notice(TRAY_OFF_NOTICE)
+            return
+        if self.tray.icon is not None and not self.tray.icon.isVisible():
+            self.tray.icon.show()
         has_tray = self.tray.ensure_shown()
         self.dock.set_notice("" if has_tray else NO_TRAY_NOTICE)
 
     def _alert(self, items: list) -> None:
-        if self.tray.show_alerts(items):
+        if self.sound:
+            QApplication.beep()
+        if self.tray_enabled and self.tray.show_alerts(items):
             self.sig_alerts_shown.emit(len(items))
             return
         # No tray: the dock already lists them; say so where the user looks and ask for attention.
@@ -234,7 +260,7 @@ class AlertsController(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Closing the window hides it when the user chose the tray and a tray is there to come back from.
         if (watched is self.window and event.type() == QEvent.Type.Close and self.keep_in_tray
-                and not self._quitting and self.tray.icon is not None):
+                and not self._quitting and self.tray.icon is not None and self.tray_enabled):
             event.ignore()
             self.window.hide()
             return True

@@ -82,9 +82,27 @@ TRAY_BACKGROUND, TRAY_ALERT = "#2c3e50", "#d32f2f"
 ACCENT = ("#2f65ca", "#64a8f0")
 
 
+# The scheme chosen in Settings -> Appearance ("light"/"dark"; None follows the system); the env var wins.
+_chosen_scheme: str | None = None
+
+
+def set_chosen_scheme(value: str | None) -> None:
+    """Follow ``value`` ("light", "dark", or "system"/None) from now on; apply_scheme() shows it."""
+    global _chosen_scheme
+    _chosen_scheme = value if value in ("dark", "light") else None
+
+
+def apply_scheme() -> None:
+    """Repaint the running app in the scheme now in force (after set_chosen_scheme)."""
+    app = QApplication.instance()
+    watcher = app.findChild(ThemeWatcher) if app is not None else None
+    if watcher is not None:
+        watcher.apply()
+
+
 def _forced_scheme() -> str | None:
     value = os.environ.get(THEME_ENV_VAR, "").strip().lower()
-    return value if value in ("dark", "light") else None
+    return value if value in ("dark", "light") else _chosen_scheme
 
 
 def is_dark() -> bool:
@@ -231,6 +249,8 @@ def dark_palette() -> QPalette:
         pal.setColor(group, QPalette.ColorRole.Light, QColor("#4a4d51"))
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f737a"))
+    # A disabled field's example text (the welcome's server address) stays as readable as disabled text.
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.PlaceholderText, QColor("#6f737a"))
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base, base)
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Window, window)
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button, window)

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 
-from incident_desk.config import BACKUP_KEEP_DEFAULT, BACKUP_KEEP_KEY, backups_dir
+from incident_desk.config import BACKUP_FOLDER_KEY, BACKUP_KEEP_DEFAULT, BACKUP_KEEP_KEY, backups_dir
 from incident_desk.ui.workers import WorkerPool
 
 # Built with the window but used later: dialogs, the transfer services and the progress dialog are
@@ -70,7 +70,8 @@ class TransferActions(QObject):
 
     @property
     def folder(self) -> Path:
-        return self._folder or backups_dir()
+        chosen = str(self.window.settings.value(BACKUP_FOLDER_KEY, "") or "")  # Settings -> Backups
+        return self._folder or (Path(chosen) if chosen else backups_dir())
 
     def keep(self) -> int:
         try:

@@ -159,6 +159,22 @@ def test_cadence_reminder_reaches_the_assignee_once(team_desk, clock, db_path):
     assert inc.id not in desk.communication.cadence_due()
 
 
+def test_a_reminder_pass_with_nothing_due_takes_no_write_lock(team_desk, clock, db_path):
+    """Nearly every scan finds no update due: it must not queue behind (or block) other desks' writes."""
+    desk = team_desk
+    start = clock.now
+    _log(desk, assignee="alex", **P1)
+    clock.set(start + timedelta(minutes=10))     # the first reminder is 25 minutes after the opening
+    other = sqlite3.connect(db_path, timeout=0)
+    other.execute("BEGIN IMMEDIATE")             # another desk in the middle of a write
+    try:
+        assert desk.communication.remind_due() == []
+    finally:
+        other.rollback()
+        other.close()
+    assert _reminders(db_path) == []
+
+
 def _decode(url: str) -> tuple[str, dict]:
     parts = urlsplit(url)
     assert parts.scheme == "mailto"

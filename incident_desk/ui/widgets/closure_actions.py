@@ -163,8 +163,9 @@ class ClosureActions(QObject):
 
     @Slot()
     def _on_closure_policy(self) -> None:
-        from incident_desk.ui.dialogs.closure_policy_dialog import ClosurePolicyDialog
-        self._open(ClosurePolicyDialog(self.desk, self.window))
+        # The closure policy is a page of the one Settings dialog (ui/dialogs/settings/closure.py).
+        from incident_desk.ui.dialogs.settings import open_settings
+        self.dialog = open_settings(self.window, page="ClosurePage")
 
     def _open(self, dialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -71,6 +71,8 @@ class MainWindow(QMainWindow):
         self.policy_dialog = None
         self.about_dialog = None  # Help -> About and the F1 help page: modeless, made on first use
         self.help_window = None
+        self.settings_dialog = None
+        self.switch_to: str | None = None  # File -> Switch database…: app.py reopens on this one
         self._active_view: SavedView | None = None
         self._splitter_state = None
         self.setObjectName("mainWindow")
@@ -301,6 +303,10 @@ class MainWindow(QMainWindow):
         self.act_statuspage_on_update.setCheckable(True)
         from incident_desk.ui import statuspage_actions
         self.act_statuspage_on_update.setChecked(statuspage_actions.publish_on_update(self.settings))
+        self.act_settings = a("&Settings…", self._on_settings, shortcut="Ctrl+,",
+                              tip="Appearance, notifications, priorities, categories, people, policies, backups")
+        self.act_switch = a("Switch &database…", self._on_switch_database,
+                            tip="Open another desk: a recent one, a file, or a team server")
         self.act_oncall = a("&On-call schedule…", self._on_oncall,
                             tip="Who is on call per team, the coming shifts, rotations and overrides")
         for act in (self.act_save, self.act_back):
@@ -318,6 +324,7 @@ class MainWindow(QMainWindow):
         self.transfer = TransferActions(self)
         file_menu.addActions(self.transfer.actions())
         file_menu.addSeparator()
+        file_menu.addAction(self.act_switch)
         file_menu.addAction(self.act_quit)
         inc_menu = bar.addMenu("&Incident")
         inc_menu.addActions([self.act_open, self.act_open_window])
@@ -330,6 +337,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addActions([self.act_incidents, self.act_metrics])
         self.tools_menu = bar.addMenu("&Tools")
+        self.tools_menu.addAction(self.act_settings)
         self.tools_menu.addAction(self.act_policies)
         self.tools_menu.addActions([self.act_statuspage, self.act_statuspage_on_update])
         self.tools_menu.addAction(self.act_oncall)
@@ -459,6 +467,16 @@ class MainWindow(QMainWindow):
         dialog.sig_saved.connect(self._on_refresh_now)
         self.policy_dialog = dialog
         dialog.open()
+
+    @Slot()
+    def _on_settings(self) -> None:
+        from incident_desk.ui.dialogs.settings import open_settings
+        self.settings_dialog = open_settings(self)
+
+    @Slot()
+    def _on_switch_database(self) -> None:
+        from incident_desk.ui.dialogs.switch_database import ask_and_switch
+        ask_and_switch(self)
 
     def select_incident(self, key: str) -> bool:
         """Select ``key`` in the table and open it in the detail panel (scrolling to it)."""

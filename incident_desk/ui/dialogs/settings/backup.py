@@ -1,0 +1,125 @@
+"""Settings → Backups: where this desk's daily backups go and how many are kept."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from incident_desk import config
+from incident_desk.services.auth import with_article
+from incident_desk.ui import theme
+from incident_desk.ui.dialogs.settings.base import SettingsPage
+
+
+def folder_problem(text: str) -> str | None:
+    """One sentence when ``text`` cannot hold backups, else None (a missing folder is made later)."""
+    if not text.strip():
+        return "Type the folder for the backups, or press Default."
+    path = Path(text.strip()).expanduser()
+    if not path.is_absolute():
+        return f"'{text.strip()}' is not a full path; give one that starts at the root, e.g. /home/you/backups."
+    existing = path
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder; choose a folder for the backups."
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"The folder {existing} cannot be written by you; choose one of your own."
+    return None
+
+
+class BackupPage(SettingsPage):
+    TITLE = "Backups"
+    KEYWORDS = ("backup", "daily backup", "rotation", "keep", "folder", "location", "restore")
+    EXPLAIN = ("Each day the desk copies its database to a dated file while it keeps working, and deletes the "
+               "oldest beyond the number kept. These choices belong to this database on this computer.")
+
+    def build(self, body: QWidget) -> None:
+        settings = self.context.desk_settings
+        self._saved_folder = str(settings.value(config.BACKUP_FOLDER_KEY, "") or "")
+        self._saved_keep = self._stored_keep()
+        self.folder = QLineEdit(self._saved_folder or str(config.backups_dir()), body)
+        self.folder.setAccessibleName("Backup folder")
+        self.browse = QPushButton("&Browse…", body)
+        self.browse.setAccessibleName("Browse for the backup folder")
+        self.default_button = QPushButton("De&fault", body)
+        self.default_button.setAccessibleName("Use the default backup folder")
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(self.browse)
+        row.addWidget(self.default_button)
+        self.keep = QSpinBox(body)
+        self.keep.setRange(1, config.BACKUP_KEEP_MAX)
+        self.keep.setValue(self._saved_keep)
+        self.keep.setSuffix(" daily backups")
+        self.keep.setAccessibleName("How many daily backups to keep")
+        form = QFormLayout()
+        form.addRow("&Folder:", row)
+        form.addRow("&Keep the last:", self.keep)
+        note = QLabel("" if self.context.desk.store.is_sqlite else
+                      "A team server is backed up by its administrator (pg_dump); the desk makes no daily copy.",
+                      body)
+        note.setWordWrap(True)
+        theme.style(note, "hint")
+        layout = QVBoxLayout(body)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addStretch(1)
+        self.folder.textChanged.connect(lambda _t: self.sig_changed.emit())
+        self.keep.valueChanged.connect(lambda _v: self.sig_changed.emit())
+        self.browse.clicked.connect(self._on_browse)
+        self.default_button.clicked.connect(lambda: self.folder.setText(str(config.backups_dir())))
+
+    def _stored_keep(self) -> int:
+        try:
+            return max(1, int(self.context.desk_settings.value(config.BACKUP_KEEP_KEY, config.BACKUP_KEEP_DEFAULT)))
+        except (TypeError, ValueError):
+            return config.BACKUP_KEEP_DEFAULT
+
+    def read_only_reason(self) -> str:
+        actor = self.context.desk.actor
+        if actor.can("data.backup"):
+            return ""
+        return f"You are {with_article(actor.role)}; only a lead or an admin may back up the database."
+
+    def _folder_value(self) -> str:
+        text = str(Path(self.folder.text().strip()).expanduser()) if self.folder.text().strip() else ""
+        return "" if text == str(config.backups_dir()) else text  # the default is stored as no choice
+
+    def is_dirty(self) -> bool:
+        return self._folder_value() != self._saved_folder or self.keep.value() != self._saved_keep
+
+    def validate(self) -> str | None:
+        return folder_problem(self.folder.text())
+
+    def save(self) -> None:
+        settings = self.context.desk_settings
+        folder = self._folder_value()
+        if folder:
+            settings.setValue(config.BACKUP_FOLDER_KEY, folder)
+        else:
+            settings.remove(config.BACKUP_FOLDER_KEY)
+        settings.setValue(config.BACKUP_KEEP_KEY, self.keep.value())
+        settings.sync()
+        self._saved_folder, self._saved_keep = folder, self.keep.value()
+
+    @Slot()
+    def _on_browse(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Folder for the daily backups", self.folder.text())
+        if path:
+            self.folder.setText(path)

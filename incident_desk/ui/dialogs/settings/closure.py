@@ -1,0 +1,79 @@
+"""Settings → Closure: which priorities need a postmortem, and after how many days resolved incidents close."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from incident_desk.domain.closure import MAX_AUTO_CLOSE_DAYS, ClosurePolicy
+from incident_desk.domain.incident import DomainError, Priority
+from incident_desk.services.auth import with_article
+from incident_desk.ui import theme
+from incident_desk.ui.dialogs.settings.base import SettingsPage
+
+
+class ClosurePage(SettingsPage):
+    """Saved in the database (a lead or an admin), so every desk on it follows the same policy."""
+
+    TITLE = "Closure and postmortems"
+    KEYWORDS = ("auto-close", "auto close", "days", "postmortem", "post-mortem", "resolved", "closure policy")
+    EXPLAIN = "What closing an incident asks for, and when a resolved incident closes by itself."
+
+    def build(self, body: QWidget) -> None:
+        self.policy = self.read(self.context.desk.settings.closure_policy)
+        row = QHBoxLayout()
+        self.priority_checks: dict[Priority, QCheckBox] = {}
+        for p in Priority:
+            check = QCheckBox(theme.priority_label(p), body)
+            check.setAccessibleName(f"Postmortem required for {theme.priority_label(p)}")
+            check.setChecked(p in self.policy.postmortem_priorities)
+            check.toggled.connect(lambda _on: self.sig_changed.emit())
+            self.priority_checks[p] = check
+            row.addWidget(check)
+        row.addStretch(1)
+        self.days_spin = QSpinBox(body)
+        self.days_spin.setRange(0, MAX_AUTO_CLOSE_DAYS)
+        self.days_spin.setValue(self.policy.auto_close_days)
+        self.days_spin.setSpecialValueText("never")
+        self.days_spin.setSuffix(" days after resolution")
+        self.days_spin.setAccessibleName("Close resolved incidents automatically after days (0: never)")
+        self.days_spin.valueChanged.connect(lambda _v: self.sig_changed.emit())
+        form = QFormLayout()
+        form.addRow("Postmortem required for:", row)
+        form.addRow("Close &automatically:", self.days_spin)
+        note = QLabel("The desk that scans for escalations closes each due incident once, as 'system "
+                      "(auto-close)', and catches up after downtime. A reopen before then continues the incident.",
+                      body)
+        note.setWordWrap(True)
+        theme.style(note, "hint")
+        layout = QVBoxLayout(body)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addStretch(1)
+
+    def read_only_reason(self) -> str:
+        actor = self.context.desk.actor
+        if actor.can("settings.closure"):
+            return ""
+        return f"You are {with_article(actor.role)}; only a lead or an admin may change the closure policy."
+
+    def edited(self) -> ClosurePolicy:
+        return ClosurePolicy(postmortem_priorities=frozenset(p for p, c in self.priority_checks.items()
+                                                             if c.isChecked()),
+                             auto_close_days=self.days_spin.value())
+
+    def is_dirty(self) -> bool:
+        try:
+            return self.edited() != self.policy
+        except DomainError:
+            return True
+
+    def validate(self) -> str | None:
+        try:
+            self.edited()
+        except DomainError as exc:
+            return str(exc)
+        return None
+
+    def save(self) -> None:
+        desk, policy = self.context.desk, self.edited()
+        self.policy = self.write(lambda: desk.settings.set_closure_policy(actor=desk.actor, policy=policy))

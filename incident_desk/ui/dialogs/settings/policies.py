@@ -1,0 +1,109 @@
+"""Settings → SLA policies and Escalation policies: a summary here, edited in the one policy editor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from incident_desk.domain.formatting import exact_duration
+from incident_desk.domain.incident import Priority
+from incident_desk.services.auth import with_article
+from incident_desk.ui import theme
+from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.plain import plain_label
+
+
+class _PolicyPage(SettingsPage):
+    """The policy editor (ui/dialogs/policy_editor.py) stays the one place these are edited: its tables
+    need the room of a dialog of their own, and it recomputes open incidents when saved."""
+
+    TAB = 0
+    PERMISSION = ""
+    WHAT = ""
+
+    def build(self, body: QWidget) -> None:
+        self.summary = plain_label("", body)  # names typed by leads
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAccessibleName(f"{self.TITLE} now")
+        self.open_button = QPushButton(f"&Open the {self.WHAT} editor…", body)
+        self.open_button.setAccessibleName(f"Open the {self.WHAT} editor")
+        note = QLabel("Saving there recomputes the due times of open incidents.", body)
+        theme.style(note, "hint")
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(note)
+        layout.addStretch(1)
+        self.editor = None
+        self.open_button.clicked.connect(self._on_open)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.summary.setText(self.describe())
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def read_only_reason(self) -> str:
+        actor = self.context.desk.actor
+        if actor.can(self.PERMISSION):
+            return ""
+        return f"You are {with_article(actor.role)}; only a lead or an admin may change {self.WHAT} policies."
+
+    def set_read_only(self) -> None:
+        self.open_button.setText(f"&Look at the {self.WHAT} editor…")  # the editor shows itself read-only
+
+    @Slot()
+    def _on_open(self) -> None:
+        from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
+        editor = PolicyEditorDialog(self.context.desk, self.window())
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.tabs.setCurrentIndex(self.TAB)
+        editor.sig_saved.connect(lambda _n: self.refresh())
+        window = self.context.window
+        if window is not None and hasattr(window, "_on_refresh_now"):
+            editor.sig_saved.connect(window._on_refresh_now)
+        self.editor = editor
+        editor.open()
+
+
+class SlaPoliciesPage(_PolicyPage):
+    TITLE = "SLA policies and business calendar"
+    KEYWORDS = ("SLA", "response", "resolution", "targets", "business hours", "calendar", "holidays",
+                "working days", "time zone", "compliance")
+    EXPLAIN = "How fast each priority must be answered and resolved, and the hours that count."
+    TAB = 0
+    PERMISSION = "settings.sla"
+    WHAT = "SLA"
+
+    def describe(self) -> str:
+        policy = self.read(self.context.desk.settings.sla_policy)
+        lines = [f"Policy: {policy.name}", f"Business calendar: {policy.calendar.timezone}"]
+        for p in Priority:
+            target = policy.targets.get(p)
+            if target is None:
+                lines.append(f"{p.label}: no target")
+                continue
+            response = exact_duration(target.response_s) if target.response_s else "none"
+            resolve = exact_duration(target.resolve_s) if target.resolve_s else "none"
+            lines.append(f"{p.label}: respond within {response}, resolve within {resolve}"
+                         f"{' (business hours)' if target.business_hours else ''}")
+        return "\n".join(lines)
+
+
+class EscalationPoliciesPage(_PolicyPage):
+    TITLE = "Escalation policies"
+    KEYWORDS = ("escalation", "rules", "recipients", "notify", "unacknowledged", "severity", "manager")
+    EXPLAIN = "Who is told, and when, as an incident nears or passes its targets."
+    TAB = 2
+    PERMISSION = "settings.escalation"
+    WHAT = "escalation"
+
+    def describe(self) -> str:
+        policy = self.read(self.context.desk.policies.escalation_policy)
+        lines = [f"Policy: {policy.name}", f"{len(policy.rules)} rule{'s' if len(policy.rules) != 1 else ''}:"]
+        lines += [f"• {rule.key}: {rule.description}" for rule in policy.rules[:8]]
+        if len(policy.rules) > 8:
+            lines.append(f"… and {len(policy.rules) - 8} more")
+        return "\n".join(lines)
