@@ -12,9 +12,10 @@ XVFB_DEBS := xvfb xauth
 # team-mode tests start a throwaway PostgreSQL; report tests render PDFs with pdftoppm; the status page
 # is opened in a real headless Chromium driven through chromedriver. tests/packaging validates the desktop
 # entry and the AppStream metainfo with Debian's own validators, and builds the bundle (PyInstaller needs
-# binutils' objdump and strip).
+# binutils' objdump and strip). The intake's test has a real Alertmanager deliver to it.
 TEST_DEBS := $(XVFB_DEBS) dbus python3-dbus python3-gi python3-dbusmock libglib2.0-bin postgresql poppler-utils \
-	chromium chromium-driver desktop-file-utils appstream binutils
+	chromium chromium-driver desktop-file-utils appstream binutils \
+	prometheus-alertmanager
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test bench demo clean system-deps system-deps-x system-deps-test venv package package-check

@@ -23,7 +23,7 @@ from bench.timing import LOAD_HIGH, load_average, wait_for_quiet  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 FULL_ROWS, QUICK_ROWS = 1_000_000, 100_000
 SECTIONS = ("dataset", "start", "table", "service", "log", "metrics", "escalation", "reports", "transfer", "statuspage",
-            "memory", "team")
+            "memory", "team", "intake")
 # Measures other engineers deliver: module name -> (group, does it write to the database?)
 EXTERNAL = {"metrics": ("bench.bench_metrics", False), "escalation": ("bench.bench_escalation", True),
             "reports": ("bench.bench_reports", False)}
@@ -136,6 +136,8 @@ def main(argv=None) -> int:
     # Twenty signed-in desk processes on a PostgreSQL of its own (or $INCIDENT_DESK_BENCH_PG).
     from bench import bench_team
     section("team", bench_team.run_all, quick=quick)
+    from bench import bench_intake
+    section("intake", bench_intake.run_all, quick=quick)
     if scratch is not None:
         dataset.remove(scratch)
 

@@ -181,6 +181,7 @@ class _AfterFirstPaint(QObject):
         super().__init__(window)
         self.desk, self.window = desk, window
         self.alerts = None
+        self.intake = None
         self._want_alerts = alerts
         self._done = False
         window.sig_first_page_painted.connect(self._on_start)
@@ -198,14 +199,30 @@ class _AfterFirstPaint(QObject):
             self.alerts = AlertsController(self.desk, self.window, settings=app_settings())
             self.window.attach_alerts(self.alerts)
             self.window.transfer.start_daily_backup()  # interactive desks only: not for a screenshot
+            self._start_intake()
         # Everything built so far lives as long as the window: keep it out of the cyclic collector,
         # whose full passes over it were the longest GUI-thread stalls (~50 ms) during a refresh.
         # The collector was off while starting (cli.main): nothing built then is garbage.
         gc.freeze()
         gc.enable()
 
+    def _start_intake(self) -> None:
+        """The alert intake in the background, when this database is set to have its window run it."""
+        try:
+            wanted = self.desk.intake.window_intake()
+        except (StorageError, DomainError):
+            return
+        if wanted is None:
+            return
+        from incident_desk.ui.intake_status import IntakeRunner
+        self.intake = IntakeRunner(self.desk.store.url, wanted["listen"], wanted["token_file"], self.window)
+        self.window.statusBar().insertPermanentWidget(0, self.intake.label)
+        self.intake.start()
+
     def stop(self) -> None:
         self._done = True
+        if self.intake is not None:
+            self.intake.stop()
         if self.alerts is not None:
             self.alerts.shutdown()
 

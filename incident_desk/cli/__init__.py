@@ -15,7 +15,7 @@ from incident_desk.config import DB_ENV_VAR, database_url
 # One module per command family, each adding its commands with register(subparsers), in help order.
 # A module missing here is an ImportError at once, never a command that silently is not there.
 COMMAND_MODULES = ("demo", "incidents", "users", "metrics", "escalation", "closure", "reports", "transfer",
-                   "communication", "team")
+                   "communication", "team", "intake", "oncall")
 
 __all__ = ["main", "gui_main", "build_parser", "CliError", "parse_time", "EXIT_OK", "EXIT_USAGE", "EXIT_INTERNAL"]
 

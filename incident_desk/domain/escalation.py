@@ -13,7 +13,7 @@ from incident_desk.domain.sla import SlaClocks, SlaPolicy
 
 UTC = UTC
 
-RECIPIENT_KINDS = ("person", "team", "team_lead", "assignee", "manager")
+RECIPIENT_KINDS = ("person", "team", "team_lead", "assignee", "manager", "on_call")
 # Kinds that must name someone, and kinds the service resolves from the incident itself.
 _NAMED_KINDS = frozenset({"person", "team"})
 _UNNAMED_KINDS = frozenset({"assignee"})
@@ -57,6 +57,8 @@ class Recipient:
             return f"lead of team {self.name}" if self.name else "team lead"
         if self.kind == "manager":
             return f"manager {self.name}" if self.name else "manager on duty"
+        if self.kind == "on_call":
+            return f"on call for team {self.name}" if self.name else "on-call person"
         return "assignee"
 
     def to_dict(self) -> dict:
@@ -67,6 +69,17 @@ class Recipient:
         if not isinstance(data, dict):
             raise DomainError("Each escalation recipient must be a JSON object with a kind.")
         return cls(kind=data.get("kind", ""), name=data.get("name"))
+
+
+def only_on_call(rule: EscalationRule) -> bool:
+    """A rule that pages only whoever is on call: with nobody on call it notifies no one (no fallback)."""
+    return all(r.kind == "on_call" for r in rule.recipients)
+
+
+def without_on_call(policy: EscalationPolicy) -> EscalationPolicy:
+    """The policy as it applies to a team without a rotation: its on-call-only rules left out."""
+    rules = tuple(r for r in policy.rules if not only_on_call(r))
+    return policy if len(rules) == len(policy.rules) else EscalationPolicy(name=policy.name, rules=rules)
 
 
 def notification_severity(rule_severity: str, priority: Priority) -> str:
@@ -208,10 +221,19 @@ class EscalationPolicy:
 _TEAM_LEAD = Recipient("team_lead")
 _MANAGER = Recipient("manager")
 _ASSIGNEE = Recipient("assignee")
+_ON_CALL = Recipient("on_call")
 
 DEFAULT_ESCALATION_POLICY = EscalationPolicy(
     name="Standard",
     rules=(
+        # The on-call person hears first; a team without a rotation has nobody on call and these pass
+        # silently, so the team lead's rules below stay the first anyone hears of it.
+        EscalationRule(key="p1-oncall-1m", description="P1 not acknowledged after 1 minute: paging on call",
+                       priorities=frozenset({Priority.P1}), trigger=TRIGGER_UNACKNOWLEDGED,
+                       threshold=60, recipients=(_ON_CALL,), raise_level=False, severity="critical"),
+        EscalationRule(key="p2-oncall-10m", description="P2 not acknowledged after 10 minutes: paging on call",
+                       priorities=frozenset({Priority.P2}), trigger=TRIGGER_UNACKNOWLEDGED,
+                       threshold=10 * 60, recipients=(_ON_CALL,), raise_level=False, severity="warning"),
         EscalationRule(key="p1-unack-5m", description="P1 not acknowledged after 5 minutes",
                        priorities=frozenset({Priority.P1}), trigger=TRIGGER_UNACKNOWLEDGED,
                        threshold=5 * 60, recipients=(_TEAM_LEAD,), raise_level=True,

@@ -175,7 +175,7 @@ class LinkKind(enum.Enum):
 
 
 RESOLUTION_CODES = ("fixed", "workaround", "no fault found", "user error", "duplicate",
-                    "vendor fix", "change implemented", "not reproducible")
+                    "vendor fix", "change implemented", "not reproducible", "recovered (monitoring)")
 
 # The only allowed moves. Resolving from New / On hold is allowed only as a duplicate.
 _TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -418,6 +418,7 @@ EV_CONFIRMATION = "confirmation"   # the caller confirmed (or disputed) the reso
 EV_POSTMORTEM = "postmortem"       # started, submitted, sent back, approved, reopened
 EV_PROBLEM = "problem"             # linked to or unlinked from a problem record
 EV_PUBLIC_UPDATE = "public_update"  # an update for stakeholders and the status page (never a comment)
+EV_ALERT = "alert"                 # monitoring: an alert fired again, joined, recovered
 
 EDITABLE_FIELDS = ("title", "description", "category", "subcategory", "service", "reporter_name",
                    "reporter_contact", "channel", "impact", "urgency", "priority",

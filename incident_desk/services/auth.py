@@ -58,6 +58,8 @@ PERMISSIONS = {
     "service.manage": "lead",
     "service.override": "lead",
     "statuspage.publish": "agent",
+    "settings.intake": "lead",
+    "oncall.manage": "lead",
 }
 _ACTION_TEXT = {
     "incident.log": "log incidents",
@@ -92,6 +94,8 @@ _ACTION_TEXT = {
     "incident.major": "mark an incident as major",
     "service.manage": "manage business services",
     "service.override": "override a service's state",
+    "settings.intake": "change how monitoring alerts become incidents",
+    "oncall.manage": "change on-call rotations and overrides",
 }
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The columns' sizes (storage.tables), checked here so SQLite refuses what PostgreSQL would.

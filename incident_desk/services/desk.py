@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from incident_desk.services.action_items import ActionItemService
     from incident_desk.services.communication import CommunicationService
     from incident_desk.services.escalation import EscalationEngine
+    from incident_desk.services.intake import IntakeService
     from incident_desk.services.notifications import NotificationService
+    from incident_desk.services.oncall import OncallService
     from incident_desk.services.policies import PolicyService
     from incident_desk.services.postmortems import PostmortemService
     from incident_desk.services.problems import ProblemService
@@ -39,6 +41,8 @@ class Desk:
         self._problems: ProblemService | None = None
         self._action_items: ActionItemService | None = None
         self._communication: CommunicationService | None = None
+        self._intake: IntakeService | None = None
+        self._oncall: OncallService | None = None
         # Inside the write transaction: the schedule and the notifications commit with the change.
         incidents.write_hooks.append(self._on_incident_written)
 
@@ -142,6 +146,20 @@ class Desk:
             self._communication = CommunicationService(self.store, clock=self.clock, bus=self.bus,
                                                        notifications=self.notifications)
         return self._communication
+
+    @property
+    def intake(self) -> IntakeService:
+        if self._intake is None:
+            from incident_desk.services.intake import IntakeService
+            self._intake = IntakeService(self)
+        return self._intake
+
+    @property
+    def oncall(self) -> OncallService:
+        if self._oncall is None:
+            from incident_desk.services.oncall import OncallService
+            self._oncall = OncallService(self.store, clock=self.clock)
+        return self._oncall
 
     def _on_incident_written(self, service, incident_id: int, change, actor: Actor, now) -> None:
         self.escalation.on_incident_written(service, incident_id, change, actor, now)

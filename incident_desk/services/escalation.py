@@ -17,6 +17,8 @@ from incident_desk.domain.escalation import (
     earliest_due_offsets,
     next_escalation_at,
     notification_severity,
+    only_on_call,
+    without_on_call,
 )
 from incident_desk.domain.incident import EV_ESCALATION, DomainError, Priority, Status
 from incident_desk.domain.limits import check_instant
@@ -28,6 +30,7 @@ from incident_desk.services.events import Change, EventBus
 from incident_desk.services.notifications import NotificationService
 from incident_desk.services.settings import SettingsService
 from incident_desk.storage import escalation_queries as eq
+from incident_desk.storage import oncall_queries as oq
 from incident_desk.storage import repository as repo
 from incident_desk.storage.database import Store
 from incident_desk.storage.queries import epoch, ts
@@ -95,11 +98,12 @@ def schedule_value(policy: EscalationPolicy, snapshot: IncidentSnapshot, clocks,
 class _People:
     """Active users and teams, read once per scan: who a recipient names."""
 
-    def __init__(self, store: Store, fallback_user_id: int | None):
+    def __init__(self, store: Store, fallback_user_id: int | None, on_call=None):
         self.users = eq.active_people(store)   # (id, username, role, team_id, is_manager_on_duty)
         self.teams = eq.teams(store)           # (id, name, lead_id)
         self.active_ids = {u[0] for u in self.users}
         self.fallback_user_id = fallback_user_id
+        self.on_call = on_call                 # (team_id, now) -> username on call, or None
 
     @property
     def single_user(self) -> bool:
@@ -133,10 +137,21 @@ class _People:
             return self._lead_of(facts.team_id)
         if kind == "manager":
             return [u[0] for u in self.users if u[4]]
+        if kind == "on_call":
+            team_id = self._team_id(name, facts)
+            if team_id is None or self.on_call is None or self.now is None:
+                return []
+            username = self.on_call(team_id, self.now)
+            return [u[0] for u in self.users if username and u[1].lower() == username.lower()]
         return []
 
+    now: datetime | None = None
+
     def recipients(self, rule: EscalationRule, facts: Facts) -> list[int]:
-        """Each person once; a single-user desk's user gets everything; nobody resolvable -> admins."""
+        """Each person once; a single-user desk's user gets everything; nobody resolvable -> admins.
+        A rule paging only the on-call person reaches nobody when no one is on call."""
+        if only_on_call(rule):
+            return list(dict.fromkeys(u for r in rule.recipients for u in self.resolve(r, facts)))
         if self.single_user:
             return [self.users[0][0]]
         found: list[int] = []
@@ -174,6 +189,28 @@ class EscalationEngine:
         # Major incidents' public-update cadence: "update due in 5 min" to the assignee, once per due instant.
         self.communication = communication
         self.last_closure: list[dict] = []
+        self._on_call_cache: dict = {}
+        self._without_on_call: tuple | None = None
+
+    def _policy_for(self, policy: EscalationPolicy, team_id: int | None, rota_teams: set[int]) -> EscalationPolicy:
+        """The policy without its on-call-only rules for an incident whose team has no rotation: nobody
+        could be paged, so those rules neither fire nor hold a place in the schedule."""
+        if team_id in rota_teams or not any(only_on_call(r) for r in policy.rules):
+            return policy
+        cached = self._without_on_call
+        if cached is None or cached[0] is not policy:
+            cached = self._without_on_call = (policy, without_on_call(policy))
+        return cached[1]
+
+    def _on_call(self, team_id: int, now: datetime) -> str | None:
+        """Who is on call for the team (read once per team and instant in a scan)."""
+        key = (team_id, now)
+        if key not in self._on_call_cache:
+            if len(self._on_call_cache) > 1000:
+                self._on_call_cache.clear()
+            from incident_desk.services.oncall import OncallService
+            self._on_call_cache[key] = OncallService(self.store, clock=self.clock).on_call_user(team_id, now)
+        return self._on_call_cache[key]
 
     def scan(self, now: datetime | None = None, *, batch_size: int = BATCH_SIZE, actor: Actor | None = None,
              force: bool = False) -> list[dict]:
@@ -221,7 +258,8 @@ class EscalationEngine:
                 ids = eq.due_candidates(self.store, now_e, batch_size)
                 if ids:
                     if people is None:
-                        people = _People(self.store, self.actor.id if self.actor else None)
+                        people = _People(self.store, self.actor.id if self.actor else None, self._on_call)
+                    people.now = now
                     batch = self._process(ids, sla, policy, people, now, actor)
             raised.extend(batch)
             for item in batch:
@@ -249,6 +287,7 @@ class EscalationEngine:
                  now: datetime, actor: Actor | None) -> list[dict]:
         histories = eq.status_histories(self.store, ids)
         fired = eq.fired_rules(self.store, ids)
+        rota_teams = oq.teams_with_rotation(self.store)
         raised: list[dict] = []
         schedule: list[tuple[int | None, int]] = []
         for row in eq.incident_facts(self.store, ids):
@@ -257,7 +296,8 @@ class EscalationEngine:
                 snapshot = facts.snapshot()
                 clocks = compute_clocks(sla, priority=snapshot.priority, opened_at=snapshot.opened_at,
                                         history=history_of(histories[facts.id]), now=now)
-                due = due_escalations(policy, snapshot, clocks, now, already_fired=fired[facts.id])
+                own = self._policy_for(policy, facts.team_id, rota_teams)
+                due = due_escalations(own, snapshot, clocks, now, already_fired=fired[facts.id])
                 level = facts.escalation_level or 0
                 for item in due:
                     result = self._fire(item, facts, level, people, now, actor)
@@ -265,7 +305,7 @@ class EscalationEngine:
                         raised.append(result)
                         level = result["level"]
                         fired[facts.id].add((item.rule.key, item.cycle))
-                schedule.append((ceil_epoch(next_escalation_at(policy, snapshot, clocks, now)), facts.id))
+                schedule.append((ceil_epoch(next_escalation_at(own, snapshot, clocks, now)), facts.id))
             except (DomainError, ValueError, KeyError) as exc:
                 # One broken row must not stop the others' escalations; it is retried later.
                 log.warning("cannot evaluate %s for escalation: %s", facts.key, exc)
@@ -286,6 +326,8 @@ class EscalationEngine:
             level, version = eq.raise_level(self.store, facts.id, now_e)
             eq.set_escalation_level(self.store, escalation_id, level)
         recipients = people.recipients(rule, facts)
+        if not recipients and only_on_call(rule):
+            return None  # nobody on call (the team has no rotation): claimed, so it passes once, silently
         names = [people.name(u) for u in recipients]
         due_text = due.due_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         repo.insert_event(self.store, incident_id=facts.id, at=now, actor_id=actor.id if actor else None,
@@ -331,6 +373,7 @@ class EscalationEngine:
         missing = [i for i in ids if i not in known_clocks]
         histories = eq.status_histories(self.store, missing) if missing else {}
         fired = {i: set() for i in ids} if nothing_fired else eq.fired_rules(self.store, ids)
+        rota_teams = oq.teams_with_rotation(self.store) if any(only_on_call(r) for r in policy.rules) else set()
         pairs = []
         for row in eq.incident_facts(self.store, ids):
             facts = Facts.of(row)
@@ -338,7 +381,8 @@ class EscalationEngine:
             clocks = known_clocks.get(facts.id) or compute_clocks(
                 sla, priority=snapshot.priority, opened_at=snapshot.opened_at,
                 history=history_of(histories[facts.id]), now=now)
-            pairs.append((schedule_value(policy, snapshot, clocks, now, fired[facts.id]), facts.id))
+            own = self._policy_for(policy, facts.team_id, rota_teams)
+            pairs.append((schedule_value(own, snapshot, clocks, now, fired[facts.id]), facts.id))
         eq.set_next_escalation(self.store, pairs)
 
     def next_escalation_of(self, incident_id: int) -> datetime | None:

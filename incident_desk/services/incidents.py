@@ -10,6 +10,7 @@ from functools import partial
 from incident_desk.domain import incident as dom
 from incident_desk.domain.closure import AUTO_CLOSE_ACTOR, parse_root_cause
 from incident_desk.domain.incident import (
+    EV_ALERT,
     EV_ASSIGN,
     EV_COMMENT,
     EV_CONFIRMATION,
@@ -693,6 +694,19 @@ class IncidentService:
             self._after_write(row.id, change, actor, now)
         self._publish(change)
         return repo.timeline(self.store, row.id)[0]
+
+    def record_alert(self, *, actor: Actor, key: str | int, note: str, value: str | None = None) -> None:
+        """Monitoring's word on an incident (an alert fired again, joined, recovered): a timeline event
+        that bumps the version, so an open editor hears of it, and changes no field."""
+        require(actor, "incident.comment")
+        note = _as(lambda v: dom.clean_text(v, what="note", limit=dom.TEXT_MAX), note, "note")
+        now = self.clock()
+        with self.store.write():
+            row = self._record(key)
+            self._bump(row, actor, now, {}, [dict(kind=EV_ALERT, new_value=value, note=note)], None)
+            change = Change("alerted", row.id, row.key, actor.username, (EV_ALERT,))
+            self._after_write(row.id, change, actor, now)
+        self._publish(change)
 
     def record_reporter_update(self, *, actor: Actor, key: str | int, message: str) -> None:
         """The agent sent the reporter a status update from their own mail client."""

@@ -262,11 +262,23 @@ class NotificationService:
                             until=quiet_hours_end(hours["end"], hours["timezone"], now) if quiet else None)
 
     def should_pop_up(self, user: str | Actor, item: NotificationItem, now: datetime | None = None) -> bool:
-        """False inside the user's quiet hours, except P1 escalations when the user allows them."""
+        """False inside the user's quiet hours, except P1 escalations when the user allows them, and
+        always for a P1 escalation reaching the person on call for the incident's team."""
         state = self.do_not_disturb(user, now)
         if not state.on:
             return True
-        return state.allow_p1 and item.kind == "escalation" and item.priority == Priority.P1
+        if item.kind != "escalation" or item.priority != Priority.P1:
+            return False
+        return state.allow_p1 or self._on_call_for(user, item, now or self.clock())
+
+    def _on_call_for(self, user: str | Actor, item: NotificationItem, now: datetime) -> bool:
+        from incident_desk.services.oncall import OncallService
+        team_id = nq.incident_team(self.store, item.incident_key) if item.incident_key else None
+        if team_id is None:
+            return False
+        on_call = OncallService(self.store, clock=self.clock).on_call_user(team_id, now)
+        name = user.username if isinstance(user, Actor) else str(user)
+        return on_call is not None and on_call.lower() == name.lower()
 
     # ---- writing (inside other services' transactions) -------------------------------------------
 

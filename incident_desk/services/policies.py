@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
 
-from incident_desk.domain.escalation import DEFAULT_ESCALATION_POLICY, EscalationPolicy
+from incident_desk.domain.escalation import DEFAULT_ESCALATION_POLICY, EscalationPolicy, without_on_call
 from incident_desk.domain.incident import DomainError
 from incident_desk.domain.sla import SlaPolicy, compute_clocks
 from incident_desk.services import sla_state
@@ -17,6 +17,7 @@ from incident_desk.services.errors import ValidationError
 from incident_desk.services.escalation import Facts, history_of, schedule_value
 from incident_desk.services.settings import CLOSURE_KEY, SettingsService
 from incident_desk.storage import escalation_queries as eq
+from incident_desk.storage import oncall_queries as oq
 from incident_desk.storage import repository as repo
 from incident_desk.storage.database import Store
 
@@ -129,6 +130,7 @@ class PolicyService:
                 ids = [r[0] for r in rows]
                 histories = eq.status_histories(self.store, ids)
                 fired = eq.fired_rules(self.store, ids)
+                rota_teams = oq.teams_with_rotation(self.store)
                 groups: dict[tuple, list] = {}
                 for row in rows:
                     facts = Facts.of(row)
@@ -139,7 +141,8 @@ class PolicyService:
                     snapshot = facts.snapshot()
                     clocks = compute_clocks(policy, priority=snapshot.priority, opened_at=snapshot.opened_at,
                                             history=history, now=now)
-                    fields["next_escalation_at"] = schedule_value(escalation, snapshot, clocks, now, fired[facts.id])
+                    own = escalation if facts.team_id in rota_teams else without_on_call(escalation)
+                    fields["next_escalation_at"] = schedule_value(own, snapshot, clocks, now, fired[facts.id])
                     columns = tuple(fields)
                     groups.setdefault(columns, []).append((*fields.values(), facts.id))
                 for columns, values in groups.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from incident_desk.storage.sql import execute, execute_many, marks
+from incident_desk.storage.sql import execute, execute_many, marks, scalar
 
 NOTIFICATION_COLUMNS = ("user_id", "incident_id", "kind", "severity", "priority", "title", "body",
                         "created_at", "due_at", "escalation_id")
@@ -114,3 +114,8 @@ def set_quiet_hours(store, user_id: int, start: str | None, end: str | None, zon
     execute(store, (
         'UPDATE "user" SET dnd_start = ?, dnd_end = ?, dnd_timezone = ?, dnd_allow_p1 = ? WHERE id = ?'),
         (start, end, zone, allow_p1, user_id))
+
+
+def incident_team(store, key: str) -> int | None:
+    """The team an incident (by key) is with, or None."""
+    return scalar(store, "SELECT team_id FROM incident WHERE key = ?", (key,))

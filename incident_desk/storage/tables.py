@@ -412,7 +412,66 @@ class IncidentComms(BaseModel):
     reminded_due_at = IntegerField(null=True)  # the due instant whose "update due" reminder went out
 
 
+class AlertKey(BaseModel):
+    """One monitoring alert (fingerprint / dedup key) and the incident it opened or joined: dedup
+    that survives restarts. A key may reach several incidents over time, one open at a time."""
+
+    dedup_key = CharField(max_length=300)        # "<source>:<fingerprint or dedup key>"
+    incident = ForeignKeyField(Incident, backref="+", on_delete="CASCADE")
+    group_key = CharField(max_length=1100, default="")
+    title = CharField(max_length=200)
+    status = CharField(max_length=16)            # firing | acknowledged | resolved
+    fired = IntegerField(default=1)              # how often it fired into this incident
+    first_at = IntegerField()
+    last_at = IntegerField()
+
+    class Meta:
+        indexes = ((("dedup_key", "incident"), True), (("incident",), False), (("group_key", "last_at"), False))
+
+
+class OncallRotation(BaseModel):
+    """People of one team taking turns: handoff every N hours/days/weeks at a local time in a zone."""
+
+    team = ForeignKeyField(Team, backref="+", on_delete="CASCADE")
+    name = CharField(max_length=100)
+    every = IntegerField()
+    unit = CharField(max_length=8)               # hours | days | weeks
+    start_local = CharField(max_length=16)       # "2027-03-15T09:00", wall time in ``timezone``
+    timezone = CharField(max_length=64)
+    days = CharField(max_length=32, null=True)   # "mon,tue,wed,thu,fri" or None for every day
+    hours = CharField(max_length=11, null=True)  # "09:00-17:00" or None for all day
+    created_at = IntegerField()
+
+    class Meta:
+        indexes = ((("team", "name"), True),)
+
+
+class OncallMember(BaseModel):
+    """One place in a rotation's order."""
+
+    rotation = ForeignKeyField(OncallRotation, backref="+", on_delete="CASCADE")
+    position = IntegerField()
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("rotation", "position"), True),)
+
+
+class OncallOverride(BaseModel):
+    """Someone covers a team's on-call from one instant to another, whatever the rotation says."""
+
+    team = ForeignKeyField(Team, backref="+", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    starts_at = IntegerField()
+    ends_at = IntegerField()
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    created_at = IntegerField()
+
+    class Meta:
+        indexes = ((("team", "starts_at"), False),)
+
+
 ALL_TABLES = [SchemaInfo, Team, User, Category, Incident, Event, IncidentLink, Watcher, Setting,
               Escalation, Notification, Problem, ProblemLink, Postmortem, PostmortemEntry, KeyEvent, ActionItem,
               ImportProfile, Audit, BusinessService, ServiceSubscriber, AffectedService, PublicUpdate,
-              IncidentComms]
+              IncidentComms, AlertKey, OncallRotation, OncallMember, OncallOverride]

@@ -176,6 +176,11 @@ def chart_style(dark: bool) -> dict:
     return dict(_CHART[bool(dark)])
 
 
+def person_color(index: int) -> QColor:
+    """A person's colour in a schedule strip: the categorical palette, in turn; overrides use the accent."""
+    return _color(CATEGORY_COLORS[index % (len(CATEGORY_COLORS) - 1)])
+
+
 def accent_color(dark: bool | None = None) -> QColor:
     return _pick(ACCENT, dark)
 

@@ -60,8 +60,9 @@ def test_shows_the_current_policies_and_the_pause_rules(dialog_for):
     assert cell(dialog, Priority.P3, 1).text() == "3 bd"
     assert cell(dialog, Priority.P3, 2).checkState() == Qt.CheckState.Checked
     assert cell(dialog, Priority.P5, 0).text() == ""
-    assert dialog.rules.rowCount() == 6
-    assert dialog.rules.item(0, 4).text() == "5 min"
+    assert dialog.rules.rowCount() == 8
+    assert dialog.rules.item(0, 4).text() == "1 min"   # the person on call hears first
+    assert dialog.rules.item(2, 4).text() == "5 min"
     assert "On hold" in dialog.findChild(type(dialog.error), "pausePolicy").text()
     assert not dialog.banner.isVisibleTo(dialog)
     dialog.resize(1000, 640)
@@ -143,7 +144,7 @@ def test_a_new_escalation_rule_is_saved(dialog_for, team_desk, qtbot):
     (lambda d: d.rules.item(0, 0).setText("../../etc/passwd"), "is not valid"),
     (lambda d: d.set_recipients(0, ()), "notifies nobody"),
     (lambda d: d.rules.item(1, 0).setText("p1-unack-5m"), "share the key"),
-    (lambda d: d.rules.item(3, 4).setText("lots"), "is not a share"),
+    (lambda d: d.rules.item(5, 4).setText("lots"), "is not a share"),
     (lambda d: d.rules.item(0, 2).setText("P9"), "Rule 1"),
     (lambda d: d.policy_name.setText("   "), "needs a name"),
 ])
@@ -190,12 +191,13 @@ def test_a_form_that_does_not_parse_counts_as_changed(dialog_for):
 
 def test_the_rules_show_recipients_by_display_name_and_keep_the_stored_form(dialog_for):
     dialog = dialog_for("lena")
-    # The default policy: team lead, manager on duty, assignee; as words, not 'team_lead; manager'.
+    # The default policy: on call, team lead, manager on duty, assignee; as words, not 'team_lead; manager'.
     texts = [dialog.rules.item(row, 5).text() for row in range(dialog.rules.rowCount())]
-    assert texts == ["lead of the incident's team", "manager on duty", "lead of the incident's team",
+    assert texts == ["on call for the incident's team", "on call for the incident's team",
+                     "lead of the incident's team", "manager on duty", "lead of the incident's team",
                      "the incident's assignee", "lead of the incident's team",
                      "the incident's assignee; lead of the incident's team"]
-    assert "Stored as: assignee; team_lead" in dialog.rules.item(5, 5).toolTip()
+    assert "Stored as: assignee; team_lead" in dialog.rules.item(7, 5).toolTip()
     assert not dialog.has_changes()
 
 

@@ -17,6 +17,7 @@ from incident_desk.domain.escalation import (
     due_escalations,
     next_escalation_at,
     rule_due_at,
+    without_on_call,
 )
 from incident_desk.domain.incident import DomainError, Priority, Status
 from incident_desk.domain.sla import DEFAULT_POLICY, compute_clocks
@@ -30,8 +31,13 @@ def at(minutes: float = 0, hours: float = 0) -> datetime:
     return OPENED + timedelta(minutes=minutes, hours=hours)
 
 
+# The team in these snapshots has no on-call rotation: the policy applies without its on-call rules
+# (tests/unit/test_oncall_escalation.py covers a team with one).
+NO_ROTATION = without_on_call(DEFAULT_ESCALATION_POLICY)
+
+
 def evaluate(priority=Priority.P1, history=(), now=None, *, level=0, already_fired=(),
-             policy=DEFAULT_ESCALATION_POLICY, opened_at=OPENED) -> list[DueEscalation]:
+             policy=NO_ROTATION, opened_at=OPENED) -> list[DueEscalation]:
     history = list(history)
     status = history[-1][1] if history else Status.NEW
     reopens = sum(1 for (_, a), (_, b) in zip(history, history[1:])
@@ -207,7 +213,7 @@ def test_response_rules_belong_to_cycle_zero():
     snapshot = IncidentSnapshot(id=1, key="INC-000001", priority=Priority.P1, status=Status.NEW,
                                 opened_at=OPENED, reopen_count=3)
     clocks = compute_clocks(DEFAULT_POLICY, priority=Priority.P1, opened_at=OPENED, history=[], now=at(6))
-    [due] = due_escalations(DEFAULT_ESCALATION_POLICY, snapshot, clocks, at(6))
+    [due] = due_escalations(NO_ROTATION, snapshot, clocks, at(6))
     assert due.rule == rule and due.cycle == 0
 
 
@@ -239,8 +245,10 @@ def test_naive_now_is_rejected():
 
 def test_default_policy_rules():
     rules = {r.key: r for r in DEFAULT_ESCALATION_POLICY.rules}
-    assert set(rules) == {"p1-unack-5m", "p1-unack-15m", "p2-unack-30m", "resolution-75",
-                          "resolution-100", "response-100"}
+    assert set(rules) == {"p1-oncall-1m", "p2-oncall-10m", "p1-unack-5m", "p1-unack-15m", "p2-unack-30m",
+                          "resolution-75", "resolution-100", "response-100"}
+    assert rules["p1-oncall-1m"].recipients == (Recipient("on_call"),) and rules["p1-oncall-1m"].threshold == 60
+    assert {r.key for r in NO_ROTATION.rules} == set(rules) - {"p1-oncall-1m", "p2-oncall-10m"}
     assert rules["p1-unack-5m"].threshold == 300 and rules["p1-unack-15m"].threshold == 900
     assert rules["p2-unack-30m"].priorities == frozenset({Priority.P2})
     assert rules["resolution-75"].priorities == frozenset()  # every priority

@@ -66,6 +66,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("affected_services", tables.AffectedService, owner="incident_id"),
     Section("public_updates", tables.PublicUpdate, owner="incident_id"),
     Section("incident_comms", tables.IncidentComms, key=("incident_id",)),
+    Section("alert_keys", tables.AlertKey, owner="incident_id"),
+    Section("oncall_rotations", tables.OncallRotation, keep_ids=True),
+    Section("oncall_members", tables.OncallMember, key=("rotation_id", "position")),
+    Section("oncall_overrides", tables.OncallOverride, keep_ids=True),
 )
 
 

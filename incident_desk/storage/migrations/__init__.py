@@ -18,6 +18,7 @@ from incident_desk.storage.migrations import (
     m010_closure,
     m011_transfer,
     m012_team,
+    m013_intake_oncall,
     m014_communication,
 )
 
@@ -30,6 +31,7 @@ STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade, 3: m003_metrics_in
          7: m007_lean_indexes.upgrade, 8: m008_identity.upgrade, 9: m009_audit.upgrade,
          10: m010_closure.upgrade, 11: m011_transfer.upgrade,
          12: m012_team.upgrade,
+         13: m013_intake_oncall.upgrade,
          14: m014_communication.upgrade}
 CURRENT_VERSION = max(STEPS)
 DESK_ID_KEY = m008_identity.DESK_ID_KEY

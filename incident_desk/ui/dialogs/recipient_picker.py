@@ -54,6 +54,8 @@ class Directory:
             return f"lead of team {name}" if name else "lead of the incident's team"
         if kind == "manager":
             return f"manager {self.person(name)}" if name else "manager on duty"
+        if kind == "on_call":
+            return f"on call for team {name}" if name else "on call for the incident's team"
         return "the incident's assignee"
 
     def describe_all(self, recipients) -> str:
@@ -69,6 +71,8 @@ CHOICES = (
     ("Lead of a team", "team_lead", "teams"),
     ("Manager on duty", "manager", None),
     ("A named manager", "manager", "people"),
+    ("On call for the incident's team", "on_call", None),
+    ("On call for a team", "on_call", "teams"),
 )
 
 

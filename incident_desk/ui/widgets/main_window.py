@@ -312,6 +312,8 @@ class MainWindow(QMainWindow):
                               tip="Appearance, notifications, priorities, categories, people, policies, backups")
         self.act_switch = a("Switch &database…", self._on_switch_database,
                             tip="Open another desk: a recent one, a file, or a team server")
+        self.act_oncall = a("&On-call schedule…", self._on_oncall,
+                            tip="Who is on call per team, the coming shifts, rotations and overrides")
         for act in (self.act_save, self.act_back):
             self.incidents_page.addAction(act)
             self.views.addAction(act)
@@ -344,6 +346,7 @@ class MainWindow(QMainWindow):
         self.tools_menu.addAction(self.act_policies)
         self.tools_menu.addActions([self.act_statuspage, self.act_statuspage_on_update])
         self._add_team_actions()
+        self.tools_menu.addAction(self.act_oncall)
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_help, self.act_about])
         self.toolbar = QToolBar("Main toolbar", self)
@@ -504,6 +507,12 @@ class MainWindow(QMainWindow):
                 self.act_statuspage_on_update.setChecked(False)
                 return
         statuspage_actions.set_publish_on_update(self.settings, on)
+    def _on_oncall(self) -> None:
+        from incident_desk.ui.dialogs.oncall_dialog import OncallDialog
+        dialog = OncallDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.oncall_dialog = dialog
+        dialog.show()
 
     def _on_policies(self) -> None:
         from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog

@@ -1,0 +1,287 @@
+"""Alert intake through the services: mapping, routing, dedup (across restarts), storms, recovery, both shapes."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from incident_desk.domain.incident import Status
+from incident_desk.domain.intake import PayloadError, parse_alertmanager, parse_pagerduty
+from incident_desk.services.desk import Desk
+from incident_desk.services.errors import PermissionDenied, ValidationError
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "intake"
+
+
+def fixture(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text())
+
+
+def rows(db_path, sql, *params):
+    con = sqlite3.connect(str(db_path))
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def am(desk, payload):
+    return desk.intake.accept(parse_alertmanager(payload))
+
+
+def pd(desk, payload):
+    alert, _ = parse_pagerduty(payload)
+    return desk.intake.accept([alert])
+
+
+def storm(count: int, *, group="{}:{alertname=\"NodeDown\"}", start=0, status="firing") -> dict:
+    return {"version": "4", "status": status, "groupKey": group,
+            "alerts": [{"status": status, "labels": {"alertname": "NodeDown", "instance": f"node-{i}",
+                                                     "severity": "critical"},
+                        "annotations": {"summary": f"node-{i} is down"}, "fingerprint": f"node{i:04d}"}
+                       for i in range(start, start + count)]}
+
+
+# ---------------------------------------------------------------- mapping
+
+def test_a_firing_alert_opens_one_incident_mapped_from_its_labels(team_desk, db_path):
+    [out] = am(team_desk, fixture("am_firing.json"))
+    assert out.action == "opened"
+    [(title, priority, channel, category, team, service, status, description)] = rows(
+        db_path, "SELECT title, priority, channel, category, team_name, service, status, description FROM incident")
+    assert (title, priority, channel, category, team, service, status) == (
+        "Disk almost full on db1", 1, "monitoring", "Server", "Network", "billing-db", 10)
+    # Description: the annotation, the labels and the source link.
+    assert "Only 2 % free on /var/lib/postgresql." in description
+    assert "instance=db1:9100" in description and "job=node" in description
+    assert "Source: http://prometheus:9090/graph?g0.expr=disk_free" in description
+    assert "runbook_url=https://runbooks.example/disk" in description
+
+
+def test_title_falls_back_to_alertname_and_instance_and_warning_is_p3(desk, db_path):
+    am(desk, fixture("am_no_summary.json"))
+    assert rows(db_path, "SELECT title, priority FROM incident") == [("HighLatency on api-3:8080", 3)]
+
+
+@pytest.mark.parametrize(("severity", "priority"), [("critical", 1), ("error", 2), ("warning", 3), ("info", 4)])
+def test_severity_to_priority(desk, db_path, severity, priority):
+    payload = fixture("pd_trigger.json")
+    payload["payload"]["severity"] = severity
+    pd(desk, payload)
+    assert rows(db_path, "SELECT priority FROM incident") == [(priority,)]
+
+
+def test_routing_rules_by_label_and_a_default_category(team_desk, db_path):
+    team_desk.intake.set_mapping(actor=team_desk.actor, mapping={
+        "default_category": "Network",
+        "routes": [{"match": {"job": "node", "alertname": "DiskFull"}, "team": "Service Desk",
+                    "service": "storage", "category": "Database"},
+                   {"match": {"alertname": "HighLatency"}, "team": "Network"}]})
+    am(team_desk, fixture("am_firing.json"))
+    am(team_desk, fixture("am_no_summary.json"))
+    got = rows(db_path, "SELECT title, team_name, service, category FROM incident ORDER BY id")
+    assert got == [("Disk almost full on db1", "Service Desk", "storage", "Database"),
+                   ("HighLatency on api-3:8080", "Network", None, "Network")]
+
+
+def test_category_label_and_unknown_team_are_kept_in_the_description(desk, db_path):
+    payload = fixture("am_firing.json")
+    payload["alerts"][0]["labels"]["category"] = "Database"
+    am(desk, payload)   # the plain desk has no team "Network"
+    [(team, category, description)] = rows(db_path, "SELECT team_name, category, description FROM incident")
+    assert (team, category) == (None, "Database")
+    assert "The alert names team 'Network', which the desk does not have." in description
+
+
+def test_the_mapping_is_a_lead_setting_and_is_validated(team_desk):
+    with pytest.raises(PermissionDenied):
+        team_desk.intake.set_mapping(actor=team_desk.users.actor("alex"), mapping={"storm_minutes": 5})
+    with pytest.raises(ValidationError, match="routing rule"):
+        team_desk.intake.set_mapping(actor=team_desk.actor, mapping={"routes": [{"match": {}}]})
+    with pytest.raises(ValidationError, match="Unknown intake setting"):
+        team_desk.intake.set_mapping(actor=team_desk.actor, mapping={"colour": "red"})
+
+
+# ---------------------------------------------------------------- dedup and storms
+
+def test_refiring_counts_on_the_timeline_and_never_opens_a_second_incident(desk, db_path, clock):
+    am(desk, fixture("am_firing.json"))
+    clock.advance(minutes=5)
+    [again] = am(desk, fixture("am_firing.json"))
+    clock.advance(minutes=5)
+    am(desk, fixture("am_firing.json"))
+    assert again.action == "fired_again"
+    assert rows(db_path, "SELECT COUNT(*) FROM incident") == [(1,)]
+    notes = [n for (n,) in rows(db_path, "SELECT note FROM event WHERE kind = 'alert' ORDER BY id")]
+    assert notes == ["Alert fired again (2 times): Disk almost full on db1",
+                     "Alert fired again (3 times): Disk almost full on db1"]
+    assert rows(db_path, "SELECT fired FROM alert_key") == [(3,)]
+
+
+def test_dedup_survives_a_restart(db_path, clock):
+    first = Desk.open(str(db_path), clock=clock)
+    am(first, fixture("am_firing.json"))
+    pd(first, fixture("pd_trigger.json"))
+    first.close()
+    clock.advance(hours=2)
+    second = Desk.open(str(db_path), clock=clock)
+    try:
+        outs = am(second, fixture("am_firing.json")) + pd(second, fixture("pd_trigger.json"))
+    finally:
+        second.close()
+    assert [o.action for o in outs] == ["fired_again", "fired_again"]
+    assert rows(db_path, "SELECT COUNT(*) FROM incident") == [(2,)]
+
+
+def test_a_storm_of_one_group_becomes_one_incident_listing_its_alerts(desk, db_path, clock):
+    outs = am(desk, storm(150))
+    clock.advance(minutes=3)
+    outs += am(desk, storm(150, start=150))   # the same group, minutes later
+    assert [o.action for o in outs].count("opened") == 1
+    assert {o.incident for o in outs} == {"INC-000001"}
+    assert rows(db_path, "SELECT COUNT(*) FROM incident") == [(1,)]
+    assert rows(db_path, "SELECT COUNT(*) FROM alert_key WHERE incident_id = 1") == [(300,)]
+    listed = desk.intake.alerts_of("INC-000001")
+    assert [a["title"] for a in listed][:2] == ["node-0 is down", "node-1 is down"] and len(listed) == 300
+    joined = rows(db_path, "SELECT COUNT(*) FROM event WHERE kind = 'alert' AND note LIKE 'Alert of the same group%'")
+    assert joined == [(299,)]
+
+
+def test_after_the_storm_window_the_group_opens_a_new_incident(desk, db_path, clock):
+    am(desk, storm(2))
+    clock.advance(minutes=11)   # default window 10 minutes since the group's last alert
+    [out] = am(desk, storm(1, start=2))
+    assert out.action == "opened" and out.incident == "INC-000002"
+
+
+def test_a_refused_request_writes_nothing(desk, db_path):
+    payload = fixture("am_firing.json")
+    bad = copy.deepcopy(payload)
+    bad["alerts"].append({"status": "firing", "labels": {"alertname": "X"}, "startsAt": "yesterday"})
+    with pytest.raises(PayloadError, match=r"alerts\[1\].startsAt"):
+        am(desk, bad)
+    assert rows(db_path, "SELECT COUNT(*) FROM incident") == [(0,)]
+
+
+# ---------------------------------------------------------------- recovery
+
+def test_recovery_resolves_an_incident_nobody_took_over(desk, db_path, clock):
+    am(desk, fixture("am_firing.json"))
+    clock.advance(minutes=20)
+    [out] = am(desk, fixture("am_resolved.json"))
+    assert out.action == "resolved"
+    assert rows(db_path, "SELECT status, resolution_code FROM incident") == [(50, "recovered (monitoring)")]
+
+
+def test_recovery_of_a_hand_taken_incident_only_notes_it_and_tells_the_assignee(team_desk, db_path, clock):
+    desk = team_desk
+    am(desk, fixture("am_firing.json"))
+    desk.incidents.assign(actor=desk.users.actor("lena"), key="INC-000001", assignee="alex")
+    clock.advance(minutes=20)
+    [out] = am(desk, fixture("am_resolved.json"))
+    assert out.action == "recovery_noted"
+    assert rows(db_path, "SELECT status FROM incident") == [(10,)]
+    assert rows(db_path, "SELECT note FROM event WHERE kind = 'alert'") == [
+        ("Monitoring reports recovery: Disk almost full on db1",)]
+    told = rows(db_path, "SELECT u.username, n.title FROM notification n JOIN \"user\" u ON u.id = n.user_id "
+                         "WHERE n.kind = 'monitoring'")
+    assert told == [("alex", "INC-000001: monitoring reports recovery")]
+
+
+def test_recovery_of_an_incident_acknowledged_by_a_person_keeps_it_open(team_desk, db_path):
+    desk = team_desk
+    am(desk, fixture("am_firing.json"))
+    desk.incidents.transition(actor=desk.users.actor("alex"), key="INC-000001", to=Status.ACKNOWLEDGED)
+    [out] = am(desk, fixture("am_resolved.json"))
+    assert out.action == "recovery_noted"
+    assert rows(db_path, "SELECT status FROM incident") == [(20,)]
+
+
+def test_a_storm_resolves_when_its_last_alert_recovers(desk, db_path):
+    am(desk, storm(3))
+    first = am(desk, storm(2, status="resolved"))
+    assert [o.action for o in first] == ["recovered_one", "recovered_one"]
+    assert rows(db_path, "SELECT status FROM incident") == [(10,)]
+    [last] = am(desk, storm(1, start=2, status="resolved"))
+    assert last.action == "resolved"
+    assert rows(db_path, "SELECT status FROM incident") == [(50,)]
+
+
+def test_pagerduty_trigger_acknowledge_resolve(desk, db_path):
+    [opened] = pd(desk, fixture("pd_trigger.json"))
+    [acked] = pd(desk, fixture("pd_acknowledge.json"))
+    assert (opened.action, acked.action) == ("opened", "acknowledged")
+    assert rows(db_path, "SELECT title, priority, status FROM incident") == [("CPU at 99 % on srv-42", 2, 20)]
+    # Acknowledged by monitoring, not by a person: the recovery resolves it.
+    [resolved] = pd(desk, fixture("pd_resolve.json"))
+    assert resolved.action == "resolved"
+    assert rows(db_path, "SELECT status, resolution_code FROM incident") == [(50, "recovered (monitoring)")]
+    # A resolve for a key with nothing open is answered and ignored.
+    [again] = pd(desk, fixture("pd_resolve.json"))
+    assert again.action == "ignored"
+
+
+def test_firing_after_resolution_opens_a_new_incident(desk, db_path):
+    am(desk, fixture("am_firing.json"))
+    am(desk, fixture("am_resolved.json"))
+    [out] = am(desk, fixture("am_firing.json"))
+    assert (out.action, out.incident) == ("opened", "INC-000002")
+
+
+# ---------------------------------------------------------------- through the services
+
+def test_alert_incidents_escalate_like_hand_logged_ones(team_desk, db_path, clock):
+    desk = team_desk
+    am(desk, fixture("am_firing.json"))   # P1, team Network (lead max)
+    [(response_due,)] = rows(db_path, "SELECT response_due_at FROM incident")
+    assert response_due is not None
+    clock.advance(minutes=5)
+    raised = desk.escalation.scan()
+    assert [(r["rule"], r["recipients"]) for r in raised] == [("p1-unack-5m", ["max"])]
+    assert rows(db_path, "SELECT u.username FROM notification n JOIN \"user\" u ON u.id = n.user_id "
+                         "WHERE n.kind = 'escalation'") == [("max",)]
+
+
+def test_the_monitoring_account_is_inactive_and_not_a_watcher(desk, db_path):
+    am(desk, fixture("am_firing.json"))
+    assert rows(db_path, "SELECT username, active, role FROM \"user\" WHERE username = 'monitoring'") == [
+        ("monitoring", 0, "lead")]
+    assert rows(db_path, "SELECT COUNT(*) FROM watcher w JOIN \"user\" u ON u.id = w.user_id "
+                         "WHERE u.username = 'monitoring'") == [(0,)]
+
+
+# ---------------------------------------------------------------- malformed shapes
+
+@pytest.mark.parametrize(("payload", "reason"), [
+    ([], "JSON object"),
+    ({"version": "3", "alerts": [{}]}, "version '3'"),
+    ({"version": "4", "alerts": []}, "non-empty list"),
+    ({"alerts": [{"status": "pending", "labels": {"a": "b"}}]}, r"alerts\[0\].status"),
+    ({"alerts": [{"status": "firing", "labels": {}}]}, "alertname"),
+    ({"alerts": [{"status": "firing", "labels": {"alertname": 5}}]}, "must be a string"),
+    ({"alerts": [{"status": "firing", "labels": {"alertname": "x\x1b[2J"}}]}, "control characters"),
+    ({"alerts": [{"status": "firing", "labels": {"alertname": "x"}, "fingerprint": "has space"}]}, "fingerprint"),
+    ({"alerts": [{"status": "firing", "labels": {"alertname": "x"}, "startsAt": "3000-01-01T00:00:00Z"}]},
+     "years 1970 to 2200"),
+    ({"alerts": [{"status": "firing", "labels": {"alertname": "x" * 3000}}]}, "limit is 2000"),
+])
+def test_malformed_alertmanager_payloads(payload, reason):
+    with pytest.raises(PayloadError, match=reason):
+        parse_alertmanager(payload)
+
+
+@pytest.mark.parametrize(("payload", "reason"), [
+    ({"event_action": "page"}, "event_action"),
+    ({"event_action": "resolve"}, "dedup_key is required"),
+    ({"event_action": "trigger", "payload": {"summary": "x", "source": "y", "severity": "fatal"}}, "severity"),
+    ({"event_action": "trigger", "payload": {"source": "y", "severity": "info"}}, "summary is missing"),
+    ({"event_action": "trigger", "payload": {"summary": "x" * 2000, "source": "y", "severity": "info"}},
+     "limit is 1024"),
+])
+def test_malformed_pagerduty_events(payload, reason):
+    with pytest.raises(PayloadError, match=reason):
+        parse_pagerduty(payload)
