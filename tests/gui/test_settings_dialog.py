@@ -60,8 +60,8 @@ def test_every_registered_page_is_listed_in_order(open_dialog):
     titles = [dialog.page_list.item(i).text() for i in range(dialog.page_list.count())]
     assert titles == ["Appearance", "Notifications", "Priority matrix", "Categories", "Teams and people",
                       "SLA policies and business calendar", "Escalation policies", "Closure and postmortems",
-                      "Backups", "Status page"]
-    assert len(PAGES) == 10
+                      "Backups", "Status page", "On-call rotations", "Alert intake"]
+    assert len(PAGES) == 12
 
 
 def test_search_finds_pages_by_title_keyword_and_the_words_on_the_page(open_dialog, qtbot):
@@ -73,8 +73,8 @@ def test_search_finds_pages_by_title_keyword_and_the_words_on_the_page(open_dial
     qtbot.keyClicks(dialog.search, "beep")  # a check box's text on the notifications page
     assert dialog.visible_titles() == ["Notifications"]
     dialog.search.clear()
-    qtbot.keyClicks(dialog.search, "rotation")  # a keyword of the backups page
-    assert dialog.visible_titles() == ["Backups"]
+    qtbot.keyClicks(dialog.search, "rotation")  # a keyword of the backups and the on-call pages
+    assert dialog.visible_titles() == ["Backups", "On-call rotations"]
     dialog.search.clear()
     qtbot.keyClicks(dialog.search, "kraken")
     assert dialog.visible_titles() == []
@@ -232,6 +232,50 @@ def test_status_page_folder_is_checked_and_kept_for_this_desk(open_dialog, tmp_p
     ini.read(tmp_path / "desk.ini")
     assert ini.get("statuspage", "folder") == str(tmp_path / "status")
     assert ini.get("statuspage", "publish_on_update") == "true"
+
+
+def test_intake_page_checks_address_token_and_mapping_and_writes_nothing_until_all_hold(open_dialog, db_path,
+                                                                                        tmp_path):
+    dialog = open_dialog()
+    page = dialog.show_page("IntakePage")
+    before = raw(db_path, "SELECT key, value FROM setting WHERE key LIKE 'intake%' ORDER BY key")
+    page.run_here.setChecked(True)
+    page.listen.setText("localhost")
+    dialog.apply_button.click()
+    assert page.error.text() == "'localhost' is not HOST:PORT, such as 127.0.0.1:9095."
+    page.listen.setText("127.0.0.1:9095")
+    short = tmp_path / "short-token"
+    short.write_text("abc\n")
+    page.token_file.setText(str(short))
+    dialog.apply_button.click()
+    assert page.error.text() == f"The token in {short} must be one line of at least 16 characters without spaces."
+    good = tmp_path / "token"
+    good.write_text("s3cr3t-t0ken-for-alertmanager\n")
+    page.token_file.setText(str(good))
+    page.mapping.setPlainText('{"severity_priority": ')
+    dialog.apply_button.click()
+    assert page.error.text().startswith("The mapping is not JSON (")
+    assert raw(db_path, "SELECT key, value FROM setting WHERE key LIKE 'intake%' ORDER BY key") == before
+    page.mapping.setPlainText(json.dumps({"severity_priority": {"critical": "P1", "error": "P2", "warning": "P4",
+                                                                 "info": "P5"}, "default_category": "Network"}))
+    dialog.apply_button.click()
+    assert page.error.text() == ""
+    stored = dict(raw(db_path, "SELECT key, value FROM setting WHERE key LIKE 'intake%'"))
+    assert json.loads(stored["intake_window"]) == {"listen": "127.0.0.1:9095", "token_file": str(good)}
+    mapping = json.loads(stored["intake_mapping"])
+    assert mapping["severity_priority"]["warning"] == "P4" and mapping["default_category"] == "Network"
+
+
+def test_oncall_page_says_who_is_on_call_per_team(open_dialog, team_desk):
+    dialog = open_dialog()
+    page = dialog.show_page("OncallPage")
+    assert page.summary.text() == ("No team has a rotation yet: escalations go to team leads and the manager "
+                                   "on duty.")
+    team_desk.oncall.set_rotation(actor=team_desk.actor, team="Network", users=["sam", "max"], every="1w",
+                                  start="2020-01-06T09:00", tz="UTC")
+    page.refresh()
+    assert page.summary.text().startswith("Network: ") and page.summary.text().endswith(" on call now")
+    assert page.summary.text() in ("Network: Sam Agent on call now", "Network: Max Manager on call now")
 
 
 def test_closure_page_writes_the_policy(open_dialog, db_path):

@@ -36,6 +36,8 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("closure", "ClosurePage"),
     ("backup", "BackupPage"),
     ("statuspage", "StatusPagePage"),
+    ("oncall", "OncallPage"),
+    ("intake", "IntakePage"),
 )
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 

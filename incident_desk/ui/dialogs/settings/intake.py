@@ -1,0 +1,136 @@
+"""Settings → Alert intake: whether this desk's window runs the intake, where, with which token; the mapping."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from incident_desk.domain.incident import DomainError
+from incident_desk.domain.intake import IntakeMapping
+from incident_desk.services.auth import with_article
+from incident_desk.services.intake_server import DEFAULT_LISTEN, TokenError, parse_listen, read_token
+from incident_desk.ui import theme
+from incident_desk.ui.dialogs.settings.base import SettingsPage
+
+
+class IntakePage(SettingsPage):
+    TITLE = "Alert intake"
+    KEYWORDS = ("alert", "intake", "monitoring", "alertmanager", "prometheus", "grafana", "pagerduty", "webhook",
+                "token", "listen", "port", "mapping", "severity", "routing")
+    EXPLAIN = ("Monitoring tools open, update and resolve incidents by sending their alerts to the intake "
+               "(Alertmanager's webhook, PagerDuty's Events API). The window can run it in the background; "
+               "`incident-desk intake` runs it without a window. One intake runs per database.")
+
+    def build(self, body: QWidget) -> None:
+        intake = self.context.desk.intake
+        self._saved_window = self.read(intake.window_intake)
+        self._saved_mapping = self.read(intake.mapping).to_dict()
+        self.run_here = QCheckBox("&Run the intake in this desk's window", body)
+        self.run_here.setChecked(self._saved_window is not None)
+        self.run_here.setAccessibleName("Run the alert intake in this window")
+        self.listen = QLineEdit((self._saved_window or {}).get("listen", DEFAULT_LISTEN), body)
+        self.listen.setAccessibleName("Listen address (host:port)")
+        self.token_file = QLineEdit((self._saved_window or {}).get("token_file", ""), body)
+        self.token_file.setPlaceholderText("a file holding the token senders present (16 characters or more)")
+        self.token_file.setAccessibleName("Token file")
+        self.browse = QPushButton("&Browse…", body)
+        self.browse.setAccessibleName("Browse for the token file")
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token_file, 1)
+        token_row.addWidget(self.browse)
+        self.mapping = QPlainTextEdit(json.dumps(self._saved_mapping, indent=2, ensure_ascii=False), body)
+        self.mapping.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.mapping.setTabChangesFocus(True)
+        self.mapping.setAccessibleName("Alert mapping (JSON)")
+        form = QFormLayout()
+        form.addRow("", self.run_here)
+        form.addRow("&Listen on:", self.listen)
+        form.addRow("&Token file:", token_row)
+        form.addRow("&Mapping:", self.mapping)
+        hint = QLabel("The mapping turns alerts into incidents: severity to priority, default category, how "
+                      "many minutes group alerts into one incident, routing rules on labels.", body)
+        hint.setWordWrap(True)
+        theme.style(hint, "hint")
+        layout = QVBoxLayout(body)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        for edit in (self.listen, self.token_file):
+            edit.textChanged.connect(lambda _t: self.sig_changed.emit())
+        self.mapping.textChanged.connect(self.sig_changed.emit)
+        self.run_here.toggled.connect(lambda _on: self.sig_changed.emit())
+        self.browse.clicked.connect(self._on_browse)
+
+    @Slot()
+    def _on_browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "The intake's token file", self.token_file.text())
+        if path:
+            self.token_file.setText(path)
+
+    def read_only_reason(self) -> str:
+        actor = self.context.desk.actor
+        if actor.can("settings.intake"):
+            return ""
+        return f"You are {with_article(actor.role)}; only a lead or an admin may set up the alert intake."
+
+    def _window_value(self) -> dict | None:
+        if not self.run_here.isChecked():
+            return None
+        return {"listen": self.listen.text().strip(), "token_file": os.path.abspath(self.token_file.text().strip())}
+
+    def _mapping_value(self) -> dict:
+        return json.loads(self.mapping.toPlainText())
+
+    def is_dirty(self) -> bool:
+        try:
+            mapping_changed = self._mapping_value() != self._saved_mapping
+        except ValueError:
+            mapping_changed = True
+        return mapping_changed or self._window_value() != self._saved_window
+
+    def validate(self) -> str | None:
+        try:
+            data = self._mapping_value()
+        except ValueError as exc:
+            return f"The mapping is not JSON ({exc})."
+        try:
+            IntakeMapping.from_dict(data)
+        except (DomainError, TypeError) as exc:
+            return str(exc)
+        if self.run_here.isChecked():
+            try:
+                parse_listen(self.listen.text())
+            except ValueError as exc:
+                return str(exc)
+            if not self.token_file.text().strip():
+                return "Choose the token file the senders' token is kept in."
+            try:
+                read_token(self.token_file.text().strip())
+            except (TokenError, OSError) as exc:
+                return str(exc)
+        return None
+
+    def save(self) -> None:
+        desk = self.context.desk
+        window, mapping = self._window_value(), self._mapping_value()
+        if mapping != self._saved_mapping:
+            saved = self.write(lambda: desk.intake.set_mapping(actor=desk.actor, mapping=mapping))
+            self._saved_mapping = saved.to_dict()
+        if window != self._saved_window:
+            self.write(lambda: desk.intake.set_window_intake(actor=desk.actor, listen=(window or {}).get("listen"),
+                                                             token_file=(window or {}).get("token_file")))
+            self._saved_window = window
