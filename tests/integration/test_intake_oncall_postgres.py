@@ -9,8 +9,8 @@ import pytest
 
 from incident_desk.domain.intake import parse_alertmanager, parse_pagerduty
 from incident_desk.services.clock import ManualClock
-from incident_desk.services.desk import Desk
 from incident_desk.storage.intake_queries import IntakeLock
+from tests.team_tools import open_desk
 
 pytestmark = pytest.mark.postgres
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -18,8 +18,8 @@ NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 def test_intake_and_oncall_on_postgres(pg_url):
     clock = ManualClock(NOW)
-    desk = Desk.open(pg_url, clock=clock)
-    other = Desk.open(pg_url, clock=clock)
+    desk = open_desk(pg_url, clock=clock)  # a team database: signed in as its admin
+    other = open_desk(pg_url, clock=clock)
     try:
         a = desk.actor
         desk.users.add_user(actor=a, username="ann", display_name="Ann", role="agent", team="Ops")
