@@ -223,6 +223,11 @@ class CommunicationService:
             if "name_key" in fields and fields["name_key"] != row[2]:
                 if q.service_by_key(self.store, fields["name_key"]) is not None:
                     raise ValidationError(f"There is already a service '{fields['name']}'.", field="name")
+                # Incidents name their service in a text field: those naming the old name stay with the
+                # service under its new one (linked explicitly, their own text is history and stays).
+                old = [t for t in q.distinct_incident_services(self.store)
+                       if " ".join(t.split()).casefold() == row[2]]
+                q.link_incidents_with_service_text(self.store, old, row[0])
             if fields:
                 fields["updated_at"] = epoch(self.clock())
                 q.update_service(self.store, row[0], fields)

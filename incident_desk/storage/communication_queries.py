@@ -48,6 +48,14 @@ def distinct_incident_services(store: Store) -> list[str]:
     return [r[0] for r in fetch_all(store, "SELECT DISTINCT service FROM incident WHERE service IS NOT NULL")]
 
 
+def link_incidents_with_service_text(store: Store, texts: Sequence[str], service_id: int) -> None:
+    """Link to ``service_id`` every incident whose own service field is one of ``texts`` (not yet linked)."""
+    for text in texts:
+        execute(store, "INSERT INTO affected_service (incident_id, service_id) SELECT i.id, ? FROM incident i "
+                       "WHERE i.service = ? AND NOT EXISTS (SELECT 1 FROM affected_service a "
+                       "WHERE a.incident_id = i.id AND a.service_id = ?)", (service_id, text, service_id))
+
+
 def subscribers(store: Store, service_ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
     if service_ids is None:
         return fetch_all(store, "SELECT service_id, address FROM service_subscriber ORDER BY service_id, address")

@@ -68,6 +68,17 @@ def test_state_follows_the_worst_open_incident_and_the_override(desk):
     assert _states(desk)["Web Shop"] == "operational"
 
 
+def test_renaming_a_service_keeps_the_incidents_that_named_it(desk, db_path):
+    comm = desk.communication
+    comm.add_service(actor=desk.actor, name="Web Shop", public=True)
+    p2 = _log(desk, service="web  shop", **P2)
+    comm.set_service(actor=desk.actor, name="Web Shop", new_name="Online Store")
+    assert _states(desk) == {"Online Store": "partial_outage"}
+    assert comm.services_of(p2.key) == ["Online Store"]
+    # The incident's own text is its history: it still says what the reporter said.
+    assert _rows(db_path, "SELECT service FROM incident WHERE id = ?", (p2.id,)) == [("web  shop",)]
+
+
 def test_override_needs_a_reason_and_a_lead(team_desk):
     desk = team_desk
     desk.communication.add_service(actor=desk.actor, name="VPN")
