@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from incident_desk.reports.statuspage import PublishResult, publish_desk
+if TYPE_CHECKING:
+    from incident_desk.reports.statuspage import PublishResult
 
 FOLDER_KEY = "statuspage/folder"
 ON_UPDATE_KEY = "statuspage/publish_on_update"
@@ -38,6 +41,9 @@ def choose_folder(parent: QWidget | None, settings: QSettings | None) -> str:
 
 def publish(ops, desk, folder: str) -> PublishResult:
     """Read and write off the GUI thread (the desk's reader): thousands of updates take a moment."""
+    # Imported on use: the window asks this module for its settings at start, and the page renderer and
+    # the communication service (70 ms of imports) are not needed for the first painted page.
+    from incident_desk.reports.statuspage import publish_desk
     return ops.run_read(lambda: publish_desk(desk, folder))
 
 
