@@ -146,3 +146,21 @@ def test_posting_publishes_the_page_when_asked(qtbot, desk, qsettings, tmp_path)
     assert "We are investigating reports of problems with Web Shop." in index
     assert (site / "incidents" / f"{inc.key}.html").is_file()
     assert "Published the status page" in editor.banner.text()
+
+
+def test_the_window_shows_a_missed_update_once_its_first_page_is_painted(qtbot, desk, clock, qsettings):
+    """The window reads the cadence after its first page (it is not needed to paint it), then shows it."""
+    from tests.gui.test_main_window import close_window, open_window
+    inc = _p1(desk)
+    desk.incidents.transition(actor=desk.actor, key=inc.key, to="acknowledged")
+    clock.advance(minutes=42)                   # the first update was due 30 minutes after the opening
+    window = open_window(qtbot, desk, qsettings)
+    try:
+        col = column_index("sla")
+
+        def sla_text() -> str:
+            row = next(r for r in range(window.model.rowCount()) if window.model.index(r, 0).data() == inc.key)
+            return window.model.index(row, col).data()
+        qtbot.waitUntil(lambda: window.first_page_painted and sla_text() == "update late 12 min", timeout=5000)
+    finally:
+        close_window(window)

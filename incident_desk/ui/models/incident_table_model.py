@@ -327,6 +327,16 @@ class IncidentTableModel(QAbstractTableModel):
             return with_update_due(cell, self._comms_due.get(row.id), self._now)
         return cell
 
+    def set_comms_reader(self, reader: Callable[[], dict[int, datetime]]) -> None:
+        """Start showing major incidents' public-update cadence in the SLA column. The window sets this
+        after its first page is painted: the read goes over every open major incident."""
+        self._comms_reader = reader
+        self._read_comms_due()
+        if self._comms_due and self.rowCount():
+            self._clear_cells()
+            col = column_index("sla")
+            self.dataChanged.emit(self.index(0, col), self.index(self.rowCount() - 1, col), [])
+
     def _read_comms_due(self) -> None:
         if self._comms_reader is None:
             return

@@ -84,8 +84,7 @@ class MainWindow(QMainWindow):
         self.people = bridge.ops.run_read(lambda: PeopleDirectory.of(desk))
         self.model = IncidentTableModel(desk.incidents, clock=desk.clock, sla_policy=desk.settings.sla_policy(),
                                         use_workers=use_workers, run_read=bridge.ops.run_read,
-                                        name=self.people.name, comms_due=lambda: desk.communication.cadence_due(),
-                                        parent=self)
+                                        name=self.people.name, parent=self)
         # The live counts of every view wait until the first page is painted: on two cores they
         # otherwise compete with it (and with building this window) for the CPU and the GIL.
         self.views = ViewsPanel(desk.incidents, username=desk.actor.username, clock=desk.clock,
@@ -174,6 +173,10 @@ class MainWindow(QMainWindow):
         if self._deferred_started:
             return
         self._deferred_started = True
+        # Public-update cadence in the SLA column: the communication service and a read over every open
+        # major incident, neither needed for the first page.
+        desk = self.desk
+        self.model.set_comms_reader(lambda: desk.communication.cadence_due())
         self._load_choices()
         self.views.start_counts()
         self._mention_kept_drafts()
