@@ -432,3 +432,19 @@ def test_the_window_opens_settings_with_ctrl_comma_and_the_closure_policy_on_its
         closure_dialog.reject()
     finally:
         close_window(window)
+
+
+def test_no_page_shows_a_literal_ampersand_in_a_label(open_dialog):
+    """'&Folder:' is a mnemonic only on a label with a buddy; without one Qt shows the '&' as typed."""
+    import re
+
+    from PySide6.QtWidgets import QLabel
+    dialog = open_dialog()
+    shown = []
+    for _module, name in PAGES:
+        page = dialog.show_page(name)
+        for label in page.findChildren(QLabel):
+            if label.textFormat() != Qt.TextFormat.PlainText and re.search(r"&\w", label.text()) \
+                    and label.buddy() is None:
+                shown.append((name, label.text()))
+    assert shown == []

@@ -33,6 +33,7 @@ from incident_desk.services.transfer.fields import FIELDS, Mapping, fold
 from incident_desk.services.transfer.importer import FORMATS, ImportOptions
 from incident_desk.services.transfer.service import Profile, Transfer
 from incident_desk.ui.progress import ProgressRelay, cancellable_progress
+from incident_desk.ui.widgets.form_fields import add_layout_row
 from incident_desk.ui.workers import WorkerPool
 
 FORMAT_CHOICES = [(name, cls.label) for name, cls in FORMATS.items()] + [("json", "Incident Desk export (JSON)")]
@@ -63,7 +64,7 @@ class FilePage(QWizardPage):
         browse.clicked.connect(self._on_browse)
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
-        form.addRow("&File:", row)
+        add_layout_row(form, "&File:", row, self.path_edit)
         self.format_combo = QComboBox(self)
         for name, label in FORMAT_CHOICES:
             self.format_combo.addItem(label, name)

@@ -5,11 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLayout,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_desk.domain.incident import Priority, Status
 from incident_desk.ui import theme
 from incident_desk.ui.widgets.flow_layout import FlowLayout
+
+
+def add_layout_row(form: QFormLayout, text: str, row: QLayout, buddy: QWidget) -> QLabel:
+    """A form row whose field is a layout (a line edit and its Browse… button). QFormLayout gives such a
+    row's label no buddy, so its '&' would show as typed; here the mnemonic goes to ``buddy``."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    form.addRow(label, row)
+    return label
 
 
 def _badge_css(fill, text) -> str:

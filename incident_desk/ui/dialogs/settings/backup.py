@@ -22,6 +22,7 @@ from incident_desk import config
 from incident_desk.services.auth import with_article
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
 def folder_problem(text: str, *, what: str = "the backups", example: str = "/home/you/backups",
@@ -70,7 +71,7 @@ class BackupPage(SettingsPage):
         self.keep.setSuffix(" daily backups")
         self.keep.setAccessibleName("How many daily backups to keep")
         form = QFormLayout()
-        form.addRow("&Folder:", row)
+        add_layout_row(form, "&Folder:", row, self.folder)
         form.addRow("&Keep the last:", self.keep)
         note = QLabel("" if self.context.desk.store.is_sqlite else
                       "A team server is backed up by its administrator (pg_dump); the desk makes no daily copy.",

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from incident_desk.services.auth import with_article
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.widgets.form_fields import add_layout_row
 
 TOP_LEVEL = "(a new category)"
 NO_RENAME = ("Renaming or removing a category is not possible yet: incidents keep the category they were "
@@ -47,7 +48,7 @@ class CategoriesPage(SettingsPage):
         row = QHBoxLayout()
         row.addWidget(self.parent_box, 1)
         row.addWidget(self.add_button)
-        form.addRow("&Under:", row)
+        add_layout_row(form, "&Under:", row, self.parent_box)
         note = QLabel(NO_RENAME, body)
         note.setWordWrap(True)
         theme.style(note, "hint")

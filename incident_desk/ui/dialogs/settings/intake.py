@@ -26,6 +26,7 @@ from incident_desk.services.auth import with_article
 from incident_desk.services.intake_server import DEFAULT_LISTEN, TokenError, parse_listen, read_token
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
 class IntakePage(SettingsPage):
@@ -60,7 +61,7 @@ class IntakePage(SettingsPage):
         form = QFormLayout()
         form.addRow("", self.run_here)
         form.addRow("&Listen on:", self.listen)
-        form.addRow("&Token file:", token_row)
+        add_layout_row(form, "&Token file:", token_row, self.token_file)
         form.addRow("&Mapping:", self.mapping)
         hint = QLabel("The mapping turns alerts into incidents: severity to priority, default category, how "
                       "many minutes group alerts into one incident, routing rules on labels.", body)

@@ -21,6 +21,7 @@ from incident_desk.services.auth import with_article
 from incident_desk.ui import statuspage_actions, theme
 from incident_desk.ui.dialogs.settings.backup import folder_problem
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
 class StatusPagePage(SettingsPage):
@@ -45,7 +46,7 @@ class StatusPagePage(SettingsPage):
         self.on_update.setChecked(self._saved_on_update)
         self.on_update.setAccessibleName("Publish the status page on every public update")
         form = QFormLayout()
-        form.addRow("&Folder:", row)
+        add_layout_row(form, "&Folder:", row, self.folder)
         form.addRow("", self.on_update)
         note = QLabel("Tools → Publish status page… writes it now.", body)
         note.setWordWrap(True)
