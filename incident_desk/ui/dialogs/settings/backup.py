@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from incident_desk import config
-from incident_desk.services.auth import with_article
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 from incident_desk.ui.widgets.form_fields import add_layout_row
@@ -50,6 +49,9 @@ class BackupPage(SettingsPage):
     KEYWORDS = ("backup", "daily backup", "rotation", "keep", "folder", "location", "restore")
     EXPLAIN = ("Each day the desk copies its database to a dated file while it keeps working, and deletes the "
                "oldest beyond the number kept. These choices belong to this database on this computer.")
+
+    PERMISSION = "data.backup"
+    REFUSAL = "only a lead or an admin may back up the database."
 
     def build(self, body: QWidget) -> None:
         settings = self.context.desk_settings
@@ -93,11 +95,6 @@ class BackupPage(SettingsPage):
         except (TypeError, ValueError):
             return config.BACKUP_KEEP_DEFAULT
 
-    def read_only_reason(self) -> str:
-        actor = self.context.desk.actor
-        if actor.can("data.backup"):
-            return ""
-        return f"You are {with_article(actor.role)}; only a lead or an admin may back up the database."
 
     def _folder_value(self) -> str:
         text = str(Path(self.folder.text().strip()).expanduser()) if self.folder.text().strip() else ""

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from incident_desk.services.auth import with_article
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.plain import plain_label
@@ -83,8 +84,15 @@ class SettingsPage(QWidget):
     def build(self, body: QWidget) -> None:
         raise NotImplementedError
 
+    # Who may change this page: the permission the services check, and the sentence after "You are a…;".
+    PERMISSION = ""
+    REFUSAL = ""
+
     def read_only_reason(self) -> str:
-        return ""
+        actor = self.context.desk.actor
+        if not self.PERMISSION or actor.can(self.PERMISSION):
+            return ""
+        return f"You are {with_article(actor.role)}; {self.REFUSAL}"
 
     def set_read_only(self) -> None:
         """Disable what writes; lists and tables stay readable, scrollable and reachable by Tab."""

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from incident_desk.services.auth import with_article
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 from incident_desk.ui.widgets.form_fields import add_layout_row
@@ -30,6 +29,9 @@ class CategoriesPage(SettingsPage):
     TITLE = "Categories"
     KEYWORDS = ("category", "subcategory", "subcategories", "classification", "add category")
     EXPLAIN = "What incidents are filed under, in two levels. New names are offered in the log dialog at once."
+
+    PERMISSION = "settings.categories"
+    REFUSAL = "only a lead or an admin may add categories."
 
     def build(self, body: QWidget) -> None:
         self.tree = QTreeWidget(body)
@@ -84,11 +86,6 @@ class CategoriesPage(SettingsPage):
         if index >= 0:
             self.parent_box.setCurrentIndex(index)
 
-    def read_only_reason(self) -> str:
-        actor = self.context.desk.actor
-        if actor.can("settings.categories"):
-            return ""
-        return f"You are {with_article(actor.role)}; only a lead or an admin may add categories."
 
     def is_dirty(self) -> bool:
         return bool(self.name.text().strip())

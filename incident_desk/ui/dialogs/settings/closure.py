@@ -6,7 +6,6 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QSpin
 
 from incident_desk.domain.closure import MAX_AUTO_CLOSE_DAYS, ClosurePolicy
 from incident_desk.domain.incident import DomainError, Priority
-from incident_desk.services.auth import with_article
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 
@@ -17,6 +16,9 @@ class ClosurePage(SettingsPage):
     TITLE = "Closure and postmortems"
     KEYWORDS = ("auto-close", "auto close", "days", "postmortem", "post-mortem", "resolved", "closure policy")
     EXPLAIN = "What closing an incident asks for, and when a resolved incident closes by itself."
+
+    PERMISSION = "settings.closure"
+    REFUSAL = "only a lead or an admin may change the closure policy."
 
     def build(self, body: QWidget) -> None:
         self.policy = self.read(self.context.desk.settings.closure_policy)
@@ -50,11 +52,6 @@ class ClosurePage(SettingsPage):
         layout.addWidget(note)
         layout.addStretch(1)
 
-    def read_only_reason(self) -> str:
-        actor = self.context.desk.actor
-        if actor.can("settings.closure"):
-            return ""
-        return f"You are {with_article(actor.role)}; only a lead or an admin may change the closure policy."
 
     def edited(self) -> ClosurePolicy:
         return ClosurePolicy(postmortem_priorities=frozenset(p for p, c in self.priority_checks.items()

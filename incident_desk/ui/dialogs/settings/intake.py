@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain.incident import DomainError
 from incident_desk.domain.intake import IntakeMapping
-from incident_desk.services.auth import with_article
 from incident_desk.services.intake_server import DEFAULT_LISTEN, TokenError, parse_listen, read_token
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
@@ -36,6 +35,9 @@ class IntakePage(SettingsPage):
     EXPLAIN = ("Monitoring tools open, update and resolve incidents by sending their alerts to the intake "
                "(Alertmanager's webhook, PagerDuty's Events API). The window can run it in the background; "
                "`incident-desk intake` runs it without a window. One intake runs per database.")
+
+    PERMISSION = "settings.intake"
+    REFUSAL = "only a lead or an admin may set up the alert intake."
 
     def build(self, body: QWidget) -> None:
         intake = self.context.desk.intake
@@ -82,11 +84,6 @@ class IntakePage(SettingsPage):
         if path:
             self.token_file.setText(path)
 
-    def read_only_reason(self) -> str:
-        actor = self.context.desk.actor
-        if actor.can("settings.intake"):
-            return ""
-        return f"You are {with_article(actor.role)}; only a lead or an admin may set up the alert intake."
 
     def _window_value(self) -> dict | None:
         if not self.run_here.isChecked():

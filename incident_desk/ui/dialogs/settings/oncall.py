@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from incident_desk.services.auth import with_article
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 from incident_desk.ui.plain import plain_label
@@ -19,6 +18,9 @@ class OncallPage(SettingsPage):
     KEYWORDS = ("on call", "on-call", "rotation", "shift", "handoff", "override", "pager", "schedule", "calendar")
     EXPLAIN = ("Per team, who is on call: rotations hand off at a local time every so many hours, days or "
                "weeks, and overrides let someone cover. Escalations reach the person on call first.")
+
+    PERMISSION = "oncall.manage"
+    REFUSAL = "only a lead or an admin may change rotations."
 
     def build(self, body: QWidget) -> None:
         self.summary = plain_label("", body)  # people's and teams' names as typed
@@ -51,11 +53,6 @@ class OncallPage(SettingsPage):
             lines.append(f"{team}: {person} on call now")
         return "\n".join(lines) or "No team has a rotation yet: escalations go to team leads and the manager on duty."
 
-    def read_only_reason(self) -> str:
-        actor = self.context.desk.actor
-        if actor.can("oncall.manage"):
-            return ""
-        return f"You are {with_article(actor.role)}; only a lead or an admin may change rotations."
 
     def set_read_only(self) -> None:
         self.open_button.setText("&Look at the on-call schedule…")  # the schedule shows itself read-only

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from incident_desk.services.auth import ROLES, with_article
+from incident_desk.services.auth import ROLES
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 
@@ -32,6 +32,9 @@ class PeoplePage(SettingsPage):
                 "display name")
     EXPLAIN = ("Everyone who works incidents here, with the role that decides what they may do: agents work "
                "incidents, leads also close and change policies, admins also manage people.")
+
+    PERMISSION = "users.manage"
+    REFUSAL = "only an admin may add people or choose team leads."
 
     def build(self, body: QWidget) -> None:
         self.table = QTableWidget(0, len(COLUMNS), body)
@@ -124,11 +127,6 @@ class PeoplePage(SettingsPage):
         if index >= 0:
             self.lead_person.setCurrentIndex(index)
 
-    def read_only_reason(self) -> str:
-        actor = self.context.desk.actor
-        if actor.can("users.manage"):
-            return ""
-        return f"You are {with_article(actor.role)}; only an admin may add people or choose team leads."
 
     def is_dirty(self) -> bool:
         return bool(self.username.text().strip())

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidg
 
 from incident_desk.domain.incident import Level, Priority
 from incident_desk.domain.priority import PriorityMatrix, ordering_problem
-from incident_desk.services.auth import with_article
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 
@@ -17,6 +16,9 @@ class PriorityMatrixPage(SettingsPage):
     KEYWORDS = ("impact", "urgency", "priority", "P1", "P2", "P3", "P4", "P5", "ITIL")
     EXPLAIN = ("The priority a new incident gets from its impact (rows) and urgency (columns). Open incidents "
                "keep theirs; a lead may still override one.")
+
+    PERMISSION = "settings.matrix"
+    REFUSAL = "only an admin may change the priority matrix."
 
     def build(self, body: QWidget) -> None:
         self.matrix = self.read(self.context.desk.settings.priority_matrix)
@@ -47,11 +49,6 @@ class PriorityMatrixPage(SettingsPage):
         layout.addWidget(rule)
         layout.addStretch(1)
 
-    def read_only_reason(self) -> str:
-        actor = self.context.desk.actor
-        if actor.can("settings.matrix"):
-            return ""
-        return f"You are {with_article(actor.role)}; only an admin may change the priority matrix."
 
     def edited(self) -> PriorityMatrix:
         return PriorityMatrix(cells={key: Priority(combo.currentData()) for key, combo in self.cells.items()})

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from incident_desk.services.auth import with_article
 from incident_desk.ui import statuspage_actions, theme
 from incident_desk.ui.dialogs.settings.backup import folder_problem
 from incident_desk.ui.dialogs.settings.base import SettingsPage
@@ -29,6 +28,9 @@ class StatusPagePage(SettingsPage):
     KEYWORDS = ("status page", "publish", "public", "folder", "web server", "shared folder", "atom", "feed")
     EXPLAIN = ("The status page is a folder of plain files (pages, status.json, an Atom feed) that any web server "
                "or shared folder can serve. Only public services, incident titles and public updates go in it.")
+
+    PERMISSION = "statuspage.publish"
+    REFUSAL = "only an agent or above may publish the status page."
 
     def build(self, body: QWidget) -> None:
         settings = self.context.desk_settings
@@ -65,11 +67,6 @@ class StatusPagePage(SettingsPage):
         if folder:
             self.folder.setText(folder)
 
-    def read_only_reason(self) -> str:
-        actor = self.context.desk.actor
-        if actor.can("statuspage.publish"):
-            return ""
-        return f"You are {with_article(actor.role)}; only an agent or above may publish the status page."
 
     def _folder_value(self) -> str:
         text = self.folder.text().strip()
