@@ -31,7 +31,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from incident_desk.services.clock import ManualClock  # noqa: E402
-from incident_desk.services.desk import Desk  # noqa: E402
+from tests.backends import PASSWORD_ENV, POSTGRESQL, SQLITE, Backend, PgDatabases  # noqa: E402
+from tests.team_tools import TEAM_PASSWORD  # noqa: E402
 
 PG_ENV = "INCIDENT_DESK_TEST_PG"
 # A developer without PostgreSQL may run the rest of the suite with this set; .ci/run never sets it,
@@ -96,6 +97,8 @@ _PG = _PgServer()
 
 
 def pytest_unconfigure(config):
+    if _PG_DATABASES is not None:
+        _PG_DATABASES.close()
     _PG.stop()
 
 
@@ -149,6 +152,49 @@ def pg_url_b(pg_url) -> str:
     return parsed._replace(path="/" + name).geturl()
 
 
+# The storage, service and CLI suites (tests/unit, tests/integration) run every test that takes
+# ``backend`` -- and so ``desk`` and ``team_desk`` -- once on each backend; the GUI and reliability suites
+# stay on SQLite (their subject is the window and the file, and doubling them would double the run).
+BOTH_BACKENDS_DIRS = ("unit", "integration")
+_PG_DATABASES: PgDatabases | None = None
+
+
+def _pg_databases() -> PgDatabases:
+    global _PG_DATABASES
+    if _PG_DATABASES is None:
+        _PG_DATABASES = PgDatabases(need_pg())
+    return _PG_DATABASES
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" not in metafunc.fixturenames:
+        return
+    folder = metafunc.definition.path.resolve().relative_to(ROOT / "tests").parts[0]
+    if folder not in BOTH_BACKENDS_DIRS or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    metafunc.parametrize("backend", [pytest.param(SQLITE, id=SQLITE),
+                                     pytest.param(POSTGRESQL, id=POSTGRESQL, marks=pytest.mark.postgres)],
+                         indirect=True)
+
+
+@pytest.fixture
+def backend(request, tmp_path, clock, monkeypatch):
+    """A fresh database of one kind (parametrized ``sqlite`` / ``postgresql`` in tests/unit and
+    tests/integration, SQLite elsewhere or with ``@pytest.mark.sqlite_only``): a SQLite file not yet
+    created, or a new PostgreSQL database, migrated, whose admin TEAM_ADMIN signs in with TEAM_PASSWORD.
+    A missing PostgreSQL fails the test (see need_pg)."""
+    kind = getattr(request, "param", SQLITE)
+    if kind == SQLITE:
+        yield Backend(SQLITE, str(tmp_path / "desk.db"), clock)
+        return
+    databases = _pg_databases()
+    url = databases.fresh()
+    # Every account of a test database signs in with this password, in-process and in CLI subprocesses.
+    monkeypatch.setenv(PASSWORD_ENV, TEAM_PASSWORD)
+    yield Backend(POSTGRESQL, url, clock)
+    databases.drop(url)
+
+
 # A Monday morning, so business-hours clocks start inside working hours.
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -164,9 +210,10 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture
-def desk(db_path, clock):
-    """A fresh desk on a real SQLite file, acting as the local admin."""
-    d = Desk.open(str(db_path), clock=clock)
+def desk(backend):
+    """A fresh desk acting as the admin: the local admin of a SQLite file, or the team's admin signed in
+    to a fresh PostgreSQL database (tests/unit and tests/integration run on both, see ``backend``)."""
+    d = backend.open()
     yield d
     d.close()
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import peewee
 
 from incident_desk.storage import tables
+from incident_desk.storage.export_queries import reset_sequences
 from incident_desk.storage.sql import bool_value, execute, execute_many, fetch_one, marks, scalar
 
 _INCIDENT_COLUMNS = (
@@ -68,11 +69,26 @@ def _load_transaction(store, saved: list, *, drop_indexes: bool):
         yield
         for _, sql in saved:
             store.db.execute_sql(sql)
+        # Incidents were written with their own ids: PostgreSQL's sequence must start above them, or the
+        # next incident logged by hand collides with the first loaded one.
+        reset_sequences(store, ("incident",))
+
+
+# Flags the row makers write as 0/1 (numpy integers): PostgreSQL's boolean columns refuse integers.
+_INCIDENT_FLAGS = tuple(_INCIDENT_COLUMNS.index(c)
+                        for c in ("priority_overridden", "response_breached", "resolve_breached"))
+
+
+def _flags_as_booleans(store, rows: Iterable[Sequence]) -> Iterable[Sequence]:
+    if store.is_sqlite:
+        return rows
+    return ([bool_value(store, v) if i in _INCIDENT_FLAGS and v is not None else v for i, v in enumerate(row)]
+            for row in rows)
 
 
 def insert_incidents(store, rows: Iterable[Sequence]) -> None:
     execute_many(store, f"INSERT INTO incident ({', '.join(_INCIDENT_COLUMNS)}) "
-                        f"VALUES ({marks(len(_INCIDENT_COLUMNS))})", rows)
+                        f"VALUES ({marks(len(_INCIDENT_COLUMNS))})", _flags_as_booleans(store, rows))
 
 
 def insert_events(store, rows: Iterable[Sequence]) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
+import pytest
 
 from incident_desk.services.changes import ChangeFeed
-from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
+
+# SQLite's data_version polling; PostgreSQL's LISTEN/NOTIFY feed is tests/integration/test_notify_triggers.py.
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_first_poll_is_a_baseline(desk):
@@ -23,10 +25,10 @@ def test_own_writes_do_not_count(desk):
     assert feed.poll() is False
 
 
-def test_another_connection_commit_is_seen_once(desk, db_path, clock):
+def test_another_connection_commit_is_seen_once(desk, backend, clock):
     feed = ChangeFeed(desk.store)
     feed.poll()
-    other = Desk.open(str(db_path), clock=clock)
+    other = backend.open()
     try:
         other.incidents.log_incident(actor=other.actor, draft=IncidentDraft(title="From elsewhere", category="Email"))
     finally:
@@ -35,10 +37,10 @@ def test_another_connection_commit_is_seen_once(desk, db_path, clock):
     assert feed.poll() is False
 
 
-def test_raw_sqlite_commit_is_seen(desk, db_path):
+def test_raw_sqlite_commit_is_seen(desk, backend):
     feed = ChangeFeed(desk.store)
     feed.poll()
-    con = sqlite3.connect(str(db_path))
+    con = backend.connect()
     con.execute("UPDATE incident SET title = title WHERE 0")  # a commit that changes nothing still counts
     con.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
     con.commit()

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from incident_desk.cli import main
+from tests.backends import cli_argv
 
 
 def run(capsys, db, *args):
-    code = main(["--db", str(db), *args])
+    code = main(cli_argv(["--db", db, *args]))
     out = capsys.readouterr()
     return code, out.out, out.err
 
 
-def test_a_closure_from_the_command_line(team_desk, db_path, capsys):
+def test_a_closure_from_the_command_line(team_desk, backend, capsys):
     team_desk.close()
-    db = db_path
+    db = backend
     assert run(capsys, db, "log", "--title", "Mail server down", "--category", "Email", "--impact", "high",
                "--urgency", "high")[0] == 0
     assert run(capsys, db, "log", "--title", "Cannot send mail", "--category", "Email")[0] == 0
@@ -25,10 +25,8 @@ def test_a_closure_from_the_command_line(team_desk, db_path, capsys):
     code, out, _ = run(capsys, db, "transition", "INC-000001", "resolved", "--code", "fixed", "--root-cause",
                        "capacity", "--with-children")
     assert (code, out) == (0, "INC-000001 is now Resolved.\n")
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT key, status, root_cause FROM incident ORDER BY id").fetchall() == [
+    assert db.rows("SELECT key, status, root_cause FROM incident ORDER BY id") == [
         ("INC-000001", 50, "capacity"), ("INC-000002", 50, "capacity")]
-    con.close()
     code, out, _ = run(capsys, db, "postmortem", "show", "INC-000001", "--json")
     shown = json.loads(out)
     assert (code, shown["status"], shown["required"]) == (0, "draft", True)
@@ -69,7 +67,7 @@ def test_a_closure_from_the_command_line(team_desk, db_path, capsys):
     assert "Told the owners of 1 overdue action item:" in out
 
 
-def test_closure_commands_explain_bad_input(desk, db_path, capsys):
+def test_closure_commands_explain_bad_input(desk, backend, capsys):
     desk.close()
     for args, message in (
             (["postmortem", "show", "INC-x"], "'INC-x' is not an incident key; keys look like INC-000123."),
@@ -78,5 +76,5 @@ def test_closure_commands_explain_bad_input(desk, db_path, capsys):
             (["closure-policy", "--auto-close-days", "999"],
              "Auto-close days must be a whole number from 0 (never) to 365, not 999."),
             (["root-cause", "INC-000001", "capacity"], "There is no incident INC-000001.")):
-        code, out, err = run(capsys, db_path, *args)
+        code, out, err = run(capsys, backend, *args)
         assert (code, out, err) == (2, "", f"incident-desk: {message}\n")

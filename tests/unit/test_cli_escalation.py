@@ -7,21 +7,21 @@ import json
 import pytest
 
 from incident_desk.cli import main
-from incident_desk.services.desk import Desk
 from incident_desk.services.incidents import IncidentDraft
+from tests.backends import cli_argv
 
 
 @pytest.fixture
-def overdue_db(team_desk, db_path):
+def overdue_db(team_desk, backend):
     team_desk.incidents.log_incident(actor=team_desk.actor, draft=IncidentDraft(
         title="Printer on fire", category="Hardware", impact="high", urgency="high", assignee="alex"))
     team_desk.close()
-    return str(db_path)
+    return backend
 
 
 def run(capsys, *args):
     try:
-        code = main(list(args))
+        code = main(cli_argv(args))
     except SystemExit as exc:  # argparse refuses a bad option value itself (exit 2, one line)
         code = exc.code
     out = capsys.readouterr()
@@ -81,13 +81,13 @@ def test_bad_input_is_one_line_and_exit_2(overdue_db, capsys, args, message):
 
 def test_once_and_watch_exclude_each_other(overdue_db, capsys):
     with pytest.raises(SystemExit) as exc:
-        main(["--db", overdue_db, "escalate", "--once", "--watch"])
+        main(cli_argv(["--db", overdue_db, "escalate", "--once", "--watch"]))
     assert exc.value.code == 2
 
 
 def test_nothing_was_changed_by_a_failed_command(overdue_db, capsys):
     run(capsys, "--db", overdue_db, "escalate", "--now", "garbage")
-    desk = Desk.open(overdue_db)
+    desk = overdue_db.open()
     try:
         assert desk.escalation.escalation_count() == 0
     finally:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
 from incident_desk.cli import main
+from tests.backends import cli_argv
 
 
 def run(capsys, *args):
     try:
-        code = main(list(args))
+        code = main(cli_argv(args))
     except SystemExit as exc:
         code = exc.code
     out = capsys.readouterr()
@@ -20,13 +20,13 @@ def run(capsys, *args):
 
 
 @pytest.fixture
-def db(desk, db_path):
+def db(desk, backend):
     desk.close()
-    return str(db_path)
+    return backend
 
 
 def setting(db, key):
-    con = sqlite3.connect(db)
+    con = db.connect()
     try:
         row = con.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None

@@ -3,46 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime
 
 import pytest
 
-from incident_desk.services.desk import Desk
-from tests.team_tools import TEAM_ADMIN, TEAM_PASSWORD, is_team_url, open_desk
-
-# On a team database (PostgreSQL) every call signs in: as the admin unless the test names the user.
-PASSWORDS = {TEAM_ADMIN: TEAM_PASSWORD, "alex": "alex-pass-1"}
+from tests.backends import cli_argv
 
 
 def run(db, *args, ok=True):
-    env = dict(os.environ)
-    if is_team_url(db):
-        user = args[args.index("--user") + 1] if "--user" in args else TEAM_ADMIN
-        args = args if "--user" in args else ("--user", TEAM_ADMIN, *args)
-        env["INCIDENT_DESK_PASSWORD"] = PASSWORDS[user]
-    proc = subprocess.run([sys.executable, "-m", "incident_desk", "--db", str(db), *args], capture_output=True,
-                          text=True, timeout=60, env=env)
+    """The real CLI in a process of its own; on PostgreSQL signed in (as the admin unless --user names one)."""
+    proc = subprocess.run([sys.executable, "-m", "incident_desk", *cli_argv(["--db", db, *args])],
+                          capture_output=True, text=True, timeout=60, env=db.cli_env())
     if ok:
         assert proc.returncode == 0, proc.stderr
     return proc
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request, tmp_path, clock):
-    if request.param == "sqlite":
-        url = str(tmp_path / "cli.db")
-        desk = Desk.open(url, clock=clock)
-    else:
-        url = request.getfixturevalue("pg_url")
-        desk = open_desk(url, clock=clock)
-    desk.users.add_user(actor=desk.actor, username="alex", role="agent", team="Service Desk",
-                        password=PASSWORDS["alex"] if desk.store.is_team else None)
+@pytest.fixture
+def db(desk, backend):
+    desk.users.add_user(actor=desk.actor, username="alex", role="agent", team="Service Desk")
     desk.close()
-    return url
+    return backend
 
 
 def test_log_list_show_json(db):
@@ -95,20 +78,7 @@ def _links(db) -> list[tuple]:
     """(from key, kind, to key) rows read with the plain driver (sqlite3 or psycopg2)."""
     query = ("SELECT s.key, l.kind, t.key FROM incident_link l JOIN incident s ON s.id = l.source_id "
              "JOIN incident t ON t.id = l.target_id ORDER BY l.id")
-    if is_team_url(db):
-        import psycopg2
-        con = psycopg2.connect(db)
-        try:
-            with con.cursor() as cur:
-                cur.execute(query)
-                return [tuple(r) for r in cur.fetchall()]
-        finally:
-            con.close()
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
+    return db.rows(query)
 
 
 def test_link_and_unlink(db):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import timedelta
 
@@ -10,7 +9,6 @@ import pytest
 
 from incident_desk.domain.incident import Status
 from incident_desk.services.clock import ManualClock
-from incident_desk.services.desk import Desk
 from incident_desk.services.errors import PermissionDenied, ValidationError
 from incident_desk.services.incidents import IncidentDraft
 from tests.conftest import T0
@@ -30,8 +28,8 @@ def resolve(desk, key, actor=None, **kw):
     return desk.incidents.transition(actor=actor, key=key, to="resolved", **kw)
 
 
-def rows(db_path, sql, *params):
-    con = sqlite3.connect(db_path)
+def rows(backend, sql, *params):
+    con = backend.connect()
     try:
         return con.execute(sql, params).fetchall()
     finally:
@@ -54,7 +52,7 @@ def test_only_a_lead_closes_and_closing_is_final(team_desk):
         desk.incidents.transition(actor=lena, key=inc.key, to="in_progress")
 
 
-def test_resolving_needs_a_code_and_takes_a_known_root_cause(desk, db_path):
+def test_resolving_needs_a_code_and_takes_a_known_root_cause(desk, backend):
     inc = log(desk)
     desk.incidents.transition(actor=desk.actor, key=inc.key, to="acknowledged")
     with pytest.raises(ValidationError, match="Choose a resolution code") as err:
@@ -67,11 +65,11 @@ def test_resolving_needs_a_code_and_takes_a_known_root_cause(desk, db_path):
     assert err.value.field == "root_cause"
     with pytest.raises(ValidationError, match="recorded when resolving"):
         desk.incidents.transition(actor=desk.actor, key=inc.key, to="in_progress", root_cause="capacity")
-    assert rows(db_path, "SELECT status, root_cause FROM incident") == [(20, None)]  # nothing written
+    assert rows(backend, "SELECT status, root_cause FROM incident") == [(20, None)]  # nothing written
     done = desk.incidents.transition(actor=desk.actor, key=inc.key, to="resolved", resolution_code="fixed",
                                      root_cause="Change-or-Deployment")
     assert done.root_cause == "change or deployment"
-    assert rows(db_path, "SELECT root_cause FROM incident") == [("change or deployment",)]
+    assert rows(backend, "SELECT root_cause FROM incident") == [("change or deployment",)]
 
 
 def test_root_cause_after_closing_is_a_leads_change_and_is_on_the_timeline(team_desk):
@@ -103,7 +101,7 @@ def test_a_reopen_before_closing_continues_the_same_incident(desk, clock):
 
 # ---------------------------------------------------------------- parents, children, duplicates
 
-def test_resolving_a_parent_with_children_resolves_every_open_descendant(desk, clock, db_path):
+def test_resolving_a_parent_with_children_resolves_every_open_descendant(desk, clock, backend):
     parent = log(desk, "Mail server down", impact="high", urgency="high")
     child = log(desk, "Cannot send mail")               # New
     held = log(desk, "Calendar not syncing")             # On hold
@@ -119,7 +117,7 @@ def test_resolving_a_parent_with_children_resolves_every_open_descendant(desk, c
     assert [r.key for r in desk.incidents.open_children(parent.key)] == [child.key, held.key, grandchild.key]
     clock.advance(hours=1)
     resolve(desk, parent.key, resolution_notes="Freed the disk", root_cause="capacity", with_children=True)
-    got = rows(db_path, "SELECT key, status, resolution_code, resolution_notes, root_cause, resolved_at, "
+    got = rows(backend, "SELECT key, status, resolution_code, resolution_notes, root_cause, resolved_at, "
                         "hold_reason FROM incident ORDER BY id")
     at = int(clock().timestamp())
     first_resolution = int((clock() - timedelta(hours=1)).timestamp())
@@ -130,13 +128,13 @@ def test_resolving_a_parent_with_children_resolves_every_open_descendant(desk, c
         (grandchild.key, 50, "fixed", "Freed the disk", "capacity", at, None),
         (done.key, 50, "workaround", None, None, first_resolution, None),
     ]
-    notes = rows(db_path, "SELECT i.key, e.old_value, e.note FROM event e JOIN incident i ON i.id = e.incident_id "
+    notes = rows(backend, "SELECT i.key, e.old_value, e.note FROM event e JOIN incident i ON i.id = e.incident_id "
                           "WHERE e.kind = 'status' AND e.new_value = 'resolved' AND e.at = ? ORDER BY i.id", at)
     assert notes == [(parent.key, "acknowledged", None), (child.key, "new", f"Resolved with its parent {parent.key}"),
                      (held.key, "on_hold", f"Resolved with its parent {parent.key}"),
                      (grandchild.key, "new", f"Resolved with its parent {parent.key}")]
     # A child resolved from New was acknowledged by it (its response clock stops there).
-    assert rows(db_path, "SELECT acknowledged_at FROM incident WHERE key = ?", child.key) == [(at,)]
+    assert rows(backend, "SELECT acknowledged_at FROM incident WHERE key = ?", child.key) == [(at,)]
 
 
 def test_children_go_along_only_with_a_plain_resolution(desk):
@@ -155,13 +153,13 @@ def test_children_go_along_only_with_a_plain_resolution(desk):
 
 # ---------------------------------------------------------------- auto-close
 
-def close_events(db_path):
-    return rows(db_path, "SELECT i.key, e.actor_id, e.actor_label, e.note, e.at FROM event e "
+def close_events(backend):
+    return rows(backend, "SELECT i.key, e.actor_id, e.actor_label, e.note, e.at FROM event e "
                          "JOIN incident i ON i.id = e.incident_id WHERE e.kind = 'status' AND e.new_value = 'closed' "
                          "ORDER BY e.id")
 
 
-def test_auto_close_after_the_policys_days_once_as_the_system(desk, clock, db_path):
+def test_auto_close_after_the_policys_days_once_as_the_system(desk, clock, backend):
     inc = log(desk)
     resolve(desk, inc.key)
     resolved_at = clock()
@@ -170,17 +168,17 @@ def test_auto_close_after_the_policys_days_once_as_the_system(desk, clock, db_pa
     due = resolved_at + timedelta(days=3)
     desk.escalation.scan(due)
     assert [c["incident"] for c in desk.escalation.last_closure] == [inc.key]
-    assert close_events(db_path) == [(inc.key, None, "system (auto-close)",
+    assert close_events(backend) == [(inc.key, None, "system (auto-close)",
                                       "Closed automatically 3 days after resolution (due 2026-11-05 09:00 UTC)",
                                       int(due.timestamp()))]
     closed = desk.incidents.get_incident(inc.key)
     assert (closed.status, closed.closed_at) == (Status.CLOSED, due)
     assert desk.incidents.timeline(inc.key)[0].actor == "system (auto-close)"
     desk.escalation.scan(due + timedelta(days=30))
-    assert desk.escalation.last_closure == [] and len(close_events(db_path)) == 1
+    assert desk.escalation.last_closure == [] and len(close_events(backend)) == 1
 
 
-def test_auto_close_catches_up_after_downtime_with_each_due_time(desk, clock, db_path):
+def test_auto_close_catches_up_after_downtime_with_each_due_time(desk, clock, backend):
     keys = []
     for hours in (0, 5, 30):
         clock.set(T0 + timedelta(hours=hours))
@@ -189,29 +187,29 @@ def test_auto_close_catches_up_after_downtime_with_each_due_time(desk, clock, db
         keys.append(inc.key)
     clock.set(T0 + timedelta(days=12))   # the desk was closed for a week and more
     desk.escalation.scan()
-    got = [(k, note) for k, _a, _l, note, _at in close_events(db_path)]
+    got = [(k, note) for k, _a, _l, note, _at in close_events(backend)]
     assert got == [(keys[0], "Closed automatically 3 days after resolution (due 2026-11-05 09:00 UTC)"),
                    (keys[1], "Closed automatically 3 days after resolution (due 2026-11-05 14:00 UTC)"),
                    (keys[2], "Closed automatically 3 days after resolution (due 2026-11-06 15:00 UTC)")]
 
 
-def test_auto_close_counts_from_the_last_resolution_and_skips_reopened(desk, clock, db_path):
+def test_auto_close_counts_from_the_last_resolution_and_skips_reopened(desk, clock, backend):
     inc = log(desk)
     resolve(desk, inc.key)
     clock.advance(days=2)
     desk.incidents.transition(actor=desk.actor, key=inc.key, to="in_progress", note="back")
     desk.escalation.scan(T0 + timedelta(days=4))
-    assert close_events(db_path) == []                       # reopened: nothing to close
+    assert close_events(backend) == []                       # reopened: nothing to close
     clock.advance(days=1)
     resolve(desk, inc.key)
     second = clock()
     desk.escalation.scan(second + timedelta(days=2, hours=23))
-    assert close_events(db_path) == []                       # 3 days from the second resolution
+    assert close_events(backend) == []                       # 3 days from the second resolution
     desk.escalation.scan(second + timedelta(days=3))
-    assert [e[0] for e in close_events(db_path)] == [inc.key]
+    assert [e[0] for e in close_events(backend)] == [inc.key]
 
 
-def test_auto_close_days_are_a_policy_zero_means_never(team_desk, clock, db_path):
+def test_auto_close_days_are_a_policy_zero_means_never(team_desk, clock, backend):
     desk = team_desk
     alex, lena = desk.users.actor("alex"), desk.users.actor("lena")
     with pytest.raises(PermissionDenied, match="change the closure policy"):
@@ -222,9 +220,9 @@ def test_auto_close_days_are_a_policy_zero_means_never(team_desk, clock, db_path
     inc = log(desk)
     resolve(desk, inc.key)
     desk.escalation.scan(clock() + timedelta(days=400))
-    assert close_events(db_path) == []
+    assert close_events(backend) == []
     # Another desk on the same file reads the stored policy.
-    other = Desk.open(str(db_path), clock=ManualClock(T0))
+    other = backend.open(clock=ManualClock(T0))
     try:
         assert other.settings.closure_policy().auto_close_days == 0
         assert [p.label for p in other.settings.closure_policy().postmortem_priorities] == ["P1"]
@@ -232,14 +230,14 @@ def test_auto_close_days_are_a_policy_zero_means_never(team_desk, clock, db_path
         other.close()
 
 
-def test_two_desks_scanning_at_once_close_each_incident_once(db_path, clock):
-    setup = Desk.open(str(db_path), clock=clock)
+def test_two_desks_scanning_at_once_close_each_incident_once(backend, clock):
+    setup = backend.open()
     for n in range(60):
         inc = log(setup, f"Incident {n}")
         resolve(setup, inc.key)
     setup.close()
     later = T0 + timedelta(days=4)
-    desks = [Desk.open(str(db_path), clock=ManualClock(later)) for _ in range(2)]
+    desks = [backend.open(clock=ManualClock(later)) for _ in range(2)]
     results: list[list] = [[], []]
 
     def run(k):
@@ -256,13 +254,13 @@ def test_two_desks_scanning_at_once_close_each_incident_once(db_path, clock):
         d.close()
     closed = [c["incident"] for r in results for c in r]
     assert sorted(closed) == sorted(f"INC-{n:06d}" for n in range(1, 61))
-    assert rows(str(db_path), "SELECT COUNT(*), COUNT(DISTINCT incident_id) FROM event WHERE new_value = 'closed'") \
+    assert rows(backend, "SELECT COUNT(*), COUNT(DISTINCT incident_id) FROM event WHERE new_value = 'closed'") \
         == [(60, 60)]
 
 
 # ---------------------------------------------------------------- the caller's word
 
-def test_caller_confirmation_is_recorded_or_reopens(desk, clock, db_path):
+def test_caller_confirmation_is_recorded_or_reopens(desk, clock, backend):
     inc = log(desk)
     with pytest.raises(ValidationError, match="the caller can confirm only a resolution"):
         desk.incidents.confirm_resolution(actor=desk.actor, key=inc.key, note="ok")
@@ -271,7 +269,7 @@ def test_caller_confirmation_is_recorded_or_reopens(desk, clock, db_path):
     confirmed = desk.incidents.confirm_resolution(actor=desk.actor, key=inc.key, note="Ann says printing works")
     assert (confirmed.caller_confirmed_at, confirmed.caller_confirmation) == (clock(), "Ann says printing works")
     assert confirmed.status == Status.RESOLVED
-    assert rows(db_path, "SELECT kind, new_value, note FROM event WHERE kind = 'confirmation'") == [
+    assert rows(backend, "SELECT kind, new_value, note FROM event WHERE kind = 'confirmation'") == [
         ("confirmation", "confirmed", "Ann says printing works")]
     other = log(desk, "VPN drops")
     resolve(desk, other.key)

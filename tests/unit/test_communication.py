@@ -29,8 +29,8 @@ def _states(desk) -> dict[str, str]:
     return {s.name: s.state.value for s in desk.communication.list_services()}
 
 
-def _rows(db_path, query, params=()):
-    con = sqlite3.connect(db_path)
+def _rows(backend, query, params=()):
+    con = backend.connect()
     try:
         return con.execute(query, params).fetchall()
     finally:
@@ -68,7 +68,7 @@ def test_state_follows_the_worst_open_incident_and_the_override(desk):
     assert _states(desk)["Web Shop"] == "operational"
 
 
-def test_renaming_a_service_keeps_the_incidents_that_named_it(desk, db_path):
+def test_renaming_a_service_keeps_the_incidents_that_named_it(desk, backend):
     comm = desk.communication
     comm.add_service(actor=desk.actor, name="Web Shop", public=True)
     p2 = _log(desk, service="web  shop", **P2)
@@ -76,7 +76,7 @@ def test_renaming_a_service_keeps_the_incidents_that_named_it(desk, db_path):
     assert _states(desk) == {"Online Store": "partial_outage"}
     assert comm.services_of(p2.key) == ["Online Store"]
     # The incident's own text is its history: it still says what the reporter said.
-    assert _rows(db_path, "SELECT service FROM incident WHERE id = ?", (p2.id,)) == [("web  shop",)]
+    assert _rows(backend, "SELECT service FROM incident WHERE id = ?", (p2.id,)) == [("web  shop",)]
 
 
 def test_override_needs_a_reason_and_a_lead(team_desk):
@@ -92,12 +92,10 @@ def test_override_needs_a_reason_and_a_lead(team_desk):
     desk.communication.announce(actor=alex, key=inc.key, state="identified", message="Found it.")
 
 
-def test_existing_free_text_services_become_internal_entries(tmp_path, clock):
+def test_existing_free_text_services_become_internal_entries(backend):
     """An old database's incident services are entries after the migration: made by the real CLI on a
-    file whose schema is put back to the version before it by hand."""
-    from incident_desk.services.desk import Desk
-    path = tmp_path / "old.db"
-    desk = Desk.open(str(path), clock=clock)
+    database whose schema is put back to the version before it by hand."""
+    desk = backend.open()
     _log(desk, service="Payroll")
     _log(desk, service="payroll ")
     _log(desk, service="E-mail")
@@ -105,25 +103,22 @@ def test_existing_free_text_services_become_internal_entries(tmp_path, clock):
     # The step before this one, whatever number it has after a merge renumbers the migrations.
     from incident_desk.storage.migrations import STEPS, m014_communication
     before = next(v for v, step in STEPS.items() if step is m014_communication.upgrade) - 1
-    con = sqlite3.connect(path)
-    con.executescript("DROP TABLE incident_comms; DROP TABLE public_update; DROP TABLE affected_service; "
-                      "DROP TABLE service_subscriber; DROP TABLE business_service; "
-                      f"UPDATE schema_info SET value = '{before}' WHERE key = 'schema_version';")
-    con.commit()
-    con.close()
-    out = subprocess.run([sys.executable, "-m", "incident_desk", "--db", str(path), "service", "list", "--json"],
+    for table in ("incident_comms", "public_update", "affected_service", "service_subscriber", "business_service"):
+        backend.execute(f"DROP TABLE {table}")
+    backend.execute(f"UPDATE schema_info SET value = '{before}' WHERE key = 'schema_version'")
+    out = subprocess.run([sys.executable, "-m", "incident_desk", *backend.cli_args(), "service", "list", "--json"],
                          capture_output=True, text=True, check=True).stdout
-    assert sorted(_rows(path, "SELECT name, public FROM business_service")) == [("E-mail", 0), ("Payroll", 0)]
+    assert sorted(_rows(backend, "SELECT name, public FROM business_service")) == [("E-mail", 0), ("Payroll", 0)]
     assert '"public": false' in out
 
 
-def test_public_update_is_its_own_timeline_kind_with_author_and_time(desk, clock, db_path):
+def test_public_update_is_its_own_timeline_kind_with_author_and_time(desk, clock, backend):
     inc = _log(desk, **P1)
     desk.incidents.comment(actor=desk.actor, key=inc.key, text="a comment")
     clock.advance(minutes=3)
     desk.communication.announce(actor=desk.actor, key=inc.key, state="identified", message="Cause found.")
-    rows = _rows(db_path, "SELECT e.kind, e.field, e.note, e.at, u.username FROM event e "
-                          "LEFT JOIN user u ON u.id = e.actor_id WHERE e.incident_id = ? AND e.kind IN "
+    rows = _rows(backend, "SELECT e.kind, e.field, e.note, e.at, u.username FROM event e "
+                          "LEFT JOIN \"user\" u ON u.id = e.actor_id WHERE e.incident_id = ? AND e.kind IN "
                           "('comment', 'public_update') ORDER BY e.id", (inc.id,))
     assert rows == [("comment", None, "a comment", int(clock.now.timestamp()) - 180, desk.actor.username),
                     ("public_update", "identified", "Cause found.", int(clock.now.timestamp()), desk.actor.username)]
@@ -133,12 +128,12 @@ def test_public_update_is_its_own_timeline_kind_with_author_and_time(desk, clock
         desk.communication.announce(actor=desk.actor, key=inc.key, state="resolved", message="  ")
 
 
-def _reminders(db_path):
-    return _rows(db_path, "SELECT u.username, n.title, n.due_at FROM notification n JOIN user u ON u.id = n.user_id "
-                          "WHERE n.kind = 'communication' ORDER BY n.id")
+def _reminders(backend):
+    return _rows(backend, "SELECT u.username, n.title, n.due_at FROM notification n "
+                          "JOIN \"user\" u ON u.id = n.user_id WHERE n.kind = 'communication' ORDER BY n.id")
 
 
-def test_cadence_reminder_reaches_the_assignee_once(team_desk, clock, db_path):
+def test_cadence_reminder_reaches_the_assignee_once(team_desk, clock, backend):
     desk = team_desk
     start = clock.now
     inc = _log(desk, assignee="alex", **P1)
@@ -146,20 +141,20 @@ def test_cadence_reminder_reaches_the_assignee_once(team_desk, clock, db_path):
     due = int(start.timestamp()) + 30 * 60           # P1: every 30 minutes, from the opening
     clock.set(start + timedelta(minutes=24, seconds=59))
     desk.escalation.scan()
-    assert _reminders(db_path) == []
+    assert _reminders(backend) == []
     clock.set(start + timedelta(minutes=25))
     desk.escalation.scan()
-    assert _reminders(db_path) == [("alex", f"{inc.key} public update due in 5 min", due)]
+    assert _reminders(backend) == [("alex", f"{inc.key} public update due in 5 min", due)]
     clock.set(start + timedelta(minutes=40))        # missed; no second reminder for the same due instant
     desk.escalation.scan()
     desk.escalation.scan()
-    assert len(_reminders(db_path)) == 1
+    assert len(_reminders(backend)) == 1
     assert desk.communication.cadence_due() == {inc.id: start + timedelta(minutes=30)}
     # An update restarts the cadence: the next is due 30 minutes after it.
     desk.communication.announce(actor=desk.actor, key=inc.key, state="identified", message="Found.")
     clock.set(start + timedelta(minutes=65))
     desk.escalation.scan()
-    assert _reminders(db_path)[-1] == ("alex", f"{inc.key} public update due in 5 min",
+    assert _reminders(backend)[-1] == ("alex", f"{inc.key} public update due in 5 min",
                                        int(start.timestamp()) + 70 * 60)
     # A P3 keeps no cadence until a lead marks it major: then every 2 hours.
     assert p3.id not in desk.communication.cadence_due()
@@ -170,20 +165,21 @@ def test_cadence_reminder_reaches_the_assignee_once(team_desk, clock, db_path):
     assert inc.id not in desk.communication.cadence_due()
 
 
-def test_a_reminder_pass_with_nothing_due_takes_no_write_lock(team_desk, clock, db_path):
+@pytest.mark.sqlite_only  # SQLite's one write lock; PostgreSQL has none to take
+def test_a_reminder_pass_with_nothing_due_takes_no_write_lock(team_desk, clock, backend):
     """Nearly every scan finds no update due: it must not queue behind (or block) other desks' writes."""
     desk = team_desk
     start = clock.now
     _log(desk, assignee="alex", **P1)
     clock.set(start + timedelta(minutes=10))     # the first reminder is 25 minutes after the opening
-    other = sqlite3.connect(db_path, timeout=0)
+    other = sqlite3.connect(backend.path, timeout=0)
     other.execute("BEGIN IMMEDIATE")             # another desk in the middle of a write
     try:
         assert desk.communication.remind_due() == []
     finally:
         other.rollback()
         other.close()
-    assert _reminders(db_path) == []
+    assert _reminders(backend) == []
 
 
 def _decode(url: str) -> tuple[str, dict]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import subprocess
+import sys
 
 import pytest
 
@@ -11,6 +14,7 @@ from incident_desk.services.demo import DemoGenerator
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ValidationError
 from incident_desk.storage import repository as repo
+from tests.backends import cli_argv
 
 COLUMNS = ("tta_s", "ttr_s", "hold_s", "tta_bh_s", "ttr_bh_s", "hold_bh_s", "response_breached",
            "resolve_breached", "response_due_at", "resolve_due_at", "sla_paused_remaining_s")
@@ -61,3 +65,22 @@ def test_bad_counts_are_refused(desk):
     with pytest.raises(ValidationError, match="between 1 and"):
         _generate(desk, count=0)
     assert desk.incidents.count_incidents() == 0
+
+
+def test_the_demo_command_fills_either_backend_and_later_incidents_follow_on(backend):
+    """`incident-desk demo` through the real CLI (on PostgreSQL it once failed: flags bulk-inserted as 0/1)."""
+    def cli(*args):
+        proc = subprocess.run([sys.executable, "-m", "incident_desk", *cli_argv(["--db", backend, *args])],
+                              capture_output=True, text=True, timeout=120, env=backend.cli_env())
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    backend.open().close()
+    made = json.loads(cli("demo", "--count", "300", "--days", "30", "--json"))
+    assert (made["incidents"], made["first_key"], made["last_key"]) == (300, "INC-000001", "INC-000300")
+    assert backend.value("SELECT count(*) FROM incident") == 300
+    flags = backend.rows("SELECT priority_overridden, response_breached, resolve_breached FROM incident")
+    assert {type(v) for row in flags for v in row} == ({bool} if backend.is_team else {int})
+    assert any(row[1] or row[2] for row in flags)  # some demo incidents breached their targets
+    logged = json.loads(cli("log", "--title", "After the demo", "--category", "Email", "--json"))
+    assert logged["key"] == "INC-000301"

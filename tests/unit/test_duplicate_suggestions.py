@@ -6,7 +6,6 @@ import pytest
 
 from incident_desk.domain.incident import Status
 from incident_desk.services.incidents import IncidentDraft
-from tests.team_tools import open_desk
 
 
 @pytest.fixture
@@ -48,15 +47,3 @@ def test_the_last_word_is_matched_as_a_prefix_while_typing(desk, logged):
     assert _suggested(desk, "laptop pow") == {logged["laptop"]}
     assert _suggested(desk, "laptop wi") == {logged["laptop"]}  # 'wi' is short: 'laptop' alone counts
 
-
-@pytest.mark.postgres
-def test_the_same_suggestions_on_postgres(pg_url, clock):
-    desk = open_desk(pg_url, clock=clock)
-    try:
-        for title in ("Laptop will not power on", "Printer on floor 3 jams paper", "Printer queue stuck"):
-            desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title=title, category="Printing"))
-        assert {r.title for r in desk.incidents.similar_open("Printer on floor 2 jams")} == \
-            {"Printer on floor 3 jams paper"}
-        assert desk.incidents.similar_open("it will not be on") == []
-    finally:
-        desk.close()

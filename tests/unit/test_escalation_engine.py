@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from incident_desk.domain.escalation import DEFAULT_ESCALATION_POLICY, Escalatio
 from incident_desk.domain.incident import Status
 from incident_desk.domain.sla import DEFAULT_POLICY, SlaPolicy, SlaTarget
 from incident_desk.services.clock import ManualClock
-from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ConflictError, PermissionDenied, ValidationError
 from incident_desk.services.incidents import IncidentDraft
 from tests.conftest import T0
@@ -26,8 +24,8 @@ def log_p1(desk, *, title="Printer on fire", assignee=None, opened_at=None, impa
         title=title, category="Hardware", impact=impact, urgency=urgency, assignee=assignee, opened_at=opened_at))
 
 
-def rows(db_path, sql, *params):
-    con = sqlite3.connect(db_path)
+def rows(backend, sql, *params):
+    con = backend.connect()
     try:
         return con.execute(sql, params).fetchall()
     finally:
@@ -40,7 +38,7 @@ def at(minutes=0, hours=0):
 
 # ---------------------------------------------------------------- once per rule
 
-def test_each_rule_fires_exactly_once_at_its_due_time(desk, clock, db_path):
+def test_each_rule_fires_exactly_once_at_its_due_time(desk, clock, backend):
     inc = log_p1(desk)
     assert desk.escalation.next_escalation_of(inc.id) == at(5)
     assert desk.escalation.scan(at(5) - timedelta(seconds=1)) == []
@@ -51,7 +49,7 @@ def test_each_rule_fires_exactly_once_at_its_due_time(desk, clock, db_path):
     assert sorted(r["rule"] for r in desk.escalation.scan(at(15))) == ["p1-unack-15m", "response-100"]
     for minute in (15, 16, 30, 60):
         assert desk.escalation.scan(at(minute)) == []
-    assert rows(db_path, "SELECT rule_key, cycle, level FROM escalation ORDER BY id") == [
+    assert rows(backend, "SELECT rule_key, cycle, level FROM escalation ORDER BY id") == [
         ("p1-unack-5m", 0, 1), ("p1-unack-15m", 0, 2), ("response-100", 0, 2)]
     current = desk.incidents.get_incident(inc.key)
     assert current.escalation_level == 2
@@ -80,7 +78,7 @@ def test_acknowledged_in_time_never_escalates_for_acknowledgement(desk, clock):
     assert [r["rule"] for r in raised] == ["resolution-75"]
 
 
-def test_catch_up_after_a_night_raises_each_due_rule_once_with_its_real_due_time(desk, db_path):
+def test_catch_up_after_a_night_raises_each_due_rule_once_with_its_real_due_time(desk, backend):
     inc = log_p1(desk)
     morning = at(hours=23)  # the desk was closed overnight
     raised = desk.escalation.scan(morning)
@@ -91,10 +89,10 @@ def test_catch_up_after_a_night_raises_each_due_rule_once_with_its_real_due_time
     assert all(r["fired_at"] == morning.isoformat() for r in raised)
     assert desk.escalation.scan(morning) == []
     assert desk.escalation.scan(morning + timedelta(days=3)) == []
-    assert rows(db_path, "SELECT COUNT(*) FROM escalation")[0][0] == 5
+    assert rows(backend, "SELECT COUNT(*) FROM escalation")[0][0] == 5
     assert desk.incidents.get_incident(inc.key).escalation_level == 3  # 5 min, 15 min, 100 %
     # Notifications carry the real due time too.
-    stored = rows(db_path, "SELECT DISTINCT due_at FROM notification WHERE kind = 'escalation' ORDER BY due_at")
+    stored = rows(backend, "SELECT DISTINCT due_at FROM notification WHERE kind = 'escalation' ORDER BY due_at")
     assert stored[0][0] == int(at(5).timestamp())
 
 
@@ -126,7 +124,7 @@ def test_on_hold_pauses_resolution_escalations_and_reopen_starts_a_new_cycle(des
 
 # ---------------------------------------------------------------- recipients
 
-def test_recipients_team_lead_manager_assignee(team_desk, db_path):
+def test_recipients_team_lead_manager_assignee(team_desk, backend):
     desk = team_desk
     log_p1(desk, assignee="alex")
     raised = {r["rule"]: r["recipients"] for r in desk.escalation.scan(at(hours=5))}
@@ -135,13 +133,13 @@ def test_recipients_team_lead_manager_assignee(team_desk, db_path):
     assert raised["resolution-75"] == ["alex"]         # the assignee
     assert raised["resolution-100"] == ["lena"]
     assert raised["response-100"] == ["alex", "lena"]
-    per_user = dict(rows(db_path, 'SELECT u.username, COUNT(*) FROM notification n JOIN "user" u '
+    per_user = dict(rows(backend, 'SELECT u.username, COUNT(*) FROM notification n JOIN "user" u '
                                   "ON u.id = n.user_id WHERE n.kind = 'escalation' GROUP BY u.username"))
     assert per_user == {"lena": 3, "max": 1, "alex": 2}
     assert desk.notifications.unread_count("lena") == 3
 
 
-def test_unassigned_without_team_goes_to_admins_and_nobody_twice(team_desk, db_path):
+def test_unassigned_without_team_goes_to_admins_and_nobody_twice(team_desk, backend):
     desk = team_desk
     policy = EscalationPolicy(name="Doubled", rules=(EscalationRule(
         key="dup", description="Twice the same person", trigger="unacknowledged_after", threshold=60,
@@ -151,7 +149,7 @@ def test_unassigned_without_team_goes_to_admins_and_nobody_twice(team_desk, db_p
     log_p1(desk)  # no assignee, no team: the team lead is nobody
     [item] = desk.escalation.scan(at(2))
     assert item["recipients"] == ["lena", "alex"]
-    assert rows(db_path, "SELECT COUNT(*) FROM notification WHERE escalation_id IS NOT NULL")[0][0] == 2
+    assert rows(backend, "SELECT COUNT(*) FROM notification WHERE escalation_id IS NOT NULL")[0][0] == 2
     fallback = EscalationPolicy(name="Lead only", rules=(EscalationRule(
         key="lead", description="Lead of nobody", trigger="unacknowledged_after", threshold=60,
         recipients=(Recipient("team_lead"),)),))
@@ -174,18 +172,19 @@ def test_single_user_desk_gets_every_escalation(desk):
 
 # ---------------------------------------------------------------- the schedule
 
-def test_scan_reads_only_due_candidates_through_the_schedule_index(desk, db_path):
+@pytest.mark.sqlite_only  # SQLite's query plan (EXPLAIN QUERY PLAN); PostgreSQL's planner is not guarded here
+def test_scan_reads_only_due_candidates_through_the_schedule_index(desk, backend):
     for i in range(5):
         log_p1(desk, title=f"Incident {i}", impact="low", urgency="low")  # P4/P5: slow targets
     plan = desk.escalation.explain_scan(at(1))
     assert "ix_incident_next_escalation" in plan and "SCAN incident" not in plan
-    nexts = rows(db_path, "SELECT next_escalation_at FROM incident")
+    nexts = rows(backend, "SELECT next_escalation_at FROM incident")
     assert all(n is None or n > int(at(1).timestamp()) for (n,) in nexts)
 
 
-def test_rows_written_without_a_schedule_are_evaluated_on_the_first_scan(desk, db_path):
+def test_rows_written_without_a_schedule_are_evaluated_on_the_first_scan(desk, backend):
     inc = log_p1(desk)
-    con = sqlite3.connect(db_path)
+    con = backend.connect()
     con.execute("UPDATE incident SET next_escalation_at = 0")  # as a bulk loader leaves them
     con.commit()
     con.close()
@@ -193,10 +192,10 @@ def test_rows_written_without_a_schedule_are_evaluated_on_the_first_scan(desk, d
     assert desk.escalation.next_escalation_of(inc.id) == at(15)
 
 
-def test_a_broken_row_is_skipped_and_retried_not_fatal(desk, db_path):
+def test_a_broken_row_is_skipped_and_retried_not_fatal(desk, backend):
     bad = log_p1(desk, title="Broken history")
     good = log_p1(desk, title="Fine")
-    con = sqlite3.connect(db_path)
+    con = backend.connect()
     con.execute("INSERT INTO event (incident_id, at, kind, new_value) VALUES (?, ?, 'status', 'exploded')",
                 (bad.id, int(at(1).timestamp())))
     con.commit()
@@ -208,13 +207,13 @@ def test_a_broken_row_is_skipped_and_retried_not_fatal(desk, db_path):
 
 # ---------------------------------------------------------------- policies
 
-def test_sla_policy_change_recomputes_open_incidents_in_batches(team_desk, clock, db_path):
+def test_sla_policy_change_recomputes_open_incidents_in_batches(team_desk, clock, backend):
     desk = team_desk
     keys = [log_p1(desk, title=f"Open {i}").key for i in range(5)]
     done = log_p1(desk, title="Done")
     desk.incidents.transition(actor=desk.actor, key=done.key, to=Status.ACKNOWLEDGED)
     desk.incidents.transition(actor=desk.actor, key=done.key, to=Status.RESOLVED, resolution_code="fixed")
-    before_done = rows(db_path, "SELECT resolve_due_at FROM incident WHERE key = ?", done.key)
+    before_done = rows(backend, "SELECT resolve_due_at FROM incident WHERE key = ?", done.key)
     targets = dict(DEFAULT_POLICY.targets)
     targets[list(targets)[0]] = SlaTarget(response_s=600, resolve_s=2 * 3600)  # P1: 10 min / 2 h
     policy = SlaPolicy(name="Tighter", calendar=DEFAULT_POLICY.calendar, targets=targets)
@@ -226,13 +225,13 @@ def test_sla_policy_change_recomputes_open_incidents_in_batches(team_desk, clock
     assert count == 5 and seen == [2, 4, 5]
     for key in keys:
         [(response_due, resolve_due, nxt)] = rows(
-            db_path, "SELECT response_due_at, resolve_due_at, next_escalation_at FROM incident WHERE key = ?", key)
+            backend, "SELECT response_due_at, resolve_due_at, next_escalation_at FROM incident WHERE key = ?", key)
         assert response_due == int(at(10).timestamp())
         assert resolve_due == int(at(hours=2).timestamp())
         assert nxt == int(at(5).timestamp())
-    assert rows(db_path, "SELECT resolve_due_at FROM incident WHERE key = ?", done.key) == before_done
+    assert rows(backend, "SELECT resolve_due_at FROM incident WHERE key = ?", done.key) == before_done
     # A second desk (another process's view) notices the change at its next scan.
-    other = Desk.open(str(db_path), clock=ManualClock(T0))
+    other = backend.open(clock=ManualClock(T0))
     try:
         assert other.settings.sla_policy().name == "Tighter"
         assert {r["rule"] for r in other.escalation.scan(at(11))} >= {"response-100"}
@@ -261,7 +260,7 @@ def test_escalation_policy_set_checks_role_and_rejects_hostile_input(team_desk):
 
 # ---------------------------------------------------------------- two desks, two processes
 
-def test_two_processes_racing_on_one_file_produce_one_escalation_each(team_desk, db_path):
+def test_two_processes_racing_on_one_file_produce_one_escalation_each(team_desk, backend):
     """Two desks released together by a barrier scan the same due incidents in small batches: their
     scans overlap, each raises some, and together they raise each escalation exactly once."""
     desk = team_desk
@@ -269,16 +268,16 @@ def test_two_processes_racing_on_one_file_produce_one_escalation_each(team_desk,
     for i in range(count):
         log_p1(desk, title=f"Overdue {i}", assignee="alex" if i % 2 else "sam")
     desk.close()
-    reports = run_together(*[("escalate", db_path, at(6).isoformat(), 10, 150)] * 2)
+    reports = run_together(*[("escalate", backend, at(6).isoformat(), 10, 150)] * 2)
     assert_overlapped(reports)
     mine = [[tuple(r) for r in report["raised"]] for report in reports]
     assert all(mine), f"one desk raised nothing: {[len(m) for m in mine]}"
     raised = mine[0] + mine[1]
     assert len(raised) == len(set(raised)) == count
     assert {rule for _, rule, _ in raised} == {"p1-unack-5m"}
-    assert rows(db_path, "SELECT COUNT(*), COUNT(DISTINCT incident_id) FROM escalation") == [(count, count)]
+    assert rows(backend, "SELECT COUNT(*), COUNT(DISTINCT incident_id) FROM escalation") == [(count, count)]
     # One notification per recipient per escalation: each incident's team lead, once.
-    assert rows(db_path, "SELECT COUNT(*), COUNT(DISTINCT escalation_id) FROM notification "
+    assert rows(backend, "SELECT COUNT(*), COUNT(DISTINCT escalation_id) FROM notification "
                          "WHERE escalation_id IS NOT NULL") == [(count, count)]
-    assert rows(db_path, "SELECT COUNT(*) FROM event WHERE kind = 'escalation'")[0][0] == count
-    assert rows(db_path, "SELECT MIN(escalation_level), MAX(escalation_level) FROM incident") == [(1, 1)]
+    assert rows(backend, "SELECT COUNT(*) FROM event WHERE kind = 'escalation'")[0][0] == count
+    assert rows(backend, "SELECT MIN(escalation_level), MAX(escalation_level) FROM incident") == [(1, 1)]

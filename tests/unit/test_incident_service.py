@@ -10,24 +10,6 @@ from incident_desk.domain.incident import IncidentFilter, Priority, Sort, Status
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from incident_desk.services.incidents import IncidentDraft
-from tests.conftest import team_desk as _team_of
-from tests.team_tools import open_desk
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def desk(request, db_path, clock):
-    """The admin's desk, on each backend (the team's tests below stay on SQLite: they act as others)."""
-    url = str(db_path) if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    d = open_desk(url, clock=clock)
-    yield d
-    d.close()
-
-
-@pytest.fixture
-def team_desk(db_path, clock):
-    d = Desk.open(str(db_path), clock=clock)
-    yield _team_of.__wrapped__(d)
-    d.close()
 
 
 def log(desk, actor=None, **kw):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from incident_desk.domain.incident import Status
 from incident_desk.domain.intake import PayloadError, parse_alertmanager, parse_pagerduty
-from incident_desk.services.desk import Desk
 from incident_desk.services.errors import PermissionDenied, ValidationError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "intake"
@@ -21,12 +19,8 @@ def fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text())
 
 
-def rows(db_path, sql, *params):
-    con = sqlite3.connect(str(db_path))
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
+def rows(backend, sql, *params):
+    return backend.rows(sql, params)
 
 
 def am(desk, payload):
@@ -48,11 +42,11 @@ def storm(count: int, *, group="{}:{alertname=\"NodeDown\"}", start=0, status="f
 
 # ---------------------------------------------------------------- mapping
 
-def test_a_firing_alert_opens_one_incident_mapped_from_its_labels(team_desk, db_path):
+def test_a_firing_alert_opens_one_incident_mapped_from_its_labels(team_desk, backend):
     [out] = am(team_desk, fixture("am_firing.json"))
     assert out.action == "opened"
     [(title, priority, channel, category, team, service, status, description)] = rows(
-        db_path, "SELECT title, priority, channel, category, team_name, service, status, description FROM incident")
+        backend, "SELECT title, priority, channel, category, team_name, service, status, description FROM incident")
     assert (title, priority, channel, category, team, service, status) == (
         "Disk almost full on db1", 1, "monitoring", "Server", "Network", "billing-db", 10)
     # Description: the annotation, the labels and the source link.
@@ -62,20 +56,20 @@ def test_a_firing_alert_opens_one_incident_mapped_from_its_labels(team_desk, db_
     assert "runbook_url=https://runbooks.example/disk" in description
 
 
-def test_title_falls_back_to_alertname_and_instance_and_warning_is_p3(desk, db_path):
+def test_title_falls_back_to_alertname_and_instance_and_warning_is_p3(desk, backend):
     am(desk, fixture("am_no_summary.json"))
-    assert rows(db_path, "SELECT title, priority FROM incident") == [("HighLatency on api-3:8080", 3)]
+    assert rows(backend, "SELECT title, priority FROM incident") == [("HighLatency on api-3:8080", 3)]
 
 
 @pytest.mark.parametrize(("severity", "priority"), [("critical", 1), ("error", 2), ("warning", 3), ("info", 4)])
-def test_severity_to_priority(desk, db_path, severity, priority):
+def test_severity_to_priority(desk, backend, severity, priority):
     payload = fixture("pd_trigger.json")
     payload["payload"]["severity"] = severity
     pd(desk, payload)
-    assert rows(db_path, "SELECT priority FROM incident") == [(priority,)]
+    assert rows(backend, "SELECT priority FROM incident") == [(priority,)]
 
 
-def test_routing_rules_by_label_and_a_default_category(team_desk, db_path):
+def test_routing_rules_by_label_and_a_default_category(team_desk, backend):
     team_desk.intake.set_mapping(actor=team_desk.actor, mapping={
         "default_category": "Network",
         "routes": [{"match": {"job": "node", "alertname": "DiskFull"}, "team": "Service Desk",
@@ -83,16 +77,16 @@ def test_routing_rules_by_label_and_a_default_category(team_desk, db_path):
                    {"match": {"alertname": "HighLatency"}, "team": "Network"}]})
     am(team_desk, fixture("am_firing.json"))
     am(team_desk, fixture("am_no_summary.json"))
-    got = rows(db_path, "SELECT title, team_name, service, category FROM incident ORDER BY id")
+    got = rows(backend, "SELECT title, team_name, service, category FROM incident ORDER BY id")
     assert got == [("Disk almost full on db1", "Service Desk", "storage", "Database"),
                    ("HighLatency on api-3:8080", "Network", None, "Network")]
 
 
-def test_category_label_and_unknown_team_are_kept_in_the_description(desk, db_path):
+def test_category_label_and_unknown_team_are_kept_in_the_description(desk, backend):
     payload = fixture("am_firing.json")
     payload["alerts"][0]["labels"]["category"] = "Database"
     am(desk, payload)   # the plain desk has no team "Network"
-    [(team, category, description)] = rows(db_path, "SELECT team_name, category, description FROM incident")
+    [(team, category, description)] = rows(backend, "SELECT team_name, category, description FROM incident")
     assert (team, category) == (None, "Database")
     assert "The alert names team 'Network', which the desk does not have." in description
 
@@ -108,124 +102,124 @@ def test_the_mapping_is_a_lead_setting_and_is_validated(team_desk):
 
 # ---------------------------------------------------------------- dedup and storms
 
-def test_refiring_counts_on_the_timeline_and_never_opens_a_second_incident(desk, db_path, clock):
+def test_refiring_counts_on_the_timeline_and_never_opens_a_second_incident(desk, backend, clock):
     am(desk, fixture("am_firing.json"))
     clock.advance(minutes=5)
     [again] = am(desk, fixture("am_firing.json"))
     clock.advance(minutes=5)
     am(desk, fixture("am_firing.json"))
     assert again.action == "fired_again"
-    assert rows(db_path, "SELECT COUNT(*) FROM incident") == [(1,)]
-    notes = [n for (n,) in rows(db_path, "SELECT note FROM event WHERE kind = 'alert' ORDER BY id")]
+    assert rows(backend, "SELECT COUNT(*) FROM incident") == [(1,)]
+    notes = [n for (n,) in rows(backend, "SELECT note FROM event WHERE kind = 'alert' ORDER BY id")]
     assert notes == ["Alert fired again (2 times): Disk almost full on db1",
                      "Alert fired again (3 times): Disk almost full on db1"]
-    assert rows(db_path, "SELECT fired FROM alert_key") == [(3,)]
+    assert rows(backend, "SELECT fired FROM alert_key") == [(3,)]
 
 
-def test_dedup_survives_a_restart(db_path, clock):
-    first = Desk.open(str(db_path), clock=clock)
+def test_dedup_survives_a_restart(backend, clock):
+    first = backend.open()
     am(first, fixture("am_firing.json"))
     pd(first, fixture("pd_trigger.json"))
     first.close()
     clock.advance(hours=2)
-    second = Desk.open(str(db_path), clock=clock)
+    second = backend.open()
     try:
         outs = am(second, fixture("am_firing.json")) + pd(second, fixture("pd_trigger.json"))
     finally:
         second.close()
     assert [o.action for o in outs] == ["fired_again", "fired_again"]
-    assert rows(db_path, "SELECT COUNT(*) FROM incident") == [(2,)]
+    assert rows(backend, "SELECT COUNT(*) FROM incident") == [(2,)]
 
 
-def test_a_storm_of_one_group_becomes_one_incident_listing_its_alerts(desk, db_path, clock):
+def test_a_storm_of_one_group_becomes_one_incident_listing_its_alerts(desk, backend, clock):
     outs = am(desk, storm(150))
     clock.advance(minutes=3)
     outs += am(desk, storm(150, start=150))   # the same group, minutes later
     assert [o.action for o in outs].count("opened") == 1
     assert {o.incident for o in outs} == {"INC-000001"}
-    assert rows(db_path, "SELECT COUNT(*) FROM incident") == [(1,)]
-    assert rows(db_path, "SELECT COUNT(*) FROM alert_key WHERE incident_id = 1") == [(300,)]
+    assert rows(backend, "SELECT COUNT(*) FROM incident") == [(1,)]
+    assert rows(backend, "SELECT COUNT(*) FROM alert_key WHERE incident_id = 1") == [(300,)]
     listed = desk.intake.alerts_of("INC-000001")
     assert [a["title"] for a in listed][:2] == ["node-0 is down", "node-1 is down"] and len(listed) == 300
-    joined = rows(db_path, "SELECT COUNT(*) FROM event WHERE kind = 'alert' AND note LIKE 'Alert of the same group%'")
+    joined = rows(backend, "SELECT COUNT(*) FROM event WHERE kind = 'alert' AND note LIKE 'Alert of the same group%'")
     assert joined == [(299,)]
 
 
-def test_after_the_storm_window_the_group_opens_a_new_incident(desk, db_path, clock):
+def test_after_the_storm_window_the_group_opens_a_new_incident(desk, backend, clock):
     am(desk, storm(2))
     clock.advance(minutes=11)   # default window 10 minutes since the group's last alert
     [out] = am(desk, storm(1, start=2))
     assert out.action == "opened" and out.incident == "INC-000002"
 
 
-def test_a_refused_request_writes_nothing(desk, db_path):
+def test_a_refused_request_writes_nothing(desk, backend):
     payload = fixture("am_firing.json")
     bad = copy.deepcopy(payload)
     bad["alerts"].append({"status": "firing", "labels": {"alertname": "X"}, "startsAt": "yesterday"})
     with pytest.raises(PayloadError, match=r"alerts\[1\].startsAt"):
         am(desk, bad)
-    assert rows(db_path, "SELECT COUNT(*) FROM incident") == [(0,)]
+    assert rows(backend, "SELECT COUNT(*) FROM incident") == [(0,)]
 
 
 # ---------------------------------------------------------------- recovery
 
-def test_recovery_resolves_an_incident_nobody_took_over(desk, db_path, clock):
+def test_recovery_resolves_an_incident_nobody_took_over(desk, backend, clock):
     am(desk, fixture("am_firing.json"))
     clock.advance(minutes=20)
     [out] = am(desk, fixture("am_resolved.json"))
     assert out.action == "resolved"
-    assert rows(db_path, "SELECT status, resolution_code FROM incident") == [(50, "recovered (monitoring)")]
+    assert rows(backend, "SELECT status, resolution_code FROM incident") == [(50, "recovered (monitoring)")]
 
 
-def test_recovery_of_a_hand_taken_incident_only_notes_it_and_tells_the_assignee(team_desk, db_path, clock):
+def test_recovery_of_a_hand_taken_incident_only_notes_it_and_tells_the_assignee(team_desk, backend, clock):
     desk = team_desk
     am(desk, fixture("am_firing.json"))
     desk.incidents.assign(actor=desk.users.actor("lena"), key="INC-000001", assignee="alex")
     clock.advance(minutes=20)
     [out] = am(desk, fixture("am_resolved.json"))
     assert out.action == "recovery_noted"
-    assert rows(db_path, "SELECT status FROM incident") == [(10,)]
-    assert rows(db_path, "SELECT note FROM event WHERE kind = 'alert'") == [
+    assert rows(backend, "SELECT status FROM incident") == [(10,)]
+    assert rows(backend, "SELECT note FROM event WHERE kind = 'alert'") == [
         ("Monitoring reports recovery: Disk almost full on db1",)]
-    told = rows(db_path, "SELECT u.username, n.title FROM notification n JOIN \"user\" u ON u.id = n.user_id "
+    told = rows(backend, "SELECT u.username, n.title FROM notification n JOIN \"user\" u ON u.id = n.user_id "
                          "WHERE n.kind = 'monitoring'")
     assert told == [("alex", "INC-000001: monitoring reports recovery")]
 
 
-def test_recovery_of_an_incident_acknowledged_by_a_person_keeps_it_open(team_desk, db_path):
+def test_recovery_of_an_incident_acknowledged_by_a_person_keeps_it_open(team_desk, backend):
     desk = team_desk
     am(desk, fixture("am_firing.json"))
     desk.incidents.transition(actor=desk.users.actor("alex"), key="INC-000001", to=Status.ACKNOWLEDGED)
     [out] = am(desk, fixture("am_resolved.json"))
     assert out.action == "recovery_noted"
-    assert rows(db_path, "SELECT status FROM incident") == [(20,)]
+    assert rows(backend, "SELECT status FROM incident") == [(20,)]
 
 
-def test_a_storm_resolves_when_its_last_alert_recovers(desk, db_path):
+def test_a_storm_resolves_when_its_last_alert_recovers(desk, backend):
     am(desk, storm(3))
     first = am(desk, storm(2, status="resolved"))
     assert [o.action for o in first] == ["recovered_one", "recovered_one"]
-    assert rows(db_path, "SELECT status FROM incident") == [(10,)]
+    assert rows(backend, "SELECT status FROM incident") == [(10,)]
     [last] = am(desk, storm(1, start=2, status="resolved"))
     assert last.action == "resolved"
-    assert rows(db_path, "SELECT status FROM incident") == [(50,)]
+    assert rows(backend, "SELECT status FROM incident") == [(50,)]
 
 
-def test_pagerduty_trigger_acknowledge_resolve(desk, db_path):
+def test_pagerduty_trigger_acknowledge_resolve(desk, backend):
     [opened] = pd(desk, fixture("pd_trigger.json"))
     [acked] = pd(desk, fixture("pd_acknowledge.json"))
     assert (opened.action, acked.action) == ("opened", "acknowledged")
-    assert rows(db_path, "SELECT title, priority, status FROM incident") == [("CPU at 99 % on srv-42", 2, 20)]
+    assert rows(backend, "SELECT title, priority, status FROM incident") == [("CPU at 99 % on srv-42", 2, 20)]
     # Acknowledged by monitoring, not by a person: the recovery resolves it.
     [resolved] = pd(desk, fixture("pd_resolve.json"))
     assert resolved.action == "resolved"
-    assert rows(db_path, "SELECT status, resolution_code FROM incident") == [(50, "recovered (monitoring)")]
+    assert rows(backend, "SELECT status, resolution_code FROM incident") == [(50, "recovered (monitoring)")]
     # A resolve for a key with nothing open is answered and ignored.
     [again] = pd(desk, fixture("pd_resolve.json"))
     assert again.action == "ignored"
 
 
-def test_firing_after_resolution_opens_a_new_incident(desk, db_path):
+def test_firing_after_resolution_opens_a_new_incident(desk, backend):
     am(desk, fixture("am_firing.json"))
     am(desk, fixture("am_resolved.json"))
     [out] = am(desk, fixture("am_firing.json"))
@@ -234,23 +228,23 @@ def test_firing_after_resolution_opens_a_new_incident(desk, db_path):
 
 # ---------------------------------------------------------------- through the services
 
-def test_alert_incidents_escalate_like_hand_logged_ones(team_desk, db_path, clock):
+def test_alert_incidents_escalate_like_hand_logged_ones(team_desk, backend, clock):
     desk = team_desk
     am(desk, fixture("am_firing.json"))   # P1, team Network (lead max)
-    [(response_due,)] = rows(db_path, "SELECT response_due_at FROM incident")
+    [(response_due,)] = rows(backend, "SELECT response_due_at FROM incident")
     assert response_due is not None
     clock.advance(minutes=5)
     raised = desk.escalation.scan()
     assert [(r["rule"], r["recipients"]) for r in raised] == [("p1-unack-5m", ["max"])]
-    assert rows(db_path, "SELECT u.username FROM notification n JOIN \"user\" u ON u.id = n.user_id "
+    assert rows(backend, "SELECT u.username FROM notification n JOIN \"user\" u ON u.id = n.user_id "
                          "WHERE n.kind = 'escalation'") == [("max",)]
 
 
-def test_the_monitoring_account_is_inactive_and_not_a_watcher(desk, db_path):
+def test_the_monitoring_account_is_inactive_and_not_a_watcher(desk, backend):
     am(desk, fixture("am_firing.json"))
-    assert rows(db_path, "SELECT username, active, role FROM \"user\" WHERE username = 'monitoring'") == [
+    assert rows(backend, "SELECT username, active, role FROM \"user\" WHERE username = 'monitoring'") == [
         ("monitoring", 0, "lead")]
-    assert rows(db_path, "SELECT COUNT(*) FROM watcher w JOIN \"user\" u ON u.id = w.user_id "
+    assert rows(backend, "SELECT COUNT(*) FROM watcher w JOIN \"user\" u ON u.id = w.user_id "
                          "WHERE u.username = 'monitoring'") == [(0,)]
 
 

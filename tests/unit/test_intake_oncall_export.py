@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import timedelta
 
 from incident_desk.domain.intake import parse_alertmanager
-from incident_desk.services.desk import Desk
 from incident_desk.services.transfer.importer import ImportOptions
 from incident_desk.services.transfer.service import Transfer
+from tests.backends import SQLITE, Backend
 from tests.conftest import T0
 
 QUERIES = {
@@ -23,15 +22,15 @@ QUERIES = {
 }
 
 
-def snapshot(path) -> dict:
-    con = sqlite3.connect(str(path))
+def snapshot(backend: Backend) -> dict:
+    con = backend.connect()
     try:
         return {table: sorted(con.execute(sql).fetchall()) for table, sql in QUERIES.items()}
     finally:
         con.close()
 
 
-def test_the_new_tables_round_trip_through_the_json_export(team_desk, db_path, tmp_path, clock):
+def test_the_new_tables_round_trip_through_the_json_export(team_desk, backend, tmp_path, clock):
     desk = team_desk
     lena = desk.users.actor("lena")
     desk.oncall.set_rotation(actor=lena, team="Service Desk", users=["alex", "lena"], every="1d",
@@ -41,15 +40,15 @@ def test_the_new_tables_round_trip_through_the_json_export(team_desk, db_path, t
         {"status": "firing", "labels": {"alertname": "A", "instance": "x"}, "fingerprint": "fp1"}]}
     desk.intake.accept(parse_alertmanager(payload))
     desk.intake.accept(parse_alertmanager(payload))
-    before = snapshot(db_path)
+    before = snapshot(backend)
     assert all(before.values()), before
     Transfer(desk).export_json(tmp_path / "out.json")
     data = json.loads((tmp_path / "out.json").read_text())
     assert {"alert_keys", "oncall_rotations", "oncall_members", "oncall_overrides"} <= set(data)
-    target_path = tmp_path / "b.db"
-    target = Desk.open(str(target_path), clock=clock)
+    target_db = Backend(SQLITE, str(tmp_path / "b.db"), clock)  # from either backend into a SQLite file
+    target = target_db.open()
     try:
         Transfer(target).import_file(ImportOptions(format="json", path=tmp_path / "out.json"))
     finally:
         target.close()
-    assert snapshot(target_path) == before
+    assert snapshot(target_db) == before

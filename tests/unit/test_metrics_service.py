@@ -168,6 +168,7 @@ def test_bad_granularity_is_a_validation_error(desk):
         MetricsService.for_desk(desk).refresh(by="year")
 
 
+@pytest.mark.sqlite_only  # SQLite's query plans (INDEXED BY, EXPLAIN QUERY PLAN)
 def test_hot_queries_walk_the_metrics_indexes(desk, clock, history):
     store = desk.store
     mq.load_combos(store, ranges=[(0, 10)], priorities=[3], categories=["Network"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -86,7 +85,7 @@ def test_snooze_choices():
         snooze_until("forever", now)
 
 
-def test_an_alert_is_claimed_once_across_two_processes_views(team_desk, db_path):
+def test_an_alert_is_claimed_once_across_two_processes_views(team_desk, backend):
     """Two desks of the same user, released together, claim the same pending alerts from opposite
     ends: they overlap, each shows some, none is shown twice and none is lost."""
     desk = team_desk
@@ -95,14 +94,14 @@ def test_an_alert_is_claimed_once_across_two_processes_views(team_desk, db_path)
         log(desk, actor=lena, title=f"Mail down on floor {n}", assignee="alex")
     pending = sorted(n.id for n in desk.notifications.pending_alerts("alex", limit=1000))
     assert len(pending) == 80
-    reports = run_together(("claim", db_path, "alex", "asc", 5), ("claim", db_path, "alex", "desc", 5))
+    reports = run_together(("claim", backend, "alex", "asc", 5), ("claim", backend, "alex", "desc", 5))
     assert_overlapped(reports)
     assert [sorted(r["seen"]) for r in reports] == [pending, pending]
     first, second = (set(r["claimed"]) for r in reports)
     assert first and second, (len(first), len(second))
     assert not first & second
     assert first | second == set(pending)
-    con = sqlite3.connect(db_path)
+    con = backend.connect()
     assert con.execute("SELECT COUNT(*) FROM notification WHERE alerted_at IS NULL").fetchone()[0] == 0
     con.close()
     assert desk.notifications.claim_for_alert(pending[0]) is False

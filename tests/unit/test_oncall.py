@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
 
 import icalendar
@@ -98,7 +97,7 @@ def test_overrides_win_and_an_all_day_rotation_covers_the_restricted_ones_gaps(c
     assert who(crew, "2027-03-16T14:30") == ("bob", z("2027-03-16T14:00"), z("2027-03-16T16:00"))
 
 
-def test_only_leads_change_rotations_and_bad_input_is_refused(crew, db_path):
+def test_only_leads_change_rotations_and_bad_input_is_refused(crew, backend):
     with pytest.raises(PermissionDenied):
         rotate(crew, actor=crew.users.actor("ann"))
     for bad, match in ((dict(tz="Mars/Olympus"), "time zone"), (dict(every="3x"), "handoff interval"),
@@ -110,7 +109,7 @@ def test_only_leads_change_rotations_and_bad_input_is_refused(crew, db_path):
     with pytest.raises(ValidationError, match="ends before"):
         crew.oncall.add_override(actor=crew.users.actor("lena"), team="Service Desk", user="ann",
                                  start=z("2027-03-16T14:00"), end=z("2027-03-16T12:00"))
-    con = sqlite3.connect(str(db_path))
+    con = backend.connect()
     assert con.execute("SELECT (SELECT COUNT(*) FROM oncall_rotation) + (SELECT COUNT(*) FROM oncall_member) "
                        "+ (SELECT COUNT(*) FROM oncall_override)").fetchone() == (0,)
     con.close()
@@ -128,47 +127,49 @@ def run(capsys, *args):
 
 
 @pytest.fixture
-def crew_db(crew, db_path):
+def crew_db(crew, backend):
     crew.close()
-    return str(db_path)
+    return backend
+
+
+def db(backend, user=None) -> list[str]:
+    return backend.cli_args(user)
 
 
 def test_cli_rotation_override_who_json(crew_db, capsys):
-    code, out, err = run(capsys, "--db", crew_db, "--user", "lena", "oncall", "rotation", "Service Desk",
+    code, out, err = run(capsys, *db(crew_db, "lena"), "oncall", "rotation", "Service Desk",
                          "--users", "ann,bob,carol", "--every", "1w", "--start", "2027-03-15T09:00",
                          "--tz", "Europe/Berlin")
     assert code == 0, err
-    code, out, err = run(capsys, "--db", crew_db, "--user", "lena", "oncall", "override", "Service Desk",
+    code, out, err = run(capsys, *db(crew_db, "lena"), "oncall", "override", "Service Desk",
                          "--user", "carol", "--from", "2027-03-16T00:00Z", "--to", "2027-03-17T00:00Z")
     assert code == 0, err
-    code, out, _ = run(capsys, "--db", crew_db, "oncall", "who", "Service Desk", "--at", "2027-03-16T12:00Z",
+    code, out, _ = run(capsys, *db(crew_db), "oncall", "who", "Service Desk", "--at", "2027-03-16T12:00Z",
                        "--json")
     assert json.loads(out) == {"team": "Service Desk", "user": "carol", "from": "2027-03-16T00:00:00+00:00",
                                "to": "2027-03-17T00:00:00+00:00"}
-    code, out, _ = run(capsys, "--db", crew_db, "oncall", "who", "Service Desk", "--at", "2027-03-23T12:00Z",
+    code, out, _ = run(capsys, *db(crew_db), "oncall", "who", "Service Desk", "--at", "2027-03-23T12:00Z",
                        "--json")
     assert json.loads(out) == {"team": "Service Desk", "user": "bob", "from": "2027-03-22T08:00:00+00:00",
                                "to": "2027-03-29T07:00:00+00:00"}
 
 
 def test_cli_bad_input_is_one_line_exit_2_and_writes_nothing(crew_db, capsys):
-    code, out, err = run(capsys, "--db", crew_db, "--user", "lena", "oncall", "rotation", "Service Desk",
+    code, out, err = run(capsys, *db(crew_db, "lena"), "oncall", "rotation", "Service Desk",
                          "--users", "ann", "--every", "1w", "--start", "2027-03-15T09:00", "--tz", "Nowhere/Land")
     assert code == 2 and err.count("\n") == 1 and "time zone" in err
-    code, _, err = run(capsys, "--db", crew_db, "oncall", "who", "No Such Team")
+    code, _, err = run(capsys, *db(crew_db), "oncall", "who", "No Such Team")
     assert code == 2 and "no team" in err
-    con = sqlite3.connect(crew_db)
-    assert con.execute("SELECT COUNT(*) FROM oncall_rotation").fetchone() == (0,)
-    con.close()
+    assert crew_db.rows("SELECT COUNT(*) FROM oncall_rotation") == [(0,)]
 
 
 def test_ics_export_reads_back_one_event_per_shift(crew_db, capsys, tmp_path):
-    run(capsys, "--db", crew_db, "--user", "lena", "oncall", "rotation", "Service Desk", "--users",
+    run(capsys, *db(crew_db, "lena"), "oncall", "rotation", "Service Desk", "--users",
         "ann,bob,carol", "--every", "1w", "--start", "2027-03-15T09:00", "--tz", "Europe/Berlin")
-    run(capsys, "--db", crew_db, "--user", "lena", "oncall", "override", "Service Desk", "--user", "carol",
+    run(capsys, *db(crew_db, "lena"), "oncall", "override", "Service Desk", "--user", "carol",
         "--from", "2027-03-16T00:00Z", "--to", "2027-03-17T00:00Z")
     target = tmp_path / "oncall.ics"
-    code, out, err = run(capsys, "--db", crew_db, "oncall", "export", "Service Desk", "--ics", str(target),
+    code, out, err = run(capsys, *db(crew_db), "oncall", "export", "Service Desk", "--ics", str(target),
                          "--from", "2027-03-15T08:00Z", "--weeks", "3")
     assert code == 0, err
     calendar = icalendar.Calendar.from_ical(target.read_bytes())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -24,8 +23,8 @@ def p1(desk, team: str) -> str:
         title=f"Outage for {team}", category="Server", impact="high", urgency="high", team=team)).key
 
 
-def told(db_path, key: str) -> list[tuple[str, str]]:
-    con = sqlite3.connect(str(db_path))
+def told(backend, key: str) -> list[tuple[str, str]]:
+    con = backend.connect()
     try:
         return con.execute("SELECT u.username, n.title FROM notification n JOIN \"user\" u ON u.id = n.user_id "
                            "JOIN incident i ON i.id = n.incident_id WHERE i.key = ? AND n.kind = 'escalation' "
@@ -34,7 +33,7 @@ def told(db_path, key: str) -> list[tuple[str, str]]:
         con.close()
 
 
-def test_the_on_call_person_hears_first_then_the_team_lead(on_call, clock, db_path):
+def test_the_on_call_person_hears_first_then_the_team_lead(on_call, clock, backend):
     desk = on_call
     key = p1(desk, "Service Desk")
     clock.advance(minutes=1)
@@ -42,12 +41,12 @@ def test_the_on_call_person_hears_first_then_the_team_lead(on_call, clock, db_pa
     assert [(r["rule"], r["recipients"]) for r in raised] == [("p1-oncall-1m", ["alex"])]
     clock.advance(minutes=4)
     desk.escalation.scan()
-    assert told(db_path, key) == [
+    assert told(backend, key) == [
         ("alex", f"{key} escalated: P1 not acknowledged after 1 minute: paging on call"),
         ("lena", f"{key} escalated: P1 not acknowledged after 5 minutes")]
 
 
-def test_a_team_without_a_rotation_escalates_as_before(on_call, clock, db_path):
+def test_a_team_without_a_rotation_escalates_as_before(on_call, clock, backend):
     desk = on_call
     key = p1(desk, "Network")
     clock.advance(minutes=1)
@@ -55,27 +54,27 @@ def test_a_team_without_a_rotation_escalates_as_before(on_call, clock, db_path):
     assert desk.escalation.next_escalation_of(int(key[4:])) == clock() + timedelta(minutes=4)
     clock.advance(minutes=4)
     assert [r["rule"] for r in desk.escalation.scan()] == ["p1-unack-5m"]
-    assert [who for who, _ in told(db_path, key)] == ["max"]
+    assert [who for who, _ in told(backend, key)] == ["max"]
 
 
-def test_an_override_pages_whoever_covers(on_call, clock, db_path):
+def test_an_override_pages_whoever_covers(on_call, clock, backend):
     desk = on_call
     desk.oncall.add_override(actor=desk.users.actor("lena"), team="Service Desk", user="lena",
                              start=clock() - timedelta(hours=1), end=clock() + timedelta(hours=1))
     key = p1(desk, "Service Desk")
     clock.advance(minutes=1)
     desk.escalation.scan()
-    assert [who for who, _ in told(db_path, key)] == ["lena"]
+    assert [who for who, _ in told(backend, key)] == ["lena"]
 
 
-def test_a_rotation_added_later_reschedules_the_teams_open_incidents(team_desk, clock, db_path):
+def test_a_rotation_added_later_reschedules_the_teams_open_incidents(team_desk, clock, backend):
     desk = team_desk
     key = p1(desk, "Service Desk")
     desk.oncall.set_rotation(actor=desk.users.actor("lena"), team="Service Desk", users=["alex"], every="1d",
                              start=(clock() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"), tz="UTC")
     clock.advance(minutes=2)
     assert [(r["rule"], r["recipients"]) for r in desk.escalation.scan()] == [("p1-oncall-1m", ["alex"])]
-    assert told(db_path, key)[0][0] == "alex"
+    assert told(backend, key)[0][0] == "alex"
 
 
 def test_p1_reaches_the_person_on_call_in_quiet_hours(on_call, clock):

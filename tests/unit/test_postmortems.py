@@ -3,7 +3,6 @@ edits that leave the audit trail alone, and action items that must have owners."
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -95,8 +94,8 @@ def log_p1(desk, actor=None, **kw):
     return desk.incidents.log_incident(actor=actor or desk.actor, draft=IncidentDraft(**draft))
 
 
-def events_of(db_path):
-    con = sqlite3.connect(db_path)
+def events_of(backend):
+    con = backend.connect()
     try:
         return con.execute("SELECT id, at, actor_id, kind, field, old_value, new_value, note, version FROM event "
                            "ORDER BY id").fetchall()
@@ -133,13 +132,13 @@ def test_a_postmortem_is_only_started_for_a_resolved_incident(desk):
         desk.postmortems.update(actor=desk.actor, key=inc.key, expected_version=1, changes={"summary": "x"})
 
 
-def test_editing_the_postmortem_timeline_leaves_the_audit_trail_alone(desk, clock, db_path):
+def test_editing_the_postmortem_timeline_leaves_the_audit_trail_alone(desk, clock, backend):
     inc = log_p1(desk)
     desk.incidents.transition(actor=desk.actor, key=inc.key, to="acknowledged")
     note = desk.incidents.comment(actor=desk.actor, key=inc.key, text="Failing over to mx2", work_note=True)
     clock.advance(hours=2)
     desk.incidents.transition(actor=desk.actor, key=inc.key, to="resolved", resolution_code="fixed")
-    before = events_of(db_path)
+    before = events_of(backend)
     pm = desk.postmortems.get(inc.key)
     version = desk.incidents.get_incident(inc.key).version
     ack = next(e for e in pm.entries if e.kind == "acknowledged")
@@ -149,7 +148,7 @@ def test_editing_the_postmortem_timeline_leaves_the_audit_trail_alone(desk, cloc
     opened = next(e for e in pm.entries if e.kind == "opened")
     desk.postmortems.remove_entry(actor=desk.actor, key=inc.key, entry_id=opened.id)   # generated: hidden
     desk.postmortems.mark_key_comment(actor=desk.actor, event_id=note.id)
-    after = events_of(db_path)
+    after = events_of(backend)
     # The incident's events and version are exactly as they were, apart from appended postmortem events.
     assert after[:len(before)] == before
     assert all(row[3] == "postmortem" for row in after[len(before):])

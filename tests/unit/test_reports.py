@@ -41,10 +41,10 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def build_incident(db_path) -> str:
+def build_incident(backend) -> str:
     """A P1 with everything a customer must not see, a published postmortem and an action item."""
     clock = ManualClock(datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
-    desk = Desk.open(str(db_path), clock=clock)
+    desk = backend.open(clock=clock)
     admin = desk.actor
     desk.users.add_user(actor=admin, username="lena", display_name="Lena Lead", role="lead", team="Messaging",
                         email="lena@corp.example")
@@ -94,9 +94,9 @@ def run(capsys, *args) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def incident_db(db_path):
-    key = build_incident(db_path)
-    return str(db_path), key
+def incident_db(backend):
+    key = build_incident(backend)
+    return backend, key
 
 
 def test_a_customer_report_names_nobody_and_keeps_internal_notes_out(incident_db, tmp_path, capsys):
@@ -105,7 +105,7 @@ def test_a_customer_report_names_nobody_and_keeps_internal_notes_out(incident_db
     for audience in ("internal", "customer"):
         for fmt in ("md", "html", "pdf"):
             out = tmp_path / f"{audience}.{fmt}"
-            code, printed, err = run(capsys, "--db", db, "report", key, "--format", fmt, "-o", str(out),
+            code, printed, err = run(capsys, *db.cli_args(), "report", key, "--format", fmt, "-o", str(out),
                                      "--audience", audience)
             assert (code, err) == (0, "") and printed == f"Wrote {out}.\n"
             text = pdf_text(out) if fmt == "pdf" else out.read_text(encoding="utf-8")
@@ -130,7 +130,7 @@ def test_a_customer_report_names_nobody_and_keeps_internal_notes_out(incident_db
 def test_the_customer_report_says_what_happened_impact_what_was_done_and_prevention(incident_db, tmp_path, capsys):
     db, key = incident_db
     out = tmp_path / "customer.md"
-    assert run(capsys, "--db", db, "report", key, "-o", str(out), "--audience", "customer")[0] == 0
+    assert run(capsys, *db.cli_args(), "report", key, "-o", str(out), "--audience", "customer")[0] == 0
     md = out.read_text(encoding="utf-8")
     headings = re.findall(r"^#+ (.*)$", md, flags=re.M)
     assert headings == ["Incident report: Mail server not accepting mail", "At a glance", "Key durations",
@@ -145,8 +145,8 @@ def test_the_customer_report_says_what_happened_impact_what_was_done_and_prevent
     assert "| Alert when a log partition passes 80 % | November 2026 | Open |" in md
 
 
-def fixed_desk(db) -> Desk:
-    return Desk.open(str(db), clock=ManualClock(NOW))
+def fixed_desk(backend) -> Desk:
+    return backend.open(clock=ManualClock(NOW))
 
 
 def test_internal_markdown_is_stable_with_sections_and_rows(incident_db, tmp_path):
@@ -181,15 +181,15 @@ def test_internal_markdown_is_stable_with_sections_and_rows(incident_db, tmp_pat
         assert row in md, row
 
 
-def test_untrusted_text_stays_text_in_every_format(db_path, tmp_path, capsys):
+def test_untrusted_text_stays_text_in_every_format(backend, tmp_path, capsys):
     clock = ManualClock(datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
-    desk = Desk.open(str(db_path), clock=clock)
+    desk = backend.open(clock=clock)
     title = "<script>alert(1)</script> | # [x](javascript:y)"
     inc = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title=title, category="Email"))
     desk.close()
     md_out, html_out = tmp_path / "r.md", tmp_path / "r.html"
     for out in (md_out, html_out):
-        assert run(capsys, "--db", str(db_path), "report", inc.key, "-o", str(out))[0] == 0
+        assert run(capsys, *backend.cli_args(), "report", inc.key, "-o", str(out))[0] == 0
     html_text = html_out.read_text(encoding="utf-8")
     assert "<script>" not in html_text and "&lt;script&gt;alert(1)&lt;/script&gt;" in html_text
     md = md_out.read_text(encoding="utf-8")
@@ -199,11 +199,11 @@ def test_untrusted_text_stays_text_in_every_format(db_path, tmp_path, capsys):
 
 # ---------------------------------------------------------------- the monthly review
 
-def build_review(db_path) -> None:
+def build_review(backend) -> None:
     """October: one P2 resolved in 10 h. November: a P1 (2 h), a P2 (4 h, reopened once), a P4 still open and
     a cancelled P1; one overdue action item, one without an owner."""
     clock = ManualClock(datetime(2026, 10, 6, 9, 0, tzinfo=UTC))
-    desk = Desk.open(str(db_path), clock=clock)
+    desk = backend.open(clock=clock)
     a = desk.actor
     desk.users.add_user(actor=a, username="sam", display_name="Sam Agent", role="agent")
 
@@ -239,11 +239,11 @@ def build_review(db_path) -> None:
     desk.close()
 
 
-def test_review_markdown_has_the_months_figures_and_rows(db_path, tmp_path):
-    build_review(db_path)
+def test_review_markdown_has_the_months_figures_and_rows(backend, tmp_path):
+    build_review(backend)
     outs = [tmp_path / "review.md", tmp_path / "again.md"]
     for out in outs:
-        desk = fixed_desk(db_path)
+        desk = fixed_desk(backend)
         files = export_review(desk, "2026-11", out)
         desk.close()
     assert [f.name for f in files] == ["again.md", "again-volume.png", "again-mttr.png"]
@@ -280,10 +280,10 @@ def test_review_markdown_has_the_months_figures_and_rows(db_path, tmp_path):
     assert (tmp_path / "review-volume.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_review_pdf_pages_have_numbers_headings_charts_and_tables(db_path, tmp_path, capsys):
-    build_incident(db_path)
+def test_review_pdf_pages_have_numbers_headings_charts_and_tables(backend, tmp_path, capsys):
+    build_incident(backend)
     out = tmp_path / "review.pdf"
-    assert run(capsys, "--db", str(db_path), "review", "--month", "2026-11", "-o", str(out))[0] == 0
+    assert run(capsys, *backend.cli_args(), "review", "--month", "2026-11", "-o", str(out))[0] == 0
     text = pdf_text(out)
     pages = text.count("\f")
     assert pages >= 2
@@ -314,7 +314,7 @@ def test_bad_report_requests_are_one_line_and_write_nothing(incident_db, tmp_pat
                                                                        "exist."),
     ]
     for args, message in cases:
-        code, out, err = run(capsys, "--db", db, *args)
+        code, out, err = run(capsys, *db.cli_args(), *args)
         assert (code, out, err) == (2, "", f"incident-desk: {message}\n")
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".db" and "desk.db" not in p.name) == []
 
@@ -327,16 +327,16 @@ def test_reports_are_written_whole_or_not_at_all(incident_db, tmp_path, capsys, 
     def broken(*_a, **_k):
         raise OSError("disk full")
     monkeypatch.setattr("incident_desk.reports.pdf.write_pdf", broken)
-    code, _out, err = run(capsys, "--db", db, "report", key, "-o", str(out))
+    code, _out, err = run(capsys, *db.cli_args(), "report", key, "-o", str(out))
     assert code == 2 and err.startswith("incident-desk: disk full")
     assert out.read_bytes() == b"old report"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.pdf")] == []
 
 
-def test_review_covers_a_month_with_nothing_in_it(desk, tmp_path, capsys, db_path):
+def test_review_covers_a_month_with_nothing_in_it(desk, tmp_path, capsys, backend):
     desk.close()
     out = tmp_path / "empty.md"
-    assert run(capsys, "--db", str(db_path), "review", "--month", "2020-02", "-o", str(out))[0] == 0
+    assert run(capsys, *backend.cli_args(), "review", "--month", "2020-02", "-o", str(out))[0] == 0
     md = out.read_text(encoding="utf-8")
     assert "| Incidents opened | 0 | 0 | no change |" in md and "| MTTR (mean) | - | - | - |" in md
     assert "0 incidents of priority P1, P2 were opened in February 2020" in md

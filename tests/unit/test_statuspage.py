@@ -80,11 +80,11 @@ def _published_texts(folder: Path) -> dict[str, str]:
     return files
 
 
-def test_nothing_internal_is_published_anywhere(desk, clock, tmp_path, db_path):
+def test_nothing_internal_is_published_anywhere(desk, clock, tmp_path, backend):
     inc, other = _planted_desk(desk, clock)
     site = tmp_path / "site"
     # The real command line, as a support desk would run it.
-    subprocess.run([sys.executable, "-m", "incident_desk", "--db", str(db_path), "statuspage", "publish", str(site),
+    subprocess.run([sys.executable, "-m", "incident_desk", *backend.cli_args(), "statuspage", "publish", str(site),
                     "--now", clock.now.isoformat()], check=True, capture_output=True, text=True)
     texts = _published_texts(site)
     assert f"incidents/{inc.key}.html" in texts and f"incidents/{other.key}.html" in texts

@@ -15,16 +15,12 @@ from incident_desk.storage import queries
 from incident_desk.storage.database import StorageError, Store, open_database
 from incident_desk.storage.migrations import CURRENT_VERSION, m001_initial, set_version
 from tests.conftest import T0
-from tests.team_tools import open_desk
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_desk(request, db_path, clock):
+@pytest.fixture
+def any_desk(desk):
     """The query tests below on each backend (the file tests above are SQLite's own)."""
-    url = str(db_path) if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    d = open_desk(url, clock=clock)
-    yield d
-    d.close()
+    return desk
 
 
 def make_version_1_file(path):

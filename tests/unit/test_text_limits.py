@@ -9,15 +9,13 @@ from incident_desk.services.clock import ManualClock
 from incident_desk.services.errors import ValidationError
 from incident_desk.services.incidents import IncidentDraft
 from tests.conftest import T0
-from tests.team_tools import open_desk
 
 HUGE = "x" * 131_000
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_desk(request, tmp_path):
-    url = str(tmp_path / "desk.db") if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    desk = open_desk(url, clock=ManualClock(T0))
+@pytest.fixture
+def any_desk(backend):
+    desk = backend.open(clock=ManualClock(T0))
     desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title="Existing", category="Network"))
     yield desk
     desk.close()
