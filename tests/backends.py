@@ -167,6 +167,27 @@ class Backend:
         found = self.rows(text, params)
         return found[0][0] if found else None
 
+    def record(self, text: str, params: Sequence = ()) -> dict | None:
+        """The first row as {column: value}."""
+        con = self.connect()
+        try:
+            cur = con.execute(text, tuple(params))
+            row = cur.fetchone()
+            return None if row is None else dict(zip([d[0] for d in cur.description], row))
+        finally:
+            con.close()
+
+    def dump(self) -> dict[str, list[str]]:
+        """Every table's rows (sorted, as text): equal dumps mean nothing was written. SQLite's search
+        index tables are left out (their shadow rows change with merges, not content)."""
+        if self.is_team:
+            tables = self.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                               "AND table_type = 'BASE TABLE'")
+        else:
+            tables = self.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                               "AND name NOT LIKE 'incident_fts%'")
+        return {name: sorted(repr(r) for r in self.rows(f'SELECT * FROM "{name}"')) for (name,) in tables}
+
     def execute(self, text: str, params: Sequence = ()) -> None:
         con = self.connect()
         try:

@@ -260,6 +260,7 @@ def test_escalation_policy_set_checks_role_and_rejects_hostile_input(team_desk):
 
 # ---------------------------------------------------------------- two desks, two processes
 
+@pytest.mark.sqlite_only  # PostgreSQL's race: tests/integration/test_postgres_team.py
 def test_two_processes_racing_on_one_file_produce_one_escalation_each(team_desk, backend):
     """Two desks released together by a barrier scan the same due incidents in small batches: their
     scans overlap, each raises some, and together they raise each escalation exactly once."""

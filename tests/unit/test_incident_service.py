@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from incident_desk.domain.incident import IncidentFilter, Priority, Sort, Status, allowed_transitions
-from incident_desk.services.desk import Desk
 from incident_desk.services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from incident_desk.services.incidents import IncidentDraft
 
@@ -149,12 +148,15 @@ def test_priority_follows_the_matrix_until_overridden(team_desk):
     assert note == "Override: Known issue, workaround given"
 
 
-def test_conflict_names_who_changed_what_and_writes_nothing(team_desk):
+def test_conflict_names_who_changed_what_and_writes_nothing(team_desk, backend):
     desk = team_desk
     inc = log(desk)
-    other = Desk.on_store(desk.store, clock=desk.clock, username="alex")
-    other.incidents.edit_incident(actor=other.actor, key=inc.key, expected_version=inc.version,
-                                  changes={"title": "Printer jams on every job"})
+    other = backend.open("alex")  # alex's own desk
+    try:
+        other.incidents.edit_incident(actor=other.actor, key=inc.key, expected_version=inc.version,
+                                      changes={"title": "Printer jams on every job"})
+    finally:
+        other.close()
     with pytest.raises(ConflictError) as err:
         desk.incidents.edit_incident(actor=desk.actor, key=inc.key, expected_version=inc.version,
                                      changes={"description": "mine"})

@@ -148,6 +148,7 @@ def test_keyset_pages_equal_one_big_page(any_desk, column, descending):
     assert desk.incidents.position_of(key=row.key, filters=IncidentFilter(), sort=sort) == 23
 
 
+@pytest.mark.sqlite_only  # SQLite's query plans (EXPLAIN QUERY PLAN)
 def test_hot_queries_use_indexes(desk):
     _seed(desk, 20)
     store = desk.store
@@ -187,6 +188,7 @@ def test_breaching_filter(any_desk, clock):
     assert inc.response_due_at == now + timedelta(minutes=15)
 
 
+@pytest.mark.sqlite_only  # the walk is the SQLite search's own strategy
 def test_dense_search_walks_the_sort_index_and_returns_the_same_rows(desk, monkeypatch):
     from incident_desk.services.demo import DemoGenerator
     DemoGenerator(desk.store, clock=desk.clock, settings=desk.settings).generate(actor=desk.actor, count=4000,
