@@ -39,11 +39,11 @@ def test_opening_an_existing_sqlite_desk_loads_no_postgresql_driver(tmp_path):
 
 
 
-def test_the_first_write_builds_the_escalation_engine_inside_its_transaction(desk, clock):
+def test_the_first_write_builds_the_escalation_engine_inside_its_transaction(desk, backend):
     from incident_desk.services.incidents import IncidentDraft
     assert desk._escalation is None
     inc = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
         title="Core switch down", category="Network", impact="high", urgency="high"))
     assert desk._escalation is not None
-    row = desk.store.db.execute_sql("SELECT next_escalation_at FROM incident WHERE key = ?", (inc.key,)).fetchone()
-    assert row[0] is not None  # scheduled in the same commit as the incident
+    # Scheduled in the same commit as the incident (read on a connection of its own).
+    assert backend.value("SELECT next_escalation_at FROM incident WHERE key = ?", (inc.key,)) is not None

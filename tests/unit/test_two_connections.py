@@ -13,6 +13,9 @@ from incident_desk.services.errors import ConflictError
 from incident_desk.services.incidents import IncidentDraft
 from tests.reliability.reliability_tools import PYTHON, ROOT, cli_env, integrity, run_cli
 
+# One SQLite file's locking and data_version; PostgreSQL's concurrent desks: tests/integration/test_postgres_team.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _log(desk, title="Printer queue stuck"):
     return desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(title=title, category="Printing"))
