@@ -201,11 +201,8 @@ class SettingsService:
         if not names:
             return names
         renames = self._renames()
-        known = {n.casefold() for n in self.category_names()}
-        out = set()
-        for name in names:
-            out.add(name if name.casefold() in known else renames.get(name.casefold(), name))
-        return frozenset(out)
+        known = {n.casefold(): n for n in self.category_names()}
+        return frozenset(known.get(name.casefold()) or renames.get(name.casefold(), name) for name in names)
 
     def _renames(self) -> dict[str, str]:
         if "renames" not in self._cache:
