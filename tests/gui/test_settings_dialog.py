@@ -219,6 +219,7 @@ def test_agents_and_viewers_see_services_and_categories_read_only(open_dialog, t
     if who == "viv":
         team_desk.users.add_user(actor=team_desk.actor, username="viv", display_name="Viv Viewer", role="viewer")
     team_desk.communication.add_service(actor=team_desk.actor, name="Payroll")
+    team_desk.communication.add_service(actor=team_desk.actor, name="Mail")
     dialog = open_dialog(who)
     role = "an agent" if who == "alex" else "a viewer"
     services, categories = dialog.page("ServicesPage"), dialog.page("CategoriesPage")
@@ -229,13 +230,16 @@ def test_agents_and_viewers_see_services_and_categories_read_only(open_dialog, t
                    services.team_button, services.name, categories.rename_button, categories.retire_button,
                    categories.delete_button):
         assert not widget.isEnabled()
-    services.table.setCurrentCell(0, 0)  # choosing a row enables nothing
-    assert not services.retire_button.isEnabled() and services.table.rowCount() == 1
+    assert services.table.currentRow() == 0
+    services.table.setCurrentCell(1, 0)  # choosing another row enables nothing
+    assert services.rename_edit.text() == "Payroll" and not services.retire_button.isEnabled()
+    categories.tree.setCurrentItem(categories.tree.topLevelItem(2))
+    assert not categories.rename_button.isEnabled() and not categories.delete_button.isEnabled()
     with pytest.raises(PermissionDenied):
         team_desk.communication.retire_service(actor=team_desk.actor, name="Payroll")
     with pytest.raises(PermissionDenied):
         team_desk.settings.rename_category(actor=team_desk.actor, name="Network", new_name="Net")
-    assert raw(db_path, "SELECT retired_at FROM business_service") == [(None,)]
+    assert raw(db_path, "SELECT retired_at FROM business_service") == [(None,), (None,)]
     assert raw(db_path, "SELECT COUNT(*) FROM category WHERE name = 'Network'") == [(1,)]
 
 
