@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 PAGES = (("NotificationsPage", "notifications"), ("PriorityMatrixPage", "priority-matrix"),
-         ("PeoplePage", "people"))
+         ("PeoplePage", "people"), ("CategoriesPage", "categories"), ("ServicesPage", "services"))
 
 
 def main(out: Path) -> int:
@@ -58,6 +58,25 @@ def main(out: Path) -> int:
     desk.users.set_team_lead(actor=admin, team="Service Desk", username="lena")
     desk.users.set_team_lead(actor=admin, team="Network", username="max")
     desk.notifications.set_quiet_hours(actor=admin, start="22:00", end="07:00", timezone_name="Europe/Berlin")
+    # Services with owners and incidents, one retired; a category renamed and one retired, as a desk a year on.
+    from incident_desk.services.incidents import IncidentDraft
+    comm = desk.communication
+    for name, team, text in (("Payroll", "Service Desk", "Salaries and expense claims"),
+                             ("Web Shop", "Network", "The public shop and its checkout"),
+                             ("VPN", "Network", "Remote access for staff"),
+                             ("Fax gateway", None, "Inbound faxes to e-mail"),
+                             ("Intranet", "Service Desk", "")):
+        comm.add_service(actor=admin, name=name, team=team, description=text, public=name == "Web Shop")
+    for title, category, sub, service in (("Checkout fails", "Software", "Crash", "Web Shop"),
+                                          ("Cannot connect from home", "Network", "VPN", "VPN"),
+                                          ("Payslips missing", "Business application", "HR system", "Payroll"),
+                                          ("Fax not delivered", "Telephony", "Voicemail", "Fax gateway"),
+                                          ("Printer jams", "Printing", "Printer", None)):
+        desk.incidents.log_incident(actor=admin, draft=IncidentDraft(title=title, category=category,
+                                                                     subcategory=sub, service=service))
+    comm.retire_service(actor=admin, name="Fax gateway")
+    desk.settings.rename_category(actor=admin, name="Printing", new_name="Print and scan")
+    desk.settings.retire_category(actor=admin, name="Telephony")
     ops = ops_for(desk)
     context = SettingsContext(desk=desk, run_write=ops.run_write, run_read=ops.run_read,
                               app_settings=QSettings(str(work / "app.ini"), QSettings.Format.IniFormat),
@@ -65,7 +84,14 @@ def main(out: Path) -> int:
     dialog = SettingsDialog(context)
     dialog.show()
     for page, name in PAGES:
-        dialog.show_page(page)
+        shown = dialog.show_page(page)
+        if page == "CategoriesPage":  # the renamed category open, one of its subcategories chosen
+            top = next(shown.tree.topLevelItem(i) for i in range(shown.tree.topLevelItemCount())
+                       if shown.tree.topLevelItem(i).text(0) == "Print and scan")
+            top.setExpanded(True)
+            shown.tree.setCurrentItem(top.child(1))
+        if page == "ServicesPage":
+            shown.table.setCurrentCell(2, 0)
         settle()
         dialog.grab().save(str(out / f"settings-{name}-{scheme}.png"))
     dialog.done(0)

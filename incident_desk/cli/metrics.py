@@ -91,9 +91,9 @@ def _check_names(desk, filters: dm.MetricsFilter) -> None:
     for name in filters.assignees:
         if name.lower() not in users:
             raise ValidationError(f"There is no user '{name}'.", field="assignee")
-    known = {c.lower() for c in desk.settings.categories()}
+    known = {c.lower() for c in desk.settings.category_names()}  # retired ones still have incidents
     for name in filters.categories:
-        if name.lower() not in known:
+        if next(iter(desk.settings.current_category_names({name}))).lower() not in known:
             raise ValidationError(f"There is no category '{name}'; see the category list in Settings.",
                                   field="category")
 

@@ -19,6 +19,7 @@ from incident_desk.domain.incident import (
     format_key,
     parse_key,
 )
+from incident_desk.services.audit import AuditLog
 from incident_desk.services.auth import Actor, require
 from incident_desk.services.clock import Clock
 from incident_desk.services.errors import NotFoundError, ValidationError
@@ -45,6 +46,8 @@ class BusinessService:
     override_by: str | None
     override_at: datetime | None
     subscribers: tuple[str, ...] = ()
+    team: str | None = None       # the team that owns it (schema 15)
+    retired: bool = False         # offered for no new incident; stays on old ones
 
     @property
     def overridden(self) -> bool:
@@ -55,7 +58,7 @@ class BusinessService:
                 "state": self.state.value, "derived_state": self.derived.value,
                 "override_reason": self.override_reason, "override_by": self.override_by,
                 "override_at": self.override_at.isoformat() if self.override_at else None,
-                "subscribers": list(self.subscribers)}
+                "subscribers": list(self.subscribers), "team": self.team, "retired": self.retired}
 
 
 @dataclass(frozen=True)
@@ -169,14 +172,15 @@ class CommunicationService:
                 subs[service_id].append(address)
         out = []
         for (sid, name, _key, description, public, override_state, override_reason, override_by, override_at,
-             _created, _updated) in rows:
+             _created, _updated, team, retired_at) in rows:
             base = derived.get(sid, ServiceState.OPERATIONAL)
             out.append(BusinessService(
                 id=sid, name=name, description=description or "", public=bool(public),
                 state=comm.service_state([], override_state) if override_state else base, derived=base,
                 override_reason=override_reason if override_state else None,
                 override_by=override_by if override_state else None,
-                override_at=ts(override_at) if override_state else None, subscribers=tuple(subs[sid])))
+                override_at=ts(override_at) if override_state else None, subscribers=tuple(subs[sid]),
+                team=team, retired=retired_at is not None))
         return out
 
     def list_services(self, *, public_only: bool = False) -> list[BusinessService]:
@@ -188,7 +192,7 @@ class CommunicationService:
             return self._build([self._service_row(name)])[0]
 
     def add_service(self, *, actor: Actor, name: str, description: str = "", public: bool = False,
-                    subscribers: Sequence[str] = ()) -> BusinessService:
+                    subscribers: Sequence[str] = (), team: str | None = None) -> BusinessService:
         require(actor, "service.manage")
         clean = _as(comm.clean_service_name, name, "name")
         text = _as(lambda v: comm.clean_text(v, what="description", limit=comm.DESCRIPTION_MAX), description,
@@ -200,7 +204,11 @@ class CommunicationService:
                 raise ValidationError(f"There is already a service '{clean}'.", field="name")
             service_id = q.insert_service(self.store, name=clean, name_key=clean.casefold(), description=text,
                                           public=public, now=now)
+            team_id = self._team_id(team)
+            if team_id is not None:
+                q.update_service(self.store, service_id, {"team_id": team_id})
             q.add_subscribers(self.store, service_id, addresses)
+            self._audit(actor, "settings.services.add", clean + (f" (team {team.strip()})" if team_id else ""))
         self.bus.publish(Change("service_changed", actor=actor.username))
         return self.get_service(clean)
 
@@ -228,6 +236,8 @@ class CommunicationService:
                 old = [t for t in q.distinct_incident_services(self.store)
                        if " ".join(t.split()).casefold() == row[2]]
                 q.link_incidents_with_service_text(self.store, old, row[0])
+            if "name" in fields and fields["name"] != row[1]:
+                self._audit(actor, "settings.services.rename", f"{row[1]} → {fields['name']}")
             if fields:
                 fields["updated_at"] = epoch(self.clock())
                 q.update_service(self.store, row[0], fields)
@@ -274,6 +284,81 @@ class CommunicationService:
         if added:
             self.bus.publish(Change("service_changed", actor=actor.username))
         return added
+
+    # ---- the catalogue (Settings → Services): owning team, retirement, deletion of unused ones ------------
+
+    def service_names(self) -> list[str]:
+        """The services offered for new incidents: every one not retired."""
+        with self.store.read():
+            return q.active_service_names(self.store)
+
+    def incident_counts(self) -> dict[int, int]:
+        """service id -> incidents that name it (their own field, any case and spacing) or are linked to it."""
+        with self.store.read():
+            rows = q.services(self.store)
+            texts = q.service_text_counts(self.store)
+            linked = q.affected_counts(self.store)
+        by_key = {r[2]: r[0] for r in rows}
+        counts: dict[int, int] = defaultdict(int)
+        for text, n in texts:
+            service_id = by_key.get(_key(text))
+            if service_id is not None:
+                counts[service_id] += n
+        key_of = {r[0]: r[2] for r in rows}
+        for service_id, text, n in linked:
+            if text is None or _key(text) != key_of.get(service_id):  # those were counted by their own field
+                counts[service_id] += n
+        return dict(counts)
+
+    def set_service_team(self, *, actor: Actor, name: str, team: str | None) -> BusinessService:
+        """The team that owns the service; None or "" for none."""
+        require(actor, "service.manage")
+        with self.store.write():
+            row = self._service_row(name)
+            team_id = self._team_id(team)
+            q.update_service(self.store, row[0], {"team_id": team_id, "updated_at": epoch(self.clock())})
+            self._audit(actor, "settings.services.team",
+                        f"{row[1]}: {team.strip() if team_id else 'no team'}")
+        self.bus.publish(Change("service_changed", actor=actor.username))
+        return self.get_service(row[1])
+
+    def retire_service(self, *, actor: Actor, name: str, retired: bool = True) -> BusinessService:
+        """A retired service is offered for no new incident and leaves the status page's list; its old
+        incidents keep it, and it can be brought back (``retired`` False)."""
+        require(actor, "service.manage")
+        now = epoch(self.clock())
+        with self.store.write():
+            row = self._service_row(name)
+            if (row[12] is not None) != retired:
+                q.update_service(self.store, row[0], {"retired_at": now if retired else None, "updated_at": now})
+                self._audit(actor, "settings.services.retire" if retired else "settings.services.unretire", row[1])
+        self.bus.publish(Change("service_changed", actor=actor.username))
+        return self.get_service(row[1])
+
+    def delete_service(self, *, actor: Actor, name: str) -> None:
+        """Only a service no incident names or is linked to may go; one in use is retired instead."""
+        require(actor, "service.manage")
+        with self.store.write():
+            row = self._service_row(name)
+            used = self.incident_counts().get(row[0], 0)
+            if used:
+                raise ValidationError(f"The service '{row[1]}' is on {used:,} incident{'s' if used != 1 else ''}; "
+                                      "retire it instead of deleting it.", field="name")
+            q.delete_service(self.store, row[0])
+            self._audit(actor, "settings.services.delete", row[1])
+        self.bus.publish(Change("service_changed", actor=actor.username))
+
+    def _team_id(self, team: str | None) -> int | None:
+        name = (team or "").strip()
+        if not name:
+            return None
+        found = repo.team_by_name(self.store, name)
+        if found is None:
+            raise ValidationError(f"There is no team '{name}'.", field="team")
+        return found.id
+
+    def _audit(self, actor: Actor, action: str, detail: str) -> None:
+        AuditLog(self.store, clock=self.clock).append(actor=actor, action=action, detail=detail)
 
     @staticmethod
     def _addresses(values: Sequence[str]) -> list[str]:
@@ -534,7 +619,7 @@ class CommunicationService:
                 services=tuple(s.name for s in linked[f[0]] if s.id in public_ids),
                 started_at=entries[0].at, updated_at=last.at, updates=tuple(entries)))
         incidents.sort(key=lambda i: (not i.is_open, -i.updated_at.timestamp(), i.key))
-        services = tuple(PublicService(s.name, s.state) for s in all_services if s.public)
+        services = tuple(PublicService(s.name, s.state) for s in all_services if s.public and not s.retired)
         return StatusSnapshot(generated_at=now, desk_id=desk_id, services=services, incidents=tuple(incidents))
 
 
@@ -543,6 +628,11 @@ class _Named:
     id: int
     name: str
     public: bool
+
+
+def _key(text: str) -> str:
+    """How a free-text service matches an entry: spacing and case do not count."""
+    return " ".join(str(text).split()).casefold()
 
 
 def _named(row: tuple) -> _Named:

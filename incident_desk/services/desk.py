@@ -68,7 +68,7 @@ class Desk:
     def on_store(cls, store: Store, *, clock: Clock = system_clock, username: str | None = None,
                  password: str | PasswordSource | None = None) -> Desk:
         bus = EventBus()
-        settings = SettingsService(store, clock=clock)
+        settings = SettingsService(store, clock=clock, bus=bus)
         users = UserService(store, clock=clock)
         if store.is_team:
             signin = SignInService(store, clock=clock)

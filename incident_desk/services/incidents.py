@@ -228,11 +228,17 @@ class IncidentService:
             raise ValidationError("The page size must be between 1 and 10000.", field="limit")
         if offset < 0:
             raise ValidationError("The offset cannot be negative.", field="offset")
-        return queries.list_rows(self.store, filters, sort, limit=limit, after=after, offset=offset,
-                                 reverse=reverse)
+        return queries.list_rows(self.store, self._named_now(filters), sort, limit=limit, after=after,
+                                 offset=offset, reverse=reverse)
 
     def count_incidents(self, *, filters: IncidentFilter = IncidentFilter()) -> int:
-        return queries.count_incidents(self.store, filters)
+        return queries.count_incidents(self.store, self._named_now(filters))
+
+    def _named_now(self, filters: IncidentFilter) -> IncidentFilter:
+        """A saved view may name a category by what it was called before a rename."""
+        if not filters.categories:
+            return filters
+        return replace(filters, categories=self.settings.current_category_names(filters.categories))
 
     def rows_by_ids(self, ids: list[int]) -> list[IncidentRow]:
         return queries.rows_by_ids(self.store, ids)
@@ -240,6 +246,7 @@ class IncidentService:
     def position_of(self, *, key: str | int, filters: IncidentFilter, sort: Sort) -> int | None:
         """Row index of an incident in a view, or None when the view does not hold it."""
         row = self._record(key)
+        filters = self._named_now(filters)
         found = queries.rows_by_ids(self.store, [row.id])
         if not found or not queries.count_incidents(self.store, _with_key(filters, row.id)):
             return None

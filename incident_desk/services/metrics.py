@@ -293,6 +293,8 @@ class MetricsService:
         """Every figure for ``filters`` grouped ``by`` day, week or month (UTC). A reader that shows no
         acknowledgement median/p90 or open-age buckets (the monthly review) may skip those two parts."""
         filters = filters or dm.MetricsFilter()
+        if filters.categories:  # a category asked for by the name it had before a rename
+            filters = replace(filters, categories=self.settings.current_category_names(filters.categories))
         try:
             dm.check_granularity(by)
         except DomainError as exc:

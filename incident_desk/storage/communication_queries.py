@@ -11,8 +11,9 @@ from incident_desk.storage.sql import bool_value, execute, execute_many, fetch_a
 _OPEN = ", ".join(str(int(s)) for s in sorted(OPEN_STATUSES))
 _CHUNK = 500
 SERVICE_COLUMNS = ("s.id, s.name, s.name_key, s.description, s.public, s.override_state, s.override_reason, "
-                   "u.username, s.override_at, s.created_at, s.updated_at")
-_SELECT_SERVICES = f'SELECT {SERVICE_COLUMNS} FROM business_service s LEFT JOIN "user" u ON u.id = s.override_by_id'
+                   "u.username, s.override_at, s.created_at, s.updated_at, t.name, s.retired_at")
+_SELECT_SERVICES = (f'SELECT {SERVICE_COLUMNS} FROM business_service s LEFT JOIN "user" u ON u.id = s.override_by_id '
+                    "LEFT JOIN team t ON t.id = s.team_id")
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -23,7 +24,8 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 # ---- services -------------------------------------------------------------------------------------
 
 def services(store: Store, *, public_only: bool = False) -> list[tuple]:
-    where = " WHERE s.public = ?" if public_only else ""
+    # A retired service is no longer on the status page's list (its old incidents still name it).
+    where = " WHERE s.public = ? AND s.retired_at IS NULL" if public_only else ""
     params = (bool_value(store, True),) if public_only else ()
     return fetch_all(store, f"{_SELECT_SERVICES}{where} ORDER BY s.name_key", params)
 
@@ -42,6 +44,28 @@ def update_service(store: Store, service_id: int, fields: dict) -> None:
     cols = ", ".join(f"{name} = ?" for name in fields)
     values = [bool_value(store, v) if isinstance(v, bool) else v for v in fields.values()]
     execute(store, f"UPDATE business_service SET {cols} WHERE id = ?", (*values, service_id))
+
+
+def active_service_names(store: Store) -> list[str]:
+    """Names offered for new incidents: every service not retired."""
+    return [r[0] for r in fetch_all(store, "SELECT name FROM business_service WHERE retired_at IS NULL "
+                                           "ORDER BY name_key")]
+
+
+def service_text_counts(store: Store) -> list[tuple[str, int]]:
+    """(incident's own service text, incidents) for every text in use."""
+    return fetch_all(store, "SELECT service, COUNT(*) FROM incident WHERE service IS NOT NULL GROUP BY service")
+
+
+def affected_counts(store: Store) -> list[tuple[int, str | None, int]]:
+    """(service id, the incident's own service text, incidents) over linked incidents."""
+    return fetch_all(store, "SELECT a.service_id, i.service, COUNT(*) FROM affected_service a "
+                            "JOIN incident i ON i.id = a.incident_id GROUP BY a.service_id, i.service")
+
+
+def delete_service(store: Store, service_id: int) -> None:
+    execute(store, "DELETE FROM service_subscriber WHERE service_id = ?", (service_id,))
+    execute(store, "DELETE FROM business_service WHERE id = ?", (service_id,))
 
 
 def distinct_incident_services(store: Store) -> list[str]:

@@ -59,7 +59,8 @@ class User(BaseModel):
 
 
 class Category(BaseModel):
-    """Categories and their subcategories (parent set); incidents store the names as text."""
+    """Categories and their subcategories (parent set); incidents store the names as text, so a rename
+    rewrites them. ``active`` false: retired (kept on old incidents, offered for no new one)."""
 
     name = CharField(max_length=100)
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="CASCADE")
@@ -367,6 +368,10 @@ class BusinessService(BaseModel):
     override_at = IntegerField(null=True)
     created_at = IntegerField()
     updated_at = IntegerField()
+    # Schema 15: the team that owns it, and when it was retired (kept on old incidents and in the counts,
+    # offered for no new one).
+    team = ForeignKeyField(Team, null=True, backref="+", on_delete="SET NULL", index=False)
+    retired_at = IntegerField(null=True)
 
 
 class ServiceSubscriber(BaseModel):

@@ -58,10 +58,10 @@ def stored_matrix(db_path):
 def test_every_registered_page_is_listed_in_order(open_dialog):
     dialog = open_dialog()
     titles = [dialog.page_list.item(i).text() for i in range(dialog.page_list.count())]
-    assert titles == ["Appearance", "Notifications", "Priority matrix", "Categories", "Teams and people",
+    assert titles == ["Appearance", "Notifications", "Priority matrix", "Categories", "Services", "Teams and people",
                       "SLA policies and business calendar", "Escalation policies", "Closure and postmortems",
                       "Backups", "Status page", "On-call rotations", "Alert intake"]
-    assert len(PAGES) == 12
+    assert len(PAGES) == 13
 
 
 def test_search_finds_pages_by_title_keyword_and_the_words_on_the_page(open_dialog, qtbot):
@@ -126,6 +126,121 @@ def test_categories_refuse_a_duplicate_and_add_a_new_subcategory(open_dialog, db
     assert page.error.text() == ""
     assert raw(db_path, "SELECT c.name FROM category c JOIN category p ON c.parent_id = p.id "
                         "WHERE p.name = 'Network' AND c.name = 'Firewall'") == [("Firewall",)]
+
+
+def test_categories_rename_retire_and_delete_from_the_page(open_dialog, db_path, qtbot, team_desk):
+    from incident_desk.services.incidents import IncidentDraft
+    team_desk.incidents.log_incident(actor=team_desk.actor, draft=IncidentDraft(
+        title="Printer jams", category="Printing", subcategory="Printer"))
+    dialog = open_dialog()
+    page = dialog.show_page("CategoriesPage")
+    top = page.tree.findItems("Printing", Qt.MatchFlag.MatchExactly)[0]
+    assert (top.text(1), top.text(2)) == ("1", "")
+    page.tree.setCurrentItem(top)
+    assert page.rename_edit.text() == "Printing"
+    before = raw(db_path, "SELECT name, active FROM category ORDER BY id")
+    for bad, sentence in (("", "A category name needs 1 to 100 characters."),
+                          ("x" * 101, "A category name needs 1 to 100 characters."),
+                          ("network", "The category 'network' exists.")):
+        page.rename_edit.setText(bad)
+        page.rename_button.click()
+        assert page.error.text() == sentence
+        assert raw(db_path, "SELECT name, active FROM category ORDER BY id") == before
+    page.rename_edit.clear()
+    qtbot.keyClicks(page.rename_edit, "Print and scan")
+    qtbot.keyClick(page.rename_edit, Qt.Key.Key_Return)
+    assert page.error.text() == ""
+    assert raw(db_path, "SELECT category FROM incident") == [("Print and scan",)]
+    assert page.chosen().name == "Print and scan"
+    page.delete_button.click()
+    assert page.error.text() == "'Print and scan' is on 1 incident; retire it instead of deleting it."
+    page.retire_button.click()
+    assert raw(db_path, "SELECT active FROM category WHERE name = 'Print and scan'") == [(0,)]
+    assert page.tree.currentItem().text(2) == "Retired" and page.retire_button.text() == "&Bring back"
+    assert "Print and scan" not in team_desk.settings.categories()
+    page.tree.setCurrentItem(page.tree.findItems("Facilities", Qt.MatchFlag.MatchExactly)[0])
+    page.delete_button.click()
+    assert page.error.text() == ""
+    assert raw(db_path, "SELECT COUNT(*) FROM category WHERE name IN ('Facilities', 'Meeting room')") == [(0,)]
+
+
+def test_services_page_adds_renames_moves_retires_and_deletes(open_dialog, db_path, qtbot, team_desk):
+    from incident_desk.services.incidents import IncidentDraft
+    team_desk.communication.add_service(actor=team_desk.actor, name="Payroll", team="Service Desk")
+    team_desk.incidents.log_incident(actor=team_desk.actor, draft=IncidentDraft(
+        title="Payslips missing", category="Software", service="Payroll"))
+    dialog = open_dialog("lena")
+    page = dialog.show_page("ServicesPage")
+    assert not page.is_read_only()
+    cells = [[page.table.item(r, c).text() for c in range(5)] for r in range(page.table.rowCount())]
+    assert cells == [["Payroll", "Service Desk", "", "1", "In use"]]
+    services = lambda: raw(db_path, "SELECT s.name, t.name, s.description, s.retired_at IS NOT NULL "  # noqa: E731
+                                    "FROM business_service s LEFT JOIN team t ON t.id = s.team_id ORDER BY s.name")
+    before = services()
+    # Empty, taken and too long: one sentence on the page, nothing written.
+    page.add_button.click()
+    assert page.error.text() == "Type the name of the service to add."
+    for bad, sentence in (("payroll", "There is already a service 'payroll'."),
+                          ("y" * 201, "The service name is 201 characters long; the limit is 200.")):
+        page.name.setText(bad)
+        dialog.apply_button.click()
+        assert page.error.text() == sentence
+        assert services() == before
+    page.name.clear()
+    qtbot.keyClicks(page.name, "Web Shop")
+    page.new_team.setCurrentIndex(page.new_team.findData("Network"))
+    qtbot.keyClicks(page.description, "The shop")
+    qtbot.keyClick(page.name, Qt.Key.Key_Return)
+    assert page.error.text() == ""
+    assert services() == [("Payroll", "Service Desk", "", 0), ("Web Shop", "Network", "The shop", 0)]
+    assert page.chosen().name == "Web Shop"
+    page.rename_edit.setText("Online shop")
+    page.rename_button.click()
+    page.team_box.setCurrentIndex(page.team_box.findData(""))
+    page.team_button.click()
+    assert services()[0] == ("Online shop", None, "The shop", 0)
+    page.delete_button.click()
+    assert [r[0] for r in services()] == ["Payroll"]
+    page.table.setCurrentCell(0, 0)
+    page.delete_button.click()
+    assert page.error.text() == "The service 'Payroll' is on 1 incident; retire it instead of deleting it."
+    page.retire_button.click()
+    assert services() == [("Payroll", "Service Desk", "", 1)]
+    assert page.table.item(0, 4).text() == "Retired" and page.retire_button.text() == "&Bring back"
+    assert team_desk.communication.service_names() == []
+    assert [r[0] for r in raw(db_path, "SELECT action FROM audit WHERE action LIKE 'settings.services.%' "
+                                       "ORDER BY id")] == [
+        "settings.services.add", "settings.services.add", "settings.services.rename", "settings.services.team",
+        "settings.services.delete", "settings.services.retire"]
+
+
+@pytest.mark.parametrize("who", ["alex", "viv"])
+def test_agents_and_viewers_see_services_and_categories_read_only(open_dialog, team_desk, db_path, who):
+    if who == "viv":
+        team_desk.users.add_user(actor=team_desk.actor, username="viv", display_name="Viv Viewer", role="viewer")
+    team_desk.communication.add_service(actor=team_desk.actor, name="Payroll")
+    team_desk.communication.add_service(actor=team_desk.actor, name="Mail")
+    dialog = open_dialog(who)
+    role = "an agent" if who == "alex" else "a viewer"
+    services, categories = dialog.page("ServicesPage"), dialog.page("CategoriesPage")
+    assert services.read_only_label.text() == f"You are {role}; only a lead or an admin may change services."
+    assert categories.read_only_label.text() == (f"You are {role}; only a lead or an admin may add, rename, "
+                                                 "retire or delete categories.")
+    for widget in (services.add_button, services.rename_button, services.retire_button, services.delete_button,
+                   services.team_button, services.name, categories.rename_button, categories.retire_button,
+                   categories.delete_button):
+        assert not widget.isEnabled()
+    assert services.table.currentRow() == 0
+    services.table.setCurrentCell(1, 0)  # choosing another row enables nothing
+    assert services.rename_edit.text() == "Payroll" and not services.retire_button.isEnabled()
+    categories.tree.setCurrentItem(categories.tree.topLevelItem(2))
+    assert not categories.rename_button.isEnabled() and not categories.delete_button.isEnabled()
+    with pytest.raises(PermissionDenied):
+        team_desk.communication.retire_service(actor=team_desk.actor, name="Payroll")
+    with pytest.raises(PermissionDenied):
+        team_desk.settings.rename_category(actor=team_desk.actor, name="Network", new_name="Net")
+    assert raw(db_path, "SELECT retired_at FROM business_service") == [(None,), (None,)]
+    assert raw(db_path, "SELECT COUNT(*) FROM category WHERE name = 'Network'") == [(1,)]
 
 
 def test_people_refuse_a_bad_username_and_add_a_person(open_dialog, db_path, qtbot):

@@ -317,6 +317,9 @@ class _SectionLoader:
                 self.refs.add(section.table, found, row["name"])
 
     def _write_with_ids(self, section: Section, rows: list[dict]) -> None:
+        if section.table == "business_service":
+            self._write_services(rows)
+            return
         ids = [r["id"] for r in rows]
         existing = xq.existing_ids(self.store, section.table, ids)
         if section.name == "incidents":
@@ -336,3 +339,22 @@ class _SectionLoader:
                 columns = [c for c in row if c != "id"]
                 xq.update_row(self.store, section.table, columns, [row[c] for c in columns], where_column="id",
                               where_value=row["id"])
+
+    def _write_services(self, rows: list[dict]) -> None:
+        """A service is one per name in any desk: one this desk already has under another id is that one
+        (updated from the file), and the rows pointing to the file's id point to it instead."""
+        for row in rows:
+            columns = [c for c in row if c != "id"]
+            values = [row[c] for c in columns]
+            found = xq.find_id(self.store, "business_service", {"name_key": row["name_key"]})
+            if found is None and not xq.existing_ids(self.store, "business_service", [row["id"]]):
+                xq.insert_rows(self.store, "business_service", list(row), [[row[c] for c in row]])
+                continue
+            if found is None:  # the file's id is another service here: this one gets a new id
+                xq.insert_rows(self.store, "business_service", columns, [values])
+                found = xq.find_id(self.store, "business_service", {"name_key": row["name_key"]})
+            else:
+                xq.update_row(self.store, "business_service", columns, values, where_column="id",
+                              where_value=found)
+            if found != row["id"]:
+                self.refs.remap_id("business_service", row["id"], found)

@@ -83,6 +83,7 @@ class References:
     def __init__(self, names: dict[str, dict[int, str]]):
         self.names = names   # table -> id -> name
         self.ids = {table: {name: i for i, name in by_id.items()} for table, by_id in names.items()}
+        self.remapped: dict[str, dict[int, int]] = {}   # table -> the file's id -> this database's id
 
     def name_of(self, table: str, row_id: int | None):
         if row_id is None:
@@ -98,12 +99,18 @@ class References:
             return None
         if table == "incident":
             return parse_key(name)
+        if table in self.remapped:
+            return self.remapped[table].get(name, name)
         if table in self.ids:
             found = self.ids[table].get(name)
             if found is None:
                 raise KeyError(f"{table} '{name}'")
             return found
         return name
+
+    def remap_id(self, table: str, file_id: int, row_id: int) -> None:
+        """A row of the file that is an existing row under another id here (a service of the same name)."""
+        self.remapped.setdefault(table, {})[file_id] = row_id
 
     def add(self, table: str, row_id: int, name: str) -> None:
         if table in self.names:

@@ -20,6 +20,7 @@ from incident_desk.storage.migrations import (
     m012_team,
     m013_intake_oncall,
     m014_communication,
+    m015_service_catalog,
 )
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade, 3: m003_metrics_in
          10: m010_closure.upgrade, 11: m011_transfer.upgrade,
          12: m012_team.upgrade,
          13: m013_intake_oncall.upgrade,
-         14: m014_communication.upgrade}
+         14: m014_communication.upgrade,
+         15: m015_service_catalog.upgrade}
 CURRENT_VERSION = max(STEPS)
 DESK_ID_KEY = m008_identity.DESK_ID_KEY
 LOCAL_ACCOUNT_KEY = m009_audit.LOCAL_ACCOUNT_KEY

@@ -400,7 +400,7 @@ class MainWindow(QMainWindow):
 
     def _load_choices(self) -> None:
         try:
-            categories = list(self.desk.settings.categories())
+            categories = self.desk.settings.category_names()  # retired ones too: old incidents have them
             teams = self.desk.users.team_names()
         except (DomainError, StorageError) as exc:
             self.status_message(str(exc))

@@ -195,7 +195,7 @@ class MetricsTab(QWidget):
         self.by.setCurrentIndex(1)
         self.by.setAccessibleName("Group by")
         self.team = self._choice("All teams", self.desk.users.team_names())
-        self.category = self._choice("All categories", sorted(self.desk.settings.categories()))
+        self.category = self._choice("All categories", self.desk.settings.category_names())
         self.priority = self._choice("All priorities", [p.label for p in Priority])
         self.assignee = self._choice("All assignees", [u["username"] for u in self.desk.users.list_users()])
         self.business = QCheckBox("Business hours")

@@ -30,6 +30,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("notifications", "NotificationsPage"),
     ("priority_matrix", "PriorityMatrixPage"),
     ("categories", "CategoriesPage"),
+    ("services", "ServicesPage"),
     ("people", "PeoplePage"),
     ("policies", "SlaPoliciesPage"),
     ("policies", "EscalationPoliciesPage"),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -16,13 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 from incident_desk.ui.widgets.form_fields import add_layout_row
 
 TOP_LEVEL = "(a new category)"
-NO_RENAME = ("Renaming or removing a category is not possible yet: incidents keep the category they were "
-             "logged with, so a name once used stays.")
+UPKEEP = QCoreApplication.translate(
+    "SettingsCategories", "A rename also renames it on the incidents filed under it. A category incidents use is "
+    "retired rather than deleted: it is offered for no new incident, and old incidents, filters and metrics keep it.")
+ENTRY_ROLE = Qt.ItemDataRole.UserRole
 
 
 class CategoriesPage(SettingsPage):
@@ -31,12 +35,18 @@ class CategoriesPage(SettingsPage):
     EXPLAIN = "What incidents are filed under, in two levels. New names are offered in the log dialog at once."
 
     PERMISSION = "settings.categories"
-    REFUSAL = "only a lead or an admin may add categories."
+    REFUSAL = "only a lead or an admin may add, rename, retire or delete categories."
 
     def build(self, body: QWidget) -> None:
         self.tree = QTreeWidget(body)
-        self.tree.setHeaderLabels(["Category / subcategory"])
+        self.tree.setHeaderLabels(["Category / subcategory", QCoreApplication.translate("SettingsCategories",
+                                   "Incidents"), QCoreApplication.translate("SettingsCategories", "State")])
         self.tree.setAccessibleName("Categories and subcategories")
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.name = QLineEdit(body)
         self.name.setAccessibleName("New category or subcategory name")
         self.name.setPlaceholderText("e.g. Printing or Label printer")
@@ -51,7 +61,22 @@ class CategoriesPage(SettingsPage):
         row.addWidget(self.parent_box, 1)
         row.addWidget(self.add_button)
         add_layout_row(form, "&Under:", row, self.parent_box)
-        note = QLabel(NO_RENAME, body)
+        self.rename_edit = QLineEdit(body)
+        self.rename_edit.setAccessibleName(QCoreApplication.translate("SettingsCategories", "Chosen category's name"))
+        self.rename_edit.setMaxLength(101)  # one over, so the service's sentence says why
+        self.rename_button = QPushButton(QCoreApplication.translate("SettingsCategories", "&Rename"), body)
+        self.rename_button.setAccessibleName(QCoreApplication.translate("SettingsCategories", "Rename category"))
+        self.retire_button = QPushButton(QCoreApplication.translate("SettingsCategories", "Re&tire"), body)
+        self.retire_button.setAccessibleName(QCoreApplication.translate("SettingsCategories",
+                                                                        "Retire or bring back the category"))
+        self.delete_button = QPushButton(QCoreApplication.translate("SettingsCategories", "&Delete"), body)
+        self.delete_button.setAccessibleName(QCoreApplication.translate("SettingsCategories", "Delete category"))
+        chosen = QHBoxLayout()
+        for widget, stretch in ((self.rename_edit, 1), (self.rename_button, 0), (self.retire_button, 0),
+                                (self.delete_button, 0)):
+            chosen.addWidget(widget, stretch)
+        add_layout_row(form, QCoreApplication.translate("SettingsCategories", "C&hosen:"), chosen, self.rename_edit)
+        note = QLabel(UPKEEP, body)
         note.setWordWrap(True)
         theme.style(note, "hint")
         layout = QVBoxLayout(body)
@@ -64,21 +89,56 @@ class CategoriesPage(SettingsPage):
         self.add_button.clicked.connect(self._on_add)
         # The tree's current category is where a new subcategory goes.
         self.tree.currentItemChanged.connect(self._on_current_changed)
+        self.rename_button.clicked.connect(self._on_rename)
+        self.rename_edit.returnPressed.connect(self._on_rename)
+        self.retire_button.clicked.connect(self._on_retire)
+        self.delete_button.clicked.connect(self._on_delete)
 
-    def reload(self) -> None:
-        tree = self.read(self.context.desk.settings.categories)
+    def reload(self, keep: tuple[str | None, str] | None = None) -> None:
+        settings = self.context.desk.settings
+        tree, entries = self.read(lambda: (settings.categories(), settings.category_entries()))
         self.tree.clear()
-        for name, subs in tree.items():
-            item = QTreeWidgetItem(self.tree, [name])
-            for sub in subs:
-                QTreeWidgetItem(item, [sub])
+        tops: dict[str, QTreeWidgetItem] = {}
+        chosen = None
+        for entry in entries:
+            state = QCoreApplication.translate("SettingsCategories", "Retired") if entry.retired else ""
+            values = [entry.name, f"{entry.incidents:,}", state]
+            parent = tops.get(entry.parent) if entry.parent else None
+            item = QTreeWidgetItem(parent if parent is not None else self.tree, values)
+            item.setData(0, ENTRY_ROLE, entry)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if entry.retired:
+                for column in range(3):
+                    item.setForeground(column, theme.muted_text_color())
+            if entry.parent is None:
+                tops[entry.name] = item
+            if keep is not None and (entry.parent, entry.name) == keep:
+                chosen = item
+        if chosen is not None:
+            self.tree.setCurrentItem(chosen)
+        self._show_chosen()
         self.parent_box.clear()
         self.parent_box.addItem(TOP_LEVEL, "")
         for name in tree:
             self.parent_box.addItem(f"under {name}", name)
 
+    def chosen(self):
+        item = self.tree.currentItem()
+        return item.data(0, ENTRY_ROLE) if item is not None else None
+
+    def _show_chosen(self) -> None:
+        entry = self.chosen()
+        self.rename_edit.setText(entry.name if entry else "")
+        back = entry is not None and entry.retired
+        self.retire_button.setText(QCoreApplication.translate("SettingsCategories", "&Bring back") if back else
+                                   QCoreApplication.translate("SettingsCategories", "Re&tire"))
+        if not self.is_read_only():
+            for widget in (self.rename_edit, self.rename_button, self.retire_button, self.delete_button):
+                widget.setEnabled(entry is not None)
+
     @Slot()
     def _on_current_changed(self, current, _previous) -> None:
+        self._show_chosen()
         if current is None:
             return
         top = current.parent() or current
@@ -103,6 +163,47 @@ class CategoriesPage(SettingsPage):
         window = self.context.window
         if window is not None and hasattr(window, "_load_choices"):
             window._load_choices()  # the filter bar offers the new name too
+
+    def _run(self, fn, keep) -> bool:
+        """One immediate change to the chosen entry; the services' sentence goes on the page when refused."""
+        self.error.clear()
+        try:
+            self.write(fn)
+        except (DomainError, StorageError) as exc:
+            self.show_error(str(exc))
+            return False
+        self.reload(keep=keep)
+        window = self.context.window
+        if window is not None and hasattr(window, "_load_choices"):
+            window._load_choices()
+        return True
+
+    @Slot()
+    def _on_rename(self) -> None:
+        entry, desk = self.chosen(), self.context.desk
+        if entry is None:
+            return
+        new = self.rename_edit.text()
+        if new.strip() == entry.name:
+            return
+        self._run(lambda: desk.settings.rename_category(actor=desk.actor, name=entry.name, parent=entry.parent,
+                                                        new_name=new), keep=(entry.parent, new.strip()))
+
+    @Slot()
+    def _on_retire(self) -> None:
+        entry, desk = self.chosen(), self.context.desk
+        if entry is None:
+            return
+        self._run(lambda: desk.settings.retire_category(actor=desk.actor, name=entry.name, parent=entry.parent,
+                                                        retired=not entry.retired), keep=(entry.parent, entry.name))
+
+    @Slot()
+    def _on_delete(self) -> None:
+        entry, desk = self.chosen(), self.context.desk
+        if entry is None:
+            return
+        self._run(lambda: desk.settings.delete_category(actor=desk.actor, name=entry.name, parent=entry.parent),
+                  keep=None)
 
     @Slot()
     def _on_add(self) -> None:
