@@ -122,6 +122,16 @@ def need_pg() -> str:
                 f"{PG_ENV}; to run without these tests set {ALLOW_NO_PG_ENV}=1.", pytrace=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_qt_application(qapp):
+    """The test process's QApplication, made before any test runs.
+
+    Code under test makes a bare QGuiApplication when none exists (the PDF reports of a command-line
+    run); had a report test run first, the next widget test would find that one and Qt would abort
+    the whole run ("Cannot create a QWidget without QApplication"), as CI did with one test order."""
+    return qapp
+
+
 @pytest.fixture
 def pg_url() -> str:
     """A PostgreSQL URL with an empty schema; fails (never skips quietly) when no server can be had."""

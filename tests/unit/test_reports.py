@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,6 +126,19 @@ def test_a_customer_report_names_nobody_and_keeps_internal_notes_out(incident_db
             assert person not in customer, f"{person!r} in the customer {fmt}"
         assert "Incoming mail was refused for two hours; [redacted] and [redacted] noticed first." in customer
         assert "Alert when a log partition passes 80 %" in customer
+
+
+def test_a_command_line_process_writes_the_pdf_with_no_display(incident_db, tmp_path):
+    """The real process, as a cron job runs it: no display, no Qt platform chosen, no Qt application yet
+    (the tests above share this process's QApplication, so only a process of its own checks that path)."""
+    db, key = incident_db
+    out = tmp_path / "customer.pdf"
+    env = {k: v for k, v in db.cli_env().items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    done = subprocess.run([sys.executable, "-m", "incident_desk", *db.cli_args(), "report", key, "--format", "pdf",
+                           "-o", str(out), "--audience", "customer"], capture_output=True, text=True, timeout=120,
+                          env=env, cwd=str(Path(__file__).resolve().parents[2]))
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"Wrote {out}.\n", "")
+    assert "Mail server not accepting mail" in flat(pdf_text(out))
 
 
 def test_the_customer_report_says_what_happened_impact_what_was_done_and_prevention(incident_db, tmp_path, capsys):
