@@ -228,3 +228,23 @@ def test_copy_as_text_and_markdown(desk):
                                           f"Incident: {inc.key}", "Affected: Web Shop"]
     assert "\\[fails\\]\\(http://evil\\.example\\) \\*now\\*" in dist.markdown
     assert dist.markdown.endswith("[Status page](https://status.example.org/)")
+
+
+def test_the_cadence_keeps_exactly_the_open_p1_and_major_incidents(desk, backend):
+    """The scan reads its candidates through a partial index (m016): every open status is in it, no closed one."""
+    walk = {"new": [], "acknowledged": ["acknowledged"], "in_progress": ["acknowledged", "in_progress"],
+            "on_hold": ["acknowledged", "in_progress", "on_hold"], "resolved": ["resolved"], "cancelled": ["cancelled"]}
+    keys = {}
+    for name, steps in walk.items():
+        inc = _log(desk, title=f"P1 left {name}", **P1)
+        for step in steps:
+            extra = {"resolved": dict(resolution_code="fixed", resolution_notes="done"),
+                     "on_hold": dict(hold_reason="vendor"), "cancelled": dict(cancel_reason="a duplicate")}.get(step, {})
+            desk.incidents.transition(actor=desk.actor, key=inc.key, to=step, **extra)
+        keys[name] = inc.key
+    major, plain = _log(desk, title="Marked major", **P2), _log(desk, title="Plain P2", **P2)
+    desk.communication.set_major(actor=desk.actor, key=major.key)
+    ids = dict(_rows(backend, "SELECT key, id FROM incident"))
+    expected = {ids[keys[n]] for n in ("new", "acknowledged", "in_progress", "on_hold")} | {ids[major.key]}
+    assert set(desk.communication.cadence_due()) == expected
+    assert ids[plain.key] not in expected

@@ -21,6 +21,7 @@ from incident_desk.storage.migrations import (
     m013_intake_oncall,
     m014_communication,
     m015_service_catalog,
+    m016_open_p1_index,
 )
 
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ STEPS = {1: m001_initial.upgrade, 2: m002_escalation.upgrade, 3: m003_metrics_in
          12: m012_team.upgrade,
          13: m013_intake_oncall.upgrade,
          14: m014_communication.upgrade,
-         15: m015_service_catalog.upgrade}
+         15: m015_service_catalog.upgrade,
+         16: m016_open_p1_index.upgrade}
 CURRENT_VERSION = max(STEPS)
 DESK_ID_KEY = m008_identity.DESK_ID_KEY
 LOCAL_ACCOUNT_KEY = m009_audit.LOCAL_ACCOUNT_KEY
