@@ -198,11 +198,14 @@ class IntakeService:
             notes.append(f"The alert names team '{team}', which the desk does not have.")
             team = None
         tree = self.desk.settings.categories()
-        category = next((c for c in tree if c.lower() == mapped.category.lower()), None)
+        # A category renamed in settings keeps catching alerts (and the mapping) that use its old name.
+        wanted, default = (next(iter(self.desk.settings.current_category_names([name])))
+                           for name in (mapped.category, mapping.default_category))
+        category = next((c for c in tree if c.lower() == wanted.lower()), None)
         if category is None:
             notes.append(f"The alert's category '{mapped.category}' is unknown; filed under the default.")
-            category = next((c for c in tree if c.lower() == mapping.default_category.lower()), None) \
-                or next(iter(tree), mapping.default_category)
+            category = next((c for c in tree if c.lower() == default.lower()), None) \
+                or next(iter(tree), default)
         levels = levels_for(mapped.priority, self.desk.settings.priority_matrix())
         impact, urgency = levels or levels_for(Priority.P3, self.desk.settings.priority_matrix()) or ("medium",) * 2
         override = None if levels else mapped.priority.label

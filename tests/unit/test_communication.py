@@ -239,7 +239,8 @@ def test_the_cadence_keeps_exactly_the_open_p1_and_major_incidents(desk, backend
         inc = _log(desk, title=f"P1 left {name}", **P1)
         for step in steps:
             extra = {"resolved": dict(resolution_code="fixed", resolution_notes="done"),
-                     "on_hold": dict(hold_reason="vendor"), "cancelled": dict(cancel_reason="a duplicate")}.get(step, {})
+                     "on_hold": dict(hold_reason="vendor"),
+                     "cancelled": dict(cancel_reason="a duplicate")}.get(step, {})
             desk.incidents.transition(actor=desk.actor, key=inc.key, to=step, **extra)
         keys[name] = inc.key
     major, plain = _log(desk, title="Marked major", **P2), _log(desk, title="Plain P2", **P2)

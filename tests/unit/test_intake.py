@@ -82,6 +82,21 @@ def test_routing_rules_by_label_and_a_default_category(team_desk, backend):
                    ("HighLatency on api-3:8080", "Network", None, "Network")]
 
 
+def test_a_category_renamed_in_settings_still_catches_its_alerts(team_desk, backend):
+    """The mapping and the monitoring's labels keep the old names; the incidents get the new ones."""
+    team_desk.intake.set_mapping(actor=team_desk.actor, mapping={
+        "default_category": "Network",
+        "routes": [{"match": {"alertname": "DiskFull"}, "category": "Database"}]})
+    team_desk.settings.rename_category(actor=team_desk.actor, name="Database", new_name="Data stores")
+    team_desk.settings.rename_category(actor=team_desk.actor, name="Network", new_name="Networking")
+    am(team_desk, fixture("am_firing.json"))        # routed to the old "Database"
+    am(team_desk, fixture("am_no_summary.json"))    # no route: the old default "Network"
+    got = rows(backend, "SELECT title, category, description FROM incident ORDER BY id")
+    assert [(t, c) for t, c, _ in got] == [("Disk almost full on db1", "Data stores"),
+                                          ("HighLatency on api-3:8080", "Networking")]
+    assert not any("unknown" in d for _, _, d in got)
+
+
 def test_category_label_and_unknown_team_are_kept_in_the_description(desk, backend):
     payload = fixture("am_firing.json")
     payload["alerts"][0]["labels"]["category"] = "Database"

@@ -7,7 +7,8 @@ from __future__ import annotations
 # The WHERE clause is the query's own, term for term (communication_queries.cadence_candidates), so
 # PostgreSQL's planner takes it; SQLite's cost guesses wander between the priority and status indexes, so
 # that query names it (INDEXED BY). Statuses: new, acknowledged, in progress, on hold.
-INDEX = "CREATE INDEX IF NOT EXISTS ix_incident_open_p1 ON incident (id) WHERE priority = 1 AND status IN (10, 20, 30, 40)"
+INDEX = ("CREATE INDEX IF NOT EXISTS ix_incident_open_p1 ON incident (id) "
+         "WHERE priority = 1 AND status IN (10, 20, 30, 40)")
 
 
 def upgrade(store) -> None:
