@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -142,6 +143,11 @@ class CommunicationService:
         self.clock = clock
         self.bus = bus or EventBus()
         self.notifications = notifications
+        # incident id -> (version, priority, opened_at, major, due): what the last pass computed. An incident's
+        # version moves with every change that can move its due instant (a public update, the priority, the
+        # major mark), so a pass recomputes only those and reads the rest as a handful of integers.
+        self._dues: dict[int, tuple] = {}
+        self._dues_lock = threading.Lock()
 
     # ---- services ---------------------------------------------------------------------------------
 
@@ -476,38 +482,45 @@ class CommunicationService:
 
     # ---- cadence --------------------------------------------------------------------------------------
 
-    def _cadence(self) -> list[tuple[tuple, datetime]]:
-        rows = q.cadence_candidates(self.store)
-        last = q.last_updates(self.store, [r[0] for r in rows])
-        out = []
-        for row in rows:
-            at_state = last.get(row[0])
-            due = comm.next_update_due(CadenceFacts(
-                priority=Priority(row[3]), major=bool(row[7]), opened_at=ts(row[4]),
-                last_update_at=ts(at_state[0]) if at_state else None,
-                last_state=UpdateState(at_state[1]) if at_state else None))
-            if due is not None:
-                out.append((row, due))
-        return out
+    def _dues_now(self) -> list[tuple[tuple, datetime]]:
+        """(state row, due instant) of every open major incident; see ``cadence_states`` for the row."""
+        states = q.cadence_states(self.store)
+        with self._dues_lock:
+            known = dict(self._dues)
+        stale = [r for r in states if known.get(r[0], (None,))[:4] != (r[1], r[2], r[3], bool(r[4]))]
+        if stale:
+            last = q.last_updates(self.store, [r[0] for r in stale])
+            for row in stale:
+                at_state = last.get(row[0])
+                due = comm.next_update_due(CadenceFacts(
+                    priority=Priority(row[2]), major=bool(row[4]), opened_at=ts(row[3]),
+                    last_update_at=ts(at_state[0]) if at_state else None,
+                    last_state=UpdateState(at_state[1]) if at_state else None))
+                known[row[0]] = (row[1], row[2], row[3], bool(row[4]), due)
+        current = {r[0]: known[r[0]] for r in states}  # closed ones leave the cache
+        with self._dues_lock:
+            self._dues = current
+        return [(row, current[row[0]][4]) for row in states if current[row[0]][4] is not None]
 
     def cadence_due(self) -> dict[int, datetime]:
         """incident id -> when its next public update is due, for every open major incident."""
         with self.store.read():
-            return {row[0]: due for row, due in self._cadence()}
+            return {row[0]: due for row, due in self._dues_now()}
 
     def remind_due(self, now: datetime | None = None) -> list[dict]:
         """'Update due in 5 min' to the assignee (else the team's lead, else the admins), once per due instant."""
         now = (now or self.clock()).astimezone(UTC)
         with self.store.read():
-            # row[8]: the due instant last reminded of. Read first: a scan with nothing to remind of (nearly
+            # row[5]: the due instant last reminded of. Read first: a scan with nothing to remind of (nearly
             # every scan) takes no write lock, which would stall every other desk's writes meanwhile.
-            due_now = [(row, due) for row, due in self._cadence()
-                       if now >= comm.reminder_at(due) and row[8] != epoch(due)]
+            due_now = {row[0]: due for row, due in self._dues_now()
+                       if now >= comm.reminder_at(due) and row[5] != epoch(due)}
         done: list[dict] = []
         if not due_now:
             return done
         with self.store.write():
-            for row, due in due_now:
+            for row in q.cadence_details(self.store, sorted(due_now)):
+                due = due_now[row[0]]
                 if not q.claim_reminder(self.store, row[0], epoch(due)):  # another desk was first
                     continue
                 recipients = self._recipients_for(row)

@@ -223,18 +223,30 @@ def claim_reminder(store: Store, incident_id: int, due_at: int) -> bool:
     return n == 1
 
 
-def cadence_candidates(store: Store) -> list[tuple]:
-    """Open major incidents (P1, or marked): (id, key, title, priority, opened_at, assignee_id, team_id,
-    major, reminded_due_at)."""
+def cadence_states(store: Store) -> list[tuple]:
+    """Open major incidents (P1, or marked), as cheaply as they can be read: (id, version, priority,
+    opened_at, major, reminded_due_at). The cadence recomputes only those whose version moved."""
     # Term for term the WHERE clause of the partial index ix_incident_open_p1 (m016): a few dozen rows, where
     # the priority index walks every P1 ever logged. SQLite is told; PostgreSQL's planner finds it itself.
     hint = " INDEXED BY ix_incident_open_p1" if store.is_sqlite else ""
-    p1 = fetch_all(store, f"SELECT id FROM incident{hint} WHERE priority = 1 AND status IN ({_OPEN})")
-    marked = fetch_all(store, f"SELECT c.incident_id FROM incident_comms c JOIN incident i ON i.id = c.incident_id "
-                              f"WHERE c.major = ? AND i.status IN ({_OPEN})", (bool_value(store, True),))
-    ids = sorted({r[0] for r in p1} | {r[0] for r in marked})
+    p1 = fetch_all(store, f"SELECT i.id, i.version, i.priority, i.opened_at, c.major, c.reminded_due_at "
+                          f"FROM incident i{hint} LEFT JOIN incident_comms c ON c.incident_id = i.id "
+                          f"WHERE i.priority = 1 AND i.status IN ({_OPEN})")
+    # Marked ones are few: read them first, then their incidents by id (a join let SQLite scan every incident).
+    marked = [r[0] for r in fetch_all(store, "SELECT incident_id FROM incident_comms WHERE major = ?",
+                                      (bool_value(store, True),))]
+    for chunk in _chunks(marked):
+        p1 += fetch_all(store, f"SELECT i.id, i.version, i.priority, i.opened_at, c.major, c.reminded_due_at "
+                               f"FROM incident i JOIN incident_comms c ON c.incident_id = i.id "
+                               f"WHERE i.id IN ({marks(len(chunk))}) AND i.priority <> 1 AND i.status IN ({_OPEN})",
+                        chunk)
+    return p1
+
+
+def cadence_details(store: Store, incident_ids: Sequence[int]) -> list[tuple]:
+    """(id, key, title, priority, opened_at, assignee_id, team_id, major, reminded_due_at) of these incidents."""
     out: list[tuple] = []
-    for chunk in _chunks(ids):
+    for chunk in _chunks(list(incident_ids)):
         out += fetch_all(store, f"SELECT i.id, i.key, i.title, i.priority, i.opened_at, i.assignee_id, i.team_id, "
                                 f"c.major, c.reminded_due_at FROM incident i LEFT JOIN incident_comms c "
                                 f"ON c.incident_id = i.id WHERE i.id IN ({marks(len(chunk))})", chunk)

@@ -165,6 +165,30 @@ def test_cadence_reminder_reaches_the_assignee_once(team_desk, clock, backend):
     assert inc.id not in desk.communication.cadence_due()
 
 
+def test_the_cadence_follows_changes_another_desk_makes(desk, clock, backend):
+    """A desk keeps what it computed and recomputes what moved; moves made by another desk count too."""
+    start = clock.now
+    inc = _log(desk, **P1)
+    watcher = desk.communication
+    assert watcher.cadence_due() == {inc.id: start + timedelta(minutes=30)}
+    other = backend.open(clock=clock)
+    try:
+        clock.advance(minutes=10)
+        other.communication.announce(actor=other.actor, key=inc.key, state="investigating", message="Looking.")
+        assert watcher.cadence_due() == {inc.id: start + timedelta(minutes=40)}
+        current = other.incidents.get_incident(inc.key)
+        other.incidents.edit_incident(actor=other.actor, key=inc.key, expected_version=current.version,
+                                      changes={"impact": "medium", "urgency": "medium"})   # now a P3
+        assert watcher.cadence_due() == {}
+        other.communication.set_major(actor=other.actor, key=inc.key)     # a P3's cadence: 2 hours
+        assert watcher.cadence_due() == {inc.id: start + timedelta(minutes=10, hours=2)}
+        other.incidents.transition(actor=other.actor, key=inc.key, to="resolved", resolution_code="fixed",
+                                   resolution_notes="done")
+        assert watcher.cadence_due() == {}
+    finally:
+        other.close()
+
+
 @pytest.mark.sqlite_only  # SQLite's one write lock; PostgreSQL has none to take
 def test_a_reminder_pass_with_nothing_due_takes_no_write_lock(team_desk, clock, backend):
     """Nearly every scan finds no update due: it must not queue behind (or block) other desks' writes."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # The cadence pass of every escalation scan asks for the open P1s. Without this index SQLite walks every
 # P1 ever logged (20,045 of a million in the demo: 45-75 ms a scan) to keep the few dozen still open.
-# The WHERE clause is the query's own, term for term (communication_queries.cadence_candidates), so
+# The WHERE clause is the query's own, term for term (communication_queries.cadence_states), so
 # PostgreSQL's planner takes it; SQLite's cost guesses wander between the priority and status indexes, so
 # that query names it (INDEXED BY). Statuses: new, acknowledged, in progress, on hold.
 INDEX = ("CREATE INDEX IF NOT EXISTS ix_incident_open_p1 ON incident (id) "
