@@ -48,14 +48,15 @@ def _overdue_p1s(url: str, clock, count: int) -> None:
 
 
 def test_two_desks_on_postgres_raise_each_escalation_once(pg_url, clock):
-    """PostgreSQL has no database-wide write lock: the second desk starts half a pause after the first,
-    so their batches interleave and each raises some; together, each escalation exactly once."""
+    """PostgreSQL has no database-wide write lock: the second desk starts once the first has committed
+    its first batch, in the first's pause, so their batches interleave and each raises some; together,
+    each escalation exactly once."""
     count = 40
     _overdue_p1s(pg_url, clock, count)
     now = (T0 + timedelta(minutes=6)).isoformat()
     # Pauses long enough that a desk starved of CPU (a loaded CI machine) still starts while the other is
     # half way: 8 batches x 300 ms give the second desk 2.4 s to find work.
-    reports = run_together(("escalate", pg_url, now, 5, 300, 0), ("escalate", pg_url, now, 5, 300, 100))
+    reports = run_together(("escalate", pg_url, now, 5, 300, 0), ("escalate", pg_url, now, 5, 300, -1))
     assert_overlapped(reports)
     mine = [[tuple(r) for r in report["raised"]] for report in reports]
     assert all(mine), f"one desk raised nothing: {[len(m) for m in mine]}"

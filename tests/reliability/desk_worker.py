@@ -9,7 +9,9 @@ barrier: the test releases every worker at once), does the work and prints one J
 it did and the wall-clock interval it worked in, so the test can show the workers overlapped and
 that each did some of the work. PAUSE_MS after each write transaction gives the other process
 its turn at the lock (SQLite's busy handler sleeps up to 100 ms between tries); DELAY_MS after the
-barrier puts one worker's batches between another's.
+barrier puts one worker's batches between another's. A negative DELAY_MS starts the scan as soon as
+another desk has committed its first escalation: then it runs in that desk's pause, whatever the load
+(a fixed delay let a slow first batch keep the second desk one step behind, raising nothing).
 """
 
 from __future__ import annotations
@@ -49,7 +51,13 @@ def escalate(db: str, now: str, batch: int, pause_s: float, delay_s: float = 0.0
     desk = open_desk(db)
     _pause_after_writes(desk, pause_s)
     started = _barrier()
-    time.sleep(delay_s)
+    if delay_s < 0:
+        deadline = time.monotonic() + 60
+        while desk.store.db.execute_sql("SELECT COUNT(*) FROM escalation").fetchone()[0] == 0:
+            assert time.monotonic() < deadline, "the other desk raised nothing in 60 s"
+            time.sleep(0.005)
+    else:
+        time.sleep(delay_s)
     raised = desk.escalation.scan(datetime.fromisoformat(now), batch_size=batch)
     ended = time.time()
     desk.close()
