@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QToolButton, QWidget
 from incident_desk.services.desk import Desk
 from incident_desk.services.notifications import DoNotDisturb
 from incident_desk.ui import icons, theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import tooltip
 from incident_desk.ui.tray import TrayController, summarize
@@ -123,7 +124,7 @@ class AlertsController(QObject):
     def _on_scan_failed(self, exc: BaseException) -> None:
         self._scanning = False
         log.warning("escalation scan failed: %s", exc)
-        self._status(f"Escalation check failed: {exc}")
+        self._status(translate("Alerts", "Escalation check failed: {exc}").format(exc=exc))
 
     @Slot()
     def poll_now(self) -> None:
@@ -241,7 +242,8 @@ class AlertsController(QObject):
         """The tray's or the dock's switch: saved, then read back so every sign shows the same."""
         self.ops.write(lambda: self.desk.notifications.set_do_not_disturb(self.desk.actor, on),
                        on_done=lambda _=None: self.poll_now(),
-                       on_error=lambda exc: self._status(f"Do not disturb was not saved: {exc}"))
+                       on_error=lambda exc: self._status(translate("Alerts",
+                               "Do not disturb was not saved: {exc}").format(exc=exc)))
 
     @Slot(bool)
     def _on_keep_in_tray(self, on: bool) -> None:
@@ -285,7 +287,7 @@ class DoNotDisturbIndicator(QToolButton):
         self.alerts = alerts
         self.setObjectName("doNotDisturbIndicator")
         self.setAutoRaise(True)
-        self.setAccessibleName("Do not disturb")
+        self.setAccessibleName(translate("Alerts", "Do not disturb"))
         theme.style(self, "waiting")
         alerts.sig_do_not_disturb_changed.connect(self._on_changed)
         self.clicked.connect(alerts.show_dock)

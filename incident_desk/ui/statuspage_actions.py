@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from incident_desk.ui.i18n import translate
+
 if TYPE_CHECKING:
     from incident_desk.reports.statuspage import PublishResult
 
@@ -32,7 +34,8 @@ def set_publish_on_update(settings: QSettings | None, on: bool) -> None:
 
 def choose_folder(parent: QWidget | None, settings: QSettings | None) -> str:
     """Ask for the folder (a shared folder, a web server's), starting from the last one; '' if cancelled."""
-    folder = QFileDialog.getExistingDirectory(parent, "Publish the status page into", status_folder(settings))
+    folder = QFileDialog.getExistingDirectory(parent, translate("StatuspageActions", "Publish the status page into"),
+                                              status_folder(settings))
     if folder and settings is not None:
         settings.setValue(FOLDER_KEY, folder)
         settings.sync()

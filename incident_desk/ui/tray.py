@@ -10,6 +10,7 @@ from incident_desk.domain.escalation import SEVERITIES
 from incident_desk.domain.incident import Priority
 from incident_desk.services.notifications import NotificationItem
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.plain import menu_text, notification_body
 
@@ -95,17 +96,17 @@ class TrayController(QObject):
         self._unread = 0
         self._message_key: str | None = None
         self.menu = QMenu()
-        self.open_action = self.menu.addAction("Open desk")
-        self.log_action = self.menu.addAction("Log incident…")
-        self.latest_menu = self.menu.addMenu("Latest alerts")
-        self.latest_menu.addAction("No alerts yet").setEnabled(False)
+        self.open_action = self.menu.addAction(translate("Tray", "Open desk"))
+        self.log_action = self.menu.addAction(translate("Tray", "Log incident…"))
+        self.latest_menu = self.menu.addMenu(translate("Tray", "Latest alerts"))
+        self.latest_menu.addAction(translate("Tray", "No alerts yet")).setEnabled(False)
         self.menu.addSeparator()
-        self.dnd_action = self.menu.addAction("Do not disturb")
+        self.dnd_action = self.menu.addAction(translate("Tray", "Do not disturb"))
         self.dnd_action.setCheckable(True)
-        self.keep_action = self.menu.addAction("Keep running in the tray when closed")
+        self.keep_action = self.menu.addAction(translate("Tray", "Keep running in the tray when closed"))
         self.keep_action.setCheckable(True)
         self.menu.addSeparator()
-        self.quit_action = self.menu.addAction("Quit")
+        self.quit_action = self.menu.addAction(translate("Tray", "Quit"))
         self.open_action.triggered.connect(self.sig_open_desk_requested)
         self.log_action.triggered.connect(self.sig_log_incident_requested)
         self.dnd_action.toggled.connect(self.sig_do_not_disturb_toggled)
@@ -145,7 +146,7 @@ class TrayController(QObject):
     def set_latest(self, items: list[NotificationItem]) -> None:
         self.latest_menu.clear()
         if not items:
-            self.latest_menu.addAction("No alerts yet").setEnabled(False)
+            self.latest_menu.addAction(translate("Tray", "No alerts yet")).setEnabled(False)
         for item in items[:LATEST_SHOWN]:
             action = self.latest_menu.addAction(menu_text(item.title))
             action.setData(item.incident_key or "")

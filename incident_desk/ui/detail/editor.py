@@ -52,6 +52,7 @@ from incident_desk.ui.dialogs.workflow import (
     ResolveDialog,
 )
 from incident_desk.ui.drafts import DRAFT_DELAY_MS, IncidentDrafts
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.models.timeline_model import describe_event
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.people import PeopleDirectory
@@ -124,16 +125,16 @@ class IncidentDetailEditor(QWidget):
         self.people = self.ops.run_read(lambda: PeopleDirectory.of(self.desk))
         self.form = DetailsForm(categories=self.desk.settings.categories(), people=self.people,
                                 teams=self.desk.users.team_names(), parent=self)
-        self.tabs.addTab(self.form, "&Details")
+        self.tabs.addTab(self.form, translate("Editor", "&Details"))
         self.timeline_view = TimelineView(self)
         self.timeline_view.model.name = self.people.name
-        self.tabs.addTab(self.timeline_view, "&Timeline")
+        self.tabs.addTab(self.timeline_view, translate("Editor", "&Timeline"))
         self.links_panel = LinksPanel(self.desk, self)
-        self.tabs.addTab(self.links_panel, "&Links")
+        self.tabs.addTab(self.links_panel, translate("Editor", "&Links"))
         self.resolution_tab = ResolutionTab(self.desk, self)
-        self.tabs.addTab(self.resolution_tab, "&Resolution")
+        self.tabs.addTab(self.resolution_tab, translate("Editor", "&Resolution"))
         self.postmortem_tab = PostmortemTab(self.desk, self)
-        self.tabs.addTab(self.postmortem_tab, "Post&mortem")
+        self.tabs.addTab(self.postmortem_tab, translate("Editor", "Post&mortem"))
         outer.addWidget(self.tabs, 1)
         # The parts' widgets under the names the rest of the window (and its tests) use.
         self.fields: dict[str, FormField] = self.form.fields
@@ -252,7 +253,9 @@ class IncidentDetailEditor(QWidget):
             restored = (f"Restored your unsaved changes to {key} from {draft['when']}: the desk closed before "
                         f"they were saved.")
             if stale:
-                self.banner.show_message(f"{restored} {key} has been changed since; saving shows what changed first.",
+                self.banner.show_message(translate("Editor",
+                                                   "{restored} {key} has been changed since; saving shows what "
+                                                   "changed first.").format(restored=restored, key=key),
                                          "warning")
             else:
                 self.banner.show_message(restored, "info")
@@ -284,8 +287,10 @@ class IncidentDetailEditor(QWidget):
         pending = self.pending_changes()
         if pending:
             names = ", ".join(LABELS.get(n, n) for n in pending)
-            answer = self.ask(self, "Unsaved changes",
-                              f"{self._incident.key} has unsaved changes ({names}). Save them before moving on?",
+            answer = self.ask(self, translate("Editor", "Unsaved changes"),
+                              translate("Editor",
+                                        "{key} has unsaved changes ({names}). Save them before moving on?").format(
+                                      key=self._incident.key, names=names),
                               ("save", "discard", "cancel"))
             if answer == "save":
                 if not self.save():
@@ -296,9 +301,10 @@ class IncidentDetailEditor(QWidget):
                 return False
         if self._incident is not None and self.timeline_view.draft_note().strip():
             # Comment or work note is the writer's choice, so this one is not saved for them.
-            answer = self.ask(self, "Note not added",
-                              f"The note you wrote on {self._incident.key} is not on its timeline yet. "
-                              f"Discard it?", ("discard", "cancel"))
+            answer = self.ask(self, translate("Editor", "Note not added"),
+                              translate("Editor",
+                                        "The note you wrote on {key} is not on its timeline yet. Discard it?").format(
+                                      key=self._incident.key), ("discard", "cancel"))
             if answer != "discard":
                 self.tabs.setCurrentWidget(self.timeline_view)
                 self.timeline_view.note_edit.setFocus()
@@ -329,7 +335,8 @@ class IncidentDetailEditor(QWidget):
             self._handle_conflict(exc)
             return False
         except _READ_ERRORS as exc:
-            self.banner.show_message(f"Not saved: {exc} Your edits are kept.", "error")
+            self.banner.show_message(translate("Editor", "Not saved: {exc} Your edits are kept.").format(exc=exc),
+                                     "error")
             return False
         self.banner.clear()
         # What was typed while the save ran is not part of it: it stays, as new unsaved edits.
@@ -394,8 +401,10 @@ class IncidentDetailEditor(QWidget):
         allowed = allowed_transitions(incident.status, as_duplicate=bool(duplicate_of))
         if target not in allowed:
             moves = ", ".join(s.label for s in allowed) or "none (it is final)"
-            self.banner.show_message(f"{key} cannot move from {incident.status.label} to {target.label}; "
-                                     f"from {incident.status.label} it can move to: {moves}.")
+            self.banner.show_message(translate("Editor",
+                                               "{key} cannot move from {label} to {label2}; from {label} it can move "
+                                               "to: {moves}.").format(key=key, label=incident.status.label,
+                    label2=target.label, moves=moves))
             return False
         kwargs: dict = {}
         if target == Status.RESOLVED and duplicate_of:
@@ -422,9 +431,12 @@ class IncidentDetailEditor(QWidget):
     def resolve_as_duplicate(self) -> bool:
         if self._incident is None or self._busy:
             return False
-        picker = IncidentPicker(self.desk, title=f"{self._incident.key} is a duplicate of…",
-                                prompt="Find the original incident. This one is resolved with code 'duplicate' "
-                                       "and linked to it.", exclude_key=self._incident.key,
+        picker = IncidentPicker(self.desk, title=translate("Editor",
+                                                           "{key} is a duplicate of…").format(key=self._incident.key),
+                                prompt=translate("Editor",
+                                                 "Find the original incident. This one is resolved with code "
+                                                 "'duplicate' "
+                                       "and linked to it."), exclude_key=self._incident.key,
                                 exclude_statuses=frozenset({Status.CLOSED, Status.CANCELLED}), parent=self)
         chosen = self.run_dialog(picker) and picker.selected_key()
         picker.deleteLater()
@@ -452,7 +464,7 @@ class IncidentDetailEditor(QWidget):
         text = self.status_summary(message)
         if text:
             QGuiApplication.clipboard().setText(text)
-            self.banner.show_message("The status summary is on the clipboard.", "info")
+            self.banner.show_message(translate("Editor", "The status summary is on the clipboard."), "info")
         return text
 
     def send_reporter_update(self, message: str = "") -> bool:
@@ -464,8 +476,9 @@ class IncidentDetailEditor(QWidget):
                                               assignee=self.people.name(incident.assignee, "")),
                    QUrl.ParsingMode.StrictMode)
         if not url.isValid() or not QDesktopServices.openUrl(url):
-            self.banner.show_message("No mail client could be opened; use “Copy status summary” and paste it "
-                                     "into your mail instead.", "error")
+            self.banner.show_message(translate("Editor",
+                                               "No mail client could be opened; use “Copy status summary” and paste it "
+                                     "into your mail instead."), "error")
             return False
         summary = self.status_summary(message)
         return self._perform(lambda: self.desk.incidents.record_reporter_update(
@@ -505,7 +518,7 @@ class IncidentDetailEditor(QWidget):
                 folder = statuspage_actions.status_folder(self.settings)
                 done.append(statuspage_actions.describe(statuspage_actions.publish(self.ops, self.desk, folder)))
         except (*_READ_ERRORS, OSError) as exc:
-            self.banner.show_message(" ".join(done) + f" But: {exc}", "error")
+            self.banner.show_message(" ".join(done) + translate("Editor", " But: {exc}").format(exc=exc), "error")
             return True
         self.banner.show_message(" ".join(done), "info")
         return True
@@ -599,20 +612,25 @@ class IncidentDetailEditor(QWidget):
         for button in (self.header.save_button, self.header.revert_button):
             button.setVisible(actor.can("incident.edit"))
         if self.is_read_only():
-            self.banner.show_message(f"{self._incident.key} is {self._incident.status.label.lower()}; only an "
-                                     "admin may change its fields. Comments can still be added.", "info")
+            self.banner.show_message(translate("Editor",
+                                               "{key} is {lower}; only an admin may change its fields. Comments can "
+                                               "still be added.").format(key=self._incident.key,
+                    lower=self._incident.status.label.lower()), "info")
 
     def _update_priority_hint(self) -> None:
         read = self.form.read
         matrix = self.desk.settings.priority_matrix()
         if not read("impact") or not read("urgency"):
-            self.form.priority_combo.setItemText(0, "As imported")
-            self.fields["priority"].set_hint(f"Impact or urgency is unknown (imported history): the priority stays "
-                                             f"{self._incident.priority.label} until both are set.")
+            self.form.priority_combo.setItemText(0, translate("Editor", "As imported"))
+            self.fields["priority"].set_hint(translate("Editor",
+                                                       "Impact or urgency is unknown (imported history): the priority "
+                                                       "stays {label} until both are set.").format(
+                    label=self._incident.priority.label))
             return
         impact, urgency = Level.parse(read("impact")), Level.parse(read("urgency"))
         derived = matrix.priority(impact, urgency)
-        self.form.priority_combo.setItemText(0, f"From the matrix: {derived.label}")
+        self.form.priority_combo.setItemText(0, translate("Editor",
+                                                          "From the matrix: {label}").format(label=derived.label))
         override = read("priority")
         explain = f"{derived.label} — Impact {impact.label} x Urgency {urgency.label}"
         if override and override != derived.label:
@@ -661,7 +679,8 @@ class IncidentDetailEditor(QWidget):
             except DomainError as exc:
                 self.fields[name].set_error(str(exc))
         needs_reason = bool(pending.get("priority")) and not read("override_reason").strip()
-        self.fields["override_reason"].set_error("Give a reason for overriding the priority." if needs_reason
+        self.fields["override_reason"].set_error(translate("Editor",
+                                                           "Give a reason for overriding the priority.") if needs_reason
                                                  else None)
 
     # ---- unsaved edits on disk ---------------------------------------------------------------------------
@@ -754,10 +773,13 @@ class IncidentDetailEditor(QWidget):
             return
         self._load(incident, pending)
         if pending:
-            self.banner.show_message(f"Your edits ({', '.join(LABELS.get(n, n) for n in pending)}) are re-applied "
-                                     f"on the latest version; check them and save again.", "warning")
+            self.banner.show_message(translate("Editor",
+                                               "Your edits ({fields}) are re-applied on the latest version; check them "
+                                               "and save again.").format(
+                    fields=", ".join(LABELS.get(n, n) for n in pending)), "warning")
         else:
-            self.banner.show_message("The incident was reloaded with the other changes; try again.", "warning")
+            self.banner.show_message(
+                translate("Editor", "The incident was reloaded with the other changes; try again."), "warning")
 
     def _show_remote_change(self, incident: Incident) -> None:
         self._pending_remote = incident
@@ -769,13 +791,15 @@ class IncidentDetailEditor(QWidget):
             pass
         who = sorted({self.people.name(e.actor) if e.actor else "System" for e in newer}) or ["someone"]
         what = "; ".join(describe_event(e, name=self.people.name, with_actor=False)[0] for e in reversed(newer[:5]))
-        reload_button = QPushButton("Reload")
-        reload_button.setToolTip("Load their version and put your unsaved edits back on top")
-        keep_button = QPushButton("Keep editing")
+        reload_button = QPushButton(translate("Editor", "Reload"))
+        reload_button.setToolTip(translate("Editor", "Load their version and put your unsaved edits back on top"))
+        keep_button = QPushButton(translate("Editor", "Keep editing"))
         reload_button.clicked.connect(self._on_reload_remote_clicked)
         keep_button.clicked.connect(self._on_keep_editing_clicked)
-        self.banner.show_message(f"Changed meanwhile by {', '.join(who)}: " + (what or "see the timeline")
-                                 + ". Reload, or keep editing and resolve it when you save.", "warning",
+        self.banner.show_message(translate("Editor", "Changed meanwhile by {join}: ").format(join=', '.join(who)) + (
+                what or translate("Editor", "see the timeline"))
+                                 + translate("Editor",
+                                             ". Reload, or keep editing and resolve it when you save."), "warning",
                                  (reload_button, keep_button))
         self.reload_remote_button, self.keep_editing_button = reload_button, keep_button
 
@@ -807,7 +831,9 @@ class IncidentDetailEditor(QWidget):
             self.form.write("category", match)
             self.form.category_combo.completer().popup().hide()
         self.fields["category"].set_error(None if match or not text else
-                                          f"Unknown category '{text[:60]}'; pick one from the list.")
+                                          translate("Editor",
+                                                    "Unknown category '{text}'; pick one from the list.").format(
+                                                  text=text[:60]))
         self._update_dirty()
 
     @Slot()

@@ -27,6 +27,7 @@ from incident_desk.domain.incident import (
     TimelineEvent,
 )
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.models.timeline_model import TimelineModel, TimelineRole, format_time
 from incident_desk.ui.plain import plain_label
@@ -142,8 +143,10 @@ class TimelineView(QWidget):
         col = QVBoxLayout(composer)
         col.setContentsMargins(0, 0, 0, 0)
         self.note_edit = QPlainTextEdit(composer)
-        self.note_edit.setPlaceholderText("Write a comment (part of the record the reporter is told about) or an "
-                                          "internal work note (for the desk only)…")
+        self.note_edit.setPlaceholderText(translate("TimelineView",
+                                                    "Write a comment (part of the record the reporter is told about) "
+                                                    "or an "
+                                          "internal work note (for the desk only)…"))
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(64)
         col.addWidget(self.note_edit)
@@ -154,9 +157,9 @@ class TimelineView(QWidget):
         self.error_label.hide()
         row.addWidget(self.error_label, 1)
         row.addStretch(0)
-        self.work_note_button = QPushButton("Add &work note", composer)
-        self.work_note_button.setToolTip("Internal: never sent to the reporter")
-        self.comment_button = QPushButton("Add co&mment", composer)
+        self.work_note_button = QPushButton(translate("TimelineView", "Add &work note"), composer)
+        self.work_note_button.setToolTip(translate("TimelineView", "Internal: never sent to the reporter"))
+        self.comment_button = QPushButton(translate("TimelineView", "Add co&mment"), composer)
         row.addWidget(self.work_note_button)
         row.addWidget(self.comment_button)
         col.addLayout(row)

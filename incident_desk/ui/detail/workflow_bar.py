@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from incident_desk.domain.incident import Incident, Status, allowed_transitions
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 
 # Button text per target status; moving back to In progress reads differently from each side.
@@ -30,15 +31,17 @@ class WorkflowBar(QWidget):
         rows.addLayout(self.transition_row)
         self.people_row = FlowLayout()
         rows.addLayout(self.people_row)
-        self.duplicate_button = QPushButton("Resolve as duplicate of…", self)
-        self.watch_button = QPushButton("Watch", self)
+        self.duplicate_button = QPushButton(translate("WorkflowBar", "Resolve as duplicate of…"), self)
+        self.watch_button = QPushButton(translate("WorkflowBar", "Watch"), self)
         self.watch_button.setCheckable(True)
-        self.watch_button.setToolTip("Get a notification when this incident changes or gets a comment")
-        self.assign_me_button = QPushButton("Assign to &me", self)
-        self.reporter_button = QPushButton("&Update the reporter…", self)
-        self.copy_summary_button = QPushButton("Copy status summary", self)
-        self.public_update_button = QPushButton("&Post update…", self)
-        self.public_update_button.setToolTip("A public update for stakeholders and the status page")
+        self.watch_button.setToolTip(translate("WorkflowBar",
+                                               "Get a notification when this incident changes or gets a comment"))
+        self.assign_me_button = QPushButton(translate("WorkflowBar", "Assign to &me"), self)
+        self.reporter_button = QPushButton(translate("WorkflowBar", "&Update the reporter…"), self)
+        self.copy_summary_button = QPushButton(translate("WorkflowBar", "Copy status summary"), self)
+        self.public_update_button = QPushButton(translate("WorkflowBar", "&Post update…"), self)
+        self.public_update_button.setToolTip(translate("WorkflowBar",
+                                                       "A public update for stakeholders and the status page"))
         for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button,
                        self.public_update_button, self.watch_button):
             self.people_row.addWidget(button)
@@ -82,7 +85,8 @@ class WorkflowBar(QWidget):
 
     def show_watching(self, watching: bool) -> None:
         self.watch_button.setChecked(watching)
-        self.watch_button.setText("Watching" if watching else "Watch")
+        self.watch_button.setText(translate("WorkflowBar", "Watching") if watching else translate("WorkflowBar",
+                "Watch"))
 
     def set_busy(self, busy: bool) -> None:
         """While a write runs, no second one can be started from here."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from incident_desk.domain.formatting import time_short
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import tooltip
 
@@ -42,7 +43,7 @@ class AuditDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.ops = ops_for(desk)
-        self.setWindowTitle("Audit trail")
+        self.setWindowTitle(translate("AuditDialog", "Audit trail"))
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.action_combo = QComboBox(self)
@@ -52,17 +53,19 @@ class AuditDialog(QDialog):
         for label, value in SPANS:
             self.span_combo.addItem(label, value)
         self.who_edit = QLineEdit(self)
-        self.who_edit.setPlaceholderText("Account (any)")
+        self.who_edit.setPlaceholderText(translate("AuditDialog", "Account (any)"))
         self.who_edit.setMaxLength(64)
         self.who_edit.setClearButtonEnabled(True)
-        refresh = QPushButton("Show", self)
+        refresh = QPushButton(translate("AuditDialog", "Show"), self)
         refresh.setDefault(True)
-        for w in (QLabel("What:", self), self.action_combo, QLabel("When:", self), self.span_combo,
-                  QLabel("Who:", self), self.who_edit, refresh):
+        for w in (QLabel(translate("AuditDialog", "What:"), self), self.action_combo, QLabel(
+                translate("AuditDialog", "When:"), self), self.span_combo,
+                  QLabel(translate("AuditDialog", "Who:"), self), self.who_edit, refresh):
             row.addWidget(w)
         layout.addLayout(row)
         self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(["Time", "Account", "Action", "Detail"])
+        self.table.setHorizontalHeaderLabels([translate("AuditDialog", "Time"), translate("AuditDialog", "Account"),
+                                              translate("AuditDialog", "Action"), translate("AuditDialog", "Detail")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -101,5 +104,6 @@ class AuditDialog(QDialog):
                 item = QTableWidgetItem(text)  # items show text as typed, never markup
                 item.setToolTip(tooltip(text))
                 self.table.setItem(n, column, item)
-        more = " (the newest; narrow the filter to see older ones)" if len(entries) == LIMIT else ""
-        self.status_label.setText(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}{more}")
+        self.status_label.setText(
+            self.tr("%n entries (the newest; narrow the filter to see older ones)", "", len(entries))
+            if len(entries) == LIMIT else self.tr("%n entries", "", len(entries)))

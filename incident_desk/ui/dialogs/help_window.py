@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 from incident_desk.domain.incident import OPEN_STATUSES, Status, allowed_transitions
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.metric_definitions import definitions_html
+from incident_desk.ui.i18n import translate
 
 WORKFLOW_IMAGE = QUrl("help-image:workflow")  # a document resource: never a file, never the network
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
@@ -185,7 +186,7 @@ class HelpWindow(QDialog):
 
     def __init__(self, actions: list[QAction], parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Incident Desk help")
+        self.setWindowTitle(translate("HelpWindow", "Incident Desk help"))
         self.setObjectName("helpWindow")
         self.moves = workflow_moves()
         self.keys = quick_keys(actions)
@@ -196,7 +197,7 @@ class HelpWindow(QDialog):
         self.browser.setOpenExternalLinks(False)
         self.browser.setSearchPaths([])
         self.browser.anchorClicked.connect(self._on_anchor)
-        self.browser.setAccessibleName("Help")
+        self.browser.setAccessibleName(translate("HelpWindow", "Help"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

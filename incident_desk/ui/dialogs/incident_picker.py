@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from incident_desk.domain.incident import DomainError, IncidentFilter, IncidentRow, Status, parse_key
 from incident_desk.services.errors import StorageError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import plain_label, tooltip
 
@@ -53,7 +54,9 @@ class IncidentPicker(QDialog):
             label.setWordWrap(True)
             layout.addWidget(label)
         self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Key (INC-000123) or words from the title, description or comments")
+        self.search_edit.setPlaceholderText(translate("IncidentPicker",
+                                                      "Key (INC-000123) or words from the title, description or "
+                                                      "comments"))
         self.search_edit.setClearButtonEnabled(True)
         layout.addWidget(self.search_edit)
         self.results = QListWidget(self)
@@ -64,7 +67,7 @@ class IncidentPicker(QDialog):
         layout.addWidget(self.status_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(translate("IncidentPicker", "Choose"))
         layout.addWidget(self.buttons)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -144,8 +147,11 @@ class IncidentPicker(QDialog):
             item.setToolTip(tooltip(row.title))
             self.results.addItem(item)
         count = self.results.count()
-        self.status_label.setText("No incident matches." if not count else
-                                  f"{count} match" + ("es" if count > 1 else "") + "; choose one with ↓ and Enter.")
+        self.status_label.setText(translate("IncidentPicker", "No incident matches.") if not count else
+                                  translate("IncidentPicker", "{count} match").format(count=count) + (
+                                          translate("IncidentPicker",
+                                                    "es") if count > 1 else "") + translate("IncidentPicker",
+                                          "; choose one with ↓ and Enter."))
 
     def accept(self) -> None:
         key = self.selected_key()

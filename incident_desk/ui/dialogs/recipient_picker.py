@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from incident_desk.domain.escalation import Recipient
 from incident_desk.domain.incident import DomainError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 
 
 @dataclass(frozen=True)
@@ -81,28 +82,30 @@ class RecipientsDialog(QDialog):
 
     def __init__(self, recipients, directory: Directory, parent: QWidget | None = None, *, rule: str = ""):
         super().__init__(parent)
-        self.setWindowTitle(f"Recipients of {rule}" if rule else "Recipients")
+        self.setWindowTitle(translate("RecipientPicker",
+                                      "Recipients of {rule}").format(rule=rule) if rule else translate(
+                "RecipientPicker", "Recipients"))
         self.directory = directory
         self._recipients: list[Recipient] = list(recipients)
         self.list = QListWidget(self)
-        self.list.setAccessibleName("Recipients")
+        self.list.setAccessibleName(translate("RecipientPicker", "Recipients"))
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.kind = QComboBox(self)
         for label, kind, source in CHOICES:
             self.kind.addItem(label, (kind, source))
-        self.kind.setAccessibleName("Kind of recipient")
+        self.kind.setAccessibleName(translate("RecipientPicker", "Kind of recipient"))
         self.name = QComboBox(self)
         self.name.setEditable(True)
         self.name.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.name.setAccessibleName("Who")
+        self.name.setAccessibleName(translate("RecipientPicker", "Who"))
         self.name.setMinimumContentsLength(24)
         completer = QCompleter(self.name.model(), self.name)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.name.setCompleter(completer)
-        self.add_button = QPushButton("&Add", self)
-        self.remove_button = QPushButton("&Remove selected", self)
+        self.add_button = QPushButton(translate("RecipientPicker", "&Add"), self)
+        self.remove_button = QPushButton(translate("RecipientPicker", "&Remove selected"), self)
         self.error = QLabel("", self)
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what was typed
         self.error.setWordWrap(True)
@@ -110,8 +113,8 @@ class RecipientsDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
         form = QFormLayout()
-        form.addRow("&Notify", self.kind)
-        form.addRow("&Who", self.name)
+        form.addRow(translate("RecipientPicker", "&Notify"), self.kind)
+        form.addRow(translate("RecipientPicker", "&Who"), self.name)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
@@ -163,8 +166,10 @@ class RecipientsDialog(QDialog):
             if match:
                 return Recipient(kind, match[0])
         what = "person" if source == "people" else "team"
-        raise DomainError(f"There is no {what} called '{text}'; pick one from the list." if text else
-                          f"Pick a {what} from the list.")
+        raise DomainError(translate("RecipientPicker",
+                                    "There is no {what} called '{text}'; pick one from the list.").format(what=what,
+                text=text) if text else
+                          translate("RecipientPicker", "Pick a {what} from the list.").format(what=what))
 
     @Slot()
     def _on_kind_changed(self, *_args) -> None:
@@ -178,7 +183,9 @@ class RecipientsDialog(QDialog):
                 self.name.addItem(team, team)
         self.name.setEnabled(source is not None)
         self.name.setCurrentIndex(-1)
-        self.name.lineEdit().setPlaceholderText("Type to search" if source else "Nobody to name: the desk finds them")
+        self.name.lineEdit().setPlaceholderText(translate("RecipientPicker",
+                                                          "Type to search") if source else translate("RecipientPicker",
+                "Nobody to name: the desk finds them"))
 
     @Slot()
     def _on_add(self) -> None:
@@ -202,7 +209,7 @@ class RecipientsDialog(QDialog):
     @Slot()
     def _on_accept(self) -> None:
         if not self._recipients:
-            self.error.setText("A rule must notify someone; add at least one recipient.")
+            self.error.setText(translate("RecipientPicker", "A rule must notify someone; add at least one recipient."))
             return
         self.accept()
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain.reporting import month_of
 from incident_desk.services.errors import describe_failure
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.workers import WorkerPool
 
 FORMATS = (("pdf", "PDF"), ("html", "HTML"), ("md", "Markdown"))
@@ -73,15 +74,15 @@ class _ReportDialog(QDialog):
             row.addWidget(radio)
         row.addStretch(1)
         self.format_buttons["pdf"].setChecked(True)
-        self.form.addRow("Format:", formats)
+        self.form.addRow(translate("ReportDialogs", "Format:"), formats)
         file_row = QWidget(self)
         row = QHBoxLayout(file_row)
         row.setContentsMargins(0, 0, 0, 0)
         self.path_edit = QLineEdit(file_row)
-        self.browse_button = QPushButton("Browse…", file_row)
+        self.browse_button = QPushButton(translate("ReportDialogs", "Browse…"), file_row)
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
-        self.form.addRow("&File:", file_row)
+        self.form.addRow(translate("ReportDialogs", "&File:"), file_row)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
         self.progress.hide()
@@ -91,7 +92,8 @@ class _ReportDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.write_button = self.buttons.addButton("&Write", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.write_button = self.buttons.addButton(translate("ReportDialogs", "&Write"),
+                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.write_button.setDefault(True)
         layout.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
@@ -127,13 +129,13 @@ class _ReportDialog(QDialog):
         """Write the report in the worker; the dialog stays open and says when it is done."""
         text = self.path_edit.text().strip()
         if not text:
-            self.status.setText("Choose a file to write.")
+            self.status.setText(translate("ReportDialogs", "Choose a file to write."))
             return
         self.written, self.error = [], ""
         self.write_button.setEnabled(False)
         self.progress.setValue(0)
         self.progress.show()
-        self.status.setText("Starting…")
+        self.status.setText(translate("ReportDialogs", "Starting…"))
         relay = self._relay
         self.pool.submit(self.job, Path(text).expanduser(), self.fmt(),
                          lambda pct, what: relay.sig_progress_changed.emit(int(pct), str(what)),
@@ -145,14 +147,15 @@ class _ReportDialog(QDialog):
         self.write_button.setEnabled(True)
         more = f" (and {len(self.written) - 1} chart file{'s' if len(self.written) > 2 else ''})" \
             if len(self.written) > 1 else ""
-        self.status.setText(f"Wrote {self.written[0]}{more}.")
+        self.status.setText(translate("ReportDialogs", "Wrote {written}{more}.").format(written=self.written[0],
+                more=more))
         self.sig_report_written.emit(str(self.written[0]))
 
     def _on_failed(self, exc: BaseException) -> None:
         self.error, _ = describe_failure(exc)
         self.progress.hide()
         self.write_button.setEnabled(True)
-        self.status.setText(f"Not written: {self.error}")
+        self.status.setText(translate("ReportDialogs", "Not written: {error}").format(error=self.error))
 
     @Slot(int, str)
     def _on_progress_changed(self, pct: int, what: str) -> None:
@@ -174,7 +177,7 @@ class _ReportDialog(QDialog):
 
     def reject(self) -> None:
         if self.is_running():
-            self.status.setText("Still writing; close when it is done.")
+            self.status.setText(translate("ReportDialogs", "Still writing; close when it is done."))
             return
         super().reject()
 
@@ -192,16 +195,19 @@ class ExportReportDialog(_ReportDialog):
         audiences = QWidget(self)
         column = QVBoxLayout(audiences)
         column.setContentsMargins(0, 0, 0, 0)
-        self.internal_radio = QRadioButton("&Internal: everything, for the team", audiences)
-        self.customer_radio = QRadioButton("&Customer: no names, contacts or internal notes", audiences)
+        self.internal_radio = QRadioButton(translate("ReportDialogs", "&Internal: everything, for the team"), audiences)
+        self.customer_radio = QRadioButton(translate("ReportDialogs",
+                                                     "&Customer: no names, contacts or internal notes"), audiences)
         self.audience_group = QButtonGroup(self)
         for radio in (self.internal_radio, self.customer_radio):
             self.audience_group.addButton(radio)
             column.addWidget(radio)
         self.internal_radio.setChecked(True)
         self.form.insertRow(0, "Audience:", audiences)
-        note = QLabel("A customer report uses only a published postmortem; until then it tells what happened from "
-                      "the incident's own record.", self)
+        note = QLabel(translate("ReportDialogs",
+                                "A customer report uses only a published postmortem; until then it tells what "
+                                "happened from "
+                      "the incident's own record."), self)
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text);")
         self.form.insertRow(1, "", note)
@@ -239,8 +245,10 @@ class MonthlyReviewDialog(_ReportDialog):
         chosen = month or date(last.year, last.month, 1)
         self.month_edit.setDate(QDate(chosen.year, chosen.month, 1))
         self.form.insertRow(0, "&Month:", self.month_edit)
-        note = QLabel("Headline figures against the month before, category and MTTR trends over six months, the "
-                      "month's major incidents with their postmortems, open and overdue action items.", self)
+        note = QLabel(translate("ReportDialogs",
+                                "Headline figures against the month before, category and MTTR trends over six months, "
+                                "the "
+                      "month's major incidents with their postmortems, open and overdue action items."), self)
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text);")
         self.form.insertRow(1, "", note)

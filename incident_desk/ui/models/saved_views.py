@@ -18,6 +18,7 @@ from incident_desk.domain.incident import (
     Sort,
     Status,
 )
+from incident_desk.ui.i18n import translate
 
 log = logging.getLogger(__name__)
 SETTINGS_KEY = "views/user"
@@ -53,9 +54,11 @@ class SavedView:
 def clean_view_name(name: str) -> str:
     text = " ".join((name or "").split())
     if not text:
-        raise DomainError("Give the view a name.")
+        raise DomainError(translate("SavedViews", "Give the view a name."))
     if len(text) > MAX_NAME:
-        raise DomainError(f"The view name is {len(text)} characters long; keep it under {MAX_NAME + 1}.")
+        raise DomainError(translate("SavedViews",
+                                    "The view name is {count} characters long; keep it under {max_name}.").format(
+                count=len(text), max_name=MAX_NAME + 1))
     return text
 
 
@@ -175,7 +178,8 @@ class ViewStore:
         """Add ``view`` or replace the one with its name (names compare case-insensitively)."""
         name = clean_view_name(view.name)
         if name.lower() in (b.lower() for b in BUILTIN_NAMES):
-            raise DomainError(f"'{name}' is a built-in view; choose another name.")
+            raise DomainError(translate("SavedViews",
+                                        "'{name}' is a built-in view; choose another name.").format(name=name))
         view = replace(view, name=name, builtin=False)
         views = [v for v in self.load() if v.name.lower() != name.lower()]
         views.append(view)

@@ -26,6 +26,7 @@ from incident_desk.domain.incident import (
     Status,
     TimelineEvent,
 )
+from incident_desk.ui.i18n import translate
 
 _FIELD_LABELS = {"reporter_name": "reporter name", "reporter_contact": "reporter contact",
                  "override_reason": "override reason", "resolution_code": "resolution code",
@@ -72,12 +73,17 @@ def describe_event(event: TimelineEvent, *, name: Callable[[str], str] = str,
         return f"{who} {verb_phrase}" if with_actor else verb_phrase[:1].upper() + verb_phrase[1:]
 
     if kind == EV_CREATED:
-        return said(f"logged the incident “{_short(event.new_value)}”{note}"), ""
+        return said(translate("TimelineModel", "logged the incident “{short}”{note}").format(short=_short(
+                event.new_value), note=note)), ""
     if kind == EV_FIELD:
         label = _FIELD_LABELS.get(event.field or "", event.field or "a field")
-        return said(f"changed {label} {_short(event.old_value)} -> {_short(event.new_value)}{note}"), ""
+        return said(translate("TimelineModel", "changed {label} {short} -> {short2}{note}").format(label=label,
+                short=_short(event.old_value), short2=_short(event.new_value), note=note)), ""
     if kind == EV_STATUS:
-        return said(f"changed status {_status_label(event.old_value)} -> {_status_label(event.new_value)}{note}"), ""
+        return said(translate("TimelineModel",
+                              "changed status {status_label} -> {status_label2}{note}").format(
+                status_label=_status_label(event.old_value), status_label2=_status_label(
+                event.new_value), note=note)), ""
     if kind == EV_ASSIGN:
         target = "team" if event.field == "team" else "assignee"
         person = (lambda v: v) if target == "team" else name
@@ -85,11 +91,12 @@ def describe_event(event: TimelineEvent, *, name: Callable[[str], str] = str,
             was = f" (was {person(event.old_value)})" if event.old_value else ""
             verb = "moved it to team" if target == "team" else "assigned it to"
             return said(f"{verb} {person(event.new_value)}{was}"), ""
-        return said(f"cleared the {target} (was {person(event.old_value) if event.old_value else 'nobody'})"), ""
+        return said(translate("TimelineModel", "cleared the {target} (was {value})").format(target=target, value=person(
+                event.old_value) if event.old_value else 'nobody')), ""
     if kind == EV_COMMENT:
         return said("commented"), event.note or ""
     if kind == EV_WORK_NOTE:
-        return said("added a work note"), event.note or ""
+        return said(translate("TimelineModel", "added a work note")), event.note or ""
     if kind == EV_LINK:
         relation = _LINK_LABELS.get(event.field or "", event.field or "")
         if event.note == "unlinked" or (event.old_value and not event.new_value):
@@ -98,10 +105,11 @@ def describe_event(event: TimelineEvent, *, name: Callable[[str], str] = str,
     if kind == EV_PUBLIC_UPDATE:
         state = (event.field or "").capitalize()
         about = f" on {event.new_value}" if event.new_value else ""
-        return said(f"posted a public update: {state}{about}"), event.note or ""
+        return said(translate("TimelineModel", "posted a public update: {state}{about}").format(state=state,
+                about=about)), event.note or ""
     if kind == EV_REPORTER_UPDATE:
         to = f" at {event.new_value}" if event.new_value else ""
-        return said(f"sent the reporter an update{to}"), event.note or ""
+        return said(translate("TimelineModel", "sent the reporter an update{to}").format(to=to)), event.note or ""
     if kind == EV_ESCALATION:
         level = f" to {event.new_value}" if event.new_value else ""
         by = f" by {name(event.actor)}" if event.actor and with_actor else ""

@@ -26,6 +26,7 @@ from incident_desk.services.errors import StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.closure_dialogs import ActionItemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
@@ -59,10 +60,10 @@ class ActionItemsView(RefreshWhenShown, QWidget):
             self.group.addButton(b)
             bar.addWidget(b)
         self.mine_button.setChecked(True)
-        self.done_too = QCheckBox("Show done and cancelled", self)
+        self.done_too = QCheckBox(translate("ActionItemsView", "Show done and cancelled"), self)
         bar.addWidget(self.done_too)
         bar.addStretch(1)
-        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button = QPushButton(translate("ActionItemsView", "Refresh"), self)
         bar.addWidget(self.refresh_button)
         layout.addLayout(bar)
         self.summary = QLabel(self)
@@ -79,9 +80,9 @@ class ActionItemsView(RefreshWhenShown, QWidget):
                                         else QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.edit_button = QPushButton("Edit…", self)
-        self.done_button = QPushButton("Mark done", self)
-        self.open_incident_button = QPushButton("Open incident", self)
+        self.edit_button = QPushButton(translate("ActionItemsView", "Edit…"), self)
+        self.done_button = QPushButton(translate("ActionItemsView", "Mark done"), self)
+        self.open_incident_button = QPushButton(translate("ActionItemsView", "Open incident"), self)
         for b in (self.edit_button, self.done_button, self.open_incident_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -115,13 +116,17 @@ class ActionItemsView(RefreshWhenShown, QWidget):
             self.banner.show_message(str(exc), "error")
             return
         self.banner.clear()
-        self.mine_button.setText(f"My action items ({mine['open']}" + (f", {mine['overdue']} overdue"
+        self.mine_button.setText(translate("ActionItemsView", "My action items ({mine}").format(mine=mine['open']) + (
+                translate("ActionItemsView", ", {mine} overdue").format(mine=mine['overdue'])
                                                                       if mine["overdue"] else "") + ")")
-        self.open_button.setText(f"Open action items ({everyone['open']}" + (f", {everyone['overdue']} overdue"
+        self.open_button.setText(translate("ActionItemsView", "Open action items ({everyone}").format(everyone=everyone[
+                'open']) + (translate("ActionItemsView", ", {everyone} overdue").format(everyone=everyone['overdue'])
                                                                             if everyone["overdue"] else "") + ")")
         counts = mine if self.mode() == MINE else everyone
-        self.summary.setText(f"{counts['open']} open, {counts['overdue']} overdue, {counts['unowned']} without an "
-                             f"owner. Overdue items notify their owner once, in the inbox and the tray.")
+        self.summary.setText(translate("ActionItemsView",
+                                       "{counts} open, {counts2} overdue, {counts3} without an owner. Overdue items "
+                                       "notify their owner once, in the inbox and the tray.").format(counts=counts[
+                'open'], counts2=counts['overdue'], counts3=counts['unowned']))
         self.table.setRowCount(len(self.items))
         for r, item in enumerate(self.items):
             late = item.overdue(today)
@@ -165,7 +170,8 @@ class ActionItemsView(RefreshWhenShown, QWidget):
         item = self._current()
         if item is None:
             return
-        dialog = ActionItemDialog(f"Action item #{item.id}", self.desk.users.usernames(), self, item=item,
+        dialog = ActionItemDialog(translate("ActionItemsView", "Action item #{id}").format(id=item.id),
+                                  self.desk.users.usernames(), self, item=item,
                                   today=self.desk.action_items.today())
         if self.run_dialog(dialog):
             v = dialog.values()

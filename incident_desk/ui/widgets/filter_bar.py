@@ -24,6 +24,7 @@ from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Priority, Status, format_key, key_in_text
 from incident_desk.domain.limits import FIRST_YEAR, LAST_YEAR
 from incident_desk.ui import icons, theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 
@@ -91,8 +92,9 @@ class _MultiChoice(QToolButton):
             summary = f"{len(chosen)} chosen"
         self.setText(f"{self._title}: {summary}")
         self.setMinimumWidth(self.sizeHint().width() + 6)  # the menu arrow must not eat the text
-        self.setToolTip(f"Show only incidents with these {self._title.lower()} values"
-                        + (f" (now: {', '.join(chosen)})" if chosen else ""))
+        self.setToolTip(translate("FilterBar",
+                                  "Show only incidents with these {lower} values").format(lower=self._title.lower())
+                        + (translate("FilterBar", " (now: {join})").format(join=', '.join(chosen)) if chosen else ""))
 
 
 class FilterBar(QWidget):
@@ -127,31 +129,38 @@ class FilterBar(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search text or key…  (Ctrl+F)")
+        self.search.setPlaceholderText(translate("FilterBar", "Search text or key…  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icons.action_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setMinimumWidth(160)
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.search.setToolTip("Full-text search of titles, descriptions and comments (words match whole words "
-                               "and prefixes); an incident key such as INC-000123, 123 or #123 finds that incident")
+        self.search.setToolTip(translate("FilterBar",
+                                         "Full-text search of titles, descriptions and comments (words match whole "
+                                         "words "
+                               "and prefixes); an incident key such as INC-000123, 123 or #123 finds that incident"))
         search_row.addWidget(self.search, 1)
 
-        self.status = _MultiChoice("Status", [(s.label, s) for s in Status], self,
-                                   presets=[("Open (not resolved)", frozenset(OPEN_STATUSES)),
-                                            ("Any status", frozenset())])
-        self.priority = _MultiChoice("Priority", [(theme.priority_label(p), p) for p in Priority], self,
-                                     presets=[("P1 and P2", frozenset({Priority.P1, Priority.P2})),
-                                              ("Any priority", frozenset())])
+        self.status = _MultiChoice(translate("FilterBar", "Status"), [(s.label, s) for s in Status], self,
+                                   presets=[(translate("FilterBar", "Open (not resolved)"), frozenset(OPEN_STATUSES)),
+                                            (translate("FilterBar", "Any status"), frozenset())])
+        self.priority = _MultiChoice(translate("FilterBar", "Priority"), [(theme.priority_label(p),
+                p) for p in Priority], self,
+                                     presets=[(translate("FilterBar", "P1 and P2"), frozenset({Priority.P1,
+                                             Priority.P2})),
+                                              (translate("FilterBar", "Any priority"), frozenset())])
         for w in (self.status, self.priority):
             layout.addWidget(w)
 
-        self.category = self._combo("Any category", "Show only this category")
-        self.assignee = self._combo("Anyone", "Show only incidents assigned to this person")
-        self.team = self._combo("Any team", "Show only incidents of this team")
+        self.category = self._combo(translate("FilterBar", "Any category"),
+                                    translate("FilterBar", "Show only this category"))
+        self.assignee = self._combo(translate("FilterBar", "Anyone"),
+                                    translate("FilterBar", "Show only incidents assigned to this person"))
+        self.team = self._combo(translate("FilterBar", "Any team"),
+                                translate("FilterBar", "Show only incidents of this team"))
         self.date_range = QComboBox(self)
         self.date_range.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.date_range.setMinimumContentsLength(11)
-        self.date_range.setToolTip("Show only incidents opened in this period")
+        self.date_range.setToolTip(translate("FilterBar", "Show only incidents opened in this period"))
         for label, days in _DATE_PRESETS:
             self.date_range.addItem(label, days)
         layout.addWidget(self.category)
@@ -175,18 +184,18 @@ class FilterBar(QWidget):
         self.chip_clear = QToolButton(self)
         self.chip_clear.setIcon(icons.action_icon("close"))
         self.chip_clear.setAutoRaise(True)
-        self.chip_clear.setToolTip("Remove this extra condition")
+        self.chip_clear.setToolTip(translate("FilterBar", "Remove this extra condition"))
         self.chip_clear.setVisible(False)
         extra.addWidget(self.chip)
         extra.addWidget(self.chip_clear)
         extra.addStretch(1)
 
         self.clear_all = QToolButton(self)
-        self.clear_all.setText("Clear")
+        self.clear_all.setText(translate("FilterBar", "Clear"))
         self.clear_all.setIcon(icons.action_icon("clear"))
         self.clear_all.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.clear_all.setAutoRaise(True)
-        self.clear_all.setToolTip("Clear every filter and the search text")
+        self.clear_all.setToolTip(translate("FilterBar", "Clear every filter and the search text"))
         search_row.addWidget(self.clear_all)
 
         self._search_timer = QTimer(self)
@@ -236,8 +245,8 @@ class FilterBar(QWidget):
         with QSignalBlocker(self.assignee):
             while self.assignee.count() > 1:
                 self.assignee.removeItem(1)
-            self.assignee.addItem(f"Me ({me_label or me})", me)
-            self.assignee.addItem("Unassigned", UNASSIGNED)
+            self.assignee.addItem(translate("FilterBar", "Me ({value})").format(value=me_label or me), me)
+            self.assignee.addItem(translate("FilterBar", "Unassigned"), UNASSIGNED)
             self.assignee.insertSeparator(3)
             for username, label in people:
                 if username != me:
@@ -347,7 +356,8 @@ class FilterBar(QWidget):
             parts.append(f"open at {time_short(base.open_at)}")
         text = self._chip_text or ", ".join(parts)
         self.chip.setText(f"  {text}  " if text else "")
-        self.chip.setToolTip(tooltip("Also filtered by: " + ", ".join(parts) if parts else "Filter from a drill-down"))
+        self.chip.setToolTip(tooltip(translate("FilterBar", "Also filtered by: ") + ", ".join(
+                parts) if parts else translate("FilterBar", "Filter from a drill-down")))
         self.chip.setVisible(bool(text))
         self.chip_clear.setVisible(bool(text))
         accent = theme.sla_color(theme.SLA_PAUSED).name()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_desk.ui import icons, theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.models.incident_table_model import (
     COLUMNS,
@@ -225,7 +226,7 @@ class IncidentTable(QTableView):
 
     def column_menu(self, parent: QWidget | None = None) -> QMenu:
         """Checkable entries for every column (header context menu and View > Columns)."""
-        menu = QMenu("Columns", parent or self)
+        menu = QMenu(translate("IncidentTable", "Columns"), parent or self)
         menu.setIcon(icons.action_icon("columns"))
         header = self.horizontalHeader()
         visible = sum(not header.isSectionHidden(i) for i in range(len(COLUMNS)))
@@ -236,7 +237,7 @@ class IncidentTable(QTableView):
             act.setEnabled(col.id != "key" and not (visible == 1 and act.isChecked()))
             act.toggled.connect(lambda on, s=i: self.set_column_visible(s, on))
         menu.addSeparator()
-        menu.addAction("Reset columns", self.reset_columns)
+        menu.addAction(translate("IncidentTable", "Reset columns"), self.reset_columns)
         return menu
 
     def set_column_visible(self, section: int, visible: bool) -> None:

@@ -17,6 +17,7 @@ from incident_desk.domain import metrics as dm
 from incident_desk.domain.incident import Priority
 from incident_desk.services.metrics import DrillPoint, MetricsReport
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 
 PICK_RADIUS = 6
 
@@ -311,9 +312,11 @@ class VolumeChart(MetricChart):
                                 color=style["marker"], linestyle="none")
             marker._metrics_index = t_index  # noqa: SLF001
             _pickable(out, marker, "trend", "")
-            ax.annotate(f"{trend.category} rising", (where, bottom[where] * 1.04 + 0.5), xytext=(0, 8),
-                        textcoords="offset points", ha="center", fontsize=8, color=style["marker"])
-        ax.set_title("Incidents opened", fontsize=10, loc="left", color=style["text"])
+            ax.annotate(translate("MetricCharts", "{category} rising").format(category=trend.category), (where, bottom[
+                    where] * 1.04 + 0.5), xytext=(0, 8),
+                        textcoords=translate("MetricCharts", "offset points"), ha="center", fontsize=8, color=style[
+                                "marker"])
+        ax.set_title(translate("MetricCharts", "Incidents opened"), fontsize=10, loc="left", color=style["text"])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         if series:
             ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -351,7 +354,8 @@ class SlaChart(MetricChart):
         line.set_gid(self.TARGET_GID)
         data["_target"] = target
         ax.set_ylim(0, 105)
-        ax.set_title("Resolved within target (%)", fontsize=10, loc="left", color=style["text"])
+        ax.set_title(translate("MetricCharts", "Resolved within target (%)"), fontsize=10, loc="left", color=style[
+                "text"])
         if len(data) > 1:
             ax.legend(fontsize=7, loc="lower left", ncol=3, frameon=True)
         _date_axis(ax, report)
@@ -378,7 +382,8 @@ class BacklogChart(MetricChart):
         _pickable(out, line, "backlog")
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title("Open at the end of each period", fontsize=10, loc="left", color=style["text"])
+        ax.set_title(translate("MetricCharts", "Open at the end of each period"), fontsize=10, loc="left", color=style[
+                "text"])
         _date_axis(ax, report)
         names = [label for label, _ in report.age]
         counts = [n for _, n in report.age]
@@ -390,7 +395,7 @@ class BacklogChart(MetricChart):
         ax_age.set_yticklabels(names, fontsize=7)
         ax_age.invert_yaxis()
         ax_age.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
-        ax_age.set_title("Open by age", fontsize=10, loc="left", color=style["text"])
+        ax_age.set_title(translate("MetricCharts", "Open by age"), fontsize=10, loc="left", color=style["text"])
         ax_age.grid(False)
         out.data = {"backlog": values, "age": dict(report.age)}
 

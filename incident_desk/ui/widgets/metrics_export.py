@@ -13,6 +13,7 @@ from incident_desk.domain import metrics as dm
 from incident_desk.domain.formatting import stat_durations
 from incident_desk.services.metrics import MetricsReport
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 
 PDF_DPI = 150
 
@@ -98,7 +99,7 @@ def save_pdf(tab, path: str | Path) -> Path:
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                      QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
-    writer.setTitle("Incident Desk metrics")
+    writer.setTitle(translate("MetricsExport", "Incident Desk metrics"))
     painter = QPainter(writer)
     try:
         page = writer.pageLayout().paintRectPixels(PDF_DPI)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from incident_desk.ui import icons
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.models.saved_views import SavedView, ViewStore, builtin_views
 from incident_desk.ui.plain import tooltip
 from incident_desk.ui.workers import WorkerPool
@@ -119,7 +120,7 @@ class ViewsPanel(QWidget):
         item = QTreeWidgetItem(group, [view.name, self._count_text(view.name)])
         item.setData(0, VIEW_ROLE, view)
         item.setIcon(0, icons.action_icon("view"))
-        item.setToolTip(0, tooltip(view.tip or f"Your view '{view.name}'"))
+        item.setToolTip(0, tooltip(view.tip or translate("ViewsPanel", "Your view '{name}'").format(name=view.name)))
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return item
 
@@ -245,6 +246,6 @@ class ViewsPanel(QWidget):
         if view is None or view.builtin:
             return
         menu = QMenu(self)
-        act = menu.addAction(f"Delete view '{view.name}'")
+        act = menu.addAction(translate("ViewsPanel", "Delete view '{name}'").format(name=view.name))
         act.triggered.connect(lambda: self.sig_view_delete_requested.emit(view.name))
         menu.popup(self.tree.viewport().mapToGlobal(pos))

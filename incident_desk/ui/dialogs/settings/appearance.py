@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QVBoxLayout, Q
 
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 
 SCHEME_KEY = "appearance/scheme"  # app settings: "system", "light" or "dark"
 CHOICES = (("system", "Follow the &system"), ("light", "Always &light"), ("dark", "Always &dark"))
@@ -45,7 +46,9 @@ class AppearancePage(SettingsPage):
             layout.addWidget(button)
             button.toggled.connect(lambda _on: self.sig_changed.emit())
         if os.environ.get(theme.THEME_ENV_VAR):
-            note = QLabel(f"{theme.THEME_ENV_VAR} is set, so it decides the scheme while it is.", body)
+            note = QLabel(translate("SettingsAppearance",
+                                    "{theme_env_var} is set, so it decides the scheme while it is.").format(
+                    theme_env_var=theme.THEME_ENV_VAR), body)
             note.setWordWrap(True)
             theme.style(note, "hint")
             layout.addWidget(note)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from incident_desk import config
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
@@ -58,11 +59,11 @@ class BackupPage(SettingsPage):
         self._saved_folder = str(settings.value(config.BACKUP_FOLDER_KEY, "") or "")
         self._saved_keep = self._stored_keep()
         self.folder = QLineEdit(self._saved_folder or str(config.backups_dir()), body)
-        self.folder.setAccessibleName("Backup folder")
-        self.browse = QPushButton("&Browse…", body)
-        self.browse.setAccessibleName("Browse for the backup folder")
-        self.default_button = QPushButton("De&fault", body)
-        self.default_button.setAccessibleName("Use the default backup folder")
+        self.folder.setAccessibleName(translate("SettingsBackup", "Backup folder"))
+        self.browse = QPushButton(translate("SettingsBackup", "&Browse…"), body)
+        self.browse.setAccessibleName(translate("SettingsBackup", "Browse for the backup folder"))
+        self.default_button = QPushButton(translate("SettingsBackup", "De&fault"), body)
+        self.default_button.setAccessibleName(translate("SettingsBackup", "Use the default backup folder"))
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(self.browse)
@@ -70,13 +71,15 @@ class BackupPage(SettingsPage):
         self.keep = QSpinBox(body)
         self.keep.setRange(1, config.BACKUP_KEEP_MAX)
         self.keep.setValue(self._saved_keep)
-        self.keep.setSuffix(" daily backups")
-        self.keep.setAccessibleName("How many daily backups to keep")
+        self.keep.setSuffix(translate("SettingsBackup", " daily backups"))
+        self.keep.setAccessibleName(translate("SettingsBackup", "How many daily backups to keep"))
         form = QFormLayout()
         add_layout_row(form, "&Folder:", row, self.folder)
-        form.addRow("&Keep the last:", self.keep)
+        form.addRow(translate("SettingsBackup", "&Keep the last:"), self.keep)
         note = QLabel("" if self.context.desk.store.is_sqlite else
-                      "A team server is backed up by its administrator (pg_dump); the desk makes no daily copy.",
+                      translate("SettingsBackup",
+                                "A team server is backed up by its administrator (pg_dump); the desk makes no daily "
+                                "copy."),
                       body)
         note.setWordWrap(True)
         theme.style(note, "hint")
@@ -119,6 +122,7 @@ class BackupPage(SettingsPage):
 
     @Slot()
     def _on_browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Folder for the daily backups", self.folder.text())
+        path = QFileDialog.getExistingDirectory(self, translate("SettingsBackup", "Folder for the daily backups"),
+                                                self.folder.text())
         if path:
             self.folder.setText(path)

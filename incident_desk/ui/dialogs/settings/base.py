@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLab
 from incident_desk.services.auth import with_article
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 
 
@@ -60,7 +61,7 @@ class SettingsPage(QWidget):
         self.read_only_label = QLabel("", self)
         self.read_only_label.setObjectName("readOnlyReason")
         self.read_only_label.setWordWrap(True)
-        self.read_only_label.setAccessibleName("Why this page is read-only")
+        self.read_only_label.setAccessibleName(translate("SettingsBase", "Why this page is read-only"))
         theme.style(self.read_only_label, "caution")
         self.read_only_label.hide()
         self._layout.addWidget(self.read_only_label)
@@ -69,7 +70,7 @@ class SettingsPage(QWidget):
         self.error = plain_label("", self)  # messages quote what was typed
         self.error.setObjectName("pageError")
         self.error.setWordWrap(True)
-        self.error.setAccessibleName("Problem on this page")
+        self.error.setAccessibleName(translate("SettingsBase", "Problem on this page"))
         theme.style(self.error, "error")
         self._layout.addWidget(self.error)
         self.build(self.body)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import add_layout_row
 
 TOP_LEVEL = "(a new category)"
@@ -35,18 +36,18 @@ class CategoriesPage(SettingsPage):
 
     def build(self, body: QWidget) -> None:
         self.tree = QTreeWidget(body)
-        self.tree.setHeaderLabels(["Category / subcategory"])
-        self.tree.setAccessibleName("Categories and subcategories")
+        self.tree.setHeaderLabels([translate("SettingsCategories", "Category / subcategory")])
+        self.tree.setAccessibleName(translate("SettingsCategories", "Categories and subcategories"))
         self.name = QLineEdit(body)
-        self.name.setAccessibleName("New category or subcategory name")
-        self.name.setPlaceholderText("e.g. Printing or Label printer")
+        self.name.setAccessibleName(translate("SettingsCategories", "New category or subcategory name"))
+        self.name.setPlaceholderText(translate("SettingsCategories", "e.g. Printing or Label printer"))
         self.name.setMaxLength(100)
         self.parent_box = QComboBox(body)
-        self.parent_box.setAccessibleName("Add under")
-        self.add_button = QPushButton("&Add", body)
-        self.add_button.setAccessibleName("Add category")
+        self.parent_box.setAccessibleName(translate("SettingsCategories", "Add under"))
+        self.add_button = QPushButton(translate("SettingsCategories", "&Add"), body)
+        self.add_button.setAccessibleName(translate("SettingsCategories", "Add category"))
         form = QFormLayout()
-        form.addRow("&Name:", self.name)
+        form.addRow(translate("SettingsCategories", "&Name:"), self.name)
         row = QHBoxLayout()
         row.addWidget(self.parent_box, 1)
         row.addWidget(self.add_button)
@@ -75,7 +76,7 @@ class CategoriesPage(SettingsPage):
         self.parent_box.clear()
         self.parent_box.addItem(TOP_LEVEL, "")
         for name in tree:
-            self.parent_box.addItem(f"under {name}", name)
+            self.parent_box.addItem(translate("SettingsCategories", "under {name}").format(name=name), name)
 
     @Slot()
     def _on_current_changed(self, current, _previous) -> None:
@@ -107,6 +108,6 @@ class CategoriesPage(SettingsPage):
     @Slot()
     def _on_add(self) -> None:
         if not self.name.text().strip():
-            self.show_error("Type the name of the category or subcategory to add.")
+            self.show_error(translate("SettingsCategories", "Type the name of the category or subcategory to add."))
             return
         self.apply()

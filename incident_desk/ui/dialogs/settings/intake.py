@@ -25,6 +25,7 @@ from incident_desk.domain.intake import IntakeMapping
 from incident_desk.services.intake_server import DEFAULT_LISTEN, TokenError, parse_listen, read_token
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
@@ -43,30 +44,33 @@ class IntakePage(SettingsPage):
         intake = self.context.desk.intake
         self._saved_window = self.read(intake.window_intake)
         self._saved_mapping = self.read(intake.mapping).to_dict()
-        self.run_here = QCheckBox("&Run the intake in this desk's window", body)
+        self.run_here = QCheckBox(translate("SettingsIntake", "&Run the intake in this desk's window"), body)
         self.run_here.setChecked(self._saved_window is not None)
-        self.run_here.setAccessibleName("Run the alert intake in this window")
+        self.run_here.setAccessibleName(translate("SettingsIntake", "Run the alert intake in this window"))
         self.listen = QLineEdit((self._saved_window or {}).get("listen", DEFAULT_LISTEN), body)
-        self.listen.setAccessibleName("Listen address (host:port)")
+        self.listen.setAccessibleName(translate("SettingsIntake", "Listen address (host:port)"))
         self.token_file = QLineEdit((self._saved_window or {}).get("token_file", ""), body)
-        self.token_file.setPlaceholderText("a file holding the token senders present (16 characters or more)")
-        self.token_file.setAccessibleName("Token file")
-        self.browse = QPushButton("&Browse…", body)
-        self.browse.setAccessibleName("Browse for the token file")
+        self.token_file.setPlaceholderText(translate("SettingsIntake",
+                                                     "a file holding the token senders present (16 characters or "
+                                                     "more)"))
+        self.token_file.setAccessibleName(translate("SettingsIntake", "Token file"))
+        self.browse = QPushButton(translate("SettingsIntake", "&Browse…"), body)
+        self.browse.setAccessibleName(translate("SettingsIntake", "Browse for the token file"))
         token_row = QHBoxLayout()
         token_row.addWidget(self.token_file, 1)
         token_row.addWidget(self.browse)
         self.mapping = QPlainTextEdit(json.dumps(self._saved_mapping, indent=2, ensure_ascii=False), body)
         self.mapping.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.mapping.setTabChangesFocus(True)
-        self.mapping.setAccessibleName("Alert mapping (JSON)")
+        self.mapping.setAccessibleName(translate("SettingsIntake", "Alert mapping (JSON)"))
         form = QFormLayout()
         form.addRow("", self.run_here)
-        form.addRow("&Listen on:", self.listen)
+        form.addRow(translate("SettingsIntake", "&Listen on:"), self.listen)
         add_layout_row(form, "&Token file:", token_row, self.token_file)
-        form.addRow("&Mapping:", self.mapping)
-        hint = QLabel("The mapping turns alerts into incidents: severity to priority, default category, how "
-                      "many minutes group alerts into one incident, routing rules on labels.", body)
+        form.addRow(translate("SettingsIntake", "&Mapping:"), self.mapping)
+        hint = QLabel(translate("SettingsIntake",
+                                "The mapping turns alerts into incidents: severity to priority, default category, how "
+                      "many minutes group alerts into one incident, routing rules on labels."), body)
         hint.setWordWrap(True)
         theme.style(hint, "hint")
         layout = QVBoxLayout(body)
@@ -80,7 +84,8 @@ class IntakePage(SettingsPage):
 
     @Slot()
     def _on_browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "The intake's token file", self.token_file.text())
+        path, _ = QFileDialog.getOpenFileName(self, translate("SettingsIntake", "The intake's token file"),
+                                              self.token_file.text())
         if path:
             self.token_file.setText(path)
 

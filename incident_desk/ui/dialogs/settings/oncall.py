@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 
 
@@ -25,10 +26,12 @@ class OncallPage(SettingsPage):
     def build(self, body: QWidget) -> None:
         self.summary = plain_label("", body)  # people's and teams' names as typed
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Who is on call now")
-        self.open_button = QPushButton("&Open the on-call schedule…", body)
-        self.open_button.setAccessibleName("Open the on-call schedule")
-        note = QLabel("Calendar apps can import the shifts: incident-desk oncall export TEAM --ics FILE.", body)
+        self.summary.setAccessibleName(translate("SettingsOncall", "Who is on call now"))
+        self.open_button = QPushButton(translate("SettingsOncall", "&Open the on-call schedule…"), body)
+        self.open_button.setAccessibleName(translate("SettingsOncall", "Open the on-call schedule"))
+        note = QLabel(translate("SettingsOncall",
+                                "Calendar apps can import the shifts: incident-desk oncall export TEAM --ics "
+                                "FILE."), body)
         note.setWordWrap(True)
         theme.style(note, "hint")
         layout = QVBoxLayout(body)
@@ -55,7 +58,8 @@ class OncallPage(SettingsPage):
 
 
     def set_read_only(self) -> None:
-        self.open_button.setText("&Look at the on-call schedule…")  # the schedule shows itself read-only
+        self.open_button.setText(translate("SettingsOncall",
+                                           "&Look at the on-call schedule…"))  # the schedule shows itself read-only
 
     @Slot()
     def _on_open(self) -> None:

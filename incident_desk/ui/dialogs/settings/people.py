@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from incident_desk.services.auth import ROLES
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 
 COLUMNS = ("Name", "Username", "Role", "Team", "Leads")
 NO_TEAM = "(no team)"
@@ -39,7 +40,7 @@ class PeoplePage(SettingsPage):
     def build(self, body: QWidget) -> None:
         self.table = QTableWidget(0, len(COLUMNS), body)
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("People")
+        self.table.setAccessibleName(translate("SettingsPeople", "People"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -49,38 +50,38 @@ class PeoplePage(SettingsPage):
         header.setStretchLastSection(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
 
-        add = QGroupBox("Add a person", body)
+        add = QGroupBox(translate("SettingsPeople", "Add a person"), body)
         self.username = QLineEdit(add)
-        self.username.setPlaceholderText("e.g. anna.rossi")
-        self.username.setAccessibleName("New person's username")
+        self.username.setPlaceholderText(translate("SettingsPeople", "e.g. anna.rossi"))
+        self.username.setAccessibleName(translate("SettingsPeople", "New person's username"))
         self.display_name = QLineEdit(add)
-        self.display_name.setPlaceholderText("e.g. Anna Rossi")
-        self.display_name.setAccessibleName("New person's display name")
+        self.display_name.setPlaceholderText(translate("SettingsPeople", "e.g. Anna Rossi"))
+        self.display_name.setAccessibleName(translate("SettingsPeople", "New person's display name"))
         self.role = QComboBox(add)
         self.role.addItems(list(ROLES))
-        self.role.setAccessibleName("New person's role")
+        self.role.setAccessibleName(translate("SettingsPeople", "New person's role"))
         self.team = QComboBox(add)
         self.team.setEditable(True)
-        self.team.setAccessibleName("New person's team")
-        self.add_button = QPushButton("Add &person", add)
-        self.add_button.setAccessibleName("Add person")
+        self.team.setAccessibleName(translate("SettingsPeople", "New person's team"))
+        self.add_button = QPushButton(translate("SettingsPeople", "Add &person"), add)
+        self.add_button.setAccessibleName(translate("SettingsPeople", "Add person"))
         form = QFormLayout(add)
-        form.addRow("&Username:", self.username)
-        form.addRow("&Display name:", self.display_name)
-        form.addRow("&Role:", self.role)
-        form.addRow("&Team:", self.team)
+        form.addRow(translate("SettingsPeople", "&Username:"), self.username)
+        form.addRow(translate("SettingsPeople", "&Display name:"), self.display_name)
+        form.addRow(translate("SettingsPeople", "&Role:"), self.role)
+        form.addRow(translate("SettingsPeople", "&Team:"), self.team)
         form.addRow(self.add_button)
 
-        lead = QGroupBox("Team lead", body)
+        lead = QGroupBox(translate("SettingsPeople", "Team lead"), body)
         self.lead_team = QComboBox(lead)
-        self.lead_team.setAccessibleName("Team")
+        self.lead_team.setAccessibleName(translate("SettingsPeople", "Team"))
         self.lead_person = QComboBox(lead)
-        self.lead_person.setAccessibleName("Person to lead the team")
-        self.lead_button = QPushButton("Make &lead", lead)
-        self.lead_button.setAccessibleName("Make lead")
+        self.lead_person.setAccessibleName(translate("SettingsPeople", "Person to lead the team"))
+        self.lead_button = QPushButton(translate("SettingsPeople", "Make &lead"), lead)
+        self.lead_button.setAccessibleName(translate("SettingsPeople", "Make lead"))
         lead_form = QFormLayout(lead)
-        lead_form.addRow("Te&am:", self.lead_team)
-        lead_form.addRow("L&ed by:", self.lead_person)
+        lead_form.addRow(translate("SettingsPeople", "Te&am:"), self.lead_team)
+        lead_form.addRow(translate("SettingsPeople", "L&ed by:"), self.lead_person)
         lead_form.addRow(self.lead_button)
 
         layout = QVBoxLayout(body)
@@ -149,7 +150,7 @@ class PeoplePage(SettingsPage):
     @Slot()
     def _on_add(self) -> None:
         if not self.username.text().strip():
-            self.show_error("Type the new person's username.")
+            self.show_error(translate("SettingsPeople", "Type the new person's username."))
             return
         self.apply()
 
@@ -158,7 +159,7 @@ class PeoplePage(SettingsPage):
         self.error.clear()
         team, username = self.lead_team.currentText(), self.lead_person.currentData()
         if not team or not username:
-            self.show_error("Choose a team and the person to lead it.")
+            self.show_error(translate("SettingsPeople", "Choose a team and the person to lead it."))
             return
         desk = self.context.desk
         try:

@@ -10,6 +10,7 @@ from incident_desk.domain.incident import Priority
 from incident_desk.services.auth import with_article
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 
 
@@ -25,10 +26,12 @@ class _PolicyPage(SettingsPage):
         self.summary = plain_label("", body)  # names typed by leads
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setAccessibleName(f"{self.TITLE} now")
-        self.open_button = QPushButton(f"&Open the {self.WHAT} editor…", body)
-        self.open_button.setAccessibleName(f"Open the {self.WHAT} editor")
-        note = QLabel("Saving there recomputes the due times of open incidents.", body)
+        self.summary.setAccessibleName(translate("SettingsPolicies", "{title} now").format(title=self.TITLE))
+        self.open_button = QPushButton(translate("SettingsPolicies",
+                                                 "&Open the {what} editor…").format(what=self.WHAT), body)
+        self.open_button.setAccessibleName(translate("SettingsPolicies",
+                                                     "Open the {what} editor").format(what=self.WHAT))
+        note = QLabel(translate("SettingsPolicies", "Saving there recomputes the due times of open incidents."), body)
         theme.style(note, "hint")
         layout = QVBoxLayout(body)
         layout.addWidget(self.summary)
@@ -52,7 +55,9 @@ class _PolicyPage(SettingsPage):
         return f"You are {with_article(actor.role)}; only a lead or an admin may change {self.WHAT} policies."
 
     def set_read_only(self) -> None:
-        self.open_button.setText(f"&Look at the {self.WHAT} editor…")  # the editor shows itself read-only
+        self.open_button.setText(translate("SettingsPolicies",
+                                           "&Look at the {what} editor…").format(
+                what=self.WHAT))  # the editor shows itself read-only
 
     @Slot()
     def _on_open(self) -> None:

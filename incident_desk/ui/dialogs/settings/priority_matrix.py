@@ -9,6 +9,7 @@ from incident_desk.domain.incident import Level, Priority
 from incident_desk.domain.priority import PriorityMatrix, ordering_problem
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 
 
 class PriorityMatrixPage(SettingsPage):
@@ -23,28 +24,32 @@ class PriorityMatrixPage(SettingsPage):
     def build(self, body: QWidget) -> None:
         self.matrix = self.read(self.context.desk.settings.priority_matrix)
         grid = QGridLayout()
-        corner = QLabel("Impact ↓  Urgency →", body)
+        corner = QLabel(translate("SettingsPriorityMatrix", "Impact ↓  Urgency →"), body)
         theme.style(corner, "muted")
         grid.addWidget(corner, 0, 0)
         for col, urgency in enumerate(Level, start=1):
-            header = QLabel(f"{urgency.label} urgency", body)
+            header = QLabel(translate("SettingsPriorityMatrix", "{label} urgency").format(label=urgency.label), body)
             header.setAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(header, 0, col)
         self.cells: dict[tuple[Level, Level], QComboBox] = {}
         for row, impact in enumerate(Level, start=1):
-            grid.addWidget(QLabel(f"{impact.label} impact", body), row, 0)
+            grid.addWidget(QLabel(translate("SettingsPriorityMatrix", "{label} impact").format(label=impact.label),
+                                  body), row, 0)
             for col, urgency in enumerate(Level, start=1):
                 combo = QComboBox(body)
                 for p in Priority:
                     combo.addItem(theme.priority_label(p), p.value)
                 combo.setCurrentIndex(list(Priority).index(self.matrix.priority(impact, urgency)))
-                combo.setAccessibleName(f"Priority for {impact.label} impact and {urgency.label} urgency")
+                combo.setAccessibleName(translate("SettingsPriorityMatrix",
+                                                  "Priority for {label} impact and {label2} urgency").format(
+                        label=impact.label, label2=urgency.label))
                 combo.currentIndexChanged.connect(lambda _i: self.sig_changed.emit())
                 self.cells[(impact, urgency)] = combo
                 grid.addWidget(combo, row, col)
         layout = QVBoxLayout(body)
         layout.addLayout(grid)
-        rule = QLabel("A higher impact or urgency never gives a less urgent priority.", body)
+        rule = QLabel(translate("SettingsPriorityMatrix",
+                                "A higher impact or urgency never gives a less urgent priority."), body)
         theme.style(rule, "hint")
         layout.addWidget(rule)
         layout.addStretch(1)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from incident_desk.ui import statuspage_actions, theme
 from incident_desk.ui.dialogs.settings.backup import folder_problem
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
@@ -37,20 +38,22 @@ class StatusPagePage(SettingsPage):
         self._saved_folder = statuspage_actions.status_folder(settings)
         self._saved_on_update = statuspage_actions.publish_on_update(settings)
         self.folder = QLineEdit(self._saved_folder, body)
-        self.folder.setPlaceholderText("e.g. /srv/www/status or a shared folder")
-        self.folder.setAccessibleName("Status page folder")
-        self.browse = QPushButton("&Browse…", body)
-        self.browse.setAccessibleName("Browse for the status page folder")
+        self.folder.setPlaceholderText(translate("SettingsStatuspage", "e.g. /srv/www/status or a shared folder"))
+        self.folder.setAccessibleName(translate("SettingsStatuspage", "Status page folder"))
+        self.browse = QPushButton(translate("SettingsStatuspage", "&Browse…"), body)
+        self.browse.setAccessibleName(translate("SettingsStatuspage", "Browse for the status page folder"))
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(self.browse)
-        self.on_update = QCheckBox("Publish again after every public &update posted from this desk", body)
+        self.on_update = QCheckBox(translate("SettingsStatuspage",
+                                             "Publish again after every public &update posted from this desk"), body)
         self.on_update.setChecked(self._saved_on_update)
-        self.on_update.setAccessibleName("Publish the status page on every public update")
+        self.on_update.setAccessibleName(translate("SettingsStatuspage",
+                                                   "Publish the status page on every public update"))
         form = QFormLayout()
         add_layout_row(form, "&Folder:", row, self.folder)
         form.addRow("", self.on_update)
-        note = QLabel("Tools → Publish status page… writes it now.", body)
+        note = QLabel(translate("SettingsStatuspage", "Tools → Publish status page… writes it now."), body)
         note.setWordWrap(True)
         theme.style(note, "hint")
         layout = QVBoxLayout(body)
@@ -63,7 +66,8 @@ class StatusPagePage(SettingsPage):
 
     @Slot()
     def _on_browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Publish the status page into", self.folder.text())
+        folder = QFileDialog.getExistingDirectory(self, translate("SettingsStatuspage",
+                "Publish the status page into"), self.folder.text())
         if folder:
             self.folder.setText(folder)
 
