@@ -1,0 +1,104 @@
+"""A pseudo-translation ("[«…»]" around every text) loaded the way the app loads a language shows in the real window."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTabWidget
+
+from incident_desk.ui import i18n
+from incident_desk.ui.bridge import DeskBridge
+from incident_desk.ui.widgets.main_window import MainWindow
+
+TS = Path(__file__).resolve().parents[2] / "incident_desk" / "resources" / "i18n" / "incident_desk_en.ts"
+PSEUDO = QLocale(QLocale.Language.Esperanto)  # a language the desk has no catalogue for
+
+
+def pseudo(text: str) -> str:
+    return f"[«{text}»]"
+
+
+def make_pseudo_catalogue(folder: Path) -> Path:
+    """Edit a copy of the committed .ts: every message translated as [«source»] (plurals: each English
+    form wrapped), then compile it with lrelease into incident_desk_eo.qm."""
+    tree = ET.parse(TS)
+    root = tree.getroot()
+    root.set("language", "eo")
+    for message in root.iter("message"):
+        translation = message.find("translation")
+        translation.attrib.pop("type", None)
+        if message.get("numerus") == "yes":
+            forms = list(translation.iter("numerusform"))
+            for form in forms:
+                form.text = pseudo(form.text or message.findtext("source"))
+        else:
+            translation.text = pseudo(message.findtext("source"))
+    ts = folder / "incident_desk_eo.ts"
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    qm = folder / "incident_desk_eo.qm"
+    subprocess.run([str(Path(sys.executable).parent / "pyside6-lrelease"), "-silent", str(ts), "-qm", str(qm)],
+                   check=True)
+    return qm
+
+
+@pytest.fixture
+def pseudo_locale(qapp, tmp_path):
+    make_pseudo_catalogue(tmp_path)
+    installed = i18n.install_translators(qapp, PSEUDO, [i18n.catalogue_folder(), tmp_path])
+    yield installed
+    i18n.remove_translators(qapp, installed)
+
+
+def test_pseudo_catalogue_reaches_menus_labels_and_a_dialog(qtbot, seeded_desk, qsettings, pseudo_locale):
+    # the app's own loader found both catalogues: English (plural forms) and the pseudo-language
+    assert len(pseudo_locale) == 2
+    window = MainWindow(seeded_desk, DeskBridge(seeded_desk, poll_ms=100), qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.views.is_counting(), timeout=5000)
+
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus and all(t.startswith("[«&") and t.endswith("»]") for t in menus), menus
+    assert window.act_log.text() == "[«&Log incident…»]"
+    assert window.act_log.toolTip().startswith("[«")
+    assert window.windowTitle().startswith("[«Incident Desk — ")
+    assert [window.tabs.tabText(i) for i in range(2)] == ["[«Incidents»]", "[«Metrics»]"]
+    # a plural through self.tr in MainWindow: the pseudo-language's form for this count
+    n = window.model.rowCount()
+    assert window.rows_label.text() == pseudo(f"{QLocale().toString(n)} incidents"), window.rows_label.text()
+    # every menu entry a person can pick (the recent-database list and view names aside: data)
+    for menu_action in window.menuBar().actions():
+        for action in menu_action.menu().actions():
+            text = action.text()
+            if text and not action.isSeparator() and action.menu() is None and action.data() is None:
+                assert text.startswith("[«"), f"untranslated menu entry {text!r}"
+
+    window.act_about.trigger()
+    dialog = window.about_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=3000)
+    assert dialog.windowTitle() == "[«About Incident Desk»]"
+    tabs = dialog.findChild(QTabWidget)
+    captions = [tabs.tabText(i) for i in range(tabs.count())]
+    assert captions and all(c.startswith("[«&") for c in captions), captions
+    # the standard Close button is Qt's own text (qtbase has no Esperanto): not the desk's to translate
+    assert {b.text() for b in dialog.findChildren(QPushButton)} == {"Close"}
+    labels = {w.text() for w in dialog.findChildren(QLabel)}
+    assert {"[«Version:»]", "[«Database:»]"} <= labels, labels
+    assert not {"Version:", "Database:"} & labels
+    dialog.close()
+    window.close()
+
+
+def test_without_the_catalogue_the_source_english_shows(qtbot, seeded_desk, qsettings):
+    """The control: the same window with no pseudo catalogue shows the English sources."""
+    assert QApplication.translate("MainWindow", "&Log incident…") == "&Log incident…"
+    window = MainWindow(seeded_desk, DeskBridge(seeded_desk, poll_ms=100), qsettings)
+    qtbot.addWidget(window)
+    assert window.act_log.text() == "&Log incident…"
+    window.close()
