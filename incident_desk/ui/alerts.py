@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMainWindow, QToolButton, QWidget
 
 from incident_desk.services.desk import Desk
@@ -25,8 +25,9 @@ POLL_INTERVAL_MS = 2_000     # how soon alerts raised by another desk's process 
 KEEP_IN_TRAY_KEY = "alerts/keep_in_tray"
 TRAY_ENABLED_KEY = "alerts/tray"      # Settings -> Notifications: the tray icon at all
 SOUND_KEY = "alerts/sound"            # a beep with each pop-up
-TRAY_OFF_NOTICE = "The tray icon is switched off (Settings → Notifications): alerts appear here."
-NO_TRAY_NOTICE = "No system tray was found: alerts appear here and in the status bar."
+TRAY_OFF_NOTICE = QT_TRANSLATE_NOOP(
+    "Alerts", "The tray icon is switched off (Settings → Notifications): alerts appear here.")
+NO_TRAY_NOTICE = QT_TRANSLATE_NOOP("Alerts", "No system tray was found: alerts appear here and in the status bar.")
 
 
 class AlertsController(QObject):
@@ -194,12 +195,12 @@ class AlertsController(QObject):
     def _update_tray_presence(self) -> None:
         if not self.tray_enabled:
             self.tray.hide()
-            self.dock.set_notice(TRAY_OFF_NOTICE)
+            self.dock.set_notice(translate("Alerts", TRAY_OFF_NOTICE))
             return
         if self.tray.icon is not None and not self.tray.icon.isVisible():
             self.tray.icon.show()
         has_tray = self.tray.ensure_shown()
-        self.dock.set_notice("" if has_tray else NO_TRAY_NOTICE)
+        self.dock.set_notice("" if has_tray else translate("Alerts", NO_TRAY_NOTICE))
 
     def _alert(self, items: list) -> None:
         if self.sound:

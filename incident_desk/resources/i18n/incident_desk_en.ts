@@ -118,6 +118,14 @@
 <context>
     <name>Alerts</name>
     <message>
+        <source>The tray icon is switched off (Settings → Notifications): alerts appear here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No system tray was found: alerts appear here and in the status bar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Escalation check failed: {exc}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -132,6 +140,46 @@
 </context>
 <context>
     <name>AuditDialog</name>
+    <message>
+        <source>Everything</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-ins and refusals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-ins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed sign-ins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refused actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Audit trail</source>
         <translation type="unfinished"></translation>
@@ -519,14 +567,6 @@
 <context>
     <name>FilterBar</name>
     <message>
-        <source>Show only incidents with these {lower} values</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source> (now: {join})</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Search text or key…  (Ctrl+F)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -536,6 +576,58 @@
     </message>
     <message>
         <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 365 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom range…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} chosen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field}: {summary}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show only incidents with these {field} values (now: {values})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show only incidents with these {field} values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3593,6 +3685,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
 </context>
 <context>
     <name>ViewsPanel</name>
+    <message>
+        <source>VIEWS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MY VIEWS</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Your view &apos;{name}&apos;</source>
         <translation type="unfinished"></translation>

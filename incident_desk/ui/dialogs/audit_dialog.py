@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,11 +28,16 @@ from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import tooltip
 
 # (label, action filter): an exact action, or a family ending in '.'.
-ACTIONS = (("Everything", None), ("Sign-ins and refusals", "auth."), ("Sign-ins", "auth.sign_in"),
-           ("Failed sign-ins", "auth.sign_in_failed"), ("Refused actions", "auth.refused"),
-           ("Accounts", "users."))
-SPANS = (("Any time", None), ("Last 24 hours", timedelta(days=1)), ("Last 7 days", timedelta(days=7)),
-         ("Last 30 days", timedelta(days=30)))
+ACTIONS = ((QT_TRANSLATE_NOOP("AuditDialog", "Everything"), None),
+           (QT_TRANSLATE_NOOP("AuditDialog", "Sign-ins and refusals"), "auth."),
+           (QT_TRANSLATE_NOOP("AuditDialog", "Sign-ins"), "auth.sign_in"),
+           (QT_TRANSLATE_NOOP("AuditDialog", "Failed sign-ins"), "auth.sign_in_failed"),
+           (QT_TRANSLATE_NOOP("AuditDialog", "Refused actions"), "auth.refused"),
+           (QT_TRANSLATE_NOOP("AuditDialog", "Accounts"), "users."))
+SPANS = ((QT_TRANSLATE_NOOP("AuditDialog", "Any time"), None),
+         (QT_TRANSLATE_NOOP("AuditDialog", "Last 24 hours"), timedelta(days=1)),
+         (QT_TRANSLATE_NOOP("AuditDialog", "Last 7 days"), timedelta(days=7)),
+         (QT_TRANSLATE_NOOP("AuditDialog", "Last 30 days"), timedelta(days=30)))
 LIMIT = 500
 
 
@@ -48,10 +53,10 @@ class AuditDialog(QDialog):
         row = QHBoxLayout()
         self.action_combo = QComboBox(self)
         for label, value in ACTIONS:
-            self.action_combo.addItem(label, value)
+            self.action_combo.addItem(translate("AuditDialog", label), value)
         self.span_combo = QComboBox(self)
         for label, value in SPANS:
-            self.span_combo.addItem(label, value)
+            self.span_combo.addItem(translate("AuditDialog", label), value)
         self.who_edit = QLineEdit(self)
         self.who_edit.setPlaceholderText(translate("AuditDialog", "Account (any)"))
         self.who_edit.setMaxLength(64)

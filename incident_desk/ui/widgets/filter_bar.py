@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,8 +31,15 @@ from incident_desk.ui.widgets.flow_layout import FlowLayout
 SEARCH_DELAY_MS = 250
 ANY = "__any__"
 UNASSIGNED = "__unassigned__"
-_DATE_PRESETS = (("Any time", None), ("Last 24 hours", 1), ("Last 7 days", 7), ("Last 30 days", 30),
-                 ("Last 90 days", 90), ("Last 365 days", 365), ("Custom range…", -1))
+_DATE_PRESETS = (
+    (QT_TRANSLATE_NOOP("FilterBar", "Any time"), None),
+    (QT_TRANSLATE_NOOP("FilterBar", "Last 24 hours"), 1),
+    (QT_TRANSLATE_NOOP("FilterBar", "Last 7 days"), 7),
+    (QT_TRANSLATE_NOOP("FilterBar", "Last 30 days"), 30),
+    (QT_TRANSLATE_NOOP("FilterBar", "Last 90 days"), 90),
+    (QT_TRANSLATE_NOOP("FilterBar", "Last 365 days"), 365),
+    (QT_TRANSLATE_NOOP("FilterBar", "Custom range…"), -1),
+)
 
 
 class _MultiChoice(QToolButton):
@@ -83,18 +90,21 @@ class _MultiChoice(QToolButton):
     def _update_text(self) -> None:
         chosen = [a.text() for a in self._actions.values() if a.isChecked()]
         if not chosen or len(chosen) == len(self._actions):
-            summary = "any"
-        elif self._title == "Status" and self.values() == frozenset(OPEN_STATUSES):
-            summary = "open"
+            summary = translate("FilterBar", "any")
+        elif self._title == translate("FilterBar", "Status") and self.values() == frozenset(OPEN_STATUSES):
+            summary = translate("FilterBar", "open")
         elif len(chosen) <= 2:
             summary = ", ".join(chosen)
         else:
-            summary = f"{len(chosen)} chosen"
-        self.setText(f"{self._title}: {summary}")
+            summary = translate("FilterBar", "{count} chosen").format(count=len(chosen))
+        self.setText(translate("FilterBar", "{field}: {summary}").format(field=self._title, summary=summary))
         self.setMinimumWidth(self.sizeHint().width() + 6)  # the menu arrow must not eat the text
-        self.setToolTip(translate("FilterBar",
-                                  "Show only incidents with these {lower} values").format(lower=self._title.lower())
-                        + (translate("FilterBar", " (now: {join})").format(join=', '.join(chosen)) if chosen else ""))
+        if chosen:
+            self.setToolTip(translate("FilterBar", "Show only incidents with these {field} values (now: {values})")
+                            .format(field=self._title.lower(), values=", ".join(chosen)))
+        else:
+            self.setToolTip(translate("FilterBar", "Show only incidents with these {field} values")
+                            .format(field=self._title.lower()))
 
 
 class FilterBar(QWidget):
@@ -162,7 +172,7 @@ class FilterBar(QWidget):
         self.date_range.setMinimumContentsLength(11)
         self.date_range.setToolTip(translate("FilterBar", "Show only incidents opened in this period"))
         for label, days in _DATE_PRESETS:
-            self.date_range.addItem(label, days)
+            self.date_range.addItem(translate("FilterBar", label), days)
         layout.addWidget(self.category)
         layout.addWidget(self.assignee)
         layout.addWidget(self.team)
