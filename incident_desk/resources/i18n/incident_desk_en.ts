@@ -2928,6 +2928,70 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Open incidents assigned to {username}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open incidents nobody has taken yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every open incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Critical and high priority, open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open incidents past a response or resolution target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the caller, a vendor or a change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved or closed in the last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P1/P2 open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Breaching SLA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved (7 days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&apos;{name}&apos; is a built-in view; choose another name.</source>
         <translation type="unfinished"></translation>
     </message>

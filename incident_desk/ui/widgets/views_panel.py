@@ -117,7 +117,9 @@ class ViewsPanel(QWidget):
         self.refresh_counts(immediately=True)
 
     def _add(self, group: QTreeWidgetItem, view: SavedView) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(group, [view.name, self._count_text(view.name)])
+        # A built-in view's name is its identity (--view, saved settings); only what is shown is translated.
+        shown = translate("SavedViews", view.name) if view.builtin else view.name
+        item = QTreeWidgetItem(group, [shown, self._count_text(view.name)])
         item.setData(0, VIEW_ROLE, view)
         item.setIcon(0, icons.action_icon("view"))
         item.setToolTip(0, tooltip(view.tip or translate("ViewsPanel", "Your view '{name}'").format(name=view.name)))
@@ -135,7 +137,7 @@ class ViewsPanel(QWidget):
 
     def _select(self, name: str) -> bool:
         for item in self._items():
-            if item.text(0).lower() == name.lower():
+            if item.data(0, VIEW_ROLE).name.lower() == name.lower():
                 self.tree.setCurrentItem(item)
                 return True
         return False
@@ -143,7 +145,8 @@ class ViewsPanel(QWidget):
     def select_view(self, name: str, *, emit: bool = True) -> bool:
         """Highlight the view called ``name``; announces it with sig_view_chosen when ``emit``."""
         item = self.tree.currentItem()
-        was_current = item is not None and item.text(0).lower() == name.strip().lower()
+        was_current = item is not None and item.data(0, VIEW_ROLE) is not None \
+            and item.data(0, VIEW_ROLE).name.lower() == name.strip().lower()
         with QSignalBlocker(self.tree):
             found = self._select(name.strip())
         if found and emit:
@@ -205,7 +208,7 @@ class ViewsPanel(QWidget):
         self._counting = False
         self.counts = counts
         for item in self._items():
-            item.setText(1, self._count_text(item.text(0)))
+            item.setText(1, self._count_text(item.data(0, VIEW_ROLE).name))
         self.sig_counts_updated.emit()
         if self._again:
             self.refresh_counts()
