@@ -1097,6 +1097,129 @@
     </message>
 </context>
 <context>
+    <name>IncidentTableModel</name>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time since the incident was opened (until it ended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SLA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time left on the nearest SLA target (at risk from 75 %)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No SLA clock runs on a closed incident.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>paused, overdue {duration}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On hold; the resolution target was already missed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>paused {duration}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On hold; {duration} of the resolution target remain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No SLA target for this priority.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The response target passed at {time}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The resolution target passed at {time}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>overdue {duration}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The response target is due at {time}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The resolution target is due at {time}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{duration} left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>update late {duration}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A public update was due at {time}. {sla}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>update due in {duration}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A public update is due at {time}. {sla}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sort by {column}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>IntakeStatus</name>
     <message>
         <source>Intake: starting…</source>

@@ -231,7 +231,7 @@ class IncidentTable(QTableView):
         header = self.horizontalHeader()
         visible = sum(not header.isSectionHidden(i) for i in range(len(COLUMNS)))
         for i, col in enumerate(COLUMNS):
-            act = menu.addAction(col.title)
+            act = menu.addAction(translate("IncidentTableModel", col.title))
             act.setCheckable(True)
             act.setChecked(not header.isSectionHidden(i))
             act.setEnabled(col.id != "key" and not (visible == 1 and act.isChecked()))
