@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTabWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QPushButton, QTabWidget
 
 from incident_desk.ui import i18n
 from incident_desk.ui.bridge import DeskBridge
@@ -102,3 +102,20 @@ def test_without_the_catalogue_the_source_english_shows(qtbot, seeded_desk, qset
     qtbot.addWidget(window)
     assert window.act_log.text() == "&Log incident…"
     window.close()
+
+
+def test_the_language_comes_from_the_environment_and_reaches_qts_own_texts(qapp, monkeypatch):
+    """$INCIDENT_DESK_LANG picks the language; Qt's qtbase catalogue for it translates the standard buttons,
+    and the desk's English catalogue still gives plurals their singular."""
+    monkeypatch.setenv(i18n.LANG_ENV_VAR, "de_DE")
+    assert i18n.chosen_locale().name() == "de_DE"
+    installed = i18n.install_translators(qapp)
+    try:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        assert box.button(QDialogButtonBox.StandardButton.Close).text() == "Schließen"
+        assert QApplication.translate("MainWindow", "%Ln incidents", "", 1) == "1 incident"
+        assert QApplication.translate("MainWindow", "%Ln incidents", "", 2) == "2 incidents"
+    finally:
+        i18n.remove_translators(qapp, installed)
+    assert QDialogButtonBox(QDialogButtonBox.StandardButton.Close).button(
+        QDialogButtonBox.StandardButton.Close).text() == "Close"
