@@ -119,3 +119,17 @@ def test_the_language_comes_from_the_environment_and_reaches_qts_own_texts(qapp,
         i18n.remove_translators(qapp, installed)
     assert QDialogButtonBox(QDialogButtonBox.StandardButton.Close).button(
         QDialogButtonBox.StandardButton.Close).text() == "Close"
+
+
+def test_plurals_read_as_english_in_the_window(qtbot, seeded_desk):
+    """The English catalogue (installed by the app, and for these tests by conftest) gives "%n" texts their
+    singular: the incident picker says "1 match", not "1 matches"."""
+    from incident_desk.ui.dialogs.incident_picker import IncidentPicker
+    picker = IncidentPicker(seeded_desk)
+    qtbot.addWidget(picker)
+    picker.search_edit.setText("Zebra")  # the one incident whose comment says so
+    picker.run_search()
+    assert picker.status_label.text() == "1 match; choose one with ↓ and Enter."
+    picker.search_edit.setText("Kraken")  # "Kraken alert number 7, 47, …, 207": six of them
+    picker.run_search()
+    assert picker.status_label.text() == "6 matches; choose one with ↓ and Enter."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -97,3 +98,27 @@ def test_compiled_catalogue_matches_the_source(tmp_path):
     qm = tmp_path / "fresh.qm"
     subprocess.run([str(BIN / "pyside6-lrelease"), "-silent", str(TS), "-qm", str(qm)], check=True)
     assert qm.read_bytes() == (I18N / "incident_desk_en.qm").read_bytes(), "run `make ts`: the .qm is stale"
+
+
+def test_translations_keep_the_placeholders_of_their_source():
+    """ui/ fills texts with str.format: a translation that drops, renames or invents a {placeholder} would
+    raise at run time (or lose the value); %n must stay in plurals."""
+    placeholder = re.compile(r"\{(\w*)[^{}]*\}|(%L?n)")
+
+    def names(text: str) -> list[str]:
+        text = text.replace("{{", "").replace("}}", "")
+        return sorted({m.group(1) if m.group(2) is None else "%n" for m in placeholder.finditer(text)})
+
+    problems = []
+    for ts in sorted(I18N.glob("incident_desk_*.ts")):
+        for message in ET.parse(ts).getroot().iter("message"):
+            source = message.findtext("source")
+            translation = message.find("translation")
+            if translation.get("type") in ("unfinished", "obsolete", "vanished"):
+                continue
+            forms = [f.text or "" for f in translation.iter("numerusform")] or [translation.text or ""]
+            expected = names(source)
+            for form in forms:
+                if names(form) != expected:
+                    problems.append(f"{ts.name}: {source!r} -> {form!r}")
+    assert not problems, "\n".join(problems)

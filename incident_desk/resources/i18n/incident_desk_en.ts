@@ -91,23 +91,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>My action items ({mine}</source>
+        <source>My action items ({open}, {overdue} overdue)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>, {mine} overdue</source>
+        <source>My action items ({open})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open action items ({everyone}</source>
+        <source>Open action items ({open}, {overdue} overdue)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>, {everyone} overdue</source>
+        <source>Open action items ({open})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{counts} open, {counts2} overdue, {counts3} without an owner. Overdue items notify their owner once, in the inbox and the tray.</source>
+        <source>{open} open, {overdue} overdue, {unowned} without an owner. Overdue items notify their owner once, in the inbox and the tray.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -380,8 +380,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{strftime} UTC · {kind} by {value}
-{value2}</source>
+        <source>{time} UTC · Work note by {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{time} UTC · Comment by {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>system</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -484,7 +491,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{key} cannot move from {label} to {label2}; from {label} it can move to: {moves}.</source>
+        <source>none (it is final)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{key} cannot move from {current} to {target}; from {current} it can move to: {moves}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{done} But: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed meanwhile by {who}: {what}. Reload, or keep editing and resolve it when you save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed meanwhile by {who}: see the timeline. Reload, or keep editing and resolve it when you save.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -501,10 +524,6 @@
     </message>
     <message>
         <source>No mail client could be opened; use “Copy status summary” and paste it into your mail instead.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source> But: {exc}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -545,18 +564,6 @@
     </message>
     <message>
         <source>Keep editing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Changed meanwhile by {join}: </source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>see the timeline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>. Reload, or keep editing and resolve it when you save.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -691,15 +698,39 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Me ({value})</source>
+        <source>Me ({name})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>breaching SLA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} chosen incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolved in a period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>acknowledged in a period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>open at {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also filtered by: {filters}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Unassigned</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Also filtered by: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -872,7 +903,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Edited: </source>
+        <source>Edited: {fields}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1072,17 +1103,12 @@
         <source>No incident matches.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>{count} match</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>es</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>; choose one with ↓ and Enter.</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>%n matches; choose one with ↓ and Enter.</source>
+        <translation>
+            <numerusform>%n match; choose one with ↓ and Enter.</numerusform>
+            <numerusform>%n matches; choose one with ↓ and Enter.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1455,7 +1481,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{label} — Impact {label2} x Urgency {label3}</source>
+        <source>{priority} — Impact {impact} x Urgency {urgency}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1837,7 +1863,7 @@
 <context>
     <name>MetricsTab</name>
     <message>
-        <source>
+        <source>{definitions}
 
 Click for every definition.</source>
         <translation type="unfinished"></translation>
@@ -2213,11 +2239,15 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Nobody is on call now</source>
+        <source>Nobody is on call now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>: the team has no rotation.</source>
+        <source>Nobody is on call now: the team has no rotation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: {people}; handoff every {unit} from {start:%Y-%m-%d %H:%M} {tz}; {where}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2226,10 +2256,6 @@ Click for every definition.</source>
     </message>
     <message>
         <source>Nobody is on call in the next two weeks.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{name}: {join}; handoff every {unit} from {start:%Y-%m-%d %H:%M} {tz}; {where}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2352,7 +2378,7 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Stored as: {format_recipients}</source>
+        <source>Stored as: {recipients}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2529,15 +2555,31 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{label}{value} · written by {value2}</source>
+        <source>required</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source> · approved by {approver} {published_at:%Y-%m-%d}</source>
+        <source>written by {author}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source> · version {version}</source>
+        <source>nobody yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>approved by {approver} {date:%Y-%m-%d}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>version {version}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{status} (overdue)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blameless wording: describe the conditions, not a culprit ({words}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2549,15 +2591,7 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source> (overdue)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Only a lead or an admin approves a postmortem.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Blameless wording: describe the conditions, not a culprit (</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2683,11 +2717,11 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{key} · created {astimezone:%Y-%m-%d} by {value}</source>
+        <source>created {date:%Y-%m-%d} by {who}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source> · resolved {astimezone:%Y-%m-%d}</source>
+        <source>resolved {date:%Y-%m-%d}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2970,11 +3004,19 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Postmortem: {label}{value}; written by {value2}</source>
+        <source>{status} (required)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>, approved by {approver}</source>
+        <source>nobody yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Postmortem: {status}; written by {author}, approved by {approver}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Postmortem: {status}; written by {author}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3278,6 +3320,113 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Appearance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the desk looks on this computer. The change shows at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each day the desk copies its database to a dated file while it keeps working, and deletes the oldest beyond the number kept. These choices belong to this database on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What incidents are filed under, in two levels. New names are offered in the log dialog at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closure and postmortems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What closing an incident asks for, and when a resolved incident closes by itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert intake</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitoring tools open, update and resolve incidents by sending their alerts to the intake (Alertmanager&apos;s webhook, PagerDuty&apos;s Events API). The window can run it in the background; `incident-desk intake` runs it without a window. One intake runs per database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How escalations and notes reach you. The tray and sound choices belong to this computer; your quiet hours are kept in the database and follow you to any desk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On-call rotations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per team, who is on call: rotations hand off at a local time every so many hours, days or weeks, and overrides let someone cover. Escalations reach the person on call first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teams and people</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everyone who works incidents here, with the role that decides what they may do: agents work incidents, leads also close and change policies, admins also manage people.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SLA policies and business calendar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How fast each priority must be answered and resolved, and the hours that count.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SLA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalation policies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who is told, and when, as an incident nears or passes its targets.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>escalation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Priority matrix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The priority a new incident gets from its impact (rows) and urgency (columns). Open incidents keep theirs; a lead may still override one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The status page is a folder of plain files (pages, status.json, an Atom feed) that any web server or shared folder can serve. Only public services, incident titles and public updates go in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SettingsIntake</name>
     <message>
         <source>&amp;Run the intake in this desk&apos;s window</source>
@@ -3523,7 +3672,7 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Priority for {label} impact and {label2} urgency</source>
+        <source>Priority for {impact} impact and {urgency} urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3725,31 +3874,215 @@ A postmortem is blameless: it asks what in the system and the process allowed th
 <context>
     <name>TimelineModel</name>
     <message>
-        <source>logged the incident “{short}”{note}</source>
+        <source>reporter name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>changed {label} {short} -&gt; {short2}{note}</source>
+        <source>reporter contact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>changed status {status_label} -&gt; {status_label2}{note}</source>
+        <source>override reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>cleared the {target} (was {value})</source>
+        <source>resolution code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>added a work note</source>
+        <source>resolution notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>posted a public update: {state}{about}</source>
+        <source>major incident</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>sent the reporter an update{to}</source>
+        <source>as a duplicate of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as duplicated by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as related to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as parent of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as a child of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> ({note})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} logged the incident “{title}”{note}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logged the incident “{title}”{note}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} changed {field} {old} -&gt; {new}{note}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed {field} {old} -&gt; {new}{note}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} changed status {old} -&gt; {new}{note}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed status {old} -&gt; {new}{note}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (was {previous})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} moved it to team {new}{was}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Moved it to team {new}{was}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} assigned it to {new}{was}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assigned it to {new}{was}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} cleared the team (was {previous})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cleared the team (was {previous})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} cleared the assignee (was {previous})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cleared the assignee (was {previous})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} commented</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commented</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} added a work note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added a work note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} removed the link {relation} {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed the link {relation} {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} linked this {relation} {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Linked this {relation} {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} posted a public update: {state} on {services}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Posted a public update: {state} on {services}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} posted a public update: {state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Posted a public update: {state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} sent the reporter an update at {address}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent the reporter an update at {address}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} sent the reporter an update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent the reporter an update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalated to {level}{note} by {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalated to {level}{note}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalated{note} by {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalated{note}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SLA: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed watching</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4036,11 +4369,11 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Setting up your desk…</source>
+        <source>Setting up your desk… Writing the demo incidents takes a few seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source> Writing the demo incidents takes a few seconds.</source>
+        <source>Setting up your desk…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4162,10 +4495,6 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{join} saved {key} after you opened it, so your edits were not saved yet. This is what changed meanwhile:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4179,6 +4508,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} saved {key} after you opened it, so your edits were not saved yet. This is what changed meanwhile:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

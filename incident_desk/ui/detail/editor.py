@@ -400,11 +400,11 @@ class IncidentDetailEditor(QWidget):
         key, version = incident.key, incident.version
         allowed = allowed_transitions(incident.status, as_duplicate=bool(duplicate_of))
         if target not in allowed:
-            moves = ", ".join(s.label for s in allowed) or "none (it is final)"
+            moves = ", ".join(s.label for s in allowed) or translate("Editor", "none (it is final)")
             self.banner.show_message(translate("Editor",
-                                               "{key} cannot move from {label} to {label2}; from {label} it can move "
-                                               "to: {moves}.").format(key=key, label=incident.status.label,
-                    label2=target.label, moves=moves))
+                                               "{key} cannot move from {current} to {target}; from {current} it can "
+                                               "move to: {moves}.").format(key=key, current=incident.status.label,
+                                                                           target=target.label, moves=moves))
             return False
         kwargs: dict = {}
         if target == Status.RESOLVED and duplicate_of:
@@ -518,7 +518,8 @@ class IncidentDetailEditor(QWidget):
                 folder = statuspage_actions.status_folder(self.settings)
                 done.append(statuspage_actions.describe(statuspage_actions.publish(self.ops, self.desk, folder)))
         except (*_READ_ERRORS, OSError) as exc:
-            self.banner.show_message(" ".join(done) + translate("Editor", " But: {exc}").format(exc=exc), "error")
+            self.banner.show_message(translate("Editor", "{done} But: {error}").format(done=" ".join(done), error=exc),
+                                     "error")
             return True
         self.banner.show_message(" ".join(done), "info")
         return True
@@ -796,10 +797,13 @@ class IncidentDetailEditor(QWidget):
         keep_button = QPushButton(translate("Editor", "Keep editing"))
         reload_button.clicked.connect(self._on_reload_remote_clicked)
         keep_button.clicked.connect(self._on_keep_editing_clicked)
-        self.banner.show_message(translate("Editor", "Changed meanwhile by {join}: ").format(join=', '.join(who)) + (
-                what or translate("Editor", "see the timeline"))
-                                 + translate("Editor",
-                                             ". Reload, or keep editing and resolve it when you save."), "warning",
+        if what:
+            text = translate("Editor", "Changed meanwhile by {who}: {what}. Reload, or keep editing and resolve it "
+                                       "when you save.").format(who=", ".join(who), what=what)
+        else:
+            text = translate("Editor", "Changed meanwhile by {who}: see the timeline. Reload, or keep editing and "
+                                       "resolve it when you save.").format(who=", ".join(who))
+        self.banner.show_message(text, "warning",
                                  (reload_button, keep_button))
         self.reload_remote_button, self.keep_editing_button = reload_button, keep_button
 

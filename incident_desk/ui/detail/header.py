@@ -95,7 +95,8 @@ class EditorHeader(QFrame):
             self.dirty_label.setToolTip("")
         else:
             self.dirty_label.setText(translate("Header", "● Unsaved changes"))
-            self.dirty_label.setToolTip(translate("Header", "Edited: ") + ", ".join(names) if dirty else "")
+            self.dirty_label.setToolTip(translate("Header", "Edited: {fields}").format(fields=", ".join(names))
+                                        if dirty else "")
         self.dirty_label.setVisible(dirty or bool(busy_text))
         self.save_button.setEnabled(dirty and not busy_text)
         self.revert_button.setEnabled(dirty and not busy_text)

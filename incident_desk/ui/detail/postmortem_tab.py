@@ -329,13 +329,17 @@ class PostmortemTab(RefreshWhenShown, QWidget):
                                                "never who erred.").format(key=inc.key, need=need, when=when))
             self.state_label.setText("")
             return
-        self.state_label.setText(
-            translate("PostmortemTab", "{label}{value} · written by {value2}").format(label=pm.status.label,
-                    value=' · required' if pm.required else '', value2=pm.author or 'nobody yet')
-            + (translate("PostmortemTab",
-                         " · approved by {approver} {published_at:%Y-%m-%d}").format(approver=pm.approver,
-                    published_at=pm.published_at) if pm.approver and pm.published_at else "")
-            + translate("PostmortemTab", " · version {version}").format(version=pm.version))
+        # A list of facts, each translated whole, joined by " · ".
+        facts = [pm.status.label]
+        if pm.required:
+            facts.append(translate("PostmortemTab", "required"))
+        facts.append(translate("PostmortemTab", "written by {author}").format(
+            author=pm.author or translate("PostmortemTab", "nobody yet")))
+        if pm.approver and pm.published_at:
+            facts.append(translate("PostmortemTab", "approved by {approver} {date:%Y-%m-%d}").format(
+                approver=pm.approver, date=pm.published_at))
+        facts.append(translate("PostmortemTab", "version {version}").format(version=pm.version))
+        self.state_label.setText(" · ".join(facts))
         d = durations
         values = {"detect": hours_text(d.detect_s) if d.detect_s is not None else "unknown (mark when it began)",
                   "acknowledge": hours_text(d.acknowledge_s), "mitigate": hours_text(d.mitigate_s)
@@ -387,7 +391,9 @@ class PostmortemTab(RefreshWhenShown, QWidget):
             table.setItem(r, 1, _cell(item.owner or translate("PostmortemTab", "no owner"),
                                       colour=overdue if item.owner is None else None))
             table.setItem(r, 2, _cell(item.due.isoformat() if item.due else "-", colour=overdue if late else None))
-            table.setItem(r, 3, _cell(item.status.label + (translate("PostmortemTab", " (overdue)") if late else ""),
+            status = translate("PostmortemTab", "{status} (overdue)").format(status=item.status.label) if late \
+                else item.status.label
+            table.setItem(r, 3, _cell(status,
                                       colour=overdue if late else None))
         table.resizeRowsToContents()
 
@@ -423,9 +429,9 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         for name, edit in self.texts.items():
             found = blame_hints(edit.toPlainText())
             hint = self.hints[name]
-            hint.setText(translate("PostmortemTab",
-                                   "Blameless wording: describe the conditions, not a culprit (") + ", ".join(
-                f"'{w}'" for w in found) + ")." if found else "")
+            hint.setText(translate("PostmortemTab", "Blameless wording: describe the conditions, not a culprit "
+                                                    "({words}).").format(words=", ".join(f"'{w}'" for w in found))
+                         if found else "")
             hint.setVisible(bool(found))
 
     # ---- unsaved edits --------------------------------------------------------------------------------

@@ -227,13 +227,14 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         pm = self.desk.postmortems.get(inc.key)
         required = self.desk.settings.closure_policy().requires_postmortem(inc.priority)
         if pm is not None:
-            self.postmortem_label.setText(
-                translate("ResolutionTab",
-                          "Postmortem: {label}{value}; written by {value2}").format(label=pm.status.label,
-                        value=' (required)' if pm.required else '', value2=pm.author or 'nobody yet') + (
-                        translate("ResolutionTab",
-                                  ", approved by {approver}").format(
-                        approver=pm.approver) if pm.approver else "") + ".")
+            status = translate("ResolutionTab", "{status} (required)").format(status=pm.status.label) \
+                if pm.required else pm.status.label
+            author = pm.author or translate("ResolutionTab", "nobody yet")
+            if pm.approver:
+                text = translate("ResolutionTab", "Postmortem: {status}; written by {author}, approved by {approver}.")
+            else:
+                text = translate("ResolutionTab", "Postmortem: {status}; written by {author}.")
+            self.postmortem_label.setText(text.format(status=status, author=author, approver=pm.approver))
         elif required:
             self.postmortem_label.setText(translate("ResolutionTab",
                                                     "A postmortem is required for {label}: it starts as a draft when "

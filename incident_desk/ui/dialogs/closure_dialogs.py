@@ -182,11 +182,13 @@ class KeyCommentsDialog(FormDialog):
         self.list = QListWidget(self)
         self.list.setWordWrap(True)
         for event, is_key in comments:
-            kind = "Work note" if event.kind == "work_note" else "Comment"
-            item = QListWidgetItem(translate("ClosureDialogs",
-                                             "{strftime} UTC · {kind} by {value}\n{value2}").format(
-                    strftime=event.at.strftime(
-                    '%Y-%m-%d %H:%M'), kind=kind, value=event.actor or 'system', value2=event.note or ''))
+            if event.kind == "work_note":
+                heading = translate("ClosureDialogs", "{time} UTC · Work note by {who}")
+            else:
+                heading = translate("ClosureDialogs", "{time} UTC · Comment by {who}")
+            heading = heading.format(time=event.at.strftime("%Y-%m-%d %H:%M"),
+                                     who=event.actor or translate("ClosureDialogs", "system"))
+            item = QListWidgetItem(f"{heading}\n{event.note or ''}")
             item.setData(Qt.ItemDataRole.UserRole, event.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if is_key else Qt.CheckState.Unchecked)

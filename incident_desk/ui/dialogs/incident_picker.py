@@ -148,10 +148,7 @@ class IncidentPicker(QDialog):
             self.results.addItem(item)
         count = self.results.count()
         self.status_label.setText(translate("IncidentPicker", "No incident matches.") if not count else
-                                  translate("IncidentPicker", "{count} match").format(count=count) + (
-                                          translate("IncidentPicker",
-                                                    "es") if count > 1 else "") + translate("IncidentPicker",
-                                          "; choose one with ↓ and Enter."))
+                                  self.tr("%n matches; choose one with ↓ and Enter.", "", count))
 
     def accept(self) -> None:
         key = self.selected_key()

@@ -567,8 +567,8 @@ class LogIncidentDialog(QDialog):
         priority = self.desk.settings.priority_matrix().priority(impact, urgency)
         self.priority_badge.show_priority(priority)
         self.priority_text.setText(translate("LogDialog",
-                                             "{label} — Impact {label2} x Urgency {label3}").format(
-                label=priority.label, label2=impact.label, label3=urgency.label))
+                                             "{priority} — Impact {impact} x Urgency {urgency}").format(
+                priority=priority.label, impact=impact.label, urgency=urgency.label))
 
     @Slot(str)
     def _on_title_changed(self, text: str) -> None:

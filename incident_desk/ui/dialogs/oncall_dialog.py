@@ -305,9 +305,8 @@ class OncallDialog(QDialog):
                                              "On call now: {name}{how}, until {time_brief}").format(name=name(
                     current.user), how=how, time_brief=time_brief(current.end)))
         else:
-            self.now_label.setText(translate("OncallDialog", "Nobody is on call now") + ("." if self._rotations else
-                                                                translate("OncallDialog",
-                                                                        ": the team has no rotation.")))
+            self.now_label.setText(translate("OncallDialog", "Nobody is on call now.") if self._rotations else
+                                   translate("OncallDialog", "Nobody is on call now: the team has no rotation."))
         self.next_label.setText(translate("OncallDialog", "Next: {name} from {time_brief}").format(name=name(
                 upcoming.user), time_brief=time_brief(upcoming.start)) if upcoming
                                 else translate("OncallDialog",
@@ -320,8 +319,8 @@ class OncallDialog(QDialog):
             where = ", ".join(p for p in (format_days(r.days), format_hours(r.hours)) if p) or "all the time"
             unit = r.unit[:-1] if r.every == 1 else f"{r.every} {r.unit}"
             self.rotations.addItem(translate("OncallDialog",
-                                             "{name}: {join}; handoff every {unit} from {start:%Y-%m-%d %H:%M} {tz}; "
-                                             "{where}").format(name=r.name, join=', '.join(name(u) for u in r.users),
+                                             "{name}: {people}; handoff every {unit} from {start:%Y-%m-%d %H:%M} {tz}; "
+                                             "{where}").format(name=r.name, people=", ".join(name(u) for u in r.users),
                     unit=unit, start=r.start, tz=r.tz, where=where))
         self._fill(self.overrides, [(name(o["user"]), time_brief(o["from"]), time_brief(o["to"]))
                                     for o in self._overrides])

@@ -379,7 +379,7 @@ class PolicyEditorDialog(QDialog):
         item.setData(RECIPIENTS_ROLE, recipients)
         item.setText(self.directory.describe_all(recipients) if recipients else NOBODY_YET)
         item.setToolTip(tooltip(translate("PolicyEditor",
-                                          "Stored as: {format_recipients}").format(format_recipients=format_recipients(
+                                          "Stored as: {recipients}").format(recipients=format_recipients(
                 recipients))) if recipients else "")
 
     def edit_recipients(self, row: int) -> RecipientsDialog | None:

@@ -267,9 +267,8 @@ class WelcomeDialog(QDialog):
             def job() -> first_run.Prepared:
                 config.private_dir(path.parent)  # the user data folder: 0700, it will hold what people type
                 return first_run.prepare_local_desk(path, display_name=name, demo=demo)
-            self._run(translate("Welcome", "Setting up your desk…") + (
-                    translate("Welcome", " Writing the demo incidents takes a few seconds.") if demo else ""),
-                      job, self._on_prepared)
+            self._run(translate("Welcome", "Setting up your desk… Writing the demo incidents takes a few seconds.")
+                      if demo else translate("Welcome", "Setting up your desk…"), job, self._on_prepared)
             return
         url = self.url.text().strip()
         user, password, init = self.username.text(), self.password.text(), self.initialise.isChecked()

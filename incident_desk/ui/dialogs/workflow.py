@@ -274,10 +274,11 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(translate("Workflow", "Someone else saved this incident"))
         self.resize(680, 380)
         layout = QVBoxLayout(self)
-        who = sorted({name(e.actor) if e.actor else "System" for e in changes}) or ["Someone"]
+        who = sorted({name(e.actor) if e.actor else translate("Workflow", "System") for e in changes}) or [
+            translate("Workflow", "Someone")]
         intro = plain_label(translate("Workflow",
-                                      "{join} saved {key} after you opened it, so your edits were not saved yet. This "
-                                      "is what changed meanwhile:").format(join=', '.join(who),
+                                      "{who} saved {key} after you opened it, so your edits were not saved yet. This "
+                                      "is what changed meanwhile:").format(who=", ".join(who),
                 key=key), self)  # names are typed text
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)

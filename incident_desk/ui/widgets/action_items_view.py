@@ -116,17 +116,22 @@ class ActionItemsView(RefreshWhenShown, QWidget):
             self.banner.show_message(str(exc), "error")
             return
         self.banner.clear()
-        self.mine_button.setText(translate("ActionItemsView", "My action items ({mine}").format(mine=mine['open']) + (
-                translate("ActionItemsView", ", {mine} overdue").format(mine=mine['overdue'])
-                                                                      if mine["overdue"] else "") + ")")
-        self.open_button.setText(translate("ActionItemsView", "Open action items ({everyone}").format(everyone=everyone[
-                'open']) + (translate("ActionItemsView", ", {everyone} overdue").format(everyone=everyone['overdue'])
-                                                                            if everyone["overdue"] else "") + ")")
+        if mine["overdue"]:
+            self.mine_button.setText(translate("ActionItemsView", "My action items ({open}, {overdue} overdue)")
+                                     .format(open=mine["open"], overdue=mine["overdue"]))
+        else:
+            self.mine_button.setText(translate("ActionItemsView", "My action items ({open})").format(open=mine["open"]))
+        if everyone["overdue"]:
+            self.open_button.setText(translate("ActionItemsView", "Open action items ({open}, {overdue} overdue)")
+                                     .format(open=everyone["open"], overdue=everyone["overdue"]))
+        else:
+            self.open_button.setText(translate("ActionItemsView", "Open action items ({open})")
+                                     .format(open=everyone["open"]))
         counts = mine if self.mode() == MINE else everyone
         self.summary.setText(translate("ActionItemsView",
-                                       "{counts} open, {counts2} overdue, {counts3} without an owner. Overdue items "
-                                       "notify their owner once, in the inbox and the tray.").format(counts=counts[
-                'open'], counts2=counts['overdue'], counts3=counts['unowned']))
+                                       "{open} open, {overdue} overdue, {unowned} without an owner. Overdue items "
+                                       "notify their owner once, in the inbox and the tray.").format(
+            open=counts["open"], overdue=counts["overdue"], unowned=counts["unowned"]))
         self.table.setRowCount(len(self.items))
         for r, item in enumerate(self.items):
             late = item.overdue(today)

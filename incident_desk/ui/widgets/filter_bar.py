@@ -255,7 +255,7 @@ class FilterBar(QWidget):
         with QSignalBlocker(self.assignee):
             while self.assignee.count() > 1:
                 self.assignee.removeItem(1)
-            self.assignee.addItem(translate("FilterBar", "Me ({value})").format(value=me_label or me), me)
+            self.assignee.addItem(translate("FilterBar", "Me ({name})").format(name=me_label or me), me)
             self.assignee.addItem(translate("FilterBar", "Unassigned"), UNASSIGNED)
             self.assignee.insertSeparator(3)
             for username, label in people:
@@ -353,21 +353,21 @@ class FilterBar(QWidget):
         parts = []
         base = self._base
         if base.breaching:
-            parts.append("breaching SLA")
+            parts.append(translate("FilterBar", "breaching SLA"))
         if base.escalated:
-            parts.append("escalated")
+            parts.append(translate("FilterBar", "escalated"))
         if base.keys:
-            parts.append(f"{len(base.keys)} chosen incidents")
+            parts.append(translate("FilterBar", "{count} chosen incidents").format(count=len(base.keys)))
         if base.resolved_from or base.resolved_to:
-            parts.append("resolved in a period")
+            parts.append(translate("FilterBar", "resolved in a period"))
         if base.acknowledged_from or base.acknowledged_to:
-            parts.append("acknowledged in a period")
+            parts.append(translate("FilterBar", "acknowledged in a period"))
         if base.open_at:
-            parts.append(f"open at {time_short(base.open_at)}")
+            parts.append(translate("FilterBar", "open at {time}").format(time=time_short(base.open_at)))
         text = self._chip_text or ", ".join(parts)
         self.chip.setText(f"  {text}  " if text else "")
-        self.chip.setToolTip(tooltip(translate("FilterBar", "Also filtered by: ") + ", ".join(
-                parts) if parts else translate("FilterBar", "Filter from a drill-down")))
+        self.chip.setToolTip(tooltip(translate("FilterBar", "Also filtered by: {filters}").format(
+            filters=", ".join(parts)) if parts else translate("FilterBar", "Filter from a drill-down")))
         self.chip.setVisible(bool(text))
         self.chip_clear.setVisible(bool(text))
         accent = theme.sla_color(theme.SLA_PAUSED).name()

@@ -64,7 +64,8 @@ class HelpButton(QToolButton):
         self.setCursor(Qt.CursorShape.WhatsThisCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         text = "\n\n".join(dm.DEFINITIONS[k] for k in keys)
-        self.setToolTip(tooltip(text + translate("MetricsTab", "\n\nClick for every definition.")))
+        self.setToolTip(tooltip(translate("MetricsTab", "{definitions}\n\nClick for every definition.").format(
+            definitions=text)))
         self.setAccessibleName(translate("MetricsTab", "Definition"))
         self.setAccessibleDescription(text)
 

@@ -203,12 +203,11 @@ class ProblemsView(RefreshWhenShown, QWidget):
             return
         self.current = p
         self.detail.setEnabled(self.desk.actor.can("problem.manage"))
-        self.key_label.setText(translate("ProblemsView",
-                                         "{key} · created {astimezone:%Y-%m-%d} by {value}").format(key=p.key,
-                astimezone=p.created_at.astimezone(), value=p.created_by or '-')
-                               + (translate("ProblemsView",
-                                            " · resolved {astimezone:%Y-%m-%d}").format(
-                                       astimezone=p.resolved_at.astimezone()) if p.resolved_at else ""))
+        facts = [p.key, translate("ProblemsView", "created {date:%Y-%m-%d} by {who}").format(
+            date=p.created_at.astimezone(), who=p.created_by or "-")]
+        if p.resolved_at:
+            facts.append(translate("ProblemsView", "resolved {date:%Y-%m-%d}").format(date=p.resolved_at.astimezone()))
+        self.key_label.setText(" · ".join(facts))
         self.title_edit.setText(p.title)
         self.status_combo.setCurrentIndex(self.status_combo.findData(p.status.value))
         self.cause_combo.setCurrentIndex(max(0, self.cause_combo.findData(p.root_cause or "")))

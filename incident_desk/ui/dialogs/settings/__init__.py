@@ -79,7 +79,7 @@ class SettingsDialog(QDialog):
             scroll.setWidget(page)
             scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.stack.addWidget(scroll)
-            item = QListWidgetItem(cls.TITLE, self.page_list)
+            item = QListWidgetItem(translate("SettingsDialog", cls.TITLE), self.page_list)
             item.setData(PAGE_ROLE, len(self.pages) - 1)
             if page.is_read_only():
                 item.setToolTip(page.read_only_label.text())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from incident_desk.ui import theme
@@ -28,9 +29,9 @@ def apply_stored_scheme(settings=None) -> None:
 
 
 class AppearancePage(SettingsPage):
-    TITLE = "Appearance"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Appearance")
     KEYWORDS = ("theme", "dark", "light", "colour", "color", "scheme", "mode")
-    EXPLAIN = "How the desk looks on this computer. The change shows at once."
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "How the desk looks on this computer. The change shows at once.")
 
     def build(self, body: QWidget) -> None:
         layout = QVBoxLayout(body)

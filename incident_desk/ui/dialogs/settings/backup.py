@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -46,10 +46,11 @@ def folder_problem(text: str, *, what: str = "the backups", example: str = "/hom
 
 
 class BackupPage(SettingsPage):
-    TITLE = "Backups"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Backups")
     KEYWORDS = ("backup", "daily backup", "rotation", "keep", "folder", "location", "restore")
-    EXPLAIN = ("Each day the desk copies its database to a dated file while it keeps working, and deletes the "
-               "oldest beyond the number kept. These choices belong to this database on this computer.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "Each day the desk copies its database to a dated file while it "
+                                                  "keeps working, and deletes the oldest beyond the number kept. "
+                                                  "These choices belong to this database on this computer.")
 
     PERMISSION = "data.backup"
     REFUSAL = "only a lead or an admin may back up the database."

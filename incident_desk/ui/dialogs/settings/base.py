@@ -45,16 +45,16 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.setObjectName(f"settingsPage_{type(self).__name__}")
-        self.setAccessibleName(self.TITLE)
+        self.setAccessibleName(translate("SettingsDialog", self.TITLE))
         self._layout = QVBoxLayout(self)
-        heading = QLabel(self.TITLE, self)
+        heading = QLabel(translate("SettingsDialog", self.TITLE), self)
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         heading.setFont(font)
         self._layout.addWidget(heading)
         if self.EXPLAIN:
-            explain = QLabel(self.EXPLAIN, self)
+            explain = QLabel(translate("SettingsDialog", self.EXPLAIN), self)
             explain.setWordWrap(True)
             theme.style(explain, "muted")
             self._layout.addWidget(explain)
@@ -114,7 +114,9 @@ class SettingsPage(QWidget):
 
     def search_text(self) -> str:
         """The title, the keywords and every label and button on the page, for the dialog's search."""
-        words = [self.TITLE, *self.KEYWORDS, self.EXPLAIN]
+        # English words find a page in any language; the translated title and explanation too.
+        words = [self.TITLE, *self.KEYWORDS, self.EXPLAIN, translate("SettingsDialog", self.TITLE),
+                 translate("SettingsDialog", self.EXPLAIN) if self.EXPLAIN else ""]
         for widget in self.findChildren(QWidget):
             text = getattr(widget, "text", None)
             if isinstance(widget, (QLabel, QAbstractButton)) and callable(text):

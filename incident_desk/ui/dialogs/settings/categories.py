@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,9 +27,10 @@ NO_RENAME = ("Renaming or removing a category is not possible yet: incidents kee
 
 
 class CategoriesPage(SettingsPage):
-    TITLE = "Categories"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Categories")
     KEYWORDS = ("category", "subcategory", "subcategories", "classification", "add category")
-    EXPLAIN = "What incidents are filed under, in two levels. New names are offered in the log dialog at once."
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "What incidents are filed under, in two levels. New names are "
+                                                  "offered in the log dialog at once.")
 
     PERMISSION = "settings.categories"
     REFUSAL = "only a lead or an admin may add categories."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from incident_desk.domain.closure import MAX_AUTO_CLOSE_DAYS, ClosurePolicy
@@ -14,9 +15,10 @@ from incident_desk.ui.i18n import translate
 class ClosurePage(SettingsPage):
     """Saved in the database (a lead or an admin), so every desk on it follows the same policy."""
 
-    TITLE = "Closure and postmortems"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Closure and postmortems")
     KEYWORDS = ("auto-close", "auto close", "days", "postmortem", "post-mortem", "resolved", "closure policy")
-    EXPLAIN = "What closing an incident asks for, and when a resolved incident closes by itself."
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "What closing an incident asks for, and when a resolved incident "
+                                                  "closes by itself.")
 
     PERMISSION = "settings.closure"
     REFUSAL = "only a lead or an admin may change the closure policy."

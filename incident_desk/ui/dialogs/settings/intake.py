@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,12 +30,14 @@ from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
 class IntakePage(SettingsPage):
-    TITLE = "Alert intake"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Alert intake")
     KEYWORDS = ("alert", "intake", "monitoring", "alertmanager", "prometheus", "grafana", "pagerduty", "webhook",
                 "token", "listen", "port", "mapping", "severity", "routing")
-    EXPLAIN = ("Monitoring tools open, update and resolve incidents by sending their alerts to the intake "
-               "(Alertmanager's webhook, PagerDuty's Events API). The window can run it in the background; "
-               "`incident-desk intake` runs it without a window. One intake runs per database.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "Monitoring tools open, update and resolve incidents by sending "
+                                                  "their alerts to the intake (Alertmanager's webhook, PagerDuty's "
+                                                  "Events API). The window can run it in the background; `incident-"
+                                                  "desk intake` runs it without a window. One intake runs per "
+                                                  "database.")
 
     PERMISSION = "settings.intake"
     REFUSAL = "only a lead or an admin may set up the alert intake."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTime
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QTimeEdit, QVBoxLayout, QWidget
 
 from incident_desk.ui import theme
@@ -13,11 +13,12 @@ from incident_desk.ui.widgets.zone_picker import ZonePicker
 
 
 class NotificationsPage(SettingsPage):
-    TITLE = "Notifications"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Notifications")
     KEYWORDS = ("tray", "sound", "beep", "quiet hours", "do not disturb", "minimise", "minimize", "alerts",
                 "pop-up", "time zone")
-    EXPLAIN = ("How escalations and notes reach you. The tray and sound choices belong to this computer; "
-               "your quiet hours are kept in the database and follow you to any desk.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "How escalations and notes reach you. The tray and sound choices "
+                                                  "belong to this computer; your quiet hours are kept in the database"
+                                                  " and follow you to any desk.")
 
     def build(self, body: QWidget) -> None:
         app = self.context.app_settings

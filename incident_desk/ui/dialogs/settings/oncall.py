@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from incident_desk.ui import theme
@@ -15,10 +15,11 @@ class OncallPage(SettingsPage):
     """The on-call schedule (ui/dialogs/oncall_dialog.py) stays the one place rotations are edited: its
     calendar strip needs the room of a dialog of its own."""
 
-    TITLE = "On-call rotations"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "On-call rotations")
     KEYWORDS = ("on call", "on-call", "rotation", "shift", "handoff", "override", "pager", "schedule", "calendar")
-    EXPLAIN = ("Per team, who is on call: rotations hand off at a local time every so many hours, days or "
-               "weeks, and overrides let someone cover. Escalations reach the person on call first.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "Per team, who is on call: rotations hand off at a local time every"
+                                                  " so many hours, days or weeks, and overrides let someone cover. "
+                                                  "Escalations reach the person on call first.")
 
     PERMISSION = "oncall.manage"
     REFUSAL = "only a lead or an admin may change rotations."

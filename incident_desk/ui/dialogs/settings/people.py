@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,11 +28,12 @@ NO_TEAM = "(no team)"
 
 
 class PeoplePage(SettingsPage):
-    TITLE = "Teams and people"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Teams and people")
     KEYWORDS = ("users", "people", "accounts", "roles", "agent", "lead", "admin", "team lead", "add user",
                 "display name")
-    EXPLAIN = ("Everyone who works incidents here, with the role that decides what they may do: agents work "
-               "incidents, leads also close and change policies, admins also manage people.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "Everyone who works incidents here, with the role that decides what"
+                                                  " they may do: agents work incidents, leads also close and change "
+                                                  "policies, admins also manage people.")
 
     PERMISSION = "users.manage"
     REFUSAL = "only an admin may add people or choose team leads."

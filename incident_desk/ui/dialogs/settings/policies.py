@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from incident_desk.domain.formatting import exact_duration
@@ -26,11 +26,11 @@ class _PolicyPage(SettingsPage):
         self.summary = plain_label("", body)  # names typed by leads
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setAccessibleName(translate("SettingsPolicies", "{title} now").format(title=self.TITLE))
-        self.open_button = QPushButton(translate("SettingsPolicies",
-                                                 "&Open the {what} editor…").format(what=self.WHAT), body)
-        self.open_button.setAccessibleName(translate("SettingsPolicies",
-                                                     "Open the {what} editor").format(what=self.WHAT))
+        title, what = translate("SettingsDialog", self.TITLE), translate("SettingsDialog", self.WHAT)
+        self.summary.setAccessibleName(translate("SettingsPolicies", "{title} now").format(title=title))
+        self.open_button = QPushButton(translate("SettingsPolicies", "&Open the {what} editor…").format(what=what),
+                                       body)
+        self.open_button.setAccessibleName(translate("SettingsPolicies", "Open the {what} editor").format(what=what))
         note = QLabel(translate("SettingsPolicies", "Saving there recomputes the due times of open incidents."), body)
         theme.style(note, "hint")
         layout = QVBoxLayout(body)
@@ -57,7 +57,7 @@ class _PolicyPage(SettingsPage):
     def set_read_only(self) -> None:
         self.open_button.setText(translate("SettingsPolicies",
                                            "&Look at the {what} editor…").format(
-                what=self.WHAT))  # the editor shows itself read-only
+                what=translate("SettingsDialog", self.WHAT)))  # the editor shows itself read-only
 
     @Slot()
     def _on_open(self) -> None:
@@ -74,13 +74,14 @@ class _PolicyPage(SettingsPage):
 
 
 class SlaPoliciesPage(_PolicyPage):
-    TITLE = "SLA policies and business calendar"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "SLA policies and business calendar")
     KEYWORDS = ("SLA", "response", "resolution", "targets", "business hours", "calendar", "holidays",
                 "working days", "time zone", "compliance")
-    EXPLAIN = "How fast each priority must be answered and resolved, and the hours that count."
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "How fast each priority must be answered and resolved, and the "
+                                                  "hours that count.")
     TAB = 0
     PERMISSION = "settings.sla"
-    WHAT = "SLA"
+    WHAT = QT_TRANSLATE_NOOP("SettingsDialog", "SLA")
 
     def describe(self) -> str:
         policy = self.read(self.context.desk.settings.sla_policy)
@@ -98,12 +99,12 @@ class SlaPoliciesPage(_PolicyPage):
 
 
 class EscalationPoliciesPage(_PolicyPage):
-    TITLE = "Escalation policies"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Escalation policies")
     KEYWORDS = ("escalation", "rules", "recipients", "notify", "unacknowledged", "severity", "manager")
-    EXPLAIN = "Who is told, and when, as an incident nears or passes its targets."
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "Who is told, and when, as an incident nears or passes its targets.")
     TAB = 2
     PERMISSION = "settings.escalation"
-    WHAT = "escalation"
+    WHAT = QT_TRANSLATE_NOOP("SettingsDialog", "escalation")
 
     def describe(self) -> str:
         policy = self.read(self.context.desk.policies.escalation_policy)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from incident_desk.domain.incident import Level, Priority
@@ -13,10 +13,11 @@ from incident_desk.ui.i18n import translate
 
 
 class PriorityMatrixPage(SettingsPage):
-    TITLE = "Priority matrix"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Priority matrix")
     KEYWORDS = ("impact", "urgency", "priority", "P1", "P2", "P3", "P4", "P5", "ITIL")
-    EXPLAIN = ("The priority a new incident gets from its impact (rows) and urgency (columns). Open incidents "
-               "keep theirs; a lead may still override one.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "The priority a new incident gets from its impact (rows) and "
+                                                  "urgency (columns). Open incidents keep theirs; a lead may still "
+                                                  "override one.")
 
     PERMISSION = "settings.matrix"
     REFUSAL = "only an admin may change the priority matrix."
@@ -41,8 +42,8 @@ class PriorityMatrixPage(SettingsPage):
                     combo.addItem(theme.priority_label(p), p.value)
                 combo.setCurrentIndex(list(Priority).index(self.matrix.priority(impact, urgency)))
                 combo.setAccessibleName(translate("SettingsPriorityMatrix",
-                                                  "Priority for {label} impact and {label2} urgency").format(
-                        label=impact.label, label2=urgency.label))
+                                                  "Priority for {impact} impact and {urgency} urgency").format(
+                        impact=impact.label, urgency=urgency.label))
                 combo.currentIndexChanged.connect(lambda _i: self.sig_changed.emit())
                 self.cells[(impact, urgency)] = combo
                 grid.addWidget(combo, row, col)

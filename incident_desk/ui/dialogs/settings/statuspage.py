@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -25,10 +25,11 @@ from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
 class StatusPagePage(SettingsPage):
-    TITLE = "Status page"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Status page")
     KEYWORDS = ("status page", "publish", "public", "folder", "web server", "shared folder", "atom", "feed")
-    EXPLAIN = ("The status page is a folder of plain files (pages, status.json, an Atom feed) that any web server "
-               "or shared folder can serve. Only public services, incident titles and public updates go in it.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "The status page is a folder of plain files (pages, status.json, an"
+                                                  " Atom feed) that any web server or shared folder can serve. Only "
+                                                  "public services, incident titles and public updates go in it.")
 
     PERMISSION = "statuspage.publish"
     REFUSAL = "only an agent or above may publish the status page."
