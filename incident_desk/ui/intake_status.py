@@ -78,13 +78,15 @@ class IntakeRunner(QObject):
 
     def text(self) -> str:
         if self.error:
-            return "Intake: off (see tooltip)"
+            return translate("IntakeStatus", "Intake: off (see tooltip)")
         if self.server is None:
-            return "Intake: starting…"
+            return translate("IntakeStatus", "Intake: starting…")
         stats = self.server.stats
         host, port = self.server.address
-        return f"Intake: {host}:{port} · {stats.accepted} alert{'s' if stats.accepted != 1 else ''}" + \
-            (f" · {stats.refused} refused" if stats.refused else "")
+        if stats.refused:
+            return self.tr("Intake: {address} · %n alerts · {refused} refused", "", stats.accepted).format(
+                address=f"{host}:{port}", refused=stats.refused)
+        return self.tr("Intake: {address} · %n alerts", "", stats.accepted).format(address=f"{host}:{port}")
 
     def stop(self) -> None:
         self._timer.stop()

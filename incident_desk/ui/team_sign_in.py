@@ -22,8 +22,10 @@ def team_sign_in(url: str, username: str, password: str, *, initialise: bool) ->
         signin = SignInService(store, clock=system_clock)
         if initialise:
             actor = signin.initialise(admin=username.strip(), password=password)
-            return f"{actor.username} is now the first admin of this team database."
+            return translate("TeamSignIn",
+                             "{username} is now the first admin of this team database.").format(username=actor.username)
         actor = signin.sign_in(username.strip(), password)
-        return f"Signed in as {actor.display_name} ({actor.role})."
+        return translate("TeamSignIn", "Signed in as {display_name} ({role}).").format(display_name=actor.display_name,
+                role=actor.role)
     finally:
         store.close()

@@ -114,10 +114,11 @@ class TransferActions(QObject):
     def export_view_to(self, path: Path) -> None:
         """Write the table's filters and sort to ``path`` in a worker, with a progress dialog and Cancel."""
         model = self.window.model
-        self._start_progress("Exporting the view…")
+        self._start_progress(translate("TransferActions", "Exporting the view…"))
         self.pool.submit(self.transfer.export_csv, path, filters=model.filters(), sort=model.current_sort(),
                          progress=self._relay.sig_progress.emit, cancel=self.cancel_event,
-                         on_done=lambda n: self._finish(f"Exported {n:,} incidents to {path}."),
+                         on_done=lambda n: self._finish(translate("TransferActions",
+                                 "Exported {n:,} incidents to {path}.").format(n=n, path=path)),
                          on_error=self._failed)
 
     # ---- backups -----------------------------------------------------------------------------------------

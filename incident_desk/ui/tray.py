@@ -36,16 +36,18 @@ def summarize(items: list[NotificationItem]) -> tuple[str, str]:
     keys = {i.incident_key for i in items}
     if len(keys) == 1 and None not in keys:
         # Several deadlines of one incident (a catch-up): name the incident, list what fell due.
-        return (f"{keys.pop()}: {len(items)} new alerts",
+        return (TrayController.tr("{key}: %n new alerts", "", len(items)).format(key=keys.pop()),
                 "\n".join([items[0].body] + [i.title.split(": ", 1)[-1] for i in items]))
-    p1_text = f" — {p1} P1" if p1 else ""
+    # TrayController.tr: a plural lupdate marks as one needs tr(); called on the class, its context is the class.
     if len(escalations) == len(items):
-        summary = f"{len(items)} new escalations{p1_text}"
+        summary = TrayController.tr("%n new escalations", "", len(items))
     else:
-        summary = f"{len(items)} new notifications{p1_text}"
+        summary = TrayController.tr("%n new notifications", "", len(items))
+    if p1:
+        summary = translate("Tray", "{summary} — {p1} P1").format(summary=summary, p1=p1)
     lines = [i.title for i in items[:3]]
     if len(items) > 3:
-        lines.append(f"… and {len(items) - 3} more in the notification centre")
+        lines.append(TrayController.tr("… and %n more in the notification centre", "", len(items) - 3))
     return summary, "\n".join(lines)
 
 
@@ -132,8 +134,8 @@ class TrayController(QObject):
 
     def tooltip(self) -> str:
         if not self._unread:
-            return f"{APP_NAME} — no unread notifications"
-        return f"{APP_NAME} — {self._unread} unread notification{'s' if self._unread != 1 else ''}"
+            return translate("Tray", "{app} — no unread notifications").format(app=APP_NAME)
+        return self.tr("{app} — %n unread notifications", "", self._unread).format(app=APP_NAME)
 
     def set_unread(self, count: int) -> None:
         if count == self._unread:

@@ -74,8 +74,11 @@ def test_every_text_the_code_translates_is_in_the_catalogue():
                     continue  # translate("Ctx", label) of a QT_TRANSLATE_NOOP-marked table
                 key = (call.args[0].value, call.args[1].value)
             elif isinstance(f, ast.Attribute) and f.attr == "tr" and call.args:
-                owner = [c.name for c, inside in classes if id(call) in inside]
-                key = (owner[-1] if owner else "", call.args[0].value)
+                if isinstance(f.value, ast.Name) and f.value.id != "self":
+                    key = (f.value.id, call.args[0].value)  # TrayController.tr(...): that class's context
+                else:
+                    owner = [c.name for c, inside in classes if id(call) in inside]
+                    key = (owner[-1] if owner else "", call.args[0].value)
             else:
                 continue
             if key not in in_catalogue:

@@ -111,6 +111,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>no owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{status} (overdue)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Action item #{id}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -320,6 +328,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>What happened, as a fact: &apos;Disk on mx1 reached 100 %&apos;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -380,6 +392,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Key comments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{time} UTC · Work note by {who}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -393,6 +409,10 @@
     </message>
     <message>
         <source>Key comments appear on the postmortem timeline. Work notes stay internal: a customer report never shows them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problem record</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -467,6 +487,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Restored your unsaved changes to {key} from {draft}: the desk closed before they were saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{restored} {key} has been changed since; saving shows what changed first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -499,7 +523,51 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The public update is on the timeline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is on the clipboard as Markdown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody subscribes to its services and no reporter has an e-mail address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No mail client could be opened; copy it as Markdown instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{done} But: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{priority} — Impact {impact} x Urgency {urgency}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overridden to {override}; the matrix gives {explain}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{explain} (from the matrix).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> Only a lead may override.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>someone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -569,6 +637,23 @@
     <message>
         <source>Unknown category &apos;{text}&apos;; pick one from the list.</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EscalationPoliciesPage</name>
+    <message numerus="yes">
+        <source>%n rules:</source>
+        <translation>
+            <numerusform>%n rule:</numerusform>
+            <numerusform>%n rules:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… and %n more</numerusform>
+            <numerusform>… and %n more</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -683,6 +768,14 @@
     </message>
     <message>
         <source>Show only incidents opened in this period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened on or after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened on or before</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -937,6 +1030,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;File:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>F&amp;ormat:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1073,11 +1170,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>In this wizard: go Back and choose what these values mean in the table of values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Saved the mapping &apos;{name}&apos;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Deleted the saved mapping &apos;{name}&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1244,6 +1349,35 @@
         <source>Sort by {column}</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>On hold ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Priority {priority}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{status}; escalated (level {level})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IntakeRunner</name>
+    <message numerus="yes">
+        <source>Intake: {address} · %n alerts · {refused} refused</source>
+        <translation>
+            <numerusform>Intake: {address} · %n alert · {refused} refused</numerusform>
+            <numerusform>Intake: {address} · %n alerts · {refused} refused</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Intake: {address} · %n alerts</source>
+        <translation>
+            <numerusform>Intake: {address} · %n alert</numerusform>
+            <numerusform>Intake: {address} · %n alerts</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>IntakeStatus</name>
@@ -1255,11 +1389,19 @@
         <source>Alerts from monitoring: POST /alertmanager, POST /v2/enqueue</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Intake: off (see tooltip)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>KnownErrorsPanel</name>
     <message>
-        <source>Known error {key}: {title}{others}</source>
+        <source>Known error {key}: {title} (also {others})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Known error {key}: {title}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1461,6 +1603,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>An unnamed caller</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also reported by {caller}{contact} via {channel}: {title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Same problem? Select it and press “This is the same incident”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1510,6 +1660,13 @@
     <message>
         <source>Views</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>{keys} and %n more</source>
+        <translation>
+            <numerusform>{keys} and %n more</numerusform>
+            <numerusform>{keys} and %n more</numerusform>
+        </translation>
     </message>
     <message>
         <source>Unsaved changes kept from before the desk closed: {shown}. Open an incident to see and save them.</source>
@@ -1834,6 +1991,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>target {target:g} %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Resolved within target (%)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1856,7 +2017,83 @@
 <context>
     <name>MetricsExport</name>
     <message>
+        <source>Volume: {total:,} opened; {resolved:,} resolved; {acknowledged:,} acknowledged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open backlog at the end of the period: {open:,}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MTTA {mean} (median {median}, p90 {p90}, n = {n:,}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MTTR {mean} (median {median}, p90 {p90}, n = {n:,}); {left_out:,} closed or cancelled without a resolution time left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SLA compliance {sla} (target {target:g} %, response {response}); reopen rate {reopen}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>open backlog</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MTTA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MTTR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SLA compliance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reopen rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} {change} ({verdict})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} {change}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Against the previous {period}: {changes}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Incident Desk metrics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>business hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>wall clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, On hold excluded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{period} (UTC), by {by}, {clock}. Generated {generated_at:%Y-%m-%d %H:%M} UTC.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Definitions</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1981,6 +2218,22 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Drawing charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>business hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>wall clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, On hold excluded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Updated {time_short} UTC · durations in {clock} · {by}s in UTC</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1998,6 +2251,14 @@ Click for every definition.</source>
     </message>
     <message>
         <source>open at {time_short} UTC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Over {n:,} incidents.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Over {n:,} incidents. {left_out:,} closed or cancelled without a resolution time are counted in volumes but left out of MTTR.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2129,9 +2390,32 @@ Click for every definition.</source>
     </message>
 </context>
 <context>
+    <name>NotificationModel</name>
+    <message>
+        <source>Received {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Snoozed until {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>snoozed until {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>OncallDialog</name>
     <message>
         <source>Coming shifts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (override)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2148,6 +2432,34 @@ Click for every definition.</source>
     </message>
     <message>
         <source>all day, or e.g. 09:00-17:00</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;People</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Handoff &amp;every</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First &amp;handoff (local)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time &amp;zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2244,6 +2556,14 @@ Click for every definition.</source>
     </message>
     <message>
         <source>Nobody is on call now: the team has no rotation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rotation {rotation}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all the time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2382,6 +2702,10 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>rule {row}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Saving and recomputing open incidents…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2434,6 +2758,38 @@ Click for every definition.</source>
     </message>
     <message>
         <source>Computed from the incident&apos;s recorded times and the milestones marked on the timeline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time to detect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time to acknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time to mitigate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time to resolve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Impact duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Response target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolution target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{duration}:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2549,6 +2905,26 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>required for {priority}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional for this priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start it now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It can be started once the incident is resolved (it then starts by itself).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It can be started once the incident is resolved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{key} has no postmortem ({need}). {when}
 
 A postmortem is blameless: it asks what in the system and the process allowed this, never who erred.</source>
@@ -2572,6 +2948,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>version {version}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown (mark when it began)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (resolution)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2798,6 +3182,38 @@ A postmortem is blameless: it asks what in the system and the process allowed th
 <context>
     <name>RecipientPicker</name>
     <message>
+        <source>team {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lead of team {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lead of the incident&apos;s team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>manager {person}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>manager on duty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>on call for team {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>on call for the incident&apos;s team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the incident&apos;s assignee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Recipients of {rule}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2877,7 +3293,7 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Wrote {written}{more}.</source>
+        <source>Wrote {file}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2889,6 +3305,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Export the report of {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Internal: everything, for the team</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2897,7 +3317,19 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Audience:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>A customer report uses only a published postmortem; until then it tells what happened from the incident&apos;s own record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monthly review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Month:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3000,6 +3432,11 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>
+Workaround: {workaround}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Not linked to a problem. Link it when incidents like this recur.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3025,6 +3462,42 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>No postmortem (optional for this priority); start one on the Postmortem tab once the incident is resolved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closed {when} automatically (policy).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closed {when} by {who}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>someone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled {when}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A lead may close it now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Once resolved, a lead closes it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lead}, or the desk closes it by itself on {when} ({auto_close_days} days after resolution). A reopen before then continues this incident.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lead}; the desk never closes resolved incidents by itself (policy).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lead}, or the desk closes it {auto_close_days} days after resolution (policy).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3162,6 +3635,21 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
 </context>
 <context>
+    <name>SessionGuard</name>
+    <message>
+        <source>Your session was idle longer than {minutes} minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your role is now {role}; close the desk (Cancel) and open it again to work as {role_with_article}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason} Sign in again to go on; nothing you typed is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>Settings</source>
@@ -3183,6 +3671,18 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <source>No settings page matches.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SettingsAppearance</name>
@@ -3193,6 +3693,18 @@ A postmortem is blameless: it asks what in the system and the process allowed th
 </context>
 <context>
     <name>SettingsBackup</name>
+    <message>
+        <source>&apos;{path}&apos; is not a full path; give one that starts at the root, e.g. {example}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{existing} is a file, not a folder; choose a folder for {what}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder {existing} cannot be written by you; choose one of your own.</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Backup folder</source>
         <translation type="unfinished"></translation>
@@ -3222,6 +3734,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Keep the last:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3242,6 +3758,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>Problem on this page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are {role}; {refusal}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3280,7 +3800,15 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Under:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>under {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A category name needs 1 to 100 characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3465,6 +3993,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Token file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Mapping:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3474,6 +4006,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>The intake&apos;s token file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mapping is not JSON ({exc}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the token file the senders&apos; token is kept in.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3496,6 +4036,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Quiet hours start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quiet hours end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Still alert me about &amp;P1 escalations in quiet hours</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3515,6 +4063,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <source>Notifications still reach your inbox in quiet hours; only pop-ups and beeps wait.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Minimising to the tray needs the tray icon; switch the icon on or leave the window to close.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SettingsOncall</name>
@@ -3532,6 +4084,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>Calendar apps can import the shifts: incident-desk oncall export TEAM --ics FILE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{team}: {person} on call now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No team has a rotation yet: escalations go to team leads and the manager on duty.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3626,6 +4186,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source> (deactivated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Type the new person&apos;s username.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3653,7 +4217,35 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>You are {role}; only a lead or an admin may change {what} policies.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Look at the {what} editor…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policy: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Business calendar: {timezone}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label}: no target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{priority}: respond within {response}, resolve within {resolve} (business hours)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{priority}: respond within {response}, resolve within {resolve}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3707,11 +4299,23 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Tools → Publish status page… writes it now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Publish the status page into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the folder first: publishing on every update needs one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the status page</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3723,6 +4327,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>Sign in to Incident Desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The team database {where} is empty. Make its first admin: the account that adds everyone else.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in to the team database {where}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3769,6 +4381,33 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <source>Change the password of {username}.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Current password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The two new passwords differ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SlaPanel</name>
+    <message>
+        <source>Response:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolution:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — due {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>StatuspageActions</name>
@@ -3793,6 +4432,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>Recent databases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  (open now)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3868,6 +4511,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>Type your password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{username} is now the first admin of this team database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed in as {display_name} ({role}).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4144,6 +4795,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Exporting the view…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported {n:,} incidents to {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Back up the database</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4175,6 +4834,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
 <context>
     <name>Tray</name>
     <message>
+        <source>{summary} — {p1} P1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Open desk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4201,6 +4864,48 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     <message>
         <source>Quit</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{app} — no unread notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrayController</name>
+    <message numerus="yes">
+        <source>{key}: %n new alerts</source>
+        <translation>
+            <numerusform>{key}: %n new alert</numerusform>
+            <numerusform>{key}: %n new alerts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new escalations</source>
+        <translation>
+            <numerusform>%n new escalation</numerusform>
+            <numerusform>%n new escalations</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new notifications</source>
+        <translation>
+            <numerusform>%n new notification</numerusform>
+            <numerusform>%n new notifications</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more in the notification centre</source>
+        <translation>
+            <numerusform>… and %n more in the notification centre</numerusform>
+            <numerusform>… and %n more in the notification centre</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{app} — %n unread notifications</source>
+        <translation>
+            <numerusform>{app} — %n unread notification</numerusform>
+            <numerusform>{app} — %n unread notifications</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4399,6 +5104,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Resolve {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Choose a resolution code…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4427,6 +5140,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Cancel {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Why is this incident cancelled? (logged twice, not an incident, …)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4440,6 +5161,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>Give a reason for cancelling.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put {key} on hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put on hold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4595,6 +5324,16 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     <message>
         <source>&apos;{text}&apos; is not a known time zone; pick one from the list, such as Europe/Berlin.</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_ReportDialog</name>
+    <message numerus="yes">
+        <source>Wrote {file} (and %n chart files).</source>
+        <translation>
+            <numerusform>Wrote {file} (and %n chart file).</numerusform>
+            <numerusform>Wrote {file} (and %n chart files).</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

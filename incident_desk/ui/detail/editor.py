@@ -250,8 +250,9 @@ class IncidentDetailEditor(QWidget):
         self._load(base, pending=draft.get("pending") if draft else None)
         if draft:
             self.timeline_view.note_edit.setPlainText(str(draft.get("note") or ""))
-            restored = (f"Restored your unsaved changes to {key} from {draft['when']}: the desk closed before "
-                        f"they were saved.")
+            restored = (translate("Editor",
+                                  "Restored your unsaved changes to {key} from {draft}: the desk closed before they "
+                                  "were saved.").format(key=key, draft=draft['when']))
             if stale:
                 self.banner.show_message(translate("Editor",
                                                    "{restored} {key} has been changed since; saving shows what "
@@ -500,19 +501,21 @@ class IncidentDetailEditor(QWidget):
         bumps = 2 if major is not None and major != was_major else 1
         if not self._perform(write, bumps=bumps):
             return False
-        done = ["The public update is on the timeline."]
+        done = [translate("Editor", "The public update is on the timeline.")]
         try:
             if mail or copy:
                 dist = self.ops.run_read(lambda: self.desk.communication.distribution(key))
                 if copy:
                     QGuiApplication.clipboard().setText(dist.markdown)
-                    done.append("It is on the clipboard as Markdown.")
+                    done.append(translate("Editor", "It is on the clipboard as Markdown."))
                 if mail:
                     url = QUrl(dist.mailto, QUrl.ParsingMode.StrictMode)
                     if not dist.recipients:
-                        done.append("Nobody subscribes to its services and no reporter has an e-mail address.")
+                        done.append(translate("Editor",
+                                              "Nobody subscribes to its services and no reporter has an e-mail "
+                                              "address."))
                     elif not url.isValid() or not QDesktopServices.openUrl(url):
-                        done.append("No mail client could be opened; copy it as Markdown instead.")
+                        done.append(translate("Editor", "No mail client could be opened; copy it as Markdown instead."))
             if publish:
                 from incident_desk.ui import statuspage_actions
                 folder = statuspage_actions.status_folder(self.settings)
@@ -589,7 +592,8 @@ class IncidentDetailEditor(QWidget):
 
     def _update_header(self) -> None:
         inc = self._incident
-        self.header.show_incident(inc, assignee=self.people.name(inc.assignee, "Unassigned"), team=inc.team)
+        self.header.show_incident(inc, assignee=self.people.name(inc.assignee,
+                translate("Editor", "Unassigned")), team=inc.team)
         self.form.resolution_box.setVisible(inc.status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED))
 
     def _update_watch_button(self) -> None:
@@ -633,13 +637,16 @@ class IncidentDetailEditor(QWidget):
         self.form.priority_combo.setItemText(0, translate("Editor",
                                                           "From the matrix: {label}").format(label=derived.label))
         override = read("priority")
-        explain = f"{derived.label} — Impact {impact.label} x Urgency {urgency.label}"
+        explain = translate("Editor", "{priority} — Impact {impact} x Urgency {urgency}").format(
+            priority=derived.label, impact=impact.label, urgency=urgency.label)
         if override and override != derived.label:
-            text = f"Overridden to {override}; the matrix gives {explain}."
+            text = translate("Editor",
+                             "Overridden to {override}; the matrix gives {explain}.").format(override=override,
+                    explain=explain)
         else:
-            text = f"{explain} (from the matrix)."
+            text = translate("Editor", "{explain} (from the matrix).").format(explain=explain)
         if not self.desk.actor.can("incident.override_priority"):
-            text += " Only a lead may override."
+            text += translate("Editor", " Only a lead may override.")
         self.fields["priority"].set_hint(text)
         self.form.show_override_reason(bool(override))
 
@@ -790,7 +797,8 @@ class IncidentDetailEditor(QWidget):
             newer = [e for e in events if e.id > self._last_event_id]
         except _READ_ERRORS:
             pass
-        who = sorted({self.people.name(e.actor) if e.actor else "System" for e in newer}) or ["someone"]
+        who = sorted({self.people.name(e.actor) if e.actor else translate("Editor", "System") for e in newer}) \
+            or [translate("Editor", "someone")]
         what = "; ".join(describe_event(e, name=self.people.name, with_actor=False)[0] for e in reversed(newer[:5]))
         reload_button = QPushButton(translate("Editor", "Reload"))
         reload_button.setToolTip(translate("Editor", "Load their version and put your unsaved edits back on top"))

@@ -144,12 +144,16 @@ class PostmortemTab(RefreshWhenShown, QWidget):
                                  "timeline."))
         grid = QGridLayout(box)
         self.duration_labels: dict[str, QLabel] = {}
-        names = (("detect", "Time to detect"), ("acknowledge", "Time to acknowledge"),
-                 ("mitigate", "Time to mitigate"), ("resolve", "Time to resolve"), ("impact", "Impact duration"),
-                 ("response", "Response target"), ("resolution", "Resolution target"))
+        names = (("detect", translate("PostmortemTab", "Time to detect")),
+                 ("acknowledge", translate("PostmortemTab", "Time to acknowledge")),
+                 ("mitigate", translate("PostmortemTab", "Time to mitigate")),
+                 ("resolve", translate("PostmortemTab", "Time to resolve")),
+                 ("impact", translate("PostmortemTab", "Impact duration")),
+                 ("response", translate("PostmortemTab", "Response target")),
+                 ("resolution", translate("PostmortemTab", "Resolution target")))
         for k, (name, title) in enumerate(names):
             definition = DURATION_DEFINITIONS.get(name, DURATION_DEFINITIONS["sla"])
-            caption = QLabel(title + ":", box)
+            caption = QLabel(translate("PostmortemTab", "{duration}:").format(duration=title), box)
             caption.setToolTip(definition)
             value = QLabel("-", box)
             value.setToolTip(definition)
@@ -319,10 +323,15 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         self.empty_label.setVisible(not has)
         if not has:
             required = self.desk.settings.closure_policy().requires_postmortem(inc.priority)
-            need = f"required for {inc.priority.label}" if required else "optional for this priority"
-            when = "Start it now." if inc.status in (Status.RESOLVED, Status.CLOSED) else \
-                "It can be started once the incident is resolved" + (" (it then starts by itself)." if required
-                                                                    else ".")
+            need = translate("PostmortemTab", "required for {priority}").format(priority=inc.priority.label) \
+                if required else translate("PostmortemTab", "optional for this priority")
+            if inc.status in (Status.RESOLVED, Status.CLOSED):
+                when = translate("PostmortemTab", "Start it now.")
+            elif required:
+                when = translate("PostmortemTab", "It can be started once the incident is resolved (it then starts "
+                                                  "by itself).")
+            else:
+                when = translate("PostmortemTab", "It can be started once the incident is resolved.")
             self.empty_label.setText(translate("PostmortemTab",
                                                "{key} has no postmortem ({need}). {when}\n\nA postmortem is "
                                                "blameless: it asks what in the system and the process allowed this, "
@@ -341,9 +350,11 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         facts.append(translate("PostmortemTab", "version {version}").format(version=pm.version))
         self.state_label.setText(" · ".join(facts))
         d = durations
-        values = {"detect": hours_text(d.detect_s) if d.detect_s is not None else "unknown (mark when it began)",
+        values = {"detect": hours_text(d.detect_s) if d.detect_s is not None else translate("PostmortemTab",
+                "unknown (mark when it began)"),
                   "acknowledge": hours_text(d.acknowledge_s), "mitigate": hours_text(d.mitigate_s)
-                  + ("" if d.mitigation_marked or d.mitigate_s is None else " (resolution)"),
+                  + ("" if d.mitigation_marked or d.mitigate_s is None else translate("PostmortemTab",
+                          " (resolution)")),
                   "resolve": hours_text(d.resolve_s), "impact": hours_text(d.impact_s),
                   "response": _SLA.get(d.response_sla, d.response_sla),
                   "resolution": _SLA.get(d.resolution_sla, d.resolution_sla)}

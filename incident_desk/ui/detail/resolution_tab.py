@@ -215,7 +215,7 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         if problem is not None:
             text = f"{problem.key} · {problem.status.label} · {problem.title}"
             if problem.workaround:
-                text += f"\nWorkaround: {problem.workaround}"
+                text += translate("ResolutionTab", "\nWorkaround: {workaround}").format(workaround=problem.workaround)
             self.problem_label.setText(text)
         else:
             self.problem_label.setText(translate("ResolutionTab",
@@ -249,19 +249,29 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         if inc.status == Status.CLOSED:
             closer = next((e.actor for e in self.desk.incidents.timeline(inc.key)
                            if e.kind == "status" and e.new_value == Status.CLOSED.slug), None)
-            how = "automatically (policy)" if closer == AUTO_CLOSE_ACTOR else f"by {closer or 'someone'}"
-            return f"Closed {_when(inc.closed_at)} {how}."
+            if closer == AUTO_CLOSE_ACTOR:
+                return translate("ResolutionTab", "Closed {when} automatically (policy).").format(
+                    when=_when(inc.closed_at))
+            return translate("ResolutionTab", "Closed {when} by {who}.").format(
+                when=_when(inc.closed_at), who=closer or translate("ResolutionTab", "someone"))
         if inc.status == Status.CANCELLED:
-            return f"Cancelled {_when(inc.closed_at)}: {inc.cancel_reason or '-'}"
+            return translate("ResolutionTab", "Cancelled {when}: {reason}").format(when=_when(inc.closed_at),
+                    reason=inc.cancel_reason or '-')
         resolved = inc.status == Status.RESOLVED
         due = policy.auto_close_at(inc.resolved_at) if inc.resolved_at and resolved else None
-        lead = "A lead may close it now" if resolved else "Once resolved, a lead closes it"
+        lead = translate("ResolutionTab", "A lead may close it now") if resolved else translate("ResolutionTab",
+                "Once resolved, a lead closes it")
         if due is not None:
-            return f"{lead}, or the desk closes it by itself on {_when(due)} ({policy.auto_close_days} days after " \
-                   f"resolution). A reopen before then continues this incident."
+            return translate("ResolutionTab",
+                             "{lead}, or the desk closes it by itself on {when} ({auto_close_days} days after "
+                             "resolution). A reopen before then continues this incident.").format(lead=lead, when=_when(
+                    due), auto_close_days=policy.auto_close_days)
         if not policy.auto_close_days:
-            return f"{lead}; the desk never closes resolved incidents by itself (policy)."
-        return f"{lead}, or the desk closes it {policy.auto_close_days} days after resolution (policy)."
+            return translate("ResolutionTab",
+                             "{lead}; the desk never closes resolved incidents by itself (policy).").format(lead=lead)
+        return translate("ResolutionTab",
+                         "{lead}, or the desk closes it {auto_close_days} days after resolution (policy).").format(
+                lead=lead, auto_close_days=policy.auto_close_days)
 
     def _fill_children(self, inc: Incident) -> None:
         self.children_list.clear()

@@ -69,7 +69,7 @@ class EntryDialog(FormDialog):
 
     def __init__(self, title: str, parent: QWidget | None = None, *, entry: TimelineEntry | None = None,
                  at: datetime | None = None):
-        super().__init__(title, "Save", parent)
+        super().__init__(title, translate("ClosureDialogs", "Save"), parent)
         self.at_edit = QDateTimeEdit(self)
         self.at_edit.setTimeZone(UTC_TZ)
         self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm 'UTC'")
@@ -119,7 +119,7 @@ class ActionItemDialog(FormDialog):
 
     def __init__(self, title: str, usernames: list[str], parent: QWidget | None = None, *, item=None,
                  today: date | None = None):
-        super().__init__(title, "Save", parent)
+        super().__init__(title, translate("ClosureDialogs", "Save"), parent)
         self.title_edit = QLineEdit(self)
         self.title_edit.setPlaceholderText(translate("ClosureDialogs",
                                                      "What will be done, e.g. 'Alert when a log partition passes 80 "
@@ -178,7 +178,7 @@ class KeyCommentsDialog(FormDialog):
     """Tick the comments and work notes the postmortem timeline should show."""
 
     def __init__(self, comments: list[tuple[TimelineEvent, bool]], parent: QWidget | None = None):
-        super().__init__("Key comments", "Save", parent)
+        super().__init__(translate("ClosureDialogs", "Key comments"), translate("ClosureDialogs", "Save"), parent)
         self.list = QListWidget(self)
         self.list.setWordWrap(True)
         for event, is_key in comments:
@@ -209,7 +209,7 @@ class ProblemDialog(FormDialog):
     """A new problem (title, description, workaround) for the given incidents, or one to link them to."""
 
     def __init__(self, problems: list[Problem], incident_keys: list[str], parent: QWidget | None = None):
-        super().__init__("Problem record", "Link", parent)
+        super().__init__(translate("ClosureDialogs", "Problem record"), translate("ClosureDialogs", "Link"), parent)
         keys = ", ".join(incident_keys)
         self.combo = QComboBox(self)
         self.combo.addItem(translate("ClosureDialogs", "A new problem"), "")

@@ -67,7 +67,7 @@ class FilePage(QWizardPage):
         browse.clicked.connect(self._on_browse)
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
-        add_layout_row(form, "&File:", row, self.path_edit)
+        add_layout_row(form, translate("ImportWizard", "&File:"), row, self.path_edit)
         self.format_combo = QComboBox(self)
         for name, label in FORMAT_CHOICES:
             self.format_combo.addItem(label, name)
@@ -309,7 +309,8 @@ class CheckPage(QWizardPage):
         self.report = report
         lines = report.lines()
         if report.hints:
-            lines.append("In this wizard: go Back and choose what these values mean in the table of values.")
+            lines.append(translate("ImportWizard",
+                                   "In this wizard: go Back and choose what these values mean in the table of values."))
         self.report_view.setPlainText("\n".join(lines))
         self.skip_box.setVisible(bool(report.problems))
         self.completeChanged.emit()
@@ -424,7 +425,7 @@ class ImportWizard(QWizard):
             return
         options = self.options(dry_run=False)
         self.cancel_event = threading.Event()
-        self.progress_dialog = cancellable_progress(self, "Importing…", self.cancel_event)
+        self.progress_dialog = cancellable_progress(self, translate("ImportWizard", "Importing…"), self.cancel_event)
         self.progress_dialog.setWindowTitle(translate("ImportWizard", "Import"))
         relay = ProgressRelay()
         relay.sig_progress.connect(self._on_progress)

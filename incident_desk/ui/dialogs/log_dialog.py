@@ -399,9 +399,10 @@ class LogIncidentDialog(QDialog):
     def link_instead(self, key: str) -> bool:
         """Add this caller's report to ``key`` as a comment instead of logging a new incident."""
         draft = self.draft()
-        caller = draft.reporter_name.strip() or "An unnamed caller"
+        caller = draft.reporter_name.strip() or translate("LogDialog", "An unnamed caller")
         contact = f" ({draft.reporter_contact.strip()})" if draft.reporter_contact.strip() else ""
-        text = f"Also reported by {caller}{contact} via {Channel(draft.channel).value}: {draft.title.strip()}"
+        text = translate("LogDialog", "Also reported by {caller}{contact} via {channel}: {title}").format(caller=caller,
+                contact=contact, channel=Channel(draft.channel).value, title=draft.title.strip())
         if draft.description.strip():
             text += f"\n\n{draft.description.strip()}"
         if self._writing:

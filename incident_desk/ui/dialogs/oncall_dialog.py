@@ -88,7 +88,8 @@ class ShiftStrip(QWidget):
             rect = QRectF(left, band_top, right - left - 1, band_height)
             painter.fillRect(rect, fill)
             painter.setPen(QPen(theme.text_on(fill)))
-            name = self.names.get(shift.user, shift.user) + (" (override)" if shift.override else "")
+            name = self.names.get(shift.user, shift.user) + (
+                    translate("OncallDialog", " (override)") if shift.override else "")
             painter.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                              painter.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, int(rect.width()) - 6))
         painter.setPen(QPen(theme.tone("error")[2], 2))
@@ -115,9 +116,13 @@ class RotationDialog(QDialog):
         self.days.setPlaceholderText(translate("OncallDialog", "every day, or e.g. mon-fri"))
         self.hours = QLineEdit((format_hours(current.hours) or "") if current else "", self)
         self.hours.setPlaceholderText(translate("OncallDialog", "all day, or e.g. 09:00-17:00"))
-        for label, field in (("&Name", self.name), ("&People", self.users), ("Handoff &every", self.every),
-                             ("First &handoff (local)", self.start), ("Time &zone", self.tz), ("&Days", self.days),
-                             ("&Hours", self.hours)):
+        for label, field in ((translate("OncallDialog", "&Name"), self.name),
+                             (translate("OncallDialog", "&People"), self.users),
+                             (translate("OncallDialog", "Handoff &every"), self.every),
+                             (translate("OncallDialog", "First &handoff (local)"), self.start),
+                             (translate("OncallDialog", "Time &zone"), self.tz),
+                             (translate("OncallDialog", "&Days"), self.days),
+                             (translate("OncallDialog", "&Hours"), self.hours)):
             form.addRow(label, field)
         self.error = plain_label("", self)
         theme.style(self.error, "error")
@@ -300,7 +305,7 @@ class OncallDialog(QDialog):
         current = shifts[0] if shifts and shifts[0].start <= now else None
         upcoming = next((s for s in shifts if s.start > now), None)
         if current:
-            how = " (override)" if current.override else ""
+            how = translate("OncallDialog", " (override)") if current.override else ""
             self.now_label.setText(translate("OncallDialog",
                                              "On call now: {name}{how}, until {time_brief}").format(name=name(
                     current.user), how=how, time_brief=time_brief(current.end)))
@@ -313,10 +318,12 @@ class OncallDialog(QDialog):
                                                "Nobody is on call in the next two weeks.") if not current else "")
         self.strip.set_shifts(now, shifts, {s.user: name(s.user) for s in shifts})
         self._fill(self.shifts, [(name(s.user), time_brief(s.start), time_brief(s.end),
-                                  "override" if s.override else f"rotation {s.rotation}") for s in shifts])
+                                  "override" if s.override else translate("OncallDialog",
+                                          "rotation {rotation}").format(rotation=s.rotation)) for s in shifts])
         self.rotations.clear()
         for r in self._rotations:
-            where = ", ".join(p for p in (format_days(r.days), format_hours(r.hours)) if p) or "all the time"
+            where = ", ".join(p for p in (format_days(r.days), format_hours(
+                    r.hours)) if p) or translate("OncallDialog", "all the time")
             unit = r.unit[:-1] if r.every == 1 else f"{r.every} {r.unit}"
             self.rotations.addItem(translate("OncallDialog",
                                              "{name}: {people}; handoff every {unit} from {start:%Y-%m-%d %H:%M} {tz}; "

@@ -73,6 +73,7 @@ def format_threshold(rule: EscalationRule) -> str:
 
 def parse_threshold(text: str, trigger: str, row: int) -> float:
     if trigger == TRIGGER_UNACKNOWLEDGED:
+        # what= goes into the domain's (English) message: kept English with it.
         value = parse_duration(text, business_day_s=86400, what=f"rule {row + 1} threshold")
         if value is None:
             raise ValidationError(translate("PolicyEditor",
@@ -387,7 +388,8 @@ class PolicyEditorDialog(QDialog):
         if not 0 <= row < self.rules.rowCount() or not self.can_escalation:
             return None
         key = self._cell_text(row, 0)
-        dialog = RecipientsDialog(self.recipients_of(row), self.directory, self, rule=key or f"rule {row + 1}")
+        dialog = RecipientsDialog(self.recipients_of(row), self.directory, self, rule=key or translate("PolicyEditor",
+                "rule {row}").format(row=row + 1))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.set_recipients(row, dialog.recipients()))
         dialog.open()

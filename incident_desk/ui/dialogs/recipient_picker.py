@@ -50,14 +50,19 @@ class Directory:
         if kind == "person":
             return self.person(name)
         if kind == "team":
-            return f"team {name}"
+            return translate("RecipientPicker", "team {name}").format(name=name)
         if kind == "team_lead":
-            return f"lead of team {name}" if name else "lead of the incident's team"
+            return translate("RecipientPicker",
+                             "lead of team {name}").format(name=name) if name else translate("RecipientPicker",
+                    "lead of the incident's team")
         if kind == "manager":
-            return f"manager {self.person(name)}" if name else "manager on duty"
+            return translate("RecipientPicker", "manager {person}").format(person=self.person(
+                    name)) if name else translate("RecipientPicker", "manager on duty")
         if kind == "on_call":
-            return f"on call for team {name}" if name else "on call for the incident's team"
-        return "the incident's assignee"
+            return translate("RecipientPicker",
+                             "on call for team {name}").format(name=name) if name else translate("RecipientPicker",
+                    "on call for the incident's team")
+        return translate("RecipientPicker", "the incident's assignee")
 
     def describe_all(self, recipients) -> str:
         return "; ".join(self.describe(r) for r in recipients)

@@ -145,10 +145,11 @@ class _ReportDialog(QDialog):
         self.written = list(files)
         self.progress.setValue(100)
         self.write_button.setEnabled(True)
-        more = f" (and {len(self.written) - 1} chart file{'s' if len(self.written) > 2 else ''})" \
-            if len(self.written) > 1 else ""
-        self.status.setText(translate("ReportDialogs", "Wrote {written}{more}.").format(written=self.written[0],
-                more=more))
+        if len(self.written) > 1:
+            self.status.setText(self.tr("Wrote {file} (and %n chart files).", "", len(self.written) - 1).format(
+                file=self.written[0]))
+        else:
+            self.status.setText(translate("ReportDialogs", "Wrote {file}.").format(file=self.written[0]))
         self.sig_report_written.emit(str(self.written[0]))
 
     def _on_failed(self, exc: BaseException) -> None:
@@ -190,7 +191,7 @@ class ExportReportDialog(_ReportDialog):
     """The closure report or postmortem of one incident, for the team or for customers."""
 
     def __init__(self, desk, key: str, parent: QWidget | None = None):
-        super().__init__(desk, f"Export the report of {key}", parent)
+        super().__init__(desk, translate("ReportDialogs", "Export the report of {key}").format(key=key), parent)
         self.key = key
         audiences = QWidget(self)
         column = QVBoxLayout(audiences)
@@ -203,7 +204,7 @@ class ExportReportDialog(_ReportDialog):
             self.audience_group.addButton(radio)
             column.addWidget(radio)
         self.internal_radio.setChecked(True)
-        self.form.insertRow(0, "Audience:", audiences)
+        self.form.insertRow(0, translate("ReportDialogs", "Audience:"), audiences)
         note = QLabel(translate("ReportDialogs",
                                 "A customer report uses only a published postmortem; until then it tells what "
                                 "happened from "
@@ -237,14 +238,14 @@ class MonthlyReviewDialog(_ReportDialog):
     """The monthly review for team leads and the board."""
 
     def __init__(self, desk, parent: QWidget | None = None, *, month: date | None = None):
-        super().__init__(desk, "Monthly review", parent)
+        super().__init__(desk, translate("ReportDialogs", "Monthly review"), parent)
         self.month_edit = QDateEdit(self)
         self.month_edit.setDisplayFormat("yyyy-MM")
         self.month_edit.setCalendarPopup(False)
         last = month_of(desk.clock()).previous()  # the last complete month
         chosen = month or date(last.year, last.month, 1)
         self.month_edit.setDate(QDate(chosen.year, chosen.month, 1))
-        self.form.insertRow(0, "&Month:", self.month_edit)
+        self.form.insertRow(0, translate("ReportDialogs", "&Month:"), self.month_edit)
         note = QLabel(translate("ReportDialogs",
                                 "Headline figures against the month before, category and MTTR trends over six months, "
                                 "the "

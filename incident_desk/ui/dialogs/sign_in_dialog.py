@@ -40,10 +40,11 @@ class SignInDialog(QDialog):
                 "Sign in to Incident Desk"))
         layout = QVBoxLayout(self)
         if initialise:
-            intro = (f"The team database {where} is empty. Make its first admin: the account that adds "
-                     f"everyone else.")
+            intro = (translate("SignInDialog",
+                               "The team database {where} is empty. Make its first admin: the account that adds "
+                               "everyone else.").format(where=where))
         else:
-            intro = reason or f"Sign in to the team database {where}."
+            intro = reason or translate("SignInDialog", "Sign in to the team database {where}.").format(where=where)
         heading = plain_label(intro, self)
         heading.setWordWrap(True)
         layout.addWidget(heading)
@@ -138,8 +139,9 @@ class ChangePasswordDialog(QDialog):
                 username=desk.actor.username), self))
         form = QFormLayout()
         self.current_edit, self.new_edit, self.again_edit = (QLineEdit(self) for _ in range(3))
-        for label, edit in (("Current password:", self.current_edit), ("New password:", self.new_edit),
-                            ("The same again:", self.again_edit)):
+        for label, edit in ((translate("SignInDialog", "Current password:"), self.current_edit), (
+                translate("SignInDialog", "New password:"), self.new_edit),
+                            (translate("SignInDialog", "The same again:"), self.again_edit)):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             form.addRow(label, edit)
         layout.addLayout(form)
@@ -159,7 +161,7 @@ class ChangePasswordDialog(QDialog):
     @Slot()
     def _on_submit(self) -> None:
         if self.new_edit.text() != self.again_edit.text():
-            self._error("The two new passwords differ.")
+            self._error(translate("SignInDialog", "The two new passwords differ."))
             return
         current, new = self.current_edit.text(), self.new_edit.text()
         try:

@@ -49,7 +49,7 @@ class SwitchDatabaseDialog(QDialog):
         self.recent.setAccessibleName(translate("SwitchDatabase", "Recent databases"))
         recent_label.setBuddy(self.recent)
         for url in config.recent_databases() or [current_url]:
-            text = first_run.describe(url) + ("  (open now)" if url == current_url else "")
+            text = first_run.describe(url) + (translate("SwitchDatabase", "  (open now)") if url == current_url else "")
             item = QListWidgetItem(text, self.recent)
             item.setData(URL_ROLE, url)
             item.setToolTip(tooltip(first_run.safe_url(url)))

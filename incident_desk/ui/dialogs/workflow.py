@@ -86,7 +86,8 @@ class ResolveDialog(_FormDialog):
     go along (offered when there are some)."""
 
     def __init__(self, key: str, parent: QWidget | None = None, *, open_children: int = 0):
-        super().__init__(f"Resolve {key}", "Resolve", parent)
+        super().__init__(translate("Workflow", "Resolve {key}").format(key=key),
+                         translate("Workflow", "Resolve"), parent)
         self.code_combo = QComboBox(self)
         self.code_combo.addItem(translate("Workflow", "Choose a resolution code…"), "")
         for code in RESOLUTION_CODES:
@@ -137,7 +138,8 @@ class CancelDialog(_FormDialog):
     """A reason is required to cancel (e.g. logged by mistake)."""
 
     def __init__(self, key: str, parent: QWidget | None = None):
-        super().__init__(f"Cancel {key}", "Cancel incident", parent)
+        super().__init__(translate("Workflow", "Cancel {key}").format(key=key),
+                         translate("Workflow", "Cancel incident"), parent)
         self.reason_edit = _plain_text(self, translate("Workflow",
                                                        "Why is this incident cancelled? (logged twice, not an "
                                                        "incident, …)"), 70)
@@ -162,7 +164,8 @@ class HoldDialog(_FormDialog):
     """Whom the incident waits for; the resolution clock pauses meanwhile."""
 
     def __init__(self, key: str, parent: QWidget | None = None):
-        super().__init__(f"Put {key} on hold", "Put on hold", parent)
+        super().__init__(translate("Workflow", "Put {key} on hold").format(key=key),
+                         translate("Workflow", "Put on hold"), parent)
         box = QWidget(self)
         col = QVBoxLayout(box)
         col.setContentsMargins(0, 0, 0, 0)

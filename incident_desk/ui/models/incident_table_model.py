@@ -416,7 +416,7 @@ class IncidentTableModel(QAbstractTableModel):
             return theme.priority_label(row.priority)
         if col == "status":
             if row.status == Status.ON_HOLD and row.hold_reason is not None:
-                return f"On hold ({row.hold_reason.name.lower()})"
+                return translate("IncidentTableModel", "On hold ({reason})").format(reason=row.hold_reason.name.lower())
             return row.status.label
         if col == "title":
             return row.title  # item views paint display text as plain text
@@ -439,14 +439,17 @@ class IncidentTableModel(QAbstractTableModel):
 
     def _tooltip(self, row: IncidentRow, col: str) -> str | None:
         if col == "priority":
-            return f"Priority {theme.priority_label(row.priority)}"
+            return translate("IncidentTableModel",
+                             "Priority {priority}").format(priority=theme.priority_label(row.priority))
         if col == "sla":
             cell = self._sla(row)
             return f"{STATE_LABELS[cell.state]}: {cell.tip}"
         if col == "title":
             return tooltip(row.title)  # a title of '<img src=...>' is shown as typed
         if col == "status" and row.escalation_level:
-            return f"{row.status.label}; escalated (level {row.escalation_level})"
+            return translate("IncidentTableModel",
+                             "{status}; escalated (level {level})").format(status=row.status.label,
+                    level=row.escalation_level)
         return None
 
     def _placeholder(self, index: QModelIndex, role: int):

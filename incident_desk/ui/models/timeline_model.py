@@ -187,12 +187,12 @@ class TimelineModel(QAbstractListModel):
         event = self._events[index.row()]
         summary, body = self._texts[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            who = self.name(event.actor) if event.actor else "System"
+            who = self.name(event.actor) if event.actor else translate("TimelineModel", "System")
             return f"{who}: {summary}: {body}" if body else f"{who}: {summary}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{format_time(event.at)} — {event.at.isoformat()}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            who = self.name(event.actor) if event.actor else "System"
+            who = self.name(event.actor) if event.actor else translate("TimelineModel", "System")
             return f"{format_time(event.at)}, {who}: {summary}. {body}"
         if role == TimelineRole.EVENT:
             return event
@@ -207,7 +207,7 @@ class TimelineModel(QAbstractListModel):
         if role == TimelineRole.AT:
             return event.at
         if role == TimelineRole.ACTOR:
-            return self.name(event.actor) if event.actor else "System"
+            return self.name(event.actor) if event.actor else translate("TimelineModel", "System")
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

@@ -135,8 +135,10 @@ class ActionItemsView(RefreshWhenShown, QWidget):
         self.table.setRowCount(len(self.items))
         for r, item in enumerate(self.items):
             late = item.overdue(today)
-            values = (str(item.id), item.title, item.owner or "no owner", item.due.isoformat() if item.due else "-",
-                      item.status.label + (" (overdue)" if late else ""), item.incident_key or item.problem_key or "-")
+            values = (str(item.id), item.title, item.owner or translate("ActionItemsView", "no owner"),
+                      item.due.isoformat() if item.due else "-",
+                      translate("ActionItemsView", "{status} (overdue)").format(status=item.status.label) if late
+                      else item.status.label, item.incident_key or item.problem_key or "-")
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, item.id)

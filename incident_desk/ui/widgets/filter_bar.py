@@ -179,7 +179,8 @@ class FilterBar(QWidget):
         layout.addWidget(self.date_range)
         self.date_from = QDateEdit(self)
         self.date_to = QDateEdit(self)
-        for w, tip in ((self.date_from, "Opened on or after"), (self.date_to, "Opened on or before")):
+        for w, tip in ((self.date_from, translate("FilterBar", "Opened on or after")), (self.date_to,
+                translate("FilterBar", "Opened on or before"))):
             # Local days whose every instant lies in the desk's years, whatever this machine's zone.
             w.setDateRange(QDate(FIRST_YEAR, 1, 2), QDate(LAST_YEAR, 12, 30))
             w.setCalendarPopup(True)

@@ -48,9 +48,12 @@ class KnownErrorsPanel(QFrame):
             self.hide()
             return []
         best = self.matches[0]
-        others = f" (also {', '.join(m.key for m in self.matches[1:])})" if len(self.matches) > 1 else ""
-        self.title.setText(translate("KnownErrorsPanel", "Known error {key}: {title}{others}").format(key=best.key,
-                title=best.title, others=others))
+        if len(self.matches) > 1:
+            self.title.setText(translate("KnownErrorsPanel", "Known error {key}: {title} (also {others})").format(
+                key=best.key, title=best.title, others=", ".join(m.key for m in self.matches[1:])))
+        else:
+            self.title.setText(translate("KnownErrorsPanel", "Known error {key}: {title}").format(
+                key=best.key, title=best.title))
         self.workaround.setText(translate("KnownErrorsPanel",
                                           "Workaround: {workaround}").format(workaround=best.workaround))
         self.link_check.setText(translate("KnownErrorsPanel", "Link the new incident to {key}").format(key=best.key))

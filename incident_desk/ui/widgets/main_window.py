@@ -187,7 +187,8 @@ class MainWindow(QMainWindow):
         """Say which incidents have edits kept from a desk that closed before they were saved."""
         keys = IncidentDrafts(self.settings, EDITOR_DRAFTS_GROUP).keys()
         if keys:
-            shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+            shown = ", ".join(keys[:5]) if len(keys) <= 5 else self.tr("{keys} and %n more", "", len(keys) - 5).format(
+                keys=", ".join(keys[:5]))
             self.status_message(translate("MainWindow",
                                           "Unsaved changes kept from before the desk closed: {shown}. Open an "
                                           "incident to see and save them.").format(shown=shown), 30_000)

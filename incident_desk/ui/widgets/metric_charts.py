@@ -350,7 +350,7 @@ class SlaChart(MetricChart):
         target = report.sla_target_pct
         # The policy's goal as a line the points are read against, labelled in words, not colour alone.
         line = ax.axhline(target, color=style["target"], linestyle=(0, (4, 3)), linewidth=1.3, zorder=1.5,
-                          label=f"target {target:g} %")
+                          label=translate("MetricCharts", "target {target:g} %").format(target=target))
         line.set_gid(self.TARGET_GID)
         data["_target"] = target
         ax.set_ylim(0, 105)

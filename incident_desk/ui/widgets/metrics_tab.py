@@ -403,7 +403,7 @@ class MetricsTab(QWidget):
         def job():
             report = service.refresh(filters, by=by, business_hours=business, exclude_hold=no_hold,
                                      progress=progress)
-            progress(100, "Drawing charts")
+            progress(100, translate("MetricsTab", "Drawing charts"))
             # Charts are built and rendered here too: drawing one takes longer than a frame.
             return report, [(chart, chart.prepare(report, dark=dark, geometry=g)) for chart, g in charts], dark
 
@@ -448,9 +448,10 @@ class MetricsTab(QWidget):
         else:
             self.progress.hide()
             self._set_refreshing(False)
-            clock = "business hours" if report.business_hours else "wall clock"
+            clock = translate("MetricsTab", "business hours") if report.business_hours else translate("MetricsTab",
+                    "wall clock")
             if report.exclude_hold:
-                clock += ", On hold excluded"
+                clock += translate("MetricsTab", ", On hold excluded")
             self.status.setText(translate("MetricsTab",
                                           "Updated {time_short} UTC · durations in {clock} · {by}s in UTC").format(
                     time_short=time_short(report.generated_at, UTC), clock=clock, by=report.by))
@@ -476,10 +477,11 @@ class MetricsTab(QWidget):
                                                  r.end), UTC)))
         for key, stats in (("mtta", r.tta), ("mttr", r.ttr)):
             mean, median, p90 = stat_durations([stats.mean, stats.median, stats.p90])  # one unit for the three
-            note = f"Over {stats.n:,} incidents."
+            note = translate("MetricsTab", "Over {n:,} incidents.").format(n=stats.n)
             if key == "mttr" and r.left_out:
-                note += (f" {r.left_out:,} closed or cancelled without a resolution time are counted in volumes "
-                         f"but left out of MTTR.")
+                note = translate("MetricsTab", "Over {n:,} incidents. {left_out:,} closed or cancelled without a "
+                                               "resolution time are counted in volumes but left out of MTTR.").format(
+                    n=stats.n, left_out=r.left_out)
             self.cards[key].set_figure(mean, translate("MetricsTab",
                                                        "median {median} · p90 {p90}").format(median=median,
                     p90=p90) if stats.n else "", note)

@@ -174,7 +174,7 @@ class NotificationCenter(QDockWidget):
 
     def __init__(self, notifications: NotificationService, actor: Actor, clock, parent: QWidget | None = None, *,
                  run_write: Callable[[Callable], object] | None = None):
-        super().__init__("Notifications", parent)
+        super().__init__(translate("NotificationCenter", "Notifications"), parent)
         self.setObjectName("notificationCenter")
         self.notifications, self.actor, self.clock = notifications, actor, clock
         # Marking read and snoozing write: through the desk's writer queue when the window has one.

@@ -104,7 +104,9 @@ class SettingsDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        for button, name in ((self.ok_button, "OK"), (self.apply_button, "Apply"), (self.cancel_button, "Cancel")):
+        for button, name in ((self.ok_button, translate("Settings", "OK")),
+                             (self.apply_button, translate("Settings", "Apply")),
+                             (self.cancel_button, translate("Settings", "Cancel"))):
             button.setAccessibleName(name)
         self.apply_button.setEnabled(False)
         layout = QHBoxLayout()

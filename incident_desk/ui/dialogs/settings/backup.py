@@ -32,16 +32,22 @@ def folder_problem(text: str, *, what: str = "the backups", example: str = "/hom
         return empty
     path = Path(text.strip()).expanduser()
     if not path.is_absolute():
-        return f"'{text.strip()}' is not a full path; give one that starts at the root, e.g. {example}."
+        return translate("SettingsBackup",
+                         "'{path}' is not a full path; give one that starts at the root, e.g. {example}.").format(
+                path=text.strip(), example=example)
     existing = path
     while not existing.exists():
         if existing.parent == existing:
             break
         existing = existing.parent
     if not existing.is_dir():
-        return f"{existing} is a file, not a folder; choose a folder for {what}."
+        return translate("SettingsBackup",
+                         "{existing} is a file, not a folder; choose a folder for {what}.").format(existing=existing,
+                what=what)
     if not os.access(existing, os.W_OK | os.X_OK):
-        return f"The folder {existing} cannot be written by you; choose one of your own."
+        return translate("SettingsBackup",
+                         "The folder {existing} cannot be written by you; choose one of your own.").format(
+                existing=existing)
     return None
 
 
@@ -75,7 +81,7 @@ class BackupPage(SettingsPage):
         self.keep.setSuffix(translate("SettingsBackup", " daily backups"))
         self.keep.setAccessibleName(translate("SettingsBackup", "How many daily backups to keep"))
         form = QFormLayout()
-        add_layout_row(form, "&Folder:", row, self.folder)
+        add_layout_row(form, translate("SettingsBackup", "&Folder:"), row, self.folder)
         form.addRow(translate("SettingsBackup", "&Keep the last:"), self.keep)
         note = QLabel("" if self.context.desk.store.is_sqlite else
                       translate("SettingsBackup",

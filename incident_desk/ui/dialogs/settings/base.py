@@ -93,7 +93,8 @@ class SettingsPage(QWidget):
         actor = self.context.desk.actor
         if not self.PERMISSION or actor.can(self.PERMISSION):
             return ""
-        return f"You are {with_article(actor.role)}; {self.REFUSAL}"
+        return translate("SettingsBase", "You are {role}; {refusal}").format(role=with_article(
+                actor.role), refusal=self.REFUSAL)
 
     def set_read_only(self) -> None:
         """Disable what writes; lists and tables stay readable, scrollable and reachable by Tab."""

@@ -52,7 +52,7 @@ class CategoriesPage(SettingsPage):
         row = QHBoxLayout()
         row.addWidget(self.parent_box, 1)
         row.addWidget(self.add_button)
-        add_layout_row(form, "&Under:", row, self.parent_box)
+        add_layout_row(form, translate("SettingsCategories", "&Under:"), row, self.parent_box)
         note = QLabel(NO_RENAME, body)
         note.setWordWrap(True)
         theme.style(note, "hint")
@@ -94,7 +94,7 @@ class CategoriesPage(SettingsPage):
 
     def validate(self) -> str | None:
         if len(self.name.text().strip()) > 100:
-            return "A category name needs 1 to 100 characters."
+            return translate("SettingsCategories", "A category name needs 1 to 100 characters.")
         return None
 
     def save(self) -> None:

@@ -68,7 +68,7 @@ class IntakePage(SettingsPage):
         form = QFormLayout()
         form.addRow("", self.run_here)
         form.addRow(translate("SettingsIntake", "&Listen on:"), self.listen)
-        add_layout_row(form, "&Token file:", token_row, self.token_file)
+        add_layout_row(form, translate("SettingsIntake", "&Token file:"), token_row, self.token_file)
         form.addRow(translate("SettingsIntake", "&Mapping:"), self.mapping)
         hint = QLabel(translate("SettingsIntake",
                                 "The mapping turns alerts into incidents: severity to priority, default category, how "
@@ -111,7 +111,7 @@ class IntakePage(SettingsPage):
         try:
             data = self._mapping_value()
         except ValueError as exc:
-            return f"The mapping is not JSON ({exc})."
+            return translate("SettingsIntake", "The mapping is not JSON ({exc}).").format(exc=exc)
         try:
             IntakeMapping.from_dict(data)
         except (DomainError, TypeError) as exc:
@@ -122,7 +122,7 @@ class IntakePage(SettingsPage):
             except ValueError as exc:
                 return str(exc)
             if not self.token_file.text().strip():
-                return "Choose the token file the senders' token is kept in."
+                return translate("SettingsIntake", "Choose the token file the senders' token is kept in.")
             try:
                 read_token(self.token_file.text().strip())
             except (TokenError, OSError) as exc:

@@ -37,8 +37,10 @@ class NotificationsPage(SettingsPage):
         self.quiet.setChecked(bool(hours["start"]))
         self.start = QTimeEdit(body)
         self.end = QTimeEdit(body)
-        for edit, value, name in ((self.start, hours["start"] or "22:00", "Quiet hours start"),
-                                  (self.end, hours["end"] or "07:00", "Quiet hours end")):
+        for edit, value, name in ((self.start, hours["start"] or "22:00",
+                                   translate("SettingsNotifications", "Quiet hours start")),
+                                  (self.end, hours["end"] or "07:00",
+                                   translate("SettingsNotifications", "Quiet hours end"))):
             edit.setDisplayFormat("HH:mm")
             edit.setTime(QTime.fromString(value, "HH:mm"))
             edit.setAccessibleName(name)
@@ -102,7 +104,9 @@ class NotificationsPage(SettingsPage):
 
     def validate(self) -> str | None:
         if self.keep.isChecked() and not self.tray.isChecked():
-            return "Minimising to the tray needs the tray icon; switch the icon on or leave the window to close."
+            return translate("SettingsNotifications",
+                             "Minimising to the tray needs the tray icon; switch the icon on or leave the window to "
+                             "close.")
         return None
 
     def save(self) -> None:

@@ -54,8 +54,10 @@ class OncallPage(SettingsPage):
                 continue
             now = desk.oncall.who(team)
             person = desk.oncall.names([now.user]).get(now.user, now.user) if now.user else "nobody"
-            lines.append(f"{team}: {person} on call now")
-        return "\n".join(lines) or "No team has a rotation yet: escalations go to team leads and the manager on duty."
+            lines.append(translate("SettingsOncall", "{team}: {person} on call now").format(team=team, person=person))
+        return "\n".join(lines) or translate("SettingsOncall",
+                                             "No team has a rotation yet: escalations go to team leads and the "
+                                             "manager on duty.")
 
 
     def set_read_only(self) -> None:

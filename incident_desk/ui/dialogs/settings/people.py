@@ -106,7 +106,8 @@ class PeoplePage(SettingsPage):
                 leads.setdefault(team["lead"], []).append(team["name"])
         self.table.setRowCount(len(users))
         for row, user in enumerate(users):
-            values = (user["display_name"] + ("" if user["active"] else " (deactivated)"), user["username"],
+            values = (user["display_name"] + ("" if user["active"] else translate("SettingsPeople", " (deactivated)")),
+                      user["username"],
                       user["role"], user["team"] or "", ", ".join(leads.get(user["username"], [])))
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
@@ -135,7 +136,7 @@ class PeoplePage(SettingsPage):
 
     def validate(self) -> str | None:
         if not self.username.text().strip():
-            return "Type the new person's username."
+            return translate("SettingsPeople", "Type the new person's username.")
         return None
 
     def save(self) -> None:

@@ -52,7 +52,9 @@ class _PolicyPage(SettingsPage):
         actor = self.context.desk.actor
         if actor.can(self.PERMISSION):
             return ""
-        return f"You are {with_article(actor.role)}; only a lead or an admin may change {self.WHAT} policies."
+        return translate("SettingsPolicies",
+                         "You are {role}; only a lead or an admin may change {what} policies.").format(
+                role=with_article(actor.role), what=translate("SettingsDialog", self.WHAT))
 
     def set_read_only(self) -> None:
         self.open_button.setText(translate("SettingsPolicies",
@@ -85,16 +87,23 @@ class SlaPoliciesPage(_PolicyPage):
 
     def describe(self) -> str:
         policy = self.read(self.context.desk.settings.sla_policy)
-        lines = [f"Policy: {policy.name}", f"Business calendar: {policy.calendar.timezone}"]
+        lines = [translate("SettingsPolicies", "Policy: {name}").format(name=policy.name),
+                 translate("SettingsPolicies",
+                           "Business calendar: {timezone}").format(timezone=policy.calendar.timezone)]
         for p in Priority:
             target = policy.targets.get(p)
             if target is None:
-                lines.append(f"{p.label}: no target")
+                lines.append(translate("SettingsPolicies", "{label}: no target").format(label=p.label))
                 continue
-            response = exact_duration(target.response_s) if target.response_s else "none"
-            resolve = exact_duration(target.resolve_s) if target.resolve_s else "none"
-            lines.append(f"{p.label}: respond within {response}, resolve within {resolve}"
-                         f"{' (business hours)' if target.business_hours else ''}")
+            none = translate("SettingsPolicies", "none")
+            response = exact_duration(target.response_s) if target.response_s else none
+            resolve = exact_duration(target.resolve_s) if target.resolve_s else none
+            if target.business_hours:
+                text = translate("SettingsPolicies",
+                                 "{priority}: respond within {response}, resolve within {resolve} (business hours)")
+            else:
+                text = translate("SettingsPolicies", "{priority}: respond within {response}, resolve within {resolve}")
+            lines.append(text.format(priority=p.label, response=response, resolve=resolve))
         return "\n".join(lines)
 
 
@@ -108,8 +117,9 @@ class EscalationPoliciesPage(_PolicyPage):
 
     def describe(self) -> str:
         policy = self.read(self.context.desk.policies.escalation_policy)
-        lines = [f"Policy: {policy.name}", f"{len(policy.rules)} rule{'s' if len(policy.rules) != 1 else ''}:"]
+        lines = [translate("SettingsPolicies", "Policy: {name}").format(name=policy.name),
+                 self.tr("%n rules:", "", len(policy.rules))]
         lines += [f"• {rule.key}: {rule.description}" for rule in policy.rules[:8]]
         if len(policy.rules) > 8:
-            lines.append(f"… and {len(policy.rules) - 8} more")
+            lines.append(self.tr("… and %n more", "", len(policy.rules) - 8))
         return "\n".join(lines)

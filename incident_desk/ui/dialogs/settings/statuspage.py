@@ -52,7 +52,7 @@ class StatusPagePage(SettingsPage):
         self.on_update.setAccessibleName(translate("SettingsStatuspage",
                                                    "Publish the status page on every public update"))
         form = QFormLayout()
-        add_layout_row(form, "&Folder:", row, self.folder)
+        add_layout_row(form, translate("SettingsStatuspage", "&Folder:"), row, self.folder)
         form.addRow("", self.on_update)
         note = QLabel(translate("SettingsStatuspage", "Tools → Publish status page… writes it now."), body)
         note.setWordWrap(True)
@@ -83,9 +83,11 @@ class StatusPagePage(SettingsPage):
     def validate(self) -> str | None:
         if not self.folder.text().strip():
             # No folder yet is fine, unless publishing on every update is asked for.
-            return ("Choose the folder first: publishing on every update needs one." if self.on_update.isChecked()
-                    else None)
-        return folder_problem(self.folder.text(), what="the status page", example="/srv/www/status")
+            if self.on_update.isChecked():
+                return translate("SettingsStatuspage", "Choose the folder first: publishing on every update needs one.")
+            return None
+        return folder_problem(self.folder.text(), what=translate("SettingsStatuspage", "the status page"),
+                              example="/srv/www/status")
 
     def save(self) -> None:
         settings = self.context.desk_settings
