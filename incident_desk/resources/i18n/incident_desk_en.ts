@@ -4,6 +4,18 @@
 <context>
     <name>AboutDialog</name>
     <message>
+        <source>Component</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>About Incident Desk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -70,6 +82,26 @@
 </context>
 <context>
     <name>ActionItemsView</name>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Show done and cancelled</source>
         <translation type="unfinished"></translation>
@@ -583,6 +615,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Find the original incident. This one is resolved with code &apos;duplicate&apos; and linked to it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -834,6 +870,26 @@
 <context>
     <name>Form</name>
     <message>
+        <source>reporter name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reporter contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>override reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolution code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolution notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Incident</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1003,7 +1059,55 @@
 <context>
     <name>HelpWindow</name>
     <message>
+        <source>{status} (as a duplicate only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>— (final)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Incident Desk help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quick keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The incident workflow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metric definitions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every command of the window&apos;s menus that has a key. Menus also open with Alt and the underlined letter; Tab moves between the views, the filters, the table and the detail panel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every incident moves through these statuses; a move the diagram does not show is refused with a message naming the allowed ones. Arcs above go forward, arcs below go back (a reopen, a resumed hold); dashed moves are allowed only when resolving as a duplicate of another incident.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The incident workflow diagram</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open statuses: {statuses}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Can move to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How every figure on the Metrics tab, in the metrics CLI and in the reports is counted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1170,6 +1274,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Incident Desk export (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(not read)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>In this wizard: go Back and choose what these values mean in the table of values.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1197,6 +1309,10 @@
 <context>
     <name>IncidentPicker</name>
     <message>
+        <source>Choose an incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Key (INC-000123) or words from the title, description or comments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1218,6 +1334,10 @@
 </context>
 <context>
     <name>IncidentTable</name>
+    <message>
+        <source>&lt;b&gt;No incidents here&lt;/b&gt;&lt;br&gt;Log one with Ctrl+N, or pick another view or widen the filter (Clear shows every incident, whatever its status).</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Columns</source>
         <translation type="unfinished"></translation>
@@ -1415,6 +1535,26 @@
 </context>
 <context>
     <name>LinksPanel</name>
+    <message>
+        <source>Related to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicate of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parent of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Child of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicated by</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>This incident is</source>
         <translation type="unfinished"></translation>
@@ -1979,6 +2119,19 @@
 <context>
     <name>MetricCharts</name>
     <message>
+        <source>Nothing to show
+for this period and these filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MTTR and MTTA over time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Volume by category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{category} rising</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1991,11 +2144,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>SLA compliance by priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>target {target:g} %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Resolved within target (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backlog over time and open incidents by age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2099,6 +2260,26 @@
 </context>
 <context>
     <name>MetricsTab</name>
+    <message>
+        <source>Last 4 weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 13 weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 26 weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 52 weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>{definitions}
 
@@ -2580,7 +2761,94 @@ Click for every definition.</source>
     </message>
 </context>
 <context>
+    <name>Ops</name>
+    <message>
+        <source>Waiting for the database (another program may be writing to it)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PolicyEditor</name>
+    <message>
+        <source>Mon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not acknowledged after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share of response target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share of resolution target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Priorities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trigger</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recipients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raise level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a lead or an admin may change policies; you can look at them here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(nobody yet: double-click to choose)</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Rule {row} needs a time such as 5 min.</source>
         <translation type="unfinished"></translation>
@@ -2971,6 +3239,14 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>no target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>still running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>no owner</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3028,6 +3304,30 @@ A postmortem is blameless: it asks what in the system and the process allowed th
 </context>
 <context>
     <name>ProblemsView</name>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Show:</source>
         <translation type="unfinished"></translation>
@@ -3214,6 +3514,42 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>A person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A team (everyone in it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The incident&apos;s assignee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lead of the incident&apos;s team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lead of a team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manager on duty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A named manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On call for the incident&apos;s team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On call for a team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Recipients of {rule}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3268,6 +3604,18 @@ A postmortem is blameless: it asks what in the system and the process allowed th
 </context>
 <context>
     <name>ReportDialogs</name>
+    <message>
+        <source>PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTML</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Markdown</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Format:</source>
         <translation type="unfinished"></translation>
@@ -3687,12 +4035,32 @@ Workaround: {workaround}</source>
 <context>
     <name>SettingsAppearance</name>
     <message>
+        <source>Follow the &amp;system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Always &amp;light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Always &amp;dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{theme_env_var} is set, so it decides the scheme while it is.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>SettingsBackup</name>
+    <message>
+        <source>the backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the folder for the backups, or press Default.</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>&apos;{path}&apos; is not a full path; give one that starts at the root, e.g. {example}.</source>
         <translation type="unfinished"></translation>
@@ -3767,6 +4135,14 @@ Workaround: {workaround}</source>
 </context>
 <context>
     <name>SettingsCategories</name>
+    <message>
+        <source>(a new category)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Renaming or removing a category is not possible yet: incidents keep the category they were logged with, so a name once used stays.</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Category / subcategory</source>
         <translation type="unfinished"></translation>
@@ -3866,11 +4242,19 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>only a lead or an admin may back up the database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Categories</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>What incidents are filed under, in two levels. New names are offered in the log dialog at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only a lead or an admin may add categories.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3882,11 +4266,19 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>only a lead or an admin may change the closure policy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Alert intake</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Monitoring tools open, update and resolve incidents by sending their alerts to the intake (Alertmanager&apos;s webhook, PagerDuty&apos;s Events API). The window can run it in the background; `incident-desk intake` runs it without a window. One intake runs per database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only a lead or an admin may set up the alert intake.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3906,11 +4298,19 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>only a lead or an admin may change rotations.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Teams and people</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Everyone who works incidents here, with the role that decides what they may do: agents work incidents, leads also close and change policies, admins also manage people.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only an admin may add people or choose team leads.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3946,11 +4346,19 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>only an admin may change the priority matrix.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Status page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The status page is a folder of plain files (pages, status.json, an Atom feed) that any web server or shared folder can serve. Only public services, incident titles and public updates go in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only an agent or above may publish the status page.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4163,6 +4571,26 @@ Workaround: {workaround}</source>
     </message>
     <message>
         <source>Team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no team)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4740,6 +5168,30 @@ Workaround: {workaround}</source>
 <context>
     <name>TimelineView</name>
     <message>
+        <source>WORK NOTE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>COMMENT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>REPORTER UPDATED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PUBLIC UPDATE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ESCALATION</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>STATUS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Write a comment (part of the record the reporter is told about) or an internal work note (for the desk only)…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5262,6 +5714,38 @@ Workaround: {workaround}</source>
 </context>
 <context>
     <name>WorkflowBar</name>
+    <message>
+        <source>Acknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put on hold…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel incident…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Resolve as duplicate of…</source>
         <translation type="unfinished"></translation>

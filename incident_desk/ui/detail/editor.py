@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -68,7 +68,7 @@ from incident_desk.ui.widgets.form_fields import (
 log = logging.getLogger(__name__)
 
 _READ_ERRORS = (DomainError, StorageError)
-SAVING_TEXT = "Saving…"
+SAVING_TEXT = QT_TRANSLATE_NOOP("Editor", "Saving…")
 
 
 class IncidentDetailEditor(QWidget):
@@ -287,7 +287,7 @@ class IncidentDetailEditor(QWidget):
             return False  # the write in progress decides; moving on now could lose what it brings back
         pending = self.pending_changes()
         if pending:
-            names = ", ".join(LABELS.get(n, n) for n in pending)
+            names = ", ".join(translate("Form", LABELS.get(n, n)) for n in pending)
             answer = self.ask(self, translate("Editor", "Unsaved changes"),
                               translate("Editor",
                                         "{key} has unsaved changes ({names}). Save them before moving on?").format(
@@ -661,7 +661,7 @@ class IncidentDetailEditor(QWidget):
 
     def _update_dirty(self) -> None:
         pending = self.pending_changes()
-        self.header.show_dirty([LABELS.get(n, n) for n in pending], busy_text=self._busy)
+        self.header.show_dirty([translate("Form", LABELS.get(n, n)) for n in pending], busy_text=self._busy)
         self._on_draft_changed()
 
     def _validate_live(self) -> None:
@@ -720,7 +720,7 @@ class IncidentDetailEditor(QWidget):
     def _run_write(self, call: Callable[[], object], busy_text: str = SAVING_TEXT):
         """``call`` on the desk's writer thread; the editor says it is saving and starts nothing else
         until it is done, while the fields stay open to typing."""
-        self._busy = busy_text
+        self._busy = translate("Editor", busy_text) if busy_text == SAVING_TEXT else busy_text
         self.workflow.set_busy(True)
         self._update_dirty()
         try:
@@ -784,7 +784,7 @@ class IncidentDetailEditor(QWidget):
             self.banner.show_message(translate("Editor",
                                                "Your edits ({fields}) are re-applied on the latest version; check them "
                                                "and save again.").format(
-                    fields=", ".join(LABELS.get(n, n) for n in pending)), "warning")
+                    fields=", ".join(translate("Form", LABELS.get(n, n)) for n in pending)), "warning")
         else:
             self.banner.show_message(
                 translate("Editor", "The incident was reloaded with the other changes; try again."), "warning")

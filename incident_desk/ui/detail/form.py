@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,9 +25,13 @@ from incident_desk.ui.widgets.form_fields import FormField, align_form_labels, m
 FIELDS = ("title", "description", "category", "subcategory", "service", "reporter_name", "reporter_contact",
           "channel", "impact", "urgency", "priority", "override_reason", "assignee", "team", "resolution_code",
           "resolution_notes")
-LABELS = {"reporter_name": "reporter name", "reporter_contact": "reporter contact",
-          "override_reason": "override reason", "resolution_code": "resolution code",
-          "resolution_notes": "resolution notes"}
+LABELS = {
+    "reporter_name": QT_TRANSLATE_NOOP("Form", "reporter name"),
+    "reporter_contact": QT_TRANSLATE_NOOP("Form", "reporter contact"),
+    "override_reason": QT_TRANSLATE_NOOP("Form", "override reason"),
+    "resolution_code": QT_TRANSLATE_NOOP("Form", "resolution code"),
+    "resolution_notes": QT_TRANSLATE_NOOP("Form", "resolution notes"),
+}
 # Fields whose empty value means "none" to the edit service.
 NONE_WHEN_EMPTY = ("priority", "assignee", "team", "subcategory")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QIntValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,12 @@ from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
-_SLA = {"met": "met", "missed": "missed", "none": "no target", "running": "still running"}
+_SLA = {
+    "met": "met",
+    "missed": "missed",
+    "none": QT_TRANSLATE_NOOP("PostmortemTab", "no target"),
+    "running": QT_TRANSLATE_NOOP("PostmortemTab", "still running"),
+}
 
 
 def _cell(text: str, *, data=None, colour: QColor | None = None) -> QTableWidgetItem:
@@ -356,8 +361,8 @@ class PostmortemTab(RefreshWhenShown, QWidget):
                   + ("" if d.mitigation_marked or d.mitigate_s is None else translate("PostmortemTab",
                           " (resolution)")),
                   "resolve": hours_text(d.resolve_s), "impact": hours_text(d.impact_s),
-                  "response": _SLA.get(d.response_sla, d.response_sla),
-                  "resolution": _SLA.get(d.resolution_sla, d.resolution_sla)}
+                  "response": translate("PostmortemTab", _SLA.get(d.response_sla, d.response_sla)),
+                  "resolution": translate("PostmortemTab", _SLA.get(d.resolution_sla, d.resolution_sla))}
         for name, label in self.duration_labels.items():
             label.setText(values[name])
         self.how_long_label.setText(values["impact"])

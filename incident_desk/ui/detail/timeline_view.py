@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,12 +37,12 @@ _GAP = 4
 _BODY_LIMIT = 4000  # a huge pasted log stays readable in its tooltip; the card shows the start
 # (theme tone, filled card?, tag) per kind; work notes must look unlike comments at a glance.
 _STYLE = {
-    EV_WORK_NOTE: ("warning", True, "WORK NOTE"),
-    EV_COMMENT: ("info", True, "COMMENT"),
-    EV_REPORTER_UPDATE: ("success", True, "REPORTER UPDATED"),
-    EV_PUBLIC_UPDATE: ("accent", True, "PUBLIC UPDATE"),
-    EV_ESCALATION: ("error", True, "ESCALATION"),
-    EV_STATUS: ("accent", False, "STATUS"),
+    EV_WORK_NOTE: ("warning", True, QT_TRANSLATE_NOOP("TimelineView", "WORK NOTE")),
+    EV_COMMENT: ("info", True, QT_TRANSLATE_NOOP("TimelineView", "COMMENT")),
+    EV_REPORTER_UPDATE: ("success", True, QT_TRANSLATE_NOOP("TimelineView", "REPORTER UPDATED")),
+    EV_PUBLIC_UPDATE: ("accent", True, QT_TRANSLATE_NOOP("TimelineView", "PUBLIC UPDATE")),
+    EV_ESCALATION: ("error", True, QT_TRANSLATE_NOOP("TimelineView", "ESCALATION")),
+    EV_STATUS: ("accent", False, QT_TRANSLATE_NOOP("TimelineView", "STATUS")),
 }
 
 
@@ -80,6 +80,7 @@ class TimelineDelegate(QStyledItemDelegate):
               index: QModelIndex | QPersistentModelIndex) -> None:
         event: TimelineEvent = index.data(TimelineRole.EVENT)
         tone, filled, tag = _STYLE.get(event.kind, ("neutral", False, ""))
+        tag = translate("TimelineView", tag) if tag else ""
         fill, tone_text, accent = theme.tone(tone)
         painter.save()
         card = option.rect.adjusted(2, 1, -2, -_GAP)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal, Slot
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from incident_desk.domain.incident import Incident, Status, allowed_transitions
@@ -10,9 +10,18 @@ from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 
 # Button text per target status; moving back to In progress reads differently from each side.
-_ACTION_TEXT = {Status.ACKNOWLEDGED: "Acknowledge", Status.ON_HOLD: "Put on hold…", Status.RESOLVED: "Resolve…",
-                Status.CLOSED: "Close", Status.CANCELLED: "Cancel incident…"}
-_IN_PROGRESS_TEXT = {Status.ACKNOWLEDGED: "Start work", Status.ON_HOLD: "Resume work", Status.RESOLVED: "Reopen"}
+_ACTION_TEXT = {
+    Status.ACKNOWLEDGED: QT_TRANSLATE_NOOP("WorkflowBar", "Acknowledge"),
+    Status.ON_HOLD: QT_TRANSLATE_NOOP("WorkflowBar", "Put on hold…"),
+    Status.RESOLVED: QT_TRANSLATE_NOOP("WorkflowBar", "Resolve…"),
+    Status.CLOSED: QT_TRANSLATE_NOOP("WorkflowBar", "Close"),
+    Status.CANCELLED: QT_TRANSLATE_NOOP("WorkflowBar", "Cancel incident…"),
+}
+_IN_PROGRESS_TEXT = {
+    Status.ACKNOWLEDGED: QT_TRANSLATE_NOOP("WorkflowBar", "Start work"),
+    Status.ON_HOLD: QT_TRANSLATE_NOOP("WorkflowBar", "Resume work"),
+    Status.RESOLVED: QT_TRANSLATE_NOOP("WorkflowBar", "Reopen"),
+}
 
 
 class WorkflowBar(QWidget):
@@ -68,7 +77,7 @@ class WorkflowBar(QWidget):
                     continue
                 text = _IN_PROGRESS_TEXT.get(incident.status, "Start work") if target == Status.IN_PROGRESS \
                     else _ACTION_TEXT[target]
-                button = QPushButton(text, self)
+                button = QPushButton(translate("WorkflowBar", text), self)
                 button.setAutoDefault(False)
                 button.setProperty("target_status", target.slug)
                 button.clicked.connect(self._on_transition_clicked)

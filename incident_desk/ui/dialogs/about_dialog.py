@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, qVersion
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,7 +27,11 @@ from incident_desk.ui import icons, theme
 from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 
-LICENCE_COLUMNS = ("Component", "Version", "Licence")
+LICENCE_COLUMNS = (
+    QT_TRANSLATE_NOOP("AboutDialog", "Component"),
+    QT_TRANSLATE_NOOP("AboutDialog", "Version"),
+    QT_TRANSLATE_NOOP("AboutDialog", "Licence"),
+)
 
 
 class AboutDialog(QDialog):
@@ -103,7 +107,7 @@ class AboutDialog(QDialog):
                        "package metadata states it):"), page)
         intro.setWordWrap(True)
         self.licence_table = QTableWidget(len(self.third_party), len(LICENCE_COLUMNS), page)
-        self.licence_table.setHorizontalHeaderLabels(LICENCE_COLUMNS)
+        self.licence_table.setHorizontalHeaderLabels([translate("AboutDialog", c) for c in LICENCE_COLUMNS])
         self.licence_table.setAccessibleName(translate("AboutDialog", "Third-party licences"))
         self.licence_table.verticalHeader().hide()
         self.licence_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)

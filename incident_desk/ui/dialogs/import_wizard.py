@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +37,8 @@ from incident_desk.ui.progress import ProgressRelay, cancellable_progress
 from incident_desk.ui.widgets.form_fields import add_layout_row
 from incident_desk.ui.workers import WorkerPool
 
-FORMAT_CHOICES = [(name, cls.label) for name, cls in FORMATS.items()] + [("json", "Incident Desk export (JSON)")]
+FORMAT_CHOICES = [(name, cls.label) for name, cls in FORMATS.items()] + [
+    ("json", QT_TRANSLATE_NOOP("ImportWizard", "Incident Desk export (JSON)"))]
 TARGETS = {
     "status": ["new", "acknowledged", "in_progress", "on_hold", "on_hold:caller", "on_hold:vendor", "on_hold:change",
                "resolved", "closed", "cancelled"],
@@ -46,7 +47,7 @@ TARGETS = {
     "urgency": ["high", "medium", "low"],
     "channel": [c.value for c in Channel] + ["unknown"],
 }
-NOT_READ = "(not read)"
+NOT_READ = QT_TRANSLATE_NOOP("ImportWizard", "(not read)")
 PAGE_FILE, PAGE_MAPPING, PAGE_CHECK = range(3)
 
 
@@ -70,7 +71,7 @@ class FilePage(QWizardPage):
         add_layout_row(form, translate("ImportWizard", "&File:"), row, self.path_edit)
         self.format_combo = QComboBox(self)
         for name, label in FORMAT_CHOICES:
-            self.format_combo.addItem(label, name)
+            self.format_combo.addItem(translate("ImportWizard", label), name)
         form.addRow(translate("ImportWizard", "F&ormat:"), self.format_combo)
         self.profile_combo = QComboBox(self)
         form.addRow(translate("ImportWizard", "Saved &mapping:"), self.profile_combo)
@@ -210,7 +211,7 @@ class MappingPage(QWizardPage):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.columns_table.setItem(row, 0, item)
             combo = QComboBox(self.columns_table)
-            combo.addItem(NOT_READ, "")
+            combo.addItem(translate("ImportWizard", NOT_READ), "")
             for name in FIELDS:
                 combo.addItem(name, name)
             current = preview.columns.get(header)

@@ -37,7 +37,7 @@ class IncidentPicker(QDialog):
     sig_incident_picked = Signal(str)
     """The user chose the incident with this key."""
 
-    def __init__(self, desk, *, title: str = "Choose an incident", prompt: str = "",
+    def __init__(self, desk, *, title: str | None = None, prompt: str = "",
                  exclude_key: str | None = None, open_only: bool = False,
                  exclude_statuses: frozenset[Status] = frozenset(), parent: QWidget | None = None):
         super().__init__(parent)
@@ -46,7 +46,7 @@ class IncidentPicker(QDialog):
         self.exclude_key = exclude_key
         self.open_only = open_only
         self.exclude_statuses = exclude_statuses
-        self.setWindowTitle(title)
+        self.setWindowTitle(title if title is not None else translate("IncidentPicker", "Choose an incident"))
         self.resize(620, 420)
         layout = QVBoxLayout(self)
         if prompt:

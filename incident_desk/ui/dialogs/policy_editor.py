@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QDate, Qt, QTime, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,14 +50,35 @@ from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import tooltip
 from incident_desk.ui.widgets.zone_picker import ZonePicker
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-TRIGGER_LABELS = {"unacknowledged_after": "Not acknowledged after", "response_fraction": "Share of response target",
-                  "resolution_fraction": "Share of resolution target"}
-RULE_COLUMNS = ("Key", "Description", "Priorities", "Trigger", "Threshold", "Recipients", "Raise level", "Severity")
-READ_ONLY_TEXT = "Only a lead or an admin may change policies; you can look at them here."
+WEEKDAYS = (
+    QT_TRANSLATE_NOOP("PolicyEditor", "Mon"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Tue"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Wed"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Thu"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Fri"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Sat"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Sun"),
+)
+TRIGGER_LABELS = {
+    "unacknowledged_after": QT_TRANSLATE_NOOP("PolicyEditor", "Not acknowledged after"),
+    "response_fraction": QT_TRANSLATE_NOOP("PolicyEditor", "Share of response target"),
+    "resolution_fraction": QT_TRANSLATE_NOOP("PolicyEditor", "Share of resolution target"),
+}
+RULE_COLUMNS = (
+    QT_TRANSLATE_NOOP("PolicyEditor", "Key"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Description"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Priorities"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Trigger"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Threshold"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Recipients"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Raise level"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Severity"),
+)
+READ_ONLY_TEXT = QT_TRANSLATE_NOOP("PolicyEditor",
+                                   "Only a lead or an admin may change policies; you can look at them here.")
 RECIPIENTS_COLUMN = 5
 RECIPIENTS_ROLE = Qt.ItemDataRole.UserRole   # the rule's recipients as a tuple of Recipient
-NOBODY_YET = "(nobody yet: double-click to choose)"
+NOBODY_YET = QT_TRANSLATE_NOOP("PolicyEditor", "(nobody yet: double-click to choose)")
 
 
 def format_recipients(recipients) -> str:
@@ -109,7 +130,7 @@ class PolicyEditorDialog(QDialog):
         self.can_sla = desk.actor.can("settings.sla")
         self.can_escalation = desk.actor.can("settings.escalation")
 
-        self.banner = QLabel(READ_ONLY_TEXT, self)
+        self.banner = QLabel(translate("PolicyEditor", READ_ONLY_TEXT), self)
         self.banner.setVisible(not (self.can_sla and self.can_escalation))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_targets(), translate("PolicyEditor", "SLA targets"))
@@ -192,7 +213,7 @@ class PolicyEditorDialog(QDialog):
         days = QHBoxLayout()
         self.day_boxes = []
         for n, name in enumerate(WEEKDAYS):
-            box = QCheckBox(name, page)
+            box = QCheckBox(translate("PolicyEditor", name), page)
             box.setChecked(n in cal.work_days)
             self.day_boxes.append(box)
             days.addWidget(box)
@@ -229,7 +250,7 @@ class PolicyEditorDialog(QDialog):
         self.directory = Directory.of(self.desk)
         self.escalation_name = QLineEdit(self.escalation.name, page)
         self.rules = QTableWidget(0, len(RULE_COLUMNS), page)
-        self.rules.setHorizontalHeaderLabels(list(RULE_COLUMNS))
+        self.rules.setHorizontalHeaderLabels([translate("PolicyEditor", c) for c in RULE_COLUMNS])
         for rule in self.escalation.rules:
             self._add_rule_row(rule)
         # The two texts share the room the others leave: neither squeezes the other to a sliver.
@@ -283,7 +304,7 @@ class PolicyEditorDialog(QDialog):
         self.set_recipients(row, rule.recipients if rule else ())
         trigger = QComboBox(self.rules)
         for t in TRIGGERS:
-            trigger.addItem(TRIGGER_LABELS[t], t)
+            trigger.addItem(translate("PolicyEditor", TRIGGER_LABELS[t]), t)
         trigger.setCurrentIndex(TRIGGERS.index(rule.trigger) if rule else 0)
         self.rules.setCellWidget(row, 3, trigger)
         raise_box = QTableWidgetItem()
@@ -378,7 +399,7 @@ class PolicyEditorDialog(QDialog):
         item = self.rules.item(row, RECIPIENTS_COLUMN)
         recipients = tuple(recipients)
         item.setData(RECIPIENTS_ROLE, recipients)
-        item.setText(self.directory.describe_all(recipients) if recipients else NOBODY_YET)
+        item.setText(self.directory.describe_all(recipients) if recipients else translate("PolicyEditor", NOBODY_YET))
         item.setToolTip(tooltip(translate("PolicyEditor",
                                           "Stored as: {recipients}").format(recipients=format_recipients(
                 recipients))) if recipients else "")

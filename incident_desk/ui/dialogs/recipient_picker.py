@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -70,15 +70,15 @@ class Directory:
 
 # What the picker offers: (label, recipient kind, what the name is chosen from: None, "people" or "teams").
 CHOICES = (
-    ("A person", "person", "people"),
-    ("A team (everyone in it)", "team", "teams"),
-    ("The incident's assignee", "assignee", None),
-    ("Lead of the incident's team", "team_lead", None),
-    ("Lead of a team", "team_lead", "teams"),
-    ("Manager on duty", "manager", None),
-    ("A named manager", "manager", "people"),
-    ("On call for the incident's team", "on_call", None),
-    ("On call for a team", "on_call", "teams"),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "A person"), "person", "people"),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "A team (everyone in it)"), "team", "teams"),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "The incident's assignee"), "assignee", None),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "Lead of the incident's team"), "team_lead", None),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "Lead of a team"), "team_lead", "teams"),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "Manager on duty"), "manager", None),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "A named manager"), "manager", "people"),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "On call for the incident's team"), "on_call", None),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "On call for a team"), "on_call", "teams"),
 )
 
 
@@ -97,7 +97,7 @@ class RecipientsDialog(QDialog):
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.kind = QComboBox(self)
         for label, kind, source in CHOICES:
-            self.kind.addItem(label, (kind, source))
+            self.kind.addItem(translate("RecipientPicker", label), (kind, source))
         self.kind.setAccessibleName(translate("RecipientPicker", "Kind of recipient"))
         self.name = QComboBox(self)
         self.name.setEditable(True)
@@ -147,7 +147,7 @@ class RecipientsDialog(QDialog):
 
     def choose(self, label: str, name: str | None = None) -> None:
         """Pick a kind by its label and (for kinds that name someone) a person or team, as a user would."""
-        self.kind.setCurrentIndex(self.kind.findText(label))
+        self.kind.setCurrentIndex(self.kind.findText(translate("RecipientPicker", label)))
         if name is not None:
             index = self.name.findData(name)
             self.name.setCurrentIndex(index) if index >= 0 else self.name.setEditText(name)

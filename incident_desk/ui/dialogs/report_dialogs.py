@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -28,7 +28,11 @@ from incident_desk.services.errors import describe_failure
 from incident_desk.ui.i18n import translate
 from incident_desk.ui.workers import WorkerPool
 
-FORMATS = (("pdf", "PDF"), ("html", "HTML"), ("md", "Markdown"))
+FORMATS = (
+    ("pdf", QT_TRANSLATE_NOOP("ReportDialogs", "PDF")),
+    ("html", QT_TRANSLATE_NOOP("ReportDialogs", "HTML")),
+    ("md", QT_TRANSLATE_NOOP("ReportDialogs", "Markdown")),
+)
 
 
 class _ProgressRelay(QObject):
@@ -68,7 +72,7 @@ class _ReportDialog(QDialog):
         self.format_group = QButtonGroup(self)
         self.format_buttons: dict[str, QRadioButton] = {}
         for fmt, label in FORMATS:
-            radio = QRadioButton(label, formats)
+            radio = QRadioButton(translate("ReportDialogs", label), formats)
             self.format_group.addButton(radio)
             self.format_buttons[fmt] = radio
             row.addWidget(radio)

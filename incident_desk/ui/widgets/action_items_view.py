@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,14 @@ from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
-COLUMNS = ("#", "Action", "Owner", "Due", "Status", "For")
+COLUMNS = (
+    "#",
+    QT_TRANSLATE_NOOP("ActionItemsView", "Action"),
+    QT_TRANSLATE_NOOP("ActionItemsView", "Owner"),
+    QT_TRANSLATE_NOOP("ActionItemsView", "Due"),
+    QT_TRANSLATE_NOOP("ActionItemsView", "Status"),
+    QT_TRANSLATE_NOOP("ActionItemsView", "For"),
+)
 MINE, ALL_OPEN = "mine", "open"
 
 
@@ -69,7 +76,7 @@ class ActionItemsView(RefreshWhenShown, QWidget):
         self.summary = QLabel(self)
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([translate("ActionItemsView", c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QRectF, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QModelIndex,
+    QPoint,
+    QRectF,
+    QSignalBlocker,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,8 +41,9 @@ from incident_desk.ui.models.incident_table_model import (
 from incident_desk.ui.theme import PRIORITY_NAMES
 
 TITLE_MIN_WIDTH = 200  # below this a title reads as '...'; the columns after it scroll instead
-EMPTY_TEXT = ("<b>No incidents here</b><br>Log one with Ctrl+N, or pick another view or widen the filter "
-              "(Clear shows every incident, whatever its status).")
+EMPTY_TEXT = QT_TRANSLATE_NOOP("IncidentTable", "<b>No incidents here</b><br>Log one with Ctrl+N, or pick another view "
+                                                "or widen the filter (Clear shows every incident, whatever its "
+                                                "status).")
 
 
 class PriorityBadgeDelegate(QStyledItemDelegate):
@@ -160,7 +172,7 @@ class IncidentTable(QTableView):
         header.setSortIndicatorShown(True)
         self.reset_columns()
         # Said over an empty table, so an empty view never looks like a broken one.
-        self._empty = QLabel(EMPTY_TEXT, self)
+        self._empty = QLabel(translate("IncidentTable", EMPTY_TEXT), self)
         self._empty.setObjectName("emptyTableHint")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)

@@ -10,7 +10,7 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize
 from PySide6.QtWidgets import QSizePolicy
 
 from incident_desk.domain import metrics as dm
@@ -74,7 +74,7 @@ def _date_axis(ax, report: MetricsReport) -> None:
     ax.set_xlim(-0.6, max(len(report.buckets) - 0.4, 0.6))
 
 
-NO_DATA_TEXT = "Nothing to show\nfor this period and these filters"
+NO_DATA_TEXT = QT_TRANSLATE_NOOP("MetricCharts", "Nothing to show\nfor this period and these filters")
 
 
 def _has_values(data: dict) -> bool:
@@ -206,8 +206,8 @@ class MetricChart(FigureCanvasQTAgg):
             prepared.targets.clear()
             ax = figure.add_subplot()
             ax.set_axis_off()
-            ax.text(0.5, 0.5, NO_DATA_TEXT, transform=ax.transAxes, ha="center", va="center", fontsize=9,
-                    color=style["muted"], linespacing=1.6)
+            ax.text(0.5, 0.5, translate("MetricCharts", NO_DATA_TEXT), transform=ax.transAxes, ha="center",
+                    va="center", fontsize=9, color=style["muted"], linespacing=1.6)
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:  # pragma: no cover
         """Draw ``report`` into ``out.figure``; record pickable artists and plotted numbers in ``out``."""
@@ -246,7 +246,7 @@ class MetricChart(FigureCanvasQTAgg):
 
 class DurationChart(MetricChart):
     key = "durations"
-    title = "MTTR and MTTA over time"
+    title = QT_TRANSLATE_NOOP("MetricCharts", "MTTR and MTTA over time")
     definition_keys = ("ttr", "tta", "percentiles")
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
@@ -278,7 +278,7 @@ class DurationChart(MetricChart):
 
 class VolumeChart(MetricChart):
     key = "volume"
-    title = "Volume by category"
+    title = QT_TRANSLATE_NOOP("MetricCharts", "Volume by category")
     definition_keys = ("volume", "trend")
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
@@ -326,7 +326,7 @@ class VolumeChart(MetricChart):
 
 class SlaChart(MetricChart):
     key = "sla"
-    title = "SLA compliance by priority"
+    title = QT_TRANSLATE_NOOP("MetricCharts", "SLA compliance by priority")
     definition_keys = ("sla", "sla_target")
     TARGET_GID = "sla_target"
 
@@ -368,7 +368,7 @@ class SlaChart(MetricChart):
 
 class BacklogChart(MetricChart):
     key = "backlog"
-    title = "Backlog over time and open incidents by age"
+    title = QT_TRANSLATE_NOOP("MetricCharts", "Backlog over time and open incidents by age")
     definition_keys = ("backlog",)
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:

@@ -152,7 +152,7 @@ def save_pdf(tab, path: str | Path) -> Path:
                 writer.newPage()
                 y = 0.0
                 first_chart = False
-            text(chart.title, 12, bold=True, gap=4)
+            text(translate("MetricCharts", chart.title), 12, bold=True, gap=4)
             painter.drawImage(QRectF(0, y, width, scaled_h), image)
             y += scaled_h + 20
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,8 +34,13 @@ from incident_desk.ui.plain import tooltip
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 from incident_desk.ui.workers import WorkerPool
 
-PERIODS = (("Last 4 weeks", 28), ("Last 13 weeks", 91), ("Last 26 weeks", 182), ("Last 52 weeks", 364),
-           ("All time", None))
+PERIODS = (
+    (QT_TRANSLATE_NOOP("MetricsTab", "Last 4 weeks"), 28),
+    (QT_TRANSLATE_NOOP("MetricsTab", "Last 13 weeks"), 91),
+    (QT_TRANSLATE_NOOP("MetricsTab", "Last 26 weeks"), 182),
+    (QT_TRANSLATE_NOOP("MetricsTab", "Last 52 weeks"), 364),
+    (QT_TRANSLATE_NOOP("MetricsTab", "All time"), None),
+)
 DEFAULT_PERIOD = 2
 CARD_MIN_WIDTH = 170    # six cards in a row from 1,020 px, three below, two on the narrowest
 CHART_MIN_WIDTH = 440   # two charts side by side from 880 px, else one under the other
@@ -191,7 +196,7 @@ class MetricsTab(QWidget):
         outer = QVBoxLayout(self)
         self.period = QComboBox()
         for label, days in PERIODS:
-            self.period.addItem(label, days)
+            self.period.addItem(translate("MetricsTab", label), days)
         self.period.setCurrentIndex(DEFAULT_PERIOD)
         self.period.setAccessibleName(translate("MetricsTab", "Period"))
         self.by = QComboBox()
@@ -277,7 +282,7 @@ class MetricsTab(QWidget):
             self.charts[chart.key] = chart
             head = QHBoxLayout()
             head.setContentsMargins(0, 0, 0, 0)
-            title = QLabel(chart.title, box)
+            title = QLabel(translate("MetricCharts", chart.title), box)
             title.setStyleSheet("font-weight: 600;")
             help_button = HelpButton(chart.definition_keys, box)
             self.chart_help[chart.key] = help_button
@@ -333,9 +338,10 @@ class MetricsTab(QWidget):
 
     def _build_export_menu(self) -> None:
         for key, chart in self.charts.items():
-            self.export_menu.addAction(translate("MetricsTab", "{title} as PNG...").format(title=chart.title),
+            title = translate("MetricCharts", chart.title)
+            self.export_menu.addAction(translate("MetricsTab", "{title} as PNG...").format(title=title),
                                        lambda k=key: self._export_chart(k, "png"))
-            self.export_menu.addAction(translate("MetricsTab", "{title} as SVG...").format(title=chart.title),
+            self.export_menu.addAction(translate("MetricsTab", "{title} as SVG...").format(title=title),
                                        lambda k=key: self._export_chart(k, "svg"))
         self.export_menu.addSeparator()
         self.export_menu.addAction(translate("MetricsTab", "Series as CSV..."), self._export_csv)

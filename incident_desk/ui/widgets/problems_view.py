@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,7 +35,14 @@ from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
-COLUMNS = ("Problem", "Status", "Incidents", "Open", "Title", "Updated")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("ProblemsView", "Problem"),
+    QT_TRANSLATE_NOOP("ProblemsView", "Status"),
+    QT_TRANSLATE_NOOP("ProblemsView", "Incidents"),
+    QT_TRANSLATE_NOOP("ProblemsView", "Open"),
+    QT_TRANSLATE_NOOP("ProblemsView", "Title"),
+    QT_TRANSLATE_NOOP("ProblemsView", "Updated"),
+)
 
 
 class ProblemsView(RefreshWhenShown, QWidget):
@@ -70,7 +77,7 @@ class ProblemsView(RefreshWhenShown, QWidget):
         outer.addLayout(bar)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.table = QTableWidget(0, len(COLUMNS), splitter)
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([translate("ProblemsView", c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

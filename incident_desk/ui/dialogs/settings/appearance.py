@@ -12,7 +12,11 @@ from incident_desk.ui.dialogs.settings.base import SettingsPage
 from incident_desk.ui.i18n import translate
 
 SCHEME_KEY = "appearance/scheme"  # app settings: "system", "light" or "dark"
-CHOICES = (("system", "Follow the &system"), ("light", "Always &light"), ("dark", "Always &dark"))
+CHOICES = (
+    ("system", QT_TRANSLATE_NOOP("SettingsAppearance", "Follow the &system")),
+    ("light", QT_TRANSLATE_NOOP("SettingsAppearance", "Always &light")),
+    ("dark", QT_TRANSLATE_NOOP("SettingsAppearance", "Always &dark")),
+)
 
 
 def stored_scheme(settings) -> str:
@@ -39,6 +43,7 @@ class AppearancePage(SettingsPage):
         self.buttons: dict[str, QRadioButton] = {}
         current = stored_scheme(self.context.app_settings)
         for value, text in CHOICES:
+            text = translate("SettingsAppearance", text)
             button = QRadioButton(text, body)
             button.setAccessibleName(text.replace("&", ""))
             button.setChecked(value == current)

@@ -25,11 +25,15 @@ from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
-def folder_problem(text: str, *, what: str = "the backups", example: str = "/home/you/backups",
-                   empty: str = "Type the folder for the backups, or press Default.") -> str | None:
-    """One sentence when ``text`` cannot hold ``what``, else None (a missing folder is made later)."""
+def folder_problem(text: str, *, what: str | None = None, example: str = "/home/you/backups",
+                   empty: str | None = None) -> str | None:
+    """One sentence when ``text`` cannot hold ``what`` (default: the backups), else None (a missing folder is
+    made later)."""
+    if what is None:
+        what = translate("SettingsBackup", "the backups")
     if not text.strip():
-        return empty
+        return empty if empty is not None else translate("SettingsBackup",
+                                                         "Type the folder for the backups, or press Default.")
     path = Path(text.strip()).expanduser()
     if not path.is_absolute():
         return translate("SettingsBackup",
@@ -59,7 +63,7 @@ class BackupPage(SettingsPage):
                                                   "These choices belong to this database on this computer.")
 
     PERMISSION = "data.backup"
-    REFUSAL = "only a lead or an admin may back up the database."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only a lead or an admin may back up the database.")
 
     def build(self, body: QWidget) -> None:
         settings = self.context.desk_settings

@@ -94,7 +94,7 @@ class SettingsPage(QWidget):
         if not self.PERMISSION or actor.can(self.PERMISSION):
             return ""
         return translate("SettingsBase", "You are {role}; {refusal}").format(role=with_article(
-                actor.role), refusal=self.REFUSAL)
+                actor.role), refusal=translate("SettingsDialog", self.REFUSAL))
 
     def set_read_only(self) -> None:
         """Disable what writes; lists and tables stay readable, scrollable and reachable by Tab."""

@@ -21,9 +21,10 @@ from incident_desk.ui.dialogs.settings.base import SettingsPage
 from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import add_layout_row
 
-TOP_LEVEL = "(a new category)"
-NO_RENAME = ("Renaming or removing a category is not possible yet: incidents keep the category they were "
-             "logged with, so a name once used stays.")
+TOP_LEVEL = QT_TRANSLATE_NOOP("SettingsCategories", "(a new category)")
+NO_RENAME = QT_TRANSLATE_NOOP("SettingsCategories", "Renaming or removing a category is not possible yet: incidents "
+                                                    "keep the category they were logged with, so a name once used "
+                                                    "stays.")
 
 
 class CategoriesPage(SettingsPage):
@@ -33,7 +34,7 @@ class CategoriesPage(SettingsPage):
                                                   "offered in the log dialog at once.")
 
     PERMISSION = "settings.categories"
-    REFUSAL = "only a lead or an admin may add categories."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only a lead or an admin may add categories.")
 
     def build(self, body: QWidget) -> None:
         self.tree = QTreeWidget(body)
@@ -53,7 +54,7 @@ class CategoriesPage(SettingsPage):
         row.addWidget(self.parent_box, 1)
         row.addWidget(self.add_button)
         add_layout_row(form, translate("SettingsCategories", "&Under:"), row, self.parent_box)
-        note = QLabel(NO_RENAME, body)
+        note = QLabel(translate("SettingsCategories", NO_RENAME), body)
         note.setWordWrap(True)
         theme.style(note, "hint")
         layout = QVBoxLayout(body)
@@ -75,7 +76,7 @@ class CategoriesPage(SettingsPage):
             for sub in subs:
                 QTreeWidgetItem(item, [sub])
         self.parent_box.clear()
-        self.parent_box.addItem(TOP_LEVEL, "")
+        self.parent_box.addItem(translate("SettingsCategories", TOP_LEVEL), "")
         for name in tree:
             self.parent_box.addItem(translate("SettingsCategories", "under {name}").format(name=name), name)
 

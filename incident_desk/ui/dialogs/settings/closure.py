@@ -21,7 +21,7 @@ class ClosurePage(SettingsPage):
                                                   "closes by itself.")
 
     PERMISSION = "settings.closure"
-    REFUSAL = "only a lead or an admin may change the closure policy."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only a lead or an admin may change the closure policy.")
 
     def build(self, body: QWidget) -> None:
         self.policy = self.read(self.context.desk.settings.closure_policy)

@@ -40,7 +40,7 @@ class IntakePage(SettingsPage):
                                                   "database.")
 
     PERMISSION = "settings.intake"
-    REFUSAL = "only a lead or an admin may set up the alert intake."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only a lead or an admin may set up the alert intake.")
 
     def build(self, body: QWidget) -> None:
         intake = self.context.desk.intake

@@ -22,7 +22,7 @@ class OncallPage(SettingsPage):
                                                   "Escalations reach the person on call first.")
 
     PERMISSION = "oncall.manage"
-    REFUSAL = "only a lead or an admin may change rotations."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only a lead or an admin may change rotations.")
 
     def build(self, body: QWidget) -> None:
         self.summary = plain_label("", body)  # people's and teams' names as typed

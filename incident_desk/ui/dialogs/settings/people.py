@@ -23,8 +23,14 @@ from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 from incident_desk.ui.i18n import translate
 
-COLUMNS = ("Name", "Username", "Role", "Team", "Leads")
-NO_TEAM = "(no team)"
+COLUMNS = (
+    QT_TRANSLATE_NOOP("SettingsPeople", "Name"),
+    QT_TRANSLATE_NOOP("SettingsPeople", "Username"),
+    QT_TRANSLATE_NOOP("SettingsPeople", "Role"),
+    QT_TRANSLATE_NOOP("SettingsPeople", "Team"),
+    QT_TRANSLATE_NOOP("SettingsPeople", "Leads"),
+)
+NO_TEAM = QT_TRANSLATE_NOOP("SettingsPeople", "(no team)")
 
 
 class PeoplePage(SettingsPage):
@@ -36,11 +42,11 @@ class PeoplePage(SettingsPage):
                                                   "policies, admins also manage people.")
 
     PERMISSION = "users.manage"
-    REFUSAL = "only an admin may add people or choose team leads."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only an admin may add people or choose team leads.")
 
     def build(self, body: QWidget) -> None:
         self.table = QTableWidget(0, len(COLUMNS), body)
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([translate("SettingsPeople", c) for c in COLUMNS])
         self.table.setAccessibleName(translate("SettingsPeople", "People"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -114,7 +120,7 @@ class PeoplePage(SettingsPage):
         self._leads = {t["name"]: t["lead"] for t in teams}
         names = [t["name"] for t in teams]
         self.team.clear()
-        self.team.addItems([NO_TEAM, *names])
+        self.team.addItems([translate("SettingsPeople", NO_TEAM), *names])
         self.lead_team.clear()
         self.lead_team.addItems(names)
         self.lead_person.clear()
@@ -143,7 +149,8 @@ class PeoplePage(SettingsPage):
         desk = self.context.desk
         team = self.team.currentText().strip()
         values = {"username": self.username.text().strip(), "display_name": self.display_name.text(),
-                  "role": self.role.currentText(), "team": None if team in ("", NO_TEAM) else team}
+                  "role": self.role.currentText(),
+                  "team": None if team in ("", translate("SettingsPeople", NO_TEAM)) else team}
         self.write(lambda: desk.users.add_user(actor=desk.actor, **values))
         self.username.clear()
         self.display_name.clear()

@@ -20,7 +20,7 @@ class PriorityMatrixPage(SettingsPage):
                                                   "override one.")
 
     PERMISSION = "settings.matrix"
-    REFUSAL = "only an admin may change the priority matrix."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only an admin may change the priority matrix.")
 
     def build(self, body: QWidget) -> None:
         self.matrix = self.read(self.context.desk.settings.priority_matrix)

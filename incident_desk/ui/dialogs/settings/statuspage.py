@@ -32,7 +32,7 @@ class StatusPagePage(SettingsPage):
                                                   "public services, incident titles and public updates go in it.")
 
     PERMISSION = "statuspage.publish"
-    REFUSAL = "only an agent or above may publish the status page."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only an agent or above may publish the status page.")
 
     def build(self, body: QWidget) -> None:
         settings = self.context.desk_settings
