@@ -115,7 +115,8 @@ class PriorityBadgeDelegate(QStyledItemDelegate):
         name_key = (int(priority), width, font_key)
         name = self._names.get(name_key)
         if name is None:
-            name = QFontMetrics(font).elidedText(PRIORITY_NAMES[priority], Qt.TextElideMode.ElideRight, width)
+            name = QFontMetrics(font).elidedText(translate("Theme", PRIORITY_NAMES[priority]),
+                                                 Qt.TextElideMode.ElideRight, width)
             if len(self._names) > 256:
                 self._names.clear()
             self._names[name_key] = name
