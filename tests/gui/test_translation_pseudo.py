@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -133,3 +134,18 @@ def test_plurals_read_as_english_in_the_window(qtbot, seeded_desk):
     picker.search_edit.setText("Kraken")  # "Kraken alert number 7, 47, …, 207": six of them
     picker.run_search()
     assert picker.status_label.text() == "6 matches; choose one with ↓ and Enter."
+
+
+def test_the_app_installs_the_catalogues_at_start():
+    """app.py's QApplication comes with the translators, in a fresh process as a user starts it: the
+    language from $INCIDENT_DESK_LANG reaches Qt's own buttons, the English catalogue the plurals."""
+    code = ("from incident_desk import app\n"
+            "a = app._application(['incident-desk'])\n"
+            "from PySide6.QtWidgets import QDialogButtonBox\n"
+            "box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)\n"
+            "print(box.button(QDialogButtonBox.StandardButton.Close).text())\n"
+            "print(a.translate('MainWindow', '%Ln incidents', '', 1))\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", i18n.LANG_ENV_VAR: "de_DE"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["Schließen", "1 incident"]
