@@ -2596,10 +2596,6 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source> (override)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Rotation of {team}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2728,10 +2724,6 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>On call now: {name}{how}, until {time_brief}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Nobody is on call now.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2753,6 +2745,14 @@ Click for every definition.</source>
     </message>
     <message>
         <source>Next: {name} from {time_brief}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who} (override)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On call now: {who}, until {time}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4838,9 +4838,30 @@ Workaround: {workaround}</source>
     </message>
 </context>
 <context>
+    <name>StatusPageText</name>
+    <message numerus="yes">
+        <source>%n public services</source>
+        <translation>
+            <numerusform>%n public service</numerusform>
+            <numerusform>%n public services</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n incidents</source>
+        <translation>
+            <numerusform>%n incident</numerusform>
+            <numerusform>%n incidents</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>StatuspageActions</name>
     <message>
         <source>Publish the status page into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Published the status page into {folder}: {services}, {incidents}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

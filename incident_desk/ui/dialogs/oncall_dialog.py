@@ -54,9 +54,11 @@ class ShiftStrip(QWidget):
         self.start, self.shifts, self.names = start, shifts, names
         for shift in shifts:
             self.colors.setdefault(shift.user, len(self.colors))
-        self.setToolTip(tooltip("\n".join(f"{time_brief(s.start)} – {time_brief(s.end)}: "
-                                          f"{names.get(s.user, s.user)}{' (override)' if s.override else ''}"
-                                          for s in shifts[:40])))
+        override = translate("OncallDialog", "{who} (override)")
+        self.setToolTip(tooltip("\n".join(
+            f"{time_brief(s.start)} – {time_brief(s.end)}: "
+            + (override.format(who=names.get(s.user, s.user)) if s.override else names.get(s.user, s.user))
+            for s in shifts[:40])))
         self.update()
 
     def paintEvent(self, event) -> None:  # noqa: N802  (Qt override)
@@ -88,8 +90,9 @@ class ShiftStrip(QWidget):
             rect = QRectF(left, band_top, right - left - 1, band_height)
             painter.fillRect(rect, fill)
             painter.setPen(QPen(theme.text_on(fill)))
-            name = self.names.get(shift.user, shift.user) + (
-                    translate("OncallDialog", " (override)") if shift.override else "")
+            name = self.names.get(shift.user, shift.user)
+            if shift.override:
+                name = translate("OncallDialog", "{who} (override)").format(who=name)
             painter.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                              painter.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, int(rect.width()) - 6))
         painter.setPen(QPen(theme.tone("error")[2], 2))
@@ -305,10 +308,11 @@ class OncallDialog(QDialog):
         current = shifts[0] if shifts and shifts[0].start <= now else None
         upcoming = next((s for s in shifts if s.start > now), None)
         if current:
-            how = translate("OncallDialog", " (override)") if current.override else ""
-            self.now_label.setText(translate("OncallDialog",
-                                             "On call now: {name}{how}, until {time_brief}").format(name=name(
-                    current.user), how=how, time_brief=time_brief(current.end)))
+            who = name(current.user)
+            if current.override:
+                who = translate("OncallDialog", "{who} (override)").format(who=who)
+            self.now_label.setText(translate("OncallDialog", "On call now: {who}, until {time}").format(
+                who=who, time=time_brief(current.end)))
         else:
             self.now_label.setText(translate("OncallDialog", "Nobody is on call now.") if self._rotations else
                                    translate("OncallDialog", "Nobody is on call now: the team has no rotation."))
