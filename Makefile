@@ -18,7 +18,7 @@ TEST_DEBS := $(XVFB_DEBS) dbus python3-dbus python3-gi python3-dbusmock libglib2
 	prometheus-alertmanager
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench demo clean system-deps system-deps-x system-deps-test venv package package-check
+.PHONY: run test bench demo clean system-deps system-deps-x system-deps-test venv package package-check ts translations
 BUNDLE := build/dist/incident-desk
 
 $(STAMP): pyproject.toml
@@ -73,6 +73,21 @@ package: $(VENV)/.package-installed
 # checked). `make test` runs the same checks on a bundle it builds itself.
 package-check: package system-deps
 	@INCIDENT_DESK_BUNDLE=$(BUNDLE) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:randomly tests/packaging/test_bundle.py
+
+# Translations: pyside6-lupdate reads every translate()/tr() in ui/ into the catalogue translators work from
+# (incident_desk_en.ts, plus any incident_desk_<lang>.ts beside it, which keep their translations), then
+# lrelease compiles each to the .qm the app loads. Both are committed package data, so a checkout, a wheel
+# and the bundle load them alike; tests/unit/test_translation_catalogue.py fails when they are stale. The
+# English catalogue's only translations are the plural forms ("%n incidents"): write them in it by hand.
+I18N := incident_desk/resources/i18n
+ts: $(STAMP)
+	@$(VENV)/bin/pyside6-lupdate -silent -locations none -no-obsolete -source-language en \
+		$$(find incident_desk/ui -name '*.py' | LC_ALL=C sort) \
+		-ts $(sort $(I18N)/incident_desk_en.ts $(wildcard $(I18N)/incident_desk_*.ts))
+	@for ts in $(I18N)/incident_desk_*.ts; do $(VENV)/bin/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm"; done
+	@echo "ts: $(I18N) updated; unfinished English plurals: $$(grep -c '<numerusform></numerusform>' $(I18N)/incident_desk_en.ts)"
+
+translations: ts
 
 demo: $(STAMP)
 	@$(PY) -m incident_desk demo --count $(or $(COUNT),5000)

@@ -25,6 +25,12 @@ def _application(argv: list[str] | None) -> QApplication:
     app.setApplicationName(config.SETTINGS_APP)
     app.setApplicationDisplayName(config.APP_DISPLAY_NAME)
     app.setDesktopFileName("incident-desk")
+    if not app.property("incidentDeskTranslators"):
+        # Before any window is built: texts are translated when widgets are made. The catalogues for
+        # $INCIDENT_DESK_LANG or the system locale, and always the English one (its plural forms).
+        from incident_desk.ui.i18n import install_translators
+        install_translators(app)
+        app.setProperty("incidentDeskTranslators", True)
     return app
 
 

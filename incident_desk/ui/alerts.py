@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMainWindow, QToolButton, QWidget
 
 from incident_desk.services.desk import Desk
 from incident_desk.services.notifications import DoNotDisturb
 from incident_desk.ui import icons, theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import tooltip
 from incident_desk.ui.tray import TrayController, summarize
@@ -24,8 +25,9 @@ POLL_INTERVAL_MS = 2_000     # how soon alerts raised by another desk's process 
 KEEP_IN_TRAY_KEY = "alerts/keep_in_tray"
 TRAY_ENABLED_KEY = "alerts/tray"      # Settings -> Notifications: the tray icon at all
 SOUND_KEY = "alerts/sound"            # a beep with each pop-up
-TRAY_OFF_NOTICE = "The tray icon is switched off (Settings → Notifications): alerts appear here."
-NO_TRAY_NOTICE = "No system tray was found: alerts appear here and in the status bar."
+TRAY_OFF_NOTICE = QT_TRANSLATE_NOOP(
+    "Alerts", "The tray icon is switched off (Settings → Notifications): alerts appear here.")
+NO_TRAY_NOTICE = QT_TRANSLATE_NOOP("Alerts", "No system tray was found: alerts appear here and in the status bar.")
 
 
 class AlertsController(QObject):
@@ -123,7 +125,7 @@ class AlertsController(QObject):
     def _on_scan_failed(self, exc: BaseException) -> None:
         self._scanning = False
         log.warning("escalation scan failed: %s", exc)
-        self._status(f"Escalation check failed: {exc}")
+        self._status(translate("Alerts", "Escalation check failed: {exc}").format(exc=exc))
 
     @Slot()
     def poll_now(self) -> None:
@@ -193,12 +195,12 @@ class AlertsController(QObject):
     def _update_tray_presence(self) -> None:
         if not self.tray_enabled:
             self.tray.hide()
-            self.dock.set_notice(TRAY_OFF_NOTICE)
+            self.dock.set_notice(translate("Alerts", TRAY_OFF_NOTICE))
             return
         if self.tray.icon is not None and not self.tray.icon.isVisible():
             self.tray.icon.show()
         has_tray = self.tray.ensure_shown()
-        self.dock.set_notice("" if has_tray else NO_TRAY_NOTICE)
+        self.dock.set_notice("" if has_tray else translate("Alerts", NO_TRAY_NOTICE))
 
     def _alert(self, items: list) -> None:
         if self.sound:
@@ -241,7 +243,8 @@ class AlertsController(QObject):
         """The tray's or the dock's switch: saved, then read back so every sign shows the same."""
         self.ops.write(lambda: self.desk.notifications.set_do_not_disturb(self.desk.actor, on),
                        on_done=lambda _=None: self.poll_now(),
-                       on_error=lambda exc: self._status(f"Do not disturb was not saved: {exc}"))
+                       on_error=lambda exc: self._status(translate("Alerts",
+                               "Do not disturb was not saved: {exc}").format(exc=exc)))
 
     @Slot(bool)
     def _on_keep_in_tray(self, on: bool) -> None:
@@ -285,7 +288,7 @@ class DoNotDisturbIndicator(QToolButton):
         self.alerts = alerts
         self.setObjectName("doNotDisturbIndicator")
         self.setAutoRaise(True)
-        self.setAccessibleName("Do not disturb")
+        self.setAccessibleName(translate("Alerts", "Do not disturb"))
         theme.style(self, "waiting")
         alerts.sig_do_not_disturb_changed.connect(self._on_changed)
         self.clicked.connect(alerts.show_dock)

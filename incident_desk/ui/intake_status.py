@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import tooltip
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ class IntakeRunner(QObject):
     def __init__(self, url: str, listen: str, token_file: str, parent: QWidget):
         super().__init__(parent)
         self.url, self.listen, self.token_file = url, listen, token_file
-        self.label = QLabel("Intake: starting…", parent)
+        self.label = QLabel(translate("IntakeStatus", "Intake: starting…"), parent)
         self.label.setContentsMargins(8, 0, 8, 0)
         self.server = None
         self.error = ""
@@ -72,17 +73,20 @@ class IntakeRunner(QObject):
     def _on_refresh(self) -> None:
         self.label.setText(self.text())
         theme.style(self.label, "error" if self.error else None)
-        self.label.setToolTip(tooltip(self.error or "Alerts from monitoring: POST /alertmanager, POST /v2/enqueue"))
+        self.label.setToolTip(tooltip(self.error or translate("IntakeStatus",
+                "Alerts from monitoring: POST /alertmanager, POST /v2/enqueue")))
 
     def text(self) -> str:
         if self.error:
-            return "Intake: off (see tooltip)"
+            return translate("IntakeStatus", "Intake: off (see tooltip)")
         if self.server is None:
-            return "Intake: starting…"
+            return translate("IntakeStatus", "Intake: starting…")
         stats = self.server.stats
         host, port = self.server.address
-        return f"Intake: {host}:{port} · {stats.accepted} alert{'s' if stats.accepted != 1 else ''}" + \
-            (f" · {stats.refused} refused" if stats.refused else "")
+        if stats.refused:
+            return self.tr("Intake: {address} · %n alerts · {refused} refused", "", stats.accepted).format(
+                address=f"{host}:{port}", refused=stats.refused)
+        return self.tr("Intake: {address} · %n alerts", "", stats.accepted).format(address=f"{host}:{port}")
 
     def stop(self) -> None:
         self._timer.stop()

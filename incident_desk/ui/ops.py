@@ -6,14 +6,15 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEventLoop, QObject, QTimer, Signal, Slot
 
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.workers import WorkerPool
 
 # A write still running after this long is waiting for something (another program's lock, a slow
 # server): say so, so a window that keeps painting does not look as if it ignored the click.
 WAITING_AFTER_MS = 400
-WAITING_TEXT = "Waiting for the database (another program may be writing to it)…"
+WAITING_TEXT = QT_TRANSLATE_NOOP("Ops", "Waiting for the database (another program may be writing to it)…")
 
 
 class DeskOps(QObject):
@@ -154,7 +155,7 @@ class DeskOps(QObject):
     def _on_slow(self) -> None:
         if self._running and not self._waiting:
             self._waiting = True
-            self.sig_waiting_changed.emit(WAITING_TEXT)
+            self.sig_waiting_changed.emit(translate("Ops", WAITING_TEXT))
 
 
 _REGISTRY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

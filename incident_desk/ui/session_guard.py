@@ -9,6 +9,7 @@ from incident_desk.services.auth import with_article
 from incident_desk.services.errors import PermissionDenied
 from incident_desk.services.signin import SignInService
 from incident_desk.ui.dialogs.sign_in_dialog import SignInDialog
+from incident_desk.ui.i18n import translate
 
 CHECK_MS = 10_000
 _INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
@@ -38,23 +39,27 @@ class SessionGuard(QObject):
         if self.session is None or self.dialog is not None or not self.session.expired():
             return
         actor = self.desk.actor
-        reason = (self.session.ended or f"Your session was idle longer than "
-                  f"{int(self.session.idle.total_seconds() // 60)} minutes.")
+        reason = (self.session.ended or translate("SessionGuard",
+                                                  "Your session was idle longer than {minutes} minutes.").format(
+                minutes=int(self.session.idle.total_seconds() // 60)))
         signin = SignInService(self.desk.store, clock=self.desk.clock)
 
         def attempt(name: str, password: str) -> bool:
             fresh = signin.sign_in(name, password)  # the same checks (lock, disabled) and an audit record
             if fresh.role != actor.role:
                 # Every part of the window was built for the old role: it must be opened again.
-                raise PermissionDenied(f"Your role is now {fresh.role}; close the desk (Cancel) and open it "
-                                       f"again to work as {with_article(fresh.role)}.")
+                raise PermissionDenied(translate("SessionGuard",
+                                                 "Your role is now {role}; close the desk (Cancel) and open it again "
+                                                 "to work as {role_with_article}.").format(role=fresh.role,
+                        role_with_article=with_article(fresh.role)))
             self.session.password_hash = fresh.guard.password_hash  # a reset password is now the one
             return True
 
         self.dialog = SignInDialog(self.desk.store.display_name, attempt, username=actor.username, fixed_user=True,
                                    on_thread_exit=self.desk.store.db.close,
-                                   reason=f"{reason[0].upper()}{reason[1:]} Sign in again to go on; nothing you "
-                                          f"typed is lost.", parent=self.parent())
+                                   reason=translate("SessionGuard", "{reason} Sign in again to go on; nothing you "
+                                                                    "typed is lost.").format(
+                                       reason=reason[0].upper() + reason[1:]), parent=self.parent())
         self.dialog.setObjectName("resignInDialog")
         self.dialog.finished.connect(self._on_finished)
         self.dialog.open()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
+
+from incident_desk.ui.i18n import translate
 
 if TYPE_CHECKING:
     from incident_desk.reports.statuspage import PublishResult
@@ -32,7 +34,8 @@ def set_publish_on_update(settings: QSettings | None, on: bool) -> None:
 
 def choose_folder(parent: QWidget | None, settings: QSettings | None) -> str:
     """Ask for the folder (a shared folder, a web server's), starting from the last one; '' if cancelled."""
-    folder = QFileDialog.getExistingDirectory(parent, "Publish the status page into", status_folder(settings))
+    folder = QFileDialog.getExistingDirectory(parent, translate("StatuspageActions", "Publish the status page into"),
+                                              status_folder(settings))
     if folder and settings is not None:
         settings.setValue(FOLDER_KEY, folder)
         settings.sync()
@@ -47,7 +50,12 @@ def publish(ops, desk, folder: str) -> PublishResult:
     return ops.run_read(lambda: publish_desk(desk, folder))
 
 
+class StatusPageText(QObject):
+    """The translation context of this module's plural texts (lupdate marks plurals only for tr())."""
+
+
 def describe(result: PublishResult) -> str:
-    return (f"Published the status page into {result.directory}: {result.services} public "
-            f"service{'s' if result.services != 1 else ''}, {result.incidents} "
-            f"incident{'s' if result.incidents != 1 else ''}.")
+    services = StatusPageText.tr("%n public services", "", result.services)
+    incidents = StatusPageText.tr("%n incidents", "", result.incidents)
+    return translate("StatuspageActions", "Published the status page into {folder}: {services}, {incidents}.").format(
+        folder=result.directory, services=services, incidents=incidents)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from incident_desk.services.errors import ValidationError
+from incident_desk.ui.i18n import translate
 
 
 def team_sign_in(url: str, username: str, password: str, *, initialise: bool) -> str:
@@ -10,9 +11,9 @@ def team_sign_in(url: str, username: str, password: str, *, initialise: bool) ->
     admin of an empty one) and say what happened in one sentence; a DomainError says why not. Runs off
     the GUI thread; nothing is kept open: the window signs in again when it opens the desk."""
     if not (username or "").strip():
-        raise ValidationError("Type your user name on the team server.", field="username")
+        raise ValidationError(translate("TeamSignIn", "Type your user name on the team server."), field="username")
     if not password:
-        raise ValidationError("Type your password.", field="password")
+        raise ValidationError(translate("TeamSignIn", "Type your password."), field="password")
     from incident_desk.services.clock import system_clock
     from incident_desk.services.desk import Desk
     from incident_desk.services.signin import SignInService
@@ -21,8 +22,10 @@ def team_sign_in(url: str, username: str, password: str, *, initialise: bool) ->
         signin = SignInService(store, clock=system_clock)
         if initialise:
             actor = signin.initialise(admin=username.strip(), password=password)
-            return f"{actor.username} is now the first admin of this team database."
+            return translate("TeamSignIn",
+                             "{username} is now the first admin of this team database.").format(username=actor.username)
         actor = signin.sign_in(username.strip(), password)
-        return f"Signed in as {actor.display_name} ({actor.role})."
+        return translate("TeamSignIn", "Signed in as {display_name} ({role}).").format(display_name=actor.display_name,
+                role=actor.role)
     finally:
         store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -20,11 +20,14 @@ from incident_desk.domain.sla import (
     STATE_STOPPED,
     STATE_WARNING,
 )
+from incident_desk.ui.i18n import translate
 
 THEME_ENV_VAR = "INCIDENT_DESK_THEME"  # "dark" / "light" forces a scheme (screenshots, tests)
 
-PRIORITY_NAMES = {Priority.P1: "Critical", Priority.P2: "High", Priority.P3: "Moderate",
-                  Priority.P4: "Low", Priority.P5: "Planning"}
+# Marked for the catalogue; priority_label() and the table's badge translate them where shown.
+PRIORITY_NAMES = {Priority.P1: QT_TRANSLATE_NOOP("Theme", "Critical"), Priority.P2: QT_TRANSLATE_NOOP("Theme", "High"),
+                  Priority.P3: QT_TRANSLATE_NOOP("Theme", "Moderate"), Priority.P4: QT_TRANSLATE_NOOP("Theme", "Low"),
+                  Priority.P5: QT_TRANSLATE_NOOP("Theme", "Planning")}
 
 # (light, dark) pairs: dark variants are lighter so they keep contrast on a dark base.
 _PRIORITY = {
@@ -141,7 +144,7 @@ def priority_color(priority: Priority, dark: bool | None = None) -> QColor:
 def priority_label(priority: Priority) -> str:
     """'P1 Critical': the text that carries the meaning the colour repeats."""
     p = Priority(priority)
-    return f"{p.label} {PRIORITY_NAMES[p]}"
+    return translate("Theme", "{priority} {name}").format(priority=p.label, name=translate("Theme", PRIORITY_NAMES[p]))
 
 
 def sla_color(state: str, dark: bool | None = None) -> QColor:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 
 from incident_desk.config import BACKUP_FOLDER_KEY, BACKUP_KEEP_DEFAULT, BACKUP_KEEP_KEY, backups_dir
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.workers import WorkerPool
 
 # Built with the window but used later: dialogs, the transfer services and the progress dialog are
@@ -34,13 +35,17 @@ class TransferActions(QObject):
         self.progress = None  # the QProgressDialog of a running export
         self.cancel_event: threading.Event | None = None
         actor, sqlite = self.desk.actor, self.desk.store.is_sqlite
-        self.act_import = self._action("&Import…", self._on_import, "Import incidents from another tool's export "
-                                       "or from this desk's JSON export", enabled=actor.can("data.import"))
-        self.act_export_view = self._action("&Export view…", self._on_export_view,
-                                            "Save the incidents of this view, in its order, as CSV")
-        self.act_backup = self._action("&Back up now…", self._on_backup_now, "Copy the database to a file while "
-                                       "the desk keeps working", enabled=sqlite and actor.can("data.backup"))
-        self.act_backups_folder = self._action("Open the &daily backups folder", self._on_open_folder,
+        self.act_import = self._action(translate("TransferActions", "&Import…"), self._on_import,
+                                       translate("TransferActions", "Import incidents from another tool's export "
+                                       "or from this desk's JSON export"), enabled=actor.can("data.import"))
+        self.act_export_view = self._action(translate("TransferActions", "&Export view…"), self._on_export_view,
+                                            translate("TransferActions",
+                                                      "Save the incidents of this view, in its order, as CSV"))
+        self.act_backup = self._action(translate("TransferActions", "&Back up now…"), self._on_backup_now,
+                                       translate("TransferActions", "Copy the database to a file while "
+                                       "the desk keeps working"), enabled=sqlite and actor.can("data.backup"))
+        self.act_backups_folder = self._action(translate("TransferActions", "Open the &daily backups folder"),
+                                               self._on_open_folder,
                                                "", enabled=sqlite)
 
     @property
@@ -101,17 +106,19 @@ class TransferActions(QObject):
     def _on_export_view(self) -> None:
         from PySide6.QtWidgets import QFileDialog
         name = f"incidents-{date.today():%Y-%m-%d}.csv"
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export view", name, "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self.window, translate("TransferActions", "Export view"), name,
+                                              translate("TransferActions", "CSV files (*.csv)"))
         if path:
             self.export_view_to(Path(path))
 
     def export_view_to(self, path: Path) -> None:
         """Write the table's filters and sort to ``path`` in a worker, with a progress dialog and Cancel."""
         model = self.window.model
-        self._start_progress("Exporting the view…")
+        self._start_progress(translate("TransferActions", "Exporting the view…"))
         self.pool.submit(self.transfer.export_csv, path, filters=model.filters(), sort=model.current_sort(),
                          progress=self._relay.sig_progress.emit, cancel=self.cancel_event,
-                         on_done=lambda n: self._finish(f"Exported {n:,} incidents to {path}."),
+                         on_done=lambda n: self._finish(translate("TransferActions",
+                                 "Exported {n:,} incidents to {path}.").format(n=n, path=path)),
                          on_error=self._failed)
 
     # ---- backups -----------------------------------------------------------------------------------------
@@ -120,17 +127,19 @@ class TransferActions(QObject):
     def _on_backup_now(self) -> None:
         from PySide6.QtWidgets import QFileDialog
         name = f"{self.desk.store.path.stem}-backup-{date.today():%Y-%m-%d}.db" if self.desk.store.path else ""
-        path, _ = QFileDialog.getSaveFileName(self.window, "Back up the database", name, "Databases (*.db)")
+        path, _ = QFileDialog.getSaveFileName(self.window, translate("TransferActions", "Back up the database"), name,
+                                              translate("TransferActions", "Databases (*.db)"))
         if path:
             self.backup_to(Path(path))
 
     def backup_to(self, path: Path) -> None:
-        self.window.status_message(f"Backing up to {path}…")
+        self.window.status_message(translate("TransferActions", "Backing up to {path}…").format(path=path))
         self.pool.submit(self.transfer.backup, path, on_done=self._on_backed_up, on_error=self._failed)
 
     @Slot(object)
     def _on_backed_up(self, path) -> None:
-        self.window.status_message(f"Backed up the database to {path}.", 15_000)
+        self.window.status_message(translate("TransferActions", "Backed up the database to {path}.").format(path=path),
+                                   15_000)
         self.sig_backed_up.emit(str(path))
 
     def start_daily_backup(self) -> None:
@@ -138,7 +147,9 @@ class TransferActions(QObject):
         if not self.desk.store.is_sqlite:
             return
         folder, keep = self.folder, self.keep()
-        self.act_backups_folder.setToolTip(f"Daily backups (the last {keep}) are kept in {folder}")
+        self.act_backups_folder.setToolTip(translate("TransferActions",
+                                                     "Daily backups (the last {keep}) are kept in {folder}").format(
+                keep=keep, folder=folder))
         self.act_backups_folder.setStatusTip(self.act_backups_folder.toolTip())
         self.pool.submit(self.transfer.backups.daily, folder, keep=keep, on_done=self._on_daily_done,
                          on_error=self._failed)
@@ -146,7 +157,9 @@ class TransferActions(QObject):
     @Slot(object)
     def _on_daily_done(self, path) -> None:
         if path is not None:
-            self.window.status_message(f"Daily backup written to {path} (the last {self.keep()} are kept).", 15_000)
+            self.window.status_message(translate("TransferActions",
+                                                 "Daily backup written to {path} (the last {keep} are kept).").format(
+                    path=path, keep=self.keep()), 15_000)
             self.sig_backed_up.emit(str(path))
 
     @Slot()
@@ -185,7 +198,8 @@ class TransferActions(QObject):
         cancelled = self.cancel_event is not None and self.cancel_event.is_set()
         self._close_progress()
         message, _ = describe_failure(exc)
-        self.window.status_message("Cancelled; nothing was written." if cancelled else message, 15_000)
+        self.window.status_message(translate("TransferActions",
+                                             "Cancelled; nothing was written.") if cancelled else message, 15_000)
 
     def shutdown(self) -> None:
         self.pool.close()

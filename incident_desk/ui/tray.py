@@ -10,6 +10,7 @@ from incident_desk.domain.escalation import SEVERITIES
 from incident_desk.domain.incident import Priority
 from incident_desk.services.notifications import NotificationItem
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.plain import menu_text, notification_body
 
@@ -35,16 +36,18 @@ def summarize(items: list[NotificationItem]) -> tuple[str, str]:
     keys = {i.incident_key for i in items}
     if len(keys) == 1 and None not in keys:
         # Several deadlines of one incident (a catch-up): name the incident, list what fell due.
-        return (f"{keys.pop()}: {len(items)} new alerts",
+        return (TrayController.tr("{key}: %n new alerts", "", len(items)).format(key=keys.pop()),
                 "\n".join([items[0].body] + [i.title.split(": ", 1)[-1] for i in items]))
-    p1_text = f" — {p1} P1" if p1 else ""
+    # TrayController.tr: a plural lupdate marks as one needs tr(); called on the class, its context is the class.
     if len(escalations) == len(items):
-        summary = f"{len(items)} new escalations{p1_text}"
+        summary = TrayController.tr("%n new escalations", "", len(items))
     else:
-        summary = f"{len(items)} new notifications{p1_text}"
+        summary = TrayController.tr("%n new notifications", "", len(items))
+    if p1:
+        summary = translate("Tray", "{summary} — {p1} P1").format(summary=summary, p1=p1)
     lines = [i.title for i in items[:3]]
     if len(items) > 3:
-        lines.append(f"… and {len(items) - 3} more in the notification centre")
+        lines.append(TrayController.tr("… and %n more in the notification centre", "", len(items) - 3))
     return summary, "\n".join(lines)
 
 
@@ -95,17 +98,17 @@ class TrayController(QObject):
         self._unread = 0
         self._message_key: str | None = None
         self.menu = QMenu()
-        self.open_action = self.menu.addAction("Open desk")
-        self.log_action = self.menu.addAction("Log incident…")
-        self.latest_menu = self.menu.addMenu("Latest alerts")
-        self.latest_menu.addAction("No alerts yet").setEnabled(False)
+        self.open_action = self.menu.addAction(translate("Tray", "Open desk"))
+        self.log_action = self.menu.addAction(translate("Tray", "Log incident…"))
+        self.latest_menu = self.menu.addMenu(translate("Tray", "Latest alerts"))
+        self.latest_menu.addAction(translate("Tray", "No alerts yet")).setEnabled(False)
         self.menu.addSeparator()
-        self.dnd_action = self.menu.addAction("Do not disturb")
+        self.dnd_action = self.menu.addAction(translate("Tray", "Do not disturb"))
         self.dnd_action.setCheckable(True)
-        self.keep_action = self.menu.addAction("Keep running in the tray when closed")
+        self.keep_action = self.menu.addAction(translate("Tray", "Keep running in the tray when closed"))
         self.keep_action.setCheckable(True)
         self.menu.addSeparator()
-        self.quit_action = self.menu.addAction("Quit")
+        self.quit_action = self.menu.addAction(translate("Tray", "Quit"))
         self.open_action.triggered.connect(self.sig_open_desk_requested)
         self.log_action.triggered.connect(self.sig_log_incident_requested)
         self.dnd_action.toggled.connect(self.sig_do_not_disturb_toggled)
@@ -131,8 +134,8 @@ class TrayController(QObject):
 
     def tooltip(self) -> str:
         if not self._unread:
-            return f"{APP_NAME} — no unread notifications"
-        return f"{APP_NAME} — {self._unread} unread notification{'s' if self._unread != 1 else ''}"
+            return translate("Tray", "{app} — no unread notifications").format(app=APP_NAME)
+        return self.tr("{app} — %n unread notifications", "", self._unread).format(app=APP_NAME)
 
     def set_unread(self, count: int) -> None:
         if count == self._unread:
@@ -145,7 +148,7 @@ class TrayController(QObject):
     def set_latest(self, items: list[NotificationItem]) -> None:
         self.latest_menu.clear()
         if not items:
-            self.latest_menu.addAction("No alerts yet").setEnabled(False)
+            self.latest_menu.addAction(translate("Tray", "No alerts yet")).setEnabled(False)
         for item in items[:LATEST_SHOWN]:
             action = self.latest_menu.addAction(menu_text(item.title))
             action.setData(item.incident_key or "")

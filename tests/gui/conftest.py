@@ -6,7 +6,7 @@ import shutil
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QDialog
 
 from incident_desk.domain.incident import Status
@@ -155,6 +155,15 @@ def no_modal_dialog_left_open(qapp):
         widget.close()
     assert not shown, f"a modal dialog waited for an answer nobody gives in a test: {shown}"
     assert not left, f"the test ended with a modal dialog still open: {[_describe(w) for w in left]}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english_catalogue(qapp):
+    """The English catalogue the app always installs (ui/i18n.py): plurals read "1 incident", as in the app."""
+    from incident_desk.ui import i18n
+    installed = i18n.install_translators(qapp, QLocale(QLocale.Language.English))
+    yield
+    i18n.remove_translators(qapp, installed)
 
 
 @pytest.fixture(autouse=True)

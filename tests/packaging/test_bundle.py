@@ -89,6 +89,9 @@ def test_the_bundle_carries_resources_and_licences(bundle):
     assert (icons / "incident-desk.svg").is_file()
     for size in (16, 24, 32, 48, 64, 128, 256, 512):
         assert (icons / "png" / f"incident-desk-{size}.png").is_file(), size
+    # the desk's catalogue (English plural forms) and Qt's own for the standard buttons of other languages
+    assert (internal / "incident_desk" / "resources" / "i18n" / "incident_desk_en.qm").is_file()
+    assert list((internal / "PySide6" / "Qt" / "translations").glob("qtbase_de.qm"))
     # Help -> About lists third-party licences from distribution metadata: it must travel along, read
     # here with the standard library from the bundle's own folder.
     found = {re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(): d

@@ -19,6 +19,7 @@ def test_the_wheel_carries_the_resources(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / "incident_desk" / "resources").rglob("*") if p.is_file()}
     assert "incident_desk/resources/icons/incident-desk.svg" in shipped
+    assert "incident_desk/resources/i18n/incident_desk_en.qm" in shipped  # the catalogue ui/i18n.py loads
     assert shipped <= names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)  # the MIT licence the metadata names
 

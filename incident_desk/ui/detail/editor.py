@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,6 +52,7 @@ from incident_desk.ui.dialogs.workflow import (
     ResolveDialog,
 )
 from incident_desk.ui.drafts import DRAFT_DELAY_MS, IncidentDrafts
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.models.timeline_model import describe_event
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.people import PeopleDirectory
@@ -67,7 +68,7 @@ from incident_desk.ui.widgets.form_fields import (
 log = logging.getLogger(__name__)
 
 _READ_ERRORS = (DomainError, StorageError)
-SAVING_TEXT = "Saving…"
+SAVING_TEXT = QT_TRANSLATE_NOOP("Editor", "Saving…")
 
 
 class IncidentDetailEditor(QWidget):
@@ -124,16 +125,16 @@ class IncidentDetailEditor(QWidget):
         self.people = self.ops.run_read(lambda: PeopleDirectory.of(self.desk))
         self.form = DetailsForm(categories=self.desk.settings.categories(), people=self.people,
                                 teams=self.desk.users.team_names(), parent=self)
-        self.tabs.addTab(self.form, "&Details")
+        self.tabs.addTab(self.form, translate("Editor", "&Details"))
         self.timeline_view = TimelineView(self)
         self.timeline_view.model.name = self.people.name
-        self.tabs.addTab(self.timeline_view, "&Timeline")
+        self.tabs.addTab(self.timeline_view, translate("Editor", "&Timeline"))
         self.links_panel = LinksPanel(self.desk, self)
-        self.tabs.addTab(self.links_panel, "&Links")
+        self.tabs.addTab(self.links_panel, translate("Editor", "&Links"))
         self.resolution_tab = ResolutionTab(self.desk, self)
-        self.tabs.addTab(self.resolution_tab, "&Resolution")
+        self.tabs.addTab(self.resolution_tab, translate("Editor", "&Resolution"))
         self.postmortem_tab = PostmortemTab(self.desk, self)
-        self.tabs.addTab(self.postmortem_tab, "Post&mortem")
+        self.tabs.addTab(self.postmortem_tab, translate("Editor", "Post&mortem"))
         outer.addWidget(self.tabs, 1)
         # The parts' widgets under the names the rest of the window (and its tests) use.
         self.fields: dict[str, FormField] = self.form.fields
@@ -249,10 +250,13 @@ class IncidentDetailEditor(QWidget):
         self._load(base, pending=draft.get("pending") if draft else None)
         if draft:
             self.timeline_view.note_edit.setPlainText(str(draft.get("note") or ""))
-            restored = (f"Restored your unsaved changes to {key} from {draft['when']}: the desk closed before "
-                        f"they were saved.")
+            restored = (translate("Editor",
+                                  "Restored your unsaved changes to {key} from {draft}: the desk closed before they "
+                                  "were saved.").format(key=key, draft=draft['when']))
             if stale:
-                self.banner.show_message(f"{restored} {key} has been changed since; saving shows what changed first.",
+                self.banner.show_message(translate("Editor",
+                                                   "{restored} {key} has been changed since; saving shows what "
+                                                   "changed first.").format(restored=restored, key=key),
                                          "warning")
             else:
                 self.banner.show_message(restored, "info")
@@ -283,9 +287,11 @@ class IncidentDetailEditor(QWidget):
             return False  # the write in progress decides; moving on now could lose what it brings back
         pending = self.pending_changes()
         if pending:
-            names = ", ".join(LABELS.get(n, n) for n in pending)
-            answer = self.ask(self, "Unsaved changes",
-                              f"{self._incident.key} has unsaved changes ({names}). Save them before moving on?",
+            names = ", ".join(translate("Form", LABELS.get(n, n)) for n in pending)
+            answer = self.ask(self, translate("Editor", "Unsaved changes"),
+                              translate("Editor",
+                                        "{key} has unsaved changes ({names}). Save them before moving on?").format(
+                                      key=self._incident.key, names=names),
                               ("save", "discard", "cancel"))
             if answer == "save":
                 if not self.save():
@@ -296,9 +302,10 @@ class IncidentDetailEditor(QWidget):
                 return False
         if self._incident is not None and self.timeline_view.draft_note().strip():
             # Comment or work note is the writer's choice, so this one is not saved for them.
-            answer = self.ask(self, "Note not added",
-                              f"The note you wrote on {self._incident.key} is not on its timeline yet. "
-                              f"Discard it?", ("discard", "cancel"))
+            answer = self.ask(self, translate("Editor", "Note not added"),
+                              translate("Editor",
+                                        "The note you wrote on {key} is not on its timeline yet. Discard it?").format(
+                                      key=self._incident.key), ("discard", "cancel"))
             if answer != "discard":
                 self.tabs.setCurrentWidget(self.timeline_view)
                 self.timeline_view.note_edit.setFocus()
@@ -329,7 +336,8 @@ class IncidentDetailEditor(QWidget):
             self._handle_conflict(exc)
             return False
         except _READ_ERRORS as exc:
-            self.banner.show_message(f"Not saved: {exc} Your edits are kept.", "error")
+            self.banner.show_message(translate("Editor", "Not saved: {exc} Your edits are kept.").format(exc=exc),
+                                     "error")
             return False
         self.banner.clear()
         # What was typed while the save ran is not part of it: it stays, as new unsaved edits.
@@ -393,9 +401,11 @@ class IncidentDetailEditor(QWidget):
         key, version = incident.key, incident.version
         allowed = allowed_transitions(incident.status, as_duplicate=bool(duplicate_of))
         if target not in allowed:
-            moves = ", ".join(s.label for s in allowed) or "none (it is final)"
-            self.banner.show_message(f"{key} cannot move from {incident.status.label} to {target.label}; "
-                                     f"from {incident.status.label} it can move to: {moves}.")
+            moves = ", ".join(s.label for s in allowed) or translate("Editor", "none (it is final)")
+            self.banner.show_message(translate("Editor",
+                                               "{key} cannot move from {current} to {target}; from {current} it can "
+                                               "move to: {moves}.").format(key=key, current=incident.status.label,
+                                                                           target=target.label, moves=moves))
             return False
         kwargs: dict = {}
         if target == Status.RESOLVED and duplicate_of:
@@ -422,9 +432,12 @@ class IncidentDetailEditor(QWidget):
     def resolve_as_duplicate(self) -> bool:
         if self._incident is None or self._busy:
             return False
-        picker = IncidentPicker(self.desk, title=f"{self._incident.key} is a duplicate of…",
-                                prompt="Find the original incident. This one is resolved with code 'duplicate' "
-                                       "and linked to it.", exclude_key=self._incident.key,
+        picker = IncidentPicker(self.desk, title=translate("Editor",
+                                                           "{key} is a duplicate of…").format(key=self._incident.key),
+                                prompt=translate("Editor",
+                                                 "Find the original incident. This one is resolved with code "
+                                                 "'duplicate' "
+                                       "and linked to it."), exclude_key=self._incident.key,
                                 exclude_statuses=frozenset({Status.CLOSED, Status.CANCELLED}), parent=self)
         chosen = self.run_dialog(picker) and picker.selected_key()
         picker.deleteLater()
@@ -452,7 +465,7 @@ class IncidentDetailEditor(QWidget):
         text = self.status_summary(message)
         if text:
             QGuiApplication.clipboard().setText(text)
-            self.banner.show_message("The status summary is on the clipboard.", "info")
+            self.banner.show_message(translate("Editor", "The status summary is on the clipboard."), "info")
         return text
 
     def send_reporter_update(self, message: str = "") -> bool:
@@ -464,8 +477,9 @@ class IncidentDetailEditor(QWidget):
                                               assignee=self.people.name(incident.assignee, "")),
                    QUrl.ParsingMode.StrictMode)
         if not url.isValid() or not QDesktopServices.openUrl(url):
-            self.banner.show_message("No mail client could be opened; use “Copy status summary” and paste it "
-                                     "into your mail instead.", "error")
+            self.banner.show_message(translate("Editor",
+                                               "No mail client could be opened; use “Copy status summary” and paste it "
+                                     "into your mail instead."), "error")
             return False
         summary = self.status_summary(message)
         return self._perform(lambda: self.desk.incidents.record_reporter_update(
@@ -487,25 +501,28 @@ class IncidentDetailEditor(QWidget):
         bumps = 2 if major is not None and major != was_major else 1
         if not self._perform(write, bumps=bumps):
             return False
-        done = ["The public update is on the timeline."]
+        done = [translate("Editor", "The public update is on the timeline.")]
         try:
             if mail or copy:
                 dist = self.ops.run_read(lambda: self.desk.communication.distribution(key))
                 if copy:
                     QGuiApplication.clipboard().setText(dist.markdown)
-                    done.append("It is on the clipboard as Markdown.")
+                    done.append(translate("Editor", "It is on the clipboard as Markdown."))
                 if mail:
                     url = QUrl(dist.mailto, QUrl.ParsingMode.StrictMode)
                     if not dist.recipients:
-                        done.append("Nobody subscribes to its services and no reporter has an e-mail address.")
+                        done.append(translate("Editor",
+                                              "Nobody subscribes to its services and no reporter has an e-mail "
+                                              "address."))
                     elif not url.isValid() or not QDesktopServices.openUrl(url):
-                        done.append("No mail client could be opened; copy it as Markdown instead.")
+                        done.append(translate("Editor", "No mail client could be opened; copy it as Markdown instead."))
             if publish:
                 from incident_desk.ui import statuspage_actions
                 folder = statuspage_actions.status_folder(self.settings)
                 done.append(statuspage_actions.describe(statuspage_actions.publish(self.ops, self.desk, folder)))
         except (*_READ_ERRORS, OSError) as exc:
-            self.banner.show_message(" ".join(done) + f" But: {exc}", "error")
+            self.banner.show_message(translate("Editor", "{done} But: {error}").format(done=" ".join(done), error=exc),
+                                     "error")
             return True
         self.banner.show_message(" ".join(done), "info")
         return True
@@ -575,7 +592,8 @@ class IncidentDetailEditor(QWidget):
 
     def _update_header(self) -> None:
         inc = self._incident
-        self.header.show_incident(inc, assignee=self.people.name(inc.assignee, "Unassigned"), team=inc.team)
+        self.header.show_incident(inc, assignee=self.people.name(inc.assignee,
+                translate("Editor", "Unassigned")), team=inc.team)
         self.form.resolution_box.setVisible(inc.status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED))
 
     def _update_watch_button(self) -> None:
@@ -599,28 +617,36 @@ class IncidentDetailEditor(QWidget):
         for button in (self.header.save_button, self.header.revert_button):
             button.setVisible(actor.can("incident.edit"))
         if self.is_read_only():
-            self.banner.show_message(f"{self._incident.key} is {self._incident.status.label.lower()}; only an "
-                                     "admin may change its fields. Comments can still be added.", "info")
+            self.banner.show_message(translate("Editor",
+                                               "{key} is {lower}; only an admin may change its fields. Comments can "
+                                               "still be added.").format(key=self._incident.key,
+                    lower=self._incident.status.label.lower()), "info")
 
     def _update_priority_hint(self) -> None:
         read = self.form.read
         matrix = self.desk.settings.priority_matrix()
         if not read("impact") or not read("urgency"):
-            self.form.priority_combo.setItemText(0, "As imported")
-            self.fields["priority"].set_hint(f"Impact or urgency is unknown (imported history): the priority stays "
-                                             f"{self._incident.priority.label} until both are set.")
+            self.form.priority_combo.setItemText(0, translate("Editor", "As imported"))
+            self.fields["priority"].set_hint(translate("Editor",
+                                                       "Impact or urgency is unknown (imported history): the priority "
+                                                       "stays {label} until both are set.").format(
+                    label=self._incident.priority.label))
             return
         impact, urgency = Level.parse(read("impact")), Level.parse(read("urgency"))
         derived = matrix.priority(impact, urgency)
-        self.form.priority_combo.setItemText(0, f"From the matrix: {derived.label}")
+        self.form.priority_combo.setItemText(0, translate("Editor",
+                                                          "From the matrix: {label}").format(label=derived.label))
         override = read("priority")
-        explain = f"{derived.label} — Impact {impact.label} x Urgency {urgency.label}"
+        explain = translate("Editor", "{priority} — Impact {impact} x Urgency {urgency}").format(
+            priority=derived.label, impact=impact.label, urgency=urgency.label)
         if override and override != derived.label:
-            text = f"Overridden to {override}; the matrix gives {explain}."
+            text = translate("Editor",
+                             "Overridden to {override}; the matrix gives {explain}.").format(override=override,
+                    explain=explain)
         else:
-            text = f"{explain} (from the matrix)."
+            text = translate("Editor", "{explain} (from the matrix).").format(explain=explain)
         if not self.desk.actor.can("incident.override_priority"):
-            text += " Only a lead may override."
+            text += translate("Editor", " Only a lead may override.")
         self.fields["priority"].set_hint(text)
         self.form.show_override_reason(bool(override))
 
@@ -635,7 +661,7 @@ class IncidentDetailEditor(QWidget):
 
     def _update_dirty(self) -> None:
         pending = self.pending_changes()
-        self.header.show_dirty([LABELS.get(n, n) for n in pending], busy_text=self._busy)
+        self.header.show_dirty([translate("Form", LABELS.get(n, n)) for n in pending], busy_text=self._busy)
         self._on_draft_changed()
 
     def _validate_live(self) -> None:
@@ -661,7 +687,8 @@ class IncidentDetailEditor(QWidget):
             except DomainError as exc:
                 self.fields[name].set_error(str(exc))
         needs_reason = bool(pending.get("priority")) and not read("override_reason").strip()
-        self.fields["override_reason"].set_error("Give a reason for overriding the priority." if needs_reason
+        self.fields["override_reason"].set_error(translate("Editor",
+                                                           "Give a reason for overriding the priority.") if needs_reason
                                                  else None)
 
     # ---- unsaved edits on disk ---------------------------------------------------------------------------
@@ -693,7 +720,7 @@ class IncidentDetailEditor(QWidget):
     def _run_write(self, call: Callable[[], object], busy_text: str = SAVING_TEXT):
         """``call`` on the desk's writer thread; the editor says it is saving and starts nothing else
         until it is done, while the fields stay open to typing."""
-        self._busy = busy_text
+        self._busy = translate("Editor", busy_text) if busy_text == SAVING_TEXT else busy_text
         self.workflow.set_busy(True)
         self._update_dirty()
         try:
@@ -754,10 +781,13 @@ class IncidentDetailEditor(QWidget):
             return
         self._load(incident, pending)
         if pending:
-            self.banner.show_message(f"Your edits ({', '.join(LABELS.get(n, n) for n in pending)}) are re-applied "
-                                     f"on the latest version; check them and save again.", "warning")
+            self.banner.show_message(translate("Editor",
+                                               "Your edits ({fields}) are re-applied on the latest version; check them "
+                                               "and save again.").format(
+                    fields=", ".join(translate("Form", LABELS.get(n, n)) for n in pending)), "warning")
         else:
-            self.banner.show_message("The incident was reloaded with the other changes; try again.", "warning")
+            self.banner.show_message(
+                translate("Editor", "The incident was reloaded with the other changes; try again."), "warning")
 
     def _show_remote_change(self, incident: Incident) -> None:
         self._pending_remote = incident
@@ -767,15 +797,21 @@ class IncidentDetailEditor(QWidget):
             newer = [e for e in events if e.id > self._last_event_id]
         except _READ_ERRORS:
             pass
-        who = sorted({self.people.name(e.actor) if e.actor else "System" for e in newer}) or ["someone"]
+        who = sorted({self.people.name(e.actor) if e.actor else translate("Editor", "System") for e in newer}) \
+            or [translate("Editor", "someone")]
         what = "; ".join(describe_event(e, name=self.people.name, with_actor=False)[0] for e in reversed(newer[:5]))
-        reload_button = QPushButton("Reload")
-        reload_button.setToolTip("Load their version and put your unsaved edits back on top")
-        keep_button = QPushButton("Keep editing")
+        reload_button = QPushButton(translate("Editor", "Reload"))
+        reload_button.setToolTip(translate("Editor", "Load their version and put your unsaved edits back on top"))
+        keep_button = QPushButton(translate("Editor", "Keep editing"))
         reload_button.clicked.connect(self._on_reload_remote_clicked)
         keep_button.clicked.connect(self._on_keep_editing_clicked)
-        self.banner.show_message(f"Changed meanwhile by {', '.join(who)}: " + (what or "see the timeline")
-                                 + ". Reload, or keep editing and resolve it when you save.", "warning",
+        if what:
+            text = translate("Editor", "Changed meanwhile by {who}: {what}. Reload, or keep editing and resolve it "
+                                       "when you save.").format(who=", ".join(who), what=what)
+        else:
+            text = translate("Editor", "Changed meanwhile by {who}: see the timeline. Reload, or keep editing and "
+                                       "resolve it when you save.").format(who=", ".join(who))
+        self.banner.show_message(text, "warning",
                                  (reload_button, keep_button))
         self.reload_remote_button, self.keep_editing_button = reload_button, keep_button
 
@@ -807,7 +843,9 @@ class IncidentDetailEditor(QWidget):
             self.form.write("category", match)
             self.form.category_combo.completer().popup().hide()
         self.fields["category"].set_error(None if match or not text else
-                                          f"Unknown category '{text[:60]}'; pick one from the list.")
+                                          translate("Editor",
+                                                    "Unknown category '{text}'; pick one from the list.").format(
+                                                  text=text[:60]))
         self._update_dirty()
 
     @Slot()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -18,15 +18,20 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain.incident import RESOLUTION_CODES, Channel, Incident, Level, Priority
 from incident_desk.ui.detail.sla_panel import SlaPanel
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.people import PeopleDirectory, PersonCombo
 from incident_desk.ui.widgets.form_fields import FormField, align_form_labels, match_item, searchable_combo
 
 FIELDS = ("title", "description", "category", "subcategory", "service", "reporter_name", "reporter_contact",
           "channel", "impact", "urgency", "priority", "override_reason", "assignee", "team", "resolution_code",
           "resolution_notes")
-LABELS = {"reporter_name": "reporter name", "reporter_contact": "reporter contact",
-          "override_reason": "override reason", "resolution_code": "resolution code",
-          "resolution_notes": "resolution notes"}
+LABELS = {
+    "reporter_name": QT_TRANSLATE_NOOP("Form", "reporter name"),
+    "reporter_contact": QT_TRANSLATE_NOOP("Form", "reporter contact"),
+    "override_reason": QT_TRANSLATE_NOOP("Form", "override reason"),
+    "resolution_code": QT_TRANSLATE_NOOP("Form", "resolution code"),
+    "resolution_notes": QT_TRANSLATE_NOOP("Form", "resolution notes"),
+}
 # Fields whose empty value means "none" to the edit service.
 NONE_WHEN_EMPTY = ("priority", "assignee", "team", "subcategory")
 
@@ -69,79 +74,81 @@ class DetailsForm(QScrollArea):
         column = QVBoxLayout(page)
         column.setContentsMargins(6, 8, 6, 6)
 
-        incident_box = QGroupBox("Incident", page)
+        incident_box = QGroupBox(translate("Form", "Incident"), page)
         form = _form(incident_box)
         self.title_edit = QLineEdit()
-        self._add(form, "T&itle:", "title", self.title_edit)
+        self._add(form, translate("Form", "T&itle:"), "title", self.title_edit)
         self.description_edit = QPlainTextEdit()
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setMinimumHeight(64)
         self.description_edit.setMaximumHeight(160)
-        self._add(form, "Descri&ption:", "description", self.description_edit)
-        self.category_combo = searchable_combo(categories, placeholder="Type to search categories")
-        self._add(form, "&Category:", "category", self.category_combo)
+        self._add(form, translate("Form", "Descri&ption:"), "description", self.description_edit)
+        self.category_combo = searchable_combo(categories, placeholder=translate("Form", "Type to search categories"))
+        self._add(form, translate("Form", "&Category:"), "category", self.category_combo)
         self.subcategory_combo = QComboBox()
-        self._add(form, "Subcategory:", "subcategory", self.subcategory_combo)
+        self._add(form, translate("Form", "Subcategory:"), "subcategory", self.subcategory_combo)
         self.service_edit = QLineEdit()
-        self.service_edit.setPlaceholderText("Affected business service (optional)")
-        self._add(form, "Ser&vice:", "service", self.service_edit)
+        self.service_edit.setPlaceholderText(translate("Form", "Affected business service (optional)"))
+        self._add(form, translate("Form", "Ser&vice:"), "service", self.service_edit)
 
-        reporter_box = QGroupBox("Reporter", page)
+        reporter_box = QGroupBox(translate("Form", "Reporter"), page)
         form = _form(reporter_box)
         self.reporter_name_edit = QLineEdit()
-        self._add(form, "Name:", "reporter_name", self.reporter_name_edit)
+        self._add(form, translate("Form", "Name:"), "reporter_name", self.reporter_name_edit)
         self.reporter_contact_edit = QLineEdit()
-        self.reporter_contact_edit.setPlaceholderText("E-mail address or phone number")
-        self._add(form, "Contact:", "reporter_contact", self.reporter_contact_edit)
+        self.reporter_contact_edit.setPlaceholderText(translate("Form", "E-mail address or phone number"))
+        self._add(form, translate("Form", "Contact:"), "reporter_contact", self.reporter_contact_edit)
         self.channel_combo = QComboBox()
         for channel in Channel:
             self.channel_combo.addItem(channel.label, channel.value)
-        self._add(form, "Channel:", "channel", self.channel_combo)
+        self._add(form, translate("Form", "Channel:"), "channel", self.channel_combo)
 
-        priority_box = QGroupBox("Priority", page)
+        priority_box = QGroupBox(translate("Form", "Priority"), page)
         form = _form(priority_box)
         self.impact_combo = QComboBox()
         self.urgency_combo = QComboBox()
         for combo in (self.impact_combo, self.urgency_combo):
             for level in Level:
                 combo.addItem(level.label, level.name.lower())
-        self._add(form, "I&mpact:", "impact", self.impact_combo)
-        self._add(form, "U&rgency:", "urgency", self.urgency_combo)
+        self._add(form, translate("Form", "I&mpact:"), "impact", self.impact_combo)
+        self._add(form, translate("Form", "U&rgency:"), "urgency", self.urgency_combo)
         self.priority_combo = QComboBox()
-        self.priority_combo.addItem("From the matrix", "")
+        self.priority_combo.addItem(translate("Form", "From the matrix"), "")
         for p in Priority:
-            self.priority_combo.addItem(f"Override: {p.label}", p.label)
-        self._add(form, "Priorit&y:", "priority", self.priority_combo, hint=" ")
+            self.priority_combo.addItem(translate("Form", "Override: {label}").format(label=p.label), p.label)
+        self._add(form, translate("Form", "Priorit&y:"), "priority", self.priority_combo, hint=" ")
         self.override_edit = QLineEdit()
-        self.override_edit.setPlaceholderText("Why the matrix priority is wrong here (required for an override)")
-        self._add(form, "Override reason:", "override_reason", self.override_edit)
+        self.override_edit.setPlaceholderText(translate("Form",
+                                                        "Why the matrix priority is wrong here (required for an "
+                                                        "override)"))
+        self._add(form, translate("Form", "Override reason:"), "override_reason", self.override_edit)
         self._priority_form = form
 
-        assign_box = QGroupBox("Assignment", page)
+        assign_box = QGroupBox(translate("Form", "Assignment"), page)
         form = _form(assign_box)
-        self.assignee_combo = PersonCombo(people, placeholder="Unassigned")
-        self._add(form, "&Assignee:", "assignee", self.assignee_combo)
+        self.assignee_combo = PersonCombo(people, placeholder=translate("Form", "Unassigned"))
+        self._add(form, translate("Form", "&Assignee:"), "assignee", self.assignee_combo)
         self.team_combo = QComboBox()
         self.team_combo.addItems([""] + teams)
-        self._add(form, "Team:", "team", self.team_combo)
+        self._add(form, translate("Form", "Team:"), "team", self.team_combo)
 
         self.sla_panel = SlaPanel(page)
 
-        self.resolution_box = QGroupBox("Resolution", page)
+        self.resolution_box = QGroupBox(translate("Form", "Resolution"), page)
         form = _form(self.resolution_box)
         self.resolution_code_combo = QComboBox()
         self.resolution_code_combo.addItem("", "")
         for code in RESOLUTION_CODES:
             self.resolution_code_combo.addItem(code.capitalize(), code)
-        self._add(form, "Code:", "resolution_code", self.resolution_code_combo)
+        self._add(form, translate("Form", "Code:"), "resolution_code", self.resolution_code_combo)
         self.resolution_notes_edit = QPlainTextEdit()
         self.resolution_notes_edit.setTabChangesFocus(True)
         self.resolution_notes_edit.setFixedHeight(70)
-        self._add(form, "Notes:", "resolution_notes", self.resolution_notes_edit)
+        self._add(form, translate("Form", "Notes:"), "resolution_notes", self.resolution_notes_edit)
         self.cancel_reason_label = QLabel()
         self.cancel_reason_label.setWordWrap(True)
         self.cancel_reason_label.setTextFormat(Qt.TextFormat.PlainText)  # the reason is typed text, not markup
-        form.addRow("Cancelled because:", self.cancel_reason_label)
+        form.addRow(translate("Form", "Cancelled because:"), self.cancel_reason_label)
 
         boxes = (incident_box, reporter_box, priority_box, assign_box, self.resolution_box)
         align_form_labels(boxes)
@@ -193,7 +200,7 @@ class DetailsForm(QScrollArea):
                 index = editor.findText(value)
             if index < 0:
                 # An empty channel, impact or urgency is unknown (imported history): say so, keep it.
-                editor.addItem(value or "Unknown", value)
+                editor.addItem(value or translate("Form", "Unknown"), value)
                 index = editor.count() - 1
             editor.setCurrentIndex(max(index, 0))
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePol
 
 from incident_desk.domain.incident import Incident, Status
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import Badge
 
 
@@ -33,10 +34,10 @@ class EditorHeader(QFrame):
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row.addWidget(self.key_label, 1)
-        self.revert_button = QPushButton("Re&vert", self)
-        self.revert_button.setToolTip("Throw away your unsaved edits")
-        self.save_button = QPushButton("&Save", self)
-        self.save_button.setToolTip("Save your edits (Ctrl+S)")
+        self.revert_button = QPushButton(translate("Header", "Re&vert"), self)
+        self.revert_button.setToolTip(translate("Header", "Throw away your unsaved edits"))
+        self.save_button = QPushButton(translate("Header", "&Save"), self)
+        self.save_button.setToolTip(translate("Header", "Save your edits (Ctrl+S)"))
         for button in (self.revert_button, self.save_button):
             button.setAutoDefault(False)
             button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -59,7 +60,7 @@ class EditorHeader(QFrame):
         self.title_label.setWordWrap(True)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         col.addWidget(self.title_label)
-        self.dirty_label = QLabel("● Unsaved changes", self)
+        self.dirty_label = QLabel(translate("Header", "● Unsaved changes"), self)
         theme.style(self.dirty_label, "unsaved")
         col.addWidget(self.dirty_label)
         # Ignored width: a long title, name or list of edited fields wraps or is cut, never widens the panel.
@@ -67,8 +68,8 @@ class EditorHeader(QFrame):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def show_empty(self) -> None:
-        self.key_label.setText("No incident selected")
-        self.title_label.setText("Choose an incident in the list, or log a new one.")
+        self.key_label.setText(translate("Header", "No incident selected"))
+        self.title_label.setText(translate("Header", "Choose an incident in the list, or log a new one."))
         self.assignee_label.setText("")
         for widget in (self.priority_badge, self.status_badge, self.dirty_label, self.save_button,
                        self.revert_button):
@@ -93,8 +94,9 @@ class EditorHeader(QFrame):
             self.dirty_label.setText(busy_text)
             self.dirty_label.setToolTip("")
         else:
-            self.dirty_label.setText("● Unsaved changes")
-            self.dirty_label.setToolTip("Edited: " + ", ".join(names) if dirty else "")
+            self.dirty_label.setText(translate("Header", "● Unsaved changes"))
+            self.dirty_label.setToolTip(translate("Header", "Edited: {fields}").format(fields=", ".join(names))
+                                        if dirty else "")
         self.dirty_label.setVisible(dirty or bool(busy_text))
         self.save_button.setEnabled(dirty and not busy_text)
         self.revert_button.setEnabled(dirty and not busy_text)

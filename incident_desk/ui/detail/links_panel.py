@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,14 +23,27 @@ from incident_desk.services.errors import StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.incident_picker import IncidentPicker
 from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import plain_label, tooltip
 
 # (kind to store, this incident is the source) -> label shown from this incident's side.
-ADD_CHOICES = (("Related to", LinkKind.RELATED, True), ("Duplicate of", LinkKind.DUPLICATE_OF, True),
-               ("Parent of", LinkKind.PARENT_OF, True), ("Child of", LinkKind.PARENT_OF, False))
-_OUT_LABEL = {LinkKind.DUPLICATE_OF: "Duplicate of", LinkKind.RELATED: "Related to", LinkKind.PARENT_OF: "Parent of"}
-_IN_LABEL = {LinkKind.DUPLICATE_OF: "Duplicated by", LinkKind.RELATED: "Related to", LinkKind.PARENT_OF: "Child of"}
+ADD_CHOICES = (
+    (QT_TRANSLATE_NOOP("LinksPanel", "Related to"), LinkKind.RELATED, True),
+    (QT_TRANSLATE_NOOP("LinksPanel", "Duplicate of"), LinkKind.DUPLICATE_OF, True),
+    (QT_TRANSLATE_NOOP("LinksPanel", "Parent of"), LinkKind.PARENT_OF, True),
+    (QT_TRANSLATE_NOOP("LinksPanel", "Child of"), LinkKind.PARENT_OF, False),
+)
+_OUT_LABEL = {
+    LinkKind.DUPLICATE_OF: QT_TRANSLATE_NOOP("LinksPanel", "Duplicate of"),
+    LinkKind.RELATED: QT_TRANSLATE_NOOP("LinksPanel", "Related to"),
+    LinkKind.PARENT_OF: QT_TRANSLATE_NOOP("LinksPanel", "Parent of"),
+}
+_IN_LABEL = {
+    LinkKind.DUPLICATE_OF: QT_TRANSLATE_NOOP("LinksPanel", "Duplicated by"),
+    LinkKind.RELATED: QT_TRANSLATE_NOOP("LinksPanel", "Related to"),
+    LinkKind.PARENT_OF: QT_TRANSLATE_NOOP("LinksPanel", "Child of"),
+}
 
 
 class LinksPanel(QWidget):
@@ -50,17 +63,18 @@ class LinksPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         add_row = QHBoxLayout()
-        add_row.addWidget(QLabel("This incident is", self))
+        add_row.addWidget(QLabel(translate("LinksPanel", "This incident is"), self))
         self.kind_combo = QComboBox(self)
         for label, kind, outgoing in ADD_CHOICES:
-            self.kind_combo.addItem(label, (kind, outgoing))
+            self.kind_combo.addItem(translate("LinksPanel", label), (kind, outgoing))
         add_row.addWidget(self.kind_combo)
-        self.add_button = QPushButton("&Link an incident…", self)
+        self.add_button = QPushButton(translate("LinksPanel", "&Link an incident…"), self)
         add_row.addWidget(self.add_button)
         add_row.addStretch(1)
         layout.addLayout(add_row)
         self.tree = QTreeWidget(self)
-        self.tree.setHeaderLabels(["Relation", "Incident", "Status", "Title"])
+        self.tree.setHeaderLabels([translate("LinksPanel", "Relation"), translate("LinksPanel", "Incident"),
+                                   translate("LinksPanel", "Status"), translate("LinksPanel", "Title")])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         header = self.tree.header()
@@ -75,8 +89,8 @@ class LinksPanel(QWidget):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         bottom.addWidget(self.error_label, 1)
-        self.open_button = QPushButton("&Open", self)
-        self.remove_button = QPushButton("&Remove link", self)
+        self.open_button = QPushButton(translate("LinksPanel", "&Open"), self)
+        self.remove_button = QPushButton(translate("LinksPanel", "&Remove link"), self)
         bottom.addWidget(self.open_button)
         bottom.addWidget(self.remove_button)
         layout.addLayout(bottom)
@@ -114,7 +128,7 @@ class LinksPanel(QWidget):
     def _add_item(self, link: Link) -> None:
         outgoing = link.from_key == self.key
         other = link.to_key if outgoing else link.from_key
-        label = (_OUT_LABEL if outgoing else _IN_LABEL)[link.kind]
+        label = translate("LinksPanel", (_OUT_LABEL if outgoing else _IN_LABEL)[link.kind])
         status = link.to_status.label if link.to_status else ""
         item = QTreeWidgetItem([label, other, status, link.to_title])
         item.setData(0, Qt.ItemDataRole.UserRole, link)
@@ -157,7 +171,9 @@ class LinksPanel(QWidget):
         if self.key is None:
             return
         kind, outgoing = self.kind_combo.currentData()
-        picker = IncidentPicker(self.desk, title=f"{self.kind_combo.currentText()} which incident?",
+        picker = IncidentPicker(self.desk, title=translate("LinksPanel",
+                                                           "{currenttext} which incident?").format(
+                currenttext=self.kind_combo.currentText()),
                                 exclude_key=self.key, parent=self)
         if self.run_dialog(picker) and picker.selected_key():
             self.add_link(picker.selected_key(), kind, outgoing=outgoing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QIntValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,11 +40,17 @@ from incident_desk.services.errors import ConflictError, StorageError, Validatio
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.closure_dialogs import ActionItemDialog, EntryDialog, KeyCommentsDialog, NoteDialog
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box, run_modal
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
-_SLA = {"met": "met", "missed": "missed", "none": "no target", "running": "still running"}
+_SLA = {
+    "met": "met",
+    "missed": "missed",
+    "none": QT_TRANSLATE_NOOP("PostmortemTab", "no target"),
+    "running": QT_TRANSLATE_NOOP("PostmortemTab", "still running"),
+}
 
 
 def _cell(text: str, *, data=None, colour: QColor | None = None) -> QTableWidgetItem:
@@ -115,13 +121,13 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         outer.addWidget(self.state_label)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 0, 6, 0)
-        self.start_button = QPushButton("&Start postmortem", self)
-        self.save_button = QPushButton("Save", self)
-        self.submit_button = QPushButton("Submit for review", self)
-        self.send_back_button = QPushButton("Send back…", self)
-        self.publish_button = QPushButton("Approve and publish", self)
-        self.reopen_button = QPushButton("Reopen…", self)
-        self.export_button = QPushButton("Export report…", self)
+        self.start_button = QPushButton(translate("PostmortemTab", "&Start postmortem"), self)
+        self.save_button = QPushButton(translate("PostmortemTab", "Save"), self)
+        self.submit_button = QPushButton(translate("PostmortemTab", "Submit for review"), self)
+        self.send_back_button = QPushButton(translate("PostmortemTab", "Send back…"), self)
+        self.publish_button = QPushButton(translate("PostmortemTab", "Approve and publish"), self)
+        self.reopen_button = QPushButton(translate("PostmortemTab", "Reopen…"), self)
+        self.export_button = QPushButton(translate("PostmortemTab", "Export report…"), self)
         for b in (self.start_button, self.save_button, self.submit_button, self.send_back_button,
                   self.publish_button, self.reopen_button, self.export_button):
             bar.addWidget(b)
@@ -137,16 +143,22 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         col = QVBoxLayout(self.page)
         col.setContentsMargins(6, 6, 6, 6)
 
-        box = QGroupBox("Key durations (computed, never typed)", self.page)
-        box.setToolTip("Computed from the incident's recorded times and the milestones marked on the timeline.")
+        box = QGroupBox(translate("PostmortemTab", "Key durations (computed, never typed)"), self.page)
+        box.setToolTip(translate("PostmortemTab",
+                                 "Computed from the incident's recorded times and the milestones marked on the "
+                                 "timeline."))
         grid = QGridLayout(box)
         self.duration_labels: dict[str, QLabel] = {}
-        names = (("detect", "Time to detect"), ("acknowledge", "Time to acknowledge"),
-                 ("mitigate", "Time to mitigate"), ("resolve", "Time to resolve"), ("impact", "Impact duration"),
-                 ("response", "Response target"), ("resolution", "Resolution target"))
+        names = (("detect", translate("PostmortemTab", "Time to detect")),
+                 ("acknowledge", translate("PostmortemTab", "Time to acknowledge")),
+                 ("mitigate", translate("PostmortemTab", "Time to mitigate")),
+                 ("resolve", translate("PostmortemTab", "Time to resolve")),
+                 ("impact", translate("PostmortemTab", "Impact duration")),
+                 ("response", translate("PostmortemTab", "Response target")),
+                 ("resolution", translate("PostmortemTab", "Resolution target")))
         for k, (name, title) in enumerate(names):
             definition = DURATION_DEFINITIONS.get(name, DURATION_DEFINITIONS["sla"])
-            caption = QLabel(title + ":", box)
+            caption = QLabel(translate("PostmortemTab", "{duration}:").format(duration=title), box)
             caption.setToolTip(definition)
             value = QLabel("-", box)
             value.setToolTip(definition)
@@ -158,20 +170,21 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         grid.setColumnStretch(1, 1)
         col.addWidget(box)
 
-        box = QGroupBox("Who wrote it", self.page)
+        box = QGroupBox(translate("PostmortemTab", "Who wrote it"), self.page)
         form = QFormLayout(box)
         self.author_combo = QComboBox(box)
-        form.addRow("Author:", self.author_combo)
+        form.addRow(translate("PostmortemTab", "Author:"), self.author_combo)
         self.who_edit = QLineEdit(box)
-        self.who_edit.setPlaceholderText("Who was affected, e.g. 'Every mailbox of the company'")
+        self.who_edit.setPlaceholderText(translate("PostmortemTab",
+                                                   "Who was affected, e.g. 'Every mailbox of the company'"))
         self.count_edit = QLineEdit(box)
         self.count_edit.setValidator(QIntValidator(0, 2_000_000_000, self.count_edit))
-        self.count_edit.setPlaceholderText("How many (people, customers, orders…)")
+        self.count_edit.setPlaceholderText(translate("PostmortemTab", "How many (people, customers, orders…)"))
         self.how_long_label = QLabel("-", box)
         self.how_long_label.setToolTip(DURATION_DEFINITIONS["impact"])
-        form.addRow("Who was affected:", self.who_edit)
-        form.addRow("How many:", self.count_edit)
-        form.addRow("How long:", self.how_long_label)
+        form.addRow(translate("PostmortemTab", "Who was affected:"), self.who_edit)
+        form.addRow(translate("PostmortemTab", "How many:"), self.count_edit)
+        form.addRow(translate("PostmortemTab", "How long:"), self.how_long_label)
         col.addWidget(box)
 
         for section in SECTIONS:
@@ -192,22 +205,28 @@ class PostmortemTab(RefreshWhenShown, QWidget):
             self.hints[section.name] = hint
             col.addWidget(box)
 
-        box = QGroupBox("Timeline", self.page)
+        box = QGroupBox(translate("PostmortemTab", "Timeline"), self.page)
         lay = QVBoxLayout(box)
-        note = QLabel("Generated from the incident's events and the comments marked key. Editing it changes the "
-                      "postmortem only; the incident's own timeline keeps what happened.", box)
+        note = QLabel(translate("PostmortemTab",
+                                "Generated from the incident's events and the comments marked key. Editing it changes "
+                                "the "
+                      "postmortem only; the incident's own timeline keeps what happened."), box)
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text);")
         lay.addWidget(note)
-        self.timeline_table = _table(box, ("Time (UTC)", "What happened", "Who", "Marks"), 1)
+        self.timeline_table = _table(box, (translate("PostmortemTab", "Time (UTC)"),
+                                           translate("PostmortemTab", "What happened"), translate("PostmortemTab",
+                "Who"), translate("PostmortemTab", "Marks")), 1)
         self.timeline_table.setMinimumHeight(220)
         lay.addWidget(self.timeline_table)
-        self.add_entry_button = QPushButton("Add entry…", box)
-        self.edit_entry_button = QPushButton("Edit…", box)
-        self.hide_entry_button = QPushButton("Hide / show", box)
-        self.regenerate_button = QPushButton("Add new events", box)
-        self.regenerate_button.setToolTip("Add entries for events since the timeline was made; your edits stay")
-        self.key_comments_button = QPushButton("Key comments…", box)
+        self.add_entry_button = QPushButton(translate("PostmortemTab", "Add entry…"), box)
+        self.edit_entry_button = QPushButton(translate("PostmortemTab", "Edit…"), box)
+        self.hide_entry_button = QPushButton(translate("PostmortemTab", "Hide / show"), box)
+        self.regenerate_button = QPushButton(translate("PostmortemTab", "Add new events"), box)
+        self.regenerate_button.setToolTip(translate("PostmortemTab",
+                                                    "Add entries for events since the timeline was made; your edits "
+                                                    "stay"))
+        self.key_comments_button = QPushButton(translate("PostmortemTab", "Key comments…"), box)
         # Two short rows keep the tab as narrow as the rest of the detail panel.
         for buttons in ((self.add_entry_button, self.edit_entry_button, self.hide_entry_button),
                         (self.regenerate_button, self.key_comments_button)):
@@ -218,15 +237,16 @@ class PostmortemTab(RefreshWhenShown, QWidget):
             lay.addLayout(row)
         col.addWidget(box)
 
-        box = QGroupBox("Action items", self.page)
+        box = QGroupBox(translate("PostmortemTab", "Action items"), self.page)
         lay = QVBoxLayout(box)
-        self.items_table = _table(box, ("Action", "Owner", "Due", "Status"), 0)
+        self.items_table = _table(box, (translate("PostmortemTab", "Action"), translate("PostmortemTab", "Owner"),
+                                        translate("PostmortemTab", "Due"), translate("PostmortemTab", "Status")), 0)
         self.items_table.setMinimumHeight(110)
         lay.addWidget(self.items_table)
         row = QHBoxLayout()
-        self.add_item_button = QPushButton("Add action item…", box)
-        self.edit_item_button = QPushButton("Edit…", box)
-        self.done_item_button = QPushButton("Mark done", box)
+        self.add_item_button = QPushButton(translate("PostmortemTab", "Add action item…"), box)
+        self.edit_item_button = QPushButton(translate("PostmortemTab", "Edit…"), box)
+        self.done_item_button = QPushButton(translate("PostmortemTab", "Mark done"), box)
         for b in (self.add_item_button, self.edit_item_button, self.done_item_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -273,8 +293,10 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         another incident's postmortem are offered for saving first."""
         if self.incident is not None and incident is not None and incident.key != self.incident.key \
                 and self.has_unsaved_changes():
-            if self.ask(self, "Unsaved postmortem", f"The postmortem of {self.incident.key} has unsaved changes. "
-                                                    f"Save them?", ("save", "discard")) == "save":
+            if self.ask(self, translate("PostmortemTab", "Unsaved postmortem"),
+                        translate("PostmortemTab",
+                                  "The postmortem of {key} has unsaved changes. Save them?").format(
+                    key=self.incident.key), ("save", "discard")) == "save":
                 self.save()
         self.incident = incident
         self.mark_stale()
@@ -306,30 +328,46 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         self.empty_label.setVisible(not has)
         if not has:
             required = self.desk.settings.closure_policy().requires_postmortem(inc.priority)
-            need = f"required for {inc.priority.label}" if required else "optional for this priority"
-            when = "Start it now." if inc.status in (Status.RESOLVED, Status.CLOSED) else \
-                "It can be started once the incident is resolved" + (" (it then starts by itself)." if required
-                                                                    else ".")
-            self.empty_label.setText(f"{inc.key} has no postmortem ({need}). {when}\n\nA postmortem is blameless: "
-                                     f"it asks what in the system and the process allowed this, never who erred.")
+            need = translate("PostmortemTab", "required for {priority}").format(priority=inc.priority.label) \
+                if required else translate("PostmortemTab", "optional for this priority")
+            if inc.status in (Status.RESOLVED, Status.CLOSED):
+                when = translate("PostmortemTab", "Start it now.")
+            elif required:
+                when = translate("PostmortemTab", "It can be started once the incident is resolved (it then starts "
+                                                  "by itself).")
+            else:
+                when = translate("PostmortemTab", "It can be started once the incident is resolved.")
+            self.empty_label.setText(translate("PostmortemTab",
+                                               "{key} has no postmortem ({need}). {when}\n\nA postmortem is "
+                                               "blameless: it asks what in the system and the process allowed this, "
+                                               "never who erred.").format(key=inc.key, need=need, when=when))
             self.state_label.setText("")
             return
-        self.state_label.setText(
-            f"{pm.status.label}{' · required' if pm.required else ''} · written by {pm.author or 'nobody yet'}"
-            + (f" · approved by {pm.approver} {pm.published_at:%Y-%m-%d}" if pm.approver and pm.published_at else "")
-            + f" · version {pm.version}")
+        # A list of facts, each translated whole, joined by " · ".
+        facts = [pm.status.label]
+        if pm.required:
+            facts.append(translate("PostmortemTab", "required"))
+        facts.append(translate("PostmortemTab", "written by {author}").format(
+            author=pm.author or translate("PostmortemTab", "nobody yet")))
+        if pm.approver and pm.published_at:
+            facts.append(translate("PostmortemTab", "approved by {approver} {date:%Y-%m-%d}").format(
+                approver=pm.approver, date=pm.published_at))
+        facts.append(translate("PostmortemTab", "version {version}").format(version=pm.version))
+        self.state_label.setText(" · ".join(facts))
         d = durations
-        values = {"detect": hours_text(d.detect_s) if d.detect_s is not None else "unknown (mark when it began)",
+        values = {"detect": hours_text(d.detect_s) if d.detect_s is not None else translate("PostmortemTab",
+                "unknown (mark when it began)"),
                   "acknowledge": hours_text(d.acknowledge_s), "mitigate": hours_text(d.mitigate_s)
-                  + ("" if d.mitigation_marked or d.mitigate_s is None else " (resolution)"),
+                  + ("" if d.mitigation_marked or d.mitigate_s is None else translate("PostmortemTab",
+                          " (resolution)")),
                   "resolve": hours_text(d.resolve_s), "impact": hours_text(d.impact_s),
-                  "response": _SLA.get(d.response_sla, d.response_sla),
-                  "resolution": _SLA.get(d.resolution_sla, d.resolution_sla)}
+                  "response": translate("PostmortemTab", _SLA.get(d.response_sla, d.response_sla)),
+                  "resolution": translate("PostmortemTab", _SLA.get(d.resolution_sla, d.resolution_sla))}
         for name, label in self.duration_labels.items():
             label.setText(values[name])
         self.how_long_label.setText(values["impact"])
         self.author_combo.clear()
-        self.author_combo.addItem("Nobody yet", "")
+        self.author_combo.addItem(translate("PostmortemTab", "Nobody yet"), "")
         for name in usernames:
             self.author_combo.addItem(name, name)
         if pm.author and self.author_combo.findData(pm.author) < 0:
@@ -366,9 +404,12 @@ class PostmortemTab(RefreshWhenShown, QWidget):
             late = item.overdue(today)
             table.setItem(r, 0, _cell(item.title, data=item.id))
             overdue = theme.tone("error")[2]
-            table.setItem(r, 1, _cell(item.owner or "no owner", colour=overdue if item.owner is None else None))
+            table.setItem(r, 1, _cell(item.owner or translate("PostmortemTab", "no owner"),
+                                      colour=overdue if item.owner is None else None))
             table.setItem(r, 2, _cell(item.due.isoformat() if item.due else "-", colour=overdue if late else None))
-            table.setItem(r, 3, _cell(item.status.label + (" (overdue)" if late else ""),
+            status = translate("PostmortemTab", "{status} (overdue)").format(status=item.status.label) if late \
+                else item.status.label
+            table.setItem(r, 3, _cell(status,
                                       colour=overdue if late else None))
         table.resizeRowsToContents()
 
@@ -389,7 +430,7 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         self.publish_button.setVisible(status == PostmortemStatus.IN_REVIEW)
         self.publish_button.setEnabled(approver)
         if not approver:
-            self.publish_button.setToolTip("Only a lead or an admin approves a postmortem.")
+            self.publish_button.setToolTip(translate("PostmortemTab", "Only a lead or an admin approves a postmortem."))
         self.reopen_button.setVisible(status == PostmortemStatus.PUBLISHED)
         self.reopen_button.setEnabled(approver)
         self.export_button.setVisible(inc is not None)
@@ -404,8 +445,9 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         for name, edit in self.texts.items():
             found = blame_hints(edit.toPlainText())
             hint = self.hints[name]
-            hint.setText("Blameless wording: describe the conditions, not a culprit (" + ", ".join(
-                f"'{w}'" for w in found) + ")." if found else "")
+            hint.setText(translate("PostmortemTab", "Blameless wording: describe the conditions, not a culprit "
+                                                    "({words}).").format(words=", ".join(f"'{w}'" for w in found))
+                         if found else "")
             hint.setVisible(bool(found))
 
     # ---- unsaved edits --------------------------------------------------------------------------------
@@ -443,7 +485,9 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         try:
             ops_for(self.desk).run_write(call)  # on the desk's writer thread; the window paints on
         except ConflictError as exc:
-            self.banner.show_message(f"{exc} Reload to see their changes; yours are still here to copy.", "warning")
+            self.banner.show_message(translate("PostmortemTab",
+                                               "{exc} Reload to see their changes; yours are still here to "
+                                               "copy.").format(exc=exc), "warning")
             return False
         except (ValidationError, DomainError, StorageError) as exc:
             self.banner.show_message(str(exc), "error")
@@ -511,11 +555,13 @@ class PostmortemTab(RefreshWhenShown, QWidget):
 
     @Slot()
     def _on_send_back_clicked(self) -> None:
-        self._move_with_note(PostmortemStatus.DRAFT, "Send back to draft", "What needs work:")
+        self._move_with_note(PostmortemStatus.DRAFT, translate("PostmortemTab", "Send back to draft"),
+                             translate("PostmortemTab", "What needs work:"))
 
     @Slot()
     def _on_reopen_clicked(self) -> None:
-        self._move_with_note(PostmortemStatus.DRAFT, "Reopen for revision", "Why it is revised:")
+        self._move_with_note(PostmortemStatus.DRAFT, translate("PostmortemTab", "Reopen for revision"),
+                             translate("PostmortemTab", "Why it is revised:"))
 
     def _move_with_note(self, target: PostmortemStatus, title: str, label: str) -> None:
         dialog = NoteDialog(title, label, title.split()[0], self)
@@ -527,7 +573,7 @@ class PostmortemTab(RefreshWhenShown, QWidget):
     def _on_add_entry_clicked(self) -> None:
         if self.pm is None:
             return
-        dialog = EntryDialog("Add a timeline entry", self, at=self.incident.opened_at)
+        dialog = EntryDialog(translate("PostmortemTab", "Add a timeline entry"), self, at=self.incident.opened_at)
         if self.run_dialog(dialog):
             key = self.incident.key
             self._write(lambda: self.desk.postmortems.add_entry(actor=self.desk.actor, key=key, at=dialog.at(),
@@ -540,7 +586,7 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         entry = next((e for e in self.pm.entries if e.id == entry_id), None) if self.pm else None
         if entry is None or self.pm.status == PostmortemStatus.PUBLISHED:
             return
-        dialog = EntryDialog("Edit the timeline entry", self, entry=entry)
+        dialog = EntryDialog(translate("PostmortemTab", "Edit the timeline entry"), self, entry=entry)
         if self.run_dialog(dialog):
             key = self.incident.key
             text = dialog.text() if dialog.text() != entry.text else None
@@ -564,8 +610,8 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         key = self.incident.key
         added = []
         if self._write(lambda: added.append(self.desk.postmortems.regenerate(actor=self.desk.actor, key=key))):
-            self.banner.show_message(f"Added {added[0]} entr{'y' if added[0] == 1 else 'ies'} from the incident's "
-                                     f"events.", "info")
+            self.banner.show_message(self.tr("Added %n entries from the incident's events.", "",
+                                               added[0]), "info")
 
     @Slot()
     def _on_key_comments_clicked(self) -> None:
@@ -575,7 +621,9 @@ class PostmortemTab(RefreshWhenShown, QWidget):
             self.banner.show_message(str(exc), "error")
             return
         if not comments:
-            self.banner.show_message(f"{self.incident.key} has no comments or work notes to mark.", "info")
+            self.banner.show_message(translate("PostmortemTab",
+                                               "{key} has no comments or work notes to mark.").format(
+                    key=self.incident.key), "info")
             return
         dialog = KeyCommentsDialog(comments, self)
         if self.run_dialog(dialog):
@@ -594,7 +642,7 @@ class PostmortemTab(RefreshWhenShown, QWidget):
     def _on_add_item_clicked(self) -> None:
         if self.pm is None:
             return
-        dialog = ActionItemDialog("Add an action item", self.desk.users.usernames(), self,
+        dialog = ActionItemDialog(translate("PostmortemTab", "Add an action item"), self.desk.users.usernames(), self,
                                   today=self.desk.action_items.today())
         if self.run_dialog(dialog):
             v = dialog.values()
@@ -614,7 +662,8 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         item = next((i for i in self.items if i.id == item_id), None)
         if item is None:
             return
-        dialog = ActionItemDialog("Edit the action item", self.desk.users.usernames(), self, item=item,
+        dialog = ActionItemDialog(translate("PostmortemTab", "Edit the action item"), self.desk.users.usernames(),
+                                  self, item=item,
                                   today=self.desk.action_items.today())
         if self.run_dialog(dialog):
             v = dialog.values()

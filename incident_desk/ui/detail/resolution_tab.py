@@ -26,6 +26,7 @@ from incident_desk.domain.incident import DomainError, Incident, LinkKind, Statu
 from incident_desk.services.errors import StorageError
 from incident_desk.ui.dialogs.closure_dialogs import NoteDialog, ProblemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
@@ -88,41 +89,41 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         self.banner = Banner(page)
         col.addWidget(self.banner)
 
-        box = QGroupBox("Resolution", page)
+        box = QGroupBox(translate("ResolutionTab", "Resolution"), page)
         form = QFormLayout(box)
         self.code_label, self.notes_label = _label(box), _label(box)
-        form.addRow("Code:", self.code_label)
-        form.addRow("Notes:", self.notes_label)
+        form.addRow(translate("ResolutionTab", "Code:"), self.code_label)
+        form.addRow(translate("ResolutionTab", "Notes:"), self.notes_label)
         cause_row = QWidget(box)
         row = QHBoxLayout(cause_row)
         row.setContentsMargins(0, 0, 0, 0)
         self.cause_combo = QComboBox(cause_row)
-        self.cause_combo.addItem("Not recorded", "")
+        self.cause_combo.addItem(translate("ResolutionTab", "Not recorded"), "")
         for category in ROOT_CAUSE_CATEGORIES:
             self.cause_combo.addItem(category.capitalize(), category)
-        self.cause_button = QPushButton("Set root cause", cause_row)
+        self.cause_button = QPushButton(translate("ResolutionTab", "Set root cause"), cause_row)
         row.addWidget(self.cause_combo, 1)
         row.addWidget(self.cause_button)
-        form.addRow("Root cause:", cause_row)
+        form.addRow(translate("ResolutionTab", "Root cause:"), cause_row)
         col.addWidget(box)
 
-        box = QGroupBox("Caller confirmation", page)
+        box = QGroupBox(translate("ResolutionTab", "Caller confirmation"), page)
         lay = QVBoxLayout(box)
         self.confirmation_label = _label(box)
         lay.addWidget(self.confirmation_label)
-        self.confirm_button = QPushButton("Caller &confirmed the fix…", box)
-        self.dispute_button = QPushButton("Caller says it is &not fixed…", box)
-        self.dispute_button.setToolTip("Reopens the incident with the caller's words")
+        self.confirm_button = QPushButton(translate("ResolutionTab", "Caller &confirmed the fix…"), box)
+        self.dispute_button = QPushButton(translate("ResolutionTab", "Caller says it is &not fixed…"), box)
+        self.dispute_button.setToolTip(translate("ResolutionTab", "Reopens the incident with the caller's words"))
         lay.addLayout(_row(self.confirm_button, self.dispute_button))
         col.addWidget(box)
 
-        box = QGroupBox("Closing", page)
+        box = QGroupBox(translate("ResolutionTab", "Closing"), page)
         lay = QVBoxLayout(box)
         self.closing_label = _label(box)
         lay.addWidget(self.closing_label)
         col.addWidget(box)
 
-        box = QGroupBox("Child incidents", page)
+        box = QGroupBox(translate("ResolutionTab", "Child incidents"), page)
         lay = QVBoxLayout(box)
         self.children_label = _label(box)
         self.children_list = QListWidget(box)
@@ -131,23 +132,25 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         lay.addWidget(self.children_list)
         col.addWidget(box)
 
-        box = QGroupBox("Problem", page)
+        box = QGroupBox(translate("ResolutionTab", "Problem"), page)
         lay = QVBoxLayout(box)
         self.problem_label = _label(box)
         lay.addWidget(self.problem_label)
-        self.link_problem_button = QPushButton("&Link to a problem…", box)
-        self.unlink_problem_button = QPushButton("Unlink", box)
+        self.link_problem_button = QPushButton(translate("ResolutionTab", "&Link to a problem…"), box)
+        self.unlink_problem_button = QPushButton(translate("ResolutionTab", "Unlink"), box)
         lay.addLayout(_row(self.link_problem_button, self.unlink_problem_button))
         col.addWidget(box)
 
-        box = QGroupBox("Postmortem and report", page)
+        box = QGroupBox(translate("ResolutionTab", "Postmortem and report"), page)
         lay = QVBoxLayout(box)
         self.postmortem_label = _label(box)
         lay.addWidget(self.postmortem_label)
-        self.postmortem_button = QPushButton("Open the postmortem", box)
-        self.export_button = QPushButton("&Export report…", box)
-        self.export_button.setToolTip("The closure report or postmortem as PDF, HTML or Markdown, for the team "
-                                      "or for customers")
+        self.postmortem_button = QPushButton(translate("ResolutionTab", "Open the postmortem"), box)
+        self.export_button = QPushButton(translate("ResolutionTab", "&Export report…"), box)
+        self.export_button.setToolTip(translate("ResolutionTab",
+                                                "The closure report or postmortem as PDF, HTML or Markdown, for the "
+                                                "team "
+                                      "or for customers"))
         lay.addLayout(_row(self.postmortem_button, self.export_button))
         col.addWidget(box)
         col.addStretch(1)
@@ -184,7 +187,8 @@ class ResolutionTab(RefreshWhenShown, QWidget):
     def _fill(self, inc: Incident) -> None:
         actor = self.desk.actor
         resolved = inc.status in (Status.RESOLVED, Status.CLOSED)
-        self.code_label.setText(inc.resolution_code.capitalize() if inc.resolution_code else "Not resolved yet")
+        self.code_label.setText(inc.resolution_code.capitalize() if inc.resolution_code else translate("ResolutionTab",
+                "Not resolved yet"))
         self.notes_label.setText(inc.resolution_notes or "-")
         self.cause_combo.setCurrentIndex(max(0, self.cause_combo.findData(inc.root_cause or "")))
         may_cause = inc.status != Status.CANCELLED and actor.can("incident.edit") and \
@@ -193,11 +197,14 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         self.cause_button.setEnabled(may_cause)
 
         if inc.caller_confirmed_at:
-            self.confirmation_label.setText(f"Confirmed {_when(inc.caller_confirmed_at)}: {inc.caller_confirmation}")
+            self.confirmation_label.setText(translate("ResolutionTab",
+                                                      "Confirmed {when}: {caller_confirmation}").format(when=_when(
+                    inc.caller_confirmed_at), caller_confirmation=inc.caller_confirmation))
         elif resolved:
-            self.confirmation_label.setText("Not recorded. Ask the caller whether the fix works.")
+            self.confirmation_label.setText(translate("ResolutionTab",
+                                                      "Not recorded. Ask the caller whether the fix works."))
         else:
-            self.confirmation_label.setText("Asked for once the incident is resolved.")
+            self.confirmation_label.setText(translate("ResolutionTab", "Asked for once the incident is resolved."))
         self.confirm_button.setEnabled(resolved and actor.can("incident.transition"))
         self.dispute_button.setEnabled(inc.status == Status.RESOLVED and actor.can("incident.transition"))
 
@@ -208,10 +215,11 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         if problem is not None:
             text = f"{problem.key} · {problem.status.label} · {problem.title}"
             if problem.workaround:
-                text += f"\nWorkaround: {problem.workaround}"
+                text += translate("ResolutionTab", "\nWorkaround: {workaround}").format(workaround=problem.workaround)
             self.problem_label.setText(text)
         else:
-            self.problem_label.setText("Not linked to a problem. Link it when incidents like this recur.")
+            self.problem_label.setText(translate("ResolutionTab",
+                                                 "Not linked to a problem. Link it when incidents like this recur."))
         self.link_problem_button.setEnabled(problem is None and actor.can("problem.manage"))
         self.unlink_problem_button.setEnabled(problem is not None and actor.can("problem.manage"))
         self._problem_key = problem.key if problem else None
@@ -219,34 +227,51 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         pm = self.desk.postmortems.get(inc.key)
         required = self.desk.settings.closure_policy().requires_postmortem(inc.priority)
         if pm is not None:
-            self.postmortem_label.setText(
-                f"Postmortem: {pm.status.label}{' (required)' if pm.required else ''}; written by "
-                f"{pm.author or 'nobody yet'}" + (f", approved by {pm.approver}" if pm.approver else "") + ".")
+            status = translate("ResolutionTab", "{status} (required)").format(status=pm.status.label) \
+                if pm.required else pm.status.label
+            author = pm.author or translate("ResolutionTab", "nobody yet")
+            if pm.approver:
+                text = translate("ResolutionTab", "Postmortem: {status}; written by {author}, approved by {approver}.")
+            else:
+                text = translate("ResolutionTab", "Postmortem: {status}; written by {author}.")
+            self.postmortem_label.setText(text.format(status=status, author=author, approver=pm.approver))
         elif required:
-            self.postmortem_label.setText(f"A postmortem is required for {inc.priority.label}: it starts as a draft "
-                                          "when the incident is resolved.")
+            self.postmortem_label.setText(translate("ResolutionTab",
+                                                    "A postmortem is required for {label}: it starts as a draft when "
+                                                    "the incident is resolved.").format(label=inc.priority.label))
         else:
-            self.postmortem_label.setText("No postmortem (optional for this priority); start one on the "
-                                          "Postmortem tab once the incident is resolved.")
+            self.postmortem_label.setText(translate("ResolutionTab",
+                                                    "No postmortem (optional for this priority); start one on the "
+                                          "Postmortem tab once the incident is resolved."))
 
     def _closing_text(self, inc: Incident) -> str:
         policy = self.desk.settings.closure_policy()
         if inc.status == Status.CLOSED:
             closer = next((e.actor for e in self.desk.incidents.timeline(inc.key)
                            if e.kind == "status" and e.new_value == Status.CLOSED.slug), None)
-            how = "automatically (policy)" if closer == AUTO_CLOSE_ACTOR else f"by {closer or 'someone'}"
-            return f"Closed {_when(inc.closed_at)} {how}."
+            if closer == AUTO_CLOSE_ACTOR:
+                return translate("ResolutionTab", "Closed {when} automatically (policy).").format(
+                    when=_when(inc.closed_at))
+            return translate("ResolutionTab", "Closed {when} by {who}.").format(
+                when=_when(inc.closed_at), who=closer or translate("ResolutionTab", "someone"))
         if inc.status == Status.CANCELLED:
-            return f"Cancelled {_when(inc.closed_at)}: {inc.cancel_reason or '-'}"
+            return translate("ResolutionTab", "Cancelled {when}: {reason}").format(when=_when(inc.closed_at),
+                    reason=inc.cancel_reason or '-')
         resolved = inc.status == Status.RESOLVED
         due = policy.auto_close_at(inc.resolved_at) if inc.resolved_at and resolved else None
-        lead = "A lead may close it now" if resolved else "Once resolved, a lead closes it"
+        lead = translate("ResolutionTab", "A lead may close it now") if resolved else translate("ResolutionTab",
+                "Once resolved, a lead closes it")
         if due is not None:
-            return f"{lead}, or the desk closes it by itself on {_when(due)} ({policy.auto_close_days} days after " \
-                   f"resolution). A reopen before then continues this incident."
+            return translate("ResolutionTab",
+                             "{lead}, or the desk closes it by itself on {when} ({auto_close_days} days after "
+                             "resolution). A reopen before then continues this incident.").format(lead=lead, when=_when(
+                    due), auto_close_days=policy.auto_close_days)
         if not policy.auto_close_days:
-            return f"{lead}; the desk never closes resolved incidents by itself (policy)."
-        return f"{lead}, or the desk closes it {policy.auto_close_days} days after resolution (policy)."
+            return translate("ResolutionTab",
+                             "{lead}; the desk never closes resolved incidents by itself (policy).").format(lead=lead)
+        return translate("ResolutionTab",
+                         "{lead}, or the desk closes it {auto_close_days} days after resolution (policy).").format(
+                lead=lead, auto_close_days=policy.auto_close_days)
 
     def _fill_children(self, inc: Incident) -> None:
         self.children_list.clear()
@@ -259,12 +284,16 @@ class ResolutionTab(RefreshWhenShown, QWidget):
             item.setData(Qt.ItemDataRole.UserRole, link.to_key)
             self.children_list.addItem(item)
         if not children:
-            self.children_label.setText("No child incidents.")
+            self.children_label.setText(translate("ResolutionTab", "No child incidents."))
         elif open_ones and inc.status.is_open:
-            self.children_label.setText(f"{open_ones} of {len(children)} still open: resolving this incident offers "
-                                        f"to resolve them the same way.")
+            self.children_label.setText(translate("ResolutionTab",
+                                                  "{open_ones} of {count} still open: resolving this incident offers "
+                                                  "to resolve them the same way.").format(open_ones=open_ones,
+                    count=len(children)))
         else:
-            self.children_label.setText(f"{open_ones} of {len(children)} still open.")
+            self.children_label.setText(translate("ResolutionTab",
+                                                  "{open_ones} of {count} still open.").format(open_ones=open_ones,
+                    count=len(children)))
         self.children_list.setVisible(bool(children))
 
     # ---- writes -----------------------------------------------------------------------------------
@@ -307,8 +336,10 @@ class ResolutionTab(RefreshWhenShown, QWidget):
     def _on_confirm_clicked(self) -> None:
         if self.incident is None:
             return
-        dialog = NoteDialog(f"{self.incident.key}: the caller confirmed", "What the caller said:", "Record", self,
-                            placeholder="e.g. 'Printing works again' (optional)")
+        dialog = NoteDialog(translate("ResolutionTab", "{key}: the caller confirmed").format(key=self.incident.key),
+                            translate("ResolutionTab", "What the caller said:"), translate("ResolutionTab",
+                "Record"), self,
+                            placeholder=translate("ResolutionTab", "e.g. 'Printing works again' (optional)"))
         if self.run_dialog(dialog):
             self.confirm(dialog.text())
         dialog.deleteLater()
@@ -317,8 +348,11 @@ class ResolutionTab(RefreshWhenShown, QWidget):
     def _on_dispute_clicked(self) -> None:
         if self.incident is None:
             return
-        dialog = NoteDialog(f"{self.incident.key}: not fixed", "What is still wrong:", "Reopen", self,
-                            placeholder="The caller's words; they go on the timeline with the reopen",
+        dialog = NoteDialog(translate("ResolutionTab", "{key}: not fixed").format(key=self.incident.key),
+                            translate("ResolutionTab", "What is still wrong:"), translate("ResolutionTab",
+                "Reopen"), self,
+                            placeholder=translate("ResolutionTab",
+                                                  "The caller's words; they go on the timeline with the reopen"),
                             required=True)
         if self.run_dialog(dialog):
             self.dispute(dialog.text())

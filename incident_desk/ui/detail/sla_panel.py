@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
 from incident_desk.domain.formatting import time_brief
 from incident_desk.services.sla_view import SlaClocks, clock_text, pause_policy_text, state_label
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import Badge
 
 
@@ -19,7 +20,8 @@ class SlaPanel(QGroupBox):
         grid = QGridLayout(self)
         grid.setColumnStretch(2, 1)
         self.widgets: dict[str, tuple[Badge, QLabel]] = {}
-        for row, (name, label) in enumerate((("response", "Response:"), ("resolution", "Resolution:"))):
+        for row, (name, label) in enumerate((("response", translate("SlaPanel", "Response:")), ("resolution",
+                translate("SlaPanel", "Resolution:")))):
             title = QLabel(label, self)
             title.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             badge = Badge(self)
@@ -41,7 +43,7 @@ class SlaPanel(QGroupBox):
             badge.show_sla(clock.state, state_label(clock.state))
             line = clock_text(clock)
             if clock.due_at is not None and clock.state in ("ok", "warning"):
-                line += f" — due {time_brief(clock.due_at)}"
+                line += translate("SlaPanel", " — due {time}").format(time=time_brief(clock.due_at))
             text.setText(line)
 
     def show_error(self, message: str) -> None:

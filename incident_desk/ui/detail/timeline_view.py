@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from incident_desk.domain.incident import (
     TimelineEvent,
 )
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.models.timeline_model import TimelineModel, TimelineRole, format_time
 from incident_desk.ui.plain import plain_label
@@ -36,12 +37,12 @@ _GAP = 4
 _BODY_LIMIT = 4000  # a huge pasted log stays readable in its tooltip; the card shows the start
 # (theme tone, filled card?, tag) per kind; work notes must look unlike comments at a glance.
 _STYLE = {
-    EV_WORK_NOTE: ("warning", True, "WORK NOTE"),
-    EV_COMMENT: ("info", True, "COMMENT"),
-    EV_REPORTER_UPDATE: ("success", True, "REPORTER UPDATED"),
-    EV_PUBLIC_UPDATE: ("accent", True, "PUBLIC UPDATE"),
-    EV_ESCALATION: ("error", True, "ESCALATION"),
-    EV_STATUS: ("accent", False, "STATUS"),
+    EV_WORK_NOTE: ("warning", True, QT_TRANSLATE_NOOP("TimelineView", "WORK NOTE")),
+    EV_COMMENT: ("info", True, QT_TRANSLATE_NOOP("TimelineView", "COMMENT")),
+    EV_REPORTER_UPDATE: ("success", True, QT_TRANSLATE_NOOP("TimelineView", "REPORTER UPDATED")),
+    EV_PUBLIC_UPDATE: ("accent", True, QT_TRANSLATE_NOOP("TimelineView", "PUBLIC UPDATE")),
+    EV_ESCALATION: ("error", True, QT_TRANSLATE_NOOP("TimelineView", "ESCALATION")),
+    EV_STATUS: ("accent", False, QT_TRANSLATE_NOOP("TimelineView", "STATUS")),
 }
 
 
@@ -79,6 +80,7 @@ class TimelineDelegate(QStyledItemDelegate):
               index: QModelIndex | QPersistentModelIndex) -> None:
         event: TimelineEvent = index.data(TimelineRole.EVENT)
         tone, filled, tag = _STYLE.get(event.kind, ("neutral", False, ""))
+        tag = translate("TimelineView", tag) if tag else ""
         fill, tone_text, accent = theme.tone(tone)
         painter.save()
         card = option.rect.adjusted(2, 1, -2, -_GAP)
@@ -142,8 +144,10 @@ class TimelineView(QWidget):
         col = QVBoxLayout(composer)
         col.setContentsMargins(0, 0, 0, 0)
         self.note_edit = QPlainTextEdit(composer)
-        self.note_edit.setPlaceholderText("Write a comment (part of the record the reporter is told about) or an "
-                                          "internal work note (for the desk only)…")
+        self.note_edit.setPlaceholderText(translate("TimelineView",
+                                                    "Write a comment (part of the record the reporter is told about) "
+                                                    "or an "
+                                          "internal work note (for the desk only)…"))
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(64)
         col.addWidget(self.note_edit)
@@ -154,9 +158,9 @@ class TimelineView(QWidget):
         self.error_label.hide()
         row.addWidget(self.error_label, 1)
         row.addStretch(0)
-        self.work_note_button = QPushButton("Add &work note", composer)
-        self.work_note_button.setToolTip("Internal: never sent to the reporter")
-        self.comment_button = QPushButton("Add co&mment", composer)
+        self.work_note_button = QPushButton(translate("TimelineView", "Add &work note"), composer)
+        self.work_note_button.setToolTip(translate("TimelineView", "Internal: never sent to the reporter"))
+        self.comment_button = QPushButton(translate("TimelineView", "Add co&mment"), composer)
         row.addWidget(self.work_note_button)
         row.addWidget(self.comment_button)
         col.addLayout(row)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from incident_desk.ui.detail.editor import IncidentDetailEditor
+from incident_desk.ui.i18n import translate
 
 
 class DetailWindow(QMainWindow):
@@ -24,7 +25,7 @@ class DetailWindow(QMainWindow):
 
     def _update_title(self) -> None:
         inc = self.editor.current_incident()
-        self.setWindowTitle(f"{inc.key} — {inc.title}" if inc else "Incident")
+        self.setWindowTitle(f"{inc.key} — {inc.title}" if inc else translate("Window", "Incident"))
 
     @Slot(str)
     def _on_incident_saved(self, _key: str) -> None:

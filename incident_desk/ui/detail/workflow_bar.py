@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal, Slot
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from incident_desk.domain.incident import Incident, Status, allowed_transitions
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 
 # Button text per target status; moving back to In progress reads differently from each side.
-_ACTION_TEXT = {Status.ACKNOWLEDGED: "Acknowledge", Status.ON_HOLD: "Put on hold…", Status.RESOLVED: "Resolve…",
-                Status.CLOSED: "Close", Status.CANCELLED: "Cancel incident…"}
-_IN_PROGRESS_TEXT = {Status.ACKNOWLEDGED: "Start work", Status.ON_HOLD: "Resume work", Status.RESOLVED: "Reopen"}
+_ACTION_TEXT = {
+    Status.ACKNOWLEDGED: QT_TRANSLATE_NOOP("WorkflowBar", "Acknowledge"),
+    Status.ON_HOLD: QT_TRANSLATE_NOOP("WorkflowBar", "Put on hold…"),
+    Status.RESOLVED: QT_TRANSLATE_NOOP("WorkflowBar", "Resolve…"),
+    Status.CLOSED: QT_TRANSLATE_NOOP("WorkflowBar", "Close"),
+    Status.CANCELLED: QT_TRANSLATE_NOOP("WorkflowBar", "Cancel incident…"),
+}
+_IN_PROGRESS_TEXT = {
+    Status.ACKNOWLEDGED: QT_TRANSLATE_NOOP("WorkflowBar", "Start work"),
+    Status.ON_HOLD: QT_TRANSLATE_NOOP("WorkflowBar", "Resume work"),
+    Status.RESOLVED: QT_TRANSLATE_NOOP("WorkflowBar", "Reopen"),
+}
 
 
 class WorkflowBar(QWidget):
@@ -30,15 +40,17 @@ class WorkflowBar(QWidget):
         rows.addLayout(self.transition_row)
         self.people_row = FlowLayout()
         rows.addLayout(self.people_row)
-        self.duplicate_button = QPushButton("Resolve as duplicate of…", self)
-        self.watch_button = QPushButton("Watch", self)
+        self.duplicate_button = QPushButton(translate("WorkflowBar", "Resolve as duplicate of…"), self)
+        self.watch_button = QPushButton(translate("WorkflowBar", "Watch"), self)
         self.watch_button.setCheckable(True)
-        self.watch_button.setToolTip("Get a notification when this incident changes or gets a comment")
-        self.assign_me_button = QPushButton("Assign to &me", self)
-        self.reporter_button = QPushButton("&Update the reporter…", self)
-        self.copy_summary_button = QPushButton("Copy status summary", self)
-        self.public_update_button = QPushButton("&Post update…", self)
-        self.public_update_button.setToolTip("A public update for stakeholders and the status page")
+        self.watch_button.setToolTip(translate("WorkflowBar",
+                                               "Get a notification when this incident changes or gets a comment"))
+        self.assign_me_button = QPushButton(translate("WorkflowBar", "Assign to &me"), self)
+        self.reporter_button = QPushButton(translate("WorkflowBar", "&Update the reporter…"), self)
+        self.copy_summary_button = QPushButton(translate("WorkflowBar", "Copy status summary"), self)
+        self.public_update_button = QPushButton(translate("WorkflowBar", "&Post update…"), self)
+        self.public_update_button.setToolTip(translate("WorkflowBar",
+                                                       "A public update for stakeholders and the status page"))
         for button in (self.assign_me_button, self.reporter_button, self.copy_summary_button,
                        self.public_update_button, self.watch_button):
             self.people_row.addWidget(button)
@@ -65,7 +77,7 @@ class WorkflowBar(QWidget):
                     continue
                 text = _IN_PROGRESS_TEXT.get(incident.status, "Start work") if target == Status.IN_PROGRESS \
                     else _ACTION_TEXT[target]
-                button = QPushButton(text, self)
+                button = QPushButton(translate("WorkflowBar", text), self)
                 button.setAutoDefault(False)
                 button.setProperty("target_status", target.slug)
                 button.clicked.connect(self._on_transition_clicked)
@@ -82,7 +94,8 @@ class WorkflowBar(QWidget):
 
     def show_watching(self, watching: bool) -> None:
         self.watch_button.setChecked(watching)
-        self.watch_button.setText("Watching" if watching else "Watch")
+        self.watch_button.setText(translate("WorkflowBar", "Watching") if watching else translate("WorkflowBar",
+                "Watch"))
 
     def set_busy(self, busy: bool) -> None:
         """While a write runs, no second one can be started from here."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, qVersion
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,9 +24,14 @@ from PySide6.QtWidgets import (
 from incident_desk import __version__
 from incident_desk.services import about
 from incident_desk.ui import icons, theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 
-LICENCE_COLUMNS = ("Component", "Version", "Licence")
+LICENCE_COLUMNS = (
+    QT_TRANSLATE_NOOP("AboutDialog", "Component"),
+    QT_TRANSLATE_NOOP("AboutDialog", "Version"),
+    QT_TRANSLATE_NOOP("AboutDialog", "Licence"),
+)
 
 
 class AboutDialog(QDialog):
@@ -35,20 +40,21 @@ class AboutDialog(QDialog):
     def __init__(self, database: str, parent: QWidget | None = None):
         """``database``: the store's safe_url (a PostgreSQL password already masked)."""
         super().__init__(parent)
-        self.setWindowTitle("About Incident Desk")
+        self.setWindowTitle(translate("AboutDialog", "About Incident Desk"))
         self.setObjectName("aboutDialog")
         self.licence, licence_text = about.app_licence()
         self.third_party = about.third_party()
 
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._summary_page(database), "&About")
+        self.tabs.addTab(self._summary_page(database), translate("AboutDialog", "&About"))
         self.licence_text = QPlainTextEdit(self)
         self.licence_text.setReadOnly(True)
-        self.licence_text.setPlainText(licence_text or f"Incident Desk is released under the {self.licence} "
-                                       "licence; its text was not installed with this copy.")
-        self.licence_text.setAccessibleName("Licence text")
-        self.tabs.addTab(self.licence_text, "&Licence")
-        self.tabs.addTab(self._third_party_page(), "&Third-party licences")
+        self.licence_text.setPlainText(licence_text or translate("AboutDialog",
+                "Incident Desk is released under the {licence} licence; its text was not installed with this "
+                "copy.").format(licence=self.licence))
+        self.licence_text.setAccessibleName(translate("AboutDialog", "Licence text"))
+        self.tabs.addTab(self.licence_text, translate("AboutDialog", "&Licence"))
+        self.tabs.addTab(self._third_party_page(), translate("AboutDialog", "&Third-party licences"))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -63,7 +69,7 @@ class AboutDialog(QDialog):
         logo = QLabel(page)
         logo.setPixmap(icons.app_icon().pixmap(64, 64))
         header.addWidget(logo, 0, Qt.AlignmentFlag.AlignTop)
-        title = QLabel("<b style='font-size: 16pt'>Incident Desk</b>", page)
+        title = QLabel(translate("AboutDialog", "<b style='font-size: 16pt'>Incident Desk</b>"), page)
         title.setTextFormat(Qt.TextFormat.RichText)  # our own text only
         header.addWidget(title, 1)
         form = QFormLayout()
@@ -72,14 +78,19 @@ class AboutDialog(QDialog):
         self.database_label = plain_label(database, page)
         self.database_label.setWordWrap(True)
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.licence_label = plain_label(f"{self.licence} (see the Licence tab)", page)
-        form.addRow("Version:", self.version_label)
-        form.addRow("Database:", self.database_label)
-        form.addRow("Licence:", self.licence_label)
-        form.addRow("Runs on:", plain_label(f"Python {platform.python_version()}, Qt {qVersion()} "
-                                            f"(PySide6 {PySide6.__version__})", page))
-        blurb = QLabel("Log, work, escalate and measure incidents: on this computer, or with your team on a "
-                       "shared PostgreSQL server. Press F1 for the help page.", page)
+        self.licence_label = plain_label(translate("AboutDialog",
+                                                   "{licence} (see the Licence tab)").format(
+                licence=self.licence), page)
+        form.addRow(translate("AboutDialog", "Version:"), self.version_label)
+        form.addRow(translate("AboutDialog", "Database:"), self.database_label)
+        form.addRow(translate("AboutDialog", "Licence:"), self.licence_label)
+        form.addRow(translate("AboutDialog", "Runs on:"), plain_label(
+                translate("AboutDialog",
+                          "Python {python_version}, Qt {qversion} (PySide6 {version})").format(
+                python_version=platform.python_version(), qversion=qVersion(), version=PySide6.__version__), page))
+        blurb = QLabel(translate("AboutDialog",
+                                 "Log, work, escalate and measure incidents: on this computer, or with your team on a "
+                       "shared PostgreSQL server. Press F1 for the help page."), page)
         blurb.setWordWrap(True)
         theme.style(blurb, "muted")
         layout = QVBoxLayout(page)
@@ -91,12 +102,13 @@ class AboutDialog(QDialog):
 
     def _third_party_page(self) -> QWidget:
         page = QWidget(self)
-        intro = QLabel("Incident Desk runs on these components, each under its own licence (as its installed "
-                       "package metadata states it):", page)
+        intro = QLabel(translate("AboutDialog",
+                                 "Incident Desk runs on these components, each under its own licence (as its installed "
+                       "package metadata states it):"), page)
         intro.setWordWrap(True)
         self.licence_table = QTableWidget(len(self.third_party), len(LICENCE_COLUMNS), page)
-        self.licence_table.setHorizontalHeaderLabels(LICENCE_COLUMNS)
-        self.licence_table.setAccessibleName("Third-party licences")
+        self.licence_table.setHorizontalHeaderLabels([translate("AboutDialog", c) for c in LICENCE_COLUMNS])
+        self.licence_table.setAccessibleName(translate("AboutDialog", "Third-party licences"))
         self.licence_table.verticalHeader().hide()
         self.licence_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.licence_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

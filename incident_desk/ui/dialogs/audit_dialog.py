@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,15 +23,21 @@ from PySide6.QtWidgets import (
 from incident_desk.domain.formatting import time_short
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import tooltip
 
 # (label, action filter): an exact action, or a family ending in '.'.
-ACTIONS = (("Everything", None), ("Sign-ins and refusals", "auth."), ("Sign-ins", "auth.sign_in"),
-           ("Failed sign-ins", "auth.sign_in_failed"), ("Refused actions", "auth.refused"),
-           ("Accounts", "users."))
-SPANS = (("Any time", None), ("Last 24 hours", timedelta(days=1)), ("Last 7 days", timedelta(days=7)),
-         ("Last 30 days", timedelta(days=30)))
+ACTIONS = ((QT_TRANSLATE_NOOP("AuditDialog", "Everything"), None),
+           (QT_TRANSLATE_NOOP("AuditDialog", "Sign-ins and refusals"), "auth."),
+           (QT_TRANSLATE_NOOP("AuditDialog", "Sign-ins"), "auth.sign_in"),
+           (QT_TRANSLATE_NOOP("AuditDialog", "Failed sign-ins"), "auth.sign_in_failed"),
+           (QT_TRANSLATE_NOOP("AuditDialog", "Refused actions"), "auth.refused"),
+           (QT_TRANSLATE_NOOP("AuditDialog", "Accounts"), "users."))
+SPANS = ((QT_TRANSLATE_NOOP("AuditDialog", "Any time"), None),
+         (QT_TRANSLATE_NOOP("AuditDialog", "Last 24 hours"), timedelta(days=1)),
+         (QT_TRANSLATE_NOOP("AuditDialog", "Last 7 days"), timedelta(days=7)),
+         (QT_TRANSLATE_NOOP("AuditDialog", "Last 30 days"), timedelta(days=30)))
 LIMIT = 500
 
 
@@ -42,27 +48,29 @@ class AuditDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.ops = ops_for(desk)
-        self.setWindowTitle("Audit trail")
+        self.setWindowTitle(translate("AuditDialog", "Audit trail"))
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.action_combo = QComboBox(self)
         for label, value in ACTIONS:
-            self.action_combo.addItem(label, value)
+            self.action_combo.addItem(translate("AuditDialog", label), value)
         self.span_combo = QComboBox(self)
         for label, value in SPANS:
-            self.span_combo.addItem(label, value)
+            self.span_combo.addItem(translate("AuditDialog", label), value)
         self.who_edit = QLineEdit(self)
-        self.who_edit.setPlaceholderText("Account (any)")
+        self.who_edit.setPlaceholderText(translate("AuditDialog", "Account (any)"))
         self.who_edit.setMaxLength(64)
         self.who_edit.setClearButtonEnabled(True)
-        refresh = QPushButton("Show", self)
+        refresh = QPushButton(translate("AuditDialog", "Show"), self)
         refresh.setDefault(True)
-        for w in (QLabel("What:", self), self.action_combo, QLabel("When:", self), self.span_combo,
-                  QLabel("Who:", self), self.who_edit, refresh):
+        for w in (QLabel(translate("AuditDialog", "What:"), self), self.action_combo, QLabel(
+                translate("AuditDialog", "When:"), self), self.span_combo,
+                  QLabel(translate("AuditDialog", "Who:"), self), self.who_edit, refresh):
             row.addWidget(w)
         layout.addLayout(row)
         self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(["Time", "Account", "Action", "Detail"])
+        self.table.setHorizontalHeaderLabels([translate("AuditDialog", "Time"), translate("AuditDialog", "Account"),
+                                              translate("AuditDialog", "Action"), translate("AuditDialog", "Detail")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -101,5 +109,6 @@ class AuditDialog(QDialog):
                 item = QTableWidgetItem(text)  # items show text as typed, never markup
                 item.setToolTip(tooltip(text))
                 self.table.setItem(n, column, item)
-        more = " (the newest; narrow the filter to see older ones)" if len(entries) == LIMIT else ""
-        self.status_label.setText(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}{more}")
+        self.status_label.setText(
+            self.tr("%n entries (the newest; narrow the filter to see older ones)", "", len(entries))
+            if len(entries) == LIMIT else self.tr("%n entries", "", len(entries)))

@@ -23,6 +23,7 @@ from incident_desk.domain.closure import ActionStatus, Problem
 from incident_desk.domain.incident import TimelineEvent
 from incident_desk.domain.postmortem import Milestone, TimelineEntry
 from incident_desk.ui.dialogs.workflow import _FormDialog as FormDialog
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import FormField
 
 UTC_TZ = QTimeZone.utc()
@@ -51,7 +52,7 @@ class NoteDialog(FormDialog):
 
     def check(self) -> bool:
         ok = bool(self.text()) or not self.required
-        self.field.set_error(None if ok else "Write a few words first.")
+        self.field.set_error(None if ok else translate("ClosureDialogs", "Write a few words first."))
         return ok
 
 
@@ -68,29 +69,31 @@ class EntryDialog(FormDialog):
 
     def __init__(self, title: str, parent: QWidget | None = None, *, entry: TimelineEntry | None = None,
                  at: datetime | None = None):
-        super().__init__(title, "Save", parent)
+        super().__init__(title, translate("ClosureDialogs", "Save"), parent)
         self.at_edit = QDateTimeEdit(self)
         self.at_edit.setTimeZone(UTC_TZ)
         self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm 'UTC'")
         self.at_edit.setDateTime(to_qt(entry.at if entry else at or datetime.now(UTC)))
         self.text_edit = QPlainTextEdit(self)
-        self.text_edit.setPlaceholderText("What happened, as a fact: 'Disk on mx1 reached 100 %'")
+        self.text_edit.setPlaceholderText(translate("ClosureDialogs",
+                                                    "What happened, as a fact: 'Disk on mx1 reached 100 %'"))
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setFixedHeight(80)
         self.text_field = FormField(self.text_edit)
         if entry:
             self.text_edit.setPlainText(entry.text)
         self.milestone_combo = QComboBox(self)
-        self.milestone_combo.addItem("None", "")
+        self.milestone_combo.addItem(translate("ClosureDialogs", "None"), "")
         for m in Milestone:
             self.milestone_combo.addItem(m.label, m.value)
         if entry and entry.milestone:
             self.milestone_combo.setCurrentIndex(self.milestone_combo.findData(entry.milestone.value))
-        self.form.addRow("&When:", self.at_edit)
-        self.form.addRow("W&hat:", self.text_field)
-        self.form.addRow("&Marks:", self.milestone_combo)
-        hint = QLabel("Marking when the impact began, was detected and was mitigated lets the durations be "
-                      "computed; the incident's own timeline is never changed.", self)
+        self.form.addRow(translate("ClosureDialogs", "&When:"), self.at_edit)
+        self.form.addRow(translate("ClosureDialogs", "W&hat:"), self.text_field)
+        self.form.addRow(translate("ClosureDialogs", "&Marks:"), self.milestone_combo)
+        hint = QLabel(translate("ClosureDialogs",
+                                "Marking when the impact began, was detected and was mitigated lets the durations be "
+                      "computed; the incident's own timeline is never changed."), self)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(placeholder-text);")
         self.form.addRow("", hint)
@@ -107,7 +110,7 @@ class EntryDialog(FormDialog):
 
     def check(self) -> bool:
         ok = bool(self.text())
-        self.text_field.set_error(None if ok else "Say what happened.")
+        self.text_field.set_error(None if ok else translate("ClosureDialogs", "Say what happened."))
         return ok
 
 
@@ -116,15 +119,17 @@ class ActionItemDialog(FormDialog):
 
     def __init__(self, title: str, usernames: list[str], parent: QWidget | None = None, *, item=None,
                  today: date | None = None):
-        super().__init__(title, "Save", parent)
+        super().__init__(title, translate("ClosureDialogs", "Save"), parent)
         self.title_edit = QLineEdit(self)
-        self.title_edit.setPlaceholderText("What will be done, e.g. 'Alert when a log partition passes 80 %'")
+        self.title_edit.setPlaceholderText(translate("ClosureDialogs",
+                                                     "What will be done, e.g. 'Alert when a log partition passes 80 "
+                                                     "%'"))
         self.title_field = FormField(self.title_edit)
         self.owner_combo = QComboBox(self)
-        self.owner_combo.addItem("No owner yet", "")
+        self.owner_combo.addItem(translate("ClosureDialogs", "No owner yet"), "")
         for name in usernames:
             self.owner_combo.addItem(name, name)
-        self.due_check = QCheckBox("Due on", self)
+        self.due_check = QCheckBox(translate("ClosureDialogs", "Due on"), self)
         self.due_edit = QDateEdit(self)
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("yyyy-MM-dd")
@@ -151,10 +156,10 @@ class ActionItemDialog(FormDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.due_check)
         row.addWidget(self.due_edit, 1)
-        self.form.addRow("&Action:", self.title_field)
-        self.form.addRow("&Owner:", self.owner_combo)
-        self.form.addRow("Due:", due_row)
-        self.form.addRow("&Status:", self.status_combo)
+        self.form.addRow(translate("ClosureDialogs", "&Action:"), self.title_field)
+        self.form.addRow(translate("ClosureDialogs", "&Owner:"), self.owner_combo)
+        self.form.addRow(translate("ClosureDialogs", "Due:"), due_row)
+        self.form.addRow(translate("ClosureDialogs", "&Status:"), self.status_combo)
         self.title_edit.setFocus()
 
     def values(self) -> dict:
@@ -165,7 +170,7 @@ class ActionItemDialog(FormDialog):
 
     def check(self) -> bool:
         ok = bool(self.title_edit.text().strip())
-        self.title_field.set_error(None if ok else "Say what will be done.")
+        self.title_field.set_error(None if ok else translate("ClosureDialogs", "Say what will be done."))
         return ok
 
 
@@ -173,20 +178,25 @@ class KeyCommentsDialog(FormDialog):
     """Tick the comments and work notes the postmortem timeline should show."""
 
     def __init__(self, comments: list[tuple[TimelineEvent, bool]], parent: QWidget | None = None):
-        super().__init__("Key comments", "Save", parent)
+        super().__init__(translate("ClosureDialogs", "Key comments"), translate("ClosureDialogs", "Save"), parent)
         self.list = QListWidget(self)
         self.list.setWordWrap(True)
         for event, is_key in comments:
-            kind = "Work note" if event.kind == "work_note" else "Comment"
-            item = QListWidgetItem(f"{event.at.strftime('%Y-%m-%d %H:%M')} UTC · {kind} by "
-                                   f"{event.actor or 'system'}\n{event.note or ''}")
+            if event.kind == "work_note":
+                heading = translate("ClosureDialogs", "{time} UTC · Work note by {who}")
+            else:
+                heading = translate("ClosureDialogs", "{time} UTC · Comment by {who}")
+            heading = heading.format(time=event.at.strftime("%Y-%m-%d %H:%M"),
+                                     who=event.actor or translate("ClosureDialogs", "system"))
+            item = QListWidgetItem(f"{heading}\n{event.note or ''}")
             item.setData(Qt.ItemDataRole.UserRole, event.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if is_key else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.before = {event.id for event, is_key in comments if is_key}
-        self.layout_.insertWidget(0, QLabel("Key comments appear on the postmortem timeline. Work notes stay "
-                                            "internal: a customer report never shows them.", self))
+        self.layout_.insertWidget(0, QLabel(translate("ClosureDialogs",
+                                                      "Key comments appear on the postmortem timeline. Work notes stay "
+                                            "internal: a customer report never shows them."), self))
         self.layout_.insertWidget(1, self.list, 1)
         self.resize(560, 420)
 
@@ -199,14 +209,16 @@ class ProblemDialog(FormDialog):
     """A new problem (title, description, workaround) for the given incidents, or one to link them to."""
 
     def __init__(self, problems: list[Problem], incident_keys: list[str], parent: QWidget | None = None):
-        super().__init__("Problem record", "Link", parent)
+        super().__init__(translate("ClosureDialogs", "Problem record"), translate("ClosureDialogs", "Link"), parent)
         keys = ", ".join(incident_keys)
         self.combo = QComboBox(self)
-        self.combo.addItem("A new problem", "")
+        self.combo.addItem(translate("ClosureDialogs", "A new problem"), "")
         for p in problems:
             self.combo.addItem(f"{p.key} · {p.status.label} · {p.title}", p.key)
         self.title_edit = QLineEdit(self)
-        self.title_edit.setPlaceholderText("The cause behind these incidents, e.g. 'Mail server log partition fills'")
+        self.title_edit.setPlaceholderText(translate("ClosureDialogs",
+                                                     "The cause behind these incidents, e.g. 'Mail server log "
+                                                     "partition fills'"))
         self.title_field = FormField(self.title_edit)
         self.description_edit = QPlainTextEdit(self)
         self.description_edit.setTabChangesFocus(True)
@@ -214,13 +226,16 @@ class ProblemDialog(FormDialog):
         self.workaround_edit = QPlainTextEdit(self)
         self.workaround_edit.setTabChangesFocus(True)
         self.workaround_edit.setFixedHeight(70)
-        self.workaround_edit.setPlaceholderText("Optional: what callers or agents can do meanwhile (a known error "
-                                                "shows it when a new report matches)")
-        self.form.addRow("Incidents:", QLabel(keys or "none", self))
-        self.form.addRow("&Problem:", self.combo)
-        self.form.addRow("&Title:", self.title_field)
-        self.form.addRow("&Description:", self.description_edit)
-        self.form.addRow("&Workaround:", self.workaround_edit)
+        self.workaround_edit.setPlaceholderText(translate("ClosureDialogs",
+                                                          "Optional: what callers or agents can do meanwhile (a known "
+                                                          "error "
+                                                "shows it when a new report matches)"))
+        self.form.addRow(translate("ClosureDialogs", "Incidents:"), QLabel(keys or translate("ClosureDialogs", "none"),
+                self))
+        self.form.addRow(translate("ClosureDialogs", "&Problem:"), self.combo)
+        self.form.addRow(translate("ClosureDialogs", "&Title:"), self.title_field)
+        self.form.addRow(translate("ClosureDialogs", "&Description:"), self.description_edit)
+        self.form.addRow(translate("ClosureDialogs", "&Workaround:"), self.workaround_edit)
         self.combo.currentIndexChanged.connect(self._on_choice_changed)
         self._on_choice_changed()
 
@@ -234,7 +249,8 @@ class ProblemDialog(FormDialog):
         new = self.existing() is None
         for w in (self.title_edit, self.description_edit, self.workaround_edit):
             w.setEnabled(new)
-        self.ok_button.setText("Create and link" if new else "Link")
+        self.ok_button.setText(translate("ClosureDialogs", "Create and link") if new else translate("ClosureDialogs",
+                "Link"))
 
     def values(self) -> dict:
         return {"title": self.title_edit.text().strip(), "description": self.description_edit.toPlainText().strip(),
@@ -242,6 +258,6 @@ class ProblemDialog(FormDialog):
 
     def check(self) -> bool:
         ok = self.existing() is not None or bool(self.title_edit.text().strip())
-        self.title_field.set_error(None if ok else "Give the new problem a title.")
+        self.title_field.set_error(None if ok else translate("ClosureDialogs", "Give the new problem a title."))
         return ok
 

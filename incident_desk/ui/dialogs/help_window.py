@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 from incident_desk.domain.incident import OPEN_STATUSES, Status, allowed_transitions
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.metric_definitions import definitions_html
+from incident_desk.ui.i18n import translate
 
 WORKFLOW_IMAGE = QUrl("help-image:workflow")  # a document resource: never a file, never the network
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
@@ -151,31 +152,51 @@ def help_html(keys: list[tuple[str, str]], moves: list[Move]) -> str:
     table) and every metric definition. Only text of the desk itself, escaped."""
     esc = html.escape
     key_rows = "".join(f"<tr><td><b>{esc(key)}</b></td><td>{esc(what)}</td></tr>" for what, key in keys)
+    duplicate_only = translate("HelpWindow", "{status} (as a duplicate only)")
     rows = []
     for source in Status:
         targets = [m for m in moves if m.source == source]
-        names = ", ".join(esc(m.target.label) + (" (as a duplicate only)" if m.duplicate_only else "")
-                          for m in targets) or "— (final)"
+        names = ", ".join(esc(duplicate_only.format(status=m.target.label) if m.duplicate_only else m.target.label)
+                          for m in targets) or esc(translate("HelpWindow", "— (final)"))
         rows.append(f"<tr><td><b>{esc(source.label)}</b></td><td>{names}</td></tr>")
-    open_names = ", ".join(esc(s.label) for s in Status if s in OPEN_STATUSES)
+    open_names = ", ".join(s.label for s in Status if s in OPEN_STATUSES)
+    # Each heading and paragraph is translated whole; the markup and anchors stay outside the texts.
+    text = {
+        "title": translate("HelpWindow", "Incident Desk help"),
+        "keys": translate("HelpWindow", "Quick keys"),
+        "workflow": translate("HelpWindow", "The incident workflow"),
+        "metrics": translate("HelpWindow", "Metric definitions"),
+        "keys_intro": translate("HelpWindow", "Every command of the window's menus that has a key. Menus also open "
+                                              "with Alt and the underlined letter; Tab moves between the views, the "
+                                              "filters, the table and the detail panel."),
+        "workflow_intro": translate("HelpWindow", "Every incident moves through these statuses; a move the diagram "
+                                                  "does not show is refused with a message naming the allowed ones. "
+                                                  "Arcs above go forward, arcs below go back (a reopen, a resumed "
+                                                  "hold); dashed moves are allowed only when resolving as a "
+                                                  "duplicate of another incident."),
+        "diagram": translate("HelpWindow", "The incident workflow diagram"),
+        "open": translate("HelpWindow", "Open statuses: {statuses}.").format(statuses=open_names),
+        "from": translate("HelpWindow", "From"),
+        "to": translate("HelpWindow", "Can move to"),
+        "metrics_intro": translate("HelpWindow", "How every figure on the Metrics tab, in the metrics CLI and in the "
+                                                 "reports is counted."),
+    }
+    t = {k: esc(v) for k, v in text.items()}
     return (
-        "<h1>Incident Desk help</h1>"
-        "<p><a href='#keys'>Quick keys</a> · <a href='#workflow'>The incident workflow</a> · "
-        "<a href='#metrics'>Metric definitions</a></p>"
-        "<h2><a name='keys'></a>Quick keys</h2>"
-        "<p>Every command of the window's menus that has a key. Menus also open with Alt and the underlined "
-        "letter; Tab moves between the views, the filters, the table and the detail panel.</p>"
+        f"<h1>{t['title']}</h1>"
+        f"<p><a href='#keys'>{t['keys']}</a> · <a href='#workflow'>{t['workflow']}</a> · "
+        f"<a href='#metrics'>{t['metrics']}</a></p>"
+        f"<h2><a name='keys'></a>{t['keys']}</h2>"
+        f"<p>{t['keys_intro']}</p>"
         f"<table cellspacing='0' cellpadding='4'>{key_rows}</table>"
-        "<h2><a name='workflow'></a>The incident workflow</h2>"
-        "<p>Every incident moves through these statuses; a move the diagram does not show is refused with a "
-        "message naming the allowed ones. Arcs above go forward, arcs below go back (a reopen, a resumed "
-        "hold); dashed moves are allowed only when resolving as a duplicate of another incident.</p>"
-        f"<p><img src='{WORKFLOW_IMAGE.toString()}' alt='The incident workflow diagram'></p>"
-        f"<p>Open statuses: {open_names}.</p>"
-        "<table cellspacing='0' cellpadding='4'><tr><th align='left'>From</th><th align='left'>Can move to</th>"
-        f"</tr>{''.join(rows)}</table>"
-        "<h2><a name='metrics'></a>Metric definitions</h2>"
-        "<p>How every figure on the Metrics tab, in the metrics CLI and in the reports is counted.</p>"
+        f"<h2><a name='workflow'></a>{t['workflow']}</h2>"
+        f"<p>{t['workflow_intro']}</p>"
+        f"<p><img src='{WORKFLOW_IMAGE.toString()}' alt='{t['diagram']}'></p>"
+        f"<p>{t['open']}</p>"
+        f"<table cellspacing='0' cellpadding='4'><tr><th align='left'>{t['from']}</th>"
+        f"<th align='left'>{t['to']}</th></tr>{''.join(rows)}</table>"
+        f"<h2><a name='metrics'></a>{t['metrics']}</h2>"
+        f"<p>{t['metrics_intro']}</p>"
         f"{definitions_html()}"
     )
 
@@ -185,7 +206,7 @@ class HelpWindow(QDialog):
 
     def __init__(self, actions: list[QAction], parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Incident Desk help")
+        self.setWindowTitle(translate("HelpWindow", "Incident Desk help"))
         self.setObjectName("helpWindow")
         self.moves = workflow_moves()
         self.keys = quick_keys(actions)
@@ -196,7 +217,7 @@ class HelpWindow(QDialog):
         self.browser.setOpenExternalLinks(False)
         self.browser.setSearchPaths([])
         self.browser.anchorClicked.connect(self._on_anchor)
-        self.browser.setAccessibleName("Help")
+        self.browser.setAccessibleName(translate("HelpWindow", "Help"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,11 +32,13 @@ from incident_desk.services.errors import describe_failure
 from incident_desk.services.transfer.fields import FIELDS, Mapping, fold
 from incident_desk.services.transfer.importer import FORMATS, ImportOptions
 from incident_desk.services.transfer.service import Profile, Transfer
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.progress import ProgressRelay, cancellable_progress
 from incident_desk.ui.widgets.form_fields import add_layout_row
 from incident_desk.ui.workers import WorkerPool
 
-FORMAT_CHOICES = [(name, cls.label) for name, cls in FORMATS.items()] + [("json", "Incident Desk export (JSON)")]
+FORMAT_CHOICES = [(name, cls.label) for name, cls in FORMATS.items()] + [
+    ("json", QT_TRANSLATE_NOOP("ImportWizard", "Incident Desk export (JSON)"))]
 TARGETS = {
     "status": ["new", "acknowledged", "in_progress", "on_hold", "on_hold:caller", "on_hold:vendor", "on_hold:change",
                "resolved", "closed", "cancelled"],
@@ -45,7 +47,7 @@ TARGETS = {
     "urgency": ["high", "medium", "low"],
     "channel": [c.value for c in Channel] + ["unknown"],
 }
-NOT_READ = "(not read)"
+NOT_READ = QT_TRANSLATE_NOOP("ImportWizard", "(not read)")
 PAGE_FILE, PAGE_MAPPING, PAGE_CHECK = range(3)
 
 
@@ -54,38 +56,40 @@ class FilePage(QWizardPage):
 
     def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
-        self.setTitle("Choose the file")
-        self.setSubTitle("An export from ServiceNow, Jira, PagerDuty, any CSV, or this desk's own JSON export.")
+        self.setTitle(translate("ImportWizard", "Choose the file"))
+        self.setSubTitle(translate("ImportWizard",
+                                   "An export from ServiceNow, Jira, PagerDuty, any CSV, or this desk's own JSON "
+                                   "export."))
         form = QFormLayout(self)
         row = QHBoxLayout()
         self.path_edit = QLineEdit(self)
-        self.path_edit.setPlaceholderText("Path of the exported file")
-        browse = QPushButton("&Browse…", self)
+        self.path_edit.setPlaceholderText(translate("ImportWizard", "Path of the exported file"))
+        browse = QPushButton(translate("ImportWizard", "&Browse…"), self)
         browse.clicked.connect(self._on_browse)
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
-        add_layout_row(form, "&File:", row, self.path_edit)
+        add_layout_row(form, translate("ImportWizard", "&File:"), row, self.path_edit)
         self.format_combo = QComboBox(self)
         for name, label in FORMAT_CHOICES:
-            self.format_combo.addItem(label, name)
-        form.addRow("F&ormat:", self.format_combo)
+            self.format_combo.addItem(translate("ImportWizard", label), name)
+        form.addRow(translate("ImportWizard", "F&ormat:"), self.format_combo)
         self.profile_combo = QComboBox(self)
-        form.addRow("Saved &mapping:", self.profile_combo)
+        form.addRow(translate("ImportWizard", "Saved &mapping:"), self.profile_combo)
         self.path_edit.textChanged.connect(self.completeChanged)
         self.profile_combo.currentIndexChanged.connect(self._on_profile_chosen)
 
     def fill_profiles(self, profiles: list[Profile]) -> None:
         self.profile_combo.blockSignals(True)
         self.profile_combo.clear()
-        self.profile_combo.addItem("(none)", None)
+        self.profile_combo.addItem(translate("ImportWizard", "(none)"), None)
         for profile in profiles:
             self.profile_combo.addItem(f"{profile.name} ({profile.format})", profile.name)
         self.profile_combo.blockSignals(False)
 
     @Slot()
     def _on_browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import incidents", "",
-                                              "Exports (*.csv *.txt *.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("ImportWizard", "Import incidents"), "",
+                                              translate("ImportWizard", "Exports (*.csv *.txt *.json);;All files (*)"))
         if path:
             self.path_edit.setText(path)
             if path.lower().endswith(".json"):
@@ -109,9 +113,10 @@ class MappingPage(QWizardPage):
 
     def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
-        self.setTitle("Map the columns")
-        self.setSubTitle("Headers may be in any language: say which field each column holds, and what its "
-                         "statuses and priorities mean. Nothing is guessed.")
+        self.setTitle(translate("ImportWizard", "Map the columns"))
+        self.setSubTitle(translate("ImportWizard",
+                                   "Headers may be in any language: say which field each column holds, and what its "
+                         "statuses and priorities mean. Nothing is guessed."))
         col = QVBoxLayout(self)
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
@@ -122,10 +127,13 @@ class MappingPage(QWizardPage):
         self.preview_table.setWordWrap(False)
         col.addWidget(self.preview_table)
         self.columns_table = QTableWidget(0, 2, self)
-        self.columns_table.setHorizontalHeaderLabels(["Column in the file", "Field here"])
+        self.columns_table.setHorizontalHeaderLabels([translate("ImportWizard", "Column in the file"),
+                                                      translate("ImportWizard", "Field here")])
         self.columns_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.values_table = QTableWidget(0, 3, self)
-        self.values_table.setHorizontalHeaderLabels(["Field", "Value in the file", "Means"])
+        self.values_table.setHorizontalHeaderLabels([translate("ImportWizard", "Field"),
+                                                     translate("ImportWizard",
+                "Value in the file"), translate("ImportWizard", "Means")])
         self.values_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         side_by_side = QHBoxLayout()
         side_by_side.addWidget(self.columns_table, 1)
@@ -134,20 +142,20 @@ class MappingPage(QWizardPage):
         options = QWidget(self)
         form = QFormLayout(options)
         self.date_order = QComboBox(options)
-        self.date_order.addItem("Detect (ask when it cannot tell)", None)
-        self.date_order.addItem("Day first (31/12/2026)", "dmy")
-        self.date_order.addItem("Month first (12/31/2026)", "mdy")
-        form.addRow("&Dates:", self.date_order)
+        self.date_order.addItem(translate("ImportWizard", "Detect (ask when it cannot tell)"), None)
+        self.date_order.addItem(translate("ImportWizard", "Day first (31/12/2026)"), translate("ImportWizard", "dmy"))
+        self.date_order.addItem(translate("ImportWizard", "Month first (12/31/2026)"), translate("ImportWizard", "mdy"))
+        form.addRow(translate("ImportWizard", "&Dates:"), self.date_order)
         self.tz_edit = QLineEdit(options)
-        self.tz_edit.setPlaceholderText("This machine's time zone")
-        form.addRow("Time &zone of times without one:", self.tz_edit)
+        self.tz_edit.setPlaceholderText(translate("ImportWizard", "This machine's time zone"))
+        form.addRow(translate("ImportWizard", "Time &zone of times without one:"), self.tz_edit)
         self.source_edit = QLineEdit(options)
-        self.source_edit.setPlaceholderText("The format's name")
-        form.addRow("&Source name:", self.source_edit)
+        self.source_edit.setPlaceholderText(translate("ImportWizard", "The format's name"))
+        form.addRow(translate("ImportWizard", "&Source name:"), self.source_edit)
         col.addWidget(options)
         buttons = QHBoxLayout()
-        self.save_button = QPushButton("Sa&ve mapping as…", self)
-        self.delete_button = QPushButton("De&lete saved mapping", self)
+        self.save_button = QPushButton(translate("ImportWizard", "Sa&ve mapping as…"), self)
+        self.delete_button = QPushButton(translate("ImportWizard", "De&lete saved mapping"), self)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
@@ -173,13 +181,15 @@ class MappingPage(QWizardPage):
             self.tz_edit.setText(profile.tz or "")
             self.source_edit.setText(profile.source or "")
         self.delete_button.setEnabled(profile is not None)
-        self.summary.setText("Reading the file…")
+        self.summary.setText(translate("ImportWizard", "Reading the file…"))
         wizard.load_preview(profile.mapping if profile else Mapping(), self.show_preview)
 
     def show_preview(self, preview) -> None:
         """Fill the tables from a preview (the GUI thread, when the worker is done)."""
         self.preview = preview
-        self.summary.setText(f"{preview.described}; the first {len(preview.rows)} rows:")
+        self.summary.setText(translate("ImportWizard",
+                                       "{described}; the first {count} rows:").format(described=preview.described,
+                count=len(preview.rows)))
         table = self.preview_table
         table.clear()
         table.setColumnCount(len(preview.headers))
@@ -201,7 +211,7 @@ class MappingPage(QWizardPage):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.columns_table.setItem(row, 0, item)
             combo = QComboBox(self.columns_table)
-            combo.addItem(NOT_READ, "")
+            combo.addItem(translate("ImportWizard", NOT_READ), "")
             for name in FIELDS:
                 combo.addItem(name, name)
             current = preview.columns.get(header)
@@ -222,7 +232,7 @@ class MappingPage(QWizardPage):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.values_table.setItem(row, column, item)
             combo = QComboBox(self.values_table)
-            combo.addItem("(choose)", "")
+            combo.addItem(translate("ImportWizard", "(choose)"), "")
             for target in TARGETS[name]:
                 combo.addItem(target, target)
             combo.setCurrentIndex(max(0, combo.findData(self._values.get((name, fold(value)), ""))))
@@ -263,7 +273,8 @@ class MappingPage(QWizardPage):
 
     @Slot()
     def _on_save_profile(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save mapping", "Name of the mapping (for files of this tool):")
+        name, ok = QInputDialog.getText(self, translate("ImportWizard", "Save mapping"),
+                                        translate("ImportWizard", "Name of the mapping (for files of this tool):"))
         if ok and name.strip():
             self.wizard().save_profile(name.strip())
 
@@ -277,28 +288,30 @@ class CheckPage(QWizardPage):
 
     def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
-        self.setTitle("Check")
-        self.setSubTitle("The whole file is read and checked; nothing is written until you choose Import.")
+        self.setTitle(translate("ImportWizard", "Check"))
+        self.setSubTitle(translate("ImportWizard",
+                                   "The whole file is read and checked; nothing is written until you choose Import."))
         col = QVBoxLayout(self)
         self.report_view = QPlainTextEdit(self)
         self.report_view.setReadOnly(True)
         col.addWidget(self.report_view, 1)
-        self.skip_box = QCheckBox("&Skip the rows with problems and import the others", self)
+        self.skip_box = QCheckBox(translate("ImportWizard", "&Skip the rows with problems and import the others"), self)
         self.skip_box.toggled.connect(self.completeChanged)
         col.addWidget(self.skip_box)
         self.report = None
-        self.setButtonText(QWizard.WizardButton.FinishButton, "&Import")
+        self.setButtonText(QWizard.WizardButton.FinishButton, translate("ImportWizard", "&Import"))
 
     def initializePage(self) -> None:  # noqa: N802
         self.report = None
-        self.report_view.setPlainText("Checking…")
+        self.report_view.setPlainText(translate("ImportWizard", "Checking…"))
         self.wizard().run_check(self.show_report)
 
     def show_report(self, report) -> None:
         self.report = report
         lines = report.lines()
         if report.hints:
-            lines.append("In this wizard: go Back and choose what these values mean in the table of values.")
+            lines.append(translate("ImportWizard",
+                                   "In this wizard: go Back and choose what these values mean in the table of values."))
         self.report_view.setPlainText("\n".join(lines))
         self.skip_box.setVisible(bool(report.problems))
         self.completeChanged.emit()
@@ -317,7 +330,7 @@ class ImportWizard(QWizard):
 
     def __init__(self, desk, parent: QWidget | None = None, *, pool: WorkerPool | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Import incidents")
+        self.setWindowTitle(translate("ImportWizard", "Import incidents"))
         self.setObjectName("importWizard")
         self.resize(980, 700)
         self.transfer = Transfer(desk)
@@ -389,7 +402,7 @@ class ImportWizard(QWizard):
         self.reload_profiles()
         self.file_page.profile_combo.setCurrentIndex(self.file_page.profile_combo.findData(name))
         page.delete_button.setEnabled(True)
-        page.summary.setText(f"Saved the mapping '{name}'.")
+        page.summary.setText(translate("ImportWizard", "Saved the mapping '{name}'.").format(name=name))
 
     def delete_profile(self) -> None:
         name = self.file_page.profile_combo.currentData()
@@ -402,7 +415,8 @@ class ImportWizard(QWizard):
             return
         self.reload_profiles()
         self.mapping_page.delete_button.setEnabled(False)
-        self.mapping_page.summary.setText(f"Deleted the saved mapping '{name}'.")
+        self.mapping_page.summary.setText(translate("ImportWizard",
+                                                    "Deleted the saved mapping '{name}'.").format(name=name))
 
     # ---- the import -----------------------------------------------------------------------------------------
 
@@ -412,8 +426,8 @@ class ImportWizard(QWizard):
             return
         options = self.options(dry_run=False)
         self.cancel_event = threading.Event()
-        self.progress_dialog = cancellable_progress(self, "Importing…", self.cancel_event)
-        self.progress_dialog.setWindowTitle("Import")
+        self.progress_dialog = cancellable_progress(self, translate("ImportWizard", "Importing…"), self.cancel_event)
+        self.progress_dialog.setWindowTitle(translate("ImportWizard", "Import"))
         relay = ProgressRelay()
         relay.sig_progress.connect(self._on_progress)
         self._relay = relay
@@ -424,7 +438,9 @@ class ImportWizard(QWizard):
     def _on_progress(self, done: int, total: int, phase: str) -> None:
         if self.progress_dialog is None:
             return
-        self.progress_dialog.setLabelText(f"{phase.capitalize()}… {done:,} of {total:,}" if total else
+        self.progress_dialog.setLabelText(translate("ImportWizard",
+                                                    "{capitalize}… {done:,} of {total:,}").format(
+                capitalize=phase.capitalize(), done=done, total=total) if total else
                                           f"{phase.capitalize()}…")
         self.progress_dialog.setValue(int(done * 100 / total) if total else 0)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from incident_desk.domain.incident import DomainError, IncidentFilter, IncidentRow, Status, parse_key
 from incident_desk.services.errors import StorageError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import plain_label, tooltip
 
@@ -36,7 +37,7 @@ class IncidentPicker(QDialog):
     sig_incident_picked = Signal(str)
     """The user chose the incident with this key."""
 
-    def __init__(self, desk, *, title: str = "Choose an incident", prompt: str = "",
+    def __init__(self, desk, *, title: str | None = None, prompt: str = "",
                  exclude_key: str | None = None, open_only: bool = False,
                  exclude_statuses: frozenset[Status] = frozenset(), parent: QWidget | None = None):
         super().__init__(parent)
@@ -45,7 +46,7 @@ class IncidentPicker(QDialog):
         self.exclude_key = exclude_key
         self.open_only = open_only
         self.exclude_statuses = exclude_statuses
-        self.setWindowTitle(title)
+        self.setWindowTitle(title if title is not None else translate("IncidentPicker", "Choose an incident"))
         self.resize(620, 420)
         layout = QVBoxLayout(self)
         if prompt:
@@ -53,7 +54,9 @@ class IncidentPicker(QDialog):
             label.setWordWrap(True)
             layout.addWidget(label)
         self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Key (INC-000123) or words from the title, description or comments")
+        self.search_edit.setPlaceholderText(translate("IncidentPicker",
+                                                      "Key (INC-000123) or words from the title, description or "
+                                                      "comments"))
         self.search_edit.setClearButtonEnabled(True)
         layout.addWidget(self.search_edit)
         self.results = QListWidget(self)
@@ -64,7 +67,7 @@ class IncidentPicker(QDialog):
         layout.addWidget(self.status_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(translate("IncidentPicker", "Choose"))
         layout.addWidget(self.buttons)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -144,8 +147,8 @@ class IncidentPicker(QDialog):
             item.setToolTip(tooltip(row.title))
             self.results.addItem(item)
         count = self.results.count()
-        self.status_label.setText("No incident matches." if not count else
-                                  f"{count} match" + ("es" if count > 1 else "") + "; choose one with ↓ and Enter.")
+        self.status_label.setText(translate("IncidentPicker", "No incident matches.") if not count else
+                                  self.tr("%n matches; choose one with ↓ and Enter.", "", count))
 
     def accept(self) -> None:
         key = self.selected_key()

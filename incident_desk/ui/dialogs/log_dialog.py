@@ -34,6 +34,7 @@ from incident_desk.services.incidents import IncidentDraft
 from incident_desk.ui import drafts, theme
 from incident_desk.ui.dialogs.incident_picker import row_text
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.people import PeopleDirectory, PersonCombo
 from incident_desk.ui.plain import plain_label, tooltip
@@ -92,7 +93,7 @@ class LogIncidentDialog(QDialog):
         self.ask: Ask = ask_with_message_box
         self.fields: dict[str, FormField] = {}
         self._restored = False
-        self.setWindowTitle("Log an incident")
+        self.setWindowTitle(translate("LogDialog", "Log an incident"))
         self.resize(980, 640)
         if self.settings.contains(OLD_RECENT_KEY):
             self.settings.remove(OLD_RECENT_KEY)
@@ -121,21 +122,23 @@ class LogIncidentDialog(QDialog):
         form_box = QWidget(self)
         col = QVBoxLayout(form_box)
         col.setContentsMargins(0, 0, 0, 0)
-        what = QGroupBox("What is wrong", form_box)
+        what = QGroupBox(translate("LogDialog", "What is wrong"), form_box)
         form = QFormLayout(what)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.title_edit = QLineEdit()
-        self.title_edit.setPlaceholderText("In a few words, e.g. “VPN drops every ten minutes”")
-        self._add(form, "&Title:", "title", self.title_edit)
+        self.title_edit.setPlaceholderText(translate("LogDialog", "In a few words, e.g. “VPN drops every ten minutes”"))
+        self._add(form, translate("LogDialog", "&Title:"), "title", self.title_edit)
         self.description_edit = QPlainTextEdit()
         self.description_edit.setTabChangesFocus(True)
-        self.description_edit.setPlaceholderText("What the caller sees, since when, who is affected")
+        self.description_edit.setPlaceholderText(translate("LogDialog",
+                                                           "What the caller sees, since when, who is affected"))
         self.description_edit.setFixedHeight(90)
-        self._add(form, "&Description:", "description", self.description_edit)
-        self.category_combo = searchable_combo(self.desk.settings.categories(), placeholder="Type to search")
-        self._add(form, "&Category:", "category", self.category_combo)
+        self._add(form, translate("LogDialog", "&Description:"), "description", self.description_edit)
+        self.category_combo = searchable_combo(self.desk.settings.categories(), placeholder=translate("LogDialog",
+                "Type to search"))
+        self._add(form, translate("LogDialog", "&Category:"), "category", self.category_combo)
         self.subcategory_combo = QComboBox()
-        self._add(form, "Su&bcategory:", "subcategory", self.subcategory_combo)
+        self._add(form, translate("LogDialog", "Su&bcategory:"), "subcategory", self.subcategory_combo)
         self.impact_combo = QComboBox()
         self.urgency_combo = QComboBox()
         for combo in (self.impact_combo, self.urgency_combo):
@@ -146,11 +149,11 @@ class LogIncidentDialog(QDialog):
         row = QHBoxLayout(impact_row)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.impact_combo, 1)
-        urgency_label = QLabel("&Urgency:")
+        urgency_label = QLabel(translate("LogDialog", "&Urgency:"))
         urgency_label.setBuddy(self.urgency_combo)
         row.addWidget(urgency_label)
         row.addWidget(self.urgency_combo, 1)
-        self._add(form, "&Impact:", "impact", impact_row)
+        self._add(form, translate("LogDialog", "&Impact:"), "impact", impact_row)
         self.fields["urgency"] = self.fields["impact"]
         self.priority_badge = Badge()
         self.priority_text = QLabel()
@@ -159,34 +162,34 @@ class LogIncidentDialog(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.priority_badge)
         row.addWidget(self.priority_text, 1)
-        form.addRow("Priority:", prow)
+        form.addRow(translate("LogDialog", "Priority:"), prow)
         col.addWidget(what)
 
-        who = QGroupBox("Who reports it", form_box)
+        who = QGroupBox(translate("LogDialog", "Who reports it"), form_box)
         form = QFormLayout(who)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.reporter_name_edit = QLineEdit()
-        self.reporter_name_edit.setPlaceholderText("Name (recent callers are suggested)")
+        self.reporter_name_edit.setPlaceholderText(translate("LogDialog", "Name (recent callers are suggested)"))
         self.reporter_completer = QCompleter([name for name, _ in self._recent], self)
         self.reporter_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.reporter_completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.reporter_name_edit.setCompleter(self.reporter_completer)
-        self._add(form, "&Name:", "reporter_name", self.reporter_name_edit)
+        self._add(form, translate("LogDialog", "&Name:"), "reporter_name", self.reporter_name_edit)
         self.reporter_contact_edit = QLineEdit()
-        self.reporter_contact_edit.setPlaceholderText("E-mail address or phone number")
-        self._add(form, "C&ontact:", "reporter_contact", self.reporter_contact_edit)
+        self.reporter_contact_edit.setPlaceholderText(translate("LogDialog", "E-mail address or phone number"))
+        self._add(form, translate("LogDialog", "C&ontact:"), "reporter_contact", self.reporter_contact_edit)
         self.channel_combo = QComboBox()
         for channel in Channel:
             self.channel_combo.addItem(channel.label, channel.value)
-        self._add(form, "C&hannel:", "channel", self.channel_combo)
+        self._add(form, translate("LogDialog", "C&hannel:"), "channel", self.channel_combo)
         col.addWidget(who)
 
-        more = QGroupBox("Optional", form_box)
+        more = QGroupBox(translate("LogDialog", "Optional"), form_box)
         form = QFormLayout(more)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.people = self.ops.run_read(lambda: PeopleDirectory.of(self.desk))
-        self.assignee_edit = PersonCombo(self.people, placeholder="Leave empty for the queue")
-        self._add(form, "&Assign to:", "assignee", self.assignee_edit)
+        self.assignee_edit = PersonCombo(self.people, placeholder=translate("LogDialog", "Leave empty for the queue"))
+        self._add(form, translate("LogDialog", "&Assign to:"), "assignee", self.assignee_edit)
         # The team (assignment group): taken from the assignee when one is chosen, so a P1 never lands
         # with nobody's team; it can be set alone, to put the incident in a team's queue.
         self.team_combo = QComboBox()
@@ -194,11 +197,11 @@ class LogIncidentDialog(QDialog):
         for team in self.ops.run_read(self.desk.users.team_names):
             self.team_combo.addItem(team, team)
         self._team_follows_assignee = True
-        self._add(form, "&Team:", "team", self.team_combo)
+        self._add(form, translate("LogDialog", "&Team:"), "team", self.team_combo)
         opened = QWidget()
         row = QHBoxLayout(opened)
         row.setContentsMargins(0, 0, 0, 0)
-        self.earlier_check = QCheckBox("Reported &earlier, at")
+        self.earlier_check = QCheckBox(translate("LogDialog", "Reported &earlier, at"))
         self.opened_edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(self.desk.clock().timestamp())))
         self.opened_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.opened_edit.setMinimumDate(QDate(FIRST_YEAR, 1, 2))  # the desk's years, in any time zone
@@ -206,10 +209,10 @@ class LogIncidentDialog(QDialog):
         self.opened_edit.setEnabled(False)
         row.addWidget(self.earlier_check)
         row.addWidget(self.opened_edit, 1)
-        self._add(form, "Opened:", "opened_at", opened)
+        self._add(form, translate("LogDialog", "Opened:"), "opened_at", opened)
         col.addWidget(more)
         # A call solved while the caller is still on the line: logged resolved, in one step.
-        self.solved_box = QGroupBox("&Solved during the call", form_box)
+        self.solved_box = QGroupBox(translate("LogDialog", "&Solved during the call"), form_box)
         self.solved_box.setCheckable(True)
         self.solved_box.setChecked(False)
         form = QFormLayout(self.solved_box)
@@ -218,18 +221,21 @@ class LogIncidentDialog(QDialog):
         for code in RESOLUTION_CODES:
             if code != "duplicate":
                 self.resolution_code_combo.addItem(code.capitalize(), code)
-        self._add(form, "Code:", "resolution_code", self.resolution_code_combo)
+        self._add(form, translate("LogDialog", "Code:"), "resolution_code", self.resolution_code_combo)
         self.resolution_notes_edit = QLineEdit()
-        self.resolution_notes_edit.setPlaceholderText("What fixed it (for the next person with the same problem)")
-        self._add(form, "Notes:", "resolution_notes", self.resolution_notes_edit)
+        self.resolution_notes_edit.setPlaceholderText(translate("LogDialog",
+                "What fixed it (for the next person with the same problem)"))
+        self._add(form, translate("LogDialog", "Notes:"), "resolution_notes", self.resolution_notes_edit)
         col.addWidget(self.solved_box)
         col.addStretch(1)
         align_form_labels((what, who, more, self.solved_box))
         body.addWidget(form_box, 3)
 
-        side = QGroupBox("Possible duplicates (open incidents)", self)
+        side = QGroupBox(translate("LogDialog", "Possible duplicates (open incidents)"), self)
         side_col = QVBoxLayout(side)
-        self.similar_hint = plain_label("Start typing the title; open incidents with the same words appear here.")
+        self.similar_hint = plain_label(translate("LogDialog",
+                                                  "Start typing the title; open incidents with the same words appear "
+                                                  "here."))
         self.similar_hint.setWordWrap(True)
         theme.style(self.similar_hint, "muted")
         side_col.addWidget(self.similar_hint)
@@ -240,20 +246,21 @@ class LogIncidentDialog(QDialog):
         self.similar_list.setSpacing(2)
         self.similar_list.setAlternatingRowColors(True)
         side_col.addWidget(self.similar_list, 1)
-        self.same_button = QPushButton("This is the &same incident")
-        self.same_button.setToolTip("Add this caller's report as a comment to the selected incident instead")
+        self.same_button = QPushButton(translate("LogDialog", "This is the &same incident"))
+        self.same_button.setToolTip(translate("LogDialog",
+                                              "Add this caller's report as a comment to the selected incident instead"))
         self.same_button.setEnabled(False)
         side_col.addWidget(self.same_button)
         body.addWidget(side, 2)
 
         buttons = QHBoxLayout()
-        keys = QLabel("Ctrl+Enter logs · Esc cancels")
+        keys = QLabel(translate("LogDialog", "Ctrl+Enter logs · Esc cancels"))
         theme.style(keys, "muted")
         buttons.addWidget(keys)
         buttons.addStretch(1)
-        self.cancel_button = QPushButton("Cancel")
-        self.log_button = QPushButton("&Log incident")
-        self.log_button.setToolTip("Ctrl+Enter")
+        self.cancel_button = QPushButton(translate("LogDialog", "Cancel"))
+        self.log_button = QPushButton(translate("LogDialog", "&Log incident"))
+        self.log_button.setToolTip(translate("LogDialog", "Ctrl+Enter"))
         for b in (self.cancel_button, self.log_button, self.same_button):
             b.setAutoDefault(False)  # Enter in a field must not log a half-typed form
         self.log_button.setStyleSheet("QPushButton { font-weight: 600; padding: 4px 14px; }")
@@ -374,7 +381,8 @@ class LogIncidentDialog(QDialog):
             show_field_error(self.fields, exc.field, str(exc), lambda m: self.banner.show_message(m, "error"))
             return None
         except (DomainError, StorageError) as exc:
-            self.banner.show_message(f"Not logged: {exc} Nothing you typed is lost.", "error")
+            self.banner.show_message(translate("LogDialog",
+                                               "Not logged: {exc} Nothing you typed is lost.").format(exc=exc), "error")
             return None
         self._forget_draft()
         self.logged_key = incident.key
@@ -391,9 +399,10 @@ class LogIncidentDialog(QDialog):
     def link_instead(self, key: str) -> bool:
         """Add this caller's report to ``key`` as a comment instead of logging a new incident."""
         draft = self.draft()
-        caller = draft.reporter_name.strip() or "An unnamed caller"
+        caller = draft.reporter_name.strip() or translate("LogDialog", "An unnamed caller")
         contact = f" ({draft.reporter_contact.strip()})" if draft.reporter_contact.strip() else ""
-        text = f"Also reported by {caller}{contact} via {Channel(draft.channel).value}: {draft.title.strip()}"
+        text = translate("LogDialog", "Also reported by {caller}{contact} via {channel}: {title}").format(caller=caller,
+                contact=contact, channel=Channel(draft.channel).value, title=draft.title.strip())
         if draft.description.strip():
             text += f"\n\n{draft.description.strip()}"
         if self._writing:
@@ -417,7 +426,9 @@ class LogIncidentDialog(QDialog):
         selected = current.data(Qt.ItemDataRole.UserRole) if current else None
         self.similar_list.clear()
         if len(text) < 3:
-            self.similar_hint.setText("Start typing the title; open incidents with the same words appear here.")
+            self.similar_hint.setText(translate("LogDialog",
+                                                "Start typing the title; open incidents with the same words appear "
+                                                "here."))
             return
         try:
             rows = self.ops.run_read(lambda: self.desk.incidents.similar_open(text[:300]))
@@ -431,12 +442,14 @@ class LogIncidentDialog(QDialog):
             self.similar_list.addItem(item)
             if row.key == selected:
                 self.similar_list.setCurrentItem(item)
-        self.similar_hint.setText("Same problem? Select it and press “This is the same incident”." if rows
-                                  else "No open incident shares these words.")
+        self.similar_hint.setText(translate("LogDialog",
+                                            "Same problem? Select it and press “This is the same incident”.") if rows
+                                  else translate("LogDialog", "No open incident shares these words."))
 
     def confirm_discard(self) -> bool:
         """True when the form is empty or the user agreed to throw the report away."""
-        if not self.is_empty() and self.ask(self, "Discard this report?", "The form has text in it. Discard it?",
+        if not self.is_empty() and self.ask(self, translate("LogDialog", "Discard this report?"),
+                                            translate("LogDialog", "The form has text in it. Discard it?"),
                                             ("discard", "cancel")) != "discard":
             return False
         self._forget_draft()
@@ -500,8 +513,9 @@ class LogIncidentDialog(QDialog):
                 pass
         self._restored = True
         when = time_short(saved_at)
-        self.banner.show_message(f"Restored the report you were typing at {when}; the desk closed before it "
-                                 f"was logged.", "info")
+        self.banner.show_message(translate("LogDialog",
+                                           "Restored the report you were typing at {when}; the desk closed before it "
+                                           "was logged.").format(when=when), "info")
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -553,7 +567,9 @@ class LogIncidentDialog(QDialog):
         urgency = Level.parse(self.urgency_combo.currentData())
         priority = self.desk.settings.priority_matrix().priority(impact, urgency)
         self.priority_badge.show_priority(priority)
-        self.priority_text.setText(f"{priority.label} — Impact {impact.label} x Urgency {urgency.label}")
+        self.priority_text.setText(translate("LogDialog",
+                                             "{priority} — Impact {impact} x Urgency {urgency}").format(
+                priority=priority.label, impact=impact.label, urgency=urgency.label))
 
     @Slot(str)
     def _on_title_changed(self, text: str) -> None:
@@ -579,7 +595,9 @@ class LogIncidentDialog(QDialog):
             self.category_combo.setEditText(match)
             self.category_combo.completer().popup().hide()
         self.fields["category"].set_error(None if match or not text.strip() else
-                                          f"Unknown category '{text.strip()[:60]}'; pick one from the list.")
+                                          translate("LogDialog",
+                                                    "Unknown category '{strip}'; pick one from the list.").format(
+                                                  strip=text.strip()[:60]))
 
     @Slot(int)
     def _on_level_changed(self, _index: int) -> None:
@@ -618,7 +636,8 @@ class LogIncidentDialog(QDialog):
 
     @Slot(bool)
     def _on_solved_toggled(self, solved: bool) -> None:
-        self.log_button.setText("&Log as resolved" if solved else "&Log incident")
+        self.log_button.setText(translate("LogDialog", "&Log as resolved") if solved else translate("LogDialog",
+                "&Log incident"))
         if solved:
             self.resolution_notes_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 

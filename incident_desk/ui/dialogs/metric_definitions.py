@@ -7,6 +7,7 @@ import html
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from incident_desk.domain import metrics as dm
+from incident_desk.ui.i18n import translate
 
 
 def definitions_html() -> str:
@@ -23,7 +24,7 @@ class DefinitionsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Metric definitions")
+        self.setWindowTitle(translate("MetricDefinitions", "Metric definitions"))
         self.setObjectName("metricDefinitions")
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)

@@ -29,6 +29,7 @@ from incident_desk.domain.formatting import local, time_brief
 from incident_desk.domain.incident import DomainError
 from incident_desk.domain.oncall import format_days, format_hours
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.people import PeopleDirectory, PersonCombo
 from incident_desk.ui.plain import plain_label, tooltip
@@ -47,15 +48,17 @@ class ShiftStrip(QWidget):
         self.shifts: list = []
         self.names: dict[str, str] = {}
         self.colors: dict[str, int] = {}
-        self.setAccessibleName("Coming shifts")
+        self.setAccessibleName(translate("OncallDialog", "Coming shifts"))
 
     def set_shifts(self, start: datetime, shifts: list, names: dict[str, str]) -> None:
         self.start, self.shifts, self.names = start, shifts, names
         for shift in shifts:
             self.colors.setdefault(shift.user, len(self.colors))
-        self.setToolTip(tooltip("\n".join(f"{time_brief(s.start)} – {time_brief(s.end)}: "
-                                          f"{names.get(s.user, s.user)}{' (override)' if s.override else ''}"
-                                          for s in shifts[:40])))
+        override = translate("OncallDialog", "{who} (override)")
+        self.setToolTip(tooltip("\n".join(
+            f"{time_brief(s.start)} – {time_brief(s.end)}: "
+            + (override.format(who=names.get(s.user, s.user)) if s.override else names.get(s.user, s.user))
+            for s in shifts[:40])))
         self.update()
 
     def paintEvent(self, event) -> None:  # noqa: N802  (Qt override)
@@ -87,7 +90,9 @@ class ShiftStrip(QWidget):
             rect = QRectF(left, band_top, right - left - 1, band_height)
             painter.fillRect(rect, fill)
             painter.setPen(QPen(theme.text_on(fill)))
-            name = self.names.get(shift.user, shift.user) + (" (override)" if shift.override else "")
+            name = self.names.get(shift.user, shift.user)
+            if shift.override:
+                name = translate("OncallDialog", "{who} (override)").format(who=name)
             painter.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                              painter.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, int(rect.width()) - 6))
         painter.setPen(QPen(theme.tone("error")[2], 2))
@@ -101,22 +106,26 @@ class RotationDialog(QDialog):
 
     def __init__(self, team: str, current=None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Rotation of {team}")
+        self.setWindowTitle(translate("OncallDialog", "Rotation of {team}").format(team=team))
         form = QFormLayout()
         self.name = QLineEdit(current.name if current else "primary", self)
         self.users = QLineEdit(", ".join(current.users) if current else "", self)
-        self.users.setPlaceholderText("account names in order, e.g. ann, bob, carol")
+        self.users.setPlaceholderText(translate("OncallDialog", "account names in order, e.g. ann, bob, carol"))
         self.every = QLineEdit(f"{current.every}{current.unit[0]}" if current else "1w", self)
         self.start = QLineEdit(current.start.strftime("%Y-%m-%dT%H:%M") if current else
                                datetime.now().strftime("%Y-%m-%dT09:00"), self)
         self.tz = QLineEdit(current.tz if current else "UTC", self)
         self.days = QLineEdit((format_days(current.days) or "") if current else "", self)
-        self.days.setPlaceholderText("every day, or e.g. mon-fri")
+        self.days.setPlaceholderText(translate("OncallDialog", "every day, or e.g. mon-fri"))
         self.hours = QLineEdit((format_hours(current.hours) or "") if current else "", self)
-        self.hours.setPlaceholderText("all day, or e.g. 09:00-17:00")
-        for label, field in (("&Name", self.name), ("&People", self.users), ("Handoff &every", self.every),
-                             ("First &handoff (local)", self.start), ("Time &zone", self.tz), ("&Days", self.days),
-                             ("&Hours", self.hours)):
+        self.hours.setPlaceholderText(translate("OncallDialog", "all day, or e.g. 09:00-17:00"))
+        for label, field in ((translate("OncallDialog", "&Name"), self.name),
+                             (translate("OncallDialog", "&People"), self.users),
+                             (translate("OncallDialog", "Handoff &every"), self.every),
+                             (translate("OncallDialog", "First &handoff (local)"), self.start),
+                             (translate("OncallDialog", "Time &zone"), self.tz),
+                             (translate("OncallDialog", "&Days"), self.days),
+                             (translate("OncallDialog", "&Hours"), self.hours)):
             form.addRow(label, field)
         self.error = plain_label("", self)
         theme.style(self.error, "error")
@@ -140,8 +149,8 @@ class OverrideDialog(QDialog):
 
     def __init__(self, team: str, people: PeopleDirectory, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Override for {team}")
-        self.person = PersonCombo(people, placeholder="Who covers", parent=self)
+        self.setWindowTitle(translate("OncallDialog", "Override for {team}").format(team=team))
+        self.person = PersonCombo(people, placeholder=translate("OncallDialog", "Who covers"), parent=self)
         now = QDateTime.currentDateTime()
         self.start = QDateTimeEdit(now, self)
         self.end = QDateTimeEdit(now.addSecs(8 * 3600), self)
@@ -149,9 +158,9 @@ class OverrideDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         form = QFormLayout()
-        form.addRow("&Who", self.person)
-        form.addRow("&From", self.start)
-        form.addRow("&To", self.end)
+        form.addRow(translate("OncallDialog", "&Who"), self.person)
+        form.addRow(translate("OncallDialog", "&From"), self.start)
+        form.addRow(translate("OncallDialog", "&To"), self.end)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
                                    self)
         buttons.accepted.connect(self.accept)
@@ -175,7 +184,7 @@ class OncallDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.ops = ops_for(desk)
-        self.setWindowTitle("On-call schedule")
+        self.setWindowTitle(translate("OncallDialog", "On-call schedule"))
         self.resize(900, 620)
         self.people = PeopleDirectory.of(desk)
         self.can_edit = desk.actor.can("oncall.manage")
@@ -183,7 +192,7 @@ class OncallDialog(QDialog):
         self.team.addItems(sorted(desk.users.team_names(), key=str.lower))
         if team:
             self.team.setCurrentText(team)
-        self.team.setAccessibleName("Team")
+        self.team.setAccessibleName(translate("OncallDialog", "Team"))
         self.now_label = plain_label("", self)
         self.next_label = plain_label("", self)
         for label in (self.now_label, self.next_label):
@@ -193,21 +202,24 @@ class OncallDialog(QDialog):
         font.setBold(True)
         self.now_label.setFont(font)
         self.strip = ShiftStrip(self)
-        self.shifts = self._table(("Who", "From", "To", "How"))
+        self.shifts = self._table((translate("OncallDialog", "Who"), translate("OncallDialog", "From"),
+                                   translate("OncallDialog", "To"), translate("OncallDialog", "How")))
         self.rotations = QListWidget(self)
-        self.rotations.setAccessibleName("Rotations")
+        self.rotations.setAccessibleName(translate("OncallDialog", "Rotations"))
         self.rotations.setWordWrap(True)
         self.rotations.setSpacing(3)
         self.rotations.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.overrides = self._table(("Who", "From", "To"))
-        self.overrides.setAccessibleName("Overrides")
-        self.add_rotation = QPushButton("&Add or change rotation…", self)
-        self.remove_rotation = QPushButton("Remove rotation", self)
-        self.add_override = QPushButton("Add &override…", self)
-        self.remove_override = QPushButton("Remove override", self)
+        self.overrides = self._table((translate("OncallDialog", "Who"), translate("OncallDialog", "From"),
+                                      translate("OncallDialog", "To")))
+        self.overrides.setAccessibleName(translate("OncallDialog", "Overrides"))
+        self.add_rotation = QPushButton(translate("OncallDialog", "&Add or change rotation…"), self)
+        self.remove_rotation = QPushButton(translate("OncallDialog", "Remove rotation"), self)
+        self.add_override = QPushButton(translate("OncallDialog", "Add &override…"), self)
+        self.remove_override = QPushButton(translate("OncallDialog", "Remove override"), self)
         for button in (self.add_rotation, self.remove_rotation, self.add_override, self.remove_override):
             button.setEnabled(self.can_edit)
-        self.hint = plain_label("" if self.can_edit else "Only leads change rotations and overrides.", self)
+        self.hint = plain_label("" if self.can_edit else translate("OncallDialog",
+                "Only leads change rotations and overrides."), self)
         theme.style(self.hint, "hint")
         self.error = plain_label("", self)
         theme.style(self.error, "error")
@@ -233,7 +245,7 @@ class OncallDialog(QDialog):
 
     def _build(self) -> None:
         top = QHBoxLayout()
-        top.addWidget(QLabel("&Team", self))
+        top.addWidget(QLabel(translate("OncallDialog", "&Team"), self))
         top.itemAt(0).widget().setBuddy(self.team)
         top.addWidget(self.team, 1)
         top.addStretch(2)
@@ -241,20 +253,21 @@ class OncallDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.now_label)
         layout.addWidget(self.next_label)
-        layout.addWidget(plain_label(f"The next {STRIP_DAYS} days", self))
+        layout.addWidget(plain_label(translate("OncallDialog",
+                                               "The next {strip_days} days").format(strip_days=STRIP_DAYS), self))
         layout.addWidget(self.strip)
         lower = QHBoxLayout()
         left = QVBoxLayout()
-        left.addWidget(plain_label("Coming shifts", self))
+        left.addWidget(plain_label(translate("OncallDialog", "Coming shifts"), self))
         left.addWidget(self.shifts)
         right = QVBoxLayout()
-        right.addWidget(plain_label("Rotations", self))
+        right.addWidget(plain_label(translate("OncallDialog", "Rotations"), self))
         right.addWidget(self.rotations)
         row = QHBoxLayout()
         row.addWidget(self.add_rotation)
         row.addWidget(self.remove_rotation)
         right.addLayout(row)
-        right.addWidget(plain_label("Overrides", self))
+        right.addWidget(plain_label(translate("OncallDialog", "Overrides"), self))
         right.addWidget(self.overrides)
         row = QHBoxLayout()
         row.addWidget(self.add_override)
@@ -275,7 +288,8 @@ class OncallDialog(QDialog):
     def _on_reload(self) -> None:
         team = self.team.currentText()
         if not team:
-            self.now_label.setText("There are no teams yet; add one with `incident-desk users add --team`.")
+            self.now_label.setText(translate("OncallDialog",
+                                             "There are no teams yet; add one with `incident-desk users add --team`."))
             return
         oncall = self.desk.oncall
         now = self.desk.clock().astimezone(UTC)
@@ -294,22 +308,31 @@ class OncallDialog(QDialog):
         current = shifts[0] if shifts and shifts[0].start <= now else None
         upcoming = next((s for s in shifts if s.start > now), None)
         if current:
-            how = " (override)" if current.override else ""
-            self.now_label.setText(f"On call now: {name(current.user)}{how}, until {time_brief(current.end)}")
+            who = name(current.user)
+            if current.override:
+                who = translate("OncallDialog", "{who} (override)").format(who=who)
+            self.now_label.setText(translate("OncallDialog", "On call now: {who}, until {time}").format(
+                who=who, time=time_brief(current.end)))
         else:
-            self.now_label.setText("Nobody is on call now" + ("." if self._rotations else
-                                                                ": the team has no rotation."))
-        self.next_label.setText(f"Next: {name(upcoming.user)} from {time_brief(upcoming.start)}" if upcoming
-                                else "Nobody is on call in the next two weeks." if not current else "")
+            self.now_label.setText(translate("OncallDialog", "Nobody is on call now.") if self._rotations else
+                                   translate("OncallDialog", "Nobody is on call now: the team has no rotation."))
+        self.next_label.setText(translate("OncallDialog", "Next: {name} from {time_brief}").format(name=name(
+                upcoming.user), time_brief=time_brief(upcoming.start)) if upcoming
+                                else translate("OncallDialog",
+                                               "Nobody is on call in the next two weeks.") if not current else "")
         self.strip.set_shifts(now, shifts, {s.user: name(s.user) for s in shifts})
         self._fill(self.shifts, [(name(s.user), time_brief(s.start), time_brief(s.end),
-                                  "override" if s.override else f"rotation {s.rotation}") for s in shifts])
+                                  "override" if s.override else translate("OncallDialog",
+                                          "rotation {rotation}").format(rotation=s.rotation)) for s in shifts])
         self.rotations.clear()
         for r in self._rotations:
-            where = ", ".join(p for p in (format_days(r.days), format_hours(r.hours)) if p) or "all the time"
+            where = ", ".join(p for p in (format_days(r.days), format_hours(
+                    r.hours)) if p) or translate("OncallDialog", "all the time")
             unit = r.unit[:-1] if r.every == 1 else f"{r.every} {r.unit}"
-            self.rotations.addItem(f"{r.name}: {', '.join(name(u) for u in r.users)}; handoff every {unit} "
-                                   f"from {r.start:%Y-%m-%d %H:%M} {r.tz}; {where}")
+            self.rotations.addItem(translate("OncallDialog",
+                                             "{name}: {people}; handoff every {unit} from {start:%Y-%m-%d %H:%M} {tz}; "
+                                             "{where}").format(name=r.name, people=", ".join(name(u) for u in r.users),
+                    unit=unit, start=r.start, tz=r.tz, where=where))
         self._fill(self.overrides, [(name(o["user"]), time_brief(o["from"]), time_brief(o["to"]))
                                     for o in self._overrides])
 

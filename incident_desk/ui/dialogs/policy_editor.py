@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QDate, Qt, QTime, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,18 +45,40 @@ from incident_desk.services.policies import parse_duration
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.dialogs.recipient_picker import Directory, RecipientsDialog
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import tooltip
 from incident_desk.ui.widgets.zone_picker import ZonePicker
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-TRIGGER_LABELS = {"unacknowledged_after": "Not acknowledged after", "response_fraction": "Share of response target",
-                  "resolution_fraction": "Share of resolution target"}
-RULE_COLUMNS = ("Key", "Description", "Priorities", "Trigger", "Threshold", "Recipients", "Raise level", "Severity")
-READ_ONLY_TEXT = "Only a lead or an admin may change policies; you can look at them here."
+WEEKDAYS = (
+    QT_TRANSLATE_NOOP("PolicyEditor", "Mon"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Tue"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Wed"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Thu"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Fri"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Sat"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Sun"),
+)
+TRIGGER_LABELS = {
+    "unacknowledged_after": QT_TRANSLATE_NOOP("PolicyEditor", "Not acknowledged after"),
+    "response_fraction": QT_TRANSLATE_NOOP("PolicyEditor", "Share of response target"),
+    "resolution_fraction": QT_TRANSLATE_NOOP("PolicyEditor", "Share of resolution target"),
+}
+RULE_COLUMNS = (
+    QT_TRANSLATE_NOOP("PolicyEditor", "Key"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Description"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Priorities"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Trigger"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Threshold"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Recipients"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Raise level"),
+    QT_TRANSLATE_NOOP("PolicyEditor", "Severity"),
+)
+READ_ONLY_TEXT = QT_TRANSLATE_NOOP("PolicyEditor",
+                                   "Only a lead or an admin may change policies; you can look at them here.")
 RECIPIENTS_COLUMN = 5
 RECIPIENTS_ROLE = Qt.ItemDataRole.UserRole   # the rule's recipients as a tuple of Recipient
-NOBODY_YET = "(nobody yet: double-click to choose)"
+NOBODY_YET = QT_TRANSLATE_NOOP("PolicyEditor", "(nobody yet: double-click to choose)")
 
 
 def format_recipients(recipients) -> str:
@@ -72,15 +94,20 @@ def format_threshold(rule: EscalationRule) -> str:
 
 def parse_threshold(text: str, trigger: str, row: int) -> float:
     if trigger == TRIGGER_UNACKNOWLEDGED:
+        # what= goes into the domain's (English) message: kept English with it.
         value = parse_duration(text, business_day_s=86400, what=f"rule {row + 1} threshold")
         if value is None:
-            raise ValidationError(f"Rule {row + 1} needs a time such as 5 min.", field="threshold")
+            raise ValidationError(translate("PolicyEditor",
+                                            "Rule {row} needs a time such as 5 min.").format(
+                    row=row + 1), field="threshold")
         return value
     raw = text.strip().rstrip("%").strip()
     try:
         number = float(raw)
     except ValueError:
-        raise ValidationError(f"Rule {row + 1}: '{text}' is not a share; write e.g. 75 %.", field="threshold") from None
+        raise ValidationError(translate("PolicyEditor",
+                                        "Rule {row}: '{text}' is not a share; write e.g. 75 %.").format(row=row + 1,
+                text=text), field="threshold") from None
     return number / 100 if text.strip().endswith("%") or number > 10 else number
 
 
@@ -96,19 +123,19 @@ class PolicyEditorDialog(QDialog):
         # Prompts go through this so tests answer them with real widgets, no modal loop.
         self.ask: Ask = ask_with_message_box
         self.ops = ops_for(desk)
-        self.setWindowTitle("SLA and escalation policies")
+        self.setWindowTitle(translate("PolicyEditor", "SLA and escalation policies"))
         self.resize(980, 620)
         self.sla = desk.settings.sla_policy()
         self.escalation = desk.policies.escalation_policy()
         self.can_sla = desk.actor.can("settings.sla")
         self.can_escalation = desk.actor.can("settings.escalation")
 
-        self.banner = QLabel(READ_ONLY_TEXT, self)
+        self.banner = QLabel(translate("PolicyEditor", READ_ONLY_TEXT), self)
         self.banner.setVisible(not (self.can_sla and self.can_escalation))
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._build_targets(), "SLA targets")
-        self.tabs.addTab(self._build_calendar(), "Business calendar")
-        self.tabs.addTab(self._build_rules(), "Escalation")
+        self.tabs.addTab(self._build_targets(), translate("PolicyEditor", "SLA targets"))
+        self.tabs.addTab(self._build_calendar(), translate("PolicyEditor", "Business calendar"))
+        self.tabs.addTab(self._build_rules(), translate("PolicyEditor", "Escalation"))
         pause = QLabel(describe_pause_policy(), self)
         pause.setWordWrap(True)
         pause.setObjectName("pausePolicy")
@@ -148,10 +175,13 @@ class PolicyEditorDialog(QDialog):
         self.compliance.setSingleStep(0.5)
         self.compliance.setSuffix(" %")
         self.compliance.setValue(round(self.sla.compliance_target * 100, 1))
-        self.compliance.setToolTip(tooltip("The share of incidents the desk means to resolve within target: "
-                                                 "the target line on the Metrics tab's SLA chart."))
+        self.compliance.setToolTip(tooltip(translate("PolicyEditor",
+                                                     "The share of incidents the desk means to resolve within target: "
+                                                 "the target line on the Metrics tab's SLA chart.")))
         self.targets = QTableWidget(len(Priority), 3, page)
-        self.targets.setHorizontalHeaderLabels(["Response (acknowledge)", "Resolution", "Business hours only"])
+        self.targets.setHorizontalHeaderLabels([translate("PolicyEditor", "Response (acknowledge)"),
+                                                translate("PolicyEditor", "Resolution"), translate("PolicyEditor",
+                "Business hours only")])
         self.targets.setVerticalHeaderLabels([p.label for p in Priority])
         self.targets.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         day = self.sla.calendar.business_day_seconds()
@@ -165,24 +195,25 @@ class PolicyEditorDialog(QDialog):
             check.setCheckState(Qt.CheckState.Checked if target.business_hours else Qt.CheckState.Unchecked)
             self.targets.setItem(row, 2, check)
         form = QFormLayout(page)
-        form.addRow("Policy name", self.policy_name)
-        form.addRow("Warn at", self.warn)
-        form.addRow("Compliance target", self.compliance)
+        form.addRow(translate("PolicyEditor", "Policy name"), self.policy_name)
+        form.addRow(translate("PolicyEditor", "Warn at"), self.warn)
+        form.addRow(translate("PolicyEditor", "Compliance target"), self.compliance)
         form.addRow(self.targets)
-        form.addRow(QLabel("Durations: 15 min, 4 h, 3 bd (business days of the calendar); empty = no target. "
-                           "Targets not limited to business hours run around the clock.", page))
+        form.addRow(QLabel(translate("PolicyEditor",
+                                     "Durations: 15 min, 4 h, 3 bd (business days of the calendar); empty = no target. "
+                           "Targets not limited to business hours run around the clock."), page))
         return page
 
     def _build_calendar(self) -> QWidget:
         page = QWidget(self)
         cal = self.sla.calendar
         self.zone = ZonePicker(cal.timezone, page, field="calendar")
-        self.always_on = QCheckBox("Around the clock (every hour counts)", page)
+        self.always_on = QCheckBox(translate("PolicyEditor", "Around the clock (every hour counts)"), page)
         self.always_on.setChecked(cal.always_on)
         days = QHBoxLayout()
         self.day_boxes = []
         for n, name in enumerate(WEEKDAYS):
-            box = QCheckBox(name, page)
+            box = QCheckBox(translate("PolicyEditor", name), page)
             box.setChecked(n in cal.work_days)
             self.day_boxes.append(box)
             days.addWidget(box)
@@ -196,8 +227,8 @@ class PolicyEditorDialog(QDialog):
         self.holiday_date = QDateEdit(QDate.currentDate(), page)
         self.holiday_date.setCalendarPopup(True)
         self.holiday_date.setDisplayFormat("yyyy-MM-dd")
-        self.add_holiday = QPushButton("Add holiday", page)
-        self.remove_holiday = QPushButton("Remove selected", page)
+        self.add_holiday = QPushButton(translate("PolicyEditor", "Add holiday"), page)
+        self.remove_holiday = QPushButton(translate("PolicyEditor", "Remove selected"), page)
         self.add_holiday.clicked.connect(self._on_add_holiday)
         self.remove_holiday.clicked.connect(self._on_remove_holiday)
         holiday_bar = QHBoxLayout()
@@ -205,12 +236,12 @@ class PolicyEditorDialog(QDialog):
             holiday_bar.addWidget(w)
         holiday_bar.addStretch(1)
         form = QFormLayout(page)
-        form.addRow("Time zone", self.zone)
+        form.addRow(translate("PolicyEditor", "Time zone"), self.zone)
         form.addRow(self.always_on)
-        form.addRow("Working days", days)
-        form.addRow("Opens", self.start)
-        form.addRow("Closes", self.end)
-        form.addRow("Holidays", self.holidays)
+        form.addRow(translate("PolicyEditor", "Working days"), days)
+        form.addRow(translate("PolicyEditor", "Opens"), self.start)
+        form.addRow(translate("PolicyEditor", "Closes"), self.end)
+        form.addRow(translate("PolicyEditor", "Holidays"), self.holidays)
         form.addRow("", holiday_bar)
         return page
 
@@ -219,7 +250,7 @@ class PolicyEditorDialog(QDialog):
         self.directory = Directory.of(self.desk)
         self.escalation_name = QLineEdit(self.escalation.name, page)
         self.rules = QTableWidget(0, len(RULE_COLUMNS), page)
-        self.rules.setHorizontalHeaderLabels(list(RULE_COLUMNS))
+        self.rules.setHorizontalHeaderLabels([translate("PolicyEditor", c) for c in RULE_COLUMNS])
         for rule in self.escalation.rules:
             self._add_rule_row(rule)
         # The two texts share the room the others leave: neither squeezes the other to a sliver.
@@ -228,11 +259,12 @@ class PolicyEditorDialog(QDialog):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         for col in (1, RECIPIENTS_COLUMN):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-        self.add_rule = QPushButton("Add rule", page)
-        self.remove_rule = QPushButton("Remove selected rule", page)
-        self.recipients_button = QPushButton("Recipients…", page)
-        self.recipients_button.setToolTip("Choose who hears about the selected rule (or double-click its "
-                                          "recipients, or press Enter on them)")
+        self.add_rule = QPushButton(translate("PolicyEditor", "Add rule"), page)
+        self.remove_rule = QPushButton(translate("PolicyEditor", "Remove selected rule"), page)
+        self.recipients_button = QPushButton(translate("PolicyEditor", "Recipients…"), page)
+        self.recipients_button.setToolTip(translate("PolicyEditor",
+                                                    "Choose who hears about the selected rule (or double-click its "
+                                          "recipients, or press Enter on them)"))
         self.add_rule.clicked.connect(lambda: self._add_rule_row(None))
         self.remove_rule.clicked.connect(self._on_remove_rule)
         self.recipients_button.clicked.connect(lambda: self.edit_recipients(max(0, self.rules.currentRow())))
@@ -245,12 +277,13 @@ class PolicyEditorDialog(QDialog):
         bar.addStretch(1)
         layout = QVBoxLayout(page)
         form = QFormLayout()
-        form.addRow("Policy name", self.escalation_name)
+        form.addRow(translate("PolicyEditor", "Policy name"), self.escalation_name)
         layout.addLayout(form)
         layout.addWidget(self.rules, 1)
         layout.addLayout(bar)
-        hint = QLabel("Choose recipients with a double-click on them, Enter, or the Recipients… button. "
-                      "Priorities empty = all. A P1 escalation is always sent as critical.", page)
+        hint = QLabel(translate("PolicyEditor",
+                                "Choose recipients with a double-click on them, Enter, or the Recipients… button. "
+                      "Priorities empty = all. A P1 escalation is always sent as critical."), page)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         return page
@@ -271,7 +304,7 @@ class PolicyEditorDialog(QDialog):
         self.set_recipients(row, rule.recipients if rule else ())
         trigger = QComboBox(self.rules)
         for t in TRIGGERS:
-            trigger.addItem(TRIGGER_LABELS[t], t)
+            trigger.addItem(translate("PolicyEditor", TRIGGER_LABELS[t]), t)
         trigger.setCurrentIndex(TRIGGERS.index(rule.trigger) if rule else 0)
         self.rules.setCellWidget(row, 3, trigger)
         raise_box = QTableWidgetItem()
@@ -312,7 +345,9 @@ class PolicyEditorDialog(QDialog):
             resolve = parse_duration(self.targets.item(row, 1).text(), business_day_s=day,
                                      what=f"{priority.label} resolution target")
             if response is not None and resolve is not None and resolve < response:
-                raise ValidationError(f"{priority.label}: the resolution target is shorter than the response target.",
+                raise ValidationError(translate("PolicyEditor",
+                                                "{label}: the resolution target is shorter than the response "
+                                                "target.").format(label=priority.label),
                                       field="targets")
             if response is not None or resolve is not None:
                 targets[priority] = SlaTarget(response_s=response, resolve_s=resolve, business_hours=business)
@@ -347,7 +382,8 @@ class PolicyEditorDialog(QDialog):
             except ValidationError:
                 raise
             except DomainError as exc:
-                raise ValidationError(f"Rule {row + 1}: {exc}", field="rules") from None
+                raise ValidationError(translate("PolicyEditor", "Rule {row}: {exc}").format(row=row + 1, exc=exc),
+                                      field="rules") from None
         try:
             return EscalationPolicy(name=self.escalation_name.text().strip(), rules=tuple(rules))
         except DomainError as exc:
@@ -363,15 +399,18 @@ class PolicyEditorDialog(QDialog):
         item = self.rules.item(row, RECIPIENTS_COLUMN)
         recipients = tuple(recipients)
         item.setData(RECIPIENTS_ROLE, recipients)
-        item.setText(self.directory.describe_all(recipients) if recipients else NOBODY_YET)
-        item.setToolTip(tooltip(f"Stored as: {format_recipients(recipients)}") if recipients else "")
+        item.setText(self.directory.describe_all(recipients) if recipients else translate("PolicyEditor", NOBODY_YET))
+        item.setToolTip(tooltip(translate("PolicyEditor",
+                                          "Stored as: {recipients}").format(recipients=format_recipients(
+                recipients))) if recipients else "")
 
     def edit_recipients(self, row: int) -> RecipientsDialog | None:
         """Open the picker for ``row``'s recipients (window-modal); OK puts them in the table."""
         if not 0 <= row < self.rules.rowCount() or not self.can_escalation:
             return None
         key = self._cell_text(row, 0)
-        dialog = RecipientsDialog(self.recipients_of(row), self.directory, self, rule=key or f"rule {row + 1}")
+        dialog = RecipientsDialog(self.recipients_of(row), self.directory, self, rule=key or translate("PolicyEditor",
+                "rule {row}").format(row=row + 1))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.set_recipients(row, dialog.recipients()))
         dialog.open()
@@ -420,7 +459,7 @@ class PolicyEditorDialog(QDialog):
             self.accept()
             return
         self.save_button.setEnabled(False)
-        self.progress.setText("Saving and recomputing open incidents…")
+        self.progress.setText(translate("PolicyEditor", "Saving and recomputing open incidents…"))
         self.ops.write(partial(self._save_job, sla, escalation), on_done=self._on_saved, on_error=self._on_save_failed)
 
     def _save_job(self, sla: SlaPolicy | None, escalation: EscalationPolicy | None) -> int:
@@ -433,7 +472,8 @@ class PolicyEditorDialog(QDialog):
         return count
 
     def _on_saved(self, count: int) -> None:
-        self.progress.setText(f"Saved; {count:,} open incidents recomputed.")
+        self.progress.setText(translate("PolicyEditor",
+                                        "Saved; {count:,} open incidents recomputed.").format(count=count))
         self.sig_saved.emit(count)
         self.accept()
 
@@ -455,8 +495,9 @@ class PolicyEditorDialog(QDialog):
         """True when nothing was changed or the user agreed to throw the changes away."""
         if not self.has_changes():
             return True
-        return self.ask(self, "Discard your changes?",
-                        "The SLA and escalation policies have changes that are not saved. Discard them?",
+        return self.ask(self, translate("PolicyEditor", "Discard your changes?"),
+                        translate("PolicyEditor",
+                                  "The SLA and escalation policies have changes that are not saved. Discard them?"),
                         ("discard", "cancel")) == "discard"
 
     def reject(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain.communication import UpdateState
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 
 
@@ -31,11 +32,13 @@ class PublicUpdateDialog(QDialog):
                  may_mark_major: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.template_for = template_for
-        self.setWindowTitle(f"Post a public update on {key}")
+        self.setWindowTitle(translate("PublicUpdateDialog", "Post a public update on {key}").format(key=key))
         self.resize(600, 480)
         layout = QVBoxLayout(self)
-        note = plain_label("Stakeholders and the status page see these words, with the incident's title and its "
-                           "public services. Never a comment, a work note, a name or a contact.", self)
+        note = plain_label(translate("PublicUpdateDialog",
+                                     "Stakeholders and the status page see these words, with the incident's title and "
+                                     "its "
+                           "public services. Never a comment, a work note, a name or a contact."), self)
         note.setWordWrap(True)
         theme.style(note, "muted")
         layout.addWidget(note)
@@ -43,26 +46,33 @@ class PublicUpdateDialog(QDialog):
         self.state_combo = QComboBox(self)
         for state in UpdateState:
             self.state_combo.addItem(state.label, state)
-        form.addRow("&State:", self.state_combo)
+        form.addRow(translate("PublicUpdateDialog", "&State:"), self.state_combo)
         self.services_edit = QLineEdit(", ".join(services), self)
-        self.services_edit.setPlaceholderText("Affected services, separated by commas")
-        form.addRow("Ser&vices:", self.services_edit)
+        self.services_edit.setPlaceholderText(translate("PublicUpdateDialog", "Affected services, separated by commas"))
+        form.addRow(translate("PublicUpdateDialog", "Ser&vices:"), self.services_edit)
         layout.addLayout(form)
-        layout.addWidget(QLabel("&Message:", self))
+        layout.addWidget(QLabel(translate("PublicUpdateDialog", "&Message:"), self))
         self.message_edit = QPlainTextEdit(self)
         self.message_edit.setTabChangesFocus(True)
         layout.itemAt(layout.count() - 1).widget().setBuddy(self.message_edit)
         layout.addWidget(self.message_edit, 1)
-        self.major_check = QCheckBox("Major incident: keep a cadence of public updates (P1s always do)", self)
+        self.major_check = QCheckBox(translate("PublicUpdateDialog",
+                                               "Major incident: keep a cadence of public updates (P1s always "
+                                               "do)"), self)
         self.major_check.setChecked(major)
         self.major_check.setEnabled(may_mark_major)
         if not may_mark_major:
-            self.major_check.setToolTip("Only a lead marks an incident as major")
+            self.major_check.setToolTip(translate("PublicUpdateDialog", "Only a lead marks an incident as major"))
         layout.addWidget(self.major_check)
-        self.mail_check = QCheckBox("Open a mail to the subscribers and reporters (in BCC)", self)
-        self.copy_check = QCheckBox("Copy the update as Markdown for chat", self)
-        self.publish_check = QCheckBox(f"Publish the status page into {status_folder}" if status_folder
-                                       else "Publish the status page (choose its folder in Tools first)", self)
+        self.mail_check = QCheckBox(translate("PublicUpdateDialog",
+                                              "Open a mail to the subscribers and reporters (in BCC)"), self)
+        self.copy_check = QCheckBox(translate("PublicUpdateDialog", "Copy the update as Markdown for chat"), self)
+        self.publish_check = QCheckBox(translate("PublicUpdateDialog",
+                                                 "Publish the status page into {status_folder}").format(
+                status_folder=status_folder) if status_folder
+                                       else translate("PublicUpdateDialog",
+                                                      "Publish the status page (choose its folder in Tools "
+                                                      "first)"), self)
         self.publish_check.setEnabled(bool(status_folder))
         self.publish_check.setChecked(bool(status_folder) and publish_by_default)
         for box in (self.mail_check, self.copy_check, self.publish_check):
@@ -73,7 +83,7 @@ class PublicUpdateDialog(QDialog):
         self.error_label.hide()
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Post update")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(translate("PublicUpdateDialog", "&Post update"))
         buttons.accepted.connect(self._on_post_clicked)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -103,7 +113,7 @@ class PublicUpdateDialog(QDialog):
     @Slot()
     def _on_post_clicked(self) -> None:
         if not self.message().strip():
-            self.error_label.setText("Write the update's message.")
+            self.error_label.setText(translate("PublicUpdateDialog", "Write the update's message."))
             self.error_label.show()
             return
         self.accept()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from incident_desk.domain.escalation import Recipient
 from incident_desk.domain.incident import DomainError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,19 @@ class Directory:
         if kind == "person":
             return self.person(name)
         if kind == "team":
-            return f"team {name}"
+            return translate("RecipientPicker", "team {name}").format(name=name)
         if kind == "team_lead":
-            return f"lead of team {name}" if name else "lead of the incident's team"
+            return translate("RecipientPicker",
+                             "lead of team {name}").format(name=name) if name else translate("RecipientPicker",
+                    "lead of the incident's team")
         if kind == "manager":
-            return f"manager {self.person(name)}" if name else "manager on duty"
+            return translate("RecipientPicker", "manager {person}").format(person=self.person(
+                    name)) if name else translate("RecipientPicker", "manager on duty")
         if kind == "on_call":
-            return f"on call for team {name}" if name else "on call for the incident's team"
-        return "the incident's assignee"
+            return translate("RecipientPicker",
+                             "on call for team {name}").format(name=name) if name else translate("RecipientPicker",
+                    "on call for the incident's team")
+        return translate("RecipientPicker", "the incident's assignee")
 
     def describe_all(self, recipients) -> str:
         return "; ".join(self.describe(r) for r in recipients)
@@ -64,15 +70,15 @@ class Directory:
 
 # What the picker offers: (label, recipient kind, what the name is chosen from: None, "people" or "teams").
 CHOICES = (
-    ("A person", "person", "people"),
-    ("A team (everyone in it)", "team", "teams"),
-    ("The incident's assignee", "assignee", None),
-    ("Lead of the incident's team", "team_lead", None),
-    ("Lead of a team", "team_lead", "teams"),
-    ("Manager on duty", "manager", None),
-    ("A named manager", "manager", "people"),
-    ("On call for the incident's team", "on_call", None),
-    ("On call for a team", "on_call", "teams"),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "A person"), "person", "people"),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "A team (everyone in it)"), "team", "teams"),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "The incident's assignee"), "assignee", None),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "Lead of the incident's team"), "team_lead", None),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "Lead of a team"), "team_lead", "teams"),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "Manager on duty"), "manager", None),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "A named manager"), "manager", "people"),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "On call for the incident's team"), "on_call", None),
+    (QT_TRANSLATE_NOOP("RecipientPicker", "On call for a team"), "on_call", "teams"),
 )
 
 
@@ -81,28 +87,30 @@ class RecipientsDialog(QDialog):
 
     def __init__(self, recipients, directory: Directory, parent: QWidget | None = None, *, rule: str = ""):
         super().__init__(parent)
-        self.setWindowTitle(f"Recipients of {rule}" if rule else "Recipients")
+        self.setWindowTitle(translate("RecipientPicker",
+                                      "Recipients of {rule}").format(rule=rule) if rule else translate(
+                "RecipientPicker", "Recipients"))
         self.directory = directory
         self._recipients: list[Recipient] = list(recipients)
         self.list = QListWidget(self)
-        self.list.setAccessibleName("Recipients")
+        self.list.setAccessibleName(translate("RecipientPicker", "Recipients"))
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.kind = QComboBox(self)
         for label, kind, source in CHOICES:
-            self.kind.addItem(label, (kind, source))
-        self.kind.setAccessibleName("Kind of recipient")
+            self.kind.addItem(translate("RecipientPicker", label), (kind, source))
+        self.kind.setAccessibleName(translate("RecipientPicker", "Kind of recipient"))
         self.name = QComboBox(self)
         self.name.setEditable(True)
         self.name.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.name.setAccessibleName("Who")
+        self.name.setAccessibleName(translate("RecipientPicker", "Who"))
         self.name.setMinimumContentsLength(24)
         completer = QCompleter(self.name.model(), self.name)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.name.setCompleter(completer)
-        self.add_button = QPushButton("&Add", self)
-        self.remove_button = QPushButton("&Remove selected", self)
+        self.add_button = QPushButton(translate("RecipientPicker", "&Add"), self)
+        self.remove_button = QPushButton(translate("RecipientPicker", "&Remove selected"), self)
         self.error = QLabel("", self)
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what was typed
         self.error.setWordWrap(True)
@@ -110,8 +118,8 @@ class RecipientsDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
         form = QFormLayout()
-        form.addRow("&Notify", self.kind)
-        form.addRow("&Who", self.name)
+        form.addRow(translate("RecipientPicker", "&Notify"), self.kind)
+        form.addRow(translate("RecipientPicker", "&Who"), self.name)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
@@ -139,7 +147,7 @@ class RecipientsDialog(QDialog):
 
     def choose(self, label: str, name: str | None = None) -> None:
         """Pick a kind by its label and (for kinds that name someone) a person or team, as a user would."""
-        self.kind.setCurrentIndex(self.kind.findText(label))
+        self.kind.setCurrentIndex(self.kind.findText(translate("RecipientPicker", label)))
         if name is not None:
             index = self.name.findData(name)
             self.name.setCurrentIndex(index) if index >= 0 else self.name.setEditText(name)
@@ -163,8 +171,10 @@ class RecipientsDialog(QDialog):
             if match:
                 return Recipient(kind, match[0])
         what = "person" if source == "people" else "team"
-        raise DomainError(f"There is no {what} called '{text}'; pick one from the list." if text else
-                          f"Pick a {what} from the list.")
+        raise DomainError(translate("RecipientPicker",
+                                    "There is no {what} called '{text}'; pick one from the list.").format(what=what,
+                text=text) if text else
+                          translate("RecipientPicker", "Pick a {what} from the list.").format(what=what))
 
     @Slot()
     def _on_kind_changed(self, *_args) -> None:
@@ -178,7 +188,9 @@ class RecipientsDialog(QDialog):
                 self.name.addItem(team, team)
         self.name.setEnabled(source is not None)
         self.name.setCurrentIndex(-1)
-        self.name.lineEdit().setPlaceholderText("Type to search" if source else "Nobody to name: the desk finds them")
+        self.name.lineEdit().setPlaceholderText(translate("RecipientPicker",
+                                                          "Type to search") if source else translate("RecipientPicker",
+                "Nobody to name: the desk finds them"))
 
     @Slot()
     def _on_add(self) -> None:
@@ -202,7 +214,7 @@ class RecipientsDialog(QDialog):
     @Slot()
     def _on_accept(self) -> None:
         if not self._recipients:
-            self.error.setText("A rule must notify someone; add at least one recipient.")
+            self.error.setText(translate("RecipientPicker", "A rule must notify someone; add at least one recipient."))
             return
         self.accept()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -25,9 +25,14 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain.reporting import month_of
 from incident_desk.services.errors import describe_failure
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.workers import WorkerPool
 
-FORMATS = (("pdf", "PDF"), ("html", "HTML"), ("md", "Markdown"))
+FORMATS = (
+    ("pdf", QT_TRANSLATE_NOOP("ReportDialogs", "PDF")),
+    ("html", QT_TRANSLATE_NOOP("ReportDialogs", "HTML")),
+    ("md", QT_TRANSLATE_NOOP("ReportDialogs", "Markdown")),
+)
 
 
 class _ProgressRelay(QObject):
@@ -67,21 +72,21 @@ class _ReportDialog(QDialog):
         self.format_group = QButtonGroup(self)
         self.format_buttons: dict[str, QRadioButton] = {}
         for fmt, label in FORMATS:
-            radio = QRadioButton(label, formats)
+            radio = QRadioButton(translate("ReportDialogs", label), formats)
             self.format_group.addButton(radio)
             self.format_buttons[fmt] = radio
             row.addWidget(radio)
         row.addStretch(1)
         self.format_buttons["pdf"].setChecked(True)
-        self.form.addRow("Format:", formats)
+        self.form.addRow(translate("ReportDialogs", "Format:"), formats)
         file_row = QWidget(self)
         row = QHBoxLayout(file_row)
         row.setContentsMargins(0, 0, 0, 0)
         self.path_edit = QLineEdit(file_row)
-        self.browse_button = QPushButton("Browse…", file_row)
+        self.browse_button = QPushButton(translate("ReportDialogs", "Browse…"), file_row)
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
-        self.form.addRow("&File:", file_row)
+        self.form.addRow(translate("ReportDialogs", "&File:"), file_row)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
         self.progress.hide()
@@ -91,7 +96,8 @@ class _ReportDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.write_button = self.buttons.addButton("&Write", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.write_button = self.buttons.addButton(translate("ReportDialogs", "&Write"),
+                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.write_button.setDefault(True)
         layout.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
@@ -127,13 +133,13 @@ class _ReportDialog(QDialog):
         """Write the report in the worker; the dialog stays open and says when it is done."""
         text = self.path_edit.text().strip()
         if not text:
-            self.status.setText("Choose a file to write.")
+            self.status.setText(translate("ReportDialogs", "Choose a file to write."))
             return
         self.written, self.error = [], ""
         self.write_button.setEnabled(False)
         self.progress.setValue(0)
         self.progress.show()
-        self.status.setText("Starting…")
+        self.status.setText(translate("ReportDialogs", "Starting…"))
         relay = self._relay
         self.pool.submit(self.job, Path(text).expanduser(), self.fmt(),
                          lambda pct, what: relay.sig_progress_changed.emit(int(pct), str(what)),
@@ -143,16 +149,18 @@ class _ReportDialog(QDialog):
         self.written = list(files)
         self.progress.setValue(100)
         self.write_button.setEnabled(True)
-        more = f" (and {len(self.written) - 1} chart file{'s' if len(self.written) > 2 else ''})" \
-            if len(self.written) > 1 else ""
-        self.status.setText(f"Wrote {self.written[0]}{more}.")
+        if len(self.written) > 1:
+            self.status.setText(self.tr("Wrote {file} (and %n chart files).", "", len(self.written) - 1).format(
+                file=self.written[0]))
+        else:
+            self.status.setText(translate("ReportDialogs", "Wrote {file}.").format(file=self.written[0]))
         self.sig_report_written.emit(str(self.written[0]))
 
     def _on_failed(self, exc: BaseException) -> None:
         self.error, _ = describe_failure(exc)
         self.progress.hide()
         self.write_button.setEnabled(True)
-        self.status.setText(f"Not written: {self.error}")
+        self.status.setText(translate("ReportDialogs", "Not written: {error}").format(error=self.error))
 
     @Slot(int, str)
     def _on_progress_changed(self, pct: int, what: str) -> None:
@@ -174,7 +182,7 @@ class _ReportDialog(QDialog):
 
     def reject(self) -> None:
         if self.is_running():
-            self.status.setText("Still writing; close when it is done.")
+            self.status.setText(translate("ReportDialogs", "Still writing; close when it is done."))
             return
         super().reject()
 
@@ -187,21 +195,24 @@ class ExportReportDialog(_ReportDialog):
     """The closure report or postmortem of one incident, for the team or for customers."""
 
     def __init__(self, desk, key: str, parent: QWidget | None = None):
-        super().__init__(desk, f"Export the report of {key}", parent)
+        super().__init__(desk, translate("ReportDialogs", "Export the report of {key}").format(key=key), parent)
         self.key = key
         audiences = QWidget(self)
         column = QVBoxLayout(audiences)
         column.setContentsMargins(0, 0, 0, 0)
-        self.internal_radio = QRadioButton("&Internal: everything, for the team", audiences)
-        self.customer_radio = QRadioButton("&Customer: no names, contacts or internal notes", audiences)
+        self.internal_radio = QRadioButton(translate("ReportDialogs", "&Internal: everything, for the team"), audiences)
+        self.customer_radio = QRadioButton(translate("ReportDialogs",
+                                                     "&Customer: no names, contacts or internal notes"), audiences)
         self.audience_group = QButtonGroup(self)
         for radio in (self.internal_radio, self.customer_radio):
             self.audience_group.addButton(radio)
             column.addWidget(radio)
         self.internal_radio.setChecked(True)
-        self.form.insertRow(0, "Audience:", audiences)
-        note = QLabel("A customer report uses only a published postmortem; until then it tells what happened from "
-                      "the incident's own record.", self)
+        self.form.insertRow(0, translate("ReportDialogs", "Audience:"), audiences)
+        note = QLabel(translate("ReportDialogs",
+                                "A customer report uses only a published postmortem; until then it tells what "
+                                "happened from "
+                      "the incident's own record."), self)
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text);")
         self.form.insertRow(1, "", note)
@@ -231,16 +242,18 @@ class MonthlyReviewDialog(_ReportDialog):
     """The monthly review for team leads and the board."""
 
     def __init__(self, desk, parent: QWidget | None = None, *, month: date | None = None):
-        super().__init__(desk, "Monthly review", parent)
+        super().__init__(desk, translate("ReportDialogs", "Monthly review"), parent)
         self.month_edit = QDateEdit(self)
         self.month_edit.setDisplayFormat("yyyy-MM")
         self.month_edit.setCalendarPopup(False)
         last = month_of(desk.clock()).previous()  # the last complete month
         chosen = month or date(last.year, last.month, 1)
         self.month_edit.setDate(QDate(chosen.year, chosen.month, 1))
-        self.form.insertRow(0, "&Month:", self.month_edit)
-        note = QLabel("Headline figures against the month before, category and MTTR trends over six months, the "
-                      "month's major incidents with their postmortems, open and overdue action items.", self)
+        self.form.insertRow(0, translate("ReportDialogs", "&Month:"), self.month_edit)
+        note = QLabel(translate("ReportDialogs",
+                                "Headline figures against the month before, category and MTTR trends over six months, "
+                                "the "
+                      "month's major incidents with their postmortems, open and overdue action items."), self)
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text);")
         self.form.insertRow(1, "", note)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 from incident_desk.ui.workers import WorkerPool
 
@@ -34,13 +35,16 @@ class SignInDialog(QDialog):
         self.initialise = initialise
         self.result_value = None
         self._pool = WorkerPool(self, max_threads=1, name="sign-in", on_thread_exit=on_thread_exit)
-        self.setWindowTitle("Make the first admin" if initialise else "Sign in to Incident Desk")
+        self.setWindowTitle(translate("SignInDialog",
+                                      "Make the first admin") if initialise else translate("SignInDialog",
+                "Sign in to Incident Desk"))
         layout = QVBoxLayout(self)
         if initialise:
-            intro = (f"The team database {where} is empty. Make its first admin: the account that adds "
-                     f"everyone else.")
+            intro = (translate("SignInDialog",
+                               "The team database {where} is empty. Make its first admin: the account that adds "
+                               "everyone else.").format(where=where))
         else:
-            intro = reason or f"Sign in to the team database {where}."
+            intro = reason or translate("SignInDialog", "Sign in to the team database {where}.").format(where=where)
         heading = plain_label(intro, self)
         heading.setWordWrap(True)
         layout.addWidget(heading)
@@ -52,12 +56,13 @@ class SignInDialog(QDialog):
         self.password_edit = QLineEdit(self)
         self.password_edit.setObjectName("signInPassword")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("Admin user name:" if initialise else "User name:", self.user_edit)
-        form.addRow("Password:", self.password_edit)
+        form.addRow(translate("SignInDialog", "Admin user name:") if initialise else translate("SignInDialog",
+                "User name:"), self.user_edit)
+        form.addRow(translate("SignInDialog", "Password:"), self.password_edit)
         self.again_edit = QLineEdit(self)
         self.again_edit.setEchoMode(QLineEdit.EchoMode.Password)
         if initialise:
-            form.addRow("The same again:", self.again_edit)
+            form.addRow(translate("SignInDialog", "The same again:"), self.again_edit)
         else:
             self.again_edit.hide()  # not in the layout: it would sit over the heading
         layout.addLayout(form)
@@ -70,7 +75,9 @@ class SignInDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Create admin and sign in" if initialise else "Sign in")
+        self.ok_button.setText(translate("SignInDialog",
+                                         "Create admin and sign in") if initialise else translate("SignInDialog",
+                "Sign in"))
         self.buttons.accepted.connect(self._on_submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -85,10 +92,10 @@ class SignInDialog(QDialog):
     def _on_submit(self) -> None:
         name, password = self.user_edit.text().strip(), self.password_edit.text()
         if not name:
-            self.show_error("Type your user name.")
+            self.show_error(translate("SignInDialog", "Type your user name."))
             return
         if self.initialise and password != self.again_edit.text():
-            self.show_error("The two passwords differ.")
+            self.show_error(translate("SignInDialog", "The two passwords differ."))
             return
         self.show_error("")
         self._busy(True)
@@ -97,8 +104,9 @@ class SignInDialog(QDialog):
     def _busy(self, busy: bool) -> None:
         for w in (self.user_edit, self.password_edit, self.again_edit, self.ok_button):
             w.setEnabled(not busy)
-        self.ok_button.setText("Signing in…" if busy else ("Create admin and sign in" if self.initialise
-                                                           else "Sign in"))
+        self.ok_button.setText(translate("SignInDialog", "Signing in…") if busy else (
+                translate("SignInDialog", "Create admin and sign in") if self.initialise
+                                                           else translate("SignInDialog", "Sign in")))
 
     def _on_signed_in(self, value) -> None:
         self.result_value = value
@@ -124,13 +132,16 @@ class ChangePasswordDialog(QDialog):
         super().__init__(parent)
         from incident_desk.ui.ops import ops_for
         self.desk, self.ops = desk, ops_for(desk)
-        self.setWindowTitle("Change password")
+        self.setWindowTitle(translate("SignInDialog", "Change password"))
         layout = QVBoxLayout(self)
-        layout.addWidget(plain_label(f"Change the password of {desk.actor.username}.", self))
+        layout.addWidget(plain_label(translate("SignInDialog",
+                                               "Change the password of {username}.").format(
+                username=desk.actor.username), self))
         form = QFormLayout()
         self.current_edit, self.new_edit, self.again_edit = (QLineEdit(self) for _ in range(3))
-        for label, edit in (("Current password:", self.current_edit), ("New password:", self.new_edit),
-                            ("The same again:", self.again_edit)):
+        for label, edit in ((translate("SignInDialog", "Current password:"), self.current_edit), (
+                translate("SignInDialog", "New password:"), self.new_edit),
+                            (translate("SignInDialog", "The same again:"), self.again_edit)):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             form.addRow(label, edit)
         layout.addLayout(form)
@@ -141,7 +152,7 @@ class ChangePasswordDialog(QDialog):
         self.error_label.hide()
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Change password")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(translate("SignInDialog", "Change password"))
         buttons.accepted.connect(self._on_submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -150,7 +161,7 @@ class ChangePasswordDialog(QDialog):
     @Slot()
     def _on_submit(self) -> None:
         if self.new_edit.text() != self.again_edit.text():
-            self._error("The two new passwords differ.")
+            self._error(translate("SignInDialog", "The two new passwords differ."))
             return
         current, new = self.current_edit.text(), self.new_edit.text()
         try:

@@ -25,6 +25,7 @@ from incident_desk import config
 from incident_desk.services import first_run
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.workers import WorkerPool
 
@@ -36,37 +37,39 @@ class SwitchDatabaseDialog(QDialog):
 
     def __init__(self, current_url: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Switch database")
+        self.setWindowTitle(translate("SwitchDatabase", "Switch database"))
         self.current_url = current_url
         self.pool = WorkerPool(self, max_threads=1, name="switch-test")
-        intro = QLabel("Open another desk. The window closes and opens again on the one you choose; "
-                       "unsaved edits are asked about first.", self)
+        intro = QLabel(translate("SwitchDatabase",
+                                 "Open another desk. The window closes and opens again on the one you choose; "
+                       "unsaved edits are asked about first."), self)
         intro.setWordWrap(True)
-        recent_label = QLabel("&Recent databases:", self)
+        recent_label = QLabel(translate("SwitchDatabase", "&Recent databases:"), self)
         self.recent = QListWidget(self)
-        self.recent.setAccessibleName("Recent databases")
+        self.recent.setAccessibleName(translate("SwitchDatabase", "Recent databases"))
         recent_label.setBuddy(self.recent)
         for url in config.recent_databases() or [current_url]:
-            text = first_run.describe(url) + ("  (open now)" if url == current_url else "")
+            text = first_run.describe(url) + (translate("SwitchDatabase", "  (open now)") if url == current_url else "")
             item = QListWidgetItem(text, self.recent)
             item.setData(URL_ROLE, url)
             item.setToolTip(tooltip(first_run.safe_url(url)))
-        other_label = QLabel("Or a database &file or team server address:", self)
+        other_label = QLabel(translate("SwitchDatabase", "Or a database &file or team server address:"), self)
         self.other = QLineEdit(self)
-        self.other.setAccessibleName("Database file or team server address")
-        self.other.setPlaceholderText("/path/to/desk.db or postgresql://user@host:5432/incidents")
+        self.other.setAccessibleName(translate("SwitchDatabase", "Database file or team server address"))
+        self.other.setPlaceholderText(translate("SwitchDatabase",
+                                                "/path/to/desk.db or postgresql://user@host:5432/incidents"))
         other_label.setBuddy(self.other)
-        self.browse = QPushButton("&Browse…", self)
-        self.browse.setAccessibleName("Browse for a database file")
-        self.test_button = QPushButton("&Test connection", self)
-        self.test_button.setAccessibleName("Test connection")
+        self.browse = QPushButton(translate("SwitchDatabase", "&Browse…"), self)
+        self.browse.setAccessibleName(translate("SwitchDatabase", "Browse for a database file"))
+        self.test_button = QPushButton(translate("SwitchDatabase", "&Test connection"), self)
+        self.test_button.setAccessibleName(translate("SwitchDatabase", "Test connection"))
         row = QHBoxLayout()
         row.addWidget(self.other, 1)
         row.addWidget(self.browse)
         row.addWidget(self.test_button)
         self.message = plain_label("", self)  # may quote a host or a path
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Result")
+        self.message.setAccessibleName(translate("SwitchDatabase", "Result"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel,
                                         self)
         self.open_button = self.buttons.button(QDialogButtonBox.StandardButton.Open)
@@ -100,8 +103,9 @@ class SwitchDatabaseDialog(QDialog):
 
     @Slot()
     def _on_browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a desk database", str(config.data_dir(create=False)),
-                                              "Desk databases (*.db);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("SwitchDatabase", "Open a desk database"), str(
+                config.data_dir(create=False)),
+                                              translate("SwitchDatabase", "Desk databases (*.db);;All files (*)"))
         if path:
             self.other.setText(path)
 
@@ -109,10 +113,12 @@ class SwitchDatabaseDialog(QDialog):
     def _on_test(self) -> None:
         url = self.chosen_url() or ""
         if not first_run.is_team_url(url):
-            self._say("Only a team server's connection is tested; a file is checked when it opens.", error=False)
+            self._say(translate("SwitchDatabase",
+                                "Only a team server's connection is tested; a file is checked when it opens."),
+                      error=False)
             return
         self.test_button.setEnabled(False)
-        self._say("Testing the connection…", error=False)
+        self._say(translate("SwitchDatabase", "Testing the connection…"), error=False)
 
         def done(sentence: str) -> None:
             self.test_button.setEnabled(True)
@@ -120,7 +126,8 @@ class SwitchDatabaseDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.test_button.setEnabled(True)
-            self._say(str(exc) if isinstance(exc, (DomainError, StorageError)) else f"Something went wrong: {exc}",
+            self._say(str(exc) if isinstance(exc, (DomainError, StorageError)) else translate("SwitchDatabase",
+                    "Something went wrong: {exc}").format(exc=exc),
                       error=True)
         self.pool.submit(partial(first_run.test_connection, url), on_done=done, on_error=failed)
 
@@ -128,13 +135,14 @@ class SwitchDatabaseDialog(QDialog):
     def _on_open(self) -> None:
         url = self.chosen_url()
         if not url:
-            self._say("Choose a recent database, or type a file path or a team server address.", error=True)
+            self._say(translate("SwitchDatabase",
+                                "Choose a recent database, or type a file path or a team server address."), error=True)
             return
         if url == self.current_url:
-            self._say("That desk is open now; choose another one.", error=True)
+            self._say(translate("SwitchDatabase", "That desk is open now; choose another one."), error=True)
             return
         if not first_run.is_team_url(url) and not Path(url.removeprefix("sqlite:///")).expanduser().parent.is_dir():
-            self._say(f"The folder of {url} does not exist.", error=True)
+            self._say(translate("SwitchDatabase", "The folder of {url} does not exist.").format(url=url), error=True)
             return
         self.accept()
 

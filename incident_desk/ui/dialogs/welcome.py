@@ -27,6 +27,7 @@ from incident_desk import config
 from incident_desk.services import first_run
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 from incident_desk.ui.team_sign_in import team_sign_in
 from incident_desk.ui.workers import WorkerPool
@@ -44,7 +45,7 @@ class WelcomeDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, local_path=None,
                  sign_in: Callable[..., str] | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Welcome to Incident Desk")
+        self.setWindowTitle(translate("Welcome", "Welcome to Incident Desk"))
         self.setObjectName("welcomeDialog")
         self.local_path = local_path or config.default_db_path(create_dir=False)
         self._sign_in = sign_in or team_sign_in
@@ -53,23 +54,26 @@ class WelcomeDialog(QDialog):
         self.prepared: first_run.Prepared | None = None
         self._busy = False
 
-        heading = QLabel("Where should your incidents live?", self)
+        heading = QLabel(translate("Welcome", "Where should your incidents live?"), self)
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         heading.setFont(font)
-        intro = QLabel("You can change this later with File → Switch database…", self)
+        intro = QLabel(translate("Welcome", "You can change this later with File → Switch database…"), self)
         theme.style(intro, "muted")
 
-        self.just_me = QRadioButton("&Just me on this computer", self)
-        self.just_me.setAccessibleName("Just me on this computer")
+        self.just_me = QRadioButton(translate("Welcome", "&Just me on this computer"), self)
+        self.just_me.setAccessibleName(translate("Welcome", "Just me on this computer"))
         self.just_me.setChecked(True)
-        just_me_text = plain_label(f"One file in your user data folder ({self.local_path}); no sign-in.", self)
+        just_me_text = plain_label(translate("Welcome",
+                                             "One file in your user data folder ({local_path}); no sign-in.").format(
+                local_path=self.local_path), self)
         just_me_text.setWordWrap(True)
         theme.style(just_me_text, "hint")
-        self.team = QRadioButton("My &team's server", self)
-        self.team.setAccessibleName("My team's server")
-        team_text = QLabel("A PostgreSQL database the whole team shares; everyone signs in.", self)
+        self.team = QRadioButton(translate("Welcome", "My &team's server"), self)
+        self.team.setAccessibleName(translate("Welcome", "My team's server"))
+        team_text = QLabel(translate("Welcome", "A PostgreSQL database the whole team shares; everyone signs in."),
+                           self)
         team_text.setWordWrap(True)
         theme.style(team_text, "hint")
         self.mode_group = QButtonGroup(self)
@@ -80,13 +84,14 @@ class WelcomeDialog(QDialog):
         self.local_box = QFrame(self)
         local_form = QFormLayout(self.local_box)
         self.display_name = QLineEdit(getpass.getuser() or "", self.local_box)
-        self.display_name.setAccessibleName("Your name")
-        self.display_name.setPlaceholderText("e.g. Anna Rossi")
+        self.display_name.setAccessibleName(translate("Welcome", "Your name"))
+        self.display_name.setPlaceholderText(translate("Welcome", "e.g. Anna Rossi"))
         self.display_name.setMaxLength(200)
-        local_form.addRow("Your &name:", self.display_name)
-        self.demo = QCheckBox(f"Load &demo data ({first_run.DEMO_COUNT:,} sample incidents over the last six "
-                              f"months) to try the desk out", self.local_box)
-        self.demo.setAccessibleName("Load demo data")
+        local_form.addRow(translate("Welcome", "Your &name:"), self.display_name)
+        self.demo = QCheckBox(translate("Welcome",
+                                        "Load &demo data ({demo_count:,} sample incidents over the last six months) "
+                                        "to try the desk out").format(demo_count=first_run.DEMO_COUNT), self.local_box)
+        self.demo.setAccessibleName(translate("Welcome", "Load demo data"))
         local_form.addRow(self.demo)
 
         # ---- team server
@@ -94,31 +99,33 @@ class WelcomeDialog(QDialog):
         team_form = QFormLayout(self.team_box)
         url_row = QHBoxLayout()
         self.url = QLineEdit(self.team_box)
-        self.url.setAccessibleName("Server address")
-        self.url.setPlaceholderText("postgresql://user@host:5432/incidents")
-        self.test_button = QPushButton("Test &connection", self.team_box)
-        self.test_button.setAccessibleName("Test connection")
+        self.url.setAccessibleName(translate("Welcome", "Server address"))
+        self.url.setPlaceholderText(translate("Welcome", "postgresql://user@host:5432/incidents"))
+        self.test_button = QPushButton(translate("Welcome", "Test &connection"), self.team_box)
+        self.test_button.setAccessibleName(translate("Welcome", "Test connection"))
         url_row.addWidget(self.url, 1)
         url_row.addWidget(self.test_button)
-        url_label = QLabel("Server &address:", self.team_box)
+        url_label = QLabel(translate("Welcome", "Server &address:"), self.team_box)
         url_label.setBuddy(self.url)
         team_form.addRow(url_label, url_row)
         self.test_result = plain_label("", self.team_box)  # it may quote the server's host and database
         self.test_result.setObjectName("testResult")
         self.test_result.setWordWrap(True)
-        self.test_result.setAccessibleName("Connection test result")
+        self.test_result.setAccessibleName(translate("Welcome", "Connection test result"))
         team_form.addRow(self.test_result)
         self.username = QLineEdit(self.team_box)
-        self.username.setAccessibleName("User name on the server")
-        team_form.addRow("&User name:", self.username)
+        self.username.setAccessibleName(translate("Welcome", "User name on the server"))
+        team_form.addRow(translate("Welcome", "&User name:"), self.username)
         self.password = QLineEdit(self.team_box)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Password")
-        team_form.addRow("&Password:", self.password)
-        self.initialise = QCheckBox("&Initialise this empty database and make me its admin", self.team_box)
-        self.initialise.setAccessibleName("Initialise this empty database as its admin")
+        self.password.setAccessibleName(translate("Welcome", "Password"))
+        team_form.addRow(translate("Welcome", "&Password:"), self.password)
+        self.initialise = QCheckBox(translate("Welcome", "&Initialise this empty database and make me its admin"),
+                                    self.team_box)
+        self.initialise.setAccessibleName(translate("Welcome", "Initialise this empty database as its admin"))
         team_form.addRow(self.initialise)
-        self.sign_in_note = QLabel("Your name and role come from your account on the server.", self.team_box)
+        self.sign_in_note = QLabel(translate("Welcome", "Your name and role come from your account on the server."),
+                                   self.team_box)
         self.sign_in_note.setWordWrap(True)
         theme.style(self.sign_in_note, "hint")
         team_form.addRow(self.sign_in_note)
@@ -126,17 +133,18 @@ class WelcomeDialog(QDialog):
         self.error = plain_label("", self)  # messages quote what was typed
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
-        self.error.setAccessibleName("Problem")
+        self.error.setAccessibleName(translate("Welcome", "Problem"))
         theme.style(self.error, "error")
         self.progress = QLabel("", self)
-        self.progress.setAccessibleName("Progress")
+        self.progress.setAccessibleName(translate("Welcome", "Progress"))
         theme.style(self.progress, "waiting")
         self.buttons = QDialogButtonBox(self)
-        self.start_button = self.buttons.addButton("&Start", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.start_button.setAccessibleName("Start")
+        self.start_button = self.buttons.addButton(translate("Welcome", "&Start"),
+                                                   QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button.setAccessibleName(translate("Welcome", "Start"))
         self.start_button.setDefault(True)
-        self.quit_button = self.buttons.addButton("&Quit", QDialogButtonBox.ButtonRole.RejectRole)
-        self.quit_button.setAccessibleName("Quit")
+        self.quit_button = self.buttons.addButton(translate("Welcome", "&Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.quit_button.setAccessibleName(translate("Welcome", "Quit"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -219,7 +227,7 @@ class WelcomeDialog(QDialog):
         if isinstance(exc, (DomainError, StorageError)):
             self.error.setText(str(exc))
         else:  # a bug, not the user's input: still one sentence, never a silent dialog
-            self.error.setText(f"Something went wrong: {exc}")
+            self.error.setText(translate("Welcome", "Something went wrong: {exc}").format(exc=exc))
 
     # ---- team server ---------------------------------------------------------------------------------
 
@@ -232,9 +240,10 @@ class WelcomeDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.test_result.setText(str(exc) if isinstance(exc, (DomainError, StorageError)) else
-                                     f"Something went wrong: {exc}")
+                                     translate("Welcome", "Something went wrong: {exc}").format(exc=exc))
             theme.style(self.test_result, "error")
-        self._run("Testing the connection…", partial(first_run.test_connection, url), self._on_tested, failed)
+        self._run(translate("Welcome", "Testing the connection…"), partial(first_run.test_connection, url),
+                  self._on_tested, failed)
 
     def _on_tested(self, sentence: str) -> None:
         theme.style(self.test_result, None)
@@ -249,7 +258,7 @@ class WelcomeDialog(QDialog):
         if self.mode() == JUST_ME:
             name = self.display_name.text()
             if not name.strip():
-                self.error.setText("Type the name the desk should show for you.")
+                self.error.setText(translate("Welcome", "Type the name the desk should show for you."))
                 self.display_name.setFocus()
                 return
             demo = self.demo.isChecked()
@@ -258,8 +267,8 @@ class WelcomeDialog(QDialog):
             def job() -> first_run.Prepared:
                 config.private_dir(path.parent)  # the user data folder: 0700, it will hold what people type
                 return first_run.prepare_local_desk(path, display_name=name, demo=demo)
-            self._run("Setting up your desk…" + (" Writing the demo incidents takes a few seconds." if demo else ""),
-                      job, self._on_prepared)
+            self._run(translate("Welcome", "Setting up your desk… Writing the demo incidents takes a few seconds.")
+                      if demo else translate("Welcome", "Setting up your desk…"), job, self._on_prepared)
             return
         url = self.url.text().strip()
         user, password, init = self.username.text(), self.password.text(), self.initialise.isChecked()
@@ -268,7 +277,7 @@ class WelcomeDialog(QDialog):
         def job() -> str:
             first_run.test_connection(url)  # a bad address says so before anything else
             return sign_in(url, user, password, initialise=init)
-        self._run("Connecting to the server…", job, lambda sentence: self._finish(url, sentence))
+        self._run(translate("Welcome", "Connecting to the server…"), job, lambda sentence: self._finish(url, sentence))
 
     def _on_prepared(self, prepared: first_run.Prepared) -> None:
         self.prepared = prepared

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from incident_desk.domain.closure import ROOT_CAUSE_CATEGORIES
 from incident_desk.domain.incident import RESOLUTION_CODES, HoldReason, TimelineEvent
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.models.timeline_model import describe_event, format_time
 from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.widgets.form_fields import FormField
@@ -73,7 +74,8 @@ class _FormDialog(QDialog):
     def reject(self) -> None:
         # Cancel, Esc and the title bar's close all come here.
         if self.typed_text().strip() and self.ask(
-                self, "Discard what you wrote?", "The text you wrote here is not saved anywhere. Discard it?",
+                self, translate("Workflow", "Discard what you wrote?"), translate("Workflow",
+                        "The text you wrote here is not saved anywhere. Discard it?"),
                 ("discard", "cancel")) != "discard":
             return
         super().reject()
@@ -84,24 +86,25 @@ class ResolveDialog(_FormDialog):
     go along (offered when there are some)."""
 
     def __init__(self, key: str, parent: QWidget | None = None, *, open_children: int = 0):
-        super().__init__(f"Resolve {key}", "Resolve", parent)
+        super().__init__(translate("Workflow", "Resolve {key}").format(key=key),
+                         translate("Workflow", "Resolve"), parent)
         self.code_combo = QComboBox(self)
-        self.code_combo.addItem("Choose a resolution code…", "")
+        self.code_combo.addItem(translate("Workflow", "Choose a resolution code…"), "")
         for code in RESOLUTION_CODES:
             if code != "duplicate":  # duplicates are resolved through "Resolve as duplicate of…"
                 self.code_combo.addItem(code.capitalize(), code)
         self.code_field = FormField(self.code_combo)
-        self.notes_edit = _plain_text(self, "What was done, so the next person can repeat it")
+        self.notes_edit = _plain_text(self, translate("Workflow", "What was done, so the next person can repeat it"))
         self.notes_field = FormField(self.notes_edit)
         self.cause_combo = QComboBox(self)
-        self.cause_combo.addItem("Not known yet", "")
+        self.cause_combo.addItem(translate("Workflow", "Not known yet"), "")
         for category in ROOT_CAUSE_CATEGORIES:
             self.cause_combo.addItem(category.capitalize(), category)
-        self.form.addRow("Resolution &code:", self.code_field)
-        self.form.addRow("&Notes:", self.notes_field)
-        self.form.addRow("Root ca&use:", self.cause_combo)
-        self.children_check = QCheckBox(f"Also resolve its {open_children} open child incident"
-                                        f"{'s' if open_children != 1 else ''} the same way", self)
+        self.form.addRow(translate("Workflow", "Resolution &code:"), self.code_field)
+        self.form.addRow(translate("Workflow", "&Notes:"), self.notes_field)
+        self.form.addRow(translate("Workflow", "Root ca&use:"), self.cause_combo)
+        self.children_check = QCheckBox(
+            self.tr("Also resolve its %n open child incidents the same way", "", open_children), self)
         self.children_check.setChecked(open_children > 0)
         self.children_check.setVisible(open_children > 0)
         self.form.addRow("", self.children_check)
@@ -127,7 +130,7 @@ class ResolveDialog(_FormDialog):
 
     def check(self) -> bool:
         ok = bool(self.code())
-        self.code_field.set_error(None if ok else "Choose a resolution code.")
+        self.code_field.set_error(None if ok else translate("Workflow", "Choose a resolution code."))
         return ok
 
 
@@ -135,11 +138,14 @@ class CancelDialog(_FormDialog):
     """A reason is required to cancel (e.g. logged by mistake)."""
 
     def __init__(self, key: str, parent: QWidget | None = None):
-        super().__init__(f"Cancel {key}", "Cancel incident", parent)
-        self.reason_edit = _plain_text(self, "Why is this incident cancelled? (logged twice, not an incident, …)", 70)
+        super().__init__(translate("Workflow", "Cancel {key}").format(key=key),
+                         translate("Workflow", "Cancel incident"), parent)
+        self.reason_edit = _plain_text(self, translate("Workflow",
+                                                       "Why is this incident cancelled? (logged twice, not an "
+                                                       "incident, …)"), 70)
         self.reason_field = FormField(self.reason_edit)
-        self.form.addRow("&Reason:", self.reason_field)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep incident")
+        self.form.addRow(translate("Workflow", "&Reason:"), self.reason_field)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(translate("Workflow", "Keep incident"))
         self.reason_edit.setFocus()
 
     def reason(self) -> str:
@@ -150,7 +156,7 @@ class CancelDialog(_FormDialog):
 
     def check(self) -> bool:
         ok = bool(self.reason().strip())
-        self.reason_field.set_error(None if ok else "Give a reason for cancelling.")
+        self.reason_field.set_error(None if ok else translate("Workflow", "Give a reason for cancelling."))
         return ok
 
 
@@ -158,7 +164,8 @@ class HoldDialog(_FormDialog):
     """Whom the incident waits for; the resolution clock pauses meanwhile."""
 
     def __init__(self, key: str, parent: QWidget | None = None):
-        super().__init__(f"Put {key} on hold", "Put on hold", parent)
+        super().__init__(translate("Workflow", "Put {key} on hold").format(key=key),
+                         translate("Workflow", "Put on hold"), parent)
         box = QWidget(self)
         col = QVBoxLayout(box)
         col.setContentsMargins(0, 0, 0, 0)
@@ -170,10 +177,10 @@ class HoldDialog(_FormDialog):
             self.radios[reason] = radio
             col.addWidget(radio)
         self.radios[HoldReason.CALLER].setChecked(True)
-        self.form.addRow("Waiting for:", box)
-        self.note_edit = _plain_text(self, "Optional: what exactly are we waiting for?", 60)
-        self.form.addRow("&Note:", self.note_edit)
-        hint = QLabel("The resolution clock pauses while the incident is on hold.", self)
+        self.form.addRow(translate("Workflow", "Waiting for:"), box)
+        self.note_edit = _plain_text(self, translate("Workflow", "Optional: what exactly are we waiting for?"), 60)
+        self.form.addRow(translate("Workflow", "&Note:"), self.note_edit)
+        hint = QLabel(translate("Workflow", "The resolution clock pauses while the incident is on hold."), self)
         hint.setStyleSheet("color: palette(mid);")
         self.form.addRow("", hint)
         self.radios[HoldReason.CALLER].setFocus()
@@ -204,13 +211,14 @@ class ReporterUpdateDialog(QDialog):
         self.summary_for = summary_for
         self.ask: Ask = ask_with_message_box
         self._handed_over = False  # mailed or copied: closing then loses nothing
-        self.setWindowTitle(f"Update the reporter of {key}")
+        self.setWindowTitle(translate("Workflow", "Update the reporter of {key}").format(key=key))
         self.resize(560, 520)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Your message to the reporter:", self))
-        self.message_edit = _plain_text(self, "e.g. We have found the cause and expect a fix by 3 pm.", 80)
+        layout.addWidget(QLabel(translate("Workflow", "Your message to the reporter:"), self))
+        self.message_edit = _plain_text(self, translate("Workflow",
+                                                        "e.g. We have found the cause and expect a fix by 3 pm."), 80)
         layout.addWidget(self.message_edit)
-        layout.addWidget(QLabel("Preview:", self))
+        layout.addWidget(QLabel(translate("Workflow", "Preview:"), self))
         self.preview = QPlainTextEdit(self)
         self.preview.setReadOnly(True)
         self.preview.setStyleSheet("font-family: monospace;")
@@ -219,8 +227,8 @@ class ReporterUpdateDialog(QDialog):
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         buttons = QDialogButtonBox(self)
-        self.send_button = QPushButton("Open in &mail client", self)
-        self.copy_button = QPushButton("&Copy status summary", self)
+        self.send_button = QPushButton(translate("Workflow", "Open in &mail client"), self)
+        self.copy_button = QPushButton(translate("Workflow", "&Copy status summary"), self)
         buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -251,8 +259,9 @@ class ReporterUpdateDialog(QDialog):
 
     def reject(self) -> None:
         if self.message().strip() and not self._handed_over and self.ask(
-                self, "Discard your message?", "Your message to the reporter was neither mailed nor copied. "
-                                               "Discard it?", ("discard", "cancel")) != "discard":
+                self, translate("Workflow", "Discard your message?"), translate("Workflow",
+                        "Your message to the reporter was neither mailed nor copied. "
+                                               "Discard it?"), ("discard", "cancel")) != "discard":
             return
         super().reject()
 
@@ -265,21 +274,26 @@ class ConflictDialog(QDialog):
     def __init__(self, key: str, changes: list[TimelineEvent], pending: dict, parent: QWidget | None = None, *,
                  name: Callable[[str], str] = str):
         super().__init__(parent)
-        self.setWindowTitle("Someone else saved this incident")
+        self.setWindowTitle(translate("Workflow", "Someone else saved this incident"))
         self.resize(680, 380)
         layout = QVBoxLayout(self)
-        who = sorted({name(e.actor) if e.actor else "System" for e in changes}) or ["Someone"]
-        intro = plain_label(f"{', '.join(who)} saved {key} after you opened it, so your edits were not saved "
-                            "yet. This is what changed meanwhile:", self)  # names are typed text
+        who = sorted({name(e.actor) if e.actor else translate("Workflow", "System") for e in changes}) or [
+            translate("Workflow", "Someone")]
+        intro = plain_label(translate("Workflow",
+                                      "{who} saved {key} after you opened it, so your edits were not saved yet. This "
+                                      "is what changed meanwhile:").format(who=", ".join(who),
+                key=key), self)  # names are typed text
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(intro)
         self.changes_tree = QTreeWidget(self)
-        self.changes_tree.setHeaderLabels(["When", "Who", "What changed"])
+        self.changes_tree.setHeaderLabels([translate("Workflow", "When"), translate("Workflow", "Who"),
+                                           translate("Workflow", "What changed")])
         self.changes_tree.setRootIsDecorated(False)
         for event in changes:
             what, body = describe_event(event, name=name, with_actor=False)
-            item = QTreeWidgetItem([format_time(event.at), name(event.actor) if event.actor else "System",
+            item = QTreeWidgetItem([format_time(event.at), name(event.actor) if event.actor else translate("Workflow",
+                    "System"),
                                     what + (f": {body}" if body else "")])
             item.setToolTip(2, tooltip(what + (f"\n{body}" if body else "")))
             self.changes_tree.addTopLevelItem(item)
@@ -287,11 +301,12 @@ class ConflictDialog(QDialog):
             self.changes_tree.resizeColumnToContents(column)
         layout.addWidget(self.changes_tree, 1)
         mine = ", ".join(name.replace("_", " ") for name in pending) or "none"
-        layout.addWidget(QLabel(f"Your unsaved edits: {mine}.", self))
+        layout.addWidget(QLabel(translate("Workflow", "Your unsaved edits: {mine}.").format(mine=mine), self))
         buttons = QDialogButtonBox(self)
-        self.reapply_button = buttons.addButton("&Reapply my edits on the new version",
+        self.reapply_button = buttons.addButton(translate("Workflow", "&Reapply my edits on the new version"),
                                                 QDialogButtonBox.ButtonRole.AcceptRole)
-        self.discard_button = buttons.addButton("&Discard my edits", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.discard_button = buttons.addButton(translate("Workflow", "&Discard my edits"),
+                                                QDialogButtonBox.ButtonRole.DestructiveRole)
         self.choice = self.REAPPLY
         self.reapply_button.clicked.connect(self._on_reapply_clicked)
         self.discard_button.clicked.connect(self._on_discard_clicked)

@@ -8,7 +8,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QFont, QGuiApplication
 
 from incident_desk.domain.formatting import duration as format_duration
@@ -16,6 +26,7 @@ from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import IncidentFilter, IncidentRow, Priority, Sort, Status
 from incident_desk.domain.sla import STATE_LABELS, SlaPolicy
 from incident_desk.ui import icons, theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import tooltip
 from incident_desk.ui.workers import WorkerPool
 
@@ -52,17 +63,19 @@ class Column(NamedTuple):
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("key", "Key", "key", 92),
-    Column("priority", "Priority", "priority", 100),
-    Column("status", "Status", "status", 112),
-    Column("title", "Title", "title", 220),
-    Column("category", "Category", "category", 104),
-    Column("assignee", "Assignee", "assignee", 120),
-    Column("team", "Team", "team", 110),
-    Column("opened", "Opened", "opened_at", 124),
-    Column("age", "Age", "opened_at", 72, invert=True, tip="Time since the incident was opened (until it ended)"),
-    Column("sla", "SLA", "resolve_due_at", 132, tip="Time left on the nearest SLA target (at risk from 75 %)"),
-    Column("updated", "Updated", "updated_at", 124),
+    Column("key", QT_TRANSLATE_NOOP("IncidentTableModel", "Key"), "key", 92),
+    Column("priority", QT_TRANSLATE_NOOP("IncidentTableModel", "Priority"), "priority", 100),
+    Column("status", QT_TRANSLATE_NOOP("IncidentTableModel", "Status"), "status", 112),
+    Column("title", QT_TRANSLATE_NOOP("IncidentTableModel", "Title"), "title", 220),
+    Column("category", QT_TRANSLATE_NOOP("IncidentTableModel", "Category"), "category", 104),
+    Column("assignee", QT_TRANSLATE_NOOP("IncidentTableModel", "Assignee"), "assignee", 120),
+    Column("team", QT_TRANSLATE_NOOP("IncidentTableModel", "Team"), "team", 110),
+    Column("opened", QT_TRANSLATE_NOOP("IncidentTableModel", "Opened"), "opened_at", 124),
+    Column("age", QT_TRANSLATE_NOOP("IncidentTableModel", "Age"), "opened_at", 72, invert=True,
+           tip=QT_TRANSLATE_NOOP("IncidentTableModel", "Time since the incident was opened (until it ended)")),
+    Column("sla", QT_TRANSLATE_NOOP("IncidentTableModel", "SLA"), "resolve_due_at", 132,
+           tip=QT_TRANSLATE_NOOP("IncidentTableModel", "Time left on the nearest SLA target (at risk from 75 %)")),
+    Column("updated", QT_TRANSLATE_NOOP("IncidentTableModel", "Updated"), "updated_at", 124),
 )
 COLUMN_IDS = tuple(c.id for c in COLUMNS)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -97,34 +110,44 @@ class SlaCell(NamedTuple):
 def sla_cell(row: IncidentRow, policy: SlaPolicy | None, now: datetime) -> SlaCell:
     """What the SLA column says about ``row`` at ``now``: the nearest pending target."""
     if not row.status.is_open:
-        return SlaCell(theme.SLA_NONE, "", "No SLA clock runs on a closed incident.")
+        return SlaCell(theme.SLA_NONE, "", translate("IncidentTableModel", "No SLA clock runs on a closed incident."))
     if row.status == Status.ON_HOLD and row.sla_paused_remaining_s is not None:
         left = row.sla_paused_remaining_s
         if left < 0:
-            return SlaCell(theme.SLA_BREACHED, f"paused, overdue {format_duration(left)}",
-                           "On hold; the resolution target was already missed.")
-        return SlaCell(theme.SLA_PAUSED, f"paused {format_duration(left)}",
-                       f"On hold; {format_duration(left)} of the resolution target remain.")
+            return SlaCell(theme.SLA_BREACHED,
+                           translate("IncidentTableModel", "paused, overdue {duration}").format(
+                               duration=format_duration(left)),
+                           translate("IncidentTableModel", "On hold; the resolution target was already missed."))
+        return SlaCell(theme.SLA_PAUSED,
+                       translate("IncidentTableModel", "paused {duration}").format(duration=format_duration(left)),
+                       translate("IncidentTableModel", "On hold; {duration} of the resolution target remain.").format(
+                           duration=format_duration(left)))
     candidates = []
     if row.acknowledged_at is None and row.response_due_at is not None:
         candidates.append(("response", row.response_due_at))
     if row.resolve_due_at is not None:
         candidates.append(("resolution", row.resolve_due_at))
     if not candidates:
-        return SlaCell(theme.SLA_NONE, "", "No SLA target for this priority.")
+        return SlaCell(theme.SLA_NONE, "", translate("IncidentTableModel", "No SLA target for this priority."))
     which, due = min(candidates, key=lambda c: c[1])
     left = (due - now).total_seconds()
     due_text = time_short(due)
     if left <= 0:
-        return SlaCell(theme.SLA_BREACHED, f"overdue {format_duration(left)}",
-                       f"The {which} target passed at {due_text}.")
+        passed = (translate("IncidentTableModel", "The response target passed at {time}.") if which == "response"
+                  else translate("IncidentTableModel", "The resolution target passed at {time}."))
+        return SlaCell(theme.SLA_BREACHED,
+                       translate("IncidentTableModel", "overdue {duration}").format(duration=format_duration(left)),
+                       passed.format(time=due_text))
     state = theme.SLA_OK
     target = _target_seconds(policy, row.priority, which)
     warn = policy.warn_fraction if policy is not None else 0.75
     # Wall-clock remainder is an upper bound of business time left, so this never warns early.
     if target and left <= target * (1 - warn):
         state = theme.SLA_WARNING
-    return SlaCell(state, f"{format_duration(left)} left", f"The {which} target is due at {due_text}.")
+    due_at = (translate("IncidentTableModel", "The response target is due at {time}.") if which == "response"
+              else translate("IncidentTableModel", "The resolution target is due at {time}."))
+    return SlaCell(state, translate("IncidentTableModel", "{duration} left").format(duration=format_duration(left)),
+                   due_at.format(time=due_text))
 
 
 def with_update_due(cell: SlaCell, due: datetime | None, now: datetime) -> SlaCell:
@@ -134,11 +157,16 @@ def with_update_due(cell: SlaCell, due: datetime | None, now: datetime) -> SlaCe
         return cell
     left = (due - now).total_seconds()
     if left <= 0:
-        return SlaCell(theme.SLA_BREACHED, f"update late {format_duration(left)}",
-                       f"A public update was due at {time_short(due)}. {cell.tip}".strip())
+        return SlaCell(theme.SLA_BREACHED,
+                       translate("IncidentTableModel", "update late {duration}").format(duration=format_duration(left)),
+                       translate("IncidentTableModel", "A public update was due at {time}. {sla}").format(
+                           time=time_short(due), sla=cell.tip).strip())
     if left <= UPDATE_WARN_S and cell.state != theme.SLA_BREACHED:
-        return SlaCell(theme.SLA_WARNING, f"update due in {format_duration(left)}",
-                       f"A public update is due at {time_short(due)}. {cell.tip}".strip())
+        return SlaCell(theme.SLA_WARNING,
+                       translate("IncidentTableModel", "update due in {duration}").format(
+                           duration=format_duration(left)),
+                       translate("IncidentTableModel", "A public update is due at {time}. {sla}").format(
+                           time=time_short(due), sla=cell.tip).strip())
     return cell
 
 
@@ -243,9 +271,12 @@ class IncidentTableModel(QAbstractTableModel):
             return None
         col = COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return col.title
+            return translate("IncidentTableModel", col.title)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return col.tip or f"Sort by {col.title.lower()}"
+            if col.tip:
+                return translate("IncidentTableModel", col.tip)
+            title = translate("IncidentTableModel", col.title)
+            return translate("IncidentTableModel", "Sort by {column}").format(column=title.lower())
         if role == IncidentRole.SORT_KEY:
             return col.id
         return None
@@ -385,7 +416,7 @@ class IncidentTableModel(QAbstractTableModel):
             return theme.priority_label(row.priority)
         if col == "status":
             if row.status == Status.ON_HOLD and row.hold_reason is not None:
-                return f"On hold ({row.hold_reason.name.lower()})"
+                return translate("IncidentTableModel", "On hold ({reason})").format(reason=row.hold_reason.name.lower())
             return row.status.label
         if col == "title":
             return row.title  # item views paint display text as plain text
@@ -408,14 +439,17 @@ class IncidentTableModel(QAbstractTableModel):
 
     def _tooltip(self, row: IncidentRow, col: str) -> str | None:
         if col == "priority":
-            return f"Priority {theme.priority_label(row.priority)}"
+            return translate("IncidentTableModel",
+                             "Priority {priority}").format(priority=theme.priority_label(row.priority))
         if col == "sla":
             cell = self._sla(row)
             return f"{STATE_LABELS[cell.state]}: {cell.tip}"
         if col == "title":
             return tooltip(row.title)  # a title of '<img src=...>' is shown as typed
         if col == "status" and row.escalation_level:
-            return f"{row.status.label}; escalated (level {row.escalation_level})"
+            return translate("IncidentTableModel",
+                             "{status}; escalated (level {level})").format(status=row.status.label,
+                    level=row.escalation_level)
         return None
 
     def _placeholder(self, index: QModelIndex, role: int):

@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import Priority
 from incident_desk.services.notifications import NotificationItem
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import tooltip
 
 
@@ -60,11 +61,15 @@ class NotificationModel(QAbstractListModel):
         if role == NotificationRole.BADGE:
             return badge_priority(item)
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [item.title, item.body, f"Received {time_short(item.created_at)}"]
+            lines = [item.title, item.body, translate("NotificationModel",
+                                                      "Received {time}").format(time=time_short(
+                    item.created_at))]
             if item.due_at is not None:
-                lines.append(f"Due {time_short(item.due_at)}")
+                lines.append(translate("NotificationModel", "Due {time}").format(time=time_short(
+                        item.due_at)))
             if snoozed:
-                lines.append(f"Snoozed until {time_short(item.snoozed_until)}")
+                lines.append(translate("NotificationModel", "Snoozed until {time}").format(time=time_short(
+                        item.snoozed_until)))
             return tooltip("\n".join(line for line in lines if line))
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
@@ -95,7 +100,8 @@ class NotificationModel(QAbstractListModel):
         if item.body:
             parts.append(item.body)
         if snoozed:
-            parts.append(f"snoozed until {time_short(item.snoozed_until)}")
+            parts.append(translate("NotificationModel", "snoozed until {time}").format(time=time_short(
+                    item.snoozed_until)))
         return " \u00b7 ".join(parts)
 
     def roleNames(self) -> dict:

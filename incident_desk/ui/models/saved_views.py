@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings
 
 from incident_desk.domain.incident import (
     OPEN_STATUSES,
@@ -18,6 +18,7 @@ from incident_desk.domain.incident import (
     Sort,
     Status,
 )
+from incident_desk.ui.i18n import translate
 
 log = logging.getLogger(__name__)
 SETTINGS_KEY = "views/user"
@@ -53,9 +54,11 @@ class SavedView:
 def clean_view_name(name: str) -> str:
     text = " ".join((name or "").split())
     if not text:
-        raise DomainError("Give the view a name.")
+        raise DomainError(translate("SavedViews", "Give the view a name."))
     if len(text) > MAX_NAME:
-        raise DomainError(f"The view name is {len(text)} characters long; keep it under {MAX_NAME + 1}.")
+        raise DomainError(translate("SavedViews",
+                                    "The view name is {count} characters long; keep it under {max_name}.").format(
+                count=len(text), max_name=MAX_NAME + 1))
     return text
 
 
@@ -123,27 +126,36 @@ OPEN = frozenset(OPEN_STATUSES)
 def builtin_views(*, username: str, now: datetime) -> list[SavedView]:
     """The fixed views of the left panel, evaluated for ``username`` at ``now``."""
     return [
-        SavedView("My open", IncidentFilter(statuses=OPEN, assignees=frozenset({username})),
-                  builtin=True, tip=f"Open incidents assigned to {username}"),
+        SavedView("My open", IncidentFilter(statuses=OPEN, assignees=frozenset({username})), builtin=True,
+                  tip=translate("SavedViews", "Open incidents assigned to {username}").format(username=username)),
         SavedView("Unassigned", IncidentFilter(statuses=OPEN, assignees=frozenset({""})),
-                  builtin=True, tip="Open incidents nobody has taken yet"),
-        SavedView("All open", IncidentFilter(statuses=OPEN), builtin=True, tip="Every open incident"),
+                  builtin=True, tip=translate("SavedViews", "Open incidents nobody has taken yet")),
+        SavedView("All open", IncidentFilter(statuses=OPEN), builtin=True,
+                  tip=translate("SavedViews", "Every open incident")),
         SavedView("P1/P2 open", IncidentFilter(statuses=OPEN, priorities=frozenset({Priority.P1, Priority.P2})),
-                  Sort("priority", False), builtin=True, tip="Critical and high priority, open"),
+                  Sort("priority", False), builtin=True,
+                  tip=translate("SavedViews", "Critical and high priority, open")),
         SavedView("Breaching SLA", IncidentFilter(breaching=True, breach_at=now), Sort("resolve_due_at", False),
-                  builtin=True, tip="Open incidents past a response or resolution target"),
+                  builtin=True, tip=translate("SavedViews", "Open incidents past a response or resolution target")),
         SavedView("On hold", IncidentFilter(statuses=frozenset({Status.ON_HOLD})), builtin=True,
-                  tip="Waiting for the caller, a vendor or a change"),
+                  tip=translate("SavedViews", "Waiting for the caller, a vendor or a change")),
         SavedView("Resolved (7 days)",
                   IncidentFilter(statuses=frozenset({Status.RESOLVED, Status.CLOSED}),
                                  resolved_from=now - timedelta(days=7)),
-                  Sort("resolved_at", True), builtin=True, tip="Resolved or closed in the last 7 days"),
-        SavedView("All", IncidentFilter(), builtin=True, tip="Every incident"),
+                  Sort("resolved_at", True), builtin=True,
+                  tip=translate("SavedViews", "Resolved or closed in the last 7 days")),
+        SavedView("All", IncidentFilter(), builtin=True, tip=translate("SavedViews", "Every incident")),
     ]
 
 
-BUILTIN_NAMES = ("My open", "Unassigned", "All open", "P1/P2 open", "Breaching SLA", "On hold",
-                 "Resolved (7 days)", "All")
+# The built-in names are identities (--view, saved settings) in English; the views panel shows them
+# translated: QT_TRANSLATE_NOOP puts them in the catalogue (it returns the text unchanged).
+BUILTIN_NAMES = (
+    QT_TRANSLATE_NOOP("SavedViews", "My open"), QT_TRANSLATE_NOOP("SavedViews", "Unassigned"),
+    QT_TRANSLATE_NOOP("SavedViews", "All open"),
+    QT_TRANSLATE_NOOP("SavedViews", "P1/P2 open"), QT_TRANSLATE_NOOP("SavedViews", "Breaching SLA"),
+    QT_TRANSLATE_NOOP("SavedViews", "On hold"), QT_TRANSLATE_NOOP("SavedViews", "Resolved (7 days)"),
+    QT_TRANSLATE_NOOP("SavedViews", "All"))
 
 
 class ViewStore:
@@ -175,7 +187,8 @@ class ViewStore:
         """Add ``view`` or replace the one with its name (names compare case-insensitively)."""
         name = clean_view_name(view.name)
         if name.lower() in (b.lower() for b in BUILTIN_NAMES):
-            raise DomainError(f"'{name}' is a built-in view; choose another name.")
+            raise DomainError(translate("SavedViews",
+                                        "'{name}' is a built-in view; choose another name.").format(name=name))
         view = replace(view, name=name, builtin=False)
         views = [v for v in self.load() if v.name.lower() != name.lower()]
         views.append(view)

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from incident_desk.domain.formatting import time_long
 from incident_desk.domain.incident import (
@@ -26,12 +26,20 @@ from incident_desk.domain.incident import (
     Status,
     TimelineEvent,
 )
+from incident_desk.ui.i18n import translate
 
-_FIELD_LABELS = {"reporter_name": "reporter name", "reporter_contact": "reporter contact",
-                 "override_reason": "override reason", "resolution_code": "resolution code",
-                 "resolution_notes": "resolution notes", "major": "major incident"}
-_LINK_LABELS = {"duplicate_of": "as a duplicate of", "duplicated_by": "as duplicated by", "related": "as related to",
-                "parent_of": "as parent of", "child_of": "as a child of"}
+# Marked for the catalogue, translated where a sentence uses them.
+_FIELD_LABELS = {"reporter_name": QT_TRANSLATE_NOOP("TimelineModel", "reporter name"),
+                 "reporter_contact": QT_TRANSLATE_NOOP("TimelineModel", "reporter contact"),
+                 "override_reason": QT_TRANSLATE_NOOP("TimelineModel", "override reason"),
+                 "resolution_code": QT_TRANSLATE_NOOP("TimelineModel", "resolution code"),
+                 "resolution_notes": QT_TRANSLATE_NOOP("TimelineModel", "resolution notes"),
+                 "major": QT_TRANSLATE_NOOP("TimelineModel", "major incident")}
+_LINK_LABELS = {"duplicate_of": QT_TRANSLATE_NOOP("TimelineModel", "as a duplicate of"),
+                "duplicated_by": QT_TRANSLATE_NOOP("TimelineModel", "as duplicated by"),
+                "related": QT_TRANSLATE_NOOP("TimelineModel", "as related to"),
+                "parent_of": QT_TRANSLATE_NOOP("TimelineModel", "as parent of"),
+                "child_of": QT_TRANSLATE_NOOP("TimelineModel", "as a child of")}
 _SHORT = 80
 
 
@@ -47,7 +55,7 @@ class TimelineRole(enum.IntEnum):
 
 def _short(value: str | None) -> str:
     if value is None or value == "":
-        return "(empty)"
+        return translate("TimelineModel", "(empty)")
     text = " ".join(str(value).split())
     return text if len(text) <= _SHORT else text[:_SHORT - 1] + "…"
 
@@ -64,54 +72,98 @@ def describe_event(event: TimelineEvent, *, name: Callable[[str], str] = str,
     """(summary sentence, body text) for an event; the body holds comment or message text. ``name`` turns
     an account name into what people read; without ``with_actor`` the sentence leaves out who did it
     (a timeline card says who in its header, once)."""
-    who = name(event.actor) if event.actor else "System"
-    note = f" ({_short(event.note)})" if event.note else ""
+    who = name(event.actor) if event.actor else translate("TimelineModel", "System")
+    note = translate("TimelineModel", " ({note})").format(note=_short(event.note)) if event.note else ""
     kind = event.kind
 
-    def said(verb_phrase: str) -> str:
-        return f"{who} {verb_phrase}" if with_actor else verb_phrase[:1].upper() + verb_phrase[1:]
+    def said(with_who: str, alone: str, **values) -> str:
+        """The sentence with its subject ("{who} commented") or, on a card that names who once, without
+        ("Commented"): two whole sentences for translators, never a subject glued to a phrase."""
+        return (with_who if with_actor else alone).format(who=who, note=note, **values)
 
     if kind == EV_CREATED:
-        return said(f"logged the incident “{_short(event.new_value)}”{note}"), ""
+        return said(translate("TimelineModel", "{who} logged the incident “{title}”{note}"),
+                    translate("TimelineModel", "Logged the incident “{title}”{note}"),
+                    title=_short(event.new_value)), ""
     if kind == EV_FIELD:
-        label = _FIELD_LABELS.get(event.field or "", event.field or "a field")
-        return said(f"changed {label} {_short(event.old_value)} -> {_short(event.new_value)}{note}"), ""
+        field = translate("TimelineModel", _FIELD_LABELS.get(event.field or "", event.field)) if event.field \
+            else translate("TimelineModel", "a field")
+        return said(translate("TimelineModel", "{who} changed {field} {old} -> {new}{note}"),
+                    translate("TimelineModel", "Changed {field} {old} -> {new}{note}"),
+                    field=field, old=_short(event.old_value), new=_short(event.new_value)), ""
     if kind == EV_STATUS:
-        return said(f"changed status {_status_label(event.old_value)} -> {_status_label(event.new_value)}{note}"), ""
+        return said(translate("TimelineModel", "{who} changed status {old} -> {new}{note}"),
+                    translate("TimelineModel", "Changed status {old} -> {new}{note}"),
+                    old=_status_label(event.old_value), new=_status_label(event.new_value)), ""
     if kind == EV_ASSIGN:
-        target = "team" if event.field == "team" else "assignee"
-        person = (lambda v: v) if target == "team" else name
+        team = event.field == "team"
+        person = (lambda v: v) if team else name
         if event.new_value:
-            was = f" (was {person(event.old_value)})" if event.old_value else ""
-            verb = "moved it to team" if target == "team" else "assigned it to"
-            return said(f"{verb} {person(event.new_value)}{was}"), ""
-        return said(f"cleared the {target} (was {person(event.old_value) if event.old_value else 'nobody'})"), ""
+            was = translate("TimelineModel", " (was {previous})").format(previous=person(event.old_value)) \
+                if event.old_value else ""
+            if team:
+                return said(translate("TimelineModel", "{who} moved it to team {new}{was}"),
+                            translate("TimelineModel", "Moved it to team {new}{was}"),
+                            new=event.new_value, was=was), ""
+            return said(translate("TimelineModel", "{who} assigned it to {new}{was}"),
+                        translate("TimelineModel", "Assigned it to {new}{was}"),
+                        new=person(event.new_value), was=was), ""
+        previous = person(event.old_value) if event.old_value else translate("TimelineModel", "nobody")
+        if team:
+            return said(translate("TimelineModel", "{who} cleared the team (was {previous})"),
+                        translate("TimelineModel", "Cleared the team (was {previous})"),
+                        previous=previous), ""
+        return said(translate("TimelineModel", "{who} cleared the assignee (was {previous})"),
+                    translate("TimelineModel", "Cleared the assignee (was {previous})"), previous=previous), ""
     if kind == EV_COMMENT:
-        return said("commented"), event.note or ""
+        return said(translate("TimelineModel", "{who} commented"),
+                    translate("TimelineModel", "Commented")), event.note or ""
     if kind == EV_WORK_NOTE:
-        return said("added a work note"), event.note or ""
+        return said(translate("TimelineModel", "{who} added a work note"),
+                    translate("TimelineModel", "Added a work note")), event.note or ""
     if kind == EV_LINK:
-        relation = _LINK_LABELS.get(event.field or "", event.field or "")
+        relation = translate("TimelineModel", _LINK_LABELS.get(event.field or "", event.field or ""))
         if event.note == "unlinked" or (event.old_value and not event.new_value):
-            return said(f"removed the link {relation} {event.old_value or ''}".rstrip()), ""
-        return said(f"linked this {relation} {event.new_value or ''}".rstrip()), ""
+            return said(translate("TimelineModel", "{who} removed the link {relation} {key}"),
+                        translate("TimelineModel", "Removed the link {relation} {key}"),
+                        relation=relation, key=event.old_value or "").rstrip(), ""
+        return said(translate("TimelineModel", "{who} linked this {relation} {key}"),
+                    translate("TimelineModel", "Linked this {relation} {key}"),
+                    relation=relation, key=event.new_value or "").rstrip(), ""
     if kind == EV_PUBLIC_UPDATE:
         state = (event.field or "").capitalize()
-        about = f" on {event.new_value}" if event.new_value else ""
-        return said(f"posted a public update: {state}{about}"), event.note or ""
+        if event.new_value:
+            return said(translate("TimelineModel", "{who} posted a public update: {state} on {services}"),
+                        translate("TimelineModel", "Posted a public update: {state} on {services}"),
+                        state=state, services=event.new_value), event.note or ""
+        return said(translate("TimelineModel", "{who} posted a public update: {state}"),
+                    translate("TimelineModel", "Posted a public update: {state}"),
+                    state=state), event.note or ""
     if kind == EV_REPORTER_UPDATE:
-        to = f" at {event.new_value}" if event.new_value else ""
-        return said(f"sent the reporter an update{to}"), event.note or ""
+        if event.new_value:
+            return said(translate("TimelineModel", "{who} sent the reporter an update at {address}"),
+                        translate("TimelineModel", "Sent the reporter an update at {address}"),
+                        address=event.new_value), event.note or ""
+        return said(translate("TimelineModel", "{who} sent the reporter an update"),
+                    translate("TimelineModel", "Sent the reporter an update")), event.note or ""
     if kind == EV_ESCALATION:
-        level = f" to {event.new_value}" if event.new_value else ""
-        by = f" by {name(event.actor)}" if event.actor and with_actor else ""
-        return f"Escalated{level}{note}{by}", ""
+        by_whom = bool(event.actor and with_actor)
+        if event.new_value and by_whom:
+            text = translate("TimelineModel", "Escalated to {level}{note} by {who}")
+        elif event.new_value:
+            text = translate("TimelineModel", "Escalated to {level}{note}")
+        elif by_whom:
+            text = translate("TimelineModel", "Escalated{note} by {who}")
+        else:
+            text = translate("TimelineModel", "Escalated{note}")
+        return text.format(level=event.new_value, note=note, who=who), ""
     if kind == EV_SLA:
-        return f"SLA: {_short(event.new_value or event.note)}", ""
+        return translate("TimelineModel", "SLA: {detail}").format(detail=_short(event.new_value or event.note)), ""
     if kind == EV_WATCH:
-        return said(f"{event.new_value or 'changed watching'}"), ""
+        # The service stores the phrase ("started watching"): shown as it is stored.
+        phrase = event.new_value or translate("TimelineModel", "changed watching")
+        return (f"{who} {phrase}" if with_actor else phrase[:1].upper() + phrase[1:]), ""
     return (f"{who}: " if with_actor else "") + f"{kind} {_short(event.new_value or event.note)}", ""
-
 
 def format_time(at: datetime) -> str:
     return time_long(at)
@@ -135,12 +187,12 @@ class TimelineModel(QAbstractListModel):
         event = self._events[index.row()]
         summary, body = self._texts[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            who = self.name(event.actor) if event.actor else "System"
+            who = self.name(event.actor) if event.actor else translate("TimelineModel", "System")
             return f"{who}: {summary}: {body}" if body else f"{who}: {summary}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{format_time(event.at)} — {event.at.isoformat()}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            who = self.name(event.actor) if event.actor else "System"
+            who = self.name(event.actor) if event.actor else translate("TimelineModel", "System")
             return f"{format_time(event.at)}, {who}: {summary}. {body}"
         if role == TimelineRole.EVENT:
             return event
@@ -155,7 +207,7 @@ class TimelineModel(QAbstractListModel):
         if role == TimelineRole.AT:
             return event.at
         if role == TimelineRole.ACTOR:
-            return self.name(event.actor) if event.actor else "System"
+            return self.name(event.actor) if event.actor else translate("TimelineModel", "System")
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

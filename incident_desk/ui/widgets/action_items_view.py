@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,11 +26,19 @@ from incident_desk.services.errors import StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.closure_dialogs import ActionItemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
-COLUMNS = ("#", "Action", "Owner", "Due", "Status", "For")
+COLUMNS = (
+    "#",
+    QT_TRANSLATE_NOOP("ActionItemsView", "Action"),
+    QT_TRANSLATE_NOOP("ActionItemsView", "Owner"),
+    QT_TRANSLATE_NOOP("ActionItemsView", "Due"),
+    QT_TRANSLATE_NOOP("ActionItemsView", "Status"),
+    QT_TRANSLATE_NOOP("ActionItemsView", "For"),
+)
 MINE, ALL_OPEN = "mine", "open"
 
 
@@ -59,16 +67,16 @@ class ActionItemsView(RefreshWhenShown, QWidget):
             self.group.addButton(b)
             bar.addWidget(b)
         self.mine_button.setChecked(True)
-        self.done_too = QCheckBox("Show done and cancelled", self)
+        self.done_too = QCheckBox(translate("ActionItemsView", "Show done and cancelled"), self)
         bar.addWidget(self.done_too)
         bar.addStretch(1)
-        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button = QPushButton(translate("ActionItemsView", "Refresh"), self)
         bar.addWidget(self.refresh_button)
         layout.addLayout(bar)
         self.summary = QLabel(self)
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([translate("ActionItemsView", c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -79,9 +87,9 @@ class ActionItemsView(RefreshWhenShown, QWidget):
                                         else QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.edit_button = QPushButton("Edit…", self)
-        self.done_button = QPushButton("Mark done", self)
-        self.open_incident_button = QPushButton("Open incident", self)
+        self.edit_button = QPushButton(translate("ActionItemsView", "Edit…"), self)
+        self.done_button = QPushButton(translate("ActionItemsView", "Mark done"), self)
+        self.open_incident_button = QPushButton(translate("ActionItemsView", "Open incident"), self)
         for b in (self.edit_button, self.done_button, self.open_incident_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -115,18 +123,29 @@ class ActionItemsView(RefreshWhenShown, QWidget):
             self.banner.show_message(str(exc), "error")
             return
         self.banner.clear()
-        self.mine_button.setText(f"My action items ({mine['open']}" + (f", {mine['overdue']} overdue"
-                                                                      if mine["overdue"] else "") + ")")
-        self.open_button.setText(f"Open action items ({everyone['open']}" + (f", {everyone['overdue']} overdue"
-                                                                            if everyone["overdue"] else "") + ")")
+        if mine["overdue"]:
+            self.mine_button.setText(translate("ActionItemsView", "My action items ({open}, {overdue} overdue)")
+                                     .format(open=mine["open"], overdue=mine["overdue"]))
+        else:
+            self.mine_button.setText(translate("ActionItemsView", "My action items ({open})").format(open=mine["open"]))
+        if everyone["overdue"]:
+            self.open_button.setText(translate("ActionItemsView", "Open action items ({open}, {overdue} overdue)")
+                                     .format(open=everyone["open"], overdue=everyone["overdue"]))
+        else:
+            self.open_button.setText(translate("ActionItemsView", "Open action items ({open})")
+                                     .format(open=everyone["open"]))
         counts = mine if self.mode() == MINE else everyone
-        self.summary.setText(f"{counts['open']} open, {counts['overdue']} overdue, {counts['unowned']} without an "
-                             f"owner. Overdue items notify their owner once, in the inbox and the tray.")
+        self.summary.setText(translate("ActionItemsView",
+                                       "{open} open, {overdue} overdue, {unowned} without an owner. Overdue items "
+                                       "notify their owner once, in the inbox and the tray.").format(
+            open=counts["open"], overdue=counts["overdue"], unowned=counts["unowned"]))
         self.table.setRowCount(len(self.items))
         for r, item in enumerate(self.items):
             late = item.overdue(today)
-            values = (str(item.id), item.title, item.owner or "no owner", item.due.isoformat() if item.due else "-",
-                      item.status.label + (" (overdue)" if late else ""), item.incident_key or item.problem_key or "-")
+            values = (str(item.id), item.title, item.owner or translate("ActionItemsView", "no owner"),
+                      item.due.isoformat() if item.due else "-",
+                      translate("ActionItemsView", "{status} (overdue)").format(status=item.status.label) if late
+                      else item.status.label, item.incident_key or item.problem_key or "-")
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, item.id)
@@ -165,7 +184,8 @@ class ActionItemsView(RefreshWhenShown, QWidget):
         item = self._current()
         if item is None:
             return
-        dialog = ActionItemDialog(f"Action item #{item.id}", self.desk.users.usernames(), self, item=item,
+        dialog = ActionItemDialog(translate("ActionItemsView", "Action item #{id}").format(id=item.id),
+                                  self.desk.users.usernames(), self, item=item,
                                   today=self.desk.action_items.today())
         if self.run_dialog(dialog):
             v = dialog.values()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from incident_desk.domain.incident import DomainError
 from incident_desk.services.errors import StorageError
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.lazy_tab import LazyTab
 
 MAX_SELECTED = 200  # a problem groups a handful of incidents, not a whole view
@@ -24,23 +25,34 @@ class ClosureActions(QObject):
         self.desk = window.desk
         self.problems_tab = LazyTab(self._make_problems, window)
         self.actions_tab = LazyTab(self._make_action_items, window)
-        window.tabs.addTab(self.problems_tab, "Problems")
-        window.tabs.addTab(self.actions_tab, "Action items")
+        window.tabs.addTab(self.problems_tab, translate("ClosureActions", "Problems"))
+        window.tabs.addTab(self.actions_tab, translate("ClosureActions", "Action items"))
         self.dialog = None
         self._problem_keys: list[str] = []
-        self.act_problem = self._action("Create &problem from selection…", self._on_create_problem,
-                                        tip="Group the selected incidents under a problem record (new or existing)")
-        self.act_export = self._action("&Export report…", self._on_export_report,
-                                       tip="The selected incident's closure report or postmortem, as PDF, HTML or "
-                                           "Markdown, for the team or for customers")
-        self.act_review = self._action("&Monthly review…", self._on_monthly_review,
-                                       tip="The month's review for team leads and the board (PDF, HTML, Markdown)")
-        self.act_policy = self._action("&Closure policy…", self._on_closure_policy,
-                                       tip="Which priorities need a postmortem; when resolved incidents close")
-        self.act_show_problems = self._action("&Problems", self._on_show_problems, shortcut="Ctrl+3",
-                                              tip="Show the problem records")
-        self.act_show_actions = self._action("Action i&tems", self._on_show_actions, shortcut="Ctrl+4",
-                                             tip="Show my and all open action items")
+        self.act_problem = self._action(translate("ClosureActions", "Create &problem from selection…"),
+                                        self._on_create_problem,
+                                        tip=translate("ClosureActions",
+                                                      "Group the selected incidents under a problem record (new or "
+                                                      "existing)"))
+        self.act_export = self._action(translate("ClosureActions", "&Export report…"), self._on_export_report,
+                                       tip=translate("ClosureActions",
+                                                     "The selected incident's closure report or postmortem, as PDF, "
+                                                     "HTML or "
+                                           "Markdown, for the team or for customers"))
+        self.act_review = self._action(translate("ClosureActions", "&Monthly review…"), self._on_monthly_review,
+                                       tip=translate("ClosureActions",
+                                                     "The month's review for team leads and the board (PDF, HTML, "
+                                                     "Markdown)"))
+        self.act_policy = self._action(translate("ClosureActions", "&Closure policy…"), self._on_closure_policy,
+                                       tip=translate("ClosureActions",
+                                                     "Which priorities need a postmortem; when resolved incidents "
+                                                     "close"))
+        self.act_show_problems = self._action(translate("ClosureActions", "&Problems"), self._on_show_problems,
+                                              shortcut="Ctrl+3",
+                                              tip=translate("ClosureActions", "Show the problem records"))
+        self.act_show_actions = self._action(translate("ClosureActions", "Action i&tems"), self._on_show_actions,
+                                             shortcut="Ctrl+4",
+                                             tip=translate("ClosureActions", "Show my and all open action items"))
         menus = {m.title(): m for m in (a.menu() for a in window.menuBar().actions()) if isinstance(m, QMenu)}
         incident_menu, view_menu = menus.get("&Incident"), menus.get("&View")
         if incident_menu is not None:
@@ -111,7 +123,8 @@ class ClosureActions(QObject):
             self.window.status_message(str(exc))
             return
         if not keys:
-            self.window.status_message("Select the incidents of the problem in the table first.")
+            self.window.status_message(translate("ClosureActions",
+                                                 "Select the incidents of the problem in the table first."))
             return
         from incident_desk.ui.dialogs.closure_dialogs import ProblemDialog
         try:
@@ -139,10 +152,10 @@ class ClosureActions(QObject):
             else:
                 problem = self.desk.problems.create(actor=self.desk.actor, incidents=keys, **values)
         except (DomainError, StorageError) as exc:
-            self.window.status_message(f"Not linked: {exc}", 15_000)
+            self.window.status_message(translate("ClosureActions", "Not linked: {exc}").format(exc=exc), 15_000)
             return None
-        self.window.status_message(f"{problem.key} now groups {problem.incident_count} incident"
-                                   f"{'s' if problem.incident_count != 1 else ''}.")
+        self.window.status_message(self.tr("{key} now groups %n incidents.", "",
+                                             problem.incident_count).format(key=problem.key))
         if self.problems_tab.is_built():
             self.problems_tab.content.mark_stale()
         return problem.key
@@ -151,7 +164,7 @@ class ClosureActions(QObject):
     def _on_export_report(self) -> None:
         key = self.window.table.current_key()
         if not key:
-            self.window.status_message("Select an incident first.")
+            self.window.status_message(translate("ClosureActions", "Select an incident first."))
             return
         from incident_desk.ui.dialogs.report_dialogs import open_export_dialog
         self.dialog = open_export_dialog(self.desk, key, self.window)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,14 +24,22 @@ from incident_desk.domain.formatting import time_short
 from incident_desk.domain.incident import OPEN_STATUSES, IncidentFilter, Priority, Status, format_key, key_in_text
 from incident_desk.domain.limits import FIRST_YEAR, LAST_YEAR
 from incident_desk.ui import icons, theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 250
 ANY = "__any__"
 UNASSIGNED = "__unassigned__"
-_DATE_PRESETS = (("Any time", None), ("Last 24 hours", 1), ("Last 7 days", 7), ("Last 30 days", 30),
-                 ("Last 90 days", 90), ("Last 365 days", 365), ("Custom range…", -1))
+_DATE_PRESETS = (
+    (QT_TRANSLATE_NOOP("FilterBar", "Any time"), None),
+    (QT_TRANSLATE_NOOP("FilterBar", "Last 24 hours"), 1),
+    (QT_TRANSLATE_NOOP("FilterBar", "Last 7 days"), 7),
+    (QT_TRANSLATE_NOOP("FilterBar", "Last 30 days"), 30),
+    (QT_TRANSLATE_NOOP("FilterBar", "Last 90 days"), 90),
+    (QT_TRANSLATE_NOOP("FilterBar", "Last 365 days"), 365),
+    (QT_TRANSLATE_NOOP("FilterBar", "Custom range…"), -1),
+)
 
 
 class _MultiChoice(QToolButton):
@@ -82,17 +90,21 @@ class _MultiChoice(QToolButton):
     def _update_text(self) -> None:
         chosen = [a.text() for a in self._actions.values() if a.isChecked()]
         if not chosen or len(chosen) == len(self._actions):
-            summary = "any"
-        elif self._title == "Status" and self.values() == frozenset(OPEN_STATUSES):
-            summary = "open"
+            summary = translate("FilterBar", "any")
+        elif self._title == translate("FilterBar", "Status") and self.values() == frozenset(OPEN_STATUSES):
+            summary = translate("FilterBar", "open")
         elif len(chosen) <= 2:
             summary = ", ".join(chosen)
         else:
-            summary = f"{len(chosen)} chosen"
-        self.setText(f"{self._title}: {summary}")
+            summary = translate("FilterBar", "{count} chosen").format(count=len(chosen))
+        self.setText(translate("FilterBar", "{field}: {summary}").format(field=self._title, summary=summary))
         self.setMinimumWidth(self.sizeHint().width() + 6)  # the menu arrow must not eat the text
-        self.setToolTip(f"Show only incidents with these {self._title.lower()} values"
-                        + (f" (now: {', '.join(chosen)})" if chosen else ""))
+        if chosen:
+            self.setToolTip(translate("FilterBar", "Show only incidents with these {field} values (now: {values})")
+                            .format(field=self._title.lower(), values=", ".join(chosen)))
+        else:
+            self.setToolTip(translate("FilterBar", "Show only incidents with these {field} values")
+                            .format(field=self._title.lower()))
 
 
 class FilterBar(QWidget):
@@ -127,40 +139,48 @@ class FilterBar(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search text or key…  (Ctrl+F)")
+        self.search.setPlaceholderText(translate("FilterBar", "Search text or key…  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icons.action_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setMinimumWidth(160)
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.search.setToolTip("Full-text search of titles, descriptions and comments (words match whole words "
-                               "and prefixes); an incident key such as INC-000123, 123 or #123 finds that incident")
+        self.search.setToolTip(translate("FilterBar",
+                                         "Full-text search of titles, descriptions and comments (words match whole "
+                                         "words "
+                               "and prefixes); an incident key such as INC-000123, 123 or #123 finds that incident"))
         search_row.addWidget(self.search, 1)
 
-        self.status = _MultiChoice("Status", [(s.label, s) for s in Status], self,
-                                   presets=[("Open (not resolved)", frozenset(OPEN_STATUSES)),
-                                            ("Any status", frozenset())])
-        self.priority = _MultiChoice("Priority", [(theme.priority_label(p), p) for p in Priority], self,
-                                     presets=[("P1 and P2", frozenset({Priority.P1, Priority.P2})),
-                                              ("Any priority", frozenset())])
+        self.status = _MultiChoice(translate("FilterBar", "Status"), [(s.label, s) for s in Status], self,
+                                   presets=[(translate("FilterBar", "Open (not resolved)"), frozenset(OPEN_STATUSES)),
+                                            (translate("FilterBar", "Any status"), frozenset())])
+        self.priority = _MultiChoice(translate("FilterBar", "Priority"), [(theme.priority_label(p),
+                p) for p in Priority], self,
+                                     presets=[(translate("FilterBar", "P1 and P2"), frozenset({Priority.P1,
+                                             Priority.P2})),
+                                              (translate("FilterBar", "Any priority"), frozenset())])
         for w in (self.status, self.priority):
             layout.addWidget(w)
 
-        self.category = self._combo("Any category", "Show only this category")
-        self.assignee = self._combo("Anyone", "Show only incidents assigned to this person")
-        self.team = self._combo("Any team", "Show only incidents of this team")
+        self.category = self._combo(translate("FilterBar", "Any category"),
+                                    translate("FilterBar", "Show only this category"))
+        self.assignee = self._combo(translate("FilterBar", "Anyone"),
+                                    translate("FilterBar", "Show only incidents assigned to this person"))
+        self.team = self._combo(translate("FilterBar", "Any team"),
+                                translate("FilterBar", "Show only incidents of this team"))
         self.date_range = QComboBox(self)
         self.date_range.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.date_range.setMinimumContentsLength(11)
-        self.date_range.setToolTip("Show only incidents opened in this period")
+        self.date_range.setToolTip(translate("FilterBar", "Show only incidents opened in this period"))
         for label, days in _DATE_PRESETS:
-            self.date_range.addItem(label, days)
+            self.date_range.addItem(translate("FilterBar", label), days)
         layout.addWidget(self.category)
         layout.addWidget(self.assignee)
         layout.addWidget(self.team)
         layout.addWidget(self.date_range)
         self.date_from = QDateEdit(self)
         self.date_to = QDateEdit(self)
-        for w, tip in ((self.date_from, "Opened on or after"), (self.date_to, "Opened on or before")):
+        for w, tip in ((self.date_from, translate("FilterBar", "Opened on or after")), (self.date_to,
+                translate("FilterBar", "Opened on or before"))):
             # Local days whose every instant lies in the desk's years, whatever this machine's zone.
             w.setDateRange(QDate(FIRST_YEAR, 1, 2), QDate(LAST_YEAR, 12, 30))
             w.setCalendarPopup(True)
@@ -175,18 +195,18 @@ class FilterBar(QWidget):
         self.chip_clear = QToolButton(self)
         self.chip_clear.setIcon(icons.action_icon("close"))
         self.chip_clear.setAutoRaise(True)
-        self.chip_clear.setToolTip("Remove this extra condition")
+        self.chip_clear.setToolTip(translate("FilterBar", "Remove this extra condition"))
         self.chip_clear.setVisible(False)
         extra.addWidget(self.chip)
         extra.addWidget(self.chip_clear)
         extra.addStretch(1)
 
         self.clear_all = QToolButton(self)
-        self.clear_all.setText("Clear")
+        self.clear_all.setText(translate("FilterBar", "Clear"))
         self.clear_all.setIcon(icons.action_icon("clear"))
         self.clear_all.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.clear_all.setAutoRaise(True)
-        self.clear_all.setToolTip("Clear every filter and the search text")
+        self.clear_all.setToolTip(translate("FilterBar", "Clear every filter and the search text"))
         search_row.addWidget(self.clear_all)
 
         self._search_timer = QTimer(self)
@@ -236,8 +256,8 @@ class FilterBar(QWidget):
         with QSignalBlocker(self.assignee):
             while self.assignee.count() > 1:
                 self.assignee.removeItem(1)
-            self.assignee.addItem(f"Me ({me_label or me})", me)
-            self.assignee.addItem("Unassigned", UNASSIGNED)
+            self.assignee.addItem(translate("FilterBar", "Me ({name})").format(name=me_label or me), me)
+            self.assignee.addItem(translate("FilterBar", "Unassigned"), UNASSIGNED)
             self.assignee.insertSeparator(3)
             for username, label in people:
                 if username != me:
@@ -334,20 +354,21 @@ class FilterBar(QWidget):
         parts = []
         base = self._base
         if base.breaching:
-            parts.append("breaching SLA")
+            parts.append(translate("FilterBar", "breaching SLA"))
         if base.escalated:
-            parts.append("escalated")
+            parts.append(translate("FilterBar", "escalated"))
         if base.keys:
-            parts.append(f"{len(base.keys)} chosen incidents")
+            parts.append(translate("FilterBar", "{count} chosen incidents").format(count=len(base.keys)))
         if base.resolved_from or base.resolved_to:
-            parts.append("resolved in a period")
+            parts.append(translate("FilterBar", "resolved in a period"))
         if base.acknowledged_from or base.acknowledged_to:
-            parts.append("acknowledged in a period")
+            parts.append(translate("FilterBar", "acknowledged in a period"))
         if base.open_at:
-            parts.append(f"open at {time_short(base.open_at)}")
+            parts.append(translate("FilterBar", "open at {time}").format(time=time_short(base.open_at)))
         text = self._chip_text or ", ".join(parts)
         self.chip.setText(f"  {text}  " if text else "")
-        self.chip.setToolTip(tooltip("Also filtered by: " + ", ".join(parts) if parts else "Filter from a drill-down"))
+        self.chip.setToolTip(tooltip(translate("FilterBar", "Also filtered by: {filters}").format(
+            filters=", ".join(parts)) if parts else translate("FilterBar", "Filter from a drill-down")))
         self.chip.setVisible(bool(text))
         self.chip_clear.setVisible(bool(text))
         accent = theme.sla_color(theme.SLA_PAUSED).name()

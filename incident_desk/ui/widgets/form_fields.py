@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain.incident import Priority, Status
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 
 
@@ -48,12 +49,13 @@ class Badge(QLabel):
     def show_priority(self, priority: Priority) -> None:
         self.setText(priority.label)
         self.setStyleSheet(_badge_css(*theme.badge_colors("priority", priority)))
-        self.setToolTip(f"Priority {theme.priority_label(priority)}")
+        self.setToolTip(translate("FormFields", "Priority {priority_label}").format(priority_label=theme.priority_label(
+                priority)))
 
     def show_status(self, status: Status, detail: str | None = None) -> None:
         self.setText(status.label + (f" · {detail}" if detail else ""))
         self.setStyleSheet(_badge_css(*theme.badge_colors("status", status)))
-        self.setToolTip(f"Status: {status.label}")
+        self.setToolTip(translate("FormFields", "Status: {label}").format(label=status.label))
 
     def show_sla(self, state: str, text: str) -> None:
         self.setText(text)

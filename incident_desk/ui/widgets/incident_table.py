@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QRectF, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QModelIndex,
+    QPoint,
+    QRectF,
+    QSignalBlocker,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_desk.ui import icons, theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.icons import _NO_PEN
 from incident_desk.ui.models.incident_table_model import (
     COLUMNS,
@@ -29,8 +41,9 @@ from incident_desk.ui.models.incident_table_model import (
 from incident_desk.ui.theme import PRIORITY_NAMES
 
 TITLE_MIN_WIDTH = 200  # below this a title reads as '...'; the columns after it scroll instead
-EMPTY_TEXT = ("<b>No incidents here</b><br>Log one with Ctrl+N, or pick another view or widen the filter "
-              "(Clear shows every incident, whatever its status).")
+EMPTY_TEXT = QT_TRANSLATE_NOOP("IncidentTable", "<b>No incidents here</b><br>Log one with Ctrl+N, or pick another view "
+                                                "or widen the filter (Clear shows every incident, whatever its "
+                                                "status).")
 
 
 class PriorityBadgeDelegate(QStyledItemDelegate):
@@ -102,7 +115,8 @@ class PriorityBadgeDelegate(QStyledItemDelegate):
         name_key = (int(priority), width, font_key)
         name = self._names.get(name_key)
         if name is None:
-            name = QFontMetrics(font).elidedText(PRIORITY_NAMES[priority], Qt.TextElideMode.ElideRight, width)
+            name = QFontMetrics(font).elidedText(translate("Theme", PRIORITY_NAMES[priority]),
+                                                 Qt.TextElideMode.ElideRight, width)
             if len(self._names) > 256:
                 self._names.clear()
             self._names[name_key] = name
@@ -159,7 +173,7 @@ class IncidentTable(QTableView):
         header.setSortIndicatorShown(True)
         self.reset_columns()
         # Said over an empty table, so an empty view never looks like a broken one.
-        self._empty = QLabel(EMPTY_TEXT, self)
+        self._empty = QLabel(translate("IncidentTable", EMPTY_TEXT), self)
         self._empty.setObjectName("emptyTableHint")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
@@ -225,18 +239,18 @@ class IncidentTable(QTableView):
 
     def column_menu(self, parent: QWidget | None = None) -> QMenu:
         """Checkable entries for every column (header context menu and View > Columns)."""
-        menu = QMenu("Columns", parent or self)
+        menu = QMenu(translate("IncidentTable", "Columns"), parent or self)
         menu.setIcon(icons.action_icon("columns"))
         header = self.horizontalHeader()
         visible = sum(not header.isSectionHidden(i) for i in range(len(COLUMNS)))
         for i, col in enumerate(COLUMNS):
-            act = menu.addAction(col.title)
+            act = menu.addAction(translate("IncidentTableModel", col.title))
             act.setCheckable(True)
             act.setChecked(not header.isSectionHidden(i))
             act.setEnabled(col.id != "key" and not (visible == 1 and act.isChecked()))
             act.toggled.connect(lambda on, s=i: self.set_column_visible(s, on))
         menu.addSeparator()
-        menu.addAction("Reset columns", self.reset_columns)
+        menu.addAction(translate("IncidentTable", "Reset columns"), self.reset_columns)
         return menu
 
     def set_column_visible(self, section: int, visible: bool) -> None:

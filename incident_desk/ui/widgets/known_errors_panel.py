@@ -9,6 +9,7 @@ from incident_desk.domain.closure import KnownErrorMatch
 from incident_desk.domain.incident import DomainError
 from incident_desk.services.errors import StorageError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 
 
 class KnownErrorsPanel(QFrame):
@@ -47,10 +48,15 @@ class KnownErrorsPanel(QFrame):
             self.hide()
             return []
         best = self.matches[0]
-        others = f" (also {', '.join(m.key for m in self.matches[1:])})" if len(self.matches) > 1 else ""
-        self.title.setText(f"Known error {best.key}: {best.title}{others}")
-        self.workaround.setText(f"Workaround: {best.workaround}")
-        self.link_check.setText(f"Link the new incident to {best.key}")
+        if len(self.matches) > 1:
+            self.title.setText(translate("KnownErrorsPanel", "Known error {key}: {title} (also {others})").format(
+                key=best.key, title=best.title, others=", ".join(m.key for m in self.matches[1:])))
+        else:
+            self.title.setText(translate("KnownErrorsPanel", "Known error {key}: {title}").format(
+                key=best.key, title=best.title))
+        self.workaround.setText(translate("KnownErrorsPanel",
+                                          "Workaround: {workaround}").format(workaround=best.workaround))
+        self.link_check.setText(translate("KnownErrorsPanel", "Link the new incident to {key}").format(key=best.key))
         self.show()
         return self.matches
 

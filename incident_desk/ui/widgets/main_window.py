@@ -28,6 +28,7 @@ from incident_desk.services.errors import StorageError
 from incident_desk.ui import icons, theme
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.drafts import IncidentDrafts
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.models.incident_table_model import IncidentTableModel
 from incident_desk.ui.models.saved_views import SavedView, ViewStore
 from incident_desk.ui.people import PeopleDirectory
@@ -77,7 +78,8 @@ class MainWindow(QMainWindow):
         self._active_view: SavedView | None = None
         self._splitter_state = None
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"Incident Desk — {desk.store.display_name}")
+        self.setWindowTitle(translate("MainWindow",
+                                      "Incident Desk — {display_name}").format(display_name=desk.store.display_name))
         self.setWindowIcon(icons.app_icon())
 
         # Who is who, read once (a few users): the table, the filters and the editor show display names.
@@ -101,9 +103,9 @@ class MainWindow(QMainWindow):
         page_layout.addWidget(self.table)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.incidents_page, "Incidents")
+        self.tabs.addTab(self.incidents_page, translate("MainWindow", "Incidents"))
         self.metrics_tab = None
-        self.tabs.addTab(QWidget(self), "Metrics")  # replaced by the real tab when first shown
+        self.tabs.addTab(QWidget(self), translate("MainWindow", "Metrics"))  # replaced by the real tab when first shown
         # The editor is built when first needed (see the editor property): a third of this window's
         # widgets, and nothing of the first painted page. Its panel scrolls down, never across: below
         # DETAIL_MIN_WIDTH the splitter stops, so Save and the workflow buttons are always whole.
@@ -128,7 +130,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         # The views sit in a dock on the left; the notification panel, when the alerts start, goes
         # under them (dock_notifications) rather than taking another column of a laptop's width.
-        self.views_dock = QDockWidget("Views", self)
+        self.views_dock = QDockWidget(translate("MainWindow", "Views"), self)
         self.views_dock.setObjectName("viewsDock")
         self.views_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.views_dock.setWidget(self.views)
@@ -185,9 +187,11 @@ class MainWindow(QMainWindow):
         """Say which incidents have edits kept from a desk that closed before they were saved."""
         keys = IncidentDrafts(self.settings, EDITOR_DRAFTS_GROUP).keys()
         if keys:
-            shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
-            self.status_message(f"Unsaved changes kept from before the desk closed: {shown}. "
-                                f"Open an incident to see and save them.", 30_000)
+            shown = ", ".join(keys[:5]) if len(keys) <= 5 else self.tr("{keys} and %n more", "", len(keys) - 5).format(
+                keys=", ".join(keys[:5]))
+            self.status_message(translate("MainWindow",
+                                          "Unsaved changes kept from before the desk closed: {shown}. Open an "
+                                          "incident to see and save them.").format(shown=shown), 30_000)
 
     @property
     def editor(self) -> IncidentDetailEditor:
@@ -210,12 +214,14 @@ class MainWindow(QMainWindow):
         empty.setObjectName("detailEmpty")
         col = QVBoxLayout(empty)
         col.setContentsMargins(16, 16, 16, 16)
-        title = QLabel("No incident selected", empty)
+        title = QLabel(translate("MainWindow", "No incident selected"), empty)
         font = title.font()
         font.setPointSizeF(font.pointSizeF() + 3)
         font.setBold(True)
         title.setFont(font)
-        hint = QLabel("Choose an incident in the list (Enter opens it), or log a new one with Ctrl+N.", empty)
+        hint = QLabel(translate("MainWindow",
+                                "Choose an incident in the list (Enter opens it), or log a new one with "
+                                "Ctrl+N."), empty)
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         col.addWidget(title)
@@ -228,9 +234,13 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         # Names and paths are someone's text: shown as typed, never as markup; a password never shown.
-        self.db_label = plain_label(f"Database: {self.desk.store.display_name}", self)
+        self.db_label = plain_label(translate("MainWindow",
+                                              "Database: {display_name}").format(
+                display_name=self.desk.store.display_name), self)
         self.db_label.setToolTip(tooltip(self.desk.store.safe_url))
-        self.user_label = plain_label(f"Signed in: {self.desk.actor.display_name} ({self.desk.actor.role})", self)
+        self.user_label = plain_label(translate("MainWindow",
+                                                "Signed in: {display_name} ({role})").format(
+                display_name=self.desk.actor.display_name, role=self.desk.actor.role), self)
         self.rows_label = QLabel("", self)
         # Shown while a write waits on the database (ui/ops.py): the window paints on, and says why
         # the save has not finished yet.
@@ -264,59 +274,83 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         local = Qt.ShortcutContext.WidgetWithChildrenShortcut
         a = self._action
-        self.act_log = a("&Log incident…", self._on_log_incident, shortcut="Ctrl+N", icon="new",
-                         tip="Log a new incident")
-        self.act_search = a("&Search", self._on_focus_search, shortcut="Ctrl+F", icon="search",
-                            tip="Search incidents by title, description and comments")
-        self.act_open = a("&Open incident", self._on_open_current, shortcut=Qt.Key.Key_Return, context=local,
-                          tip="Open the selected incident in the detail panel")
-        self.act_open_window = a("Open in new &window", self._on_open_window, shortcut="Ctrl+Shift+O",
-                                 icon="window", tip="Open the selected incident in a window of its own")
+        self.act_log = a(translate("MainWindow", "&Log incident…"), self._on_log_incident, shortcut="Ctrl+N",
+                         icon="new",
+                         tip=translate("MainWindow", "Log a new incident"))
+        self.act_search = a(translate("MainWindow", "&Search"), self._on_focus_search, shortcut="Ctrl+F", icon="search",
+                            tip=translate("MainWindow", "Search incidents by title, description and comments"))
+        self.act_open = a(translate("MainWindow", "&Open incident"), self._on_open_current, shortcut=Qt.Key.Key_Return,
+                          context=local,
+                          tip=translate("MainWindow", "Open the selected incident in the detail panel"))
+        self.act_open_window = a(translate("MainWindow", "Open in new &window"), self._on_open_window,
+                                 shortcut="Ctrl+Shift+O",
+                                 icon="window", tip=translate("MainWindow",
+                                         "Open the selected incident in a window of its own"))
         # Save and Esc are local to the table area: inside the editor its own shortcuts answer.
-        self.act_save = a("&Save", self._on_save, shortcut=QKeySequence.StandardKey.Save, icon="save",
-                          context=local, tip="Save the changes in the detail panel")
-        self.act_back = a("&Back to table", self._on_back_to_table, shortcut=Qt.Key.Key_Escape, context=local,
-                          tip="Leave the search box or the editor and return to the table")
-        self.act_ack = a("&Acknowledge", self._on_acknowledge, shortcut="Ctrl+Shift+A", icon="acknowledge",
-                         tip="Acknowledge the selected incident")
-        self.act_resolve = a("&Resolve…", self._on_resolve, shortcut="Ctrl+Shift+R", icon="resolve",
-                             tip="Resolve the selected incident (asks for a code and notes)")
-        self.act_assign_me = a("Assign to &me", self._on_assign_to_me, shortcut="Ctrl+Shift+M", icon="assign_me",
-                               tip="Assign the selected incident to yourself")
-        self.act_refresh = a("&Refresh", self._on_refresh_now, shortcut=QKeySequence.StandardKey.Refresh,
-                             icon="refresh", tip="Re-read the incidents and counts")
-        self.act_save_view = a("Save &view as…", self._on_save_view, shortcut="Ctrl+Shift+S", icon="save_view",
-                               tip="Save the current filter, sort and columns as a view of your own")
-        self.act_columns = a("&Columns…", self._on_columns_menu, icon="columns",
-                             tip="Choose which columns the table shows")
-        self.act_toggle_detail = a("&Detail panel", self._on_toggle_detail, shortcut="Ctrl+D",
-                                   tip="Show or hide the detail panel")
+        self.act_save = a(translate("MainWindow", "&Save"), self._on_save, shortcut=QKeySequence.StandardKey.Save,
+                          icon="save",
+                          context=local, tip=translate("MainWindow", "Save the changes in the detail panel"))
+        self.act_back = a(translate("MainWindow", "&Back to table"), self._on_back_to_table,
+                          shortcut=Qt.Key.Key_Escape, context=local,
+                          tip=translate("MainWindow", "Leave the search box or the editor and return to the table"))
+        self.act_ack = a(translate("MainWindow", "&Acknowledge"), self._on_acknowledge, shortcut="Ctrl+Shift+A",
+                         icon="acknowledge",
+                         tip=translate("MainWindow", "Acknowledge the selected incident"))
+        self.act_resolve = a(translate("MainWindow", "&Resolve…"), self._on_resolve, shortcut="Ctrl+Shift+R",
+                             icon="resolve",
+                             tip=translate("MainWindow", "Resolve the selected incident (asks for a code and notes)"))
+        self.act_assign_me = a(translate("MainWindow", "Assign to &me"), self._on_assign_to_me,
+                               shortcut="Ctrl+Shift+M", icon="assign_me",
+                               tip=translate("MainWindow", "Assign the selected incident to yourself"))
+        self.act_refresh = a(translate("MainWindow", "&Refresh"), self._on_refresh_now,
+                             shortcut=QKeySequence.StandardKey.Refresh,
+                             icon="refresh", tip=translate("MainWindow", "Re-read the incidents and counts"))
+        self.act_save_view = a(translate("MainWindow", "Save &view as…"), self._on_save_view, shortcut="Ctrl+Shift+S",
+                               icon="save_view",
+                               tip=translate("MainWindow",
+                                             "Save the current filter, sort and columns as a view of your own"))
+        self.act_columns = a(translate("MainWindow", "&Columns…"), self._on_columns_menu, icon="columns",
+                             tip=translate("MainWindow", "Choose which columns the table shows"))
+        self.act_toggle_detail = a(translate("MainWindow", "&Detail panel"), self._on_toggle_detail, shortcut="Ctrl+D",
+                                   tip=translate("MainWindow", "Show or hide the detail panel"))
         self.act_toggle_detail.setCheckable(True)
         self.act_toggle_detail.setChecked(True)
-        self.act_metrics = a("&Metrics", self._on_show_metrics, shortcut="Ctrl+2", tip="Show the metrics tab")
-        self.act_incidents = a("&Incidents", self._on_show_incidents, shortcut="Ctrl+1",
-                               tip="Show the incident table")
-        self.act_quit = a("&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit, tip="Close Incident Desk")
-        self.act_about = a("&About Incident Desk", self._on_about, tip="Version, database and licences")
-        self.act_help = a("Incident Desk &help", self._on_help, shortcut=QKeySequence.StandardKey.HelpContents,
-                          tip="Quick keys, the incident workflow and the metric definitions (offline)")
-        self.act_policies = a("SLA && &escalation policies…", self._on_policies,
-                              tip="Response and resolution targets, business calendar and escalation rules")
-        self.act_statuspage = a("&Publish status page…", self._on_publish_statuspage,
-                                tip="Write the static status page (public services, incidents and updates) "
-                                    "into a folder")
-        self.act_statuspage_on_update = a("Publish the status page on every public &update",
+        self.act_metrics = a(translate("MainWindow", "&Metrics"), self._on_show_metrics, shortcut="Ctrl+2",
+                             tip=translate("MainWindow", "Show the metrics tab"))
+        self.act_incidents = a(translate("MainWindow", "&Incidents"), self._on_show_incidents, shortcut="Ctrl+1",
+                               tip=translate("MainWindow", "Show the incident table"))
+        self.act_quit = a(translate("MainWindow", "&Quit"), self.close, shortcut=QKeySequence.StandardKey.Quit,
+                          tip=translate("MainWindow", "Close Incident Desk"))
+        self.act_about = a(translate("MainWindow", "&About Incident Desk"), self._on_about, tip=translate("MainWindow",
+                "Version, database and licences"))
+        self.act_help = a(translate("MainWindow", "Incident Desk &help"), self._on_help,
+                          shortcut=QKeySequence.StandardKey.HelpContents,
+                          tip=translate("MainWindow",
+                                        "Quick keys, the incident workflow and the metric definitions (offline)"))
+        self.act_policies = a(translate("MainWindow", "SLA && &escalation policies…"), self._on_policies,
+                              tip=translate("MainWindow",
+                                            "Response and resolution targets, business calendar and escalation rules"))
+        self.act_statuspage = a(translate("MainWindow", "&Publish status page…"), self._on_publish_statuspage,
+                                tip=translate("MainWindow",
+                                              "Write the static status page (public services, incidents and updates) "
+                                    "into a folder"))
+        self.act_statuspage_on_update = a(translate("MainWindow", "Publish the status page on every public &update"),
                                           self._on_statuspage_on_update_toggled,
-                                          tip="Each public update posted from this desk republishes the page")
+                                          tip=translate("MainWindow",
+                                                        "Each public update posted from this desk republishes the "
+                                                        "page"))
         self.act_statuspage_on_update.setCheckable(True)
         from incident_desk.ui import statuspage_actions
         self.act_statuspage_on_update.setChecked(statuspage_actions.publish_on_update(self.settings))
-        self.act_settings = a("&Settings…", self._on_settings, shortcut="Ctrl+,",
-                              tip="Appearance, notifications, priorities, categories, people, policies, backups")
-        self.act_switch = a("Switch &database…", self._on_switch_database,
-                            tip="Open another desk: a recent one, a file, or a team server")
-        self.act_oncall = a("&On-call schedule…", self._on_oncall,
-                            tip="Who is on call per team, the coming shifts, rotations and overrides")
+        self.act_settings = a(translate("MainWindow", "&Settings…"), self._on_settings, shortcut="Ctrl+,",
+                              tip=translate("MainWindow",
+                                            "Appearance, notifications, priorities, categories, people, policies, "
+                                            "backups"))
+        self.act_switch = a(translate("MainWindow", "Switch &database…"), self._on_switch_database,
+                            tip=translate("MainWindow", "Open another desk: a recent one, a file, or a team server"))
+        self.act_oncall = a(translate("MainWindow", "&On-call schedule…"), self._on_oncall,
+                            tip=translate("MainWindow",
+                                          "Who is on call per team, the coming shifts, rotations and overrides"))
         for act in (self.act_save, self.act_back):
             self.incidents_page.addAction(act)
             self.views.addAction(act)
@@ -326,7 +360,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus_and_toolbar(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(translate("MainWindow", "&File"))
         file_menu.addActions([self.act_log, self.act_save])
         file_menu.addSeparator()
         self.transfer = TransferActions(self)
@@ -334,25 +368,25 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_switch)
         file_menu.addAction(self.act_quit)
-        inc_menu = bar.addMenu("&Incident")
+        inc_menu = bar.addMenu(translate("MainWindow", "&Incident"))
         inc_menu.addActions([self.act_open, self.act_open_window])
         inc_menu.addSeparator()
         inc_menu.addActions([self.act_ack, self.act_resolve, self.act_assign_me])
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu(translate("MainWindow", "&View"))
         view_menu.addActions([self.act_search, self.act_back, self.act_refresh])
         view_menu.addSeparator()
         view_menu.addActions([self.act_save_view, self.act_columns, self.act_toggle_detail])
         view_menu.addSeparator()
         view_menu.addActions([self.act_incidents, self.act_metrics])
-        self.tools_menu = bar.addMenu("&Tools")
+        self.tools_menu = bar.addMenu(translate("MainWindow", "&Tools"))
         self.tools_menu.addAction(self.act_settings)
         self.tools_menu.addAction(self.act_policies)
         self.tools_menu.addActions([self.act_statuspage, self.act_statuspage_on_update])
         self._add_team_actions()
         self.tools_menu.addAction(self.act_oncall)
-        help_menu = bar.addMenu("&Help")
+        help_menu = bar.addMenu(translate("MainWindow", "&Help"))
         help_menu.addActions([self.act_help, self.act_about])
-        self.toolbar = QToolBar("Main toolbar", self)
+        self.toolbar = QToolBar(translate("MainWindow", "Main toolbar"), self)
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -366,10 +400,11 @@ class MainWindow(QMainWindow):
 
     def _add_team_actions(self) -> None:
         """The audit trail (admins) and, on a team database, the signed-in person's password."""
-        self.act_audit = self._action("&Audit trail…", self._on_audit, tip="Sign-ins, failed sign-ins, refused "
-                                      "actions and account changes")
-        self.act_password = self._action("Change &password…", self._on_change_password,
-                                         tip="Your password on this team database")
+        self.act_audit = self._action(translate("MainWindow", "&Audit trail…"), self._on_audit,
+                                      tip=translate("MainWindow", "Sign-ins, failed sign-ins, refused "
+                                      "actions and account changes"))
+        self.act_password = self._action(translate("MainWindow", "Change &password…"), self._on_change_password,
+                                         tip=translate("MainWindow", "Your password on this team database"))
         self.act_audit.setVisible(self.desk.actor.can("audit.view"))
         self.act_password.setVisible(self.desk.store.is_team)
         self.tools_menu.addSeparator()
@@ -434,9 +469,10 @@ class MainWindow(QMainWindow):
     def _on_connection_changed(self, connected: bool, reason: str) -> None:
         if connected:
             self.connection_label.hide()
-            self.status_message("Connected to the team server again; the desk has caught up.")
+            self.status_message(translate("MainWindow", "Connected to the team server again; the desk has caught up."))
         else:
-            self.connection_label.setText("Team server unreachable: reconnecting… (what you type is kept)")
+            self.connection_label.setText(translate("MainWindow",
+                                                    "Team server unreachable: reconnecting… (what you type is kept)"))
             self.connection_label.setToolTip(tooltip(reason))
             self.connection_label.show()
 
@@ -498,7 +534,7 @@ class MainWindow(QMainWindow):
         try:
             result = statuspage_actions.publish(self.bridge.ops, self.desk, folder)
         except (DomainError, OSError) as exc:
-            self.status_message(f"The status page was not published: {exc}")
+            self.status_message(translate("MainWindow", "The status page was not published: {exc}").format(exc=exc))
             return
         self.status_message(statuspage_actions.describe(result))
 
@@ -547,7 +583,7 @@ class MainWindow(QMainWindow):
         """Select ``key`` in the table and open it in the detail panel (scrolling to it)."""
         self.tabs.setCurrentWidget(self.incidents_page)
         if not self.table.select_key(key):
-            self.status_message(f"{key} is not in the current view.")
+            self.status_message(translate("MainWindow", "{key} is not in the current view.").format(key=key))
             self.editor.load_incident(key)
             return False
         self._on_load_selected()
@@ -648,8 +684,10 @@ class MainWindow(QMainWindow):
             return filters
         widened = IncidentFilter(text=filters.text)
         self.filter_bar.set_filter(widened)
-        self.status_message(f"{found[0].key} is {found[0].status.label.lower()}, outside the view: the search "
-                            f"now covers every incident.", 15_000)
+        self.status_message(translate("MainWindow",
+                                      "{key} is {lower}, outside the view: the search now covers every "
+                                      "incident.").format(key=found[0].key, lower=found[0].status.label.lower(
+                )), 15_000)
         return widened
 
     @Slot(str)
@@ -661,7 +699,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_save_view(self) -> None:
         from PySide6.QtWidgets import QInputDialog
-        name, ok = QInputDialog.getText(self, "Save view", "Name of the view:")
+        name, ok = QInputDialog.getText(self, translate("MainWindow", "Save view"),
+                                        translate("MainWindow", "Name of the view:"))
         if ok:
             self.save_current_view(name)
 
@@ -679,7 +718,7 @@ class MainWindow(QMainWindow):
         saved = self.views.view_named(name)
         self.views.select_view(saved.name, emit=False)
         self._active_view = saved
-        self.status_message(f"Saved the view '{saved.name}'.")
+        self.status_message(translate("MainWindow", "Saved the view '{name}'.").format(name=saved.name))
         return saved
 
     @Slot(str)
@@ -688,7 +727,7 @@ class MainWindow(QMainWindow):
         if self._active_view is not None and self._active_view.name == name:
             self._active_view = None
         self.views.rebuild()
-        self.status_message(f"Deleted the view '{name}'.")
+        self.status_message(translate("MainWindow", "Deleted the view '{name}'.").format(name=name))
 
     # ---- selection and the detail panel -----------------------------------------------------------
 
@@ -752,7 +791,7 @@ class MainWindow(QMainWindow):
         """Load the table's current incident into the editor for a shortcut; False if none."""
         key = self.table.current_key()
         if not key:
-            self.status_message("Select an incident first.")
+            self.status_message(translate("MainWindow", "Select an incident first."))
             return False
         return self._editor_key() == key or self.editor.load_incident(key)
 
@@ -814,9 +853,9 @@ class MainWindow(QMainWindow):
         self.model.refresh()
         self.views.refresh_counts()
         if self.select_incident(key):
-            self.status_message(f"Logged {key}.")
+            self.status_message(translate("MainWindow", "Logged {key}.").format(key=key))
         else:
-            self.status_message(f"Logged {key}; it is not in this view.")
+            self.status_message(translate("MainWindow", "Logged {key}; it is not in this view.").format(key=key))
 
     # ---- data changes -----------------------------------------------------------------------------------
 
@@ -847,7 +886,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_row_count_changed(self, *_args) -> None:
         n = self.model.rowCount()
-        self.rows_label.setText(f"{n:,} incident{'s' if n != 1 else ''}")
+        self.rows_label.setText(self.tr("%Ln incidents", "", n))
 
     # ---- tabs -------------------------------------------------------------------------------------------------
 
@@ -882,7 +921,7 @@ class MainWindow(QMainWindow):
         with QSignalBlocker(self.tabs):
             old = self.tabs.widget(1)
             self.tabs.removeTab(1)
-            self.tabs.insertTab(1, holder, "Metrics")
+            self.tabs.insertTab(1, holder, translate("MainWindow", "Metrics"))
             self.tabs.setCurrentIndex(1)
         old.deleteLater()
 

@@ -10,13 +10,14 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize
 from PySide6.QtWidgets import QSizePolicy
 
 from incident_desk.domain import metrics as dm
 from incident_desk.domain.incident import Priority
 from incident_desk.services.metrics import DrillPoint, MetricsReport
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 
 PICK_RADIUS = 6
 
@@ -73,7 +74,7 @@ def _date_axis(ax, report: MetricsReport) -> None:
     ax.set_xlim(-0.6, max(len(report.buckets) - 0.4, 0.6))
 
 
-NO_DATA_TEXT = "Nothing to show\nfor this period and these filters"
+NO_DATA_TEXT = QT_TRANSLATE_NOOP("MetricCharts", "Nothing to show\nfor this period and these filters")
 
 
 def _has_values(data: dict) -> bool:
@@ -205,8 +206,8 @@ class MetricChart(FigureCanvasQTAgg):
             prepared.targets.clear()
             ax = figure.add_subplot()
             ax.set_axis_off()
-            ax.text(0.5, 0.5, NO_DATA_TEXT, transform=ax.transAxes, ha="center", va="center", fontsize=9,
-                    color=style["muted"], linespacing=1.6)
+            ax.text(0.5, 0.5, translate("MetricCharts", NO_DATA_TEXT), transform=ax.transAxes, ha="center",
+                    va="center", fontsize=9, color=style["muted"], linespacing=1.6)
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:  # pragma: no cover
         """Draw ``report`` into ``out.figure``; record pickable artists and plotted numbers in ``out``."""
@@ -245,7 +246,7 @@ class MetricChart(FigureCanvasQTAgg):
 
 class DurationChart(MetricChart):
     key = "durations"
-    title = "MTTR and MTTA over time"
+    title = QT_TRANSLATE_NOOP("MetricCharts", "MTTR and MTTA over time")
     definition_keys = ("ttr", "tta", "percentiles")
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
@@ -277,7 +278,7 @@ class DurationChart(MetricChart):
 
 class VolumeChart(MetricChart):
     key = "volume"
-    title = "Volume by category"
+    title = QT_TRANSLATE_NOOP("MetricCharts", "Volume by category")
     definition_keys = ("volume", "trend")
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
@@ -311,9 +312,11 @@ class VolumeChart(MetricChart):
                                 color=style["marker"], linestyle="none")
             marker._metrics_index = t_index  # noqa: SLF001
             _pickable(out, marker, "trend", "")
-            ax.annotate(f"{trend.category} rising", (where, bottom[where] * 1.04 + 0.5), xytext=(0, 8),
-                        textcoords="offset points", ha="center", fontsize=8, color=style["marker"])
-        ax.set_title("Incidents opened", fontsize=10, loc="left", color=style["text"])
+            ax.annotate(translate("MetricCharts", "{category} rising").format(category=trend.category), (where, bottom[
+                    where] * 1.04 + 0.5), xytext=(0, 8),
+                        textcoords=translate("MetricCharts", "offset points"), ha="center", fontsize=8, color=style[
+                                "marker"])
+        ax.set_title(translate("MetricCharts", "Incidents opened"), fontsize=10, loc="left", color=style["text"])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         if series:
             ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -323,7 +326,7 @@ class VolumeChart(MetricChart):
 
 class SlaChart(MetricChart):
     key = "sla"
-    title = "SLA compliance by priority"
+    title = QT_TRANSLATE_NOOP("MetricCharts", "SLA compliance by priority")
     definition_keys = ("sla", "sla_target")
     TARGET_GID = "sla_target"
 
@@ -347,11 +350,12 @@ class SlaChart(MetricChart):
         target = report.sla_target_pct
         # The policy's goal as a line the points are read against, labelled in words, not colour alone.
         line = ax.axhline(target, color=style["target"], linestyle=(0, (4, 3)), linewidth=1.3, zorder=1.5,
-                          label=f"target {target:g} %")
+                          label=translate("MetricCharts", "target {target:g} %").format(target=target))
         line.set_gid(self.TARGET_GID)
         data["_target"] = target
         ax.set_ylim(0, 105)
-        ax.set_title("Resolved within target (%)", fontsize=10, loc="left", color=style["text"])
+        ax.set_title(translate("MetricCharts", "Resolved within target (%)"), fontsize=10, loc="left", color=style[
+                "text"])
         if len(data) > 1:
             ax.legend(fontsize=7, loc="lower left", ncol=3, frameon=True)
         _date_axis(ax, report)
@@ -364,7 +368,7 @@ class SlaChart(MetricChart):
 
 class BacklogChart(MetricChart):
     key = "backlog"
-    title = "Backlog over time and open incidents by age"
+    title = QT_TRANSLATE_NOOP("MetricCharts", "Backlog over time and open incidents by age")
     definition_keys = ("backlog",)
 
     def plot(self, report: MetricsReport, style: dict, out: PreparedChart) -> None:
@@ -378,7 +382,8 @@ class BacklogChart(MetricChart):
         _pickable(out, line, "backlog")
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title("Open at the end of each period", fontsize=10, loc="left", color=style["text"])
+        ax.set_title(translate("MetricCharts", "Open at the end of each period"), fontsize=10, loc="left", color=style[
+                "text"])
         _date_axis(ax, report)
         names = [label for label, _ in report.age]
         counts = [n for _, n in report.age]
@@ -390,7 +395,7 @@ class BacklogChart(MetricChart):
         ax_age.set_yticklabels(names, fontsize=7)
         ax_age.invert_yaxis()
         ax_age.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
-        ax_age.set_title("Open by age", fontsize=10, loc="left", color=style["text"])
+        ax_age.set_title(translate("MetricCharts", "Open by age"), fontsize=10, loc="left", color=style["text"])
         ax_age.grid(False)
         out.data = {"backlog": values, "age": dict(report.age)}
 

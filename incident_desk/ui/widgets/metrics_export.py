@@ -6,13 +6,14 @@ import csv
 from io import BytesIO
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QMarginsF, QRectF, Qt
 from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from incident_desk.domain import metrics as dm
 from incident_desk.domain.formatting import stat_durations
 from incident_desk.services.metrics import MetricsReport
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 
 PDF_DPI = 150
 
@@ -64,30 +65,42 @@ def _headline_lines(report: MetricsReport) -> list[str]:
     tta = stat_durations([report.tta.mean, report.tta.median, report.tta.p90])
     ttr = stat_durations([report.ttr.mean, report.ttr.median, report.ttr.p90])
     return [
-        f"Volume: {report.total:,} opened; {report.resolved:,} resolved; {report.acknowledged:,} acknowledged.",
-        f"Open backlog at the end of the period: {report.open:,}.",
-        f"MTTA {tta[0]} (median {tta[1]}, p90 {tta[2]}, "
-        f"n = {report.tta.n:,}).",
-        f"MTTR {ttr[0]} (median {ttr[1]}, p90 {ttr[2]}, "
-        f"n = {report.ttr.n:,}); {report.left_out:,} closed or cancelled without a resolution time left out.",
-        f"SLA compliance {pct(report.sla.pct)} (target {report.sla_target_pct:g} %, response "
-        f"{pct(report.response_sla.pct)}); reopen rate {pct(report.reopen_rate_pct)}.",
+        translate("MetricsExport",
+                  "Volume: {total:,} opened; {resolved:,} resolved; {acknowledged:,} acknowledged.").format(
+                total=report.total, resolved=report.resolved, acknowledged=report.acknowledged),
+        translate("MetricsExport", "Open backlog at the end of the period: {open:,}.").format(open=report.open),
+        translate("MetricsExport", "MTTA {mean} (median {median}, p90 {p90}, n = {n:,}).").format(
+            mean=tta[0], median=tta[1], p90=tta[2], n=report.tta.n),
+        translate("MetricsExport",
+                  "MTTR {mean} (median {median}, p90 {p90}, n = {n:,}); {left_out:,} closed or cancelled without a "
+                  "resolution time left out.").format(mean=ttr[0], median=ttr[1], p90=ttr[2], n=report.ttr.n,
+                                                      left_out=report.left_out),
+        translate("MetricsExport",
+                  "SLA compliance {sla} (target {target:g} %, response {response}); reopen rate {reopen}.").format(
+            sla=pct(report.sla.pct), target=report.sla_target_pct, response=pct(report.response_sla.pct),
+            reopen=pct(report.reopen_rate_pct)),
         *_change_lines(report),
         *[t.describe() for t in report.trends],
     ]
 
 
-_CHANGE_NAMES = {"volume": "volume", "backlog": "open backlog", "mtta": "MTTA", "mttr": "MTTR",
-                 "sla": "SLA compliance", "reopen": "reopen rate"}
+_CHANGE_NAMES = {"volume": QT_TRANSLATE_NOOP("MetricsExport", "volume"),
+                 "backlog": QT_TRANSLATE_NOOP("MetricsExport", "open backlog"),
+                 "mtta": QT_TRANSLATE_NOOP("MetricsExport", "MTTA"), "mttr": QT_TRANSLATE_NOOP("MetricsExport", "MTTR"),
+                 "sla": QT_TRANSLATE_NOOP("MetricsExport", "SLA compliance"),
+                 "reopen": QT_TRANSLATE_NOOP("MetricsExport", "reopen rate")}
 
 
 def _change_lines(report: MetricsReport) -> list[str]:
     changes = report.changes()
     if not changes:
         return []
-    parts = [f"{name} {changes[key].short()}" + (f" ({changes[key].verdict})" if changes[key].verdict else "")
+    parts = [(translate("MetricsExport", "{name} {change} ({verdict})") if changes[key].verdict
+              else translate("MetricsExport", "{name} {change}")).format(
+                 name=translate("MetricsExport", name), change=changes[key].short(), verdict=changes[key].verdict)
              for key, name in _CHANGE_NAMES.items()]
-    return [f"Against the previous {report.period_text()}: " + "; ".join(parts) + "."]
+    return [translate("MetricsExport", "Against the previous {period}: {changes}.").format(
+        period=report.period_text(), changes="; ".join(parts))]
 
 
 def save_pdf(tab, path: str | Path) -> Path:
@@ -98,7 +111,7 @@ def save_pdf(tab, path: str | Path) -> Path:
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                      QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
-    writer.setTitle("Incident Desk metrics")
+    writer.setTitle(translate("MetricsExport", "Incident Desk metrics"))
     painter = QPainter(writer)
     try:
         page = writer.pageLayout().paintRectPixels(PDF_DPI)
@@ -116,15 +129,18 @@ def save_pdf(tab, path: str | Path) -> Path:
             y = rect.bottom() + gap
 
         period = f"{dm.bucket_label(report.start, 'day')} to {dm.bucket_label(report.end - 1, 'day')}"
-        text("Incident Desk metrics", 18, bold=True)
-        clock = "business hours" if report.business_hours else "wall clock"
+        text(translate("MetricsExport", "Incident Desk metrics"), 18, bold=True)
+        clock = translate("MetricsExport", "business hours") if report.business_hours else translate("MetricsExport",
+                "wall clock")
         if report.exclude_hold:
-            clock += ", On hold excluded"
-        text(f"{period} (UTC), by {report.by}, {clock}. Generated {report.generated_at:%Y-%m-%d %H:%M} UTC.", 9)
+            clock += translate("MetricsExport", ", On hold excluded")
+        text(translate("MetricsExport",
+                       "{period} (UTC), by {by}, {clock}. Generated {generated_at:%Y-%m-%d %H:%M} UTC.").format(
+                period=period, by=report.by, clock=clock, generated_at=report.generated_at), 9)
         for line in _headline_lines(report):
             text(line, 10, gap=3)
         y += 8
-        text("Definitions", 12, bold=True)
+        text(translate("MetricsExport", "Definitions"), 12, bold=True)
         for key, definition in dm.DEFINITIONS.items():
             text(dm.DEFINITION_TITLES.get(key, key), 8, bold=True, gap=1)
             text(definition, 8, gap=3)
@@ -136,7 +152,7 @@ def save_pdf(tab, path: str | Path) -> Path:
                 writer.newPage()
                 y = 0.0
                 first_chart = False
-            text(chart.title, 12, bold=True, gap=4)
+            text(translate("MetricCharts", chart.title), 12, bold=True, gap=4)
             painter.drawImage(QRectF(0, y, width, scaled_h), image)
             y += scaled_h + 20
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,12 +29,18 @@ from incident_desk.domain.incident import IncidentFilter, Priority
 from incident_desk.services.metrics import DrillPoint, MetricsReport, MetricsService, headline_figures
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.metric_definitions import DefinitionsDialog
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import tooltip
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 from incident_desk.ui.workers import WorkerPool
 
-PERIODS = (("Last 4 weeks", 28), ("Last 13 weeks", 91), ("Last 26 weeks", 182), ("Last 52 weeks", 364),
-           ("All time", None))
+PERIODS = (
+    (QT_TRANSLATE_NOOP("MetricsTab", "Last 4 weeks"), 28),
+    (QT_TRANSLATE_NOOP("MetricsTab", "Last 13 weeks"), 91),
+    (QT_TRANSLATE_NOOP("MetricsTab", "Last 26 weeks"), 182),
+    (QT_TRANSLATE_NOOP("MetricsTab", "Last 52 weeks"), 364),
+    (QT_TRANSLATE_NOOP("MetricsTab", "All time"), None),
+)
 DEFAULT_PERIOD = 2
 CARD_MIN_WIDTH = 170    # six cards in a row from 1,020 px, three below, two on the narrowest
 CHART_MIN_WIDTH = 440   # two charts side by side from 880 px, else one under the other
@@ -63,8 +69,9 @@ class HelpButton(QToolButton):
         self.setCursor(Qt.CursorShape.WhatsThisCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         text = "\n\n".join(dm.DEFINITIONS[k] for k in keys)
-        self.setToolTip(tooltip(text + "\n\nClick for every definition."))
-        self.setAccessibleName("Definition")
+        self.setToolTip(tooltip(translate("MetricsTab", "{definitions}\n\nClick for every definition.").format(
+            definitions=text)))
+        self.setAccessibleName(translate("MetricsTab", "Definition"))
         self.setAccessibleDescription(text)
 
 
@@ -133,9 +140,12 @@ class HeadlineCard(QFrame):
         verdict = f" \u00b7 {change.verdict}" if change.verdict else ""
         self.change.setText(change.short() + verdict)
         self.change.setAccessibleName(change.describe(period))
-        self.change.setToolTip(tooltip(f"{change.describe(period)}; previous: {previous}"))
+        self.change.setToolTip(tooltip(translate("MetricsTab",
+                                                 "{describe}; previous: {previous}").format(describe=change.describe(
+                period), previous=previous)))
         theme.style(self.change, change.verdict or "muted")
-        self.previous.setText(f"previous {period}: {previous}")
+        self.previous.setText(translate("MetricsTab", "previous {period}: {previous}").format(period=period,
+                previous=previous))
 
 
 def _pct(value: float | None) -> str:
@@ -186,34 +196,38 @@ class MetricsTab(QWidget):
         outer = QVBoxLayout(self)
         self.period = QComboBox()
         for label, days in PERIODS:
-            self.period.addItem(label, days)
+            self.period.addItem(translate("MetricsTab", label), days)
         self.period.setCurrentIndex(DEFAULT_PERIOD)
-        self.period.setAccessibleName("Period")
+        self.period.setAccessibleName(translate("MetricsTab", "Period"))
         self.by = QComboBox()
         for g in dm.GRANULARITIES:
-            self.by.addItem(f"By {g}", g)
+            self.by.addItem(translate("MetricsTab", "By {g}").format(g=g), g)
         self.by.setCurrentIndex(1)
-        self.by.setAccessibleName("Group by")
-        self.team = self._choice("All teams", self.desk.users.team_names())
-        self.category = self._choice("All categories", self.desk.settings.category_names())
-        self.priority = self._choice("All priorities", [p.label for p in Priority])
-        self.assignee = self._choice("All assignees", [u["username"] for u in self.desk.users.list_users()])
-        self.business = QCheckBox("Business hours")
+        self.by.setAccessibleName(translate("MetricsTab", "Group by"))
+        self.team = self._choice(translate("MetricsTab", "All teams"), self.desk.users.team_names())
+        self.category = self._choice(translate("MetricsTab", "All categories"),
+                                     self.desk.settings.category_names())
+        self.priority = self._choice(translate("MetricsTab", "All priorities"), [p.label for p in Priority])
+        self.assignee = self._choice(translate("MetricsTab", "All assignees"), [u[
+                "username"] for u in self.desk.users.list_users()])
+        self.business = QCheckBox(translate("MetricsTab", "Business hours"))
         self.business.setToolTip(tooltip(dm.DEFINITIONS["business_hours"]))
-        self.no_hold = QCheckBox("Exclude On hold")
+        self.no_hold = QCheckBox(translate("MetricsTab", "Exclude On hold"))
         self.no_hold.setToolTip(tooltip(dm.DEFINITIONS["exclude_hold"]))
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton(translate("MetricsTab", "Refresh"))
         self.export_button = QToolButton()
-        self.export_button.setText("Export")
+        self.export_button.setText(translate("MetricsTab", "Export"))
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.export_menu = QMenu(self.export_button)
         self.export_button.setMenu(self.export_menu)
         self.definitions_button = QToolButton()
-        self.definitions_button.setText("Definitions…")
-        self.definitions_button.setToolTip("What every figure and chart counts")
-        self.review_button = QPushButton("Monthly review…")
-        self.review_button.setToolTip("The month's review for team leads and the board: figures against the month "
-                                      "before, trends, major incidents and action items (PDF, HTML, Markdown)")
+        self.definitions_button.setText(translate("MetricsTab", "Definitions…"))
+        self.definitions_button.setToolTip(translate("MetricsTab", "What every figure and chart counts"))
+        self.review_button = QPushButton(translate("MetricsTab", "Monthly review…"))
+        self.review_button.setToolTip(translate("MetricsTab",
+                                                "The month's review for team leads and the board: figures against the "
+                                                "month "
+                                      "before, trends, major incidents and action items (PDF, HTML, Markdown)"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setFixedWidth(120)
@@ -243,12 +257,12 @@ class MetricsTab(QWidget):
         self.card_grid.setHorizontalSpacing(8)
         self.card_grid.setVerticalSpacing(8)
         self.cards = {
-            "volume": HeadlineCard("Volume", ("volume", "change")),
-            "backlog": HeadlineCard("Open backlog", ("backlog", "change")),
-            "mtta": HeadlineCard("MTTA", ("tta", "percentiles", "change")),
-            "mttr": HeadlineCard("MTTR", ("ttr", "percentiles", "change")),
-            "sla": HeadlineCard("SLA compliance", ("sla", "sla_target", "change")),
-            "reopen": HeadlineCard("Reopen rate", ("reopen", "change")),
+            "volume": HeadlineCard(translate("MetricsTab", "Volume"), ("volume", "change")),
+            "backlog": HeadlineCard(translate("MetricsTab", "Open backlog"), ("backlog", "change")),
+            "mtta": HeadlineCard(translate("MetricsTab", "MTTA"), ("tta", "percentiles", "change")),
+            "mttr": HeadlineCard(translate("MetricsTab", "MTTR"), ("ttr", "percentiles", "change")),
+            "sla": HeadlineCard(translate("MetricsTab", "SLA compliance"), ("sla", "sla_target", "change")),
+            "reopen": HeadlineCard(translate("MetricsTab", "Reopen rate"), ("reopen", "change")),
         }
         col.addLayout(self.card_grid)
         # Only news: a rising category. The rule itself is behind the volume chart's "?".
@@ -269,7 +283,7 @@ class MetricsTab(QWidget):
             self.charts[chart.key] = chart
             head = QHBoxLayout()
             head.setContentsMargins(0, 0, 0, 0)
-            title = QLabel(chart.title, box)
+            title = QLabel(translate("MetricCharts", chart.title), box)
             title.setStyleSheet("font-weight: 600;")
             help_button = HelpButton(chart.definition_keys, box)
             self.chart_help[chart.key] = help_button
@@ -325,11 +339,14 @@ class MetricsTab(QWidget):
 
     def _build_export_menu(self) -> None:
         for key, chart in self.charts.items():
-            self.export_menu.addAction(f"{chart.title} as PNG...", lambda k=key: self._export_chart(k, "png"))
-            self.export_menu.addAction(f"{chart.title} as SVG...", lambda k=key: self._export_chart(k, "svg"))
+            title = translate("MetricCharts", chart.title)
+            self.export_menu.addAction(translate("MetricsTab", "{title} as PNG...").format(title=title),
+                                       lambda k=key: self._export_chart(k, "png"))
+            self.export_menu.addAction(translate("MetricsTab", "{title} as SVG...").format(title=title),
+                                       lambda k=key: self._export_chart(k, "svg"))
         self.export_menu.addSeparator()
-        self.export_menu.addAction("Series as CSV...", self._export_csv)
-        self.export_menu.addAction("Whole tab as PDF report...", self._export_pdf)
+        self.export_menu.addAction(translate("MetricsTab", "Series as CSV..."), self._export_csv)
+        self.export_menu.addAction(translate("MetricsTab", "Whole tab as PDF report..."), self._export_pdf)
 
     def _connect_signals(self) -> None:
         self.refresh_button.clicked.connect(self.refresh)
@@ -393,7 +410,7 @@ class MetricsTab(QWidget):
         def job():
             report = service.refresh(filters, by=by, business_hours=business, exclude_hold=no_hold,
                                      progress=progress)
-            progress(100, "Drawing charts")
+            progress(100, translate("MetricsTab", "Drawing charts"))
             # Charts are built and rendered here too: drawing one takes longer than a frame.
             return report, [(chart, chart.prepare(report, dark=dark, geometry=g)) for chart, g in charts], dark
 
@@ -438,11 +455,13 @@ class MetricsTab(QWidget):
         else:
             self.progress.hide()
             self._set_refreshing(False)
-            clock = "business hours" if report.business_hours else "wall clock"
+            clock = translate("MetricsTab", "business hours") if report.business_hours else translate("MetricsTab",
+                    "wall clock")
             if report.exclude_hold:
-                clock += ", On hold excluded"
-            self.status.setText(f"Updated {time_short(report.generated_at, UTC)} UTC \u00b7 durations in {clock} "
-                                f"\u00b7 {report.by}s in UTC")
+                clock += translate("MetricsTab", ", On hold excluded")
+            self.status.setText(translate("MetricsTab",
+                                          "Updated {time_short} UTC · durations in {clock} · {by}s in UTC").format(
+                    time_short=time_short(report.generated_at, UTC), clock=clock, by=report.by))
             self.sig_refreshed.emit(report)
 
     def _set_refreshing(self, refreshing: bool) -> None:
@@ -454,21 +473,32 @@ class MetricsTab(QWidget):
         return bool(self._draw_queue) or self.pool.pending() > 0
 
     def _show_headline(self, r: MetricsReport) -> None:
-        self.cards["volume"].set_figure(f"{r.total:,}", f"{r.resolved:,} resolved",
-                                        f"{r.resolved:,} resolved and {r.acknowledged:,} acknowledged in the period.")
-        self.cards["backlog"].set_figure(f"{r.open:,}", "open now" if r.open_at_end_is_now
-                                         else f"open at {time_short(_dt(r.end), UTC)} UTC")
+        self.cards["volume"].set_figure(f"{r.total:,}", translate("MetricsTab",
+                "{resolved:,} resolved").format(resolved=r.resolved),
+                                        translate("MetricsTab",
+                                                  "{resolved:,} resolved and {acknowledged:,} acknowledged in the "
+                                                  "period.").format(resolved=r.resolved, acknowledged=r.acknowledged))
+        self.cards["backlog"].set_figure(f"{r.open:,}", translate("MetricsTab", "open now") if r.open_at_end_is_now
+                                         else translate("MetricsTab",
+                                                        "open at {time_short} UTC").format(time_short=time_short(_dt(
+                                                 r.end), UTC)))
         for key, stats in (("mtta", r.tta), ("mttr", r.ttr)):
             mean, median, p90 = stat_durations([stats.mean, stats.median, stats.p90])  # one unit for the three
-            note = f"Over {stats.n:,} incidents."
+            note = translate("MetricsTab", "Over {n:,} incidents.").format(n=stats.n)
             if key == "mttr" and r.left_out:
-                note += (f" {r.left_out:,} closed or cancelled without a resolution time are counted in volumes "
-                         f"but left out of MTTR.")
-            self.cards[key].set_figure(mean, f"median {median} \u00b7 p90 {p90}" if stats.n else "", note)
-        self.cards["sla"].set_figure(_pct(r.sla.pct), f"target {r.sla_target_pct:g} % \u00b7 "
-                                                      f"response {_pct(r.response_sla.pct)}")
+                note = translate("MetricsTab", "Over {n:,} incidents. {left_out:,} closed or cancelled without a "
+                                               "resolution time are counted in volumes but left out of MTTR.").format(
+                    n=stats.n, left_out=r.left_out)
+            self.cards[key].set_figure(mean, translate("MetricsTab",
+                                                       "median {median} · p90 {p90}").format(median=median,
+                    p90=p90) if stats.n else "", note)
+        self.cards["sla"].set_figure(_pct(r.sla.pct), translate("MetricsTab",
+                "target {sla_target_pct:g} % · response {pct}").format(sla_target_pct=r.sla_target_pct, pct=_pct(
+                r.response_sla.pct)))
         self.cards["reopen"].set_figure(_pct(r.reopen_rate_pct),
-                                        f"{r.reopened:,} of {r.resolved:,} resolved" if r.resolved else "")
+                                        translate("MetricsTab",
+                                                  "{reopened:,} of {resolved:,} resolved").format(reopened=r.reopened,
+                                                resolved=r.resolved) if r.resolved else "")
         changes, period = r.changes(), r.period_text()
         previous = headline_figures(r.previous) if r.previous is not None else {}
         now = headline_figures(r)
@@ -510,7 +540,8 @@ class MetricsTab(QWidget):
     def _export_chart(self, key: str, fmt: str) -> None:
         from incident_desk.ui.widgets import metrics_export
 
-        path, _ = QFileDialog.getSaveFileName(self, "Export chart", f"{key}.{fmt}", f"{fmt.upper()} (*.{fmt})")
+        path, _ = QFileDialog.getSaveFileName(self, translate("MetricsTab", "Export chart"), f"{key}.{fmt}",
+                                              f"{fmt.upper()} (*.{fmt})")
         if path:
             metrics_export.save_chart(self.charts[key], path)
 
@@ -519,7 +550,8 @@ class MetricsTab(QWidget):
 
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export series", "metrics.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("MetricsTab", "Export series"), "metrics.csv",
+                                              translate("MetricsTab", "CSV (*.csv)"))
         if path:
             metrics_export.save_csv(self.report, path)
 
@@ -528,6 +560,7 @@ class MetricsTab(QWidget):
 
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export report", "metrics.pdf", "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("MetricsTab", "Export report"), "metrics.pdf",
+                                              translate("MetricsTab", "PDF (*.pdf)"))
         if path:
             metrics_export.save_pdf(self, path)

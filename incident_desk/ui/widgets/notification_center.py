@@ -31,6 +31,7 @@ from incident_desk.services.auth import Actor
 from incident_desk.services.errors import DomainError
 from incident_desk.services.notifications import SNOOZE_CHOICES, DoNotDisturb, NotificationService, snooze_until
 from incident_desk.ui import icons, theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.models.notification_model import NotificationModel, NotificationRole
 from incident_desk.ui.plain import plain_label
 from incident_desk.ui.widgets.flow_layout import FlowLayout, WrappingPanel
@@ -45,11 +46,11 @@ class QuietHoursDialog(QDialog):
     def __init__(self, notifications: NotificationService, actor: Actor, parent: QWidget | None = None, *,
                  run_write: Callable[[Callable], object] | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Quiet hours")
+        self.setWindowTitle(translate("NotificationCenter", "Quiet hours"))
         self.notifications, self.actor = notifications, actor
         self._run_write = run_write or (lambda call: call())
         hours = notifications.quiet_hours(actor)
-        self.enabled = QCheckBox("Silence desktop alerts between", self)
+        self.enabled = QCheckBox(translate("NotificationCenter", "Silence desktop alerts between"), self)
         self.start = QTimeEdit(self)
         self.end = QTimeEdit(self)
         for edit in (self.start, self.end):
@@ -58,7 +59,7 @@ class QuietHoursDialog(QDialog):
         self.end.setTime(QTime.fromString(hours["end"] or "07:00", "HH:mm"))
         self.enabled.setChecked(bool(hours["start"]))
         self.zone = ZonePicker(hours["timezone"], self)
-        self.allow_p1 = QCheckBox("Still alert me about P1 escalations", self)
+        self.allow_p1 = QCheckBox(translate("NotificationCenter", "Still alert me about P1 escalations"), self)
         self.allow_p1.setChecked(hours["allow_p1"])
         self.error = plain_label("", self)  # messages quote the zone typed
         self.error.setObjectName("errorLabel")
@@ -67,16 +68,17 @@ class QuietHoursDialog(QDialog):
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.enabled)
-        form.addRow("From", self.start)
-        form.addRow("To", self.end)
-        form.addRow("Time zone", self.zone)
+        form.addRow(translate("NotificationCenter", "From"), self.start)
+        form.addRow(translate("NotificationCenter", "To"), self.end)
+        form.addRow(translate("NotificationCenter", "Time zone"), self.zone)
         form.addRow(self.allow_p1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self._on_save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        note = QLabel("Notifications still reach this inbox; only pop-ups are held back.", self)
+        note = QLabel(translate("NotificationCenter",
+                                "Notifications still reach this inbox; only pop-ups are held back."), self)
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addWidget(self.error)
@@ -172,7 +174,7 @@ class NotificationCenter(QDockWidget):
 
     def __init__(self, notifications: NotificationService, actor: Actor, clock, parent: QWidget | None = None, *,
                  run_write: Callable[[Callable], object] | None = None):
-        super().__init__("Notifications", parent)
+        super().__init__(translate("NotificationCenter", "Notifications"), parent)
         self.setObjectName("notificationCenter")
         self.notifications, self.actor, self.clock = notifications, actor, clock
         # Marking read and snoozing write: through the desk's writer queue when the window has one.
@@ -182,32 +184,35 @@ class NotificationCenter(QDockWidget):
         self.dnd_state = DoNotDisturb()
 
         body = WrappingPanel(self)
-        self.unread_only = QCheckBox("Unread only", body)
+        self.unread_only = QCheckBox(translate("NotificationCenter", "Unread only"), body)
         self.mark_read_button = QToolButton(body)
-        self.mark_read_button.setText("Mark read")
-        self.mark_read_button.setToolTip("Mark the selected notifications read")
+        self.mark_read_button.setText(translate("NotificationCenter", "Mark read"))
+        self.mark_read_button.setToolTip(translate("NotificationCenter", "Mark the selected notifications read"))
         self.mark_all_button = QToolButton(body)
-        self.mark_all_button.setText("Mark all read")
+        self.mark_all_button.setText(translate("NotificationCenter", "Mark all read"))
         self.snooze_button = QToolButton(body)
-        self.snooze_button.setText("Snooze")
-        self.snooze_button.setToolTip("Hide the selected notifications for a while")
+        self.snooze_button.setText(translate("NotificationCenter", "Snooze"))
+        self.snooze_button.setToolTip(translate("NotificationCenter", "Hide the selected notifications for a while"))
         self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.snooze_button)
         self.snooze_actions: dict[str, QAction] = {}
         for choice in SNOOZE_CHOICES:
-            action = menu.addAction(f"Snooze {choice}" if choice != "until tomorrow" else "Snooze until tomorrow")
+            action = menu.addAction(translate("NotificationCenter",
+                                              "Snooze {choice}").format(
+                    choice=choice) if choice != "until tomorrow" else translate("NotificationCenter",
+                    "Snooze until tomorrow"))
             action.setData(choice)
             self.snooze_actions[choice] = action
         menu.triggered.connect(self._on_snooze_chosen)
         self.snooze_button.setMenu(menu)
         # Do not disturb and quiet hours share one menu button: the row of buttons stays short.
         self.quiet_button = QToolButton(body)
-        self.quiet_button.setText("Do not disturb")
+        self.quiet_button.setText(translate("NotificationCenter", "Do not disturb"))
         self.quiet_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         quiet_menu = QMenu(self.quiet_button)
-        self.dnd_action = quiet_menu.addAction("Do not disturb now")
+        self.dnd_action = quiet_menu.addAction(translate("NotificationCenter", "Do not disturb now"))
         self.dnd_action.setCheckable(True)
-        self.quiet_action = quiet_menu.addAction("Quiet hours…")
+        self.quiet_action = quiet_menu.addAction(translate("NotificationCenter", "Quiet hours…"))
         self.quiet_button.setMenu(quiet_menu)
         self.notice = QLabel("", body)
         self.notice.setObjectName("fallbackNotice")
@@ -223,7 +228,7 @@ class NotificationCenter(QDockWidget):
         self.dnd_label.setWordWrap(True)
         self.dnd_label.setTextFormat(Qt.TextFormat.PlainText)
         self.dnd_off_button = QToolButton(self.dnd_banner)
-        self.dnd_off_button.setText("Switch off")
+        self.dnd_off_button.setText(translate("NotificationCenter", "Switch off"))
         banner_row = QHBoxLayout(self.dnd_banner)
         banner_row.setContentsMargins(6, 4, 4, 4)
         banner_row.addWidget(self.dnd_label, 1)
@@ -237,9 +242,9 @@ class NotificationCenter(QDockWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setAlternatingRowColors(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.setAccessibleName("Notifications")
+        self.list.setAccessibleName(translate("NotificationCenter", "Notifications"))
         self.list.setMinimumWidth(ROW_MIN_WIDTH)
-        self.empty = QLabel("No notifications.", body)
+        self.empty = QLabel(translate("NotificationCenter", "No notifications."), body)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         # The actions wrap onto a second row in a narrow panel: the dock never forces the window wider.
@@ -299,7 +304,8 @@ class NotificationCenter(QDockWidget):
         self.dnd_off_button.setVisible(state.manual)
         with QSignalBlocker(self.dnd_action):
             self.dnd_action.setChecked(state.manual)
-        self.quiet_button.setText(f"{state.label()} (on)" if state.on else "Do not disturb")
+        self.quiet_button.setText(translate("NotificationCenter", "{label} (on)").format(label=state.label(
+                )) if state.on else translate("NotificationCenter", "Do not disturb"))
 
     def selected_ids(self) -> list[int]:
         return [i.data(NotificationRole.ID) for i in self.list.selectionModel().selectedIndexes()]
@@ -309,8 +315,8 @@ class NotificationCenter(QDockWidget):
     @Slot()
     def _update_badge(self, *_args) -> None:
         badge = f" ({self._unread})" if self._unread else ""
-        self.setWindowTitle(f"Notifications{badge}")
-        self.toggleViewAction().setText(f"Notifications{badge}")
+        self.setWindowTitle(translate("NotificationCenter", "Notifications{badge}").format(badge=badge))
+        self.toggleViewAction().setText(translate("NotificationCenter", "Notifications{badge}").format(badge=badge))
         self.empty.setVisible(self.model.rowCount() == 0)
         self.mark_all_button.setEnabled(self._unread > 0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,11 +30,19 @@ from incident_desk.domain.incident import DomainError
 from incident_desk.services.errors import StorageError
 from incident_desk.ui.dialogs.closure_dialogs import ProblemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.form_fields import Banner
 from incident_desk.ui.widgets.lazy_tab import RefreshWhenShown
 
-COLUMNS = ("Problem", "Status", "Incidents", "Open", "Title", "Updated")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("ProblemsView", "Problem"),
+    QT_TRANSLATE_NOOP("ProblemsView", "Status"),
+    QT_TRANSLATE_NOOP("ProblemsView", "Incidents"),
+    QT_TRANSLATE_NOOP("ProblemsView", "Open"),
+    QT_TRANSLATE_NOOP("ProblemsView", "Title"),
+    QT_TRANSLATE_NOOP("ProblemsView", "Updated"),
+)
 
 
 class ProblemsView(RefreshWhenShown, QWidget):
@@ -59,17 +67,17 @@ class ProblemsView(RefreshWhenShown, QWidget):
         outer.addWidget(self.banner)
         bar = QHBoxLayout()
         self.status_filter = QComboBox(self)
-        bar.addWidget(QLabel("Show:", self))
+        bar.addWidget(QLabel(translate("ProblemsView", "Show:"), self))
         bar.addWidget(self.status_filter)
         bar.addStretch(1)
-        self.new_button = QPushButton("&New problem…", self)
-        self.refresh_button = QPushButton("Refresh", self)
+        self.new_button = QPushButton(translate("ProblemsView", "&New problem…"), self)
+        self.refresh_button = QPushButton(translate("ProblemsView", "Refresh"), self)
         bar.addWidget(self.new_button)
         bar.addWidget(self.refresh_button)
         outer.addLayout(bar)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.table = QTableWidget(0, len(COLUMNS), splitter)
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([translate("ProblemsView", c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -82,14 +90,14 @@ class ProblemsView(RefreshWhenShown, QWidget):
         detail = QWidget(splitter)
         col = QVBoxLayout(detail)
         form = QFormLayout()
-        self.key_label = QLabel("Choose a problem", detail)
+        self.key_label = QLabel(translate("ProblemsView", "Choose a problem"), detail)
         self.key_label.setStyleSheet("font-weight: 600;")
         self.title_edit = QLineEdit(detail)
         self.status_combo = QComboBox(detail)
         for status in ProblemStatus:
             self.status_combo.addItem(status.label, status.value)
         self.cause_combo = QComboBox(detail)
-        self.cause_combo.addItem("Not known yet", "")
+        self.cause_combo.addItem(translate("ProblemsView", "Not known yet"), "")
         for category in ROOT_CAUSE_CATEGORIES:
             self.cause_combo.addItem(category.capitalize(), category)
         self.owner_combo = QComboBox(detail)
@@ -99,29 +107,31 @@ class ProblemsView(RefreshWhenShown, QWidget):
         self.workaround_edit = QPlainTextEdit(detail)
         self.workaround_edit.setTabChangesFocus(True)
         self.workaround_edit.setMaximumHeight(110)
-        self.workaround_edit.setPlaceholderText("What callers or agents can do meanwhile. A known error shows this "
-                                                "in the log dialog when a new report matches.")
+        self.workaround_edit.setPlaceholderText(translate("ProblemsView",
+                                                          "What callers or agents can do meanwhile. A known error "
+                                                          "shows this "
+                                                "in the log dialog when a new report matches."))
         form.addRow(self.key_label)
-        form.addRow("&Title:", self.title_edit)
-        form.addRow("&Status:", self.status_combo)
-        form.addRow("Root cause:", self.cause_combo)
-        form.addRow("Owner:", self.owner_combo)
-        form.addRow("Description:", self.description_edit)
-        form.addRow("&Workaround:", self.workaround_edit)
+        form.addRow(translate("ProblemsView", "&Title:"), self.title_edit)
+        form.addRow(translate("ProblemsView", "&Status:"), self.status_combo)
+        form.addRow(translate("ProblemsView", "Root cause:"), self.cause_combo)
+        form.addRow(translate("ProblemsView", "Owner:"), self.owner_combo)
+        form.addRow(translate("ProblemsView", "Description:"), self.description_edit)
+        form.addRow(translate("ProblemsView", "&Workaround:"), self.workaround_edit)
         col.addLayout(form)
         row = QHBoxLayout()
-        self.save_button = QPushButton("&Save", detail)
+        self.save_button = QPushButton(translate("ProblemsView", "&Save"), detail)
         row.addWidget(self.save_button)
         row.addStretch(1)
         col.addLayout(row)
-        col.addWidget(QLabel("Incidents (double-click to open):", detail))
+        col.addWidget(QLabel(translate("ProblemsView", "Incidents (double-click to open):"), detail))
         self.incident_list = QListWidget(detail)
         col.addWidget(self.incident_list, 1)
         row = QHBoxLayout()
         self.link_edit = QLineEdit(detail)
-        self.link_edit.setPlaceholderText("INC-000123, 456 …")
-        self.link_button = QPushButton("Link", detail)
-        self.unlink_button = QPushButton("Unlink selected", detail)
+        self.link_edit.setPlaceholderText(translate("ProblemsView", "INC-000123, 456 …"))
+        self.link_button = QPushButton(translate("ProblemsView", "Link"), detail)
+        self.unlink_button = QPushButton(translate("ProblemsView", "Unlink selected"), detail)
         row.addWidget(self.link_edit, 1)
         row.addWidget(self.link_button)
         row.addWidget(self.unlink_button)
@@ -163,7 +173,7 @@ class ProblemsView(RefreshWhenShown, QWidget):
         self.status_filter.blockSignals(True)
         current = self.status_filter.currentData()
         self.status_filter.clear()
-        self.status_filter.addItem(f"All ({sum(counts.values())})", "")
+        self.status_filter.addItem(translate("ProblemsView", "All ({sum})").format(sum=sum(counts.values())), "")
         for status in ProblemStatus:
             self.status_filter.addItem(f"{status.label} ({counts[status.value]})", status.value)
         self.status_filter.setCurrentIndex(max(0, self.status_filter.findData(current or "")))
@@ -189,7 +199,7 @@ class ProblemsView(RefreshWhenShown, QWidget):
         if key is None:
             self.current = None
             self.detail.setEnabled(False)
-            self.key_label.setText("Choose a problem")
+            self.key_label.setText(translate("ProblemsView", "Choose a problem"))
             return
         try:
             p = self.desk.problems.get(key)
@@ -200,13 +210,16 @@ class ProblemsView(RefreshWhenShown, QWidget):
             return
         self.current = p
         self.detail.setEnabled(self.desk.actor.can("problem.manage"))
-        self.key_label.setText(f"{p.key} · created {p.created_at.astimezone():%Y-%m-%d} by {p.created_by or '-'}"
-                               + (f" · resolved {p.resolved_at.astimezone():%Y-%m-%d}" if p.resolved_at else ""))
+        facts = [p.key, translate("ProblemsView", "created {date:%Y-%m-%d} by {who}").format(
+            date=p.created_at.astimezone(), who=p.created_by or "-")]
+        if p.resolved_at:
+            facts.append(translate("ProblemsView", "resolved {date:%Y-%m-%d}").format(date=p.resolved_at.astimezone()))
+        self.key_label.setText(" · ".join(facts))
         self.title_edit.setText(p.title)
         self.status_combo.setCurrentIndex(self.status_combo.findData(p.status.value))
         self.cause_combo.setCurrentIndex(max(0, self.cause_combo.findData(p.root_cause or "")))
         self.owner_combo.clear()
-        self.owner_combo.addItem("Nobody", "")
+        self.owner_combo.addItem(translate("ProblemsView", "Nobody"), "")
         for name in usernames:
             self.owner_combo.addItem(name, name)
         self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(p.owner or "")))

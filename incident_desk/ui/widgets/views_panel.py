@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from incident_desk.ui import icons
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.models.saved_views import SavedView, ViewStore, builtin_views
 from incident_desk.ui.plain import tooltip
 from incident_desk.ui.workers import WorkerPool
@@ -60,8 +61,8 @@ class ViewsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
-        self._builtin_group = self._group("VIEWS")
-        self._user_group = self._group("MY VIEWS")
+        self._builtin_group = self._group(translate("ViewsPanel", "VIEWS"))
+        self._user_group = self._group(translate("ViewsPanel", "MY VIEWS"))
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
         self._throttle.setInterval(COUNT_DELAY_MS)
@@ -116,10 +117,12 @@ class ViewsPanel(QWidget):
         self.refresh_counts(immediately=True)
 
     def _add(self, group: QTreeWidgetItem, view: SavedView) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(group, [view.name, self._count_text(view.name)])
+        # A built-in view's name is its identity (--view, saved settings); only what is shown is translated.
+        shown = translate("SavedViews", view.name) if view.builtin else view.name
+        item = QTreeWidgetItem(group, [shown, self._count_text(view.name)])
         item.setData(0, VIEW_ROLE, view)
         item.setIcon(0, icons.action_icon("view"))
-        item.setToolTip(0, tooltip(view.tip or f"Your view '{view.name}'"))
+        item.setToolTip(0, tooltip(view.tip or translate("ViewsPanel", "Your view '{name}'").format(name=view.name)))
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return item
 
@@ -134,7 +137,7 @@ class ViewsPanel(QWidget):
 
     def _select(self, name: str) -> bool:
         for item in self._items():
-            if item.text(0).lower() == name.lower():
+            if item.data(0, VIEW_ROLE).name.lower() == name.lower():
                 self.tree.setCurrentItem(item)
                 return True
         return False
@@ -142,7 +145,8 @@ class ViewsPanel(QWidget):
     def select_view(self, name: str, *, emit: bool = True) -> bool:
         """Highlight the view called ``name``; announces it with sig_view_chosen when ``emit``."""
         item = self.tree.currentItem()
-        was_current = item is not None and item.text(0).lower() == name.strip().lower()
+        was_current = item is not None and item.data(0, VIEW_ROLE) is not None \
+            and item.data(0, VIEW_ROLE).name.lower() == name.strip().lower()
         with QSignalBlocker(self.tree):
             found = self._select(name.strip())
         if found and emit:
@@ -204,7 +208,7 @@ class ViewsPanel(QWidget):
         self._counting = False
         self.counts = counts
         for item in self._items():
-            item.setText(1, self._count_text(item.text(0)))
+            item.setText(1, self._count_text(item.data(0, VIEW_ROLE).name))
         self.sig_counts_updated.emit()
         if self._again:
             self.refresh_counts()
@@ -245,6 +249,6 @@ class ViewsPanel(QWidget):
         if view is None or view.builtin:
             return
         menu = QMenu(self)
-        act = menu.addAction(f"Delete view '{view.name}'")
+        act = menu.addAction(translate("ViewsPanel", "Delete view '{name}'").format(name=view.name))
         act.triggered.connect(lambda: self.sig_view_delete_requested.emit(view.name))
         menu.popup(self.tree.viewport().mapToGlobal(pos))

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from incident_desk.services.errors import ValidationError
+from incident_desk.ui.i18n import translate
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +44,8 @@ class ZonePicker(QComboBox):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
-        self.lineEdit().setPlaceholderText("Type to search, e.g. Berlin")
-        self.setAccessibleName("Time zone")
+        self.lineEdit().setPlaceholderText(translate("ZonePicker", "Type to search, e.g. Berlin"))
+        self.setAccessibleName(translate("ZonePicker", "Time zone"))
         self.currentTextChanged.connect(self._on_text_changed)
         self.set_zone(zone)
         self._on_text_changed(self.currentText())
@@ -59,17 +60,20 @@ class ZonePicker(QComboBox):
     def _on_text_changed(self, text: str) -> None:
         # The chosen zone's offset now (one zone looked up, not six hundred).
         name = text.strip()
-        self.setToolTip(f"{name}: {_offset(name, datetime.now(UTC))} now" if name in zone_names() else
-                        "Type part of a place name, e.g. Berlin, and pick the zone")
+        self.setToolTip(translate("ZonePicker", "{name}: {offset} now").format(name=name, offset=_offset(name,
+                datetime.now(UTC))) if name in zone_names() else
+                        translate("ZonePicker", "Type part of a place name, e.g. Berlin, and pick the zone"))
 
     def zone(self) -> str:
         """The chosen zone's canonical name; ValidationError for anything not in the list."""
         text = self.currentText().strip()
         index = self.findText(text, Qt.MatchFlag.MatchFixedString) if text else -1
         if not text:
-            raise ValidationError("The time zone is empty; pick one from the list, such as Europe/Berlin.",
+            raise ValidationError(translate("ZonePicker",
+                                            "The time zone is empty; pick one from the list, such as Europe/Berlin."),
                                   field=self._field)
         if index < 0:
-            raise ValidationError(f"'{text}' is not a known time zone; pick one from the list, such as "
-                                  f"Europe/Berlin.", field=self._field)
+            raise ValidationError(translate("ZonePicker",
+                                            "'{text}' is not a known time zone; pick one from the list, such as "
+                                            "Europe/Berlin.").format(text=text), field=self._field)
         return self.itemText(index)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsContext, SettingsPage
+from incident_desk.ui.i18n import translate
 
 # (module under ui/dialogs/settings/, class): the order of the page list. Pages that other parts of the
 # desk bring (on-call rotations, alert intake, the status page folder, services) are one line here.
@@ -54,15 +55,17 @@ class SettingsDialog(QDialog):
     def __init__(self, context: SettingsContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(translate("Settings", "Settings"))
         self.setObjectName("settingsDialog")
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search settings")
-        self.search.setToolTip("Type words such as tray, backup or matrix: the list keeps the pages that have them")
-        self.search.setAccessibleName("Search settings")
+        self.search.setPlaceholderText(translate("Settings", "Search settings"))
+        self.search.setToolTip(translate("Settings",
+                                         "Type words such as tray, backup or matrix: the list keeps the pages that "
+                                         "have them"))
+        self.search.setAccessibleName(translate("Settings", "Search settings"))
         self.search.setClearButtonEnabled(True)
         self.page_list = QListWidget(self)
-        self.page_list.setAccessibleName("Settings pages")
+        self.page_list.setAccessibleName(translate("Settings", "Settings pages"))
         self.page_list.setMinimumWidth(200)
         self.page_list.setSpacing(3)
         self.stack = QStackedWidget(self)
@@ -77,13 +80,13 @@ class SettingsDialog(QDialog):
             scroll.setWidget(page)
             scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.stack.addWidget(scroll)
-            item = QListWidgetItem(cls.TITLE, self.page_list)
+            item = QListWidgetItem(translate("SettingsDialog", cls.TITLE), self.page_list)
             item.setData(PAGE_ROLE, len(self.pages) - 1)
             if page.is_read_only():
                 item.setToolTip(page.read_only_label.text())
             self._search_text.append(page.search_text())
             page.sig_changed.connect(self._on_page_changed)
-        self.no_match = QLabel("No settings page matches.", self)
+        self.no_match = QLabel(translate("Settings", "No settings page matches."), self)
         theme.style(self.no_match, "muted")
         self.no_match.hide()
         left = QWidget(self)
@@ -102,7 +105,9 @@ class SettingsDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        for button, name in ((self.ok_button, "OK"), (self.apply_button, "Apply"), (self.cancel_button, "Cancel")):
+        for button, name in ((self.ok_button, translate("Settings", "OK")),
+                             (self.apply_button, translate("Settings", "Apply")),
+                             (self.cancel_button, translate("Settings", "Cancel"))):
             button.setAccessibleName(name)
         self.apply_button.setEnabled(False)
         layout = QHBoxLayout()

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 
 SCHEME_KEY = "appearance/scheme"  # app settings: "system", "light" or "dark"
-CHOICES = (("system", "Follow the &system"), ("light", "Always &light"), ("dark", "Always &dark"))
+CHOICES = (
+    ("system", QT_TRANSLATE_NOOP("SettingsAppearance", "Follow the &system")),
+    ("light", QT_TRANSLATE_NOOP("SettingsAppearance", "Always &light")),
+    ("dark", QT_TRANSLATE_NOOP("SettingsAppearance", "Always &dark")),
+)
 
 
 def stored_scheme(settings) -> str:
@@ -27,9 +33,9 @@ def apply_stored_scheme(settings=None) -> None:
 
 
 class AppearancePage(SettingsPage):
-    TITLE = "Appearance"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Appearance")
     KEYWORDS = ("theme", "dark", "light", "colour", "color", "scheme", "mode")
-    EXPLAIN = "How the desk looks on this computer. The change shows at once."
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "How the desk looks on this computer. The change shows at once.")
 
     def build(self, body: QWidget) -> None:
         layout = QVBoxLayout(body)
@@ -37,6 +43,7 @@ class AppearancePage(SettingsPage):
         self.buttons: dict[str, QRadioButton] = {}
         current = stored_scheme(self.context.app_settings)
         for value, text in CHOICES:
+            text = translate("SettingsAppearance", text)
             button = QRadioButton(text, body)
             button.setAccessibleName(text.replace("&", ""))
             button.setChecked(value == current)
@@ -45,7 +52,9 @@ class AppearancePage(SettingsPage):
             layout.addWidget(button)
             button.toggled.connect(lambda _on: self.sig_changed.emit())
         if os.environ.get(theme.THEME_ENV_VAR):
-            note = QLabel(f"{theme.THEME_ENV_VAR} is set, so it decides the scheme while it is.", body)
+            note = QLabel(translate("SettingsAppearance",
+                                    "{theme_env_var} is set, so it decides the scheme while it is.").format(
+                    theme_env_var=theme.THEME_ENV_VAR), body)
             note.setWordWrap(True)
             theme.style(note, "hint")
             layout.addWidget(note)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -21,48 +21,60 @@ from PySide6.QtWidgets import (
 from incident_desk import config
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
-def folder_problem(text: str, *, what: str = "the backups", example: str = "/home/you/backups",
-                   empty: str = "Type the folder for the backups, or press Default.") -> str | None:
-    """One sentence when ``text`` cannot hold ``what``, else None (a missing folder is made later)."""
+def folder_problem(text: str, *, what: str | None = None, example: str = "/home/you/backups",
+                   empty: str | None = None) -> str | None:
+    """One sentence when ``text`` cannot hold ``what`` (default: the backups), else None (a missing folder is
+    made later)."""
+    if what is None:
+        what = translate("SettingsBackup", "the backups")
     if not text.strip():
-        return empty
+        return empty if empty is not None else translate("SettingsBackup",
+                                                         "Type the folder for the backups, or press Default.")
     path = Path(text.strip()).expanduser()
     if not path.is_absolute():
-        return f"'{text.strip()}' is not a full path; give one that starts at the root, e.g. {example}."
+        return translate("SettingsBackup",
+                         "'{path}' is not a full path; give one that starts at the root, e.g. {example}.").format(
+                path=text.strip(), example=example)
     existing = path
     while not existing.exists():
         if existing.parent == existing:
             break
         existing = existing.parent
     if not existing.is_dir():
-        return f"{existing} is a file, not a folder; choose a folder for {what}."
+        return translate("SettingsBackup",
+                         "{existing} is a file, not a folder; choose a folder for {what}.").format(existing=existing,
+                what=what)
     if not os.access(existing, os.W_OK | os.X_OK):
-        return f"The folder {existing} cannot be written by you; choose one of your own."
+        return translate("SettingsBackup",
+                         "The folder {existing} cannot be written by you; choose one of your own.").format(
+                existing=existing)
     return None
 
 
 class BackupPage(SettingsPage):
-    TITLE = "Backups"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Backups")
     KEYWORDS = ("backup", "daily backup", "rotation", "keep", "folder", "location", "restore")
-    EXPLAIN = ("Each day the desk copies its database to a dated file while it keeps working, and deletes the "
-               "oldest beyond the number kept. These choices belong to this database on this computer.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "Each day the desk copies its database to a dated file while it "
+                                                  "keeps working, and deletes the oldest beyond the number kept. "
+                                                  "These choices belong to this database on this computer.")
 
     PERMISSION = "data.backup"
-    REFUSAL = "only a lead or an admin may back up the database."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only a lead or an admin may back up the database.")
 
     def build(self, body: QWidget) -> None:
         settings = self.context.desk_settings
         self._saved_folder = str(settings.value(config.BACKUP_FOLDER_KEY, "") or "")
         self._saved_keep = self._stored_keep()
         self.folder = QLineEdit(self._saved_folder or str(config.backups_dir()), body)
-        self.folder.setAccessibleName("Backup folder")
-        self.browse = QPushButton("&Browse…", body)
-        self.browse.setAccessibleName("Browse for the backup folder")
-        self.default_button = QPushButton("De&fault", body)
-        self.default_button.setAccessibleName("Use the default backup folder")
+        self.folder.setAccessibleName(translate("SettingsBackup", "Backup folder"))
+        self.browse = QPushButton(translate("SettingsBackup", "&Browse…"), body)
+        self.browse.setAccessibleName(translate("SettingsBackup", "Browse for the backup folder"))
+        self.default_button = QPushButton(translate("SettingsBackup", "De&fault"), body)
+        self.default_button.setAccessibleName(translate("SettingsBackup", "Use the default backup folder"))
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(self.browse)
@@ -70,13 +82,15 @@ class BackupPage(SettingsPage):
         self.keep = QSpinBox(body)
         self.keep.setRange(1, config.BACKUP_KEEP_MAX)
         self.keep.setValue(self._saved_keep)
-        self.keep.setSuffix(" daily backups")
-        self.keep.setAccessibleName("How many daily backups to keep")
+        self.keep.setSuffix(translate("SettingsBackup", " daily backups"))
+        self.keep.setAccessibleName(translate("SettingsBackup", "How many daily backups to keep"))
         form = QFormLayout()
-        add_layout_row(form, "&Folder:", row, self.folder)
-        form.addRow("&Keep the last:", self.keep)
+        add_layout_row(form, translate("SettingsBackup", "&Folder:"), row, self.folder)
+        form.addRow(translate("SettingsBackup", "&Keep the last:"), self.keep)
         note = QLabel("" if self.context.desk.store.is_sqlite else
-                      "A team server is backed up by its administrator (pg_dump); the desk makes no daily copy.",
+                      translate("SettingsBackup",
+                                "A team server is backed up by its administrator (pg_dump); the desk makes no daily "
+                                "copy."),
                       body)
         note.setWordWrap(True)
         theme.style(note, "hint")
@@ -119,6 +133,7 @@ class BackupPage(SettingsPage):
 
     @Slot()
     def _on_browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Folder for the daily backups", self.folder.text())
+        path = QFileDialog.getExistingDirectory(self, translate("SettingsBackup", "Folder for the daily backups"),
+                                                self.folder.text())
         if path:
             self.folder.setText(path)

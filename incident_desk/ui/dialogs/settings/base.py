@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLab
 from incident_desk.services.auth import with_article
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 
 
@@ -44,23 +45,23 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.setObjectName(f"settingsPage_{type(self).__name__}")
-        self.setAccessibleName(self.TITLE)
+        self.setAccessibleName(translate("SettingsDialog", self.TITLE))
         self._layout = QVBoxLayout(self)
-        heading = QLabel(self.TITLE, self)
+        heading = QLabel(translate("SettingsDialog", self.TITLE), self)
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         heading.setFont(font)
         self._layout.addWidget(heading)
         if self.EXPLAIN:
-            explain = QLabel(self.EXPLAIN, self)
+            explain = QLabel(translate("SettingsDialog", self.EXPLAIN), self)
             explain.setWordWrap(True)
             theme.style(explain, "muted")
             self._layout.addWidget(explain)
         self.read_only_label = QLabel("", self)
         self.read_only_label.setObjectName("readOnlyReason")
         self.read_only_label.setWordWrap(True)
-        self.read_only_label.setAccessibleName("Why this page is read-only")
+        self.read_only_label.setAccessibleName(translate("SettingsBase", "Why this page is read-only"))
         theme.style(self.read_only_label, "caution")
         self.read_only_label.hide()
         self._layout.addWidget(self.read_only_label)
@@ -69,7 +70,7 @@ class SettingsPage(QWidget):
         self.error = plain_label("", self)  # messages quote what was typed
         self.error.setObjectName("pageError")
         self.error.setWordWrap(True)
-        self.error.setAccessibleName("Problem on this page")
+        self.error.setAccessibleName(translate("SettingsBase", "Problem on this page"))
         theme.style(self.error, "error")
         self._layout.addWidget(self.error)
         self.build(self.body)
@@ -92,7 +93,8 @@ class SettingsPage(QWidget):
         actor = self.context.desk.actor
         if not self.PERMISSION or actor.can(self.PERMISSION):
             return ""
-        return f"You are {with_article(actor.role)}; {self.REFUSAL}"
+        return translate("SettingsBase", "You are {role}; {refusal}").format(role=with_article(
+                actor.role), refusal=translate("SettingsDialog", self.REFUSAL))
 
     def set_read_only(self) -> None:
         """Disable what writes; lists and tables stay readable, scrollable and reachable by Tab."""
@@ -113,7 +115,9 @@ class SettingsPage(QWidget):
 
     def search_text(self) -> str:
         """The title, the keywords and every label and button on the page, for the dialog's search."""
-        words = [self.TITLE, *self.KEYWORDS, self.EXPLAIN]
+        # English words find a page in any language; the translated title and explanation too.
+        words = [self.TITLE, *self.KEYWORDS, self.EXPLAIN, translate("SettingsDialog", self.TITLE),
+                 translate("SettingsDialog", self.EXPLAIN) if self.EXPLAIN else ""]
         for widget in self.findChildren(QWidget):
             text = getattr(widget, "text", None)
             if isinstance(widget, (QLabel, QAbstractButton)) and callable(text):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -20,63 +20,67 @@ from PySide6.QtWidgets import (
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import add_layout_row
 
-TOP_LEVEL = "(a new category)"
-UPKEEP = QCoreApplication.translate(
+TOP_LEVEL = QT_TRANSLATE_NOOP("SettingsCategories", "(a new category)")
+UPKEEP = QT_TRANSLATE_NOOP(
     "SettingsCategories", "A rename also renames it on the incidents filed under it. A category incidents use is "
     "retired rather than deleted: it is offered for no new incident, and old incidents, filters and metrics keep it.")
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 
 
 class CategoriesPage(SettingsPage):
-    TITLE = "Categories"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Categories")
     KEYWORDS = ("category", "subcategory", "subcategories", "classification", "add category")
-    EXPLAIN = "What incidents are filed under, in two levels. New names are offered in the log dialog at once."
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "What incidents are filed under, in two levels. New names are "
+                                                  "offered in the log dialog at once.")
 
     PERMISSION = "settings.categories"
-    REFUSAL = "only a lead or an admin may add, rename, retire or delete categories."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only a lead or an admin may add, rename, retire or delete "
+                                                  "categories.")
 
     def build(self, body: QWidget) -> None:
         self.tree = QTreeWidget(body)
-        self.tree.setHeaderLabels(["Category / subcategory", QCoreApplication.translate("SettingsCategories",
-                                   "Incidents"), QCoreApplication.translate("SettingsCategories", "State")])
-        self.tree.setAccessibleName("Categories and subcategories")
+        self.tree.setHeaderLabels([translate("SettingsCategories", "Category / subcategory"),
+                                   translate("SettingsCategories", "Incidents"),
+                                   translate("SettingsCategories", "State")])
+        self.tree.setAccessibleName(translate("SettingsCategories", "Categories and subcategories"))
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.name = QLineEdit(body)
-        self.name.setAccessibleName("New category or subcategory name")
-        self.name.setPlaceholderText("e.g. Printing or Label printer")
+        self.name.setAccessibleName(translate("SettingsCategories", "New category or subcategory name"))
+        self.name.setPlaceholderText(translate("SettingsCategories", "e.g. Printing or Label printer"))
         self.name.setMaxLength(100)
         self.parent_box = QComboBox(body)
-        self.parent_box.setAccessibleName("Add under")
-        self.add_button = QPushButton("&Add", body)
-        self.add_button.setAccessibleName("Add category")
+        self.parent_box.setAccessibleName(translate("SettingsCategories", "Add under"))
+        self.add_button = QPushButton(translate("SettingsCategories", "&Add"), body)
+        self.add_button.setAccessibleName(translate("SettingsCategories", "Add category"))
         form = QFormLayout()
-        form.addRow("&Name:", self.name)
+        form.addRow(translate("SettingsCategories", "&Name:"), self.name)
         row = QHBoxLayout()
         row.addWidget(self.parent_box, 1)
         row.addWidget(self.add_button)
-        add_layout_row(form, "&Under:", row, self.parent_box)
+        add_layout_row(form, translate("SettingsCategories", "&Under:"), row, self.parent_box)
         self.rename_edit = QLineEdit(body)
-        self.rename_edit.setAccessibleName(QCoreApplication.translate("SettingsCategories", "Chosen category's name"))
+        self.rename_edit.setAccessibleName(translate("SettingsCategories", "Chosen category's name"))
         self.rename_edit.setMaxLength(101)  # one over, so the service's sentence says why
-        self.rename_button = QPushButton(QCoreApplication.translate("SettingsCategories", "&Rename"), body)
-        self.rename_button.setAccessibleName(QCoreApplication.translate("SettingsCategories", "Rename category"))
-        self.retire_button = QPushButton(QCoreApplication.translate("SettingsCategories", "Re&tire"), body)
-        self.retire_button.setAccessibleName(QCoreApplication.translate("SettingsCategories",
+        self.rename_button = QPushButton(translate("SettingsCategories", "&Rename"), body)
+        self.rename_button.setAccessibleName(translate("SettingsCategories", "Rename category"))
+        self.retire_button = QPushButton(translate("SettingsCategories", "Re&tire"), body)
+        self.retire_button.setAccessibleName(translate("SettingsCategories",
                                                                         "Retire or bring back the category"))
-        self.delete_button = QPushButton(QCoreApplication.translate("SettingsCategories", "&Delete"), body)
-        self.delete_button.setAccessibleName(QCoreApplication.translate("SettingsCategories", "Delete category"))
+        self.delete_button = QPushButton(translate("SettingsCategories", "&Delete"), body)
+        self.delete_button.setAccessibleName(translate("SettingsCategories", "Delete category"))
         chosen = QHBoxLayout()
         for widget, stretch in ((self.rename_edit, 1), (self.rename_button, 0), (self.retire_button, 0),
                                 (self.delete_button, 0)):
             chosen.addWidget(widget, stretch)
-        add_layout_row(form, QCoreApplication.translate("SettingsCategories", "C&hosen:"), chosen, self.rename_edit)
-        note = QLabel(UPKEEP, body)
+        add_layout_row(form, translate("SettingsCategories", "C&hosen:"), chosen, self.rename_edit)
+        note = QLabel(translate("SettingsCategories", UPKEEP), body)
         note.setWordWrap(True)
         theme.style(note, "hint")
         layout = QVBoxLayout(body)
@@ -101,7 +105,7 @@ class CategoriesPage(SettingsPage):
         tops: dict[str, QTreeWidgetItem] = {}
         chosen = None
         for entry in entries:
-            state = QCoreApplication.translate("SettingsCategories", "Retired") if entry.retired else ""
+            state = translate("SettingsCategories", "Retired") if entry.retired else ""
             values = [entry.name, f"{entry.incidents:,}", state]
             parent = tops.get(entry.parent) if entry.parent else None
             item = QTreeWidgetItem(parent if parent is not None else self.tree, values)
@@ -118,9 +122,9 @@ class CategoriesPage(SettingsPage):
             self.tree.setCurrentItem(chosen)
         self._show_chosen()
         self.parent_box.clear()
-        self.parent_box.addItem(TOP_LEVEL, "")
+        self.parent_box.addItem(translate("SettingsCategories", TOP_LEVEL), "")
         for name in tree:
-            self.parent_box.addItem(f"under {name}", name)
+            self.parent_box.addItem(translate("SettingsCategories", "under {name}").format(name=name), name)
 
     def chosen(self):
         item = self.tree.currentItem()
@@ -130,8 +134,8 @@ class CategoriesPage(SettingsPage):
         entry = self.chosen()
         self.rename_edit.setText(entry.name if entry else "")
         back = entry is not None and entry.retired
-        self.retire_button.setText(QCoreApplication.translate("SettingsCategories", "&Bring back") if back else
-                                   QCoreApplication.translate("SettingsCategories", "Re&tire"))
+        self.retire_button.setText(translate("SettingsCategories", "&Bring back") if back else
+                                   translate("SettingsCategories", "Re&tire"))
         if not self.is_read_only():
             for widget in (self.rename_edit, self.rename_button, self.retire_button, self.delete_button):
                 widget.setEnabled(entry is not None)
@@ -152,7 +156,7 @@ class CategoriesPage(SettingsPage):
 
     def validate(self) -> str | None:
         if len(self.name.text().strip()) > 100:
-            return "A category name needs 1 to 100 characters."
+            return translate("SettingsCategories", "A category name needs 1 to 100 characters.")
         return None
 
     def save(self) -> None:
@@ -208,6 +212,6 @@ class CategoriesPage(SettingsPage):
     @Slot()
     def _on_add(self) -> None:
         if not self.name.text().strip():
-            self.show_error("Type the name of the category or subcategory to add.")
+            self.show_error(translate("SettingsCategories", "Type the name of the category or subcategory to add."))
             return
         self.apply()

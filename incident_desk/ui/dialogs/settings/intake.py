@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,48 +25,54 @@ from incident_desk.domain.intake import IntakeMapping
 from incident_desk.services.intake_server import DEFAULT_LISTEN, TokenError, parse_listen, read_token
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.form_fields import add_layout_row
 
 
 class IntakePage(SettingsPage):
-    TITLE = "Alert intake"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Alert intake")
     KEYWORDS = ("alert", "intake", "monitoring", "alertmanager", "prometheus", "grafana", "pagerduty", "webhook",
                 "token", "listen", "port", "mapping", "severity", "routing")
-    EXPLAIN = ("Monitoring tools open, update and resolve incidents by sending their alerts to the intake "
-               "(Alertmanager's webhook, PagerDuty's Events API). The window can run it in the background; "
-               "`incident-desk intake` runs it without a window. One intake runs per database.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "Monitoring tools open, update and resolve incidents by sending "
+                                                  "their alerts to the intake (Alertmanager's webhook, PagerDuty's "
+                                                  "Events API). The window can run it in the background; `incident-"
+                                                  "desk intake` runs it without a window. One intake runs per "
+                                                  "database.")
 
     PERMISSION = "settings.intake"
-    REFUSAL = "only a lead or an admin may set up the alert intake."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only a lead or an admin may set up the alert intake.")
 
     def build(self, body: QWidget) -> None:
         intake = self.context.desk.intake
         self._saved_window = self.read(intake.window_intake)
         self._saved_mapping = self.read(intake.mapping).to_dict()
-        self.run_here = QCheckBox("&Run the intake in this desk's window", body)
+        self.run_here = QCheckBox(translate("SettingsIntake", "&Run the intake in this desk's window"), body)
         self.run_here.setChecked(self._saved_window is not None)
-        self.run_here.setAccessibleName("Run the alert intake in this window")
+        self.run_here.setAccessibleName(translate("SettingsIntake", "Run the alert intake in this window"))
         self.listen = QLineEdit((self._saved_window or {}).get("listen", DEFAULT_LISTEN), body)
-        self.listen.setAccessibleName("Listen address (host:port)")
+        self.listen.setAccessibleName(translate("SettingsIntake", "Listen address (host:port)"))
         self.token_file = QLineEdit((self._saved_window or {}).get("token_file", ""), body)
-        self.token_file.setPlaceholderText("a file holding the token senders present (16 characters or more)")
-        self.token_file.setAccessibleName("Token file")
-        self.browse = QPushButton("&Browse…", body)
-        self.browse.setAccessibleName("Browse for the token file")
+        self.token_file.setPlaceholderText(translate("SettingsIntake",
+                                                     "a file holding the token senders present (16 characters or "
+                                                     "more)"))
+        self.token_file.setAccessibleName(translate("SettingsIntake", "Token file"))
+        self.browse = QPushButton(translate("SettingsIntake", "&Browse…"), body)
+        self.browse.setAccessibleName(translate("SettingsIntake", "Browse for the token file"))
         token_row = QHBoxLayout()
         token_row.addWidget(self.token_file, 1)
         token_row.addWidget(self.browse)
         self.mapping = QPlainTextEdit(json.dumps(self._saved_mapping, indent=2, ensure_ascii=False), body)
         self.mapping.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.mapping.setTabChangesFocus(True)
-        self.mapping.setAccessibleName("Alert mapping (JSON)")
+        self.mapping.setAccessibleName(translate("SettingsIntake", "Alert mapping (JSON)"))
         form = QFormLayout()
         form.addRow("", self.run_here)
-        form.addRow("&Listen on:", self.listen)
-        add_layout_row(form, "&Token file:", token_row, self.token_file)
-        form.addRow("&Mapping:", self.mapping)
-        hint = QLabel("The mapping turns alerts into incidents: severity to priority, default category, how "
-                      "many minutes group alerts into one incident, routing rules on labels.", body)
+        form.addRow(translate("SettingsIntake", "&Listen on:"), self.listen)
+        add_layout_row(form, translate("SettingsIntake", "&Token file:"), token_row, self.token_file)
+        form.addRow(translate("SettingsIntake", "&Mapping:"), self.mapping)
+        hint = QLabel(translate("SettingsIntake",
+                                "The mapping turns alerts into incidents: severity to priority, default category, how "
+                      "many minutes group alerts into one incident, routing rules on labels."), body)
         hint.setWordWrap(True)
         theme.style(hint, "hint")
         layout = QVBoxLayout(body)
@@ -80,7 +86,8 @@ class IntakePage(SettingsPage):
 
     @Slot()
     def _on_browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "The intake's token file", self.token_file.text())
+        path, _ = QFileDialog.getOpenFileName(self, translate("SettingsIntake", "The intake's token file"),
+                                              self.token_file.text())
         if path:
             self.token_file.setText(path)
 
@@ -104,7 +111,7 @@ class IntakePage(SettingsPage):
         try:
             data = self._mapping_value()
         except ValueError as exc:
-            return f"The mapping is not JSON ({exc})."
+            return translate("SettingsIntake", "The mapping is not JSON ({exc}).").format(exc=exc)
         try:
             IntakeMapping.from_dict(data)
         except (DomainError, TypeError) as exc:
@@ -115,7 +122,7 @@ class IntakePage(SettingsPage):
             except ValueError as exc:
                 return str(exc)
             if not self.token_file.text().strip():
-                return "Choose the token file the senders' token is kept in."
+                return translate("SettingsIntake", "Choose the token file the senders' token is kept in.")
             try:
                 read_token(self.token_file.text().strip())
             except (TokenError, OSError) as exc:

@@ -2,44 +2,51 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTime
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QTimeEdit, QVBoxLayout, QWidget
 
 from incident_desk.ui import theme
 from incident_desk.ui.alerts import KEEP_IN_TRAY_KEY, SOUND_KEY, TRAY_ENABLED_KEY
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.widgets.zone_picker import ZonePicker
 
 
 class NotificationsPage(SettingsPage):
-    TITLE = "Notifications"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Notifications")
     KEYWORDS = ("tray", "sound", "beep", "quiet hours", "do not disturb", "minimise", "minimize", "alerts",
                 "pop-up", "time zone")
-    EXPLAIN = ("How escalations and notes reach you. The tray and sound choices belong to this computer; "
-               "your quiet hours are kept in the database and follow you to any desk.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "How escalations and notes reach you. The tray and sound choices "
+                                                  "belong to this computer; your quiet hours are kept in the database"
+                                                  " and follow you to any desk.")
 
     def build(self, body: QWidget) -> None:
         app = self.context.app_settings
         desk = self.context.desk
-        self.tray = QCheckBox("Show an icon in the system &tray (with alert messages)", body)
+        self.tray = QCheckBox(translate("SettingsNotifications",
+                                        "Show an icon in the system &tray (with alert messages)"), body)
         self.tray.setChecked(app.value(TRAY_ENABLED_KEY, True, type=bool))
-        self.sound = QCheckBox("&Beep when an alert pops up", body)
+        self.sound = QCheckBox(translate("SettingsNotifications", "&Beep when an alert pops up"), body)
         self.sound.setChecked(app.value(SOUND_KEY, False, type=bool))
-        self.keep = QCheckBox("&Minimise to the tray: closing the window keeps the desk running there", body)
+        self.keep = QCheckBox(translate("SettingsNotifications",
+                                        "&Minimise to the tray: closing the window keeps the desk running there"), body)
         self.keep.setChecked(app.value(KEEP_IN_TRAY_KEY, False, type=bool))
         hours = self.read(lambda: desk.notifications.quiet_hours(desk.actor))
         self._hours = hours
-        self.quiet = QCheckBox("&Quiet hours: hold back pop-ups between", body)
+        self.quiet = QCheckBox(translate("SettingsNotifications", "&Quiet hours: hold back pop-ups between"), body)
         self.quiet.setChecked(bool(hours["start"]))
         self.start = QTimeEdit(body)
         self.end = QTimeEdit(body)
-        for edit, value, name in ((self.start, hours["start"] or "22:00", "Quiet hours start"),
-                                  (self.end, hours["end"] or "07:00", "Quiet hours end")):
+        for edit, value, name in ((self.start, hours["start"] or "22:00",
+                                   translate("SettingsNotifications", "Quiet hours start")),
+                                  (self.end, hours["end"] or "07:00",
+                                   translate("SettingsNotifications", "Quiet hours end"))):
             edit.setDisplayFormat("HH:mm")
             edit.setTime(QTime.fromString(value, "HH:mm"))
             edit.setAccessibleName(name)
         self.zone = ZonePicker(hours["timezone"], body)
-        self.allow_p1 = QCheckBox("Still alert me about &P1 escalations in quiet hours", body)
+        self.allow_p1 = QCheckBox(translate("SettingsNotifications",
+                                            "Still alert me about &P1 escalations in quiet hours"), body)
         self.allow_p1.setChecked(hours["allow_p1"])
         for box in (self.tray, self.sound, self.keep, self.quiet, self.allow_p1):
             box.setAccessibleName(box.text().replace("&", ""))
@@ -51,14 +58,16 @@ class NotificationsPage(SettingsPage):
         form = QFormLayout()
         span = QHBoxLayout()
         span.addWidget(self.start)
-        span.addWidget(QLabel("to", body))
+        span.addWidget(QLabel(translate("SettingsNotifications", "to"), body))
         span.addWidget(self.end)
         span.addStretch(1)
-        form.addRow("From", span)
-        form.addRow("Time &zone", self.zone)
+        form.addRow(translate("SettingsNotifications", "From"), span)
+        form.addRow(translate("SettingsNotifications", "Time &zone"), self.zone)
         form.addRow(self.allow_p1)
         layout.addLayout(form)
-        note = QLabel("Notifications still reach your inbox in quiet hours; only pop-ups and beeps wait.", body)
+        note = QLabel(translate("SettingsNotifications",
+                                "Notifications still reach your inbox in quiet hours; only pop-ups and beeps "
+                                "wait."), body)
         note.setWordWrap(True)
         theme.style(note, "hint")
         layout.addWidget(note)
@@ -95,7 +104,9 @@ class NotificationsPage(SettingsPage):
 
     def validate(self) -> str | None:
         if self.keep.isChecked() and not self.tray.isChecked():
-            return "Minimising to the tray needs the tray icon; switch the icon on or leave the window to close."
+            return translate("SettingsNotifications",
+                             "Minimising to the tray needs the tray icon; switch the icon on or leave the window to "
+                             "close.")
         return None
 
     def save(self) -> None:

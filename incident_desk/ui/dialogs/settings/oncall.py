@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 
 
@@ -14,21 +15,24 @@ class OncallPage(SettingsPage):
     """The on-call schedule (ui/dialogs/oncall_dialog.py) stays the one place rotations are edited: its
     calendar strip needs the room of a dialog of its own."""
 
-    TITLE = "On-call rotations"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "On-call rotations")
     KEYWORDS = ("on call", "on-call", "rotation", "shift", "handoff", "override", "pager", "schedule", "calendar")
-    EXPLAIN = ("Per team, who is on call: rotations hand off at a local time every so many hours, days or "
-               "weeks, and overrides let someone cover. Escalations reach the person on call first.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "Per team, who is on call: rotations hand off at a local time every"
+                                                  " so many hours, days or weeks, and overrides let someone cover. "
+                                                  "Escalations reach the person on call first.")
 
     PERMISSION = "oncall.manage"
-    REFUSAL = "only a lead or an admin may change rotations."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only a lead or an admin may change rotations.")
 
     def build(self, body: QWidget) -> None:
         self.summary = plain_label("", body)  # people's and teams' names as typed
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Who is on call now")
-        self.open_button = QPushButton("&Open the on-call schedule…", body)
-        self.open_button.setAccessibleName("Open the on-call schedule")
-        note = QLabel("Calendar apps can import the shifts: incident-desk oncall export TEAM --ics FILE.", body)
+        self.summary.setAccessibleName(translate("SettingsOncall", "Who is on call now"))
+        self.open_button = QPushButton(translate("SettingsOncall", "&Open the on-call schedule…"), body)
+        self.open_button.setAccessibleName(translate("SettingsOncall", "Open the on-call schedule"))
+        note = QLabel(translate("SettingsOncall",
+                                "Calendar apps can import the shifts: incident-desk oncall export TEAM --ics "
+                                "FILE."), body)
         note.setWordWrap(True)
         theme.style(note, "hint")
         layout = QVBoxLayout(body)
@@ -50,12 +54,15 @@ class OncallPage(SettingsPage):
                 continue
             now = desk.oncall.who(team)
             person = desk.oncall.names([now.user]).get(now.user, now.user) if now.user else "nobody"
-            lines.append(f"{team}: {person} on call now")
-        return "\n".join(lines) or "No team has a rotation yet: escalations go to team leads and the manager on duty."
+            lines.append(translate("SettingsOncall", "{team}: {person} on call now").format(team=team, person=person))
+        return "\n".join(lines) or translate("SettingsOncall",
+                                             "No team has a rotation yet: escalations go to team leads and the "
+                                             "manager on duty.")
 
 
     def set_read_only(self) -> None:
-        self.open_button.setText("&Look at the on-call schedule…")  # the schedule shows itself read-only
+        self.open_button.setText(translate("SettingsOncall",
+                                           "&Look at the on-call schedule…"))  # the schedule shows itself read-only
 
     @Slot()
     def _on_open(self) -> None:

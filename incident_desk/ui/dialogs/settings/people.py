@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,25 +21,33 @@ from PySide6.QtWidgets import (
 from incident_desk.services.auth import ROLES
 from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 
-COLUMNS = ("Name", "Username", "Role", "Team", "Leads")
-NO_TEAM = "(no team)"
+COLUMNS = (
+    QT_TRANSLATE_NOOP("SettingsPeople", "Name"),
+    QT_TRANSLATE_NOOP("SettingsPeople", "Username"),
+    QT_TRANSLATE_NOOP("SettingsPeople", "Role"),
+    QT_TRANSLATE_NOOP("SettingsPeople", "Team"),
+    QT_TRANSLATE_NOOP("SettingsPeople", "Leads"),
+)
+NO_TEAM = QT_TRANSLATE_NOOP("SettingsPeople", "(no team)")
 
 
 class PeoplePage(SettingsPage):
-    TITLE = "Teams and people"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Teams and people")
     KEYWORDS = ("users", "people", "accounts", "roles", "agent", "lead", "admin", "team lead", "add user",
                 "display name")
-    EXPLAIN = ("Everyone who works incidents here, with the role that decides what they may do: agents work "
-               "incidents, leads also close and change policies, admins also manage people.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "Everyone who works incidents here, with the role that decides what"
+                                                  " they may do: agents work incidents, leads also close and change "
+                                                  "policies, admins also manage people.")
 
     PERMISSION = "users.manage"
-    REFUSAL = "only an admin may add people or choose team leads."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only an admin may add people or choose team leads.")
 
     def build(self, body: QWidget) -> None:
         self.table = QTableWidget(0, len(COLUMNS), body)
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("People")
+        self.table.setHorizontalHeaderLabels([translate("SettingsPeople", c) for c in COLUMNS])
+        self.table.setAccessibleName(translate("SettingsPeople", "People"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -49,38 +57,38 @@ class PeoplePage(SettingsPage):
         header.setStretchLastSection(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
 
-        add = QGroupBox("Add a person", body)
+        add = QGroupBox(translate("SettingsPeople", "Add a person"), body)
         self.username = QLineEdit(add)
-        self.username.setPlaceholderText("e.g. anna.rossi")
-        self.username.setAccessibleName("New person's username")
+        self.username.setPlaceholderText(translate("SettingsPeople", "e.g. anna.rossi"))
+        self.username.setAccessibleName(translate("SettingsPeople", "New person's username"))
         self.display_name = QLineEdit(add)
-        self.display_name.setPlaceholderText("e.g. Anna Rossi")
-        self.display_name.setAccessibleName("New person's display name")
+        self.display_name.setPlaceholderText(translate("SettingsPeople", "e.g. Anna Rossi"))
+        self.display_name.setAccessibleName(translate("SettingsPeople", "New person's display name"))
         self.role = QComboBox(add)
         self.role.addItems(list(ROLES))
-        self.role.setAccessibleName("New person's role")
+        self.role.setAccessibleName(translate("SettingsPeople", "New person's role"))
         self.team = QComboBox(add)
         self.team.setEditable(True)
-        self.team.setAccessibleName("New person's team")
-        self.add_button = QPushButton("Add &person", add)
-        self.add_button.setAccessibleName("Add person")
+        self.team.setAccessibleName(translate("SettingsPeople", "New person's team"))
+        self.add_button = QPushButton(translate("SettingsPeople", "Add &person"), add)
+        self.add_button.setAccessibleName(translate("SettingsPeople", "Add person"))
         form = QFormLayout(add)
-        form.addRow("&Username:", self.username)
-        form.addRow("&Display name:", self.display_name)
-        form.addRow("&Role:", self.role)
-        form.addRow("&Team:", self.team)
+        form.addRow(translate("SettingsPeople", "&Username:"), self.username)
+        form.addRow(translate("SettingsPeople", "&Display name:"), self.display_name)
+        form.addRow(translate("SettingsPeople", "&Role:"), self.role)
+        form.addRow(translate("SettingsPeople", "&Team:"), self.team)
         form.addRow(self.add_button)
 
-        lead = QGroupBox("Team lead", body)
+        lead = QGroupBox(translate("SettingsPeople", "Team lead"), body)
         self.lead_team = QComboBox(lead)
-        self.lead_team.setAccessibleName("Team")
+        self.lead_team.setAccessibleName(translate("SettingsPeople", "Team"))
         self.lead_person = QComboBox(lead)
-        self.lead_person.setAccessibleName("Person to lead the team")
-        self.lead_button = QPushButton("Make &lead", lead)
-        self.lead_button.setAccessibleName("Make lead")
+        self.lead_person.setAccessibleName(translate("SettingsPeople", "Person to lead the team"))
+        self.lead_button = QPushButton(translate("SettingsPeople", "Make &lead"), lead)
+        self.lead_button.setAccessibleName(translate("SettingsPeople", "Make lead"))
         lead_form = QFormLayout(lead)
-        lead_form.addRow("Te&am:", self.lead_team)
-        lead_form.addRow("L&ed by:", self.lead_person)
+        lead_form.addRow(translate("SettingsPeople", "Te&am:"), self.lead_team)
+        lead_form.addRow(translate("SettingsPeople", "L&ed by:"), self.lead_person)
         lead_form.addRow(self.lead_button)
 
         layout = QVBoxLayout(body)
@@ -104,14 +112,15 @@ class PeoplePage(SettingsPage):
                 leads.setdefault(team["lead"], []).append(team["name"])
         self.table.setRowCount(len(users))
         for row, user in enumerate(users):
-            values = (user["display_name"] + ("" if user["active"] else " (deactivated)"), user["username"],
+            values = (user["display_name"] + ("" if user["active"] else translate("SettingsPeople", " (deactivated)")),
+                      user["username"],
                       user["role"], user["team"] or "", ", ".join(leads.get(user["username"], [])))
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self._leads = {t["name"]: t["lead"] for t in teams}
         names = [t["name"] for t in teams]
         self.team.clear()
-        self.team.addItems([NO_TEAM, *names])
+        self.team.addItems([translate("SettingsPeople", NO_TEAM), *names])
         self.lead_team.clear()
         self.lead_team.addItems(names)
         self.lead_person.clear()
@@ -133,14 +142,15 @@ class PeoplePage(SettingsPage):
 
     def validate(self) -> str | None:
         if not self.username.text().strip():
-            return "Type the new person's username."
+            return translate("SettingsPeople", "Type the new person's username.")
         return None
 
     def save(self) -> None:
         desk = self.context.desk
         team = self.team.currentText().strip()
         values = {"username": self.username.text().strip(), "display_name": self.display_name.text(),
-                  "role": self.role.currentText(), "team": None if team in ("", NO_TEAM) else team}
+                  "role": self.role.currentText(),
+                  "team": None if team in ("", translate("SettingsPeople", NO_TEAM)) else team}
         self.write(lambda: desk.users.add_user(actor=desk.actor, **values))
         self.username.clear()
         self.display_name.clear()
@@ -149,7 +159,7 @@ class PeoplePage(SettingsPage):
     @Slot()
     def _on_add(self) -> None:
         if not self.username.text().strip():
-            self.show_error("Type the new person's username.")
+            self.show_error(translate("SettingsPeople", "Type the new person's username."))
             return
         self.apply()
 
@@ -158,7 +168,7 @@ class PeoplePage(SettingsPage):
         self.error.clear()
         team, username = self.lead_team.currentText(), self.lead_person.currentData()
         if not team or not username:
-            self.show_error("Choose a team and the person to lead it.")
+            self.show_error(translate("SettingsPeople", "Choose a team and the person to lead it."))
             return
         desk = self.context.desk
         try:

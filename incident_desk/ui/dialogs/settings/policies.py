@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from incident_desk.domain.formatting import exact_duration
@@ -10,6 +10,7 @@ from incident_desk.domain.incident import Priority
 from incident_desk.services.auth import with_article
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
 
 
@@ -25,10 +26,12 @@ class _PolicyPage(SettingsPage):
         self.summary = plain_label("", body)  # names typed by leads
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setAccessibleName(f"{self.TITLE} now")
-        self.open_button = QPushButton(f"&Open the {self.WHAT} editor…", body)
-        self.open_button.setAccessibleName(f"Open the {self.WHAT} editor")
-        note = QLabel("Saving there recomputes the due times of open incidents.", body)
+        title, what = translate("SettingsDialog", self.TITLE), translate("SettingsDialog", self.WHAT)
+        self.summary.setAccessibleName(translate("SettingsPolicies", "{title} now").format(title=title))
+        self.open_button = QPushButton(translate("SettingsPolicies", "&Open the {what} editor…").format(what=what),
+                                       body)
+        self.open_button.setAccessibleName(translate("SettingsPolicies", "Open the {what} editor").format(what=what))
+        note = QLabel(translate("SettingsPolicies", "Saving there recomputes the due times of open incidents."), body)
         theme.style(note, "hint")
         layout = QVBoxLayout(body)
         layout.addWidget(self.summary)
@@ -49,10 +52,14 @@ class _PolicyPage(SettingsPage):
         actor = self.context.desk.actor
         if actor.can(self.PERMISSION):
             return ""
-        return f"You are {with_article(actor.role)}; only a lead or an admin may change {self.WHAT} policies."
+        return translate("SettingsPolicies",
+                         "You are {role}; only a lead or an admin may change {what} policies.").format(
+                role=with_article(actor.role), what=translate("SettingsDialog", self.WHAT))
 
     def set_read_only(self) -> None:
-        self.open_button.setText(f"&Look at the {self.WHAT} editor…")  # the editor shows itself read-only
+        self.open_button.setText(translate("SettingsPolicies",
+                                           "&Look at the {what} editor…").format(
+                what=translate("SettingsDialog", self.WHAT)))  # the editor shows itself read-only
 
     @Slot()
     def _on_open(self) -> None:
@@ -69,41 +76,50 @@ class _PolicyPage(SettingsPage):
 
 
 class SlaPoliciesPage(_PolicyPage):
-    TITLE = "SLA policies and business calendar"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "SLA policies and business calendar")
     KEYWORDS = ("SLA", "response", "resolution", "targets", "business hours", "calendar", "holidays",
                 "working days", "time zone", "compliance")
-    EXPLAIN = "How fast each priority must be answered and resolved, and the hours that count."
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "How fast each priority must be answered and resolved, and the "
+                                                  "hours that count.")
     TAB = 0
     PERMISSION = "settings.sla"
-    WHAT = "SLA"
+    WHAT = QT_TRANSLATE_NOOP("SettingsDialog", "SLA")
 
     def describe(self) -> str:
         policy = self.read(self.context.desk.settings.sla_policy)
-        lines = [f"Policy: {policy.name}", f"Business calendar: {policy.calendar.timezone}"]
+        lines = [translate("SettingsPolicies", "Policy: {name}").format(name=policy.name),
+                 translate("SettingsPolicies",
+                           "Business calendar: {timezone}").format(timezone=policy.calendar.timezone)]
         for p in Priority:
             target = policy.targets.get(p)
             if target is None:
-                lines.append(f"{p.label}: no target")
+                lines.append(translate("SettingsPolicies", "{label}: no target").format(label=p.label))
                 continue
-            response = exact_duration(target.response_s) if target.response_s else "none"
-            resolve = exact_duration(target.resolve_s) if target.resolve_s else "none"
-            lines.append(f"{p.label}: respond within {response}, resolve within {resolve}"
-                         f"{' (business hours)' if target.business_hours else ''}")
+            none = translate("SettingsPolicies", "none")
+            response = exact_duration(target.response_s) if target.response_s else none
+            resolve = exact_duration(target.resolve_s) if target.resolve_s else none
+            if target.business_hours:
+                text = translate("SettingsPolicies",
+                                 "{priority}: respond within {response}, resolve within {resolve} (business hours)")
+            else:
+                text = translate("SettingsPolicies", "{priority}: respond within {response}, resolve within {resolve}")
+            lines.append(text.format(priority=p.label, response=response, resolve=resolve))
         return "\n".join(lines)
 
 
 class EscalationPoliciesPage(_PolicyPage):
-    TITLE = "Escalation policies"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Escalation policies")
     KEYWORDS = ("escalation", "rules", "recipients", "notify", "unacknowledged", "severity", "manager")
-    EXPLAIN = "Who is told, and when, as an incident nears or passes its targets."
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "Who is told, and when, as an incident nears or passes its targets.")
     TAB = 2
     PERMISSION = "settings.escalation"
-    WHAT = "escalation"
+    WHAT = QT_TRANSLATE_NOOP("SettingsDialog", "escalation")
 
     def describe(self) -> str:
         policy = self.read(self.context.desk.policies.escalation_policy)
-        lines = [f"Policy: {policy.name}", f"{len(policy.rules)} rule{'s' if len(policy.rules) != 1 else ''}:"]
+        lines = [translate("SettingsPolicies", "Policy: {name}").format(name=policy.name),
+                 self.tr("%n rules:", "", len(policy.rules))]
         lines += [f"• {rule.key}: {rule.description}" for rule in policy.rules[:8]]
         if len(policy.rules) > 8:
-            lines.append(f"… and {len(policy.rules) - 8} more")
+            lines.append(self.tr("… and %n more", "", len(policy.rules) - 8))
         return "\n".join(lines)

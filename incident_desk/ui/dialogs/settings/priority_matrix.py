@@ -2,49 +2,55 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from incident_desk.domain.incident import Level, Priority
 from incident_desk.domain.priority import PriorityMatrix, ordering_problem
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
+from incident_desk.ui.i18n import translate
 
 
 class PriorityMatrixPage(SettingsPage):
-    TITLE = "Priority matrix"
+    TITLE = QT_TRANSLATE_NOOP("SettingsDialog", "Priority matrix")
     KEYWORDS = ("impact", "urgency", "priority", "P1", "P2", "P3", "P4", "P5", "ITIL")
-    EXPLAIN = ("The priority a new incident gets from its impact (rows) and urgency (columns). Open incidents "
-               "keep theirs; a lead may still override one.")
+    EXPLAIN = QT_TRANSLATE_NOOP("SettingsDialog", "The priority a new incident gets from its impact (rows) and "
+                                                  "urgency (columns). Open incidents keep theirs; a lead may still "
+                                                  "override one.")
 
     PERMISSION = "settings.matrix"
-    REFUSAL = "only an admin may change the priority matrix."
+    REFUSAL = QT_TRANSLATE_NOOP("SettingsDialog", "only an admin may change the priority matrix.")
 
     def build(self, body: QWidget) -> None:
         self.matrix = self.read(self.context.desk.settings.priority_matrix)
         grid = QGridLayout()
-        corner = QLabel("Impact ↓  Urgency →", body)
+        corner = QLabel(translate("SettingsPriorityMatrix", "Impact ↓  Urgency →"), body)
         theme.style(corner, "muted")
         grid.addWidget(corner, 0, 0)
         for col, urgency in enumerate(Level, start=1):
-            header = QLabel(f"{urgency.label} urgency", body)
+            header = QLabel(translate("SettingsPriorityMatrix", "{label} urgency").format(label=urgency.label), body)
             header.setAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(header, 0, col)
         self.cells: dict[tuple[Level, Level], QComboBox] = {}
         for row, impact in enumerate(Level, start=1):
-            grid.addWidget(QLabel(f"{impact.label} impact", body), row, 0)
+            grid.addWidget(QLabel(translate("SettingsPriorityMatrix", "{label} impact").format(label=impact.label),
+                                  body), row, 0)
             for col, urgency in enumerate(Level, start=1):
                 combo = QComboBox(body)
                 for p in Priority:
                     combo.addItem(theme.priority_label(p), p.value)
                 combo.setCurrentIndex(list(Priority).index(self.matrix.priority(impact, urgency)))
-                combo.setAccessibleName(f"Priority for {impact.label} impact and {urgency.label} urgency")
+                combo.setAccessibleName(translate("SettingsPriorityMatrix",
+                                                  "Priority for {impact} impact and {urgency} urgency").format(
+                        impact=impact.label, urgency=urgency.label))
                 combo.currentIndexChanged.connect(lambda _i: self.sig_changed.emit())
                 self.cells[(impact, urgency)] = combo
                 grid.addWidget(combo, row, col)
         layout = QVBoxLayout(body)
         layout.addLayout(grid)
-        rule = QLabel("A higher impact or urgency never gives a less urgent priority.", body)
+        rule = QLabel(translate("SettingsPriorityMatrix",
+                                "A higher impact or urgency never gives a less urgent priority."), body)
         theme.style(rule, "hint")
         layout.addWidget(rule)
         layout.addStretch(1)
