@@ -4140,11 +4140,19 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Renaming or removing a category is not possible yet: incidents keep the category they were logged with, so a name once used stays.</source>
+        <source>A rename also renames it on the incidents filed under it. A category incidents use is retired rather than deleted: it is offered for no new incident, and old incidents, filters and metrics keep it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Category / subcategory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4180,7 +4188,47 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Chosen category&apos;s name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Rename</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;tire</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retire or bring back the category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;hosen:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>under {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Bring back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4254,7 +4302,7 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>only a lead or an admin may add categories.</source>
+        <source>only a lead or an admin may add, rename, retire or delete categories.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4697,6 +4745,21 @@ Workaround: {workaround}</source>
     </message>
     <message>
         <source>A higher impact or urgency never gives a less urgent priority.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsServices</name>
+    <message>
+        <source>Services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The business services incidents affect, each with the team that owns it. A service incidents name is retired rather than deleted: it is offered for no new incident but stays on the old ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only a lead or an admin may change services.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
