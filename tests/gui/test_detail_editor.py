@@ -643,3 +643,19 @@ def test_kept_edits_of_an_incident_changed_since_go_through_the_conflict(qtbot, 
     assert again.save() is False
     assert seen == ["ConflictDialog"]
     assert desk.incidents.get_incident(inc.key).title == "Projector in room 3 replaced"
+
+
+def test_the_service_field_offers_the_desks_services_but_not_retired_ones(qtbot, desk, make_editor):
+    for name in ("Web Shop", "Company e-mail", "Payroll"):
+        desk.communication.add_service(actor=desk.actor, name=name)
+    desk.communication.retire_service(actor=desk.actor, name="Payroll")
+    inc = _log(desk)
+    editor = make_editor(desk)
+    assert editor.load_incident(inc.key)
+    completer = editor.form.service_edit.completer()
+    assert sorted(completer.model().stringList()) == ["Company e-mail", "Web Shop"]
+    editor.form.service_edit.setFocus()
+    qtbot.keyClicks(editor.form.service_edit, "SHO")          # any case, anywhere in the name
+    assert (completer.completionCount(), completer.currentCompletion()) == (1, "Web Shop")
+    qtbot.keyClicks(editor.form.service_edit, "X")            # free text stays allowed
+    assert editor.form.service_edit.text() == "SHOX"

@@ -124,7 +124,8 @@ class IncidentDetailEditor(QWidget):
         self.tabs = QTabWidget(self)
         self.people = self.ops.run_read(lambda: PeopleDirectory.of(self.desk))
         self.form = DetailsForm(categories=self.desk.settings.categories(), people=self.people,
-                                teams=self.desk.users.team_names(), parent=self)
+                                teams=self.desk.users.team_names(),
+                                services=self.ops.run_read(self.desk.communication.service_names), parent=self)
         self.tabs.addTab(self.form, translate("Editor", "&Details"))
         self.timeline_view = TimelineView(self)
         self.timeline_view.model.name = self.people.name

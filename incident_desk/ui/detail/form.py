@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -66,7 +67,7 @@ class DetailsForm(QScrollArea):
     needs first (the incident, who reported it and how to reach them) comes before the SLA clocks."""
 
     def __init__(self, *, categories: dict[str, list[str]], people: PeopleDirectory, teams: list[str],
-                 parent: QWidget | None = None):
+                 services: list[str] = (), parent: QWidget | None = None):
         super().__init__(parent)
         self.fields: dict[str, FormField] = {}
         self._categories = categories
@@ -90,6 +91,13 @@ class DetailsForm(QScrollArea):
         self.service_edit = QLineEdit()
         self.service_edit.setPlaceholderText(translate("Form", "Affected business service (optional)"))
         self._add(form, translate("Form", "Ser&vice:"), "service", self.service_edit)
+        # The services the desk offers for new incidents (retired ones left out) as the user types; any other
+        # text is still accepted, as the field has always been free text.
+        self._services = QStringListModel(list(services), self)
+        completer = QCompleter(self._services, self.service_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.service_edit.setCompleter(completer)
 
         reporter_box = QGroupBox(translate("Form", "Reporter"), page)
         form = _form(reporter_box)
@@ -159,6 +167,10 @@ class DetailsForm(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def set_services(self, names: list[str]) -> None:
+        """The services offered as the user types in the Service field."""
+        self._services.setStringList(list(names))
 
     def _add(self, form: QFormLayout, label: str, name: str, editor: QWidget, hint: str = "") -> FormField:
         field = FormField(editor, hint=hint)
