@@ -18,6 +18,9 @@ from incident_desk.ui.widgets.main_window import MainWindow
 from tests.team_tools import open_desk
 
 pytestmark = pytest.mark.postgres
+# Every refused sign-in says this, whatever the reason (the reason is on the audit trail).
+REFUSED = ("Wrong user name or password, or the account is locked or disabled; "
+           "try again later or ask an admin.")
 
 
 def _count(url: str, sql: str, *params) -> int:
@@ -60,7 +63,7 @@ def test_the_dialog_makes_the_first_admin_then_refuses_a_wrong_password(qtbot, p
     again.show()
     qtbot.keyClicks(again.password_edit, "not-it-at-all")
     again.ok_button.click()
-    qtbot.waitUntil(lambda: again.error_label.text() == "Wrong user name or password.", timeout=10000)
+    qtbot.waitUntil(lambda: again.error_label.text() == REFUSED, timeout=10000)
     assert again.result() == 0 and again.password_edit.text() == ""  # the dialog stays, the password is gone
     assert _count(pg_url, "SELECT count(*) FROM audit WHERE action = 'auth.sign_in_failed'") == 1
     again.done(0)
