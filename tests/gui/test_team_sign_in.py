@@ -141,12 +141,20 @@ def test_an_idle_session_asks_for_the_password_and_keeps_the_window(qtbot, qsett
 
 
 def test_the_welcomes_hook_signs_in_with_the_services(pg_url):
-    """ui/team_sign_in.py (the first-run welcome's call) on the real services: first admin, then sign-in."""
+    """ui/team_sign_in.py (the first-run welcome's call) on the real services: first admin, then sign-in;
+    each gives the signed-in desk the window then opens on."""
     from incident_desk.ui import team_sign_in
-    said = team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=True)
-    assert said == "anna is now the first admin of this team database."
-    assert team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=False) == \
-        "Signed in as anna (admin)."
+    first = team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=True)
+    try:
+        assert first.sentence == "anna is now the first admin of this team database."
+        assert (first.desk.actor.username, first.desk.actor.role) == ("anna", "admin")
+        assert first.desk.session is not None
+    finally:
+        first.desk.close()
+    again = team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=False)
+    again.desk.close()
+    assert again.sentence == "Signed in as anna (admin)."
     with pytest.raises(PermissionDenied, match="Wrong user name or password"):
         team_sign_in.team_sign_in(pg_url, "anna", "wrong horse", initialise=False)
     assert _count(pg_url, "SELECT count(*) FROM audit WHERE action = 'auth.sign_in_failed'") == 1
+    assert _count(pg_url, "SELECT count(*) FROM audit WHERE action = 'auth.sign_in'") == 2
