@@ -121,6 +121,12 @@ class DeskBridge(QObject):
         self._attempt += 1
         self._retry.start(delay)
 
+    @property
+    def connection_in_doubt(self) -> bool:
+        """The server is away (the window says so) or being asked whether it is: a read that failed now
+        needs no message of its own."""
+        return not self.connected or self._verifying
+
     @Slot(str)
     def _on_query_lost_connection(self, _reason: str) -> None:
         if self._stopped or not self.connected or self._verifying or self.ops.is_closed():

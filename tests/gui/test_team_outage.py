@@ -101,6 +101,8 @@ def test_an_outage_shows_the_reconnecting_state_on_every_read_and_keeps_the_typi
             assert window.connection_label.isVisible()
             assert window.connection_label.text() == UNREACHABLE
             assert _no_driver_words(window.connection_label.toolTip())
+            # ...and not again beside it by each read that failed (it did not fit the status bar).
+            assert "failed or was lost" not in window.statusBar().currentMessage()
             assert _no_driver_words(window.statusBar().currentMessage())
             # What was typed is there, unsaved, and the rows read before stay on screen.
             assert window.editor.title_edit.text() == "Printer on fire, floor 3"

@@ -403,7 +403,7 @@ class MainWindow(QMainWindow):
         try:
             choices = self.bridge.ops.run_read(lambda: FormChoices.read(self.desk))
         except (DomainError, StorageError) as exc:
-            self.status_message(str(exc))
+            self._on_load_failed(str(exc))
             return
         self.form_choices = choices
         categories, teams = list(choices.categories), choices.teams
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._on_row_count_changed)
         self.model.rowsInserted.connect(self._on_row_count_changed)
         self.model.rowsRemoved.connect(self._on_row_count_changed)
-        self.model.sig_load_failed.connect(self.status_message)
+        self.model.sig_load_failed.connect(self._on_load_failed)
         for signal in (self.model.modelReset, self.model.dataChanged, self.model.sig_refreshed):
             signal.connect(self._update_incident_actions)
         self.bridge.sig_incident_changed.connect(self._on_incident_changed)
@@ -441,6 +441,11 @@ class MainWindow(QMainWindow):
             self.connection_label.setText("Team server unreachable: reconnecting… (what you type is kept)")
             self.connection_label.setToolTip(tooltip(reason))
             self.connection_label.show()
+
+    @Slot(str)
+    def _on_load_failed(self, text: str) -> None:
+        if not self.bridge.connection_in_doubt:  # else the connection state already says why
+            self.status_message(text)
 
     @Slot(str)
     def _on_waiting_changed(self, text: str) -> None:
