@@ -68,13 +68,16 @@ def run_gui(db_url: str | None, *, screenshot: str | None = None, view: str | No
     if app.findChild(ThemeWatcher) is None:
         ThemeWatcher(app)
     interactive = screenshot is None
+    signed_in = None
     if db_url is None:
-        db_url = _welcome(screenshot)
-        if db_url is None:
+        chosen = _welcome(screenshot)
+        if chosen is None:
             gc.enable()
             return 0
+        db_url, signed_in = chosen
     try:
-        desk = _open_desk(db_url, username=username, interactive=interactive)
+        # A team server's welcome already signed the person in: that desk, not a second sign-in.
+        desk = signed_in or _open_desk(db_url, username=username, interactive=interactive)
     except (StorageError, DomainError) as exc:
         gc.enable()
         return _fail(str(exc), interactive=interactive)
@@ -129,16 +132,26 @@ def run_gui(db_url: str | None, *, screenshot: str | None = None, view: str | No
     return code
 
 
-def _welcome(screenshot: str | None) -> str | None:
-    """The first run: the welcome chooses (and remembers) a database. A screenshot never waits for a
-    person: it shows the desk at the default path."""
+def _welcome(screenshot: str | None) -> tuple[str, Desk | None] | None:
+    """The first run: the welcome chooses (and remembers) a database; with it the desk it signed in to
+    on a team server (None for a local one, which the window opens itself). A screenshot never waits
+    for a person: it shows the desk at the default path."""
     if screenshot:
-        return str(config.default_db_path())
+        return str(config.default_db_path()), None
     from incident_desk.ui.dialogs.welcome import WelcomeDialog
     dialog = WelcomeDialog()
     if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
         return None
-    return dialog.chosen_url
+    desk = dialog.signed_in_desk
+    if desk is not None:
+        _remember_user(desk)
+    return dialog.chosen_url, desk
+
+
+def _remember_user(desk: Desk) -> None:
+    """The next sign-in to this team database offers this name (a name, never a password)."""
+    from incident_desk.ui.desk_settings import desk_settings
+    desk_settings(desk.store.identity).setValue("team/user", desk.actor.username)
 
 
 def _open_desk(db_url: str, *, username: str | None, interactive: bool) -> Desk | None:
@@ -172,7 +185,7 @@ def _open_desk(db_url: str, *, username: str | None, interactive: bool) -> Desk 
             store.close()
             return None
         desk = dialog.result_value
-        remembered.setValue("team/user", desk.actor.username)  # a name, never a password
+        _remember_user(desk)
         return desk
     except BaseException:
         store.close()

@@ -77,8 +77,10 @@ def _run_command(args) -> int:
     if not getattr(args, "opens_database", True):
         return args.func(None, args)  # `restore` must work when the current database does not open
     from incident_desk.cli.team import sign_in_password
+    from incident_desk.services.signin import CLI
     # Asked for only when the database turns out to be a team one (a SQLite desk signs nobody in).
-    desk = Desk.open(database_url(args.db), username=args.user, password=lambda: sign_in_password(args.user))
+    desk = Desk.open(database_url(args.db), username=args.user, password=lambda: sign_in_password(args.user),
+                     via=CLI)
     try:
         return args.func(desk, args)
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from incident_desk.storage.database import Store
 from incident_desk.storage.listen import ChangeListener
 
@@ -49,6 +51,11 @@ class ChangeFeed:
         """After the server came back, on a thread that must not wait on the network (the GUI's): its
         connection is dropped, and the next read connects afresh."""
         self.store.drop_connection()
+
+    def watch_connection(self, watcher) -> Callable[[], None]:
+        """``watcher(error)`` runs (on the thread that noticed) whenever a query finds the team server
+        gone; returns the function that stops it. Never called for a SQLite desk."""
+        return self.store.watch_connection(watcher)
 
     def close(self) -> None:
         if self.listener is not None:

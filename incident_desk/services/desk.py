@@ -10,7 +10,7 @@ from incident_desk.services.errors import PermissionDenied
 from incident_desk.services.events import EventBus
 from incident_desk.services.incidents import IncidentService
 from incident_desk.services.settings import SettingsService
-from incident_desk.services.signin import PasswordSource, SignInError, SignInService
+from incident_desk.services.signin import DESK, PasswordSource, SignInError, SignInService
 from incident_desk.storage.database import Store, open_database
 
 if TYPE_CHECKING:
@@ -48,13 +48,14 @@ class Desk:
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = system_clock, username: str | None = None,
-             password: str | PasswordSource | None = None) -> Desk:
+             password: str | PasswordSource | None = None, via: str = DESK) -> Desk:
         """Open the database and act as ``username`` (default: the local desk's own account, made as an
         admin at the first start of a new database; see UserService.desk_actor). A team database
-        (PostgreSQL) signs ``username`` in with ``password`` instead (services.signin)."""
+        (PostgreSQL) signs ``username`` in with ``password`` instead (services.signin); ``via`` says
+        where from on the audit trail (the CLI's successful sign-ins are coalesced there)."""
         store = open_database(url)
         try:
-            return cls.on_store(store, clock=clock, username=username, password=password)
+            return cls.on_store(store, clock=clock, username=username, password=password, via=via)
         except Exception:
             store.close()
             raise
@@ -66,7 +67,7 @@ class Desk:
 
     @classmethod
     def on_store(cls, store: Store, *, clock: Clock = system_clock, username: str | None = None,
-                 password: str | PasswordSource | None = None) -> Desk:
+                 password: str | PasswordSource | None = None, via: str = DESK) -> Desk:
         bus = EventBus()
         settings = SettingsService(store, clock=clock, bus=bus)
         users = UserService(store, clock=clock)
@@ -75,7 +76,7 @@ class Desk:
             if signin.needs_initialising():
                 raise SignInError(f"Nobody can sign in to the team database {store.display_name} yet; make its "
                                   f"first admin with `incident-desk --db URL init --admin NAME`.")
-            actor = signin.sign_in(username, password)  # before anything else is written
+            actor = signin.sign_in(username, password, via=via)  # before anything else is written
             settings.ensure_defaults()
         else:
             settings.ensure_defaults()

@@ -29,6 +29,14 @@ IDLE_RANGE = (1, 24 * 60)
 # A session looks at its account again at most this often: an admin's disable or reset ends it.
 RECHECK = timedelta(seconds=30)
 PasswordSource = Callable[[], "str | None"]
+# What every refused sign-in says, whatever the reason (wrong password, unknown name, locked, disabled):
+# the reason is on the audit trail for admins, never told to whoever is trying names.
+SIGN_IN_REFUSED = ("Wrong user name or password, or the account is locked or disabled; try again later "
+                   "or ask an admin.")
+# Where a sign-in comes from, on the audit trail. CLI sign-ins that succeed are coalesced: one row per
+# account per window (see SignInService._records_sign_in).
+DESK, CLI = "desk", "cli"
+CLI_SIGN_IN_WINDOW = timedelta(minutes=15)
 
 
 class SignInError(PermissionDenied):
@@ -173,9 +181,15 @@ class SignInService:
             repo.put_setting(self.store, IDLE_KEY, minutes, now=self.clock())
             self._audit(actor=actor, action="auth.idle_limit", detail=f"sessions end after {minutes} min idle")
 
-    def sign_in(self, username: str | None, password: str | PasswordSource | None) -> Actor:
+    def sign_in(self, username: str | None, password: str | PasswordSource | None, *, via: str = DESK) -> Actor:
         """The signed-in Actor, or SignInError (recorded on the audit trail, with the failure counted
-        against the account). ``password`` may be a callable, asked only once a name is known."""
+        against the account). ``password`` may be a callable, asked only once a name is known.
+
+        A wrong password, an unknown name, a locked and a disabled account are refused alike: the same
+        sentence (SIGN_IN_REFUSED) after the same work (one scrypt run, against a stand-in hash when
+        there is no account or no password), so a caller cannot learn which names exist or which are
+        locked; the audit trail, which only admins read, records the precise reason. ``via`` CLI
+        sign-ins that succeed are coalesced on the trail (see _records_sign_in)."""
         username = (username or "").strip()
         if not username:
             raise SignInError("This is a team database: sign in with --user NAME (the password comes from "
@@ -185,47 +199,61 @@ class SignInService:
         if not password:
             raise SignInError(f"No password given for {printable(username)[:64]}; set INCIDENT_DESK_PASSWORD "
                               f"or type it when asked.")
+        stand_in = dummy_hash()  # made before any branch: its first making is no branch's extra cost
         now = self.clock()
-        refusal: str | None = None
+        refused = False
         with self.store.write():
             account = tq.account_by_name(self.store, username, lock=True)
+            # Exactly one key derivation on every path, whatever the account's state.
+            matches = verify_password(password, account.password_hash if account and account.password_hash
+                                      else stand_in) and account is not None and bool(account.password_hash)
             if account is None:
-                verify_password(password, dummy_hash())
-                refusal = "Wrong user name or password."
+                refused = True
                 # Named as typed, so `audit --who NAME` finds attempts on names that do not exist.
                 self._audit(actor=_Who(None, printable(username)[:64]), action="auth.sign_in_failed",
                             detail=f"{printable(username)[:64]}: no such account")
             else:
                 who = _Who(account.id, account.username)
-                locked = account.locked_until is not None and account.locked_until > epoch(now)
-                if locked:
-                    wait = account.locked_until - epoch(now)
-                    refusal = (f"Too many failed sign-ins for {account.username}; try again in {wait} s "
-                               f"or ask an admin to reset the password.")
-                    self._audit(actor=who, action="auth.sign_in_failed", detail="refused: the account is locked")
-                elif not verify_password(password, account.password_hash):
+                if account.locked_until is not None and account.locked_until > epoch(now):
+                    refused = True
+                    self._audit(actor=who, action="auth.sign_in_failed",
+                                detail=f"refused: the account is locked ({account.locked_until - epoch(now)} s "
+                                       f"left)" + ("" if matches else "; the password was wrong too"))
+                elif not matches:
+                    refused = True
                     failures = account.failed_sign_ins + 1
                     hold = lock_seconds(failures)
                     tq.record_failure(self.store, account.id, failures=failures,
                                       locked_until=epoch(now) + hold if hold else None)
-                    refusal = "Wrong user name or password." if account.password_hash else \
-                        f"The account {account.username} has no password yet; an admin sets one."
+                    reason = "wrong password" if account.password_hash else "the account has no password yet"
                     self._audit(actor=who, action="auth.sign_in_failed",
-                                detail=f"wrong password ({failures} in a row)" +
-                                       (f"; locked for {hold} s" if hold else ""))
+                                detail=f"{reason} ({failures} in a row)" + (f"; locked for {hold} s" if hold else ""))
                 elif not account.active:
-                    refusal = f"The account {account.username} is disabled; ask an admin."
+                    refused = True
                     self._audit(actor=who, action="auth.sign_in_failed", detail="refused: the account is disabled")
                 else:
-                    if account.failed_sign_ins or account.locked_until:
+                    after_failures = bool(account.failed_sign_ins or account.locked_until)
+                    if after_failures:
                         tq.clear_failures(self.store, account.id)
                     session = Session(self.store, clock=self.clock, user_id=account.id, started=now,
                                       idle=self.idle_limit(), password_hash=account.password_hash)
                     actor = actor_of(self.store, account.id, session)
-                    self._audit(actor=actor, action="auth.sign_in", detail=f"signed in as {actor.role}")
-        if refusal is not None:
-            raise SignInError(refusal)  # after the commit: the failure and its record stay
+                    if self._records_sign_in(account.id, via=via, now=now, after_failures=after_failures):
+                        self._audit(actor=actor, action="auth.sign_in", detail=f"signed in as {actor.role}" +
+                                    (f" (via {via})" if via != DESK else ""))
+        if refused:
+            raise SignInError(SIGN_IN_REFUSED)  # after the commit: the failure and its record stay
         return actor
+
+    def _records_sign_in(self, user_id: int, *, via: str, now: datetime, after_failures: bool) -> bool:
+        """Whether this successful sign-in gets its own audit row. A desk's always does; a CLI call's
+        does unless the same account's CLI sign-in was recorded less than CLI_SIGN_IN_WINDOW ago, so a
+        script running `incident-desk list` in a loop adds one row per window, not one per call. Kept
+        whatever the window: every failure, and the success that ends a run of failures."""
+        if via != CLI or after_failures:
+            return True
+        since = epoch(now - CLI_SIGN_IN_WINDOW)
+        return not tq.recent_sign_in(self.store, user_id, since=since, detail_suffix=f" (via {CLI})")
 
     # ---- passwords and accounts --------------------------------------------------------------------
 

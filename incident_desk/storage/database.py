@@ -7,6 +7,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,10 @@ CONNECT_TIMEOUT_S = 5
 
 class StorageError(RuntimeError):
     """A database problem explained in one sentence for the user (locked, read-only, not a database)."""
+
+
+class ConnectionLost(StorageError):
+    """The team server cannot be reached, or dropped this connection: the desk reconnects on its own."""
 
 
 class ConflictError(StorageError):
@@ -92,12 +97,36 @@ class Store:
         for fn in pending or ():
             fn()
 
-    def _lost_connection(self) -> None:
-        """This thread's connection went away with the server: drop it, so the next use reconnects."""
+    def _lost_connection(self, reason: BaseException | None = None) -> None:
+        """This thread's connection went away with the server: drop it, so the next use reconnects;
+        with ``reason`` (a query failed on it) the watchers hear of it (the window's reconnecting state)."""
         try:
             self.db.close()
         except Exception:  # noqa: BLE001  (a dead connection may fail even to close)
             self.db._state.reset()
+        if reason is not None:
+            for watcher in list(self._connection_watchers):
+                watcher(reason)
+
+    def watch_connection(self, watcher: Callable[[BaseException], None]) -> Callable[[], None]:
+        """Call ``watcher(error)`` (on whichever thread noticed) each time a query finds the team server
+        gone; returns the function that stops it."""
+        self._connection_watchers.append(watcher)
+
+        def stop() -> None:
+            if watcher in self._connection_watchers:
+                self._connection_watchers.remove(watcher)
+        return stop
+
+    def _autocommit_error(self, exc: BaseException) -> StorageError | None:
+        """A statement outside any transaction failed (TeamPostgresqlDatabase asks): a lost server becomes
+        ConnectionLost, with this thread's connection dropped; anything else is left to the caller."""
+        if error_kind(exc) != "connection":
+            return None
+        translated = translate_error(exc, self)
+        # ping() is itself the check: its failure is raised to its caller, not told to the watchers.
+        self._lost_connection(None if getattr(self._thread_state, "probing", False) else translated)
+        return translated
 
     @property
     def display_name(self) -> str:
@@ -128,9 +157,10 @@ class Store:
                 with self.db.atomic() as txn:
                     yield txn
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            translated = translate_error(exc, self)
             if not self.is_sqlite and error_kind(exc) == "connection" and not self.db.in_transaction():
-                self._lost_connection()
-            raise translate_error(exc, self) from exc
+                self._lost_connection(translated)
+            raise translated from exc
         except UnicodeEncodeError:
             raise StorageError(NOT_UTF8_TEXT) from None  # rolled back: nothing half-written
         finally:
@@ -146,9 +176,10 @@ class Store:
             with self.db.atomic():
                 yield
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            translated = translate_error(exc, self)
             if not self.is_sqlite and error_kind(exc) == "connection" and not self.db.in_transaction():
-                self._lost_connection()
-            raise translate_error(exc, self) from exc
+                self._lost_connection(translated)
+            raise translated from exc
         except UnicodeEncodeError:
             raise StorageError(NOT_UTF8_TEXT) from None
         finally:
@@ -171,11 +202,21 @@ class Store:
 
     def ping(self) -> None:
         """One round trip on this thread's connection, reconnecting once when the server dropped it."""
+        self._thread_state.probing = True
+        try:
+            self._ping()
+        finally:
+            self._thread_state.probing = False
+
+    def _ping(self) -> None:
         for attempt in (1, 2):
             try:
                 self._revive()
                 self.db.execute_sql("SELECT 1").fetchone()
                 return
+            except ConnectionLost:
+                if attempt == 2:
+                    raise  # the statement's hook already dropped the connection
             except (peewee.OperationalError, peewee.InterfaceError) as exc:
                 if error_kind(exc) != "connection" or attempt == 2:
                     raise translate_error(exc, self) from exc
@@ -189,6 +230,7 @@ class Store:
 
     checkpointer: Checkpointer | None = None
     _thread_state: threading.local = field(default_factory=threading.local, repr=False)
+    _connection_watchers: list = field(default_factory=list, repr=False)
 
     def close(self) -> None:
         if self.checkpointer is not None:
@@ -310,7 +352,7 @@ def translate_error(exc: BaseException, store: Store | None = None) -> StorageEr
     if kind == "too-long":
         return StorageError(f"A value is too long for {where}; shorten it and try again.")
     if kind == "connection":
-        return StorageError(f"The connection to {where} failed or was lost; check the server and try again.")
+        return ConnectionLost(f"The connection to {where} failed or was lost; check the server and try again.")
     first_line = " ".join(str(exc).split())  # the driver's message, on one line
     return StorageError(f"Database error on {where}: {first_line}")
 
@@ -480,7 +522,11 @@ def _open_postgres(url: str) -> Store:
         port=parsed.port or 5432, application_name=client_id, connect_timeout=CONNECT_TIMEOUT_S,
         # A server that vanished without closing the socket (a cable, a VM paused) is noticed in ~10 s.
         keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3)
-    return Store(db=db, url=url, backend="postgres", client_id=client_id)
+    store = Store(db=db, url=url, backend="postgres", client_id=client_id)
+    # A read outside any transaction (most single-statement reads) that finds the server gone raises
+    # ConnectionLost, not the driver's error, and leaves no dead connection behind for the next one.
+    db.on_connection_error = store._autocommit_error
+    return store
 
 
 def _schema_info(store: Store, key: str) -> str | None:

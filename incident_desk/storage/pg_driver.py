@@ -68,3 +68,16 @@ class TeamPostgresqlDatabase(peewee.PostgresqlDatabase):
     """PostgreSQL through psycopg2, imported only when such a database is opened."""
 
     psycopg2_adapter = LazyPsycopg2Adapter
+    # Set by the Store: turns a statement's error outside a transaction into the desk's own (or None).
+    on_connection_error = None
+
+    def execute_sql(self, sql, params=None):
+        try:
+            return super().execute_sql(sql, params)
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            # Inside a transaction Store.read()/write() translate it once the transaction has unwound.
+            hook = self.on_connection_error
+            replacement = hook(exc) if hook is not None and not self.in_transaction() else None
+            if replacement is None:
+                raise
+            raise replacement from exc

@@ -77,6 +77,15 @@ def has_passwords(store: Store) -> bool:
     return fetch_one(store, 'SELECT 1 FROM "user" WHERE password_hash IS NOT NULL LIMIT 1') is not None
 
 
+def recent_sign_in(store: Store, user_id: int, *, since: int, detail_suffix: str) -> bool:
+    """Whether ``user_id`` has an ``auth.sign_in`` row later than ``since`` whose detail ends with
+    ``detail_suffix`` (the audit's (action, at) index finds the window's rows)."""
+    pattern = "%" + detail_suffix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return fetch_one(store, "SELECT 1 FROM audit WHERE action = ? AND at > ? AND actor_id = ? "
+                            "AND detail LIKE ? ESCAPE '\\' LIMIT 1",
+                     ("auth.sign_in", since, user_id, pattern)) is not None
+
+
 def audit_rows(store: Store, *, limit: int, actions: tuple[str, ...] = (), prefix: str | None = None,
                actor: str | None = None, since: int | None = None, until: int | None = None) -> list[tuple]:
     """(id, at, actor name, action, detail), newest first, filtered by exact actions, an action prefix

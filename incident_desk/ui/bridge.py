@@ -27,6 +27,8 @@ class DeskBridge(QObject):
     """Team database: the server went away (False, why) or is back (True, ''); views then catch up."""
     sig_tables_changed = Signal(list)
     """Team database: the tables other desks committed to (before sig_database_changed)."""
+    sig_query_lost_connection = Signal(str)
+    """Team database: a read or write (on any thread) found the server gone; queued to the GUI thread."""
 
     def __init__(self, desk: Desk, parent: QObject | None = None, *, poll_ms: int = POLL_INTERVAL_MS):
         super().__init__(parent)
@@ -45,11 +47,16 @@ class DeskBridge(QObject):
         self._notifier: QSocketNotifier | None = None
         self._attempt = 0
         self._stopped = False
+        self._verifying = False
         self.connected = True
         self.lost_reason = ""
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self._on_reconnect_due)
+        # A read of the table, the counts, the open incident or the inbox may be the first to find the
+        # server gone (the listener's socket may not hear of it for seconds): the same state at once.
+        self.sig_query_lost_connection.connect(self._on_query_lost_connection)
+        self._unwatch = self.feed.watch_connection(lambda exc: self.sig_query_lost_connection.emit(str(exc)))
         if self.feed.supported:
             self.ops.write(self.feed.poll, background=True)  # the baseline: the first tick reports nothing
             self._timer.start()
@@ -114,6 +121,32 @@ class DeskBridge(QObject):
         self._attempt += 1
         self._retry.start(delay)
 
+    @property
+    def connection_in_doubt(self) -> bool:
+        """The server is away (the window says so) or being asked whether it is: a read that failed now
+        needs no message of its own."""
+        return not self.connected or self._verifying
+
+    @Slot(str)
+    def _on_query_lost_connection(self, _reason: str) -> None:
+        if self._stopped or not self.connected or self._verifying or self.ops.is_closed():
+            return  # already reconnecting (the listener's attempts bring it back), or already checking
+        # The connection that failed may only have been dropped by the server long ago (a restart the
+        # listener has survived, an idle-session limit): ask the server before saying it is gone.
+        self._verifying = True
+        self.ops.read(self.feed.revive, on_done=self._on_server_answered, on_error=self._on_server_silent)
+
+    def _on_server_answered(self, _result) -> None:
+        self._verifying = False
+        self._catch_up()  # the server is there: what failed on a stale connection is read again
+
+    def _on_server_silent(self, exc: BaseException) -> None:
+        self._verifying = False
+        if self._stopped or not self.connected:
+            return
+        self._drop_notifier()
+        self._lost(str(exc))
+
     @Slot()
     def _on_reconnect_due(self) -> None:
         if not self._stopped and not self.ops.is_closed():
@@ -156,5 +189,6 @@ class DeskBridge(QObject):
         self._timer.stop()
         self._retry.stop()
         self._drop_notifier()
+        self._unwatch()
         self.feed.close()
         self._unsubscribe()

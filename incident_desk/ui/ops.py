@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEventLoop, QObject, QTimer, Signal, Slot
 
 from incident_desk.ui.i18n import translate
+from incident_desk.services.errors import StorageError
 from incident_desk.ui.workers import WorkerPool
 
 # A write still running after this long is waiting for something (another program's lock, a slow
@@ -91,6 +92,8 @@ class DeskOps(QObject):
         """``fn()``; on a network database on the reader thread, waiting with the event loop running."""
         if not self.reads_cross_network:
             return fn()
+        if self._closed:  # the reader takes no more work: waiting for it would never end
+            raise StorageError("The desk is closing; nothing more is read from it.")
         return self._wait(lambda done, failed: self._reader.submit(fn, on_done=done, on_error=failed))
 
     def read(self, fn: Callable[[], Any], *, on_done: Callable[[Any], None],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
@@ -85,3 +87,24 @@ class PersonCombo(QComboBox):
         index = self.findData(username or "")
         self.setCurrentIndex(index)
         self.setEditText(self.people.name(username) if username else "")
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What an incident form offers (people, categories, teams, services), read once by the window and
+    handed to each editor it opens, so opening one never waits on (or fails with) a team server."""
+
+    people: PeopleDirectory
+    categories: dict        # offered for new incidents: retired ones left out
+    category_names: list    # every name incidents may have, retired ones too (the filter bar's)
+    teams: list
+    services: list
+
+    @classmethod
+    def read(cls, desk) -> FormChoices:
+        return cls(PeopleDirectory.of(desk), desk.settings.categories(), desk.settings.category_names(),
+                   desk.users.team_names(), desk.communication.service_names())
+
+    @classmethod
+    def empty(cls) -> FormChoices:
+        return cls(PeopleDirectory([]), {}, [], [], [])

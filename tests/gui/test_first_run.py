@@ -198,8 +198,9 @@ def test_the_sign_in_hook_gets_the_address_name_and_password(welcome, pg_url, qt
     calls = []
 
     def sign_in(url, username, password, *, initialise):
+        from incident_desk.ui.team_sign_in import SignedIn
         calls.append((url, username, password, initialise))
-        return f"{username} is now the first admin of this team database."
+        return SignedIn(f"{username} is now the first admin of this team database.")
     dialog = welcome(sign_in=sign_in)
     dialog.team.setChecked(True)
     dialog.url.setText(pg_url)

@@ -18,6 +18,9 @@ from incident_desk.ui.widgets.main_window import MainWindow
 from tests.team_tools import open_desk
 
 pytestmark = pytest.mark.postgres
+# Every refused sign-in says this, whatever the reason (the reason is on the audit trail).
+REFUSED = ("Wrong user name or password, or the account is locked or disabled; "
+           "try again later or ask an admin.")
 
 
 def _count(url: str, sql: str, *params) -> int:
@@ -60,7 +63,7 @@ def test_the_dialog_makes_the_first_admin_then_refuses_a_wrong_password(qtbot, p
     again.show()
     qtbot.keyClicks(again.password_edit, "not-it-at-all")
     again.ok_button.click()
-    qtbot.waitUntil(lambda: again.error_label.text() == "Wrong user name or password.", timeout=10000)
+    qtbot.waitUntil(lambda: again.error_label.text() == REFUSED, timeout=10000)
     assert again.result() == 0 and again.password_edit.text() == ""  # the dialog stays, the password is gone
     assert _count(pg_url, "SELECT count(*) FROM audit WHERE action = 'auth.sign_in_failed'") == 1
     again.done(0)
@@ -138,12 +141,20 @@ def test_an_idle_session_asks_for_the_password_and_keeps_the_window(qtbot, qsett
 
 
 def test_the_welcomes_hook_signs_in_with_the_services(pg_url):
-    """ui/team_sign_in.py (the first-run welcome's call) on the real services: first admin, then sign-in."""
+    """ui/team_sign_in.py (the first-run welcome's call) on the real services: first admin, then sign-in;
+    each gives the signed-in desk the window then opens on."""
     from incident_desk.ui import team_sign_in
-    said = team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=True)
-    assert said == "anna is now the first admin of this team database."
-    assert team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=False) == \
-        "Signed in as anna (admin)."
+    first = team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=True)
+    try:
+        assert first.sentence == "anna is now the first admin of this team database."
+        assert (first.desk.actor.username, first.desk.actor.role) == ("anna", "admin")
+        assert first.desk.session is not None
+    finally:
+        first.desk.close()
+    again = team_sign_in.team_sign_in(pg_url, "anna", "correct horse battery", initialise=False)
+    again.desk.close()
+    assert again.sentence == "Signed in as anna (admin)."
     with pytest.raises(PermissionDenied, match="Wrong user name or password"):
         team_sign_in.team_sign_in(pg_url, "anna", "wrong horse", initialise=False)
     assert _count(pg_url, "SELECT count(*) FROM audit WHERE action = 'auth.sign_in_failed'") == 1
+    assert _count(pg_url, "SELECT count(*) FROM audit WHERE action = 'auth.sign_in'") == 2

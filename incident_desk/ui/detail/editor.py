@@ -55,7 +55,7 @@ from incident_desk.ui.drafts import DRAFT_DELAY_MS, IncidentDrafts
 from incident_desk.ui.i18n import translate
 from incident_desk.ui.models.timeline_model import describe_event
 from incident_desk.ui.ops import ops_for
-from incident_desk.ui.people import PeopleDirectory
+from incident_desk.ui.people import FormChoices
 from incident_desk.ui.widgets.form_fields import (
     Banner,
     CommitOnTab,
@@ -86,9 +86,12 @@ class IncidentDetailEditor(QWidget):
     sig_open_incident = Signal(str)
     """The user wants to open another incident (a linked one) by key."""
 
-    def __init__(self, desk, parent: QWidget | None = None, *, settings: QSettings | None = None):
+    def __init__(self, desk, parent: QWidget | None = None, *, settings: QSettings | None = None,
+                 choices: FormChoices | None = None):
         super().__init__(parent)
         self.desk = desk
+        # The window's snapshot when it has one: building the editor then reads nothing.
+        self._choices = choices
         self.ops = ops_for(desk)
         # Where unsaved edits are kept as they are typed (crash safety); None keeps them in memory only.
         self.settings = settings
@@ -108,6 +111,9 @@ class IncidentDetailEditor(QWidget):
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self._write_draft)
         self._show_empty()
+        if self._unread_choices is not None:
+            self.banner.show_message(f"The lists of people, categories and teams could not be read: "
+                                     f"{self._unread_choices}", "error")
 
     # ---- construction -------------------------------------------------------------------------------
 
@@ -122,10 +128,16 @@ class IncidentDetailEditor(QWidget):
         self.workflow = WorkflowBar(self)
         outer.addWidget(self.workflow)
         self.tabs = QTabWidget(self)
-        self.people = self.ops.run_read(lambda: PeopleDirectory.of(self.desk))
-        self.form = DetailsForm(categories=self.desk.settings.categories(), people=self.people,
-                                teams=self.desk.users.team_names(),
-                                services=self.ops.run_read(self.desk.communication.service_names), parent=self)
+        choices, unread = self._choices, None
+        if choices is None:
+            try:
+                choices = self.ops.run_read(lambda: FormChoices.read(self.desk))
+            except _READ_ERRORS as exc:  # a team server away: the editor opens all the same, and says so
+                choices, unread = FormChoices.empty(), exc
+        self._unread_choices = unread
+        self.people = choices.people
+        self.form = DetailsForm(categories=choices.categories, people=self.people, teams=choices.teams,
+                                services=choices.services, parent=self)
         self.tabs.addTab(self.form, translate("Editor", "&Details"))
         self.timeline_view = TimelineView(self)
         self.timeline_view.model.name = self.people.name

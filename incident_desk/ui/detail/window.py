@@ -13,9 +13,10 @@ from incident_desk.ui.i18n import translate
 class DetailWindow(QMainWindow):
     """One incident in its own window; its writes share the desk's queue with the main window's."""
 
-    def __init__(self, desk, key: str, parent: QWidget | None = None, *, settings: QSettings | None = None):
+    def __init__(self, desk, key: str, parent: QWidget | None = None, *, settings: QSettings | None = None,
+                 choices=None):
         super().__init__(parent)
-        self.editor = IncidentDetailEditor(desk, self, settings=settings)
+        self.editor = IncidentDetailEditor(desk, self, settings=settings, choices=choices)
         self.setCentralWidget(self.editor)
         self.resize(900, 700)
         self.editor.sig_close_requested.connect(self.close)

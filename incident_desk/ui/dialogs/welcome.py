@@ -29,7 +29,7 @@ from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.i18n import translate
 from incident_desk.ui.plain import plain_label
-from incident_desk.ui.team_sign_in import team_sign_in
+from incident_desk.ui.team_sign_in import SignedIn, team_sign_in
 from incident_desk.ui.workers import WorkerPool
 
 JUST_ME, TEAM = "just-me", "team"
@@ -43,7 +43,7 @@ class WelcomeDialog(QDialog):
     """Work started (True) or ended (False) in the worker."""
 
     def __init__(self, parent: QWidget | None = None, *, local_path=None,
-                 sign_in: Callable[..., str] | None = None):
+                 sign_in: Callable[..., SignedIn] | None = None):
         super().__init__(parent)
         self.setWindowTitle(translate("Welcome", "Welcome to Incident Desk"))
         self.setObjectName("welcomeDialog")
@@ -51,6 +51,8 @@ class WelcomeDialog(QDialog):
         self._sign_in = sign_in or team_sign_in
         self.pool = WorkerPool(self, max_threads=1, name="welcome")
         self.chosen_url: str | None = None
+        # A team server's Start signs in here: the window opens on this desk and asks no second time.
+        self.signed_in_desk = None
         self.prepared: first_run.Prepared | None = None
         self._busy = False
 
@@ -274,10 +276,14 @@ class WelcomeDialog(QDialog):
         user, password, init = self.username.text(), self.password.text(), self.initialise.isChecked()
         sign_in = self._sign_in
 
-        def job() -> str:
+        def job() -> SignedIn:
             first_run.test_connection(url)  # a bad address says so before anything else
             return sign_in(url, user, password, initialise=init)
-        self._run(translate("Welcome", "Connecting to the server…"), job, lambda sentence: self._finish(url, sentence))
+
+        def signed_in(result: SignedIn) -> None:
+            self.signed_in_desk = result.desk
+            self._finish(url, result.sentence)
+        self._run(translate("Welcome", "Connecting to the server…"), job, signed_in)
 
     def _on_prepared(self, prepared: first_run.Prepared) -> None:
         self.prepared = prepared
@@ -294,4 +300,7 @@ class WelcomeDialog(QDialog):
         if self._busy and result != QDialog.DialogCode.Accepted:
             return  # the worker is writing the new desk: Quit waits for it
         self.pool.close()
+        if result != QDialog.DialogCode.Accepted and self.signed_in_desk is not None:
+            self.signed_in_desk.close()
+            self.signed_in_desk = None
         super().done(result)

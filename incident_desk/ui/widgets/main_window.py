@@ -31,7 +31,7 @@ from incident_desk.ui.drafts import IncidentDrafts
 from incident_desk.ui.i18n import translate
 from incident_desk.ui.models.incident_table_model import IncidentTableModel
 from incident_desk.ui.models.saved_views import SavedView, ViewStore
-from incident_desk.ui.people import PeopleDirectory
+from incident_desk.ui.people import FormChoices, PeopleDirectory
 from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.transfer_actions import TransferActions
 from incident_desk.ui.widgets.filter_bar import FilterBar
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
 
         # Who is who, read once (a few users): the table, the filters and the editor show display names.
         self.people = bridge.ops.run_read(lambda: PeopleDirectory.of(desk))
+        self.form_choices: FormChoices | None = None  # the editors' lists, once _load_choices has read them
         self.model = IncidentTableModel(desk.incidents, clock=desk.clock, sla_policy=desk.settings.sla_policy(),
                                         use_workers=use_workers, run_read=bridge.ops.run_read,
                                         name=self.people.name, parent=self)
@@ -198,7 +199,7 @@ class MainWindow(QMainWindow):
         """The detail panel's editor, built on first use."""
         if self._editor is None:
             from incident_desk.ui.detail.editor import IncidentDetailEditor
-            editor = IncidentDetailEditor(self.desk, self, settings=self.settings)
+            editor = IncidentDetailEditor(self.desk, self, settings=self.settings, choices=self.form_choices)
             editor.sig_close_requested.connect(self._on_back_to_table)
             editor.sig_open_incident.connect(self.select_incident)
             self._editor = editor
@@ -435,11 +436,12 @@ class MainWindow(QMainWindow):
 
     def _load_choices(self) -> None:
         try:
-            categories = self.desk.settings.category_names()  # retired ones too: old incidents have them
-            teams = self.desk.users.team_names()
+            choices = self.bridge.ops.run_read(lambda: FormChoices.read(self.desk))
         except (DomainError, StorageError) as exc:
-            self.status_message(str(exc))
+            self._on_load_failed(str(exc))
             return
+        self.form_choices = choices
+        categories, teams = choices.category_names, choices.teams  # retired ones too: old incidents have them
         self.filter_bar.set_choices(categories=categories, people=self.people.active(), teams=teams,
                                     me=self.desk.actor.username, me_label=self.desk.actor.display_name)
 
@@ -453,7 +455,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._on_row_count_changed)
         self.model.rowsInserted.connect(self._on_row_count_changed)
         self.model.rowsRemoved.connect(self._on_row_count_changed)
-        self.model.sig_load_failed.connect(self.status_message)
+        self.model.sig_load_failed.connect(self._on_load_failed)
         for signal in (self.model.modelReset, self.model.dataChanged, self.model.sig_refreshed):
             signal.connect(self._update_incident_actions)
         self.bridge.sig_incident_changed.connect(self._on_incident_changed)
@@ -475,6 +477,11 @@ class MainWindow(QMainWindow):
                                                     "Team server unreachable: reconnecting… (what you type is kept)"))
             self.connection_label.setToolTip(tooltip(reason))
             self.connection_label.show()
+
+    @Slot(str)
+    def _on_load_failed(self, text: str) -> None:
+        if not self.bridge.connection_in_doubt:  # else the connection state already says why
+            self.status_message(text)
 
     @Slot(str)
     def _on_waiting_changed(self, text: str) -> None:
@@ -510,6 +517,8 @@ class MainWindow(QMainWindow):
         self.tools_menu.addAction(alerts.dock.toggleViewAction())
         # Team database: another desk's escalation or assignment reaches this inbox and tray at once.
         self.bridge.sig_tables_changed.connect(lambda tables: "notification" in tables and alerts.poll_now())
+        # Back after the server was away: what reached the inbox meanwhile is read now, not at the next poll.
+        self.bridge.sig_connection_changed.connect(lambda up, _why: up and alerts.poll_now())
         alerts.sig_open_incident.connect(self.select_incident)
         alerts.sig_log_incident_requested.connect(self._on_log_incident)
         alerts.sig_scan_finished.connect(self._on_escalations_raised)
@@ -678,7 +687,7 @@ class MainWindow(QMainWindow):
             found = self.bridge.ops.run_read(lambda: service.rows_by_ids([number]))
             inside = found and self.bridge.ops.run_read(
                 lambda: service.count_incidents(filters=replace(filters, keys=frozenset({number}))))
-        except DomainError:
+        except (DomainError, StorageError):  # a lost server is said by the connection state
             return filters
         if not found or inside:
             return filters
@@ -780,7 +789,7 @@ class MainWindow(QMainWindow):
         if not key:
             return
         from incident_desk.ui.detail.window import DetailWindow
-        window = DetailWindow(self.desk, key, self, settings=self.settings)
+        window = DetailWindow(self.desk, key, self, settings=self.settings, choices=self.form_choices)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda _=None, w=window: self.detail_windows.remove(w)
                                  if w in self.detail_windows else None)
