@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEventLoop, QObject, QTimer, Signal, Slot
 
-from incident_desk.ui.i18n import translate
 from incident_desk.services.errors import StorageError
+from incident_desk.ui.i18n import translate
 from incident_desk.ui.workers import WorkerPool
 
 # A write still running after this long is waiting for something (another program's lock, a slow

@@ -619,6 +619,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The lists of people, categories and teams could not be read: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Find the original incident. This one is resolved with code &apos;duplicate&apos; and linked to it.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -112,8 +112,8 @@ class IncidentDetailEditor(QWidget):
         self._draft_timer.timeout.connect(self._write_draft)
         self._show_empty()
         if self._unread_choices is not None:
-            self.banner.show_message(f"The lists of people, categories and teams could not be read: "
-                                     f"{self._unread_choices}", "error")
+            self.banner.show_message(translate("Editor", "The lists of people, categories and teams could not be "
+                                               "read: {reason}").format(reason=self._unread_choices), "error")
 
     # ---- construction -------------------------------------------------------------------------------
 
