@@ -267,6 +267,23 @@ class IncidentService:
     # ---- writes -----------------------------------------------------------------------------------
 
     def log_incident(self, *, actor: Actor, draft: IncidentDraft) -> Incident:
+        incident_id = self._log(actor, draft, logger_watches=True)
+        if (draft.resolution_code or "").strip():
+            # Checked before the incident was written, so only a failing database can stop it here.
+            return self.transition(actor=actor, key=incident_id, to=Status.RESOLVED,
+                                   resolution_code=draft.resolution_code, resolution_notes=draft.resolution_notes,
+                                   note="Solved at first contact")
+        return repo.load_incident(self.store, incident_id)
+
+    def log_incident_id(self, *, actor: Actor, draft: IncidentDraft, logger_watches: bool = True) -> int:
+        """log_incident for a caller that needs only the new id (the alert intake): the incident is not read
+        back, and an account that is no one to tell (monitoring) need not watch what it logs. A draft
+        resolved at first contact is refused here (use log_incident)."""
+        if (draft.resolution_code or "").strip():
+            raise ValidationError("log_incident_id does not resolve at first contact.", field="resolution_code")
+        return self._log(actor, draft, logger_watches=logger_watches)
+
+    def _log(self, actor: Actor, draft: IncidentDraft, *, logger_watches: bool) -> int:
         require(actor, "incident.log")
         now = self.clock()
         title = _as(dom.clean_title, draft.title, "title")
@@ -322,18 +339,14 @@ class IncidentService:
                 repo.insert_event(self.store, incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_ASSIGN,
                                   field="assignee", new_value=draft.assignee, version=1)
                 repo.add_watcher(self.store, incident_id, assignee_id)
-            repo.add_watcher(self.store, incident_id, actor.id)
+            if logger_watches:
+                repo.add_watcher(self.store, incident_id, actor.id)
             search.index_incident(self.store, incident_id, title, description)
             self._refresh_sla(incident_id, now)
             change = Change("logged", incident_id, dom.format_key(incident_id), actor.username)
             self._after_write(incident_id, change, actor, now)
         self._publish(change)
-        if resolve:
-            # Checked before the incident was written, so only a failing database can stop it here.
-            return self.transition(actor=actor, key=incident_id, to=Status.RESOLVED,
-                                   resolution_code=draft.resolution_code, resolution_notes=draft.resolution_notes,
-                                   note="Solved at first contact")
-        return repo.load_incident(self.store, incident_id)
+        return incident_id
 
     def edit_incident(self, *, actor: Actor, key: str | int, expected_version: int,
                       changes: dict) -> Incident:

@@ -121,7 +121,9 @@ class Store:
         state = self._thread_state
         state.writing = getattr(state, "writing", 0) + 1
         try:
-            if self.is_sqlite:
+            if getattr(state, "joined", False) and self.db.in_transaction():
+                yield None  # inside write_joined(): no savepoint; an error rolls back the whole transaction
+            elif self.is_sqlite:
                 with self.db.atomic("IMMEDIATE") as txn:
                     yield txn
             else:
@@ -136,6 +138,21 @@ class Store:
         finally:
             state.writing -= 1
             self._run_after_transaction()
+
+    @contextmanager
+    def write_joined(self):
+        """A write transaction whose nested write() blocks join it instead of each opening a savepoint, so
+        an error anywhere in it rolls back all of it. For many small writes committed together (the
+        intake's group commit): a savepoint costs two statements, and on SQLite each release also flushes
+        the search index's pending terms into a segment of its own."""
+        state = self._thread_state
+        outer = getattr(state, "joined", False)
+        with self.write() as txn:
+            state.joined = True
+            try:
+                yield txn
+            finally:
+                state.joined = outer
 
     @contextmanager
     def read(self):
