@@ -34,7 +34,7 @@ class EventBus:
         outer = getattr(self._held, "changes", None)
         self._held.changes = changes = []
         try:
-            yield
+            yield changes  # a caller may drop the tail it rolled back to a savepoint
         except BaseException:
             self._held.changes = outer
             raise

@@ -129,12 +129,14 @@ class IntakeService:
                     return [exc]
             # A request was refused and took the others down with it: again, each request in a
             # savepoint of its own, so the refused one leaves the others.
-            with self.desk.bus.held(), self.store.write():
+            with self.desk.bus.held() as told, self.store.write():
                 for alerts in requests:
+                    mark = len(told)
                     try:
                         with self.store.write():
                             results.append([self._one(actor, mapping, alert) for alert in alerts])
                     except (DomainError, ValidationError) as exc:
+                        del told[mark:]  # its changes were rolled back with its savepoint
                         results.append(exc)
         return results
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from incident_desk.domain.incident import Status
 from incident_desk.domain.intake import PayloadError, parse_alertmanager, parse_pagerduty
-from incident_desk.services.desk import Desk
 from incident_desk.services.errors import PermissionDenied, ValidationError
+from tests.intake_oncall_backends import BACKENDS, database_url, rows
+from tests.team_tools import open_desk
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "intake"
 
@@ -21,12 +21,18 @@ def fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text())
 
 
-def rows(db_path, sql, *params):
-    con = sqlite3.connect(str(db_path))
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
+# Every service test here runs on SQLite and on PostgreSQL: ``db_path`` is where the desk lives (a file or
+# the test server's URL), and the oracle reads it with the driver's own connection.
+@pytest.fixture(params=BACKENDS)
+def db_path(request, tmp_path) -> str:
+    return database_url(request, tmp_path)
+
+
+@pytest.fixture
+def desk(db_path, clock):
+    d = open_desk(db_path, clock=clock)
+    yield d
+    d.close()
 
 
 def am(desk, payload):
@@ -123,12 +129,12 @@ def test_refiring_counts_on_the_timeline_and_never_opens_a_second_incident(desk,
 
 
 def test_dedup_survives_a_restart(db_path, clock):
-    first = Desk.open(str(db_path), clock=clock)
+    first = open_desk(db_path, clock=clock)
     am(first, fixture("am_firing.json"))
     pd(first, fixture("pd_trigger.json"))
     first.close()
     clock.advance(hours=2)
-    second = Desk.open(str(db_path), clock=clock)
+    second = open_desk(db_path, clock=clock)
     try:
         outs = am(second, fixture("am_firing.json")) + pd(second, fixture("pd_trigger.json"))
     finally:
@@ -165,6 +171,35 @@ def test_a_refused_request_writes_nothing(desk, db_path):
     with pytest.raises(PayloadError, match=r"alerts\[1\].startsAt"):
         am(desk, bad)
     assert rows(db_path, "SELECT COUNT(*) FROM incident") == [(0,)]
+
+
+def test_a_refused_request_in_a_group_commit_leaves_the_others_and_changes_are_told_after_it(desk, db_path):
+    heard = []
+    # A listener reads with a connection of its own: it sees the incident only once it is committed.
+    desk.bus.subscribe(lambda change: heard.append(
+        (change.kind, change.key, rows(db_path, "SELECT COUNT(*) FROM incident WHERE key = ?", change.key))))
+
+    def firing(*alerts):
+        return parse_alertmanager({"version": "4", "alerts": [
+            {"status": "firing", "labels": {"alertname": name}, "annotations": notes,
+             "fingerprint": name.lower()} for name, notes in alerts]})
+
+    ok = {"description": "ok"}
+    # Each annotation passes the parser (10,000 characters at most), but eleven of them make a description
+    # over the incident's limit of 100,000 characters: the service refuses it.
+    too_long = {f"note{i}": "x" * 9_999 for i in range(11)}
+    first, refused, last = desk.intake.accept_batch(
+        [firing(("First", ok)), firing(("Partner", ok), ("Huge", too_long)), firing(("Last", ok))])
+    assert [o.action for o in first] == [o.action for o in last] == ["opened"]
+    assert isinstance(refused, ValidationError) and "limit is 100000" in str(refused)
+    # The refused request wrote nothing, not even its first alert; the requests around it stand.
+    # (PostgreSQL's sequence does not roll back: the keys there have gaps, so they are read, not assumed.)
+    stored = rows(db_path, "SELECT key, title FROM incident ORDER BY id")
+    assert [title for _, title in stored] == ["First", "Last"]
+    assert [first[0].incident, last[0].incident] == [key for key, _ in stored]
+    assert rows(db_path, "SELECT dedup_key FROM alert_key ORDER BY id") == [("alertmanager:first",),
+                                                                           ("alertmanager:last",)]
+    assert heard == [("logged", key, [(1,)]) for key, _ in stored]
 
 
 # ---------------------------------------------------------------- recovery
