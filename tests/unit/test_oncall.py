@@ -11,6 +11,8 @@ import pytest
 
 from incident_desk.cli import main
 from incident_desk.services.errors import PermissionDenied, ValidationError
+from tests.intake_oncall_backends import BACKENDS, database_url, rows
+from tests.team_tools import open_desk
 
 
 def z(text: str) -> datetime:
@@ -18,9 +20,27 @@ def z(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
+# The rotation tests run on SQLite and on PostgreSQL (``db_path``: a file or the test server's URL); the
+# CLI tests below keep to a SQLite file of their own.
+@pytest.fixture(params=BACKENDS)
+def db_path(request, tmp_path) -> str:
+    return database_url(request, tmp_path)
+
+
+@pytest.fixture
+def desk(db_path, clock):
+    d = open_desk(db_path, clock=clock)
+    yield d
+    d.close()
+
+
 @pytest.fixture
 def crew(team_desk):
     """Team Service Desk (lead lena) with ann, bob and carol as agents."""
+    return add_crew(team_desk)
+
+
+def add_crew(team_desk):
     admin = team_desk.actor
     for name in ("ann", "bob", "carol"):
         team_desk.users.add_user(actor=admin, username=name, display_name=f"{name.title()} Example", role="agent",
@@ -110,10 +130,8 @@ def test_only_leads_change_rotations_and_bad_input_is_refused(crew, db_path):
     with pytest.raises(ValidationError, match="ends before"):
         crew.oncall.add_override(actor=crew.users.actor("lena"), team="Service Desk", user="ann",
                                  start=z("2027-03-16T14:00"), end=z("2027-03-16T12:00"))
-    con = sqlite3.connect(str(db_path))
-    assert con.execute("SELECT (SELECT COUNT(*) FROM oncall_rotation) + (SELECT COUNT(*) FROM oncall_member) "
-                       "+ (SELECT COUNT(*) FROM oncall_override)").fetchone() == (0,)
-    con.close()
+    assert rows(db_path, "SELECT (SELECT COUNT(*) FROM oncall_rotation) + (SELECT COUNT(*) FROM oncall_member) "
+                         "+ (SELECT COUNT(*) FROM oncall_override)") == [(0,)]
 
 
 # ---------------------------------------------------------------- CLI and iCalendar
@@ -128,9 +146,18 @@ def run(capsys, *args):
 
 
 @pytest.fixture
-def crew_db(crew, db_path):
-    crew.close()
-    return str(db_path)
+def crew_db(tmp_path, clock):
+    """The crew on a SQLite file, closed, for the CLI to open."""
+    path = tmp_path / "cli.db"
+    desk = open_desk(path, clock=clock)
+    try:
+        desk.users.add_user(actor=desk.actor, username="lena", display_name="Lena Lead", role="lead",
+                            team="Service Desk")
+        desk.users.set_team_lead(actor=desk.actor, team="Service Desk", username="lena")
+        add_crew(desk)
+    finally:
+        desk.close()
+    return str(path)
 
 
 def test_cli_rotation_override_who_json(crew_db, capsys):

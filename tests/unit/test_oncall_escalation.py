@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from incident_desk.services.incidents import IncidentDraft
+from tests.intake_oncall_backends import BACKENDS, database_url, rows
+from tests.team_tools import open_desk
+
+
+# On SQLite and on PostgreSQL: ``db_path`` is a file or the test server's URL.
+@pytest.fixture(params=BACKENDS)
+def db_path(request, tmp_path) -> str:
+    return database_url(request, tmp_path)
+
+
+@pytest.fixture
+def desk(db_path, clock):
+    d = open_desk(db_path, clock=clock)
+    yield d
+    d.close()
 
 
 @pytest.fixture
@@ -25,13 +39,9 @@ def p1(desk, team: str) -> str:
 
 
 def told(db_path, key: str) -> list[tuple[str, str]]:
-    con = sqlite3.connect(str(db_path))
-    try:
-        return con.execute("SELECT u.username, n.title FROM notification n JOIN \"user\" u ON u.id = n.user_id "
-                           "JOIN incident i ON i.id = n.incident_id WHERE i.key = ? AND n.kind = 'escalation' "
-                           "ORDER BY n.id", (key,)).fetchall()
-    finally:
-        con.close()
+    return rows(db_path, "SELECT u.username, n.title FROM notification n JOIN \"user\" u ON u.id = n.user_id "
+                         "JOIN incident i ON i.id = n.incident_id WHERE i.key = ? AND n.kind = 'escalation' "
+                         "ORDER BY n.id", key)
 
 
 def test_the_on_call_person_hears_first_then_the_team_lead(on_call, clock, db_path):
