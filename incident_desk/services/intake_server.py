@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hmac
 import json
 import logging
@@ -50,6 +51,26 @@ def parse_listen(text: str) -> tuple[str, int]:
     if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
         raise ValueError(f"'{text}' is not HOST:PORT, such as 127.0.0.1:9095.")
     return host.strip("[]"), int(port)
+
+
+def start_error(exc: BaseException, host: str, port: int) -> str:
+    """Why an intake could not start (or stopped serving), in one sentence: the CLI's stderr line and the
+    window's status bar."""
+    if isinstance(exc, (IntakeBusy, TokenError, ValueError)):
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if isinstance(exc, socket.gaierror):
+        return f"The host name '{host}' cannot be resolved."
+    if isinstance(exc, OSError):
+        if exc.errno == errno.EADDRINUSE:
+            return f"{where} is already in use by another program."
+        if exc.errno == errno.EACCES:
+            return f"No permission to listen on port {port} (ports below 1024 need privileges)."
+        if exc.errno == errno.EADDRNOTAVAIL:
+            return f"{host} is not an address of this computer."
+        return f"Cannot listen on {where}: {exc.strerror or exc}."
+    text = str(exc).splitlines()[0].strip() if str(exc) else ""
+    return text if text.endswith(".") else f"{text or type(exc).__name__}."
 
 
 @dataclass
