@@ -9,7 +9,7 @@ import logging
 import queue
 import socket
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -73,11 +73,25 @@ def start_error(exc: BaseException, host: str, port: int) -> str:
     return text if text.endswith(".") else f"{text or type(exc).__name__}."
 
 
-@dataclass
 class _Job:
-    alerts: list
-    done: threading.Event = field(default_factory=threading.Event)
-    result: object = None
+    """One request's alerts on their way to the writer. ``done`` is a lock held until the result is in: the
+    handler blocks acquiring it and the writer releases it (a C-level lock, not an Event's Python
+    Condition: a few tens of microseconds per request on both threads)."""
+
+    __slots__ = ("alerts", "done", "result")
+
+    def __init__(self, alerts: list):
+        self.alerts = alerts
+        self.done = threading.Lock()
+        self.done.acquire()
+        self.result: object = None
+
+    def finish(self, result: object) -> None:
+        self.result = result
+        self.done.release()
+
+    def wait(self, timeout: float) -> bool:
+        return self.done.acquire(timeout=timeout)
 
 
 @dataclass
@@ -165,7 +179,7 @@ class IntakeServer:
         """Queue one request's alerts and wait until they are committed; returns its outcomes or an error."""
         job = _Job(alerts)
         self._queue.put(job)
-        if not job.done.wait(ANSWER_WITHIN_S):
+        if not job.wait(ANSWER_WITHIN_S):
             return TimeoutError("the desk did not commit in time")
         return job.result
 
@@ -191,8 +205,7 @@ class IntakeServer:
                 log.error("the intake could not commit %d requests: %s", len(batch), exc)
                 results = [exc] * len(batch)
             for job, result in zip(batch, results):
-                job.result = result
-                job.done.set()
+                job.finish(result)
 
     def note(self, outcomes=None, refused: bool = False) -> None:
         with self._lock:
@@ -267,8 +280,9 @@ class _Handler(BaseHTTPRequestHandler):
             # A refused body may not have been read: the connection cannot carry another request.
             self.send_header("Connection", "close")
             self.close_connection = True
-        self.end_headers()
-        self.wfile.write(body)
+        # Headers and body leave in one write (end_headers() would send the headers alone first).
+        self._headers_buffer.extend((b"\r\n", body))
+        self.flush_headers()
 
     def _refuse(self, code: int, reason: str) -> None:
         self.server_intake.note(refused=True)
