@@ -241,9 +241,16 @@ class Checkpointer:
                         con = sqlite3.connect(str(self.path), timeout=0.05, isolation_level=None,
                                               check_same_thread=False)
                     self._merge_search_index(con)
-                    con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 except sqlite3.Error:
-                    pass  # busy or gone: the next round (or the backstops) will do it
+                    pass  # the write lock stayed busy (or the file is gone): the next round merges
+                # Whatever the merge did: a writer that kept the lock busy (the alert intake commits
+                # hundreds of times a second) must not also cost the checkpoint its round, or the WAL
+                # grows to the wal_autocheckpoint backstop and one of its commits copies it all itself.
+                try:
+                    if con is not None:
+                        con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.Error:
+                    pass  # gone: the next round (or the backstop) will do it
         finally:
             if con is not None:
                 con.close()
