@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from incident_desk.domain.incident import Status
 from incident_desk.domain.intake import PayloadError, parse_alertmanager, parse_pagerduty
 from incident_desk.services.errors import PermissionDenied, ValidationError
+from incident_desk.services.incidents import IncidentDraft
 from tests.intake_oncall_backends import BACKENDS, database_url, rows
 from tests.team_tools import open_desk
 
@@ -155,6 +157,23 @@ def test_a_storm_of_one_group_becomes_one_incident_listing_its_alerts(desk, db_p
     assert [a["title"] for a in listed][:2] == ["node-0 is down", "node-1 is down"] and len(listed) == 300
     joined = rows(db_path, "SELECT COUNT(*) FROM event WHERE kind = 'alert' AND note LIKE 'Alert of the same group%'")
     assert joined == [(299,)]
+
+
+def test_an_alert_of_a_storm_firing_again_names_the_storms_incident(desk, db_path):
+    am(desk, storm(3))
+    [again] = am(desk, storm(1, start=2))   # the third alert's key, not the first's, fires again
+    assert (again.action, again.incident) == ("fired_again", rows(db_path, "SELECT key FROM incident")[0][0])
+
+
+def test_a_rotation_made_after_an_intake_batch_is_seen_by_the_next_escalation_schedule(team_desk, db_path, clock):
+    desk = team_desk
+    am(desk, fixture("am_firing.json"))   # a batch: which teams have a rotation is read once, for it alone
+    desk.oncall.set_rotation(actor=desk.users.actor("max"), team="Network", users=["sam"], every="1w",
+                             start=(clock() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"), tz="UTC")
+    key = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
+        title="By hand", category="Network", impact="high", urgency="high", team="Network")).key
+    # The default policy pages the person on call after one minute, for a team with a rotation.
+    assert rows(db_path, "SELECT next_escalation_at - opened_at FROM incident WHERE key = ?", key) == [(60,)]
 
 
 def test_after_the_storm_window_the_group_opens_a_new_incident(desk, db_path, clock):
