@@ -253,7 +253,9 @@ def _save_screenshot(app: QApplication, window, path: str, *, at: str = "ready",
     deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
     while time.monotonic() < deadline:
         app.processEvents()
-        started = background is None or (background.alerts is not None and background.alerts.dock.isVisible())
+        # A started window also shows its intake listening (or why it could not), not "starting".
+        started = background is None or (background.alerts is not None and background.alerts.dock.isVisible()
+                                         and (background.intake is None or background.intake.settled()))
         if window.isVisible() and window.first_page_painted and not window.model.is_loading() and \
                 (at == "first-page" or window.views.counts_ready()) and started:
             break

@@ -18,6 +18,7 @@ def cmd_intake(desk, args) -> int:
         TokenError,
         parse_listen,
         read_token,
+        start_error,
     )
     if args.show_mapping:
         print_json(desk.intake.mapping().to_dict())
@@ -50,10 +51,8 @@ def cmd_intake(desk, args) -> int:
     desk.intake.account()  # made now, so the first alert does not wait for it
     try:
         server = IntakeServer(desk, host=host, port=port, token=token)
-    except IntakeBusy as exc:
-        raise CliError(str(exc)) from None
-    except OSError as exc:
-        raise CliError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
+    except (IntakeBusy, OSError) as exc:
+        raise CliError(start_error(exc, host, port)) from None
 
     def stop(signum, frame):  # noqa: ARG001  (signal handler's signature)
         server.stop()

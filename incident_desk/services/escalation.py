@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -191,6 +192,25 @@ class EscalationEngine:
         self.last_closure: list[dict] = []
         self._on_call_cache: dict = {}
         self._without_on_call: tuple | None = None
+        self._batch_rota_teams: set[int] | None = None
+        self._in_batch = False
+
+    @contextmanager
+    def batch(self):
+        """Many incident writes in one transaction (the intake's group commit): which teams have a rotation
+        is read once for all of them, not once per incident. Nothing in the batch edits rotations."""
+        self._in_batch, self._batch_rota_teams = True, None
+        try:
+            yield
+        finally:
+            self._in_batch, self._batch_rota_teams = False, None
+
+    def _rotation_teams(self) -> set[int]:
+        if not self._in_batch:
+            return oq.teams_with_rotation(self.store)
+        if self._batch_rota_teams is None:
+            self._batch_rota_teams = oq.teams_with_rotation(self.store)
+        return self._batch_rota_teams
 
     def _policy_for(self, policy: EscalationPolicy, team_id: int | None, rota_teams: set[int]) -> EscalationPolicy:
         """The policy without its on-call-only rules for an incident whose team has no rotation: nobody
@@ -373,7 +393,7 @@ class EscalationEngine:
         missing = [i for i in ids if i not in known_clocks]
         histories = eq.status_histories(self.store, missing) if missing else {}
         fired = {i: set() for i in ids} if nothing_fired else eq.fired_rules(self.store, ids)
-        rota_teams = oq.teams_with_rotation(self.store) if any(only_on_call(r) for r in policy.rules) else set()
+        rota_teams = self._rotation_teams() if any(only_on_call(r) for r in policy.rules) else set()
         pairs = []
         for row in eq.incident_facts(self.store, ids):
             facts = Facts.of(row)

@@ -60,6 +60,17 @@ RECENT_SCAN = 20
 WriteHook = Callable[["IncidentService", int, Change, Actor, datetime], None]
 
 
+class _NewRow:
+    """What the SLA reads of an incident about to be written: open since ``opened_at``, nothing yet."""
+
+    __slots__ = ("priority", "opened_at")
+    status = int(Status.NEW)
+    acknowledged_at = resolved_at = None
+
+    def __init__(self, *, priority: int, opened_at: int):
+        self.priority, self.opened_at = priority, opened_at
+
+
 @dataclass(frozen=True)
 class SlaSnapshot:
     """The history and clocks the last write computed, for hooks running in the same transaction."""
@@ -274,6 +285,23 @@ class IncidentService:
     # ---- writes -----------------------------------------------------------------------------------
 
     def log_incident(self, *, actor: Actor, draft: IncidentDraft) -> Incident:
+        incident_id = self._log(actor, draft, logger_watches=True)
+        if (draft.resolution_code or "").strip():
+            # Checked before the incident was written, so only a failing database can stop it here.
+            return self.transition(actor=actor, key=incident_id, to=Status.RESOLVED,
+                                   resolution_code=draft.resolution_code, resolution_notes=draft.resolution_notes,
+                                   note="Solved at first contact")
+        return repo.load_incident(self.store, incident_id)
+
+    def log_incident_id(self, *, actor: Actor, draft: IncidentDraft, logger_watches: bool = True) -> int:
+        """log_incident for a caller that needs only the new id (the alert intake): the incident is not read
+        back, and an account that is no one to tell (monitoring) need not watch what it logs. A draft
+        resolved at first contact is refused here (use log_incident)."""
+        if (draft.resolution_code or "").strip():
+            raise ValidationError("log_incident_id does not resolve at first contact.", field="resolution_code")
+        return self._log(actor, draft, logger_watches=logger_watches)
+
+    def _log(self, actor: Actor, draft: IncidentDraft, *, logger_watches: bool) -> int:
         require(actor, "incident.log")
         now = self.clock()
         title = _as(dom.clean_title, draft.title, "title")
@@ -302,20 +330,26 @@ class IncidentService:
             require(actor, "incident.transition")
             _resolution_code(draft.resolution_code)
             _resolution_notes(draft.resolution_notes)
+        # The SLA columns go in with the row: a new incident's clocks need only its priority and opening
+        # time (no status history yet), not a read-back and a second write of every SLA index.
+        policy = self.settings.sla_policy()
+        fresh = _NewRow(priority=int(priority), opened_at=epoch(opened_at))
+        clocks = sla_state.clocks_for(policy, fresh, [], now)
+        sla_fields = sla_state.sla_columns(policy, fresh, [], now, clocks=clocks)
         with self.store.write():
             category, subcategory = self._check_category(draft.category, draft.subcategory)
             assignee_id = self._user_id(draft.assignee)
             team_id = self._team_id(draft.team)
             if assignee_id and team_id is None:
                 team_id = repo.user_by_id(self.store, assignee_id).team_id
-            incident_id = repo.insert_incident(self.store, dict(
+            incident_id = repo.insert_incident(self.store, dict(**sla_fields, **dict(
                 title=title, description=description, category=category, subcategory=subcategory,
                 service=service, reporter_name=reporter_name,
                 reporter_contact=reporter_contact, channel=channel.value, impact=int(impact),
                 urgency=int(urgency), priority=int(priority), priority_overridden=overridden,
                 override_reason=reason, status=int(Status.NEW), assignee=assignee_id, team=team_id,
                 assignee_name=_username(self.store, assignee_id), team_name=_team_name(self.store, team_id),
-                opened_at=epoch(opened_at), updated_at=epoch(now), created_by=actor.id, version=1))
+                opened_at=epoch(opened_at), updated_at=epoch(now), created_by=actor.id, version=1)))
             note = f"Logged from {channel.value}"
             if draft.opened_at is not None and abs((now - opened_at).total_seconds()) >= 60:
                 note += f"; reported at {opened_at.isoformat()}, logged at {now.isoformat()}"
@@ -329,18 +363,15 @@ class IncidentService:
                 repo.insert_event(self.store, incident_id=incident_id, at=now, actor_id=actor.id, kind=EV_ASSIGN,
                                   field="assignee", new_value=draft.assignee, version=1)
                 repo.add_watcher(self.store, incident_id, assignee_id)
-            repo.add_watcher(self.store, incident_id, actor.id)
+            if logger_watches:
+                repo.add_watcher(self.store, incident_id, actor.id)
             search.index_incident(self.store, incident_id, title, description)
-            self._refresh_sla(incident_id, now)
+            # Write hooks in the same transaction (the escalation schedule) reuse these, as after _refresh_sla.
+            self.last_sla = SlaSnapshot(incident_id, policy, [], clocks, now)
             change = Change("logged", incident_id, dom.format_key(incident_id), actor.username)
             self._after_write(incident_id, change, actor, now)
         self._publish(change)
-        if resolve:
-            # Checked before the incident was written, so only a failing database can stop it here.
-            return self.transition(actor=actor, key=incident_id, to=Status.RESOLVED,
-                                   resolution_code=draft.resolution_code, resolution_notes=draft.resolution_notes,
-                                   note="Solved at first contact")
-        return repo.load_incident(self.store, incident_id)
+        return incident_id
 
     def edit_incident(self, *, actor: Actor, key: str | int, expected_version: int,
                       changes: dict) -> Incident:

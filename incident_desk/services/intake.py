@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from incident_desk.domain.incident import DomainError, Priority, Status
+from incident_desk.domain.incident import DomainError, Priority, Status, format_key
 from incident_desk.domain.intake import (
     ACKNOWLEDGED,
     FIRING,
@@ -55,6 +55,7 @@ class IntakeService:
         self.store = desk.store
         self._account: Actor | None = None
         self._mapping: IntakeMapping | None = None
+        self._teams: dict[str, bool] = {}
 
     # ---- settings -----------------------------------------------------------------------------------
 
@@ -115,20 +116,35 @@ class IntakeService:
         actor = self.account()
         mapping = self.mapping()
         results: list = []
-        if len(requests) == 1:  # the transaction itself is the request's all-or-nothing
+        # Reads that do not change within the batch are made once per batch (see _team_known).
+        self._teams = {}
+        with self.desk.escalation.batch():
+            # First all requests in one transaction without savepoints (each costs statements and, on
+            # SQLite, a flush of the search index); changes are told once it committed.
             try:
-                with self.store.write():
-                    return [[self._one(actor, mapping, alert) for alert in requests[0]]]
+                with self.desk.bus.held(), self.store.write_joined():
+                    return [[self._one(actor, mapping, alert) for alert in alerts] for alerts in requests]
             except (DomainError, ValidationError) as exc:
-                return [exc]
-        with self.store.write():
-            for alerts in requests:
-                try:
-                    with self.store.write():  # a savepoint inside the batch's transaction
-                        results.append([self._one(actor, mapping, alert) for alert in alerts])
-                except (DomainError, ValidationError) as exc:
-                    results.append(exc)
+                if len(requests) == 1:  # the transaction was the request's all-or-nothing
+                    return [exc]
+            # A request was refused and took the others down with it: again, each request in a
+            # savepoint of its own, so the refused one leaves the others.
+            with self.desk.bus.held() as told, self.store.write():
+                for alerts in requests:
+                    mark = len(told)
+                    try:
+                        with self.store.write():
+                            results.append([self._one(actor, mapping, alert) for alert in alerts])
+                    except (DomainError, ValidationError) as exc:
+                        del told[mark:]  # its changes were rolled back with its savepoint
+                        results.append(exc)
         return results
+
+    def _team_known(self, name: str) -> bool:
+        known = self._teams.get(name.lower())
+        if known is None:
+            known = self._teams[name.lower()] = repo.team_by_name(self.store, name) is not None
+        return known
 
     def _one(self, actor: Actor, mapping: IntakeMapping, alert: Alert) -> Outcome:
         dedup_key = f"{alert.source}:{alert.key}"
@@ -173,7 +189,7 @@ class IntakeService:
             count = iq.fired_again(self.store, key_id, epoch(now))
             self.desk.incidents.record_alert(actor=actor, key=incident_id, value=f"fired {count} times",
                                              note=f"Alert fired again ({count} times): {mapped.title}")
-            return Outcome("fired_again", alert.key, repo.incident_record(self.store, incident_id).key)
+            return Outcome("fired_again", alert.key, format_key(incident_id))
         if alert.group_key and mapping.storm_minutes:
             since = epoch(now - timedelta(minutes=mapping.storm_minutes))
             incident_id = iq.open_incident_of_group(self.store, alert.group_key, since)
@@ -183,18 +199,18 @@ class IntakeService:
                 self.desk.incidents.record_alert(actor=actor, key=incident_id, value="joined",
                                                  note=f"Alert of the same group joined: {mapped.title}\n\n"
                                                       f"{mapped.description}")
-                return Outcome("joined", alert.key, repo.incident_record(self.store, incident_id).key)
-        incident = self.desk.incidents.log_incident(actor=actor, draft=self._draft(mapped, mapping))
-        # The desk's own logger watches what it logs; the monitoring account is no one to tell.
-        repo.remove_watcher(self.store, incident.id, actor.id)
-        iq.add_key(self.store, dedup_key=dedup_key, incident_id=incident.id, group_key=alert.group_key,
+                return Outcome("joined", alert.key, format_key(incident_id))
+        # The monitoring account is no one to tell: it does not watch what it logs.
+        incident_id = self.desk.incidents.log_incident_id(actor=actor, draft=self._draft(mapped, mapping),
+                                                          logger_watches=False)
+        iq.add_key(self.store, dedup_key=dedup_key, incident_id=incident_id, group_key=alert.group_key,
                    title=mapped.title, status=FIRING, at=epoch(now))
-        return Outcome("opened", alert.key, incident.key)
+        return Outcome("opened", alert.key, format_key(incident_id))
 
     def _draft(self, mapped: MappedAlert, mapping: IntakeMapping) -> IncidentDraft:
         notes = []
         team = mapped.team
-        if team and repo.team_by_name(self.store, team) is None:
+        if team and not self._team_known(team):
             notes.append(f"The alert names team '{team}', which the desk does not have.")
             team = None
         tree = self.desk.settings.categories()

@@ -150,7 +150,9 @@ class Store:
         state = self._thread_state
         state.writing = getattr(state, "writing", 0) + 1
         try:
-            if self.is_sqlite:
+            if getattr(state, "joined", False) and self.db.in_transaction():
+                yield None  # inside write_joined(): no savepoint; an error rolls back the whole transaction
+            elif self.is_sqlite:
                 with self.db.atomic("IMMEDIATE") as txn:
                     yield txn
             else:
@@ -166,6 +168,21 @@ class Store:
         finally:
             state.writing -= 1
             self._run_after_transaction()
+
+    @contextmanager
+    def write_joined(self):
+        """A write transaction whose nested write() blocks join it instead of each opening a savepoint, so
+        an error anywhere in it rolls back all of it. For many small writes committed together (the
+        intake's group commit): a savepoint costs two statements, and on SQLite each release also flushes
+        the search index's pending terms into a segment of its own."""
+        state = self._thread_state
+        outer = getattr(state, "joined", False)
+        with self.write() as txn:
+            state.joined = True
+            try:
+                yield txn
+            finally:
+                state.joined = outer
 
     @contextmanager
     def read(self):
@@ -266,9 +283,16 @@ class Checkpointer:
                         con = sqlite3.connect(str(self.path), timeout=0.05, isolation_level=None,
                                               check_same_thread=False)
                     self._merge_search_index(con)
-                    con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 except sqlite3.Error:
-                    pass  # busy or gone: the next round (or the backstops) will do it
+                    pass  # the write lock stayed busy (or the file is gone): the next round merges
+                # Whatever the merge did: a writer that kept the lock busy (the alert intake commits
+                # hundreds of times a second) must not also cost the checkpoint its round, or the WAL
+                # grows to the wal_autocheckpoint backstop and one of its commits copies it all itself.
+                try:
+                    if con is not None:
+                        con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.Error:
+                    pass  # gone: the next round (or the backstop) will do it
         finally:
             if con is not None:
                 con.close()

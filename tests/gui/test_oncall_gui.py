@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import sqlite3
 from datetime import timedelta
 
@@ -72,26 +73,94 @@ def test_the_window_runs_the_intake_and_says_so(desk, db_path, tmp_path, qtbot):
     host = QWidget()
     qtbot.addWidget(host)
     runner = IntakeRunner(f"sqlite:///{db_path}", "127.0.0.1:0", str(token), host)
+    assert runner.label.text() == "Intake: starting on 127.0.0.1:0…"   # until its thread listens
     runner.start()
     try:
         qtbot.waitUntil(lambda: runner.server is not None, timeout=10_000)
         port = runner.server.address[1]
-        qtbot.waitUntil(lambda: runner.label.text() == f"Intake: 127.0.0.1:{port} · 0 alerts", timeout=5000)
+        qtbot.waitUntil(lambda: runner.label.text() == f"Intake: listening on 127.0.0.1:{port} · 0 alerts",
+                        timeout=5000)
         con = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         con.request("POST", "/v2/enqueue", json.dumps({
             "routing_key": TOKEN, "event_action": "trigger", "dedup_key": "gui-1",
             "payload": {"summary": "Queue stuck", "source": "mq", "severity": "warning"}}))
         assert con.getresponse().status == 202
         con.close()
-        qtbot.waitUntil(lambda: runner.label.text() == f"Intake: 127.0.0.1:{port} · 1 alert", timeout=5000)
-        # One intake per database: a second one on the same file says why it is off.
+        qtbot.waitUntil(lambda: runner.label.text() == f"Intake: listening on 127.0.0.1:{port} · 1 alert",
+                        timeout=5000)
+        # One intake per database: a second one on the same file says why it failed, in its status.
         second = IntakeRunner(f"sqlite:///{db_path}", "127.0.0.1:0", str(token), host)
         second.start()
-        qtbot.waitUntil(lambda: second.label.text() == "Intake: off (see tooltip)", timeout=10_000)
-        assert "already runs" in second.error
+        qtbot.waitUntil(lambda: second.label.text().startswith("Intake failed:"), timeout=10_000)
+        # (The label may shorten the temporary folder's long path in the middle; the text is whole.)
+        assert second.text() == f"Intake failed: An intake already runs on {db_path}; one per database."
         second.stop()
     finally:
         runner.stop()
     sq = sqlite3.connect(str(db_path))
     assert sq.execute("SELECT title, channel FROM incident").fetchall() == [("Queue stuck", "monitoring")]
     sq.close()
+
+
+def test_the_window_says_when_its_intake_port_is_in_use(db_path, tmp_path, qtbot):
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    host = QWidget()
+    qtbot.addWidget(host)
+    taken = socket.socket()          # another program listening on the port the intake wants
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    runner = IntakeRunner(f"sqlite:///{db_path}", f"127.0.0.1:{port}", str(token), host)
+    try:
+        assert runner.label.text() == f"Intake: starting on 127.0.0.1:{port}…"
+        runner.start()
+        qtbot.waitUntil(lambda: runner.label.text() == f"Intake failed: 127.0.0.1:{port} is already in use by "
+                                                       f"another program.", timeout=10_000)
+        assert runner.server is None and runner.settled()
+        assert "not running" in runner.label.toolTip() and f"{port}" in runner.label.toolTip()
+    finally:
+        runner.stop()
+        taken.close()
+    # Nothing was left holding the database: an intake may start on it now.
+    again = IntakeRunner(f"sqlite:///{db_path}", "127.0.0.1:0", str(token), host)
+    again.start()
+    try:
+        qtbot.waitUntil(lambda: again.label.text().startswith("Intake: listening on 127.0.0.1:"), timeout=10_000)
+    finally:
+        again.stop()
+
+
+def test_a_missing_token_file_is_said_in_one_sentence(db_path, tmp_path, qtbot):
+    host = QWidget()
+    qtbot.addWidget(host)
+    missing = tmp_path / ("a-folder-with-a-long-name-" * 8) / "no-such-token"
+    runner = IntakeRunner(f"sqlite:///{db_path}", "127.0.0.1:0", str(missing), host)
+    runner.start()
+    try:
+        qtbot.waitUntil(lambda: runner.label.text().startswith("Intake failed:"), timeout=10_000)
+        said = f"Cannot read the token file {missing}: No such file or directory."
+        assert runner.error == said
+        # The status bar shows its start and end (the middle of the long path elided); the tooltip all of it.
+        text = runner.label.text()
+        assert text.startswith("Intake failed: Cannot read the token file") and text.endswith(
+            "no-such-token: No such file or directory.") and "…" in text
+        assert runner.label.sizeHint().width() <= 600
+        assert said in runner.label.toolTip()
+    finally:
+        runner.stop()
+
+
+def test_the_window_does_not_run_a_team_servers_intake(qtbot, tmp_path):
+    """A team's intake is a service of its own: it must not hang on one person's window (nor act as them)."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = IntakeRunner("postgresql://desk@127.0.0.1:1/team", "127.0.0.1:0", str(tmp_path / "token"), parent)
+    runner.start()
+    try:
+        expected = ("Intake failed: On a team server the intake runs as a service of its own (incident-desk intake), "
+                    "not in a desk window.")
+        qtbot.waitUntil(lambda: runner.label.toolTip() != "" and runner.text() == expected, timeout=5000)
+        assert runner.server is None
+    finally:
+        runner.stop()

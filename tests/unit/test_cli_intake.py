@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 
@@ -77,3 +78,19 @@ def test_the_window_is_set_to_run_the_intake_and_unset(db, capsys, tmp_path):
     assert setting(db, "intake_window") == {"listen": "127.0.0.1:19999", "token_file": str(token)}
     code, _, _ = run(capsys, "--db", db, "intake", "--not-in-window")
     assert code == 0 and setting(db, "intake_window") == {}
+
+
+def test_a_port_in_use_is_one_line_exit_2(db, capsys, tmp_path):
+    token = tmp_path / "token"
+    token.write_text("a-token-long-enough-000\n")
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        code, out, err = run(capsys, "--db", db, "intake", "--listen", f"127.0.0.1:{port}", "--token-file",
+                             str(token))
+    finally:
+        taken.close()
+    assert (code, out) == (2, "")
+    assert err.endswith(f"127.0.0.1:{port} is already in use by another program.\n") and err.count("\n") == 1, err

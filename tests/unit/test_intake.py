@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from incident_desk.domain.incident import Status
 from incident_desk.domain.intake import PayloadError, parse_alertmanager, parse_pagerduty
 from incident_desk.services.errors import PermissionDenied, ValidationError
+from incident_desk.services.incidents import IncidentDraft
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "intake"
 
@@ -174,6 +176,50 @@ def test_a_refused_request_writes_nothing(desk, backend):
     with pytest.raises(PayloadError, match=r"alerts\[1\].startsAt"):
         am(desk, bad)
     assert rows(backend, "SELECT COUNT(*) FROM incident") == [(0,)]
+
+
+def test_an_alert_of_a_storm_firing_again_names_the_storms_incident(desk, backend):
+    am(desk, storm(3))
+    [again] = am(desk, storm(1, start=2))   # the third alert's key, not the first's, fires again
+    assert (again.action, again.incident) == ("fired_again", rows(backend, "SELECT key FROM incident")[0][0])
+
+def test_a_rotation_made_after_an_intake_batch_is_seen_by_the_next_escalation_schedule(team_desk, backend, clock):
+    desk = team_desk
+    am(desk, fixture("am_firing.json"))   # a batch: which teams have a rotation is read once, for it alone
+    desk.oncall.set_rotation(actor=desk.users.actor("max"), team="Network", users=["sam"], every="1w",
+                             start=(clock() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"), tz="UTC")
+    key = desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(
+        title="By hand", category="Network", impact="high", urgency="high", team="Network")).key
+    # The default policy pages the person on call after one minute, for a team with a rotation.
+    assert rows(backend, "SELECT next_escalation_at - opened_at FROM incident WHERE key = ?", key) == [(60,)]
+
+def test_a_refused_request_in_a_group_commit_leaves_the_others_and_changes_are_told_after_it(desk, backend):
+    heard = []
+    # A listener reads with a connection of its own: it sees the incident only once it is committed.
+    desk.bus.subscribe(lambda change: heard.append(
+        (change.kind, change.key, rows(backend, "SELECT COUNT(*) FROM incident WHERE key = ?", change.key))))
+
+    def firing(*alerts):
+        return parse_alertmanager({"version": "4", "alerts": [
+            {"status": "firing", "labels": {"alertname": name}, "annotations": notes,
+             "fingerprint": name.lower()} for name, notes in alerts]})
+
+    ok = {"description": "ok"}
+    # Each annotation passes the parser (10,000 characters at most), but eleven of them make a description
+    # over the incident's limit of 100,000 characters: the service refuses it.
+    too_long = {f"note{i}": "x" * 9_999 for i in range(11)}
+    first, refused, last = desk.intake.accept_batch(
+        [firing(("First", ok)), firing(("Partner", ok), ("Huge", too_long)), firing(("Last", ok))])
+    assert [o.action for o in first] == [o.action for o in last] == ["opened"]
+    assert isinstance(refused, ValidationError) and "limit is 100000" in str(refused)
+    # The refused request wrote nothing, not even its first alert; the requests around it stand.
+    # (PostgreSQL's sequence does not roll back: the keys there have gaps, so they are read, not assumed.)
+    stored = rows(backend, "SELECT key, title FROM incident ORDER BY id")
+    assert [title for _, title in stored] == ["First", "Last"]
+    assert [first[0].incident, last[0].incident] == [key for key, _ in stored]
+    assert rows(backend, "SELECT dedup_key FROM alert_key ORDER BY id") == [("alertmanager:first",),
+                                                                           ("alertmanager:last",)]
+    assert heard == [("logged", key, [(1,)]) for key, _ in stored]
 
 
 # ---------------------------------------------------------------- recovery

@@ -1489,32 +1489,40 @@
 <context>
     <name>IntakeRunner</name>
     <message numerus="yes">
-        <source>Intake: {address} · %n alerts · {refused} refused</source>
+        <source>Intake: listening on {address} · %n alerts · {refused} refused</source>
         <translation>
-            <numerusform>Intake: {address} · %n alert · {refused} refused</numerusform>
-            <numerusform>Intake: {address} · %n alerts · {refused} refused</numerusform>
+            <numerusform>Intake: listening on {address} · %n alert · {refused} refused</numerusform>
+            <numerusform>Intake: listening on {address} · %n alerts · {refused} refused</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Intake: {address} · %n alerts</source>
+        <source>Intake: listening on {address} · %n alerts</source>
         <translation>
-            <numerusform>Intake: {address} · %n alert</numerusform>
-            <numerusform>Intake: {address} · %n alerts</numerusform>
+            <numerusform>Intake: listening on {address} · %n alert</numerusform>
+            <numerusform>Intake: listening on {address} · %n alerts</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>IntakeStatus</name>
     <message>
-        <source>Intake: starting…</source>
+        <source>On a team server the intake runs as a service of its own (incident-desk intake), not in a desk window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Intake failed: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Intake: starting on {address}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The alert intake is not running: {reason} Change it in Settings › Alert intake.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Alerts from monitoring: POST /alertmanager, POST /v2/enqueue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Intake: off (see tooltip)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
