@@ -84,7 +84,9 @@ ts: $(STAMP)
 	@$(VENV)/bin/pyside6-lupdate -silent -locations none -no-obsolete -source-language en \
 		$$(find incident_desk/ui -name '*.py' | LC_ALL=C sort) \
 		-ts $(sort $(I18N)/incident_desk_en.ts $(wildcard $(I18N)/incident_desk_*.ts))
-	@for ts in $(I18N)/incident_desk_*.ts; do $(VENV)/bin/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm"; done
+	@# Written beside and renamed over: a running desk (or test run) maps the old .qm, which must not change under it.
+	@for ts in $(I18N)/incident_desk_*.ts; do $(VENV)/bin/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm.new" \
+		&& mv -f "$${ts%.ts}.qm.new" "$${ts%.ts}.qm"; done
 	@echo "ts: $(I18N) updated; unfinished English plurals: $$(grep -c '<numerusform></numerusform>' $(I18N)/incident_desk_en.ts)"
 
 translations: ts
