@@ -1,8 +1,8 @@
-"""Bad input through the real CLI: exit status 2, one clear line on stderr, and the database unchanged."""
+"""Bad input through the real CLI: exit status 2, one clear line on stderr, and the database unchanged, on
+SQLite and PostgreSQL; what only a SQLite file can be (a text file, a folder, read-only, locked) on SQLite."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import time
 
@@ -23,89 +23,106 @@ from tests.reliability.reliability_tools import (
 FRESH = "INC-000301"  # logged by the template below: status New, version 2
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = make_demo_db(tmp_path_factory.mktemp("cli-template") / "desk.db")
-    assert run_cli(path, "users", "add", "alex", "--role", "agent", "--team", "Service Desk").returncode == 0
-    result = run_cli(path, "log", "--title", "Fresh incident", "--category", "Network", "--subcategory", "VPN")
+def _build(template) -> None:
+    make_demo_db(template)
+    assert run_cli(template, "users", "add", "alex", "--role", "agent", "--team", "Service Desk").returncode == 0
+    result = run_cli(template, "log", "--title", "Fresh incident", "--category", "Network", "--subcategory", "VPN")
     assert result.returncode == 0 and FRESH in result.stdout, result.stderr
-    assert run_cli(path, "edit", FRESH, "--urgency", "high").returncode == 0  # now at version 2
-    return path
+    assert run_cli(template, "edit", FRESH, "--urgency", "high").returncode == 0  # now at version 2
 
 
 @pytest.fixture
-def db(template, tmp_path):
-    target = tmp_path / "desk.db"
-    shutil.copyfile(template, target)
-    return target
+def db(backend, backend_templates):
+    """A copy of the module's demo database (300 incidents, alex, FRESH) of this test's backend."""
+    return backend.copy_of(backend_templates.get(backend, _build))
+
+
+def bad(args, message, *, id, signs_in=True, audited=()):
+    """A case: its arguments, the error's words, whether the command gets as far as signing in (argparse
+    refuses first) and what a team database puts on its audit trail besides the sign-in."""
+    return pytest.param(args, message, signs_in, audited, id=id)
 
 
 BAD_INPUT = [
-    pytest.param(["log", "--title", "Printer on fire", "--category", "Plumbing"], "Unknown category 'Plumbing'",
-                 id="unknown-category"),
-    pytest.param(["log", "--title", "Printer on fire", "--category", "Printing", "--subcategory", "Toaster"],
-                 "Unknown subcategory 'Toaster'", id="unknown-subcategory"),
-    pytest.param(["log", "--title", "   ", "--category", "Network"], "title is empty", id="empty-title"),
-    pytest.param(["log", "--title", "x" * 201, "--category", "Network"], "keep it under 201", id="long-title"),
-    pytest.param(["log", "--title", "Bad\nbreak", "--category", "Network"], "control characters",
-                 id="title-with-line-break"),
-    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--impact", "huge"], "Unknown level 'huge'",
-                 id="unknown-level"),
-    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--channel", "pigeon"],
-                 "Unknown contact channel 'pigeon'", id="unknown-channel"),
-    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--assignee", "ghost"],
-                 "There is no user 'ghost'", id="unknown-assignee"),
-    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "2026-13-45"],
-                 "'2026-13-45' is not a valid --opened-at time", id="bad-date"),
-    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "yesterday"],
-                 "not a valid --opened-at time", id="bad-date-words"),
-    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "2199-01-01T00:00Z"],
-                 "in the future", id="future-date"),
-    pytest.param(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "1969-12-31T00:00Z"],
-                 "outside the years 1970 to 2200", id="ancient-date"),
-    pytest.param(["list", "--from", "2026-02-30"], "not a valid --from date", id="bad-list-date"),
-    pytest.param(["list", "--from", "2026-03-01", "--to", "2026-02-01"], "--to must be later", id="reversed-range"),
-    pytest.param(["list", "--status", "sleeping"], "Unknown status 'sleeping'", id="unknown-list-status"),
-    pytest.param(["list", "--sort", "colour"], "Cannot sort by 'colour'", id="unknown-sort"),
-    pytest.param(["list", "--limit", "0"], "--limit must be between", id="bad-limit"),
-    pytest.param(["show", "INC-999999"], "There is no incident INC-999999", id="unknown-key"),
-    pytest.param(["show", "banana"], "'banana' is not an incident key", id="malformed-key"),
-    pytest.param(["show", "INC\n1\x1b[31m"], "'INC\\n1\\x1b[31m' is not an incident key",
-                 id="key-with-line-break-stays-one-escaped-line"),
-    pytest.param(["edit", "INC-999999", "--title", "x"], "There is no incident INC-999999", id="edit-unknown-key"),
-    pytest.param(["comment", "INC-999999", "hello"], "There is no incident INC-999999", id="comment-unknown-key"),
-    pytest.param(["comment", FRESH, "   "], "The comment is empty", id="empty-comment"),
-    pytest.param(["transition", "INC-999999", "acknowledged"], "There is no incident INC-999999",
-                 id="transition-unknown-key"),
-    pytest.param(["transition", FRESH, "closed"], "Cannot move an incident from New to Closed",
-                 id="illegal-transition"),
-    pytest.param(["transition", FRESH, "flying"], "Unknown status 'flying'", id="unknown-status"),
-    pytest.param(["transition", FRESH, "resolved", "--duplicate-of", FRESH], "duplicate of itself",
-                 id="duplicate-of-itself"),
-    pytest.param(["link", FRESH, "related", FRESH], "cannot be linked to itself", id="link-to-itself"),
-    pytest.param(["link", FRESH, "sibling_of", "INC-000001"], "Unknown link kind 'sibling_of'",
-                 id="unknown-link-kind"),
-    pytest.param(["assign", FRESH, "ghost"], "There is no user 'ghost'", id="assign-unknown-user"),
-    pytest.param(["edit", FRESH, "--title", "Changed meanwhile", "--expect-version", "1"],
-                 "was changed by", id="conflict-edit"),
-    pytest.param(["transition", FRESH, "acknowledged", "--expect-version", "1"], "was changed by",
-                 id="conflict-transition"),
-    pytest.param(["edit", FRESH], "Nothing to change", id="edit-nothing"),
-    pytest.param(["--user", "ghost", "show", FRESH], "There is no user 'ghost'", id="unknown-acting-user"),
-    pytest.param(["--user", "alex", "transition", FRESH, "cancelled", "--reason", "dup"],
-                 "only a lead or above may cancel incidents", id="permission-denied"),
-    pytest.param(["log", "--category", "Network"], "the following arguments are required: --title",
-                 id="missing-argument"),
-    pytest.param(["frobnicate"], "invalid choice", id="unknown-command"),
+    bad(["log", "--title", "Printer on fire", "--category", "Plumbing"], "Unknown category 'Plumbing'",
+        id="unknown-category"),
+    bad(["log", "--title", "Printer on fire", "--category", "Printing", "--subcategory", "Toaster"],
+        "Unknown subcategory 'Toaster'", id="unknown-subcategory"),
+    bad(["log", "--title", "   ", "--category", "Network"], "title is empty", id="empty-title"),
+    bad(["log", "--title", "x" * 201, "--category", "Network"], "keep it under 201", id="long-title"),
+    bad(["log", "--title", "Bad\nbreak", "--category", "Network"], "control characters",
+        id="title-with-line-break"),
+    bad(["log", "--title", "VPN down", "--category", "Network", "--impact", "huge"], "Unknown level 'huge'",
+        id="unknown-level"),
+    bad(["log", "--title", "VPN down", "--category", "Network", "--channel", "pigeon"],
+        "Unknown contact channel 'pigeon'", id="unknown-channel"),
+    bad(["log", "--title", "VPN down", "--category", "Network", "--assignee", "ghost"],
+        "There is no user 'ghost'", id="unknown-assignee"),
+    bad(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "2026-13-45"],
+        "'2026-13-45' is not a valid --opened-at time", id="bad-date"),
+    bad(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "yesterday"],
+        "not a valid --opened-at time", id="bad-date-words"),
+    bad(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "2199-01-01T00:00Z"],
+        "in the future", id="future-date"),
+    bad(["log", "--title", "VPN down", "--category", "Network", "--opened-at", "1969-12-31T00:00Z"],
+        "outside the years 1970 to 2200", id="ancient-date"),
+    bad(["list", "--from", "2026-02-30"], "not a valid --from date", id="bad-list-date"),
+    bad(["list", "--from", "2026-03-01", "--to", "2026-02-01"], "--to must be later", id="reversed-range"),
+    bad(["list", "--status", "sleeping"], "Unknown status 'sleeping'", id="unknown-list-status"),
+    bad(["list", "--sort", "colour"], "Cannot sort by 'colour'", id="unknown-sort"),
+    bad(["list", "--limit", "0"], "--limit must be between", id="bad-limit", signs_in=False),
+    bad(["show", "INC-999999"], "There is no incident INC-999999", id="unknown-key"),
+    bad(["show", "banana"], "'banana' is not an incident key", id="malformed-key"),
+    bad(["show", "INC\n1\x1b[31m"], "'INC\\n1\\x1b[31m' is not an incident key",
+        id="key-with-line-break-stays-one-escaped-line"),
+    bad(["edit", "INC-999999", "--title", "x"], "There is no incident INC-999999", id="edit-unknown-key"),
+    bad(["comment", "INC-999999", "hello"], "There is no incident INC-999999", id="comment-unknown-key"),
+    bad(["comment", FRESH, "   "], "The comment is empty", id="empty-comment"),
+    bad(["transition", "INC-999999", "acknowledged"], "There is no incident INC-999999",
+        id="transition-unknown-key"),
+    bad(["transition", FRESH, "closed"], "Cannot move an incident from New to Closed",
+        id="illegal-transition"),
+    bad(["transition", FRESH, "flying"], "Unknown status 'flying'", id="unknown-status"),
+    bad(["transition", FRESH, "resolved", "--duplicate-of", FRESH], "duplicate of itself",
+        id="duplicate-of-itself"),
+    bad(["link", FRESH, "related", FRESH], "cannot be linked to itself", id="link-to-itself"),
+    bad(["link", FRESH, "sibling_of", "INC-000001"], "Unknown link kind 'sibling_of'",
+        id="unknown-link-kind"),
+    bad(["assign", FRESH, "ghost"], "There is no user 'ghost'", id="assign-unknown-user"),
+    bad(["edit", FRESH, "--title", "Changed meanwhile", "--expect-version", "1"],
+        "was changed by", id="conflict-edit"),
+    bad(["transition", FRESH, "acknowledged", "--expect-version", "1"], "was changed by",
+        id="conflict-transition"),
+    bad(["edit", FRESH], "Nothing to change", id="edit-nothing"),
+    bad(["--user", "alex", "transition", FRESH, "cancelled", "--reason", "dup"],
+        "only a lead or above may cancel incidents", id="permission-denied",
+        audited=[("alex", "auth.refused", "incident.cancel: alex is an agent; only a lead or above may cancel "
+                                 "incidents.")]),
+    bad(["log", "--category", "Network"], "the following arguments are required: --title",
+        id="missing-argument", signs_in=False),
+    bad(["frobnicate"], "invalid choice", id="unknown-command", signs_in=False),
 ]
 
 
-@pytest.mark.parametrize("args, message", BAD_INPUT)
-def test_bad_input_is_one_line_exit_2_and_changes_nothing(db, args, message):
-    before = logical_dump(db)
+@pytest.mark.parametrize("args, message, signs_in, audited", BAD_INPUT)
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(db, args, message, signs_in, audited):
+    before = db.content()
     result = run_cli(db, *args)
     assert_one_line_error(result, message, code=2)
-    assert logical_dump(db) == before
+    db.assert_unchanged(before, sign_ins=int(signs_in), audited=audited)
+
+
+def test_an_unknown_acting_user_is_refused_and_only_the_refusal_recorded(db):
+    """A SQLite desk acts as a named account that exists; a team database signs the name in, refuses it
+    without saying whether the account exists, and keeps the attempt on its audit trail."""
+    before = db.content()
+    result = run_cli(db, "--user", "ghost", "show", FRESH)
+    if not db.is_team:
+        assert_one_line_error(result, "There is no user 'ghost'", code=2)
+        db.assert_unchanged(before)
+        return
+    assert_one_line_error(result, "Wrong user name or password.", code=2)
+    db.assert_unchanged(before, sign_ins=0, audited=[("ghost", "auth.sign_in_failed", "ghost: no such account")])
 
 
 def test_the_conflict_line_names_who_changed_what(db):
@@ -152,8 +169,9 @@ def test_a_missing_folder_is_named(tmp_path):
     assert_one_line_error(run_cli(tmp_path / "nope" / "desk.db", "list"), "does not exist")
 
 
+@pytest.mark.sqlite_only  # a read-only file (and folder); PostgreSQL's rights are the server's
 def test_read_only_database_is_refused_and_unchanged(db):
-    with read_only_database(db) as (path, method):
+    with read_only_database(db.path) as (path, method):
         before = file_digest(path)
         for args in (["log", "--title", "x", "--category", "Network"], ["comment", FRESH, "hello"],
                      ["edit", FRESH, "--title", "y"]):
@@ -162,8 +180,10 @@ def test_read_only_database_is_refused_and_unchanged(db):
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # SQLite's one write lock and busy timeout
 def test_locked_database_waits_for_the_busy_timeout_then_says_so(db):
     """Another program holds the write lock for longer than 5 s: writers wait, then fail in one line."""
+    db = db.path
     before = logical_dump(db)
     writes = (["log", "--title", "Blocked", "--category", "Network"], ["comment", FRESH, "blocked"],
               ["edit", FRESH, "--title", "Blocked"], ["transition", FRESH, "acknowledged"])
