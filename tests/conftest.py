@@ -205,6 +205,17 @@ def backend(request, tmp_path, clock, monkeypatch):
     databases.drop(url)
 
 
+@pytest.fixture
+def other_backend(backend, tmp_path):
+    """A second fresh database of ``backend``'s kind (a copy's target, a move's other end)."""
+    if not backend.is_team:
+        yield Backend(SQLITE, str(tmp_path / "other.db"), backend.clock)
+        return
+    url = backend.databases.fresh()
+    yield Backend(POSTGRESQL, url, backend.clock, backend.databases)
+    backend.databases.drop(url)
+
+
 class BackendTemplates:
     """Databases a module builds once per backend (through the CLI, say) for its tests to copy with
     ``backend.copy_of(templates.get(backend, build))``: what a module-scoped SQLite file was before."""
