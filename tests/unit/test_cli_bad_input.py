@@ -4,13 +4,17 @@ SQLite and PostgreSQL; what only a SQLite file can be (a text file, a folder, re
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import time
 
 import pytest
 
 from tests.reliability.reliability_tools import (
     BUSY_TIMEOUT_S,
+    PYTHON,
+    ROOT,
     assert_one_line_error,
+    cli_env,
     file_digest,
     lock_holder,
     logical_dump,
@@ -169,14 +173,30 @@ def test_a_missing_folder_is_named(tmp_path):
     assert_one_line_error(run_cli(tmp_path / "nope" / "desk.db", "list"), "does not exist")
 
 
-@pytest.mark.sqlite_only  # a read-only file (and folder); PostgreSQL's rights are the server's
+READ_ONLY_WRITES = (["log", "--title", "x", "--category", "Network"], ["comment", FRESH, "hello"],
+                    ["edit", FRESH, "--title", "y"])
+
+
 def test_read_only_database_is_refused_and_unchanged(db):
-    with read_only_database(db.path) as (path, method):
-        before = file_digest(path)
-        for args in (["log", "--title", "x", "--category", "Network"], ["comment", FRESH, "hello"],
-                     ["edit", FRESH, "--title", "y"]):
-            assert_one_line_error(run_cli(path, *args), "read-only")
-        assert file_digest(path) == before, method
+    """A read-only file (and folder) on SQLite; on PostgreSQL a database whose sessions are read-only
+    (default_transaction_read_only, as a standby's are)."""
+    if not db.is_team:
+        with read_only_database(db.path) as (path, method):
+            before = file_digest(path)
+            for args in READ_ONLY_WRITES:
+                assert_one_line_error(run_cli(path, *args), "read-only")
+            assert file_digest(path) == before, method
+        return
+    argv = db.cli_args()  # gives the admin a password if need be: before the database turns read-only
+    name = db.url.rsplit("/", 1)[1]
+    db.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    before = db.content()
+    for args in READ_ONLY_WRITES:
+        result = subprocess.run([PYTHON, "-m", "incident_desk", *argv, *args], capture_output=True, text=True,
+                                timeout=60, env=db.cli_env(cli_env()), cwd=str(ROOT))
+        assert_one_line_error(result, "The database is read-only; nothing was changed.")
+    # Not even a sign-in record: a read-only team database cannot keep one, so it signs nobody in.
+    db.assert_unchanged(before, sign_ins=0)
 
 
 @pytest.mark.slow
