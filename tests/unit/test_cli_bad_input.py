@@ -125,7 +125,7 @@ def test_an_unknown_acting_user_is_refused_and_only_the_refusal_recorded(db):
         assert_one_line_error(result, "There is no user 'ghost'", code=2)
         db.assert_unchanged(before)
         return
-    assert_one_line_error(result, "Wrong user name or password.", code=2)
+    assert_one_line_error(result, "Wrong user name or password", code=2)
     db.assert_unchanged(before, sign_ins=0, audited=[("ghost", "auth.sign_in_failed", "ghost: no such account")])
 
 
