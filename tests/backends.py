@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Sequence
@@ -16,6 +17,9 @@ from tests.team_tools import TEAM_ADMIN, TEAM_PASSWORD, ensure_team
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 PASSWORD_ENV = "INCIDENT_DESK_PASSWORD"
+NEW_PASSWORD_ENV = "INCIDENT_DESK_NEW_PASSWORD"
+SIGN_IN = "auth.sign_in"  # the audit action of a successful sign-in (services/signin.py)
+AUDIT_UP_TO = "(audit up to)"  # content(): the last audit record's id then
 
 
 @functools.cache
@@ -44,6 +48,7 @@ class PgDatabases:
         self._counter = itertools.count(1)
         self._made_template = False
         self._admin = None
+        self._file_copy: bool | None = None
 
     def url_of(self, name: str) -> str:
         return urlparse(self.server_url)._replace(path="/" + name).geturl()
@@ -62,13 +67,22 @@ class PgDatabases:
         ensure_team(self.url_of(self.template))  # migrations, then the admin with TEAM_PASSWORD
         self._made_template = True
 
+    def _strategy(self) -> str:
+        """PostgreSQL 15+ copies a database through the WAL by default (~1 s for a small one on two busy
+        cores); copying its files takes ~0.2 s on the tests' server, whose fsync is off."""
+        if self._file_copy is None:
+            with self._cursor() as cur:
+                cur.execute("SHOW server_version_num")
+                self._file_copy = int(cur.fetchone()[0]) >= 150000
+        return " STRATEGY FILE_COPY" if self._file_copy else ""
+
     def fresh(self) -> str:
         """The URL of a new database: the template's schema and admin, its own identity."""
         self._ensure_template()
         name = f"{self.prefix}_{next(self._counter)}"
         with self._cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+            cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"{self._strategy()}')
         url = self.url_of(name)
         con = _pg_connect(url)
         try:
@@ -78,6 +92,14 @@ class PgDatabases:
         finally:
             con.close()
         return url
+
+    def replace_with_copy(self, url: str, source_url: str) -> None:
+        """Make the database at ``url`` an exact copy of the one at ``source_url`` (nobody may be connected
+        to either): what copying a SQLite file is to a file, identity included."""
+        name, source = (urlparse(u).path.lstrip("/") for u in (url, source_url))
+        with self._cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"{self._strategy()}')
 
     def drop(self, url: str) -> None:
         name = urlparse(url).path.lstrip("/")
@@ -100,8 +122,9 @@ class Backend:
     (``cli_args``, ``cli_env``) or with raw SQL for oracles that must not go through our own storage
     (``rows``, ``value``; statements written with '?' placeholders)."""
 
-    def __init__(self, name: str, url: str, clock):
+    def __init__(self, name: str, url: str, clock, databases: PgDatabases | None = None):
         self.name, self.url, self.clock = name, url, clock
+        self.databases = databases  # PostgreSQL: where copy_of makes its copies
 
     def __str__(self) -> str:
         return self.url
@@ -142,11 +165,23 @@ class Backend:
         return ["--db", self.url, "--user", user or TEAM_ADMIN]
 
     def cli_env(self, base: dict | None = None) -> dict:
-        """The environment of a CLI subprocess: the password every test account signs in with."""
+        """The environment of a CLI subprocess: the password every test account signs in with (and the
+        first password of an account a command adds)."""
         env = dict(os.environ if base is None else base)
         if self.is_team:
             env[PASSWORD_ENV] = TEAM_PASSWORD
+            env.setdefault(NEW_PASSWORD_ENV, TEAM_PASSWORD)  # `users add` gives a team account its first one
         return env
+
+    def copy_of(self, template: Backend) -> Backend:
+        """This database becomes a copy of ``template`` (one of the same kind that a module built once,
+        closed): a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL."""
+        assert template.name == self.name, (template, self)
+        if self.is_team:
+            self.databases.replace_with_copy(self.url, template.url)
+        else:
+            shutil.copyfile(template.url, self.url)
+        return self
 
     # ---- raw SQL for oracles ---------------------------------------------------------------------
 
@@ -179,14 +214,52 @@ class Backend:
 
     def dump(self) -> dict[str, list[str]]:
         """Every table's rows (sorted, as text): equal dumps mean nothing was written. SQLite's search
-        index tables are left out (their shadow rows change with merges, not content)."""
+        index is read through its table (what is indexed); its shadow tables are left out (their rows
+        change with merges, not content)."""
         if self.is_team:
-            tables = self.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                               "AND table_type = 'BASE TABLE'")
+            listing = ("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                       "AND table_type = 'BASE TABLE'")
         else:
-            tables = self.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                               "AND name NOT LIKE 'incident_fts%'")
-        return {name: sorted(repr(r) for r in self.rows(f'SELECT * FROM "{name}"')) for (name,) in tables}
+            listing = ("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                       "AND name NOT LIKE 'incident_fts_%'")
+        # FTS5's rowid is no column of SELECT *; PostgreSQL's incident_fts has it as one.
+        columns = {} if self.is_team else {"incident_fts": "rowid, *"}
+        con = self.connect()
+        try:
+            tables = [name for (name,) in con.execute(listing).fetchall()]
+            return {name: sorted(repr(tuple(r)) for r in
+                                 con.execute(f'SELECT {columns.get(name, "*")} FROM "{name}"').fetchall())
+                    for name in tables}
+        finally:
+            con.close()
+
+    def content(self) -> dict[str, list[str]]:
+        """``dump()`` less the audit records a team database writes for what a command is, not what it
+        changes: its sign-in and its refusals (see ``assert_unchanged``)."""
+        found = self.dump()
+        found[AUDIT_UP_TO] = [str(self.value("SELECT coalesce(max(id), 0) FROM audit"))]
+        return found
+
+    def assert_unchanged(self, before: dict[str, list[str]], *, sign_ins: int = 1,
+                         audited: Sequence[tuple[str, str, str]] = ()) -> None:
+        """Nothing written since ``before`` (a ``content()``) but, on PostgreSQL, the audit trail's records
+        of the CLI runs' sign-ins (at most ``sign_ins``: a CLI sign-in is recorded once per account and
+        window, services/signin.py) and exactly the records ``audited`` ((actor_name, action, detail): a
+        refusal, say). A SQLite desk signs nobody in and audits no refusal, so there nothing at all."""
+        up_to = int(before[AUDIT_UP_TO][0])
+        added = self.rows("SELECT actor_name, action, detail FROM audit WHERE id > ? ORDER BY id", (up_to,))
+        if self.is_team:
+            assert sum(a[1] == SIGN_IN for a in added) <= sign_ins, f"sign-ins recorded: {added}"
+            assert [a for a in added if a[1] != SIGN_IN] == [tuple(a) for a in audited], added
+        else:
+            assert added == [], added
+        after = self.dump()
+        after["audit"] = sorted(row for row in after["audit"] if int(row[1:].split(",")[0]) <= up_to)
+        before = {t: rows for t, rows in before.items() if t != AUDIT_UP_TO}
+        written = {t: {"added": sorted(set(after.get(t, ())) - set(before.get(t, ())))[:5],
+                       "gone": sorted(set(before.get(t, ())) - set(after.get(t, ())))[:5]}
+                   for t in sorted(set(before) | set(after)) if before.get(t) != after.get(t)}
+        assert written == {}, f"written: {written}"
 
     def execute(self, text: str, params: Sequence = ()) -> None:
         con = self.connect()

@@ -201,8 +201,53 @@ def backend(request, tmp_path, clock, monkeypatch):
     url = databases.fresh()
     # Every account of a test database signs in with this password, in-process and in CLI subprocesses.
     monkeypatch.setenv(PASSWORD_ENV, TEAM_PASSWORD)
-    yield Backend(POSTGRESQL, url, clock)
+    yield Backend(POSTGRESQL, url, clock, databases)
     databases.drop(url)
+
+
+@pytest.fixture
+def other_backend(backend, tmp_path):
+    """A second fresh database of ``backend``'s kind (a copy's target, a move's other end)."""
+    if not backend.is_team:
+        yield Backend(SQLITE, str(tmp_path / "other.db"), backend.clock)
+        return
+    url = backend.databases.fresh()
+    yield Backend(POSTGRESQL, url, backend.clock, backend.databases)
+    backend.databases.drop(url)
+
+
+class BackendTemplates:
+    """Databases a module builds once per backend (through the CLI, say) for its tests to copy with
+    ``backend.copy_of(templates.get(backend, build))``: what a module-scoped SQLite file was before."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.made: dict[str, Backend] = {}
+
+    def get(self, backend: Backend, build) -> Backend:
+        """The module's template of ``backend``'s kind, made by ``build(template)`` on first use."""
+        if backend.name not in self.made:
+            clock = ManualClock(T0)
+            if backend.is_team:
+                template = Backend(POSTGRESQL, _pg_databases().fresh(), clock, _pg_databases())
+            else:
+                template = Backend(SQLITE, str(self.folder / "template.db"), clock)
+            build(template)
+            self.made[backend.name] = template
+        return self.made[backend.name]
+
+    def close(self) -> None:
+        for template in self.made.values():
+            if template.is_team:
+                template.databases.drop(template.url)
+
+
+@pytest.fixture(scope="module")
+def backend_templates(tmp_path_factory):
+    """See BackendTemplates; the PostgreSQL templates are dropped when the module is done."""
+    templates = BackendTemplates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.close()
 
 
 # A Monday morning, so business-hours clocks start inside working hours.

@@ -544,6 +544,9 @@ def _open_postgres(url: str) -> Store:
         unquote(parsed.path.lstrip("/")), user=unquote(parsed.username or "") or None,
         password=unquote(parsed.password or "") or None, host=parsed.hostname or "localhost",
         port=parsed.port or 5432, application_name=client_id, connect_timeout=CONNECT_TIMEOUT_S,
+        # SQLite's busy timeout on a team database: a write that another session's lock holds up fails
+        # after the same 5 s, as "locked ... try again" (translate_error), instead of waiting forever.
+        options=f"-c lock_timeout={int(BUSY_TIMEOUT_S * 1000)}",
         # A server that vanished without closing the socket (a cable, a VM paused) is noticed in ~10 s.
         keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3)
     store = Store(db=db, url=url, backend="postgres", client_id=client_id)

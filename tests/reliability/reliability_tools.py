@@ -29,20 +29,30 @@ def cli_env(extra: dict | None = None) -> dict:
     return env
 
 
+def _command(db, args, user: str | None, env: dict | None) -> tuple[list[str], dict]:
+    """The command line and environment of a CLI run on ``db``: a path, or a tests.backends.Backend, whose
+    ``--db`` signs in on PostgreSQL (as ``user``, or the ``--user`` that leads ``args``, else the admin)."""
+    from tests.backends import Backend
+    args = [str(a) for a in args]
+    if isinstance(db, Backend):
+        if args[:1] == ["--user"]:
+            user, args = args[1], args[2:]
+        return [PYTHON, "-m", "incident_desk", *db.cli_args(user), *args], db.cli_env(cli_env(env))
+    return [PYTHON, "-m", "incident_desk", "--db", str(db), *(["--user", user] if user else []), *args], cli_env(env)
+
+
 def run_cli(db, *args, timeout: float = 60, preexec_fn=None, env: dict | None = None,
             user: str | None = None) -> subprocess.CompletedProcess:
-    """`python -m incident_desk --db DB ARGS...` in a real process; text output captured."""
-    cmd = [PYTHON, "-m", "incident_desk", "--db", str(db)]
-    if user:
-        cmd += ["--user", user]
-    cmd += [str(a) for a in args]
+    """`python -m incident_desk --db DB ARGS...` in a real process; text output captured. ``db`` may be a
+    tests.backends.Backend (see _command)."""
+    cmd, env = _command(db, args, user, env)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, preexec_fn=preexec_fn,
-                          env=cli_env(env), cwd=str(ROOT))
+                          env=env, cwd=str(ROOT))
 
 
 def start_cli(db, *args, env: dict | None = None) -> subprocess.Popen:
-    cmd = [PYTHON, "-m", "incident_desk", "--db", str(db), *[str(a) for a in args]]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(env),
+    cmd, env = _command(db, args, None, env)
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             cwd=str(ROOT))
 
 
@@ -116,10 +126,11 @@ def count(path, sql: str, params=()) -> int:
         con.close()
 
 
-def make_demo_db(path, *, count_: int = 300, seed: int = 7) -> Path:
+def make_demo_db(path, *, count_: int = 300, seed: int = 7):
+    """A demo database at ``path`` (a file path, returned as a Path; or a tests.backends.Backend, returned)."""
     result = run_cli(path, "demo", "--count", count_, "--seed", seed, "--days", 60)
     assert result.returncode == 0, result.stderr
-    return Path(path)
+    return path if hasattr(path, "is_team") else Path(path)
 
 
 # ---- another program holding the write lock --------------------------------------------------------

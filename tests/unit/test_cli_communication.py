@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.reliability.reliability_tools import assert_one_line_error, logical_dump, run_cli
+from tests.reliability.reliability_tools import assert_one_line_error, run_cli
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli-comm") / "desk.db"
+def _build(template) -> None:
     steps = [
         ["users", "add", "alex", "--role", "agent", "--team", "Service Desk"],
         ["log", "--title", "Checkout fails", "--category", "Software", "--impact", "high", "--urgency", "high",
@@ -23,16 +19,13 @@ def template(tmp_path_factory):
         ["service", "add", "Billing"],
     ]
     for args in steps:
-        result = run_cli(path, *args)
+        result = run_cli(template, *args)
         assert result.returncode == 0, (args, result.stderr)
-    return path
 
 
 @pytest.fixture
-def db(template, tmp_path):
-    target = tmp_path / "desk.db"
-    shutil.copyfile(template, target)
-    return target
+def db(backend, backend_templates):
+    return backend.copy_of(backend_templates.get(backend, _build))
 
 
 def test_announce_list_distribute_publish(db, tmp_path):
@@ -51,13 +44,12 @@ def test_announce_list_distribute_publish(db, tmp_path):
     assert [s["name"] for s in status["services"]] == ["Web Shop"]  # Billing is internal
     assert run_cli(db, "service", "override", "Billing", "--state", "under_maintenance", "--reason",
                    "planned").returncode == 0
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT override_state, override_reason FROM business_service WHERE name = 'Billing'"
-                       ).fetchone() == ("under_maintenance", "planned")
-    con.close()
+    assert db.rows("SELECT override_state, override_reason FROM business_service WHERE name = 'Billing'") == [
+        ("under_maintenance", "planned")]
     assert run_cli(db, "major", "INC-1", "--off").returncode == 0
 
 
+AGENT_REFUSED = "alex is an agent; only a lead or above may manage business services."
 BAD = [
     pytest.param(["announce", "INC-1", "--state", "fixed", "--message", "x"], "invalid choice: 'fixed'", id="state"),
     pytest.param(["announce", "INC-1", "--state", "resolved", "--message", "   "], "message is empty", id="empty"),
@@ -73,13 +65,17 @@ BAD = [
     pytest.param(["service", "override", "Web Shop", "--state", "major_outage"], "Say why", id="no-reason"),
     pytest.param(["service", "override", "Web Shop", "--state", "on_fire", "--reason", "x"],
                  "invalid choice: 'on_fire'", id="bad-state"),
-    pytest.param(["--user", "alex", "service", "add", "Mail"], "", id="agent-adds-service"),
+    pytest.param(["--user", "alex", "service", "add", "Mail"], AGENT_REFUSED, id="agent-adds-service"),
     pytest.param(["distribute", "INC-1"], "has no public update", id="nothing-to-send"),
 ]
 
 
 @pytest.mark.parametrize("args, message", BAD)
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(db, args, message):
-    before = logical_dump(db)
+    before = db.content()
     assert_one_line_error(run_cli(db, *args), message)
-    assert logical_dump(db) == before
+    # argparse refuses a bad choice before the database is opened: no sign-in to record.
+    signs_in = "invalid choice" not in message
+    # A team database audits a refusal (services/auth.py); the single-user desk writes nothing.
+    audited = [("alex", "auth.refused", f"service.manage: {AGENT_REFUSED}")] if message == AGENT_REFUSED else []
+    db.assert_unchanged(before, sign_ins=int(signs_in), audited=audited)

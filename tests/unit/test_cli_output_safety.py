@@ -4,7 +4,6 @@ one-line field cannot forge a row, and --json still carries the exact text."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
@@ -19,19 +18,25 @@ NAME = "Evil \x1b[1;31mAdmin\x07"
 ESCAPES = ("\x1b", "\x07", "\x9b", "\u202e", "\r")
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
+def _build(template) -> None:
     """Rows as an older release or an import could have stored them (the services refuse most of this now)."""
-    path = make_demo_db(tmp_path_factory.mktemp("escapes") / "desk.db", count_=5)
-    assert run_cli(path, "comment", "INC-000001", "placeholder").returncode == 0
-    con = sqlite3.connect(path)
-    with con:
+    make_demo_db(template, count_=5)
+    assert run_cli(template, "comment", "INC-000001", "placeholder").returncode == 0
+    con = template.connect()
+    try:
         con.execute("UPDATE incident SET title = ?, description = ?, reporter_contact = ?, reporter_name = ? "
                     "WHERE id = 1", (TITLE_OSC, DESCRIPTION, CONTACT, NAME))
         con.execute("UPDATE event SET note = ? WHERE incident_id = 1 AND kind = 'comment'", (NOTE,))
+        # The first account: the local desk's own on SQLite, the team's admin on PostgreSQL.
         con.execute('UPDATE "user" SET display_name = ? WHERE id = (SELECT MIN(id) FROM "user")', (NAME,))
-    con.close()
-    return path
+        con.commit()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def db(backend, backend_templates):
+    return backend.copy_of(backend_templates.get(backend, _build))
 
 
 def _clean(text: str) -> None:

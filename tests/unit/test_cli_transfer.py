@@ -6,27 +6,27 @@ import csv
 import io
 import json
 import os
-import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 from incident_desk.cli.transfer import TerminalProgress
+from tests.reliability.reliability_tools import run_cli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transfer"
 
 
 def cli(db, *args):
-    env = {k: v for k, v in os.environ.items() if k != "INCIDENT_DESK_DB"}
-    return subprocess.run([sys.executable, "-m", "incident_desk", "--db", str(db), *map(str, args)],
-                          capture_output=True, text=True, timeout=120, env=env)
+    """The real CLI on ``db``: a tests.backends.Backend (signed in as its admin on PostgreSQL) or a URL."""
+    return run_cli(db, *args, timeout=120)
 
 
-def test_import_reports_and_exit_codes(tmp_path):
-    db = tmp_path / "d.db"
+def test_import_reports_and_exit_codes(backend):
+    db = backend
+    db.open().close()  # the desk exists (a SQLite file would be made by the first command)
+    before = db.content()
     refused = cli(db, "import", "pagerduty", FIXTURES / "pagerduty.csv", "--tz", "UTC")
     assert refused.returncode == 2 and refused.stdout == ""
+    db.assert_unchanged(before)
     assert "Nothing was imported: 1 problem" in refused.stderr
     assert "row 5, column 'priority': no priority" in refused.stderr
     assert "--value 'priority:=P3'" in refused.stderr
@@ -36,13 +36,11 @@ def test_import_reports_and_exit_codes(tmp_path):
     report = json.loads(done.stdout)
     assert report["written"] and report["counts"]["new"] == 4
     assert report["created"]["teams"] == ["Database", "Web"]
-    con = sqlite3.connect(str(db))
-    assert con.execute("SELECT count(*) FROM incident WHERE source = 'pagerduty'").fetchone() == (4,)
-    con.close()
+    assert db.value("SELECT count(*) FROM incident WHERE source = 'pagerduty'") == 4
 
 
-def test_saved_mapping_used_from_the_command_line(tmp_path):
-    db = tmp_path / "d.db"
+def test_saved_mapping_used_from_the_command_line(backend):
+    db = backend
     args = ["--map", "Nummer=key", "--map", "Kurzbeschreibung=title", "--map", "Status=status", "--map",
             "Priorität=priority", "--map", "Eröffnet=opened_at", "--map", "Geschlossen=closed_at",
             "--value", "status:Neu=new", "--value", "status:In Bearbeitung=in_progress",
@@ -56,8 +54,8 @@ def test_saved_mapping_used_from_the_command_line(tmp_path):
     assert wrong.returncode == 2 and "is for csv, not jira" in wrong.stderr
 
 
-def test_csv_export_reads_back_with_import_csv(tmp_path):
-    db, other = tmp_path / "d.db", tmp_path / "e.db"
+def test_csv_export_reads_back_with_import_csv(backend, other_backend, tmp_path):
+    db, other = backend, other_backend
     assert cli(db, "import", "servicenow", FIXTURES / "servicenow_list.csv", "--tz", "UTC").returncode == 0
     out = cli(db, "export", "csv", tmp_path / "open.csv", "--open", "--sort", "key")
     assert out.returncode == 0 and "Exported 4 incidents" in out.stdout
@@ -68,17 +66,18 @@ def test_csv_export_reads_back_with_import_csv(tmp_path):
     assert [r["status"] for r in rows] == ["in_progress", "on_hold", "in_progress", "new"]
     back = cli(other, "import", "csv", tmp_path / "open.csv", "--json")
     assert back.returncode == 0, back.stderr
-    con = sqlite3.connect(str(other))
-    got = con.execute("SELECT external_key, title, status, priority FROM incident ORDER BY external_key").fetchall()
-    con.close()
+    got = other.rows("SELECT external_key, title, status, priority FROM incident ORDER BY external_key")
     assert got == [(r["key"], r["title"], {"new": 10, "in_progress": 30, "on_hold": 40}[r["status"]],
                     int(r["priority"][1])) for r in rows]
 
 
-def test_json_export_takes_no_filters_and_postgres_backup_says_how(tmp_path):
-    db = tmp_path / "d.db"
-    refused = cli(db, "export", "json", tmp_path / "x.json", "--open")
+def test_json_export_takes_no_filters(backend, tmp_path):
+    refused = cli(backend, "export", "json", tmp_path / "x.json", "--open")
     assert refused.returncode == 2 and "the list filters apply to `export csv`" in refused.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_postgres_backup_says_how(tmp_path):
     pg = cli("postgresql://ann@db.example:5433/desk", "backup", tmp_path / "desk.dump")
     assert pg.returncode == 2
     assert pg.stdout.strip() == (f"pg_dump --format=custom --file={tmp_path / 'desk.dump'} --host=db.example "
@@ -103,8 +102,8 @@ def test_progress_bar_draws_on_a_terminal_only():
     assert piped.getvalue() == ""
 
 
-def test_csv_export_never_hands_a_spreadsheet_a_formula(tmp_path):
-    db = tmp_path / "d.db"
+def test_csv_export_never_hands_a_spreadsheet_a_formula(backend, tmp_path):
+    db = backend
     assert cli(db, "log", "--title", "=HYPERLINK(\"http://x\")", "--category", "Network",
                "--reporter", "@admin").returncode == 0
     assert cli(db, "export", "csv", tmp_path / "x.csv").returncode == 0

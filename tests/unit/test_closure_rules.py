@@ -280,3 +280,13 @@ def test_caller_confirmation_is_recorded_or_reopens(desk, clock, backend):
     assert (reopened.status, reopened.reopen_count) == (Status.IN_PROGRESS, 1)
     assert desk.incidents.timeline(other.key)[0].note == \
         "Reopened: The caller says it is not fixed: drops again at 3 pm"
+
+
+def test_the_auto_close_scan_has_its_partial_index(desk, backend):
+    """Resolved incidents waiting to be closed are read through an index of those alone (schema 10)."""
+    if backend.is_team:
+        definition = backend.value("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_incident_resolved_waiting'")
+        assert definition.endswith("ON public.incident USING btree (resolved_at) WHERE (status = 50)"), definition
+    else:
+        definition = backend.value("SELECT sql FROM sqlite_master WHERE name = 'ix_incident_resolved_waiting'")
+        assert definition == "CREATE INDEX ix_incident_resolved_waiting ON incident (resolved_at) WHERE status = 50"

@@ -10,7 +10,6 @@ was too late would delay one.
 from __future__ import annotations
 
 import random
-import sqlite3
 from datetime import timedelta
 
 from incident_desk.domain.incident import Status
@@ -54,15 +53,15 @@ def _raised(desk: Desk, at) -> list[tuple]:
                   for r in desk.escalation.scan(at))
 
 
-def test_wiped_schedules_escalate_exactly_like_computed_ones(tmp_path):
+def test_wiped_schedules_escalate_exactly_like_computed_ones(backend, other_backend):
     actions = _plan(random.Random(13))
     # Every 5 minutes through the working day, then every 30 for three days: business-hours deadlines too.
     scans = [T0 + timedelta(minutes=5 * k) for k in range(1, 12 * 10)] + \
             [T0 + timedelta(hours=10, minutes=30 * k) for k in range(2 * 24 * 3)]
     timeline = sorted([(a[0], 0, a) for a in actions] + [(at, 1, None) for at in scans], key=lambda e: e[:2])
     clock = ManualClock(T0)
-    computed, bulk = Desk.open(str(tmp_path / "a.db"), clock=clock), Desk.open(str(tmp_path / "b.db"), clock=clock)
-    wipe = sqlite3.connect(tmp_path / "b.db", isolation_level=None)
+    computed, bulk = backend.open(clock=clock), other_backend.open(clock=clock)
+    wipe = other_backend.connect()  # the plain driver, as a bulk load writes
     keys_a: dict = {}
     keys_b: dict = {}
     total = 0
@@ -74,6 +73,7 @@ def test_wiped_schedules_escalate_exactly_like_computed_ones(tmp_path):
                 _apply(bulk, keys_b, action)
                 continue
             wipe.execute("UPDATE incident SET next_escalation_at = 0 WHERE status IN (10, 20, 30, 40)")
+            wipe.commit()
             want, have = _raised(computed, at), _raised(bulk, at)
             assert have == want, at
             total += len(want)

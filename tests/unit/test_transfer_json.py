@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +18,6 @@ from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.transfer.fields import parse_map
 from incident_desk.services.transfer.importer import ImportOptions
 from incident_desk.services.transfer.service import Profile, Transfer
-from tests.reliability.reliability_tools import logical_dump
 from tests.team_tools import TEAM_ADMIN, open_desk
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transfer"
@@ -67,8 +65,9 @@ def _fill(desk: Desk) -> None:
 
 
 @pytest.fixture
-def source(tmp_path):
-    desk = Desk.open(str(tmp_path / "a.db"), clock=ManualClock(T))
+def source(other_backend):
+    """The filled desk exported from; the tests' own ``backend`` (and ``desk``) is where it goes."""
+    desk = other_backend.open(clock=ManualClock(T))
     _fill(desk)
     yield desk
     desk.close()
@@ -84,7 +83,7 @@ def _content(data: dict) -> dict:
     return {k: v for k, v in data.items() if k not in VOLATILE}
 
 
-def test_round_trip_gives_identical_content(source, tmp_path):
+def test_round_trip_gives_identical_content(source, backend, tmp_path):
     first = _export(source, tmp_path / "a.json")
     assert stat.S_IMODE(os.stat(tmp_path / "a.json").st_mode) == 0o600
     assert len(first["incidents"]) == 6 and first["escalations"] and first["notifications"] and first["links"]
@@ -97,7 +96,7 @@ def test_round_trip_gives_identical_content(source, tmp_path):
     assert {"lena", "alex"} <= {name for a in first["audit"] for name in ("lena", "alex") if name in a["detail"]}
     assert first["public_updates"][0]["message"] == "Screens black." and first["service_subscribers"]
     assert len(first["incident_comms"]) == 2 and first["business_services"][0]["override_by"] == source.actor.username
-    target = Desk.open(str(tmp_path / "b.db"), clock=ManualClock(T + timedelta(days=1)))
+    target = backend.open(clock=ManualClock(T + timedelta(days=1)))
     try:
         report = Transfer(target).import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
         assert report.written and report.new == 6
@@ -117,18 +116,15 @@ def test_round_trip_gives_identical_content(source, tmp_path):
     assert [k for k in second if k not in VOLATILE] == [k for k in first if k not in VOLATILE]
 
 
-def test_importing_the_same_export_again_updates(source, tmp_path):
+def test_importing_the_same_export_again_updates(source, backend, tmp_path):
     _export(source, tmp_path / "a.json")
-    target = Desk.open(str(tmp_path / "b.db"), clock=ManualClock(T))
+    target = backend.open(clock=ManualClock(T))
     try:
         transfer = Transfer(target)
         transfer.import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
         again = transfer.import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
         assert (again.new, again.updated) == (0, 6)
-        con = sqlite3.connect(str(tmp_path / "b.db"))
-        events = con.execute("SELECT count(*) FROM event").fetchone()[0]
-        con.close()
-        assert events == len(json.load(open(tmp_path / "a.json"))["events"])
+        assert backend.value("SELECT count(*) FROM event") == len(json.load(open(tmp_path / "a.json"))["events"])
     finally:
         target.close()
 
@@ -140,7 +136,7 @@ def test_a_desk_with_other_incidents_is_not_merged_into(source, tmp_path, desk):
         Transfer(desk).import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
 
 
-def test_layout_does_not_matter_but_a_cut_file_is_refused(source, tmp_path, desk, db_path):
+def test_layout_does_not_matter_but_a_cut_file_is_refused(source, tmp_path, desk, backend):
     data = _export(source, tmp_path / "a.json")
     pretty = tmp_path / "pretty.json"
     pretty.write_text(json.dumps(data, indent=3), encoding="utf-8")
@@ -149,45 +145,57 @@ def test_layout_does_not_matter_but_a_cut_file_is_refused(source, tmp_path, desk
     whole = (tmp_path / "a.json").read_text(encoding="utf-8")
     cut = tmp_path / "cut.json"
     cut.write_text(whole[: len(whole) * 2 // 3], encoding="utf-8")
-    before = logical_dump(db_path)
+    before = backend.content()
     with pytest.raises(ValidationError, match="not a complete Incident Desk export"):
         Transfer(desk).import_file(ImportOptions(format="json", path=cut))
-    assert logical_dump(db_path) == before
+    backend.assert_unchanged(before, sign_ins=0)
     newer = tmp_path / "newer.json"
     newer.write_text(whole.replace('"schema_version": ', '"schema_version": 9', 1), encoding="utf-8")
     with pytest.raises(ValidationError, match="comes from a newer Incident Desk"):
         Transfer(desk).import_file(ImportOptions(format="json", path=newer))
 
 
-def test_only_an_admin_exports_everything(source, tmp_path):
-    source.act_as("alex")
-    with pytest.raises(PermissionDenied, match="export the whole database"):
-        Transfer(source).export_json(tmp_path / "x.json")
+def test_only_an_admin_exports_everything(source, other_backend, tmp_path):
+    alex = other_backend.open("alex")  # signed in as alex on PostgreSQL; acting as alex on SQLite
+    try:
+        with pytest.raises(PermissionDenied, match="export the whole database"):
+            Transfer(alex).export_json(tmp_path / "x.json")
+    finally:
+        alex.close()
     assert not (tmp_path / "x.json").exists()
 
 
-@pytest.mark.postgres
-def test_moving_a_desk_to_postgresql_keeps_its_content(source, tmp_path, pg_url):
+def test_moving_a_desk_to_the_other_backend_keeps_its_content(source, other_backend, tmp_path, pg_url):
+    """SQLite to PostgreSQL, and PostgreSQL to a SQLite file."""
     first = _export(source, tmp_path / "a.json")
-    team = open_desk(pg_url, clock=ManualClock(T))
+    if other_backend.is_team:
+        moved = Desk.open(str(tmp_path / "moved.db"), clock=ManualClock(T))
+    else:
+        moved = open_desk(pg_url, clock=ManualClock(T))
     try:
-        report = Transfer(team).import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
+        report = Transfer(moved).import_file(ImportOptions(format="json", path=tmp_path / "a.json"))
         assert report.written
-        second = _export(team, tmp_path / "pg.json")
-        logged = team.incidents.log_incident(actor=team.actor, draft=IncidentDraft(title="Next", category="Kiosk"))
+        second = _export(moved, tmp_path / "moved.json")
+        logged = moved.incidents.log_incident(actor=moved.actor, draft=IncidentDraft(title="Next", category="Kiosk"))
         assert logged.key == "INC-000007"  # the id sequence starts above the restored ids
+        # Each end has an account of its own the other did not: the team database's admin (made to
+        # sign in), the new SQLite file's local desk account (made at its first start).
+        own = {TEAM_ADMIN, moved.actor.username}
     finally:
-        team.close()
-    # The team database's own admin (made to sign in) is the one account the desk did not have.
-    second["users"] = [u for u in second["users"] if u["username"] != TEAM_ADMIN]
+        moved.close()
+    first["users"] = [u for u in first["users"] if u["username"] not in own]
+    second["users"] = [u for u in second["users"] if u["username"] not in own]
     assert _content(second) == _content(first)
 
 
-def test_every_table_of_the_desk_is_in_the_export(source, tmp_path):
+def test_every_table_of_the_desk_is_in_the_export(source, other_backend):
     """A table added later and forgotten in services/transfer/sections.py would be lost by a move."""
     from incident_desk.services.transfer.sections import SECTIONS
-    con = sqlite3.connect(str(tmp_path / "a.db"))
-    tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    con.close()
+    if other_backend.is_team:
+        tables = {name for (name,) in other_backend.rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+            "AND table_type = 'BASE TABLE'")}
+    else:
+        tables = {name for (name,) in other_backend.rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
     internal = {"schema_info", "migratehistory"} | {t for t in tables if t.startswith(("sqlite_", "incident_fts"))}
     assert tables - internal == {s.table for s in SECTIONS}

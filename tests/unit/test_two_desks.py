@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import pytest
@@ -44,9 +43,9 @@ def _interleave(a: Desk, b: Desk) -> None:
         desk.incidents.link(actor=desk.actor, key="INC-000002", other="INC-000001", kind="related")
 
 
-def test_two_sqlite_desks_in_one_process_keep_apart(tmp_path, clock):
-    a = Desk.open(str(tmp_path / "a.db"), clock=clock)
-    b = Desk.open(str(tmp_path / "b.db"), clock=clock)  # opened second: the old global proxy pointed here
+def test_two_desks_of_one_backend_in_one_process_keep_apart(backend, other_backend):
+    a = backend.open()
+    b = other_backend.open()  # opened second: the old global proxy pointed here
     try:
         _interleave(a, b)
         _check_alone(a, "alpha", "bravo")
@@ -55,17 +54,15 @@ def test_two_sqlite_desks_in_one_process_keep_apart(tmp_path, clock):
     finally:
         a.close()
         b.close()
-    # Read back with plain sqlite3 (not our code): each file holds only its own desk's rows.
-    for name, tag, other in (("a.db", "alpha", "bravo"), ("b.db", "bravo", "alpha")):
-        con = sqlite3.connect(tmp_path / name)
-        texts = " ".join(str(v) for row in con.execute("SELECT title, description FROM incident") for v in row)
-        notes = " ".join(str(r[0]) for r in con.execute("SELECT note FROM event WHERE note IS NOT NULL"))
-        con.close()
+    # Read back with the plain driver (not our code): each database holds only its own desk's rows.
+    for db, tag, other in ((backend, "alpha", "bravo"), (other_backend, "bravo", "alpha")):
+        texts = " ".join(str(v) for row in db.rows("SELECT title, description FROM incident") for v in row)
+        notes = " ".join(str(r[0]) for r in db.rows("SELECT note FROM event WHERE note IS NOT NULL"))
         assert tag in texts and other not in texts and other not in notes
 
 
-def test_desks_on_two_threads_write_their_own_files(tmp_path, clock):
-    desks = [Desk.open(str(tmp_path / f"{n}.db"), clock=clock) for n in range(2)]
+def test_desks_on_two_threads_write_their_own_databases(backend, other_backend):
+    desks = [backend.open(), other_backend.open()]
     errors: list[BaseException] = []
 
     def work(desk, tag):
@@ -89,9 +86,22 @@ def test_desks_on_two_threads_write_their_own_files(tmp_path, clock):
     finally:
         for desk in desks:
             desk.close()
+    for n, db in enumerate((backend, other_backend)):
+        assert sorted(t for (t,) in db.rows("SELECT title FROM incident")) == sorted(
+            f"desk{n} report {k}" for k in range(20))
 
 
-def test_identity_is_stored_in_the_database_not_its_path(tmp_path, clock):
+def test_identity_is_the_one_stored_in_the_database(backend):
+    desk = backend.open()
+    try:
+        identity = desk.store.identity
+    finally:
+        desk.close()
+    assert backend.rows("SELECT value FROM schema_info WHERE key = 'desk_id'") == [(identity,)]
+    assert len(identity) == 32
+
+
+def test_a_sqlite_identity_is_stored_in_the_file_not_its_path(tmp_path, clock):
     desk = Desk.open(str(tmp_path / "a.db"), clock=clock)
     identity = desk.store.identity
     desk.close()
@@ -116,20 +126,6 @@ def test_sqlite_and_postgres_desks_in_one_process_keep_apart(tmp_path, pg_url, c
         _interleave(a, b)
         _check_alone(a, "alpha", "bravo")
         _check_alone(b, "bravo", "alpha")
-    finally:
-        a.close()
-        b.close()
-
-
-@pytest.mark.postgres
-def test_two_postgres_desks_in_one_process_keep_apart(pg_url, pg_url_b, clock):
-    a = open_desk(pg_url, clock=clock)
-    b = open_desk(pg_url_b, clock=clock)
-    try:
-        _interleave(a, b)
-        _check_alone(a, "alpha", "bravo")
-        _check_alone(b, "bravo", "alpha")
-        assert a.store.identity != b.store.identity
     finally:
         a.close()
         b.close()
