@@ -156,6 +156,7 @@ class DetailsForm(QScrollArea):
             column.addWidget(box)
         column.addStretch(1)
         self.setWidget(page)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the fields take the keyboard, and scroll into view
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -149,6 +149,7 @@ class TimelineView(QWidget):
                                                     "or an "
                                           "internal work note (for the desk only)…"))
         self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setAccessibleName(translate("TimelineView", "Comment or work note"))
         self.note_edit.setFixedHeight(64)
         col.addWidget(self.note_edit)
         row = QHBoxLayout()
@@ -167,6 +168,7 @@ class TimelineView(QWidget):
         layout.addWidget(composer)
         self.list_view = QListView(self)
         self.list_view.setModel(self.model)
+        self.list_view.setAccessibleName(translate("TimelineView", "Timeline"))
         self.list_view.setItemDelegate(TimelineDelegate(self.list_view))
         self.list_view.setResizeMode(QListView.ResizeMode.Adjust)
         self.list_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.detail_panel.setFrameShape(QFrame.Shape.NoFrame)
         self.detail_panel.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.detail_panel.setMinimumWidth(DETAIL_MIN_WIDTH)
+        self.detail_panel.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a Tab stop of its own would show nothing
         self.detail_panel.setWidget(self._empty_detail())
         self.tabs.setMinimumWidth(TABLE_MIN_WIDTH)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self._select_timer.setSingleShot(True)
         self._select_timer.setInterval(120)  # arrowing through rows loads the editor once, at the end
 
+        self._tab_in_reading_order(self.views.tree, self.tabs, self.tabs.tabBar(), self.filter_bar.search)
         self._build_status_bar()
         self._build_actions()
         self._build_menus_and_toolbar()
@@ -154,6 +156,13 @@ class MainWindow(QMainWindow):
         self.table.sig_painted.connect(self._on_table_painted)
         # Counts and choices load anyway if the table is never painted (a window that is not shown).
         QTimer.singleShot(COUNTS_FALLBACK_MS, self._start_deferred)
+
+    @staticmethod
+    def _tab_in_reading_order(*widgets: QWidget) -> None:
+        """Tab goes from pane to pane as they are read: the views (and the notifications under them), the
+        Incidents/Metrics tabs, the search and filters, the table, then the detail panel."""
+        for before, after in zip(widgets, widgets[1:]):
+            QWidget.setTabOrder(before, after)
 
     @Slot()
     def _on_table_painted(self) -> None:
@@ -508,6 +517,7 @@ class MainWindow(QMainWindow):
         """Wire the notification dock and tray (ui.alerts.AlertsController) into this window."""
         self.alerts = alerts
         self.tools_menu.addAction(alerts.dock.toggleViewAction())
+        self._tab_in_reading_order(self.views.tree, *alerts.dock.tab_chain(), self.tabs, self.tabs.tabBar())
         # Team database: another desk's escalation or assignment reaches this inbox and tray at once.
         self.bridge.sig_tables_changed.connect(lambda tables: "notification" in tables and alerts.poll_now())
         alerts.sig_open_incident.connect(self.select_incident)
@@ -915,6 +925,7 @@ class MainWindow(QMainWindow):
         # In a scroll area, so its charts' minimum size scrolls instead of widening the window.
         holder = QScrollArea(self)
         holder.setObjectName("metricsScroll")
+        holder.setAccessibleName(translate("MainWindow", "Metrics"))  # a Tab stop: the arrows scroll the charts
         holder.setWidgetResizable(True)
         holder.setFrameShape(QFrame.Shape.NoFrame)
         holder.setWidget(self.metrics_tab)
@@ -924,6 +935,8 @@ class MainWindow(QMainWindow):
             self.tabs.insertTab(1, holder, translate("MainWindow", "Metrics"))
             self.tabs.setCurrentIndex(1)
         old.deleteLater()
+        from incident_desk.ui import focus
+        focus.chain_after(self.tabs.tabBar(), holder)  # built last, it would otherwise be Tab's last stop
 
     def dock_notifications(self, dock: QDockWidget) -> None:
         """Put the notification panel where the user left it, or the first time under the views."""
