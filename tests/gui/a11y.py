@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollBar,
     QTabBar,
+    QTextBrowser,
     QTextEdit,
     QWidget,
 )
@@ -30,7 +31,10 @@ INTERACTIVE = (QAbstractButton, QLineEdit, QPlainTextEdit, QTextEdit, QComboBox,
 # Two controls count as on one line when their vertical centres are this close; a control counts as
 # "above" another only when it ends this far above it (rows of mixed heights, wrapped button rows).
 ROW_TOLERANCE = 12
-SECTIONS = 6  # a date-time edit's sections (year … minute) Tab passes before leaving it
+# Tab moves inside these before it leaves them, as Qt means it to: a date's sections (year … minute), a help
+# page's links. Up to this many presses on one of them count as moving, not as a trap.
+INNER_STOPS = 6
+INNER_STOPS_OF_LINKS = 400
 
 
 def _clean(text: str) -> str:
@@ -119,6 +123,10 @@ def focused() -> QWidget | None:
     return widget
 
 
+def _inner_stops(widget: QWidget | None) -> int:
+    return INNER_STOPS_OF_LINKS if isinstance(widget, QTextBrowser) else INNER_STOPS
+
+
 def walk_tab(start: QWidget, *, limit: int = 400, backwards: bool = False) -> TabWalk:
     """Put the focus on ``start`` and press Tab (Shift+Tab with ``backwards``) until it comes back there,
     stops moving, or ``limit`` presses went by."""
@@ -129,15 +137,15 @@ def walk_tab(start: QWidget, *, limit: int = 400, backwards: bool = False) -> Ta
     walk = TabWalk(start, places=places)
     assert focused() is start, f"{describe(start)} does not take the focus (it is on {focused()!r})"
     here = start
-    sections_left = SECTIONS
+    inner_left = _inner_stops(start)
     key = Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab
     modifier = Qt.KeyboardModifier.ShiftModifier if backwards else Qt.KeyboardModifier.NoModifier
     for _ in range(limit):
         QTest.keyClick(QApplication.focusWidget(), key, modifier)
         QApplication.processEvents()
         now = focused()
-        if now is here and isinstance(now, QDateTimeEdit) and sections_left > 0:
-            sections_left -= 1  # Tab steps through a date's sections first, as Qt does: not a trap
+        if now is here and isinstance(now, (QDateTimeEdit, QTextBrowser)) and inner_left > 0:
+            inner_left -= 1
             continue
         if now is start:
             walk.came_back = True
@@ -145,7 +153,7 @@ def walk_tab(start: QWidget, *, limit: int = 400, backwards: bool = False) -> Ta
         if now is here or now is None:
             walk.stuck_at = here
             return walk
-        sections_left = SECTIONS
+        inner_left = _inner_stops(now)
         walk.order.append(now)
         here = now
     return walk
