@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRect, Qt
@@ -15,7 +16,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateTimeEdit,
+    QGroupBox,
+    QLabel,
     QLineEdit,
+    QMenuBar,
     QPlainTextEdit,
     QRadioButton,
     QScrollBar,
@@ -197,6 +201,42 @@ def first_in_reading_order(widgets: list[QWidget], tolerance: int = ROW_TOLERANC
     return min(widgets, key=lambda w: (global_rect(w).top() // (tolerance * 2), global_rect(w).left()))
 
 
+def _mnemonic(text: str) -> str | None:
+    match = re.search(r"&([^&\s])", (text or "").replace("&&", ""))
+    return match.group(1).lower() if match else None
+
+
+def mnemonic_clashes(root: QWidget) -> list[str]:
+    """Alt+letter keys that two shown controls of ``root``'s window claim (buttons, buddy labels, tabs, the
+    menu bar's menus): Qt then runs neither, and the letter only moves the focus between them."""
+    claims: dict[str, list[str]] = {}
+
+    def claim(text: str, what: str) -> None:
+        letter = _mnemonic(text)
+        if letter:
+            claims.setdefault(letter, []).append(what)
+
+    window = root.window()
+    for widget in [window, *window.findChildren(QWidget)]:
+        if widget.window() is not window or not widget.isVisible():
+            continue
+        if isinstance(widget, QAbstractButton) and widget.isEnabled():
+            claim(widget.text(), describe(widget))
+        elif isinstance(widget, QLabel) and widget.buddy() is not None and widget.buddy().isVisible():
+            claim(widget.text(), f"label {widget.text()!r}")
+        elif isinstance(widget, QTabBar):
+            for i in range(widget.count()):
+                if widget.isTabVisible(i) and widget.isTabEnabled(i):
+                    claim(widget.tabText(i), f"tab {widget.tabText(i)!r}")
+        elif isinstance(widget, QGroupBox) and widget.isCheckable():
+            claim(widget.title(), f"group {widget.title()!r}")
+        elif isinstance(widget, QMenuBar):
+            for action in widget.actions():
+                if action.isVisible():
+                    claim(action.text(), f"menu {action.text()!r}")
+    return [f"Alt+{letter.upper()}: {', '.join(whats)}" for letter, whats in sorted(claims.items()) if len(whats) > 1]
+
+
 def audit(root: QWidget, start: QWidget | None = None, *, tolerance: int = ROW_TOLERANCE,
           allowed_backwards: tuple[str, ...] = (), backtab: bool = True) -> dict[str, list[str]]:
     """Names, reach and order of the controls under ``root``, Tab walked from ``start`` (default: the first
@@ -208,9 +248,12 @@ def audit(root: QWidget, start: QWidget | None = None, *, tolerance: int = ROW_T
     walk = walk_tab(start)
     problems = {
         "unnamed": sorted(set(unnamed(root)) | set(unnamed_stops(walk))),
-        "trap": [] if walk.came_back else [f"Tab stopped at {describe(walk.stuck_at)}" if walk.stuck_at else
-                                           f"Tab never came back to {describe(start)}: {walk.names()[-5:]}"],
+        "trap": ([] if walk.came_back else [f"Tab stopped at {describe(walk.stuck_at)}" if walk.stuck_at else
+                                            f"Tab never came back to {describe(start)}: {walk.names()[-5:]}"])
+        + [f"{describe(w)} keeps Tab going round its cells once it has rows" for w in wanted
+           if isinstance(w, QAbstractItemView) and w.tabKeyNavigation()],
         "missed": missed_by(walk, root) if walk.came_back else [],
+        "mnemonic clash": mnemonic_clashes(root),
         "backwards": list(dict.fromkeys(s for s in out_of_order(walk, tolerance)
                                         if not any(a in s for a in allowed_backwards)))[:10],
     }

@@ -6,6 +6,7 @@ flows done with the keyboard alone. The settings pages and the first-run welcome
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from incident_desk.ui.alerts import AlertsController
 from tests.gui.a11y import audit, focused
-from tests.gui.gui_tools import count_rows
 from tests.gui.test_main_window import close_window, open_window
 
 
@@ -62,10 +62,14 @@ def test_the_desk_window_names_every_control_and_tab_walks_it_in_reading_order(q
     assert_accessible(audit(window, window.views.tree, allowed_backwards=(f"-> QPushButton '{first_move}'",)))
 
 
-def test_the_metrics_tab_names_every_control_and_tab_walks_it(qtbot, desk_window):
+@pytest.mark.parametrize("page", ["Metrics", "Problems", "Action items"])
+def test_the_other_tabs_name_every_control_and_tab_walks_them(qtbot, desk_window, page):
     window = desk_window
-    window.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: window.metrics_tab is not None and window.metrics_tab.isVisible(), timeout=5000)
+    index = next(i for i in range(window.tabs.count()) if window.tabs.tabText(i).replace("&", "") == page)
+    window.tabs.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget().isVisible() and (
+        index != 1 or window.metrics_tab is not None), timeout=5000)
+    qtbot.wait(100)
     first_move = next(iter(window.editor.transition_buttons.values())).text().replace("&", "")
     assert_accessible(audit(window, window.views.tree, allowed_backwards=(f"-> QPushButton '{first_move}'",)))
 
@@ -267,13 +271,128 @@ def test_every_dialog_names_every_control_and_tab_walks_it_in_reading_order(qtbo
         dialog.close()
 
 
-def _keep_widget(widget: QWidget) -> QWidget:
-    return widget
+# ---- the daily flows with the keyboard alone ----------------------------------------------------------------
+
+def _row(path, sql: str, *params):
+    """One row read with plain sqlite3, not through the desk's code."""
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql, params).fetchone()
+    finally:
+        con.close()
 
 
-def _count(path, where: str, *params) -> int:
-    return count_rows(path, where, *params)
+def _press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> QWidget:
+    """A key to whatever has the keyboard, as a person would press it; the widget that has it after."""
+    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+    return focused()
 
 
-def _focus_is(widget: QWidget) -> bool:
-    return focused() is widget
+def _comes_up(qtbot, cls: type) -> QWidget:
+    """The dialog of ``cls`` a key opened, once it is up and has the keyboard (a window manager activates a
+    new dialog; the offscreen platform of the tests has none, so the test does that much)."""
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), cls), timeout=3000)
+    dialog = QApplication.activeModalWidget()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    return dialog
+
+
+def _tab_to(qtbot, widget: QWidget, limit: int = 60) -> None:
+    for _ in range(limit):
+        if focused() is widget:
+            return
+        _press(qtbot, Qt.Key.Key_Tab)
+    pytest.fail(f"Tab never reached {widget!r}")
+
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+TITLE = "Badge reader at door 3 rejects every card"
+
+
+def test_log_open_acknowledge_comment_and_save_with_the_keyboard_alone(qtbot, desk_window, seeded_path):
+    from incident_desk.ui.dialogs.log_dialog import LogIncidentDialog
+    window = desk_window
+    before = _row(seeded_path, "SELECT COUNT(*) FROM incident")[0]
+    window.table.setFocus()
+    # Ctrl+N opens the log dialog with the keyboard in the title; Tab walks the form; Ctrl+Enter logs.
+    _press(qtbot, Qt.Key.Key_N, CTRL)
+    dialog = _comes_up(qtbot, LogIncidentDialog)
+    assert focused() is dialog.title_edit
+    qtbot.keyClicks(focused(), TITLE)
+    assert _press(qtbot, Qt.Key.Key_Tab) is dialog.description_edit
+    qtbot.keyClicks(focused(), "Since 8 am nobody gets in.")
+    assert _press(qtbot, Qt.Key.Key_Tab) is dialog.category_combo
+    qtbot.keyClicks(focused(), "Hardware")
+    _press(qtbot, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: _row(seeded_path, "SELECT COUNT(*) FROM incident")[0] == before + 1, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
+    window.activateWindow()  # the window manager's part once the dialog is gone
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    key, status, category = _row(seeded_path, "SELECT key, status, category FROM incident WHERE title = ?", TITLE)
+    assert (status, category) == (10, "Hardware")  # New
+    qtbot.waitUntil(lambda: window.table.current_key() == key, timeout=5000)
+
+    # The keyboard is back on the table, on the new row: Enter opens it with the keyboard in the title field.
+    qtbot.waitUntil(lambda: focused() is window.table, timeout=3000)
+    _press(qtbot, Qt.Key.Key_Return)
+    editor = window.editor
+    qtbot.waitUntil(lambda: editor.current_key() == key and focused() is editor.title_edit, timeout=5000)
+
+    # Ctrl+Shift+A acknowledges it.
+    _press(qtbot, Qt.Key.Key_A, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: _row(seeded_path, "SELECT status FROM incident WHERE key = ?", key)[0] == 20,
+                    timeout=5000)
+
+    # Alt+M shows the Timeline; Tab reaches the comment box and its button; Space presses it.
+    _press(qtbot, Qt.Key.Key_M, ALT)
+    qtbot.waitUntil(lambda: editor.tabs.currentWidget() is editor.timeline_view, timeout=3000)
+    _tab_to(qtbot, editor.timeline_view.note_edit)
+    qtbot.keyClicks(focused(), "Called the vendor; a technician comes at 10.")
+    _tab_to(qtbot, editor.timeline_view.comment_button)
+    _press(qtbot, Qt.Key.Key_Space)
+    comment_sql = ("SELECT COUNT(*) FROM event WHERE kind = 'comment' AND note = ? AND incident_id = "
+                   "(SELECT id FROM incident WHERE key = ?)")
+    qtbot.waitUntil(lambda: _row(seeded_path, comment_sql, "Called the vendor; a technician comes at 10.", key)[0]
+                    == 1, timeout=5000)
+
+    # Alt+D back to the details, Tab to the service field, type, Ctrl+S saves.
+    _press(qtbot, Qt.Key.Key_D, ALT)
+    qtbot.waitUntil(lambda: editor.tabs.currentWidget() is editor.form, timeout=3000)
+    _tab_to(qtbot, editor.service_edit)
+    qtbot.keyClicks(focused(), "Building access")
+    _press(qtbot, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: _row(seeded_path, "SELECT service FROM incident WHERE key = ?", key)[0]
+                    == "Building access", timeout=5000)
+    assert not editor.has_unsaved_changes()
+
+
+def test_settings_open_with_ctrl_comma_and_close_with_esc(qtbot, desk_window):
+    from incident_desk.ui.dialogs.settings import SettingsDialog
+    window = desk_window
+    window.table.setFocus()
+    _press(qtbot, Qt.Key.Key_Comma, CTRL)
+    dialog = _comes_up(qtbot, SettingsDialog)
+    _press(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+    assert QApplication.activeModalWidget() is None
+
+
+def test_the_metrics_tab_opens_from_the_keyboard(qtbot, desk_window):
+    window = desk_window
+    window.table.setFocus()
+    _press(qtbot, Qt.Key.Key_2, CTRL)  # View → Metrics
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == 1 and window.metrics_tab is not None, timeout=5000)
+    _press(qtbot, Qt.Key.Key_1, CTRL)
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == 0, timeout=3000)
+    # Or from the views list: Tab to the Incidents/Metrics tabs, then the arrow.
+    window.views.tree.setFocus()
+    _tab_to(qtbot, window.tabs.tabBar())
+    _press(qtbot, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == 1, timeout=3000)
+    # …and Tab goes from the tab bar straight into the tab's own controls.
+    qtbot.waitUntil(lambda: window.metrics_tab.isVisible(), timeout=3000)
+    qtbot.wait(50)
+    assert _press(qtbot, Qt.Key.Key_Tab) is window.metrics_tab.period

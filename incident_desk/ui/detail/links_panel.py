@@ -92,7 +92,7 @@ class LinksPanel(QWidget):
         self.error_label.hide()
         bottom.addWidget(self.error_label, 1)
         self.open_button = QPushButton(translate("LinksPanel", "&Open"), self)
-        self.remove_button = QPushButton(translate("LinksPanel", "&Remove link"), self)
+        self.remove_button = QPushButton(translate("LinksPanel", "Remove lin&k"), self)
         bottom.addWidget(self.open_button)
         bottom.addWidget(self.remove_button)
         layout.addLayout(bottom)

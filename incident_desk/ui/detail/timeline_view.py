@@ -161,7 +161,7 @@ class TimelineView(QWidget):
         row.addStretch(0)
         self.work_note_button = QPushButton(translate("TimelineView", "Add &work note"), composer)
         self.work_note_button.setToolTip(translate("TimelineView", "Internal: never sent to the reporter"))
-        self.comment_button = QPushButton(translate("TimelineView", "Add co&mment"), composer)
+        self.comment_button = QPushButton(translate("TimelineView", "Add &comment"), composer)
         row.addWidget(self.work_note_button)
         row.addWidget(self.comment_button)
         col.addLayout(row)

@@ -45,7 +45,7 @@ class WorkflowBar(QWidget):
         self.watch_button.setCheckable(True)
         self.watch_button.setToolTip(translate("WorkflowBar",
                                                "Get a notification when this incident changes or gets a comment"))
-        self.assign_me_button = QPushButton(translate("WorkflowBar", "Assign to &me"), self)
+        self.assign_me_button = QPushButton(translate("WorkflowBar", "Assign to me"), self)
         self.reporter_button = QPushButton(translate("WorkflowBar", "&Update the reporter…"), self)
         self.copy_summary_button = QPushButton(translate("WorkflowBar", "Copy status summary"), self)
         self.public_update_button = QPushButton(translate("WorkflowBar", "&Post update…"), self)

@@ -198,7 +198,7 @@ class LogIncidentDialog(QDialog):
         for team in self.ops.run_read(self.desk.users.team_names):
             self.team_combo.addItem(team, team)
         self._team_follows_assignee = True
-        self._add(form, translate("LogDialog", "&Team:"), "team", self.team_combo)
+        self._add(form, translate("LogDialog", "Tea&m:"), "team", self.team_combo)
         opened = QWidget()
         row = QHBoxLayout(opened)
         row.setContentsMargins(0, 0, 0, 0)
@@ -248,7 +248,7 @@ class LogIncidentDialog(QDialog):
         self.similar_list.setSpacing(2)
         self.similar_list.setAlternatingRowColors(True)
         side_col.addWidget(self.similar_list, 1)
-        self.same_button = QPushButton(translate("LogDialog", "This is the &same incident"))
+        self.same_button = QPushButton(translate("LogDialog", "This is the same incident"))
         self.same_button.setToolTip(translate("LogDialog",
                                               "Add this caller's report as a comment to the selected incident instead"))
         self.same_button.setEnabled(False)

@@ -125,7 +125,7 @@ class RotationDialog(QDialog):
                              (translate("OncallDialog", "First &handoff (local)"), self.start),
                              (translate("OncallDialog", "Time &zone"), self.tz),
                              (translate("OncallDialog", "&Days"), self.days),
-                             (translate("OncallDialog", "&Hours"), self.hours)):
+                             (translate("OncallDialog", "H&ours"), self.hours)):
             form.addRow(label, field)
         self.error = plain_label("", self)
         theme.style(self.error, "error")

@@ -25,7 +25,7 @@ from incident_desk.config import EDITOR_DRAFTS_GROUP
 from incident_desk.domain.incident import DomainError, IncidentFilter, Status, allowed_transitions, key_in_text
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import StorageError
-from incident_desk.ui import icons, theme
+from incident_desk.ui import focus, icons, theme
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.drafts import IncidentDrafts
 from incident_desk.ui.i18n import translate
@@ -36,6 +36,7 @@ from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.transfer_actions import TransferActions
 from incident_desk.ui.widgets.filter_bar import FilterBar
 from incident_desk.ui.widgets.incident_table import IncidentTable
+from incident_desk.ui.widgets.lazy_tab import LazyTab
 from incident_desk.ui.widgets.views_panel import ViewsPanel
 
 if TYPE_CHECKING:
@@ -916,6 +917,9 @@ class MainWindow(QMainWindow):
             self._incidents_split = self.splitter.sizes()
         elif index == 0 and self._incidents_split:
             self.splitter.setSizes(self._incidents_split)
+        page = self.tabs.widget(index)
+        if isinstance(page, LazyTab):
+            self._tab_after_tab_bar(page)
         if index != 1 or self.metrics_tab is not None:
             return
         # Imported here, never at startup: the metrics tab pulls in matplotlib.
@@ -925,7 +929,7 @@ class MainWindow(QMainWindow):
         # In a scroll area, so its charts' minimum size scrolls instead of widening the window.
         holder = QScrollArea(self)
         holder.setObjectName("metricsScroll")
-        holder.setAccessibleName(translate("MainWindow", "Metrics"))  # a Tab stop: the arrows scroll the charts
+        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the tab bar to the tab's own controls
         holder.setWidgetResizable(True)
         holder.setFrameShape(QFrame.Shape.NoFrame)
         holder.setWidget(self.metrics_tab)
@@ -935,8 +939,16 @@ class MainWindow(QMainWindow):
             self.tabs.insertTab(1, holder, translate("MainWindow", "Metrics"))
             self.tabs.setCurrentIndex(1)
         old.deleteLater()
-        from incident_desk.ui import focus
-        focus.chain_after(self.tabs.tabBar(), holder)  # built last, it would otherwise be Tab's last stop
+        self._tab_after_tab_bar(holder)
+
+    def _tab_after_tab_bar(self, page: QWidget) -> None:
+        """A tab page built when first shown comes last in the Tab order, after the detail panel: put its
+        controls right after the tab bar. Once the page is laid out: reordering while it is still being
+        built left its flow layout holding deleted items."""
+        def chain() -> None:
+            if shiboken6.isValid(page) and shiboken6.isValid(self):
+                focus.chain_after(self.tabs.tabBar(), page)
+        QTimer.singleShot(0, chain)
 
     def dock_notifications(self, dock: QDockWidget) -> None:
         """Put the notification panel where the user left it, or the first time under the views."""
