@@ -19,14 +19,12 @@ def _stop(widget: QWidget) -> bool:
 
 
 def tab_stops(container: QWidget) -> list[QWidget]:
-    """The widgets under ``container`` (itself included) that Tab stops on, in their present Tab order."""
-    found = [container] if _stop(container) else []
-    widget = container.nextInFocusChain()
-    while widget is not container:
-        if container.isAncestorOf(widget) and _stop(widget):
-            found.append(widget)
-        widget = widget.nextInFocusChain()
-    return found
+    """The widgets under ``container`` (itself included) that Tab stops on, in the order they were made (Qt's
+    own Tab order for them). Not by walking nextInFocusChain(): PySide keeps each widget it returns
+    referenced by the one asked, and a child holding its window that way keeps the window from being freed."""
+    window = container.window()
+    # A combo's popup list is a child in another window: Qt refuses to chain across windows.
+    return [w for w in [container, *container.findChildren(QWidget)] if _stop(w) and w.window() is window]
 
 
 def chain_after(anchor: QWidget, container: QWidget) -> None:

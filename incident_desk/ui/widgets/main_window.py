@@ -144,6 +144,12 @@ class MainWindow(QMainWindow):
         self._select_timer = QTimer(self)
         self._select_timer.setSingleShot(True)
         self._select_timer.setInterval(120)  # arrowing through rows loads the editor once, at the end
+        # A timer of the window's own, not a pending Python call: one of those holding the window would
+        # keep it from being freed by reference counting (test_closure_gui).
+        self._late_tab_pages: list[QWidget] = []
+        self._late_tab_timer = QTimer(self)
+        self._late_tab_timer.setSingleShot(True)
+        self._late_tab_timer.setInterval(0)
 
         self._tab_in_reading_order(self.views.tree, self.tabs, self.tabs.tabBar(), self.filter_bar.search)
         self._build_status_bar()
@@ -472,6 +478,7 @@ class MainWindow(QMainWindow):
         self.bridge.sig_connection_changed.connect(self._on_connection_changed)
         self._refresh_timer.timeout.connect(self._on_refresh_due)
         self._select_timer.timeout.connect(self._on_load_selected)
+        self._late_tab_timer.timeout.connect(self._on_late_tab_pages)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.transfer.sig_imported.connect(self._on_refresh_now)
 
@@ -943,12 +950,17 @@ class MainWindow(QMainWindow):
 
     def _tab_after_tab_bar(self, page: QWidget) -> None:
         """A tab page built when first shown comes last in the Tab order, after the detail panel: put its
-        controls right after the tab bar. Once the page is laid out: reordering while it is still being
-        built left its flow layout holding deleted items."""
-        def chain() -> None:
-            if shiboken6.isValid(page) and shiboken6.isValid(self):
+        controls right after the tab bar, once the page is built and laid out (reordering the Metrics tab
+        in the middle of building it was seen to leave its flow layout holding deleted layout items)."""
+        self._late_tab_pages.append(page)
+        self._late_tab_timer.start()
+
+    @Slot()
+    def _on_late_tab_pages(self) -> None:
+        pages, self._late_tab_pages = self._late_tab_pages, []
+        for page in pages:
+            if shiboken6.isValid(page):
                 focus.chain_after(self.tabs.tabBar(), page)
-        QTimer.singleShot(0, chain)
 
     def dock_notifications(self, dock: QDockWidget) -> None:
         """Put the notification panel where the user left it, or the first time under the views."""
@@ -1005,6 +1017,7 @@ class MainWindow(QMainWindow):
         """Stop timers and background reads (close, and test teardown)."""
         self._refresh_timer.stop()
         self._select_timer.stop()
+        self._late_tab_timer.stop()
         self.model.shutdown()
         self.views.shutdown()
         if self.metrics_tab is not None:
