@@ -111,6 +111,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Action items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Edit…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -233,15 +237,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>What:</source>
+        <source>&amp;What:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>When:</source>
+        <source>W&amp;hen:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Who:</source>
+        <source>Wh&amp;o:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -258,6 +262,10 @@
     </message>
     <message>
         <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit entries</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -428,6 +436,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Comments and work notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{time} UTC · Work note by {who}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -503,19 +515,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Timeline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Links</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Resolution</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Post&amp;mortem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -616,6 +616,18 @@
     </message>
     <message>
         <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ti&amp;meline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Postmortem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -759,6 +771,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Search incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Open (not resolved)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -803,7 +819,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Category filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignee filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Team filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Show only incidents opened in this period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -894,14 +926,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>T&amp;itle:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Descri&amp;ption:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Type to search categories</source>
         <translation type="unfinished"></translation>
     </message>
@@ -915,10 +939,6 @@
     </message>
     <message>
         <source>Affected business service (optional)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Ser&amp;vice:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -946,11 +966,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>I&amp;mpact:</source>
+        <source>Titl&amp;e:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>U&amp;rgency:</source>
+        <source>Descriptio&amp;n:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Impact:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ur&amp;gency:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1024,7 +1056,7 @@
 <context>
     <name>Header</name>
     <message>
-        <source>Re&amp;vert</source>
+        <source>Revert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1317,6 +1349,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Find an incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Matching incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Choose</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1336,6 +1376,10 @@
     <name>IncidentTable</name>
     <message>
         <source>&lt;b&gt;No incidents here&lt;/b&gt;&lt;br&gt;Log one with Ctrl+N, or pick another view or widen the filter (Clear shows every incident, whatever its status).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1564,6 +1608,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Linked incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Relation</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1584,7 +1632,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Remove link</source>
+        <source>Remove lin&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1639,6 +1687,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Impact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Priority:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1679,7 +1731,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Team:</source>
+        <source>Tea&amp;m:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Possible duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is the same incident</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1712,10 +1772,6 @@
     </message>
     <message>
         <source>Start typing the title; open incidents with the same words appear here.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This is the &amp;same incident</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2287,6 +2343,10 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Definition of {about}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Definition</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2327,6 +2387,22 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Business hours</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2356,6 +2432,10 @@ Click for every definition.</source>
     </message>
     <message>
         <source>The month&apos;s review for team leads and the board: figures against the month before, trends, major incidents and action items (PDF, HTML, Markdown)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Figures and charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2636,10 +2716,6 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Hours</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Override for {team}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2749,6 +2825,10 @@ Click for every definition.</source>
     </message>
     <message>
         <source>{who} (override)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H&amp;ours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2890,6 +2970,10 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Targets per priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Policy name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2935,6 +3019,10 @@ Click for every definition.</source>
     </message>
     <message>
         <source>Holidays</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalation rules</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2992,10 +3080,6 @@ Click for every definition.</source>
 </context>
 <context>
     <name>PostmortemTab</name>
-    <message>
-        <source>&amp;Start postmortem</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Save</source>
         <translation type="unfinished"></translation>
@@ -3247,6 +3331,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>St&amp;art postmortem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>no owner</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3329,14 +3417,6 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Show:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;New problem…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3350,14 +3430,6 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>What callers or agents can do meanwhile. A known error shows this in the log dialog when a new report matches.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Title:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3377,7 +3449,27 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Save</source>
+        <source>Sh&amp;ow:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New pro&amp;blem…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tit&amp;le:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3629,6 +3721,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Write</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3697,6 +3793,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>Notes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Root cause</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5307,6 +5407,10 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Comment or work note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Add &amp;work note</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5315,7 +5419,11 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Add co&amp;mment</source>
+        <source>Add &amp;comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5473,6 +5581,10 @@ Workaround: {workaround}</source>
 </context>
 <context>
     <name>ViewsPanel</name>
+    <message>
+        <source>Views</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>VIEWS</source>
         <translation type="unfinished"></translation>
@@ -5811,6 +5923,10 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Changes made meanwhile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Your unsaved edits: {mine}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5870,7 +5986,7 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Assign to &amp;me</source>
+        <source>Assign to me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
