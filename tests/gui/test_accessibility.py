@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from incident_desk.ui.alerts import AlertsController
 from tests.gui.a11y import audit, focused
 from tests.gui.test_main_window import close_window, open_window
+
+TRANSFER_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transfer"
 
 
 @pytest.fixture
@@ -269,6 +272,53 @@ def test_every_dialog_names_every_control_and_tab_walks_it_in_reading_order(qtbo
         if isinstance(dialog, QDialog):
             dialog.done(0)
         dialog.close()
+
+
+def test_the_import_wizard_mapping_and_check_pages_name_their_controls(qtbot, desk_window):
+    from incident_desk.ui.dialogs.import_wizard import PAGE_CHECK, PAGE_MAPPING, ImportWizard
+    wizard = ImportWizard(desk_window.desk, desk_window)
+    wizard.setWindowModality(Qt.WindowModality.NonModal)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is wizard, timeout=3000)
+    try:
+        wizard.file_page.path_edit.setText(str(TRANSFER_FIXTURES / "local_de.csv"))
+        combo = wizard.file_page.format_combo
+        combo.setCurrentIndex(next(i for i in range(combo.count()) if "csv" in str(combo.itemData(i)).lower()))
+        wizard.next()
+        assert wizard.currentId() == PAGE_MAPPING
+        qtbot.waitUntil(lambda: wizard.mapping_page.preview is not None, timeout=5000)
+        qtbot.wait(50)
+        assert_accessible(audit(wizard))
+        wizard.next()
+        assert wizard.currentId() == PAGE_CHECK
+        qtbot.wait(200)  # its dry run may still read: the page's controls are there already
+        assert_accessible(audit(wizard))
+    finally:
+        wizard.done(0)
+
+
+@pytest.mark.parametrize("page", range(13))
+def test_every_settings_page_names_its_controls_as_qt_reports_them(qtbot, desk_window, page):
+    """The settings dialog's own walk (test_settings_dialog.py) reads accessibleName(); this reads what Qt's
+    accessibility layer says, buddies and all, and checks order and Alt+letters too."""
+    from incident_desk.ui.dialogs.settings import PAGES, SettingsDialog, context_for
+    if page >= len(PAGES):
+        pytest.skip("fewer settings pages")
+    dialog = SettingsDialog(context_for(desk_window), desk_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    dialog.page_list.setCurrentRow(page)
+    qtbot.wait(50)
+    try:
+        assert_accessible(audit(dialog, dialog.search))
+    finally:
+        dialog.done(0)
 
 
 # ---- the daily flows with the keyboard alone ----------------------------------------------------------------

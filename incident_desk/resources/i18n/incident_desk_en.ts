@@ -1194,11 +1194,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The file&apos;s first rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Column in the file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Field here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Columns</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1211,6 +1219,10 @@
     </message>
     <message>
         <source>Means</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1270,7 +1282,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Field for the column {header}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>(choose)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What {field} {value} means</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1287,6 +1307,10 @@
     </message>
     <message>
         <source>The whole file is read and checked; nothing is written until you choose Import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the import would do</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4186,7 +4210,7 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>De&amp;fault</source>
+        <source>&amp;Default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
