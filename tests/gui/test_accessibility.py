@@ -66,6 +66,20 @@ def test_the_desk_window_names_every_control_and_tab_walks_it_in_reading_order(q
     assert_accessible(audit(window, window.views.tree, allowed_backwards=(f"-> QPushButton '{first_move}'",)))
 
 
+def test_the_window_without_its_notification_panel_tabs_in_reading_order_too(qtbot, seeded_desk, qsettings):
+    """A window whose alerts never started (a --screenshot start, a test): the same order without the panel."""
+    window = open_window(qtbot, seeded_desk, qsettings)
+    try:
+        window.resize(1366, 768)
+        key = window.model.row_at(0).key
+        window.table.select_key(key)
+        qtbot.waitUntil(lambda: window._editor is not None and window.editor.current_key() == key, timeout=5000)
+        first_move = next(iter(window.editor.transition_buttons.values())).text().replace("&", "")
+        assert_accessible(audit(window, window.views.tree, allowed_backwards=(f"-> QPushButton '{first_move}'",)))
+    finally:
+        close_window(window)
+
+
 @pytest.mark.parametrize("page", ["Metrics", "Problems", "Action items"])
 def test_the_other_tabs_name_every_control_and_tab_walks_them(qtbot, desk_window, page):
     window = desk_window
