@@ -111,6 +111,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Action items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Edit…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -233,15 +237,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>What:</source>
+        <source>&amp;What:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>When:</source>
+        <source>W&amp;hen:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Who:</source>
+        <source>Wh&amp;o:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -258,6 +262,10 @@
     </message>
     <message>
         <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit entries</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -428,6 +436,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Comments and work notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{time} UTC · Work note by {who}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -503,19 +515,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Timeline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Links</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Resolution</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Post&amp;mortem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -620,6 +620,18 @@
     </message>
     <message>
         <source>The lists of people, categories and teams could not be read: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ti&amp;meline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Postmortem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -763,6 +775,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Search incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Open (not resolved)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -807,7 +823,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Category filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignee filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Team filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Show only incidents opened in this period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -898,14 +930,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>T&amp;itle:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Descri&amp;ption:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Type to search categories</source>
         <translation type="unfinished"></translation>
     </message>
@@ -919,10 +943,6 @@
     </message>
     <message>
         <source>Affected business service (optional)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Ser&amp;vice:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -950,11 +970,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>I&amp;mpact:</source>
+        <source>Titl&amp;e:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>U&amp;rgency:</source>
+        <source>Descriptio&amp;n:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Impact:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ur&amp;gency:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1028,7 +1060,7 @@
 <context>
     <name>Header</name>
     <message>
-        <source>Re&amp;vert</source>
+        <source>Revert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1166,11 +1198,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The file&apos;s first rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Column in the file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Field here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Columns</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1183,6 +1223,10 @@
     </message>
     <message>
         <source>Means</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1242,7 +1286,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Field for the column {header}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>(choose)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What {field} {value} means</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1259,6 +1311,10 @@
     </message>
     <message>
         <source>The whole file is read and checked; nothing is written until you choose Import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the import would do</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1321,6 +1377,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Find an incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Matching incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Choose</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1340,6 +1404,10 @@
     <name>IncidentTable</name>
     <message>
         <source>&lt;b&gt;No incidents here&lt;/b&gt;&lt;br&gt;Log one with Ctrl+N, or pick another view or widen the filter (Clear shows every incident, whatever its status).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1490,16 +1558,16 @@
     <name>IntakeRunner</name>
     <message numerus="yes">
         <source>Intake: listening on {address} · %n alerts · {refused} refused</source>
-        <translation>
-            <numerusform>Intake: listening on {address} · %n alert · {refused} refused</numerusform>
-            <numerusform>Intake: listening on {address} · %n alerts · {refused} refused</numerusform>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Intake: listening on {address} · %n alerts</source>
-        <translation>
-            <numerusform>Intake: listening on {address} · %n alert</numerusform>
-            <numerusform>Intake: listening on {address} · %n alerts</numerusform>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
 </context>
@@ -1576,6 +1644,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Linked incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Relation</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1596,7 +1668,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Remove link</source>
+        <source>Remove lin&amp;k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1651,6 +1723,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Impact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Priority:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1691,7 +1767,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Team:</source>
+        <source>Tea&amp;m:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Possible duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is the same incident</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1724,10 +1808,6 @@
     </message>
     <message>
         <source>Start typing the title; open incidents with the same words appear here.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This is the &amp;same incident</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2299,6 +2379,10 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Definition of {about}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Definition</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2339,6 +2423,22 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Business hours</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2368,6 +2468,10 @@ Click for every definition.</source>
     </message>
     <message>
         <source>The month&apos;s review for team leads and the board: figures against the month before, trends, major incidents and action items (PDF, HTML, Markdown)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Figures and charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2648,10 +2752,6 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Hours</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Override for {team}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2761,6 +2861,10 @@ Click for every definition.</source>
     </message>
     <message>
         <source>{who} (override)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H&amp;ours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2902,6 +3006,10 @@ Click for every definition.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Targets per priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Policy name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2947,6 +3055,10 @@ Click for every definition.</source>
     </message>
     <message>
         <source>Holidays</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalation rules</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3004,10 +3116,6 @@ Click for every definition.</source>
 </context>
 <context>
     <name>PostmortemTab</name>
-    <message>
-        <source>&amp;Start postmortem</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Save</source>
         <translation type="unfinished"></translation>
@@ -3259,6 +3367,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>St&amp;art postmortem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>no owner</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3341,14 +3453,6 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Show:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;New problem…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3362,14 +3466,6 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>What callers or agents can do meanwhile. A known error shows this in the log dialog when a new report matches.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Title:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3389,7 +3485,27 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Save</source>
+        <source>Sh&amp;ow:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New pro&amp;blem…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tit&amp;le:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3641,6 +3757,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Write</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3709,6 +3829,10 @@ A postmortem is blameless: it asks what in the system and the process allowed th
     </message>
     <message>
         <source>Notes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Root cause</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4098,7 +4222,7 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>De&amp;fault</source>
+        <source>&amp;Default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5319,6 +5443,10 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Comment or work note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Add &amp;work note</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5327,7 +5455,11 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Add co&amp;mment</source>
+        <source>Add &amp;comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5485,6 +5617,10 @@ Workaround: {workaround}</source>
 </context>
 <context>
     <name>ViewsPanel</name>
+    <message>
+        <source>Views</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>VIEWS</source>
         <translation type="unfinished"></translation>
@@ -5823,6 +5959,10 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Changes made meanwhile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Your unsaved edits: {mine}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5882,7 +6022,7 @@ Workaround: {workaround}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Assign to &amp;me</source>
+        <source>Assign to me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

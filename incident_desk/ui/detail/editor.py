@@ -141,13 +141,13 @@ class IncidentDetailEditor(QWidget):
         self.tabs.addTab(self.form, translate("Editor", "&Details"))
         self.timeline_view = TimelineView(self)
         self.timeline_view.model.name = self.people.name
-        self.tabs.addTab(self.timeline_view, translate("Editor", "&Timeline"))
+        self.tabs.addTab(self.timeline_view, translate("Editor", "Ti&meline"))
         self.links_panel = LinksPanel(self.desk, self)
-        self.tabs.addTab(self.links_panel, translate("Editor", "&Links"))
+        self.tabs.addTab(self.links_panel, translate("Editor", "Links"))
         self.resolution_tab = ResolutionTab(self.desk, self)
         self.tabs.addTab(self.resolution_tab, translate("Editor", "&Resolution"))
         self.postmortem_tab = PostmortemTab(self.desk, self)
-        self.tabs.addTab(self.postmortem_tab, translate("Editor", "Post&mortem"))
+        self.tabs.addTab(self.postmortem_tab, translate("Editor", "Postmortem"))
         outer.addWidget(self.tabs, 1)
         # The parts' widgets under the names the rest of the window (and its tests) use.
         self.fields: dict[str, FormField] = self.form.fields

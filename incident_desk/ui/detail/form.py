@@ -78,19 +78,19 @@ class DetailsForm(QScrollArea):
         incident_box = QGroupBox(translate("Form", "Incident"), page)
         form = _form(incident_box)
         self.title_edit = QLineEdit()
-        self._add(form, translate("Form", "T&itle:"), "title", self.title_edit)
+        self._add(form, translate("Form", "Titl&e:"), "title", self.title_edit)
         self.description_edit = QPlainTextEdit()
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setMinimumHeight(64)
         self.description_edit.setMaximumHeight(160)
-        self._add(form, translate("Form", "Descri&ption:"), "description", self.description_edit)
+        self._add(form, translate("Form", "Descriptio&n:"), "description", self.description_edit)
         self.category_combo = searchable_combo(categories, placeholder=translate("Form", "Type to search categories"))
         self._add(form, translate("Form", "&Category:"), "category", self.category_combo)
         self.subcategory_combo = QComboBox()
         self._add(form, translate("Form", "Subcategory:"), "subcategory", self.subcategory_combo)
         self.service_edit = QLineEdit()
         self.service_edit.setPlaceholderText(translate("Form", "Affected business service (optional)"))
-        self._add(form, translate("Form", "Ser&vice:"), "service", self.service_edit)
+        self._add(form, translate("Form", "Service:"), "service", self.service_edit)
         # The services the desk offers for new incidents (retired ones left out) as the user types; any other
         # text is still accepted, as the field has always been free text.
         self._services = QStringListModel(list(services), self)
@@ -118,8 +118,8 @@ class DetailsForm(QScrollArea):
         for combo in (self.impact_combo, self.urgency_combo):
             for level in Level:
                 combo.addItem(level.label, level.name.lower())
-        self._add(form, translate("Form", "I&mpact:"), "impact", self.impact_combo)
-        self._add(form, translate("Form", "U&rgency:"), "urgency", self.urgency_combo)
+        self._add(form, translate("Form", "Impact:"), "impact", self.impact_combo)
+        self._add(form, translate("Form", "Ur&gency:"), "urgency", self.urgency_combo)
         self.priority_combo = QComboBox()
         self.priority_combo.addItem(translate("Form", "From the matrix"), "")
         for p in Priority:
@@ -164,6 +164,7 @@ class DetailsForm(QScrollArea):
             column.addWidget(box)
         column.addStretch(1)
         self.setWidget(page)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the fields take the keyboard, and scroll into view
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

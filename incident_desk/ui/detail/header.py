@@ -34,7 +34,7 @@ class EditorHeader(QFrame):
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row.addWidget(self.key_label, 1)
-        self.revert_button = QPushButton(translate("Header", "Re&vert"), self)
+        self.revert_button = QPushButton(translate("Header", "Revert"), self)
         self.revert_button.setToolTip(translate("Header", "Throw away your unsaved edits"))
         self.save_button = QPushButton(translate("Header", "&Save"), self)
         self.save_button.setToolTip(translate("Header", "Save your edits (Ctrl+S)"))

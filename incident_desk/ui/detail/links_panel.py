@@ -65,6 +65,7 @@ class LinksPanel(QWidget):
         add_row = QHBoxLayout()
         add_row.addWidget(QLabel(translate("LinksPanel", "This incident is"), self))
         self.kind_combo = QComboBox(self)
+        self.kind_combo.setAccessibleName(translate("LinksPanel", "This incident is"))
         for label, kind, outgoing in ADD_CHOICES:
             self.kind_combo.addItem(translate("LinksPanel", label), (kind, outgoing))
         add_row.addWidget(self.kind_combo)
@@ -73,6 +74,7 @@ class LinksPanel(QWidget):
         add_row.addStretch(1)
         layout.addLayout(add_row)
         self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName(translate("LinksPanel", "Linked incidents"))
         self.tree.setHeaderLabels([translate("LinksPanel", "Relation"), translate("LinksPanel", "Incident"),
                                    translate("LinksPanel", "Status"), translate("LinksPanel", "Title")])
         self.tree.setRootIsDecorated(False)
@@ -90,7 +92,7 @@ class LinksPanel(QWidget):
         self.error_label.hide()
         bottom.addWidget(self.error_label, 1)
         self.open_button = QPushButton(translate("LinksPanel", "&Open"), self)
-        self.remove_button = QPushButton(translate("LinksPanel", "&Remove link"), self)
+        self.remove_button = QPushButton(translate("LinksPanel", "Remove lin&k"), self)
         bottom.addWidget(self.open_button)
         bottom.addWidget(self.remove_button)
         layout.addLayout(bottom)

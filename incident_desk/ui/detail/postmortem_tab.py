@@ -121,7 +121,7 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         outer.addWidget(self.state_label)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 0, 6, 0)
-        self.start_button = QPushButton(translate("PostmortemTab", "&Start postmortem"), self)
+        self.start_button = QPushButton(translate("PostmortemTab", "St&art postmortem"), self)
         self.save_button = QPushButton(translate("PostmortemTab", "Save"), self)
         self.submit_button = QPushButton(translate("PostmortemTab", "Submit for review"), self)
         self.send_back_button = QPushButton(translate("PostmortemTab", "Send back…"), self)

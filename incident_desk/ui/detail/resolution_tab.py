@@ -80,6 +80,7 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its controls take the keyboard, and scroll it into view
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -98,6 +99,7 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         row = QHBoxLayout(cause_row)
         row.setContentsMargins(0, 0, 0, 0)
         self.cause_combo = QComboBox(cause_row)
+        self.cause_combo.setAccessibleName(translate("ResolutionTab", "Root cause"))
         self.cause_combo.addItem(translate("ResolutionTab", "Not recorded"), "")
         for category in ROOT_CAUSE_CATEGORIES:
             self.cause_combo.addItem(category.capitalize(), category)

@@ -45,7 +45,7 @@ class WorkflowBar(QWidget):
         self.watch_button.setCheckable(True)
         self.watch_button.setToolTip(translate("WorkflowBar",
                                                "Get a notification when this incident changes or gets a comment"))
-        self.assign_me_button = QPushButton(translate("WorkflowBar", "Assign to &me"), self)
+        self.assign_me_button = QPushButton(translate("WorkflowBar", "Assign to me"), self)
         self.reporter_button = QPushButton(translate("WorkflowBar", "&Update the reporter…"), self)
         self.copy_summary_button = QPushButton(translate("WorkflowBar", "Copy status summary"), self)
         self.public_update_button = QPushButton(translate("WorkflowBar", "&Post update…"), self)
@@ -60,6 +60,11 @@ class WorkflowBar(QWidget):
         for button in (self.duplicate_button, self.watch_button, self.assign_me_button, self.reporter_button,
                        self.copy_summary_button, self.public_update_button):
             button.setAutoDefault(False)
+        # Tab as they read: the row of moves, then the people row left to right.
+        chain = (self.duplicate_button, self.assign_me_button, self.reporter_button, self.copy_summary_button,
+                 self.public_update_button, self.watch_button)
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     def show_empty(self) -> None:
         self._clear_transitions()

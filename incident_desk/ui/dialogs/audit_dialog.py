@@ -63,15 +63,21 @@ class AuditDialog(QDialog):
         self.who_edit.setClearButtonEnabled(True)
         refresh = QPushButton(translate("AuditDialog", "Show"), self)
         refresh.setDefault(True)
-        for w in (QLabel(translate("AuditDialog", "What:"), self), self.action_combo, QLabel(
-                translate("AuditDialog", "When:"), self), self.span_combo,
-                  QLabel(translate("AuditDialog", "Who:"), self), self.who_edit, refresh):
+        # Each label is its field's buddy: a screen reader names the field by it (and Alt+letter jumps there).
+        texts = (translate("AuditDialog", "&What:"), translate("AuditDialog", "W&hen:"),
+                 translate("AuditDialog", "Wh&o:"))
+        labels = [QLabel(text, self) for text in texts]
+        for label, field in zip(labels, (self.action_combo, self.span_combo, self.who_edit)):
+            label.setBuddy(field)
+        for w in (labels[0], self.action_combo, labels[1], self.span_combo, labels[2], self.who_edit, refresh):
             row.addWidget(w)
         layout.addLayout(row)
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels([translate("AuditDialog", "Time"), translate("AuditDialog", "Account"),
                                               translate("AuditDialog", "Action"), translate("AuditDialog", "Detail")])
         self.table.verticalHeader().hide()
+        self.table.setAccessibleName(translate("AuditDialog", "Audit entries"))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()

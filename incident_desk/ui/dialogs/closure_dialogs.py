@@ -180,6 +180,7 @@ class KeyCommentsDialog(FormDialog):
     def __init__(self, comments: list[tuple[TimelineEvent, bool]], parent: QWidget | None = None):
         super().__init__(translate("ClosureDialogs", "Key comments"), translate("ClosureDialogs", "Save"), parent)
         self.list = QListWidget(self)
+        self.list.setAccessibleName(translate("ClosureDialogs", "Comments and work notes"))
         self.list.setWordWrap(True)
         for event, is_key in comments:
             if event.kind == "work_note":

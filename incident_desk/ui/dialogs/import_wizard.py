@@ -125,16 +125,22 @@ class MappingPage(QWizardPage):
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview_table.setMaximumHeight(170)
         self.preview_table.setWordWrap(False)
+        self.preview_table.setAccessibleName(translate("ImportWizard", "The file's first rows"))
         col.addWidget(self.preview_table)
         self.columns_table = QTableWidget(0, 2, self)
         self.columns_table.setHorizontalHeaderLabels([translate("ImportWizard", "Column in the file"),
                                                       translate("ImportWizard", "Field here")])
         self.columns_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.columns_table.setAccessibleName(translate("ImportWizard", "Columns"))
         self.values_table = QTableWidget(0, 3, self)
         self.values_table.setHorizontalHeaderLabels([translate("ImportWizard", "Field"),
                                                      translate("ImportWizard",
                 "Value in the file"), translate("ImportWizard", "Means")])
         self.values_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.values_table.setAccessibleName(translate("ImportWizard", "Values"))
+        # Tab leaves each table (the arrows move in it) and stops on the choice in each row instead.
+        for table in (self.preview_table, self.columns_table, self.values_table):
+            table.setTabKeyNavigation(False)
         side_by_side = QHBoxLayout()
         side_by_side.addWidget(self.columns_table, 1)
         side_by_side.addWidget(self.values_table, 1)
@@ -219,6 +225,7 @@ class MappingPage(QWizardPage):
                 combo.addItem(current, current)  # a format's own field (updated_at, comment, ...)
             combo.setCurrentIndex(max(0, combo.findData(current or "")))
             combo.currentIndexChanged.connect(self._refresh_timer.start)
+            combo.setAccessibleName(translate("ImportWizard", "Field for the column {header}").format(header=header))
             self.columns_table.setCellWidget(row, 1, combo)
 
     def _fill_values(self, preview) -> None:
@@ -237,6 +244,8 @@ class MappingPage(QWizardPage):
                 combo.addItem(target, target)
             combo.setCurrentIndex(max(0, combo.findData(self._values.get((name, fold(value)), ""))))
             combo.currentIndexChanged.connect(self.completeChanged)
+            combo.setAccessibleName(translate("ImportWizard", "What {field} {value} means").format(field=name,
+                                                                                                   value=value))
             self.values_table.setCellWidget(row, 2, combo)
 
     def _remember_values(self) -> None:
@@ -293,6 +302,7 @@ class CheckPage(QWizardPage):
                                    "The whole file is read and checked; nothing is written until you choose Import."))
         col = QVBoxLayout(self)
         self.report_view = QPlainTextEdit(self)
+        self.report_view.setAccessibleName(translate("ImportWizard", "What the import would do"))
         self.report_view.setReadOnly(True)
         col.addWidget(self.report_view, 1)
         self.skip_box = QCheckBox(translate("ImportWizard", "&Skip the rows with problems and import the others"), self)

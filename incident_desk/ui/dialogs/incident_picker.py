@@ -58,9 +58,11 @@ class IncidentPicker(QDialog):
                                                       "Key (INC-000123) or words from the title, description or "
                                                       "comments"))
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName(translate("IncidentPicker", "Find an incident"))
         layout.addWidget(self.search_edit)
         self.results = QListWidget(self)
         self.results.setUniformItemSizes(True)
+        self.results.setAccessibleName(translate("IncidentPicker", "Matching incidents"))
         layout.addWidget(self.results, 1)
         self.status_label = plain_label("", self)  # messages quote what was typed
         theme.style(self.status_label, "muted")

@@ -155,6 +155,7 @@ class LogIncidentDialog(QDialog):
         row.addWidget(self.urgency_combo, 1)
         self._add(form, translate("LogDialog", "&Impact:"), "impact", impact_row)
         self.fields["urgency"] = self.fields["impact"]
+        self.impact_combo.setAccessibleName(translate("LogDialog", "Impact"))  # its row label names the pair
         self.priority_badge = Badge()
         self.priority_text = QLabel()
         prow = QWidget()
@@ -197,7 +198,7 @@ class LogIncidentDialog(QDialog):
         for team in self.ops.run_read(self.desk.users.team_names):
             self.team_combo.addItem(team, team)
         self._team_follows_assignee = True
-        self._add(form, translate("LogDialog", "&Team:"), "team", self.team_combo)
+        self._add(form, translate("LogDialog", "Tea&m:"), "team", self.team_combo)
         opened = QWidget()
         row = QHBoxLayout(opened)
         row.setContentsMargins(0, 0, 0, 0)
@@ -243,10 +244,11 @@ class LogIncidentDialog(QDialog):
         side_col.addWidget(self.known_errors)
         self.similar_list = QListWidget()
         self.similar_list.setWordWrap(True)
+        self.similar_list.setAccessibleName(translate("LogDialog", "Possible duplicates"))
         self.similar_list.setSpacing(2)
         self.similar_list.setAlternatingRowColors(True)
         side_col.addWidget(self.similar_list, 1)
-        self.same_button = QPushButton(translate("LogDialog", "This is the &same incident"))
+        self.same_button = QPushButton(translate("LogDialog", "This is the same incident"))
         self.same_button.setToolTip(translate("LogDialog",
                                               "Add this caller's report as a comment to the selected incident instead"))
         self.same_button.setEnabled(False)
@@ -283,7 +285,11 @@ class LogIncidentDialog(QDialog):
         self.setTabOrder(self.opened_edit, self.solved_box)
         self.setTabOrder(self.solved_box, self.resolution_code_combo)
         self.setTabOrder(self.resolution_code_combo, self.resolution_notes_edit)
-        self.setTabOrder(self.resolution_notes_edit, self.log_button)
+        # Then the duplicates beside the form, then the buttons under both, as they read.
+        self.setTabOrder(self.resolution_notes_edit, self.similar_list)
+        self.setTabOrder(self.similar_list, self.same_button)
+        self.setTabOrder(self.same_button, self.cancel_button)
+        self.setTabOrder(self.cancel_button, self.log_button)
 
     def _connect_signals(self) -> None:
         self._similar_timer = QTimer(self)

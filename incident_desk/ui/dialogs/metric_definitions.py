@@ -28,6 +28,7 @@ class DefinitionsDialog(QDialog):
         self.setObjectName("metricDefinitions")
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)
+        self.browser.setAccessibleName(translate("MetricDefinitions", "Metric definitions"))
         self.browser.setHtml(definitions_html())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from incident_desk.domain.formatting import local, time_brief
 from incident_desk.domain.incident import DomainError
 from incident_desk.domain.oncall import format_days, format_hours
-from incident_desk.ui import theme
+from incident_desk.ui import focus, theme
 from incident_desk.ui.i18n import translate
 from incident_desk.ui.ops import ops_for
 from incident_desk.ui.people import PeopleDirectory, PersonCombo
@@ -125,7 +125,7 @@ class RotationDialog(QDialog):
                              (translate("OncallDialog", "First &handoff (local)"), self.start),
                              (translate("OncallDialog", "Time &zone"), self.tz),
                              (translate("OncallDialog", "&Days"), self.days),
-                             (translate("OncallDialog", "&Hours"), self.hours)):
+                             (translate("OncallDialog", "H&ours"), self.hours)):
             form.addRow(label, field)
         self.error = plain_label("", self)
         theme.style(self.error, "error")
@@ -204,6 +204,7 @@ class OncallDialog(QDialog):
         self.strip = ShiftStrip(self)
         self.shifts = self._table((translate("OncallDialog", "Who"), translate("OncallDialog", "From"),
                                    translate("OncallDialog", "To"), translate("OncallDialog", "How")))
+        self.shifts.setAccessibleName(translate("OncallDialog", "Coming shifts"))
         self.rotations = QListWidget(self)
         self.rotations.setAccessibleName(translate("OncallDialog", "Rotations"))
         self.rotations.setWordWrap(True)
@@ -237,6 +238,7 @@ class OncallDialog(QDialog):
         table = QTableWidget(0, len(headers), self)
         table.setHorizontalHeaderLabels(headers)
         table.verticalHeader().setVisible(False)
+        table.setTabKeyNavigation(False)  # the arrows move between rows; Tab leaves the table
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -281,6 +283,9 @@ class OncallDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Tab down the right column as it reads: each list, then the buttons under it.
+        focus.chain(self.rotations, self.add_rotation, self.remove_rotation, self.overrides, self.add_override,
+                    self.remove_override)
 
     # ---- reading -------------------------------------------------------------------------------------
 

@@ -183,6 +183,8 @@ class PolicyEditorDialog(QDialog):
                                                 translate("PolicyEditor", "Resolution"), translate("PolicyEditor",
                 "Business hours only")])
         self.targets.setVerticalHeaderLabels([p.label for p in Priority])
+        self.targets.setAccessibleName(translate("PolicyEditor", "Targets per priority"))
+        self.targets.setTabKeyNavigation(False)  # Tab leaves the grid (it would go round its cells for ever)
         self.targets.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         day = self.sla.calendar.business_day_seconds()
         for row, priority in enumerate(Priority):
@@ -251,6 +253,8 @@ class PolicyEditorDialog(QDialog):
         self.escalation_name = QLineEdit(self.escalation.name, page)
         self.rules = QTableWidget(0, len(RULE_COLUMNS), page)
         self.rules.setHorizontalHeaderLabels([translate("PolicyEditor", c) for c in RULE_COLUMNS])
+        self.rules.setAccessibleName(translate("PolicyEditor", "Escalation rules"))
+        self.rules.setTabKeyNavigation(False)  # the arrows move between cells; Tab leaves the grid
         for rule in self.escalation.rules:
             self._add_rule_row(rule)
         # The two texts share the room the others leave: neither squeezes the other to a sliver.

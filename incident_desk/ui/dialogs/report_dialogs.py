@@ -87,6 +87,9 @@ class _ReportDialog(QDialog):
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
         self.form.addRow(translate("ReportDialogs", "&File:"), file_row)
+        # The row's label goes to the path itself: Alt+F lands there, and a screen reader names it by it.
+        self.form.labelForField(file_row).setBuddy(self.path_edit)
+        self.path_edit.setAccessibleName(translate("ReportDialogs", "File"))
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
         self.progress.hide()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain.closure import ROOT_CAUSE_CATEGORIES
 from incident_desk.domain.incident import RESOLUTION_CODES, HoldReason, TimelineEvent
+from incident_desk.ui import focus
 from incident_desk.ui.dialogs.prompts import Ask, ask_with_message_box
 from incident_desk.ui.i18n import translate
 from incident_desk.ui.models.timeline_model import describe_event, format_time
@@ -62,6 +63,10 @@ class _FormDialog(QDialog):
 
     def check(self) -> bool:
         return True
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 (Qt's name)
+        # The buttons are made here, before a subclass adds its fields: Tab goes as the form reads instead.
+        return focus.step_as_read(self, next) or super().focusNextPrevChild(next)
 
     def typed_text(self) -> str:
         """The free text written in the form (notes, a reason): what Esc must not drop unasked."""
@@ -214,12 +219,16 @@ class ReporterUpdateDialog(QDialog):
         self.setWindowTitle(translate("Workflow", "Update the reporter of {key}").format(key=key))
         self.resize(560, 520)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(translate("Workflow", "Your message to the reporter:"), self))
+        message_label = QLabel(translate("Workflow", "Your message to the reporter:"), self)
+        layout.addWidget(message_label)
         self.message_edit = _plain_text(self, translate("Workflow",
                                                         "e.g. We have found the cause and expect a fix by 3 pm."), 80)
+        message_label.setBuddy(self.message_edit)  # the label names the field for a screen reader
         layout.addWidget(self.message_edit)
-        layout.addWidget(QLabel(translate("Workflow", "Preview:"), self))
+        preview_label = QLabel(translate("Workflow", "Preview:"), self)
+        layout.addWidget(preview_label)
         self.preview = QPlainTextEdit(self)
+        preview_label.setBuddy(self.preview)
         self.preview.setReadOnly(True)
         self.preview.setStyleSheet("font-family: monospace;")
         layout.addWidget(self.preview, 1)
@@ -290,6 +299,7 @@ class ConflictDialog(QDialog):
         self.changes_tree.setHeaderLabels([translate("Workflow", "When"), translate("Workflow", "Who"),
                                            translate("Workflow", "What changed")])
         self.changes_tree.setRootIsDecorated(False)
+        self.changes_tree.setAccessibleName(translate("Workflow", "Changes made meanwhile"))
         for event in changes:
             what, body = describe_event(event, name=name, with_actor=False)
             item = QTreeWidgetItem([format_time(event.at), name(event.actor) if event.actor else translate("Workflow",

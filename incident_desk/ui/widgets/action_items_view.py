@@ -77,6 +77,8 @@ class ActionItemsView(RefreshWhenShown, QWidget):
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels([translate("ActionItemsView", c) for c in COLUMNS])
+        self.table.setAccessibleName(translate("ActionItemsView", "Action items"))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -139,6 +139,7 @@ class FilterBar(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
+        self.search.setAccessibleName(translate("FilterBar", "Search incidents"))
         self.search.setPlaceholderText(translate("FilterBar", "Search text or key…  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icons.action_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
@@ -167,10 +168,14 @@ class FilterBar(QWidget):
                                     translate("FilterBar", "Show only incidents assigned to this person"))
         self.team = self._combo(translate("FilterBar", "Any team"),
                                 translate("FilterBar", "Show only incidents of this team"))
+        self.category.setAccessibleName(translate("FilterBar", "Category filter"))
+        self.assignee.setAccessibleName(translate("FilterBar", "Assignee filter"))
+        self.team.setAccessibleName(translate("FilterBar", "Team filter"))
         self.date_range = QComboBox(self)
         self.date_range.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.date_range.setMinimumContentsLength(11)
         self.date_range.setToolTip(translate("FilterBar", "Show only incidents opened in this period"))
+        self.date_range.setAccessibleName(translate("FilterBar", "Opened in"))
         for label, days in _DATE_PRESETS:
             self.date_range.addItem(translate("FilterBar", label), days)
         layout.addWidget(self.category)

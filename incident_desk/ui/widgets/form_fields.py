@@ -32,6 +32,23 @@ def add_layout_row(form: QFormLayout, text: str, row: QLayout, buddy: QWidget) -
     return label
 
 
+def label_name(text: str) -> str:
+    """A label's text as an accessible name: no mnemonic '&', no trailing colon."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip().rstrip(":").strip()
+
+
+def name_from_buddy(buddy: QWidget, control: QWidget) -> None:
+    """Give ``control`` the text of the label whose buddy is ``buddy`` as its accessible name, unless it
+    has one."""
+    parent = buddy.parentWidget()
+    if control.accessibleName() or parent is None:
+        return
+    for label in parent.findChildren(QLabel, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if label.buddy() is buddy and label.text():
+            control.setAccessibleName(label_name(label.text()))
+            return
+
+
 def _badge_css(fill, text) -> str:
     return (f"QLabel {{ background: {fill.name()}; color: {text.name()}; border-radius: 9px; padding: 2px 10px;"
             f" font-weight: 600; }}")
@@ -84,6 +101,12 @@ class FormField(QWidget):
         self.error_label.hide()
         layout.addWidget(self.error_label)
         self.setFocusProxy(editor)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # QFormLayout makes the row's label the buddy of this wrapper; Qt names a control only from a
+        # buddy beside it, so the editor inside would have no name for a screen reader: give it the label's.
+        name_from_buddy(self, self.editor)
 
     def set_hint(self, text: str) -> None:
         self.hint_label.setText(text)

@@ -143,6 +143,7 @@ class IncidentTable(QTableView):
         self._locate_token = 0   # bumps on each re-locate after a reset; older answers are ignored
         self.setModel(model)
         self.setObjectName("incidentTable")
+        self.setAccessibleName(translate("IncidentTable", "Incidents"))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         # Several rows may be selected (Shift/Ctrl+click) to make a problem of them; the current row is
         # still the one the detail panel shows.

@@ -25,7 +25,7 @@ from incident_desk.config import EDITOR_DRAFTS_GROUP
 from incident_desk.domain.incident import DomainError, IncidentFilter, Status, allowed_transitions, key_in_text
 from incident_desk.services.desk import Desk
 from incident_desk.services.errors import StorageError
-from incident_desk.ui import icons, theme
+from incident_desk.ui import focus, icons, theme
 from incident_desk.ui.bridge import DeskBridge
 from incident_desk.ui.drafts import IncidentDrafts
 from incident_desk.ui.i18n import translate
@@ -36,6 +36,7 @@ from incident_desk.ui.plain import plain_label, tooltip
 from incident_desk.ui.transfer_actions import TransferActions
 from incident_desk.ui.widgets.filter_bar import FilterBar
 from incident_desk.ui.widgets.incident_table import IncidentTable
+from incident_desk.ui.widgets.lazy_tab import LazyTab
 from incident_desk.ui.widgets.views_panel import ViewsPanel
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.detail_panel.setFrameShape(QFrame.Shape.NoFrame)
         self.detail_panel.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.detail_panel.setMinimumWidth(DETAIL_MIN_WIDTH)
+        self.detail_panel.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a Tab stop of its own would show nothing
         self.detail_panel.setWidget(self._empty_detail())
         self.tabs.setMinimumWidth(TABLE_MIN_WIDTH)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -143,7 +145,14 @@ class MainWindow(QMainWindow):
         self._select_timer = QTimer(self)
         self._select_timer.setSingleShot(True)
         self._select_timer.setInterval(120)  # arrowing through rows loads the editor once, at the end
+        # A timer of the window's own, not a pending Python call: one of those holding the window would
+        # keep it from being freed by reference counting (test_closure_gui).
+        self._late_tab_pages: list[QWidget] = []
+        self._late_tab_timer = QTimer(self)
+        self._late_tab_timer.setSingleShot(True)
+        self._late_tab_timer.setInterval(0)
 
+        self._tab_in_reading_order(self.views.tree, self.tabs, self.tabs.tabBar(), self.filter_bar.search)
         self._build_status_bar()
         self._build_actions()
         self._build_menus_and_toolbar()
@@ -155,6 +164,13 @@ class MainWindow(QMainWindow):
         self.table.sig_painted.connect(self._on_table_painted)
         # Counts and choices load anyway if the table is never painted (a window that is not shown).
         QTimer.singleShot(COUNTS_FALLBACK_MS, self._start_deferred)
+
+    @staticmethod
+    def _tab_in_reading_order(*widgets: QWidget) -> None:
+        """Tab goes from pane to pane as they are read: the views (and the notifications under them), the
+        Incidents/Metrics tabs, the search and filters, the table, then the detail panel."""
+        for before, after in zip(widgets, widgets[1:]):
+            QWidget.setTabOrder(before, after)
 
     @Slot()
     def _on_table_painted(self) -> None:
@@ -464,6 +480,7 @@ class MainWindow(QMainWindow):
         self.bridge.sig_connection_changed.connect(self._on_connection_changed)
         self._refresh_timer.timeout.connect(self._on_refresh_due)
         self._select_timer.timeout.connect(self._on_load_selected)
+        self._late_tab_timer.timeout.connect(self._on_late_tab_pages)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.transfer.sig_imported.connect(self._on_refresh_now)
 
@@ -515,6 +532,7 @@ class MainWindow(QMainWindow):
         """Wire the notification dock and tray (ui.alerts.AlertsController) into this window."""
         self.alerts = alerts
         self.tools_menu.addAction(alerts.dock.toggleViewAction())
+        self._tab_in_reading_order(self.views.tree, *alerts.dock.tab_chain(), self.tabs, self.tabs.tabBar())
         # Team database: another desk's escalation or assignment reaches this inbox and tray at once.
         self.bridge.sig_tables_changed.connect(lambda tables: "notification" in tables and alerts.poll_now())
         # Back after the server was away: what reached the inbox meanwhile is read now, not at the next poll.
@@ -915,6 +933,9 @@ class MainWindow(QMainWindow):
             self._incidents_split = self.splitter.sizes()
         elif index == 0 and self._incidents_split:
             self.splitter.setSizes(self._incidents_split)
+        page = self.tabs.widget(index)
+        if isinstance(page, LazyTab):
+            self._tab_after_tab_bar(page)
         if index != 1 or self.metrics_tab is not None:
             return
         # Imported here, never at startup: the metrics tab pulls in matplotlib.
@@ -924,6 +945,7 @@ class MainWindow(QMainWindow):
         # In a scroll area, so its charts' minimum size scrolls instead of widening the window.
         holder = QScrollArea(self)
         holder.setObjectName("metricsScroll")
+        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the tab bar to the tab's own controls
         holder.setWidgetResizable(True)
         holder.setFrameShape(QFrame.Shape.NoFrame)
         holder.setWidget(self.metrics_tab)
@@ -933,6 +955,21 @@ class MainWindow(QMainWindow):
             self.tabs.insertTab(1, holder, translate("MainWindow", "Metrics"))
             self.tabs.setCurrentIndex(1)
         old.deleteLater()
+        self._tab_after_tab_bar(holder)
+
+    def _tab_after_tab_bar(self, page: QWidget) -> None:
+        """A tab page built when first shown comes last in the Tab order, after the detail panel: put its
+        controls right after the tab bar, once the page is built and laid out (reordering the Metrics tab
+        in the middle of building it was seen to leave its flow layout holding deleted layout items)."""
+        self._late_tab_pages.append(page)
+        self._late_tab_timer.start()
+
+    @Slot()
+    def _on_late_tab_pages(self) -> None:
+        pages, self._late_tab_pages = self._late_tab_pages, []
+        for page in pages:
+            if shiboken6.isValid(page):
+                focus.chain_after(self.tabs.tabBar(), page)
 
     def dock_notifications(self, dock: QDockWidget) -> None:
         """Put the notification panel where the user left it, or the first time under the views."""
@@ -989,6 +1026,7 @@ class MainWindow(QMainWindow):
         """Stop timers and background reads (close, and test teardown)."""
         self._refresh_timer.stop()
         self._select_timer.stop()
+        self._late_tab_timer.stop()
         self.model.shutdown()
         self.views.shutdown()
         if self.metrics_tab is not None:

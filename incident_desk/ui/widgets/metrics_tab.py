@@ -60,7 +60,7 @@ class _ProgressRelay(QObject):
 class HelpButton(QToolButton):
     """A small "?" beside a figure or chart: its definition as a tooltip, the definitions page on click."""
 
-    def __init__(self, keys: tuple[str, ...], parent: QWidget | None = None):
+    def __init__(self, keys: tuple[str, ...], parent: QWidget | None = None, *, about: str = ""):
         super().__init__(parent)
         self.keys = keys
         self.setText("?")
@@ -71,7 +71,9 @@ class HelpButton(QToolButton):
         text = "\n\n".join(dm.DEFINITIONS[k] for k in keys)
         self.setToolTip(tooltip(translate("MetricsTab", "{definitions}\n\nClick for every definition.").format(
             definitions=text)))
-        self.setAccessibleName(translate("MetricsTab", "Definition"))
+        # Named after its figure or chart: a screen reader's list of buttons tells the "?"s apart.
+        self.setAccessibleName(translate("MetricsTab", "Definition of {about}").format(about=about) if about
+                               else translate("MetricsTab", "Definition"))
         self.setAccessibleDescription(text)
 
 
@@ -89,7 +91,7 @@ class HeadlineCard(QFrame):
         head = QHBoxLayout()
         self.title = QLabel(title)
         self.title.setStyleSheet("font-weight: 600;")
-        self.help = HelpButton(keys, self)
+        self.help = HelpButton(keys, self, about=title)
         head.addWidget(self.title, 1)
         head.addWidget(self.help)
         self.value = QLabel("-")
@@ -210,6 +212,11 @@ class MetricsTab(QWidget):
         self.priority = self._choice(translate("MetricsTab", "All priorities"), [p.label for p in Priority])
         self.assignee = self._choice(translate("MetricsTab", "All assignees"), [u[
                 "username"] for u in self.desk.users.list_users()])
+        for combo, name in ((self.team, translate("MetricsTab", "Team")),
+                            (self.category, translate("MetricsTab", "Category")),
+                            (self.priority, translate("MetricsTab", "Priority")),
+                            (self.assignee, translate("MetricsTab", "Assignee"))):
+            combo.setAccessibleName(name)
         self.business = QCheckBox(translate("MetricsTab", "Business hours"))
         self.business.setToolTip(tooltip(dm.DEFINITIONS["business_hours"]))
         self.no_hold = QCheckBox(translate("MetricsTab", "Exclude On hold"))
@@ -246,6 +253,7 @@ class MetricsTab(QWidget):
         outer.addLayout(bar)
 
         scroll = QScrollArea()
+        scroll.setAccessibleName(translate("MetricsTab", "Figures and charts"))  # a Tab stop: the arrows scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -264,6 +272,8 @@ class MetricsTab(QWidget):
             "sla": HeadlineCard(translate("MetricsTab", "SLA compliance"), ("sla", "sla_target", "change")),
             "reopen": HeadlineCard(translate("MetricsTab", "Reopen rate"), ("reopen", "change")),
         }
+        for card in self.cards.values():
+            card.setParent(body)  # in the Tab chain now, before the charts: Tab reads the cards first
         col.addLayout(self.card_grid)
         # Only news: a rising category. The rule itself is behind the volume chart's "?".
         self.notes = QLabel("")
@@ -285,7 +295,7 @@ class MetricsTab(QWidget):
             head.setContentsMargins(0, 0, 0, 0)
             title = QLabel(translate("MetricCharts", chart.title), box)
             title.setStyleSheet("font-weight: 600;")
-            help_button = HelpButton(chart.definition_keys, box)
+            help_button = HelpButton(chart.definition_keys, box, about=title.text())
             self.chart_help[chart.key] = help_button
             head.addWidget(title)
             head.addWidget(help_button)

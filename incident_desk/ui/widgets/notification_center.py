@@ -263,6 +263,11 @@ class NotificationCenter(QDockWidget):
         self._connect_signals()
         self._update_badge()
 
+    def tab_chain(self) -> tuple[QWidget, ...]:
+        """The panel's controls as they read, top to bottom: the window puts them in its Tab order."""
+        return (self.unread_only, self.mark_read_button, self.mark_all_button, self.snooze_button,
+                self.quiet_button, self.dnd_off_button, self.list)
+
     def _connect_signals(self) -> None:
         self.list.clicked.connect(self._on_clicked)
         self.list.activated.connect(self._on_clicked)

@@ -46,6 +46,7 @@ class ViewsPanel(QWidget):
         self.counts: dict[str, int] = {}
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("viewsTree")
+        self.tree.setAccessibleName(translate("ViewsPanel", "Views"))
         self.tree.setColumnCount(2)
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(False)

@@ -73,7 +73,7 @@ class BackupPage(SettingsPage):
         self.folder.setAccessibleName(translate("SettingsBackup", "Backup folder"))
         self.browse = QPushButton(translate("SettingsBackup", "&Browse…"), body)
         self.browse.setAccessibleName(translate("SettingsBackup", "Browse for the backup folder"))
-        self.default_button = QPushButton(translate("SettingsBackup", "De&fault"), body)
+        self.default_button = QPushButton(translate("SettingsBackup", "&Default"), body)
         self.default_button.setAccessibleName(translate("SettingsBackup", "Use the default backup folder"))
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
