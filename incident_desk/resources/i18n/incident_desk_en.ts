@@ -1558,16 +1558,16 @@
     <name>IntakeRunner</name>
     <message numerus="yes">
         <source>Intake: listening on {address} · %n alerts · {refused} refused</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Intake: listening on {address} · %n alert · {refused} refused</numerusform>
+            <numerusform>Intake: listening on {address} · %n alerts · {refused} refused</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Intake: listening on {address} · %n alerts</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Intake: listening on {address} · %n alert</numerusform>
+            <numerusform>Intake: listening on {address} · %n alerts</numerusform>
         </translation>
     </message>
 </context>
