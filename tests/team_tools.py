@@ -33,3 +33,15 @@ def open_desk(url, *, clock=system_clock, user: str | None = None, password: str
         return Desk.open(url, clock=clock, username=user)
     ensure_team(url, clock=clock)
     return Desk.open(url, clock=clock, username=user or TEAM_ADMIN, password=password or TEAM_PASSWORD)
+
+
+def pg_rows(url: str, sql: str, *params) -> list[tuple]:
+    """Read back with psycopg2 directly (``%s`` placeholders), not through the desk's code: the oracle."""
+    import psycopg2
+    con = psycopg2.connect(url)
+    try:
+        with con.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    finally:
+        con.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import psycopg2
 import pytest
 
 from incident_desk.services.desk import Desk
@@ -12,19 +11,9 @@ from incident_desk.services.incidents import IncidentDraft
 from tests.conftest import T0
 from tests.reliability.reliability_tools import assert_overlapped, run_together, run_updaters
 from tests.team_tools import open_desk
+from tests.team_tools import pg_rows as _rows
 
 pytestmark = pytest.mark.postgres
-
-
-def _rows(url: str, sql: str, *params) -> list[tuple]:
-    """Read back with psycopg2 directly, not through the desk's code."""
-    con = psycopg2.connect(url)
-    try:
-        with con.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        con.close()
 
 
 def _team(url: str, clock) -> Desk:

@@ -8,30 +8,19 @@ import subprocess
 import sys
 from datetime import timedelta
 
-import psycopg2
 import pytest
 
 from incident_desk.services.desk import Desk
 from incident_desk.services.signin import SignInError
 from tests.conftest import ROOT
 from tests.team_tools import open_desk
+from tests.team_tools import pg_rows as _rows
 
 pytestmark = pytest.mark.postgres
 # Written out here, not imported: the one sentence every refusal says.
 REFUSED = ("Wrong user name or password, or the account is locked or disabled; "
            "try again later or ask an admin.")
 PASSWORDS = {"alex": "agent-pw-1", "dora": "disabled-pw-1", "lena": "lead-pw-01"}
-
-
-def _rows(url: str, sql: str, *params) -> list[tuple]:
-    """Read back with psycopg2 directly, not through the desk's code."""
-    con = psycopg2.connect(url)
-    try:
-        with con.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture

@@ -5,28 +5,17 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-import psycopg2
 import pytest
 
 from incident_desk.services.clock import ManualClock
 from incident_desk.services.incidents import IncidentDraft
 from tests.reliability.reliability_tools import assert_overlapped, run_team
 from tests.team_tools import open_desk
+from tests.team_tools import pg_rows as _rows
 
 pytestmark = pytest.mark.postgres
 TEAM = {"ana": ("agent", "ana-pass-1"), "ben": ("agent", "ben-pass-1"), "lena": ("lead", "lena-pass-1")}
 EDITS = 24
-
-
-def _rows(url: str, sql: str, *params) -> list[tuple]:
-    """Read back with psycopg2 directly, not through the desk's code."""
-    con = psycopg2.connect(url)
-    try:
-        with con.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        con.close()
 
 
 def test_three_processes_lose_nothing_report_conflicts_notify_once_and_hear_each_other(pg_url):

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-import psycopg2
 import pytest
 
 from incident_desk.services.desk import Desk
@@ -15,23 +14,13 @@ from incident_desk.services.incidents import IncidentDraft
 from incident_desk.services.signin import SessionExpired, SignInError
 from tests.conftest import ROOT
 from tests.team_tools import TEAM_ADMIN, TEAM_PASSWORD, open_desk
+from tests.team_tools import pg_rows as _rows
 
 pytestmark = pytest.mark.postgres
 # Every refused sign-in says this, whatever the reason (the reason is on the audit trail).
 REFUSED = ("Wrong user name or password, or the account is locked or disabled; "
            "try again later or ask an admin.")
 PASSWORDS = {"vera": "viewer-pw-1", "alex": "agent-pw-1", "lena": "lead-pw-01"}
-
-
-def _rows(url: str, sql: str, *params) -> list[tuple]:
-    """Read back with psycopg2 directly, not through the desk's code."""
-    con = psycopg2.connect(url)
-    try:
-        with con.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture
