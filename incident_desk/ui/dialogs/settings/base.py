@@ -132,6 +132,22 @@ class SettingsPage(QWidget):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
 
+    def change_now(self, fn: Callable[[], Any], keep: Any = None) -> bool:
+        """One immediate change (a rename, a retirement: not kept for OK or Apply); the services' sentence
+        goes on the page when refused. The page reloads keeping ``keep`` chosen, and the window re-reads
+        the names its forms and filters offer."""
+        self.error.clear()
+        try:
+            self.write(fn)
+        except (DomainError, StorageError) as exc:
+            self.show_error(str(exc))
+            return False
+        self.reload(keep=keep)
+        window = self.context.window
+        if window is not None and hasattr(window, "_load_choices"):
+            window._load_choices()
+        return True
+
     def apply(self) -> bool:
         """Validate and save; the problem goes on the page in one sentence and nothing is written."""
         self.error.clear()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 from incident_desk.ui.i18n import translate
@@ -168,20 +167,6 @@ class CategoriesPage(SettingsPage):
         if window is not None and hasattr(window, "_load_choices"):
             window._load_choices()  # the filter bar offers the new name too
 
-    def _run(self, fn, keep) -> bool:
-        """One immediate change to the chosen entry; the services' sentence goes on the page when refused."""
-        self.error.clear()
-        try:
-            self.write(fn)
-        except (DomainError, StorageError) as exc:
-            self.show_error(str(exc))
-            return False
-        self.reload(keep=keep)
-        window = self.context.window
-        if window is not None and hasattr(window, "_load_choices"):
-            window._load_choices()
-        return True
-
     @Slot()
     def _on_rename(self) -> None:
         entry, desk = self.chosen(), self.context.desk
@@ -190,7 +175,7 @@ class CategoriesPage(SettingsPage):
         new = self.rename_edit.text()
         if new.strip() == entry.name:
             return
-        self._run(lambda: desk.settings.rename_category(actor=desk.actor, name=entry.name, parent=entry.parent,
+        self.change_now(lambda: desk.settings.rename_category(actor=desk.actor, name=entry.name, parent=entry.parent,
                                                         new_name=new), keep=(entry.parent, new.strip()))
 
     @Slot()
@@ -198,7 +183,7 @@ class CategoriesPage(SettingsPage):
         entry, desk = self.chosen(), self.context.desk
         if entry is None:
             return
-        self._run(lambda: desk.settings.retire_category(actor=desk.actor, name=entry.name, parent=entry.parent,
+        self.change_now(lambda: desk.settings.retire_category(actor=desk.actor, name=entry.name, parent=entry.parent,
                                                         retired=not entry.retired), keep=(entry.parent, entry.name))
 
     @Slot()
@@ -206,7 +191,7 @@ class CategoriesPage(SettingsPage):
         entry, desk = self.chosen(), self.context.desk
         if entry is None:
             return
-        self._run(lambda: desk.settings.delete_category(actor=desk.actor, name=entry.name, parent=entry.parent),
+        self.change_now(lambda: desk.settings.delete_category(actor=desk.actor, name=entry.name, parent=entry.parent),
                   keep=None)
 
     @Slot()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from incident_desk.domain.communication import DESCRIPTION_MAX, SERVICE_NAME_MAX
-from incident_desk.services.errors import DomainError, StorageError
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.settings.base import SettingsPage
 
@@ -198,17 +197,6 @@ class ServicesPage(SettingsPage):
         self.description.clear()
         self.reload(keep=name)
 
-    def _run(self, fn, keep: str | None) -> bool:
-        """One immediate change to the chosen service; its sentence goes on the page when refused."""
-        self.error.clear()
-        try:
-            self.write(fn)
-        except (DomainError, StorageError) as exc:
-            self.show_error(str(exc))
-            return False
-        self.reload(keep=keep)
-        return True
-
     @Slot()
     def _on_add(self) -> None:
         if not self.name.text().strip():
@@ -227,7 +215,7 @@ class ServicesPage(SettingsPage):
             return
         if new.strip() == service.name:
             return
-        self._run(lambda: desk.communication.set_service(actor=desk.actor, name=service.name, new_name=new),
+        self.change_now(lambda: desk.communication.set_service(actor=desk.actor, name=service.name, new_name=new),
                   keep=new.strip())
 
     @Slot()
@@ -236,7 +224,7 @@ class ServicesPage(SettingsPage):
         if service is None:
             return
         team = self.team_box.currentData() or None
-        self._run(lambda: desk.communication.set_service_team(actor=desk.actor, name=service.name, team=team),
+        self.change_now(lambda: desk.communication.set_service_team(actor=desk.actor, name=service.name, team=team),
                   keep=service.name)
 
     @Slot()
@@ -245,7 +233,7 @@ class ServicesPage(SettingsPage):
         if service is None:
             return
         retire = not service.retired
-        self._run(lambda: desk.communication.retire_service(actor=desk.actor, name=service.name, retired=retire),
+        self.change_now(lambda: desk.communication.retire_service(actor=desk.actor, name=service.name, retired=retire),
                   keep=service.name)
 
     @Slot()
@@ -253,5 +241,5 @@ class ServicesPage(SettingsPage):
         service, desk = self.chosen(), self.context.desk
         if service is None:
             return
-        self._run(lambda: desk.communication.delete_service(actor=desk.actor, name=service.name), keep=None)
+        self.change_now(lambda: desk.communication.delete_service(actor=desk.actor, name=service.name), keep=None)
 
