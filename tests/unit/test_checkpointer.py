@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 
 from incident_desk.storage import database
@@ -30,6 +31,70 @@ def test_a_held_write_lock_skips_the_merge_but_not_the_checkpoint(tmp_path, monk
         # The file itself grew: its pages were copied out of the WAL while the lock was held.
         assert path.stat().st_size >= before + 400_000
         raw.execute("ROLLBACK")
+        raw.close()
+    finally:
+        store.close()
+
+
+def test_a_write_in_this_process_waits_for_the_merge_step_and_goes_when_it_ends(tmp_path):
+    # The gate is what a merge step holds: while it is held, this process's writers queue behind it
+    # (and wake the moment it is released, not after SQLite's busy handler's next sleep).
+    path = tmp_path / "desk.db"
+    store = database.open_database(str(path))
+    try:
+        raw = sqlite3.connect(str(path))
+        raw.execute("CREATE TABLE probe (value TEXT)")
+        raw.commit()
+        gate = store.checkpointer.gate
+        assert gate.acquire(timeout=5)
+        done = threading.Event()
+
+        def write():
+            with store.write():
+                store.db.execute_sql("INSERT INTO probe (value) VALUES ('1')")
+            done.set()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert not done.wait(0.3)  # held: the write has not begun
+        gate.release()
+        assert done.wait(5)
+        writer.join(5)
+        assert raw.execute("SELECT value FROM probe").fetchall() == [("1",)]
+        raw.close()
+        # Nested writes do not take it again (a thread holding it would wait for itself).
+        with store.write(), store.write():
+            store.db.execute_sql("UPDATE probe SET value = '2'")
+        assert gate.acquire(timeout=0)  # and the outermost released it
+        gate.release()
+    finally:
+        store.close()
+
+
+def _segments(con) -> int:
+    # FTS5 keeps each segment's pages under ids whose bits from 37 up are the segment's number.
+    return len({row[0] >> 37 for row in con.execute("SELECT id FROM incident_fts_data WHERE id > 10")})
+
+
+def test_a_merge_round_folds_the_small_segments_and_search_finds_the_same(tmp_path, monkeypatch):
+    monkeypatch.setattr(database.Checkpointer, "INTERVAL_S", 3600)  # rounds only when the test calls one
+    path = tmp_path / "desk.db"
+    store = database.open_database(str(path))
+    try:
+        raw = sqlite3.connect(str(path), isolation_level=None)
+        # Forty commits of one row each: forty segments, as the intake's group commits make them.
+        for n in range(40):
+            raw.execute("INSERT INTO incident_fts (rowid, title, description, comments) VALUES (?, ?, ?, '')",
+                        (n + 1, f"printer {n} jammed", "tray two" if n % 2 else "toner"))
+        assert _segments(raw) == 40
+        found = [r[0] for r in raw.execute("SELECT rowid FROM incident_fts WHERE incident_fts MATCH 'tray' "
+                                           "ORDER BY rowid")]
+        assert found == list(range(2, 41, 2))
+        store.checkpointer._merge_search_index(raw)
+        assert _segments(raw) < 10
+        assert [r[0] for r in raw.execute("SELECT rowid FROM incident_fts WHERE incident_fts MATCH 'tray' "
+                                          "ORDER BY rowid")] == found
+        assert raw.execute("INSERT INTO incident_fts(incident_fts) VALUES('integrity-check')").fetchall() == []
         raw.close()
     finally:
         store.close()
