@@ -97,3 +97,15 @@ def test_colours_come_from_the_theme():
             if pattern.search(code) and "INC-000123" not in line:
                 bad.append(f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}")
     assert bad == []
+
+
+def test_signals_are_blocked_by_a_qsignalblocker_not_by_hand():
+    """A blockSignals(True) ... blockSignals(False) pair leaves the widget mute when what is between raises;
+    QSignalBlocker restores it however the block ends. (A window that is being torn down may mute its
+    tabs for good: a blockSignals(True) with no pair is allowed.)"""
+    bad = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if ".blockSignals(False)" in line or ".blockSignals(previous" in line:
+                bad.append(f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}")
+    assert bad == []
