@@ -1,9 +1,12 @@
-"""Helpers for GUI tests: answer the next modal dialog from inside its loop; count rows with plain sqlite3."""
+"""Helpers for GUI tests: answer the next modal dialog from inside its loop; count rows with plain sqlite3;
+see on which thread the window's writes run."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -32,3 +35,24 @@ def count_rows(path, where: str = "1 = 1", *params) -> int:
         return con.execute(f"SELECT COUNT(*) FROM incident WHERE {where}", params).fetchone()[0]
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def write_threads(store) -> Iterator[list[str]]:
+    """The thread name of every write transaction ``store`` opens inside the block (a GUI-thread write
+    freezes the window while another program holds the lock; every window write belongs on the desk's
+    writer thread)."""
+    seen: list[str] = []
+    original = store.write
+
+    @contextlib.contextmanager
+    def write(*args, **kwargs):
+        current = threading.current_thread()
+        seen.append("GUI" if current is threading.main_thread() else current.name)
+        with original(*args, **kwargs):
+            yield
+    store.write = write
+    try:
+        yield seen
+    finally:
+        del store.write  # the class's method again

@@ -23,6 +23,7 @@ from incident_desk.ui.dialogs.closure_dialogs import (
 from incident_desk.ui.dialogs.log_dialog import LogIncidentDialog
 from incident_desk.ui.dialogs.report_dialogs import ExportReportDialog, MonthlyReviewDialog
 from incident_desk.ui.dialogs.workflow import ResolveDialog
+from tests.gui.gui_tools import write_threads
 from tests.gui.test_main_window import close_window, open_window
 
 
@@ -306,7 +307,9 @@ def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_
         dialog = window.closure.dialog
         assert isinstance(dialog, ProblemDialog)
         qtbot.keyClicks(dialog.title_edit, "VPN concentrator overloaded")
-        dialog.accept()
+        with write_threads(seeded_desk.store) as threads:
+            dialog.accept()
+        assert threads and "GUI" not in threads, threads  # on the desk's writer thread
         problem = seeded_desk.problems.get("PRB-000001")
         assert sorted(problem.incident_keys) == sorted(keys)
         assert window.statusBar().currentMessage() == "PRB-000001 now groups 2 incidents."
@@ -334,6 +337,15 @@ def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_
         assert items.mine_button.text() == "My action items (1, 1 overdue)"
         assert items.table.item(0, 4).text() == "Open (overdue)" and items.table.item(0, 5).text() == "PRB-000001"
         items.table.setCurrentCell(0, 0)
+
+        def retitle(dialog) -> bool:
+            dialog.title_edit.setText("Second concentrator in rack 4")
+            return accept(dialog)
+        items.run_dialog = Answers(retitle)
+        with write_threads(seeded_desk.store) as threads:
+            qtbot.mouseClick(items.edit_button, Qt.MouseButton.LeftButton)
+        assert threads and "GUI" not in threads, threads
+        assert rows(seeded_desk.store.path, "SELECT title FROM action_item") == [("Second concentrator in rack 4",)]
         qtbot.mouseClick(items.done_button, Qt.MouseButton.LeftButton)
         assert items.table.rowCount() == 0 and items.mine_button.text() == "My action items (0)"
     finally:
@@ -356,7 +368,9 @@ def test_the_log_dialog_offers_a_known_errors_workaround_and_links_to_it(qtbot, 
     assert panel.title.text() == "Known error PRB-000001: Modern auth token expires"
     assert panel.workaround.text() == "Workaround: Sign out of Office and back in"
     dialog.category_combo.setEditText("Email")
-    key = dialog.log_incident()
+    with write_threads(desk.store) as threads:
+        key = dialog.log_incident()
+    assert len(threads) >= 2 and "GUI" not in threads, threads  # the incident, then its link to the problem
     assert key is not None and desk.problems.problem_of(key).key == "PRB-000001"
 
 

@@ -223,6 +223,9 @@ def test_a_click_on_a_chart_bar_drills_down_in_the_table_with_a_clearable_chip(q
     window.filter_bar.chip_clear.click()
     assert not window.filter_bar.chip.isVisible()
     qtbot.waitUntil(lambda: window.model.rowCount() == 240, timeout=5000)
+    # Ctrl+1 goes back from the metrics tab (the drill-down above already showed the incidents).
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 1
     QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is window.incidents_page
 

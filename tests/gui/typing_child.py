@@ -3,13 +3,17 @@
     python typing_child.py editor DB SETTINGS.ini KEY
     python typing_child.py log DB SETTINGS.ini
 
-It prints "typed" once every key is in, then runs the event loop until the test SIGKILLs it: no
-close event, no clean exit, nothing written after the kill.
+It prints "typed" once every key is in, then runs the event loop until the draft is kept, and SIGKILLs
+itself the instant the keeping returns: no close event, no clean exit, and no later chance for Qt to
+write the settings file by itself (QSettings also saves from the event loop a moment after a change,
+so a test that waited for the file and then killed the process would pass even if keeping never
+wrote to disk).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -68,6 +72,13 @@ def main() -> None:
     desk = Desk.open(db)
     settings = QSettings(ini, QSettings.Format.IniFormat)
     keep = type_into_editor(desk, settings, sys.argv[4]) if kind == "editor" else type_into_log_dialog(desk, settings)
+    from incident_desk.ui import drafts
+    kept_now = drafts.keep
+
+    def keep_then_die(*args, **kwargs):
+        kept_now(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGKILL)
+    drafts.keep = keep_then_die  # the editor's IncidentDrafts and the log dialog both call drafts.keep
     print("typed", flush=True)
     app.exec()
     del keep
@@ -79,12 +90,10 @@ if __name__ == "__main__":
 
 def type_then_kill(kind: str, db, ini, key: str | None, *, draft_key: str, expected: dict,
                    timeout_s: float = 30.0) -> dict:
-    """Run this script, wait until the draft on disk holds exactly ``expected`` (the fields named),
-    SIGKILL the process and return the draft as it was read from the file."""
+    """Run this script until it is SIGKILLed the instant its draft was kept; check that the draft on
+    disk holds exactly ``expected`` (the fields named) and return it as it was read from the file."""
     import json
-    import signal
     import subprocess
-    import time
 
     args = [sys.executable, str(Path(__file__).resolve()), kind, str(db), str(ini)] + ([key] if key else [])
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -92,19 +101,15 @@ def type_then_kill(kind: str, db, ini, key: str | None, *, draft_key: str, expec
     try:
         line = proc.stdout.readline().strip()
         assert line == "typed", (line, proc.stderr.read() if proc.poll() is not None else "")
-        seen = None
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            raw = QSettings(str(ini), QSettings.Format.IniFormat).value(draft_key)
-            seen = json.loads(raw) if raw else None
-            if seen is not None and {k: seen.get(k) for k in expected} == expected:
-                break
-            time.sleep(0.05)
-        else:
-            raise AssertionError(f"the draft on disk never became {expected}; last seen {seen}")
-        assert proc.poll() is None, "the desk process ended by itself"
-        os.kill(proc.pid, signal.SIGKILL)
-        assert proc.wait(timeout=10) == -signal.SIGKILL
+        try:
+            code = proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"no draft was kept within {timeout_s} s") from None
+        assert code == -signal.SIGKILL, (code, proc.stderr.read())
+        raw = QSettings(str(ini), QSettings.Format.IniFormat).value(draft_key)
+        seen = json.loads(raw) if raw else None
+        assert seen is not None and {k: seen.get(k) for k in expected} == expected, \
+            f"the draft on disk after the crash is {seen}, not {expected}"
         return seen
     finally:
         if proc.poll() is None:

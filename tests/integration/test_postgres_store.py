@@ -82,3 +82,49 @@ def test_cli_process_on_postgres_loads_the_driver_on_demand(pg_url, tmp_path):
     cli("log", "--title", "Printer on floor 3 jams", "--category", "Hardware")
     rows = json.loads(cli("list", "--json"))
     assert [r["title"] for r in rows] == ["Printer on floor 3 jams"]
+
+
+def _server_error(url: str, *statements: str, holder: str | None = None) -> BaseException:
+    """The error the real server gives for the last of ``statements`` (``holder`` runs first on a second
+    connection that keeps its transaction open, as another desk would)."""
+    import psycopg2
+    other = psycopg2.connect(url) if holder else None
+    con = psycopg2.connect(url)
+    try:
+        if other is not None:
+            other.cursor().execute(holder)
+        cur = con.cursor()
+        for statement in statements[:-1]:
+            cur.execute(statement)
+        with pytest.raises(psycopg2.Error) as caught:
+            cur.execute(statements[-1])
+        return caught.value
+    finally:
+        con.close()
+        if other is not None:
+            other.close()
+
+
+def test_postgres_errors_are_classified_by_their_sqlstate_from_the_real_server(pg_url):
+    """Each kind the desk explains to a person, raised by the server itself (its SQLSTATE, whatever the
+    server's message language), and the sentence the person reads."""
+    import psycopg2
+
+    from incident_desk.storage.database import error_kind, translate_error
+    setup = psycopg2.connect(pg_url)
+    setup.autocommit = True
+    setup.cursor().execute("CREATE TABLE kinds (name varchar(4))")
+    setup.close()
+    read_only = _server_error(pg_url, "SET TRANSACTION READ ONLY", "INSERT INTO kinds VALUES ('x')")
+    locked = _server_error(pg_url, "SET lock_timeout = '50ms'", "SELECT * FROM kinds",
+                           holder="LOCK TABLE kinds IN ACCESS EXCLUSIVE MODE")
+    cancelled = _server_error(pg_url, "SET statement_timeout = '50ms'", "SELECT pg_sleep(5)")
+    too_long = _server_error(pg_url, "INSERT INTO kinds VALUES ('longer than four')")
+    assert [(e.pgcode, error_kind(e)) for e in (read_only, locked, cancelled, too_long)] == [
+        ("25006", "read-only"), ("55P03", "locked"), ("57014", "locked"), ("22001", "too-long")]
+    with pytest.raises(psycopg2.OperationalError) as unreachable:
+        psycopg2.connect("postgresql://nobody@127.0.0.1:1/none", connect_timeout=5)
+    assert error_kind(unreachable.value) == "connection"
+    assert error_kind(_server_error(pg_url, "SELECT * FROM no_such_table")) is None  # the driver's own words
+    assert str(translate_error(read_only)) == "The database is read-only; nothing was changed."
+    assert str(translate_error(locked)).startswith("The database is locked by another program for longer than")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -79,12 +79,11 @@ class FilePage(QWizardPage):
         self.profile_combo.currentIndexChanged.connect(self._on_profile_chosen)
 
     def fill_profiles(self, profiles: list[Profile]) -> None:
-        self.profile_combo.blockSignals(True)
-        self.profile_combo.clear()
-        self.profile_combo.addItem(translate("ImportWizard", "(none)"), None)
-        for profile in profiles:
-            self.profile_combo.addItem(f"{profile.name} ({profile.format})", profile.name)
-        self.profile_combo.blockSignals(False)
+        with QSignalBlocker(self.profile_combo):
+            self.profile_combo.clear()
+            self.profile_combo.addItem(translate("ImportWizard", "(none)"), None)
+            for profile in profiles:
+                self.profile_combo.addItem(f"{profile.name} ({profile.format})", profile.name)
 
     @Slot()
     def _on_browse(self) -> None:

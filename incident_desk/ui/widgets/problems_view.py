@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -174,24 +174,22 @@ class ProblemsView(RefreshWhenShown, QWidget):
         except (DomainError, StorageError) as exc:
             self.banner.show_message(str(exc), "error")
             return
-        self.status_filter.blockSignals(True)
-        current = self.status_filter.currentData()
-        self.status_filter.clear()
-        self.status_filter.addItem(translate("ProblemsView", "All ({sum})").format(sum=sum(counts.values())), "")
-        for status in ProblemStatus:
-            self.status_filter.addItem(f"{status.label} ({counts[status.value]})", status.value)
-        self.status_filter.setCurrentIndex(max(0, self.status_filter.findData(current or "")))
-        self.status_filter.blockSignals(False)
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(self.problems))
-        for r, p in enumerate(self.problems):
-            values = (p.key, p.status.label, str(p.incident_count), str(p.open_incident_count), p.title,
-                      p.updated_at.astimezone().strftime("%Y-%m-%d"))
-            for c, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setToolTip(value)
-                self.table.setItem(r, c, cell)
-        self.table.blockSignals(False)
+        with QSignalBlocker(self.status_filter):
+            current = self.status_filter.currentData()
+            self.status_filter.clear()
+            self.status_filter.addItem(translate("ProblemsView", "All ({sum})").format(sum=sum(counts.values())), "")
+            for status in ProblemStatus:
+                self.status_filter.addItem(f"{status.label} ({counts[status.value]})", status.value)
+            self.status_filter.setCurrentIndex(max(0, self.status_filter.findData(current or "")))
+        with QSignalBlocker(self.table):
+            self.table.setRowCount(len(self.problems))
+            for r, p in enumerate(self.problems):
+                values = (p.key, p.status.label, str(p.incident_count), str(p.open_incident_count), p.title,
+                          p.updated_at.astimezone().strftime("%Y-%m-%d"))
+                for c, value in enumerate(values):
+                    cell = QTableWidgetItem(value)
+                    cell.setToolTip(value)
+                    self.table.setItem(r, c, cell)
         row = next((r for r, p in enumerate(self.problems) if p.key == keep), 0 if self.problems else None)
         if row is not None:
             self.table.setCurrentCell(row, 0)
