@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from incident_desk.domain.incident import IncidentFilter, Status
@@ -12,17 +13,19 @@ def _first(desk, status: Status):
     return desk.incidents.list_incidents(filters=IncidentFilter(statuses=frozenset({status})), limit=1)[0]
 
 
-def test_a_key_typed_in_the_search_finds_an_incident_outside_the_view(qtbot, seeded_desk, qsettings):
+@pytest.mark.parametrize("form", ["{n}", "#{n}", "INC-{n:06d}", "inc-{n}"])
+def test_a_key_typed_in_the_search_finds_an_incident_outside_the_view(qtbot, seeded_desk, qsettings, form):
     window = open_window(qtbot, seeded_desk, qsettings)
     try:
         assert window.current_view_name() == "All open"
         resolved = _first(seeded_desk, Status.RESOLVED)
         number = int(resolved.key.split("-")[1])
-        qtbot.keyClicks(window.filter_bar.search, f"#{number}")
+        typed = form.format(n=number)  # the three ways of writing a key: 123, #123, INC-000123
+        qtbot.keyClicks(window.filter_bar.search, typed)
         qtbot.waitUntil(lambda: window.model.rowCount() >= 1 and
                         any(window.model.row_at(r).key == resolved.key for r in range(window.model.rowCount())),
                         timeout=5000)
-        assert window.model.filters() == IncidentFilter(text=f"#{number}")
+        assert window.model.filters() == IncidentFilter(text=typed)
         assert window.filter_bar.status.values() == frozenset()  # the bar shows the wider search
         assert f"{resolved.key} is resolved, outside the view" in window.statusBar().currentMessage()
         # A key inside the view leaves the view's conditions alone.
