@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from incident_desk.domain.incident import IncidentFilter, Status
 from tests.gui.test_main_window import close_window, open_window
@@ -86,3 +87,42 @@ def test_the_window_says_when_do_not_disturb_is_on(qtbot, seeded_desk, qsettings
     finally:
         alerts.shutdown()
         close_window(window)
+
+
+def test_the_conflict_dialog_shows_whole_times_and_names_and_no_version_numbers(qtbot, seeded_desk, clock):
+    """The issue saw 'Wed 02 Dec 2026 15:…' and 'version 14 -> 16': every time and name is read whole,
+    in the person's display name, and nothing speaks of versions."""
+    from PySide6.QtGui import QFontMetrics
+
+    from incident_desk.services.desk import Desk
+    from incident_desk.ui.dialogs.workflow import ConflictDialog
+    from incident_desk.ui.people import PeopleDirectory
+
+    key = _first(seeded_desk, Status.NEW).key
+    seeded_desk.users.add_user(actor=seeded_desk.actor, username="wilhelmina.vandenberg",
+                               display_name="Wilhelmina van den Berg-Oosterhuis", role="agent")
+    other = Desk.on_store(seeded_desk.store, clock=clock, username="wilhelmina.vandenberg")
+    loaded = seeded_desk.incidents.get_incident(key)
+    other.incidents.edit_incident(actor=other.actor, key=key, expected_version=loaded.version,
+                                  changes={"title": "Printer on floor 2 jams on every job"})
+    other.incidents.comment(actor=other.actor, key=key, text="Called the vendor")
+    changes = [e for e in seeded_desk.incidents.timeline(key) if e.at >= loaded.updated_at and e.actor ==
+               "wilhelmina.vandenberg"]
+    assert len(changes) >= 2
+    people = PeopleDirectory.of(seeded_desk)
+    dialog = ConflictDialog(key, changes, {"title": "Printer jam"}, name=people.name)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    tree = dialog.changes_tree
+    metrics = QFontMetrics(tree.font())
+    for row in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(row)
+        assert item.text(1) == "Wilhelmina van den Berg-Oosterhuis"
+        for column in (0, 1):
+            # The column holds the whole text (the time's minutes included), with the item's margins.
+            assert tree.header().sectionSize(column) >= metrics.horizontalAdvance(item.text(column)) + 6, \
+                (column, item.text(column))
+        assert "version" not in " ".join(item.text(c) for c in range(3)).lower()
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "version" not in shown.lower() and "Wilhelmina van den Berg-Oosterhuis" in shown
