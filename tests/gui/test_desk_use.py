@@ -126,3 +126,28 @@ def test_the_conflict_dialog_shows_whole_times_and_names_and_no_version_numbers(
         assert "version" not in " ".join(item.text(c) for c in range(3)).lower()
     shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "version" not in shown.lower() and "Wilhelmina van den Berg-Oosterhuis" in shown
+
+
+def test_the_table_and_the_editor_header_show_display_names_not_account_names(qtbot, seeded_desk, qsettings):
+    names = {"lena": "Lena Lead", "alex": "Alex Agent", "sam": "Sam Agent"}  # as the seeded desk adds them
+    window = open_window(qtbot, seeded_desk, qsettings)
+    try:
+        window.open_view("All")
+        column = next(c for c in range(window.model.columnCount())
+                      if window.model.headerData(c, Qt.Orientation.Horizontal) == "Assignee")
+        shown = {}
+        for r in range(min(window.model.rowCount(), 60)):
+            row = window.model.row_at(r)
+            if row is not None and row.assignee in names:
+                shown[row.assignee] = (window.model.index(r, column).data(), row.key)
+        assert len(shown) >= 2, shown
+        for username, (cell, _key) in shown.items():
+            assert cell == names[username]
+        username, (_cell, key) = next(iter(shown.items()))
+        window.table.select_key(key)
+        window._on_incident_activated(key)
+        qtbot.waitUntil(lambda: window.editor.current_key() == key, timeout=3000)
+        header = window.editor.assignee_label.text()
+        assert header.startswith(names[username]) and username not in header.split(" · ")[0]
+    finally:
+        close_window(window)
