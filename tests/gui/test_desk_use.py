@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from incident_desk.domain.incident import IncidentFilter, Status
+from incident_desk.services.incidents import IncidentDraft
 from tests.gui.test_main_window import close_window, open_window
 
 
@@ -149,5 +152,47 @@ def test_the_table_and_the_editor_header_show_display_names_not_account_names(qt
         qtbot.waitUntil(lambda: window.editor.current_key() == key, timeout=3000)
         header = window.editor.assignee_label.text()
         assert header.startswith(names[username]) and username not in header.split(" · ")[0]
+    finally:
+        close_window(window)
+
+
+def test_the_priority_and_age_columns_show_their_text_whole(qtbot, seeded_desk, qsettings, clock):
+    """Every screenshot read 'Moder…' and '11 h 30 …': the columns a start gives Priority and Age hold the
+    pill and the whole name (P1/P2 in bold) and every age, for every row the table paints."""
+    from incident_desk.domain.incident import Priority
+    from incident_desk.ui.models.incident_table_model import column_index
+    from incident_desk.ui.widgets.incident_table import PriorityBadgeDelegate
+    names = {Priority.P1: "Critical", Priority.P2: "High", Priority.P3: "Moderate", Priority.P4: "Low",
+             Priority.P5: "Planning"}
+    widest = seeded_desk.incidents.log_incident(
+        actor=seeded_desk.actor, draft=IncidentDraft(title="Widest age", category="Network",
+                                                     opened_at=clock() - timedelta(hours=23, minutes=58)))
+    window = open_window(qtbot, seeded_desk, qsettings)
+    try:
+        window.table.reset_columns()
+        window.open_view("All")
+        qtbot.waitUntil(lambda: not window.model.is_loading() and window.model.rowCount() > 0, timeout=5000)
+        seen = {window.model.row_at(r).priority for r in range(min(window.model.rowCount(), 100))}
+        assert seen == set(names), seen  # the seeded desk has every priority near the top
+        delegate = window.table.itemDelegateForColumn(column_index("priority"))
+        assert isinstance(delegate, PriorityBadgeDelegate)
+        delegate._names.clear()
+        window.table.viewport().grab()  # paints the visible rows through the delegate
+        painted = set(delegate._names.values())
+        assert painted and painted <= set(names.values()), painted  # drawn whole, never elided
+        # The age beside it ('11 h 30 …' too): every age text of the page fits its column with Qt's margins.
+        from PySide6.QtGui import QFontMetrics
+        from PySide6.QtWidgets import QStyle
+        age = column_index("age")
+        margin = 2 * (window.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        metrics = QFontMetrics(window.table.font())
+        texts = {window.model.index(r, age).data() for r in range(min(window.model.rowCount(), 100))}
+        window.apply_filter(IncidentFilter(text=widest.key))
+        qtbot.waitUntil(lambda: window.model.rowCount() == 1 and window.model.row_at(0).key == widest.key,
+                        timeout=3000)
+        texts.add(window.model.index(0, age).data())
+        assert "23 h 58 min" in texts  # the widest form an age takes (two units, two digits each)
+        width = window.table.horizontalHeader().sectionSize(age)
+        assert all(metrics.horizontalAdvance(t) + margin <= width for t in texts), (width, sorted(texts))
     finally:
         close_window(window)
