@@ -100,3 +100,17 @@ def test_problems_postmortems_and_action_items_escape_too(tmp_path):
         _clean(result.stdout)
         assert "\\x1b]0;pwned\\x07Printer" in result.stdout or "\\x1b[2J" in result.stdout, (args, result.stdout)
         assert not any(line.startswith("INC-999999") for line in result.stdout.splitlines()), args
+
+
+def test_an_import_report_quotes_the_files_values_escaped(tmp_path):
+    """A refused import lists the values it could not map and the --value lines that would: a value
+    carrying a clear-screen or a window title reached the terminal raw in those lines."""
+    db = make_demo_db(tmp_path / "desk.db", count_=2)
+    csv = tmp_path / "evil.csv"
+    csv.write_text("key,title,status,opened_at,category\n"
+                   f"X-1,\"{TITLE_OSC}\",bogus\x1b[2Jstatus,2026-11-01T10:00Z,Network\n", encoding="utf-8")
+    result = run_cli(db, "import", "csv", str(csv), "--map", "key=key", "--map", "title=title", "--map",
+                     "status=status", "--map", "opened_at=opened_at", "--map", "category=category", "--dry-run")
+    assert result.returncode == 2
+    _clean(result.stdout + result.stderr)
+    assert "bogus\\x1b[2Jstatus" in result.stderr
