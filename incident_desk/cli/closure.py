@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from incident_desk.cli.common import EXIT_OK, csv_list, parse_time, print_json, report, short_time
+from incident_desk.domain.text import printable
 
 _PM_TEXTS = ("summary", "customer_impact", "impact_who", "detection", "response", "root_cause",
              "contributing_factors", "went_well", "went_badly")
@@ -37,6 +38,12 @@ def cmd_policy(desk, args) -> int:
     return report(args, policy.to_dict(), policy.describe())
 
 
+def _block(text: str) -> str:
+    """Typed multi-line text as a block whose every line is indented deeper than the rows around it (so a
+    line break cannot forge a heading or a row), control characters escaped."""
+    return "\n    ".join(printable(text, lines=True).split("\n"))
+
+
 # ---- postmortems ----------------------------------------------------------------------------------------
 
 def _print_postmortem(desk, key: str) -> None:
@@ -49,19 +56,21 @@ def _print_postmortem(desk, key: str) -> None:
     from incident_desk.domain.postmortem import SECTIONS
     from incident_desk.domain.reporting import hours_text
     print(f"Postmortem of {key}: {pm.status.label}{' (required)' if pm.required else ''}; "
-          f"written by {pm.author or 'nobody yet'}" + (f", approved by {pm.approver}" if pm.approver else ""))
-    print(f"Who was affected: {pm.text('impact_who') or '-'}; how many: "
+          f"written by {printable(pm.author or 'nobody yet')}" +
+          (f", approved by {printable(pm.approver)}" if pm.approver else ""))
+    print(f"Who was affected: {printable(pm.text('impact_who') or '-')}; how many: "
           f"{pm.impact_count if pm.impact_count is not None else '-'}; how long: {hours_text(d.impact_s)}")
     print(f"Time to detect {hours_text(d.detect_s)}, acknowledge {hours_text(d.acknowledge_s)}, mitigate "
           f"{hours_text(d.mitigate_s)}, resolve {hours_text(d.resolve_s)}; response target {d.response_sla}, "
           f"resolution target {d.resolution_sla}")
     for section in SECTIONS:
-        print(f"\n{section.heading}:\n  {pm.text(section.name) or '(not written)'}")
+        text = pm.text(section.name)
+        print(f"\n{section.heading}:\n    {_block(text) if text else '(not written)'}")
     print("\nTimeline:")
     for e in sorted(pm.entries, key=lambda e: (e.at, e.id)):
         marks = " ".join(m for m in ((e.milestone.label if e.milestone else ""), "hidden" if e.hidden else "",
                                      "edited" if e.edited else "") if m)
-        print(f"  #{e.id:<4} {short_time(e.at)}  {e.text}" + (f"  [{marks}]" if marks else ""))
+        print(f"  #{e.id:<4} {short_time(e.at)}  {printable(e.text)}" + (f"  [{marks}]" if marks else ""))
 
 
 def cmd_postmortem(desk, args) -> int:
@@ -74,7 +83,7 @@ def cmd_postmortem(desk, args) -> int:
         else:
             for r in rows:
                 print(f"{r['incident']}  {r['priority']}  {r['status']:<10} {'required' if r['required'] else '':<8}"
-                      f"  {r['author'] or '-':<12} {r['title']}")
+                      f"  {printable(r['author'] or '-'):<12} {printable(r['title'])}")
             if not rows:
                 print("No postmortems.")
         return EXIT_OK
@@ -128,7 +137,7 @@ def cmd_problem(desk, args) -> int:
         else:
             for p in rows:
                 print(f"{p.key}  {p.status.label:<12} {p.incident_count:>4} incidents ({p.open_incident_count} open)"
-                      f"  {p.title}")
+                      f"  {printable(p.title)}")
             if not rows:
                 print("No problems.")
         return EXIT_OK
@@ -137,13 +146,13 @@ def cmd_problem(desk, args) -> int:
         if args.json:
             print_json(p.to_dict())
             return EXIT_OK
-        print(f"{p.key}  {p.title}\nStatus: {p.status.label}; owner {p.owner or '-'}; root cause "
-              f"{p.root_cause or '-'}")
+        print(f"{p.key}  {printable(p.title)}\nStatus: {p.status.label}; owner {printable(p.owner or '-')}; "
+              f"root cause {printable(p.root_cause or '-')}")
         if p.description:
-            print(f"\n{p.description}")
-        print(f"\nWorkaround: {p.workaround or '(none yet)'}\n\nIncidents:")
+            print(f"\n    {_block(p.description)}")
+        print(f"\nWorkaround:\n    {_block(p.workaround) if p.workaround else '(none yet)'}\n\nIncidents:")
         for key, title, priority, status, opened in problems.incidents(p.key):
-            print(f"  {key}  {priority.label}  {status.label:<12} {short_time(opened)}  {title}")
+            print(f"  {key}  {priority.label}  {status.label:<12} {short_time(opened)}  {printable(title)}")
         return EXIT_OK
     if what == "new":
         p = problems.create(actor=desk.actor, title=args.title, description=args.description or "",
@@ -160,7 +169,7 @@ def cmd_problem(desk, args) -> int:
         p = problems.update(actor=desk.actor, key=args.key, expected_version=problems.get(args.key).version,
                             changes=changes)
     return report(args, p.to_dict(), f"{p.key} is {p.status.label.lower()} with {p.incident_count} incidents: "
-                                     f"{p.title}")
+                                     f"{printable(p.title)}")
 
 
 # ---- action items ---------------------------------------------------------------------------------------
@@ -178,9 +187,9 @@ def cmd_action(desk, args) -> int:
         counts = items.counts(owner=owner)
         for i in rows:
             late = "  OVERDUE" if i.overdue(today) else ""
-            print(f"#{i.id:<5} {i.status.label:<12} {(i.owner or 'NO OWNER'):<12} "
+            print(f"#{i.id:<5} {i.status.label:<12} {printable(i.owner or 'NO OWNER'):<12} "
                   f"{i.due.isoformat() if i.due else '-':<10}  {i.incident_key or i.problem_key or '-':<10} "
-                  f"{i.title}{late}")
+                  f"{printable(i.title)}{late}")
         print(f"{counts['open']} open, {counts['overdue']} overdue, {counts['unowned']} without an owner.")
         return EXIT_OK
     if what == "add":
@@ -193,8 +202,9 @@ def cmd_action(desk, args) -> int:
         if args.due is not None:
             kwargs["due"] = None if args.due.lower() in ("none", "-") else args.due
         item = items.update(actor=desk.actor, item_id=args.id, title=args.title, status=args.status, **kwargs)
-    return report(args, item.to_dict(items.today()), f"Action item #{item.id} ({item.status.label.lower()}, "
-                                                     f"owner {item.owner or 'none'}): {item.title}")
+    return report(args, item.to_dict(items.today()),
+                  f"Action item #{item.id} ({item.status.label.lower()}, owner {printable(item.owner or 'none')}): "
+                  f"{printable(item.title)}")
 
 
 # ---- registration ---------------------------------------------------------------------------------------

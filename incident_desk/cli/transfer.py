@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from incident_desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, print_json
+from incident_desk.domain.text import printable
 
 FORMAT_HELP = ("servicenow (incident list or event log), jira, pagerduty, csv (any CSV with --map/--value), "
                "json (this desk's own export)")
@@ -76,7 +77,8 @@ def cmd_import(desk, args) -> int:
         print_json(report.to_dict())
     else:
         for line in report.lines():
-            print(line, file=sys.stderr if report.problems and not report.skip_invalid else sys.stdout)
+            # The lines quote the file's values (a --value hint repeats them): shown, never obeyed.
+            print(printable(line), file=sys.stderr if report.problems and not report.skip_invalid else sys.stdout)
     return EXIT_USAGE if report.problems and not args.skip_invalid else EXIT_OK
 
 

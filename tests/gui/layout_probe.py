@@ -122,6 +122,19 @@ def main(db: str, png: str) -> int:
     for _ in range(20):
         app.processEvents()
     out["typed"] = probe(window, editor)
+    # Someone else changes the incident meanwhile: the banner's Reload and Keep editing stay whole too.
+    other = Desk.on_store(desk.store)
+    other.incidents.edit_incident(actor=other.actor, key=key, expected_version=editor.current_incident().version,
+                                  changes={"reporter_name": "Someone Else With A Rather Long Name"})
+    editor.refresh_from_store()
+    for _ in range(20):
+        app.processEvents()
+    out["changed_meanwhile"] = {**probe(window, editor),
+                                "banner": {b.text().replace("&", ""): fully_visible(b, window)
+                                           for b in (editor.reload_remote_button, editor.keep_editing_button)}}
+    editor.keep_editing_button.click()
+    for _ in range(20):
+        app.processEvents()
     window.tabs.setCurrentIndex(1)
     for _ in range(50):
         app.processEvents()

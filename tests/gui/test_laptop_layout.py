@@ -36,7 +36,8 @@ def test_the_window_fits_and_the_editor_keeps_its_buttons(tmp_path, seeded_path,
     # The window and its minimum fit the screen, title bar included.
     assert seen["window"][0] <= width and seen["window"][1] <= height
     assert seen["minimum"][0] <= 1366 - FRAME[0] and seen["minimum"][1] <= 768 - FRAME[1]
-    for moment in ("opened", "typed", "after_metrics"):
+    assert seen["changed_meanwhile"]["banner"] == {"Reload": True, "Keep editing": True}
+    for moment in ("opened", "typed", "changed_meanwhile", "after_metrics"):
         state = seen[moment]
         assert state["buttons"], moment
         hidden = [name for name, whole in state["buttons"].items() if not whole]

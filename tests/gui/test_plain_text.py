@@ -142,3 +142,60 @@ def test_the_database_tooltip_never_shows_a_password(qtbot, qsettings, pg_url):
         window.shutdown()
     finally:
         desk.close()
+
+
+def _rendered_markup(root) -> list[str]:
+    """Every label, button and tooltip under ``root`` that Qt would draw as HTML while it carries typed
+    text (the sweep's markers): what a hostile title, name or reason turns into markup."""
+    from PySide6.QtWidgets import QAbstractButton, QWidget
+    leaks = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        texts = []
+        if isinstance(widget, QLabel) and widget.textFormat() != Qt.TextFormat.PlainText:
+            if widget.textFormat() == Qt.TextFormat.RichText or QtGuiNamespace.mightBeRichText(widget.text()):
+                texts.append(("label", widget.text()))
+        if isinstance(widget, QAbstractButton):
+            texts.append(("button", widget.text()))  # buttons draw plain text, but a tooltip may not
+        texts.append(("tooltip", widget.toolTip()))
+        for kind, text in texts:
+            if kind == "button":
+                continue
+            if ("Zebra" in text or "Ann" in text or "Net" in text) and shown(text) != text and \
+                    html.escape(shown(text), quote=False) != text:
+                leaks.append(f"{kind} of {widget.metaObject().className()} {widget.objectName()!r}: {text[:80]!r}")
+    return leaks
+
+
+def test_no_widget_anywhere_in_the_window_renders_typed_markup(qtbot, html_desk, qsettings):
+    """A sweep, not a list: every tab of the window and of the editor, both incidents, the notification
+    panel; any label or tooltip holding typed text must show it as typed."""
+    from incident_desk.ui.alerts import AlertsController
+    html_desk.act_as("ann")
+    window = MainWindow(html_desk, DeskBridge(html_desk, poll_ms=100), qsettings)
+    qtbot.addWidget(window)
+    alerts = AlertsController(html_desk, window, settings=qsettings, scan_interval_ms=3_600_000,
+                              poll_interval_ms=3_600_000, first_scan_ms=3_600_000, tray_available=lambda: False)
+    window.attach_alerts(alerts)
+    window.open_view("All")
+    window.show()
+    qtbot.waitUntil(lambda: window.first_page_painted and not window.model.is_loading(), timeout=5000)
+    leaks = []
+    try:
+        for key in (html_desk.first_key, html_desk.other_key):
+            window.table.select_key(key)
+            window._on_incident_activated(key)
+            qtbot.waitUntil(lambda k=key: window.editor.current_key() == k, timeout=3000)
+            tabs = window.editor.findChildren(type(window.tabs))
+            for tab_widget in tabs:
+                for i in range(tab_widget.count()):
+                    tab_widget.setCurrentIndex(i)
+                    qtbot.wait(50)
+                    leaks += _rendered_markup(window)
+        for i in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(i)
+            qtbot.wait(100)
+            leaks += _rendered_markup(window)
+    finally:
+        alerts.shutdown()
+        window.shutdown()
+    assert sorted(set(leaks)) == []

@@ -81,3 +81,39 @@ def test_config_paths(tmp_path, monkeypatch):
     assert config.database_url("x.db", environ={config.DB_ENV_VAR: "y.db"}) == "x.db"
     assert config.database_url(None, environ={config.DB_ENV_VAR: "y.db"}) == "y.db"
     assert config.database_url("  ", environ={}) == str(path)
+
+
+def _ink_bottom_left(image: QImage) -> int:
+    """Pixels unlike the background in the lower part of the left column (where the notification panel
+    sits under the views list at start; the views list alone leaves it empty)."""
+    h = image.height()
+    background = image.pixelColor(100, h // 2)
+    ink = 0
+    for y in range(int(h * 0.6), int(h * 0.9), 2):
+        for x in range(4, 190, 2):
+            c = image.pixelColor(x, y)
+            ink += abs(c.red() - background.red()) + abs(c.green() - background.green()) + \
+                abs(c.blue() - background.blue()) > 120
+    return ink
+
+
+def test_as_started_shows_the_notification_panel_a_normal_start_opens(tmp_path, seeded_path):
+    """The command line a user types (--screenshot --as-started), on a laptop screen: the panel is in the
+    picture; without --as-started it is not (the picture a README took before hid what a start shows)."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
+           "QT_QPA_PLATFORM": offscreen_platform(1366, 768, folder=tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "HOME": str(tmp_path)}
+    inks = {}
+    for flag in ("--as-started", ""):
+        out = tmp_path / f"shot{flag}.png"
+        args = [sys.executable, "-m", "incident_desk", "--db", str(seeded_path), "--screenshot", str(out)]
+        result = subprocess.run(args + ([flag] if flag else []), cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        image = QImage(str(out))
+        # 92 % of 1366 x 768: the window a first start opens on a laptop, panel or not.
+        assert (image.width(), image.height()) == (1256, 706)
+        inks[flag] = _ink_bottom_left(image)
+    assert inks[""] == 0, inks
+    assert inks["--as-started"] > 300, inks

@@ -73,3 +73,44 @@ def test_json_carries_the_exact_text(db):
     assert (data["title"], data["description"], data["reporter_contact"]) == (TITLE_OSC, DESCRIPTION, CONTACT)
     assert NOTE in [e["note"] for e in data["timeline"]]
     assert NAME in [u["display_name"] for u in json.loads(run_cli(db, "users", "list", "--json").stdout)]
+
+
+def test_problems_postmortems_and_action_items_escape_too(tmp_path):
+    """The closure commands print titles, descriptions, workarounds and postmortem text people typed:
+    the same escapes as show (problem show printed a workaround's clear-screen raw)."""
+    import sqlite3
+    db = make_demo_db(tmp_path / "desk.db", count_=5)
+    resolved = "INC-000001"  # closed in the five-incident demo
+    for args in (["problem", "new", "--title", "Disk fills", "--incident", resolved, "--workaround", "Move it"],
+                 ["postmortem", "start", resolved], ["action", "add", "--title", "Fix it", "--incident", resolved]):
+        result = run_cli(db, *args)
+        assert result.returncode == 0, (args, result.stderr)
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("UPDATE problem SET title = ?, description = ?, workaround = ?", (TITLE_OSC, DESCRIPTION, CONTACT))
+        con.execute("UPDATE postmortem SET summary = ?, impact_who = ?", (DESCRIPTION, CONTACT))
+        con.execute("UPDATE postmortem_entry SET text = ?", (NOTE,))
+        con.execute("UPDATE action_item SET title = ?", (TITLE_OSC,))
+        con.execute("UPDATE incident SET title = ? WHERE key = ?", (TITLE_OSC, resolved))
+    con.close()
+    for args in (["problem", "list"], ["problem", "show", "PRB-000001"], ["postmortem", "list"],
+                 ["postmortem", "show", resolved], ["action", "list"]):
+        result = run_cli(db, *args)
+        assert result.returncode == 0, (args, result.stderr)
+        _clean(result.stdout)
+        assert "\\x1b]0;pwned\\x07Printer" in result.stdout or "\\x1b[2J" in result.stdout, (args, result.stdout)
+        assert not any(line.startswith("INC-999999") for line in result.stdout.splitlines()), args
+
+
+def test_an_import_report_quotes_the_files_values_escaped(tmp_path):
+    """A refused import lists the values it could not map and the --value lines that would: a value
+    carrying a clear-screen or a window title reached the terminal raw in those lines."""
+    db = make_demo_db(tmp_path / "desk.db", count_=2)
+    csv = tmp_path / "evil.csv"
+    csv.write_text("key,title,status,opened_at,category\n"
+                   f"X-1,\"{TITLE_OSC}\",bogus\x1b[2Jstatus,2026-11-01T10:00Z,Network\n", encoding="utf-8")
+    result = run_cli(db, "import", "csv", str(csv), "--map", "key=key", "--map", "title=title", "--map",
+                     "status=status", "--map", "opened_at=opened_at", "--map", "category=category", "--dry-run")
+    assert result.returncode == 2
+    _clean(result.stdout + result.stderr)
+    assert "bogus\\x1b[2Jstatus" in result.stderr

@@ -261,14 +261,27 @@ class IncidentTable(QTableView):
         self._fit_title()
 
     def _default_width(self, section: int) -> int:
-        """The column's default width; the key column fits a seven-digit key in its bold font
-        (a desk past a million incidents showed 'INC-10000...'), whatever the font size."""
+        """The column's default width; the key column fits a seven-digit key in its bold font (a desk past a
+        million incidents showed 'INC-10000...'), the priority column its pill and longest name and the age
+        column its longest text, whatever the font size."""
         width = COLUMNS[section].width
         if COLUMNS[section].id == "key":
             bold = QFont(self.font())
             bold.setBold(True)
             margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 12
             width = max(width, QFontMetrics(bold).horizontalAdvance("INC-0000000") + margin)
+        elif COLUMNS[section].id == "priority":
+            # The pill and the whole name (P1/P2 bold) as PriorityBadgeDelegate paints them: 100 px read
+            # 'Moder…' in every screenshot.
+            bold = QFont(self.font())
+            bold.setBold(True)
+            pill = QFontMetrics(icons.badge_font(self.font())).horizontalAdvance("P9") + 12
+            name = max(QFontMetrics(bold).horizontalAdvance(translate("Theme", n)) for n in PRIORITY_NAMES.values())
+            width = max(width, 6 + pill + 6 + name + 4 + 2)
+        elif COLUMNS[section].id == "age":
+            # The widest age formatting.duration writes ('11 h 30 min' read '11 h 30 ...' at 72 px).
+            margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 12
+            width = max(width, QFontMetrics(self.font()).horizontalAdvance("23 h 59 min") + margin)
         return width
 
     def visible_columns(self) -> tuple[str, ...]:
