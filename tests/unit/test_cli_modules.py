@@ -34,3 +34,20 @@ def test_each_family_adds_commands_of_its_own(family):
     assert alone.choices, family
     [everything] = [a for a in cli.build_parser()._actions if a.dest == "command"]
     assert set(alone.choices) <= set(everything.choices)
+
+
+def test_a_command_group_lists_only_subcommands_it_has():
+    """`postmortem`'s line in --help once offered a `timeline` command that never existed (it is `entry`)."""
+    import argparse
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {choice.dest: choice.help or "" for choice in sub._choices_actions}
+    checked = 0
+    for name, command in sub.choices.items():
+        inner = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        if not inner or ":" not in helps[name]:
+            continue
+        listed = {word.split("(")[0].strip() for word in helps[name].split(":", 1)[1].split(",")}
+        assert listed <= set(inner[0].choices), f"{name}: {sorted(listed - set(inner[0].choices))}"
+        checked += 1
+    assert checked >= 3  # postmortem, problem, action at least
