@@ -25,7 +25,8 @@ CONTACT = "qz7741@example.net"
 WORK_NOTE = "Wkplant4471 restarted postfix"
 COMMENT = "Cmplant9932 caller chased"
 DESCRIPTION = "Dsplant5510 in the basement"
-PLANTED = (REPORTER, CONTACT, WORK_NOTE, COMMENT, DESCRIPTION)
+INTERNAL_SERVICE = "Svplant6620 relay"   # an internal service the incident names: never told to customers
+PLANTED = (REPORTER, CONTACT, WORK_NOTE, COMMENT, DESCRIPTION, INTERNAL_SERVICE)
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
@@ -51,12 +52,16 @@ def build_incident(backend) -> str:
                         email="lena@corp.example")
     desk.users.add_user(actor=admin, username="alex", display_name="Alex Agent", role="agent", team="Messaging")
     lena, alex = desk.users.actor("lena"), desk.users.actor("alex")
+    desk.communication.add_service(actor=admin, name="Company e-mail", public=True)
+    desk.communication.add_service(actor=admin, name=INTERNAL_SERVICE, public=False)
     inc = desk.incidents.log_incident(actor=alex, draft=IncidentDraft(
-        title="Mail server not accepting mail", category="Email", service="Company e-mail", impact="high",
+        title="Mail server not accepting mail", category="Email", service=INTERNAL_SERVICE, impact="high",
         urgency="high", description=DESCRIPTION, reporter_name=REPORTER, reporter_contact=CONTACT,
         assignee="alex"))
     clock.advance(minutes=4)
     desk.incidents.transition(actor=alex, key=inc.key, to="acknowledged")
+    desk.communication.announce(actor=alex, key=inc.key, state="investigating", services=["Company e-mail"],
+                                message="We are looking into refused mail.")
     clock.advance(minutes=6)
     desk.incidents.comment(actor=alex, key=inc.key, text=WORK_NOTE, work_note=True)
     desk.incidents.comment(actor=alex, key=inc.key, text=COMMENT)
@@ -119,7 +124,8 @@ def test_a_customer_report_names_nobody_and_keeps_internal_notes_out(incident_db
             assert secret not in customer, f"{secret!r} leaked into the customer {fmt}"
             assert secret.split()[0] not in customer
         # The search can see them: each is in the internal report of the same format.
-        for secret in (REPORTER, CONTACT, WORK_NOTE.split()[0], COMMENT.split()[0], DESCRIPTION.split()[0]):
+        for secret in (REPORTER, CONTACT, WORK_NOTE.split()[0], COMMENT.split()[0], DESCRIPTION.split()[0],
+                       INTERNAL_SERVICE):
             assert secret in internal, f"{secret!r} missing from the internal {fmt}"
         # Nobody's name or contact in the customer text, even where an author typed them.
         for person in ("Alex Agent", "alex", "Lena", "lena@corp.example", "+49 30 1234 5678"):
@@ -150,6 +156,7 @@ def test_the_customer_report_says_what_happened_impact_what_was_done_and_prevent
     assert headings == ["Incident report: Mail server not accepting mail", "At a glance", "Key durations",
                         "What happened", "Impact", "What we did", "Why it happened", "Timeline",
                         "What will prevent a repeat"]
+    assert "| Affected | Company e-mail |" in md           # the public service; the internal one stays inside
     assert "| Duration of impact | 50 min |" in md          # 07:40 impact start to 08:30 mitigation
     assert "| Time to resolve | 1.7 h | From our alert to the problem being resolved. |" in md
     assert "Number affected: 1,200" in md
