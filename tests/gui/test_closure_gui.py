@@ -393,3 +393,60 @@ def test_the_window_and_its_closure_parts_are_freed_without_the_collector(qtbot,
         assert all(r() is None or not shiboken6.isValid(r()) for r in refs[1:])
     finally:
         gc.enable()
+
+
+def test_open_action_items_counts_everyones_and_an_edit_writes_off_the_gui_thread(qtbot, team_desk, db_path,
+                                                                                    monkeypatch):
+    """'Open action items' lists every open item (anyone's, unowned too) with its own counts beside 'My action
+    items'; an edit from the view is written on the desk's writer thread, as every write of the window."""
+    import threading
+
+    from incident_desk.ui.widgets.action_items_view import ActionItemsView
+    desk = team_desk
+    me = desk.actor.username
+    inc = log(desk, "Disk full on the file server")
+    today = desk.action_items.today()
+    past, future = (today - timedelta(days=2)).isoformat(), (today + timedelta(days=9)).isoformat()
+    desk.action_items.add(actor=desk.actor, title="Mine, later", owner=me, due=future, incident=inc.key)
+    desk.action_items.add(actor=desk.actor, title="Sam's, late", owner="sam", due=past, incident=inc.key)
+    desk.action_items.add(actor=desk.actor, title="Nobody's", due=future, incident=inc.key)
+    done = desk.action_items.add(actor=desk.actor, title="Lena's, done", owner="lena", incident=inc.key)
+    desk.action_items.update(actor=desk.actor, item_id=done.id, status="done")
+    view = ActionItemsView(desk)
+    qtbot.addWidget(view)
+    view.show()
+    view.refresh()
+    assert view.mine_button.text() == "My action items (1)"
+    assert view.open_button.text() == "Open action items (3, 1 overdue)"
+    assert [view.table.item(r, 1).text() for r in range(view.table.rowCount())] == ["Mine, later"]
+    qtbot.mouseClick(view.open_button, Qt.MouseButton.LeftButton)
+    assert view.mode() == "open"
+    shown = {view.table.item(r, 1).text(): (view.table.item(r, 2).text(), view.table.item(r, 4).text())
+             for r in range(view.table.rowCount())}
+    assert shown == {"Mine, later": (me, "Open"), "Sam's, late": ("sam", "Open (overdue)"),
+                     "Nobody's": ("no owner", "Open")}
+    assert view.summary.text().startswith("3 open, 1 overdue, 1 without an owner.")
+
+    writers = []
+    update = desk.action_items.update
+
+    def recording_update(**kw):
+        writers.append(threading.current_thread() is threading.main_thread())
+        return update(**kw)
+
+    monkeypatch.setattr(desk.action_items, "update", recording_update)
+    row = next(r for r in range(view.table.rowCount()) if view.table.item(r, 1).text() == "Nobody's")
+    view.table.setCurrentCell(row, 0)
+
+    def give_to_sam(dialog) -> bool:
+        dialog.owner_combo.setCurrentIndex(dialog.owner_combo.findText("sam"))
+        dialog.accept()
+        return True
+
+    view.run_dialog = give_to_sam
+    qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
+    assert writers == [False]
+    assert rows(db_path, "SELECT u.username FROM action_item a JOIN \"user\" u ON u.id = a.owner_id "
+                        "WHERE a.title = ?", "Nobody's") == [("sam",)]
+    assert view.open_button.text() == "Open action items (3, 1 overdue)"
+    assert view.summary.text().startswith("3 open, 1 overdue, 0 without an owner.")
