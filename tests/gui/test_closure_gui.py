@@ -291,7 +291,22 @@ def test_monthly_review_from_the_metrics_tab(qtbot, seeded_desk, qsettings, tmp_
         close_window(window)
 
 
-def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_desk, qsettings):
+def on_gui_thread(monkeypatch, service, name: str) -> list[bool]:
+    """Record, for each call of ``service.name``, whether it ran on the GUI thread (writes must not)."""
+    import threading
+    calls: list[bool] = []
+    real = getattr(service, name)
+
+    def recording(*args, **kw):
+        calls.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(service, name, recording)
+    return calls
+
+
+def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_desk, qsettings, monkeypatch):
+    created = on_gui_thread(monkeypatch, seeded_desk.problems, "create")
     window = open_window(qtbot, seeded_desk, qsettings)
     try:
         table = window.table
@@ -310,6 +325,7 @@ def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_
         problem = seeded_desk.problems.get("PRB-000001")
         assert sorted(problem.incident_keys) == sorted(keys)
         assert window.statusBar().currentMessage() == "PRB-000001 now groups 2 incidents."
+        assert created == [False]  # written on the desk's writer thread
         assert window.open_view("All")
         qtbot.waitUntil(lambda: window.model.rowCount() == 240, timeout=3000)
         table.selectAll()
@@ -340,8 +356,9 @@ def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_
         close_window(window)
 
 
-def test_the_log_dialog_offers_a_known_errors_workaround_and_links_to_it(qtbot, team_desk, tmp_path):
+def test_the_log_dialog_offers_a_known_errors_workaround_and_links_to_it(qtbot, team_desk, tmp_path, monkeypatch):
     desk = team_desk
+    linked = on_gui_thread(monkeypatch, desk.problems, "link")
     old = log(desk, "Outlook keeps asking for password")
     problem = desk.problems.create(actor=desk.actor, title="Modern auth token expires", incidents=[old.key],
                                    workaround="Sign out of Office and back in")
@@ -358,6 +375,7 @@ def test_the_log_dialog_offers_a_known_errors_workaround_and_links_to_it(qtbot, 
     dialog.category_combo.setEditText("Email")
     key = dialog.log_incident()
     assert key is not None and desk.problems.problem_of(key).key == "PRB-000001"
+    assert linked == [False]  # written on the desk's writer thread
 
 
 def test_the_window_and_its_closure_parts_are_freed_without_the_collector(qtbot, seeded_desk, qsettings):
@@ -399,8 +417,6 @@ def test_open_action_items_counts_everyones_and_an_edit_writes_off_the_gui_threa
                                                                                     monkeypatch):
     """'Open action items' lists every open item (anyone's, unowned too) with its own counts beside 'My action
     items'; an edit from the view is written on the desk's writer thread, as every write of the window."""
-    import threading
-
     from incident_desk.ui.widgets.action_items_view import ActionItemsView
     desk = team_desk
     me = desk.actor.username
@@ -427,14 +443,7 @@ def test_open_action_items_counts_everyones_and_an_edit_writes_off_the_gui_threa
                      "Nobody's": ("no owner", "Open")}
     assert view.summary.text().startswith("3 open, 1 overdue, 1 without an owner.")
 
-    writers = []
-    update = desk.action_items.update
-
-    def recording_update(**kw):
-        writers.append(threading.current_thread() is threading.main_thread())
-        return update(**kw)
-
-    monkeypatch.setattr(desk.action_items, "update", recording_update)
+    writers = on_gui_thread(monkeypatch, desk.action_items, "update")
     row = next(r for r in range(view.table.rowCount()) if view.table.item(r, 1).text() == "Nobody's")
     view.table.setCurrentCell(row, 0)
 

@@ -395,7 +395,8 @@ class LogIncidentDialog(QDialog):
         problem = self.known_errors.problem_to_link()
         if problem:
             try:
-                self.desk.problems.link(actor=self.desk.actor, key=problem, incidents=[incident.key])
+                self.ops.run_write(lambda: self.desk.problems.link(actor=self.desk.actor, key=problem,
+                                                                   incidents=[incident.key]))
             except (DomainError, StorageError):
                 pass  # logged all the same; linking can be done from the Resolution tab
         self.sig_incident_logged.emit(incident.key)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from incident_desk.domain.incident import DomainError
 from incident_desk.services.errors import StorageError
 from incident_desk.ui.i18n import translate
+from incident_desk.ui.ops import ops_for
 from incident_desk.ui.widgets.lazy_tab import LazyTab
 
 MAX_SELECTED = 200  # a problem groups a handful of incidents, not a whole view
@@ -148,9 +149,11 @@ class ClosureActions(QObject):
         """Link ``keys`` to ``existing``, or to a new problem made of ``values``; the key, or None on error."""
         try:
             if existing:
-                problem = self.desk.problems.link(actor=self.desk.actor, key=existing, incidents=keys)
+                problem = ops_for(self.desk).run_write(
+                    lambda: self.desk.problems.link(actor=self.desk.actor, key=existing, incidents=keys))
             else:
-                problem = self.desk.problems.create(actor=self.desk.actor, incidents=keys, **values)
+                problem = ops_for(self.desk).run_write(
+                    lambda: self.desk.problems.create(actor=self.desk.actor, incidents=keys, **values))
         except (DomainError, StorageError) as exc:
             self.window.status_message(translate("ClosureActions", "Not linked: {exc}").format(exc=exc), 15_000)
             return None
