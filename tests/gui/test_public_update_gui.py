@@ -93,6 +93,35 @@ def test_post_update_dialog_records_mails_and_copies(qtbot, desk, db_path, tmp_p
     assert any("public update: Monitoring on Web Shop" in (t or "") for t in texts), texts
 
 
+def test_the_update_is_copied_as_plain_text_when_chosen(qtbot, desk):
+    """Chat without Markdown gets the plain text: the state and title, the key, the services, the message
+    (nothing escaped, no '**')."""
+    desk.communication.add_service(actor=desk.actor, name="Web Shop", public=True)
+    inc = _p1(desk, title="Checkout fails (cards *only*)")
+    editor = IncidentDetailEditor(desk)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.load_incident(inc.key)
+
+    def fill(dialog) -> bool:
+        assert not dialog.copy_format.isEnabled() and dialog.copy_as() is None  # nothing copied unless asked
+        dialog.copy_check.setChecked(True)
+        assert dialog.copy_format.isEnabled() and dialog.copy_as() == "markdown"
+        dialog.copy_format.setCurrentIndex(dialog.copy_format.findData("text"))
+        dialog.state_combo.setCurrentIndex(1)  # Identified
+        dialog.message_edit.setPlainText("A card processor rejects payments.")
+        dialog.accept()
+        return True
+
+    QGuiApplication.clipboard().setText("before")
+    editor.run_dialog = fill
+    qtbot.mouseClick(editor.workflow.public_update_button, Qt.MouseButton.LeftButton)
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[:3] == ["Identified — Checkout fails (cards *only*)", f"Incident: {inc.key}", "Affected: Web Shop"]
+    assert "A card processor rejects payments." in lines
+    assert "The public update is on the timeline. It is on the clipboard as plain text." in editor.banner.text()
+
+
 def test_missed_cadence_shows_in_the_sla_column(qtbot, desk, clock):
     inc = _p1(desk)
     quiet = _p1(desk, title="Printer jam", impact="low", urgency="low")
