@@ -110,3 +110,29 @@ def test_csv_export_never_hands_a_spreadsheet_a_formula(backend, tmp_path):
     with open(tmp_path / "x.csv", encoding="utf-8-sig", newline="") as fh:
         [row] = list(csv.DictReader(fh))
     assert (row["title"], row["reporter"]) == ("'=HYPERLINK(\"http://x\")", "'@admin")
+
+
+def test_without_tz_times_are_read_in_this_machines_zone_as_tz_says(backend, tmp_path):
+    """'Default: this machine's zone' is the zone its clocks use: TZ when set (it was ignored for
+    /etc/localtime, UTC here), a zone of three parts too; a TZ without an IANA name is refused, not guessed."""
+    from tests.reliability.reliability_tools import assert_one_line_error
+    db = backend
+    path = tmp_path / "zones.csv"
+    path.write_text("key,title,status,priority,opened_at\nZ-1,Tokyo,new,P3,2026-11-01 10:00\n", encoding="utf-8")
+    tokyo = cli_env(db, "import", "csv", path, "--json", env={"TZ": "Asia/Tokyo"})
+    assert tokyo.returncode == 0, tokyo.stderr
+    assert json.loads(tokyo.stdout)["detected"]["zone"] == "Asia/Tokyo for times without an offset"
+    # 10:00 in Tokyo (UTC+9, no summer time) is 01:00 UTC: 2026-11-01T01:00:00Z.
+    assert db.value("SELECT opened_at FROM incident WHERE external_key = 'Z-1'") == 1793494800
+    path.write_text("key,title,status,priority,opened_at\nZ-1,Tokyo,new,P3,2026-11-01 10:00\n"
+                    "Z-2,Buenos Aires,new,P3,2026-11-01 10:00\n", encoding="utf-8")
+    assert cli_env(db, "import", "csv", path, env={"TZ": "America/Argentina/Buenos_Aires"}).returncode == 0
+    # Buenos Aires is UTC-3 all year: 13:00 UTC. Z-1 is read again in that zone too (same key: updated).
+    assert db.value("SELECT opened_at FROM incident WHERE external_key = 'Z-2'") == 1793494800 + 12 * 3600
+    before = db.content()
+    assert_one_line_error(cli_env(db, "import", "csv", path, env={"TZ": "CET-1CEST"}), "TZ=CET-1CEST", "--tz")
+    db.assert_unchanged(before)
+
+
+def cli_env(db, *args, env):
+    return run_cli(db, *args, timeout=120, env=env)
