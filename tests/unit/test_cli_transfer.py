@@ -119,6 +119,8 @@ def test_without_tz_times_are_read_in_this_machines_zone_as_tz_says(backend, tmp
     db = backend
     path = tmp_path / "zones.csv"
     path.write_text("key,title,status,priority,opened_at\nZ-1,Tokyo,new,P3,2026-11-01 10:00\n", encoding="utf-8")
+    dry = cli_env(db, "import", "csv", path, "--dry-run", env={"TZ": "Asia/Tokyo"})
+    assert dry.stdout.startswith("Would import 1 incident from 1 row: 1 new,"), dry.stdout
     tokyo = cli_env(db, "import", "csv", path, "--json", env={"TZ": "Asia/Tokyo"})
     assert tokyo.returncode == 0, tokyo.stderr
     assert json.loads(tokyo.stdout)["detected"]["zone"] == "Asia/Tokyo for times without an offset"
@@ -126,7 +128,8 @@ def test_without_tz_times_are_read_in_this_machines_zone_as_tz_says(backend, tmp
     assert db.value("SELECT opened_at FROM incident WHERE external_key = 'Z-1'") == 1793494800
     path.write_text("key,title,status,priority,opened_at\nZ-1,Tokyo,new,P3,2026-11-01 10:00\n"
                     "Z-2,Buenos Aires,new,P3,2026-11-01 10:00\n", encoding="utf-8")
-    assert cli_env(db, "import", "csv", path, env={"TZ": "America/Argentina/Buenos_Aires"}).returncode == 0
+    again = cli_env(db, "import", "csv", path, env={"TZ": "America/Argentina/Buenos_Aires"})
+    assert again.stdout.startswith("Imported 2 incidents from 2 rows: 1 new, 1 updated,"), again.stdout
     # Buenos Aires is UTC-3 all year: 13:00 UTC. Z-1 is read again in that zone too (same key: updated).
     assert db.value("SELECT opened_at FROM incident WHERE external_key = 'Z-2'") == 1793494800 + 12 * 3600
     before = db.content()
