@@ -71,6 +71,19 @@ def test_csv_export_reads_back_with_import_csv(backend, other_backend, tmp_path)
                     int(r["priority"][1])) for r in rows]
 
 
+def test_json_export_and_import_say_rows_per_section(backend, other_backend, tmp_path):
+    assert cli(backend, "import", "servicenow", FIXTURES / "servicenow_list.csv", "--tz", "UTC").returncode == 0
+    out = cli(backend, "export", "json", tmp_path / "all.json")
+    assert out.returncode == 0, out.stderr
+    first = out.stdout.splitlines()[0]
+    assert first.startswith(f"Exported the whole desk to {tmp_path / 'all.json'}; rows per section: ")
+    assert ", incidents 8, " in first and "1 teams" not in first
+    back = cli(other_backend, "import", "json", tmp_path / "all.json")
+    assert back.returncode == 0, back.stderr
+    assert any(line.startswith("Rows per section: ") and ", incidents 8, " in line
+               for line in back.stdout.splitlines())
+
+
 def test_json_export_takes_no_filters(backend, tmp_path):
     refused = cli(backend, "export", "json", tmp_path / "x.json", "--open")
     assert refused.returncode == 2 and "the list filters apply to `export csv`" in refused.stderr
