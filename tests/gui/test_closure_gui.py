@@ -459,3 +459,24 @@ def test_open_action_items_counts_everyones_and_an_edit_writes_off_the_gui_threa
                         "WHERE a.title = ?", "Nobody's") == [("sam",)]
     assert view.open_button.text() == "Open action items (3, 1 overdue)"
     assert view.summary.text().startswith("3 open, 1 overdue, 0 without an owner.")
+
+
+def test_export_report_from_the_resolution_and_postmortem_tabs(qtbot, team_desk, editor, tmp_path):
+    """Both tabs' "Export report…" open the export of the incident shown, which writes its report."""
+    desk = team_desk
+    inc = log(desk, "Mail server down", impact="high", urgency="high")
+    desk.incidents.transition(actor=desk.actor, key=inc.key, to="resolved", resolution_code="fixed")
+    assert editor.load_incident(inc.key)
+    for tab in (editor.resolution_tab, editor.postmortem_tab):
+        editor.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda t=tab: t.export_button.isVisible(), timeout=3000)
+        qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+        dialog = tab.export_dialog
+        assert isinstance(dialog, ExportReportDialog) and dialog.key == inc.key and dialog.isVisible()
+        target = tmp_path / f"{type(tab).__name__}.md"
+        dialog.set_format("md")
+        dialog.path_edit.setText(str(target))
+        qtbot.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda d=dialog, t=target: d.written == [t], timeout=10_000)
+        assert target.read_text(encoding="utf-8").startswith(f"# Postmortem: {inc.key} Mail server down")
+        dialog.close()
