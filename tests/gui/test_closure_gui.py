@@ -326,6 +326,20 @@ def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_
         assert sorted(problem.incident_keys) == sorted(keys)
         assert window.statusBar().currentMessage() == "PRB-000001 now groups 2 incidents."
         assert created == [False]  # written on the desk's writer thread
+        # A third incident joins the existing problem: the dialog offers it, and nothing new is made.
+        linked = on_gui_thread(monkeypatch, seeded_desk.problems, "link")
+        table.clearSelection()
+        table.selectionModel().select(model.index(4, 0), QItemSelectionModel.SelectionFlag.Select
+                                      | QItemSelectionModel.SelectionFlag.Rows)
+        third = model.row_at(4).key
+        window.closure.act_problem.trigger()
+        dialog = window.closure.dialog
+        dialog.choose("PRB-000001")
+        assert dialog.existing() == "PRB-000001"
+        dialog.accept()
+        assert linked == [False] and created == [False]
+        assert sorted(seeded_desk.problems.get("PRB-000001").incident_keys) == sorted([*keys, third])
+        assert window.statusBar().currentMessage() == "PRB-000001 now groups 3 incidents."
         assert window.open_view("All")
         qtbot.waitUntil(lambda: window.model.rowCount() == 240, timeout=3000)
         table.selectAll()
