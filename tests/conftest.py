@@ -19,6 +19,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("MPLCONFIGDIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "incident-desk-test-mpl"))
 # Keep QSettings of tests away from the user's real settings.
 os.environ.setdefault("XDG_CONFIG_HOME", str(Path(os.environ.get("TMPDIR", "/tmp")) / "incident-desk-test-config"))
+# ...and their windows' daily backups (and first-run databases) away from the user's data folder: every window
+# a test opened wrote a backup of its test database into ~/.local/share/incident-desk/backups.
+os.environ.setdefault("XDG_DATA_HOME", str(Path(os.environ.get("TMPDIR", "/tmp")) / "incident-desk-test-data"))
 
 import shutil  # noqa: E402
 import subprocess  # noqa: E402

@@ -232,7 +232,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_policy)
 
-    p = sub.add_parser("postmortem", help="blameless postmortems: list, show, start, set, submit, publish, entry, regenerate")
+    p = sub.add_parser("postmortem",
+                       help="blameless postmortems: list, show, start, set, submit, publish, entry, regenerate")
     pm = p.add_subparsers(dest="pm_command", parser_class=type(p), required=True,
                           metavar="list|show|start|set|submit|send-back|publish|reopen|entry|regenerate|key-comment")
     q = pm.add_parser("list", help="postmortems, newest first")

@@ -92,7 +92,9 @@ def cmd_export(desk, args) -> int:
                 raise CliError("The JSON export is the whole desk; the list filters apply to `export csv`.")
             counts = transfer.export_json(args.file, progress=progress)
             data = {"file": args.file, "format": "json", "rows": counts}
-            text = f"Exported the whole desk to {args.file}: " + ", ".join(f"{n:,} {k}" for k, n in counts.items())
+            # Section names with their row counts ("teams 1"): "1 teams" read as a slip.
+            text = (f"Exported the whole desk to {args.file}; rows per section: "
+                    + ", ".join(f"{k} {n:,}" for k, n in counts.items()))
         else:
             written = transfer.export_csv(args.file, filters=build_filter(args), sort=_parse_sort(args.sort),
                                           progress=progress)

@@ -136,7 +136,9 @@ def _incident_card(incident: PublicIncident, *, root: str, with_updates: bool, h
                 if incident.services else "")
     head = (f'<h3><a href="{root}{INCIDENT_DIR}/{incident.key}.html">{_text(incident.title)}</a></h3>'
             if heading else "")
-    head += f'<div>{_badge(incident.state)} <span class="muted">since {_time(incident.started_at)}</span></div>'
+    # The state is the last update's: its time goes beside it ("Resolved since" the first update misled).
+    head += (f'<div>{_badge(incident.state)} <span class="muted">{_time(incident.updated_at)} · first reported '
+             f'{_time(incident.started_at)}</span></div>')
     return f'<section class="card">{head}{services}{_updates(incident) if with_updates else ""}</section>'
 
 

@@ -437,6 +437,16 @@ class CommunicationService:
                 raise NotFoundError(f"There is no incident {format_key(number)}.")
             return [s.name for s in self._services_of_incidents(facts)[number]]
 
+    def public_services_of(self, key: str | int) -> list[str]:
+        """The public services an incident affects: what may be named outside the desk (customer reports)."""
+        number = self._number(key)
+        with self.store.read():
+            facts = q.incident_facts(self.store, [number])
+            if not facts:
+                raise NotFoundError(f"There is no incident {format_key(number)}.")
+            rows = self._services_of_incidents(facts)[number]
+        return [s.name for s in rows if s.public]
+
     def _services_of_incidents(self, facts: Sequence[tuple]) -> dict[int, list[tuple]]:
         """incident id -> [(service id, name, public)] for incident_facts rows."""
         rows = q.services(self.store)

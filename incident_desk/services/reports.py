@@ -188,7 +188,8 @@ class ReportService:
             return redact(text, names).strip()
 
         title = clean(inc.title)
-        affected = inc.service or inc.category
+        # An internal service's name is the desk's business: customers read the public ones, else the category.
+        affected = ", ".join(self.desk.communication.public_services_of(inc.key)) or inc.category
         facts = [("Severity", f"{SEVERITY_WORDS[inc.priority]} ({inc.priority.label})"),
                  ("Affected", clean(affected)),
                  ("Status", inc.status.label),

@@ -292,7 +292,22 @@ def test_monthly_review_from_the_metrics_tab(qtbot, seeded_desk, qsettings, tmp_
         close_window(window)
 
 
-def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_desk, qsettings):
+def on_gui_thread(monkeypatch, service, name: str) -> list[bool]:
+    """Record, for each call of ``service.name``, whether it ran on the GUI thread (writes must not)."""
+    import threading
+    calls: list[bool] = []
+    real = getattr(service, name)
+
+    def recording(*args, **kw):
+        calls.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(service, name, recording)
+    return calls
+
+
+def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_desk, qsettings, monkeypatch):
+    created = on_gui_thread(monkeypatch, seeded_desk.problems, "create")
     window = open_window(qtbot, seeded_desk, qsettings)
     try:
         table = window.table
@@ -313,6 +328,21 @@ def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_
         problem = seeded_desk.problems.get("PRB-000001")
         assert sorted(problem.incident_keys) == sorted(keys)
         assert window.statusBar().currentMessage() == "PRB-000001 now groups 2 incidents."
+        assert created == [False]  # written on the desk's writer thread
+        # A third incident joins the existing problem: the dialog offers it, and nothing new is made.
+        linked = on_gui_thread(monkeypatch, seeded_desk.problems, "link")
+        table.clearSelection()
+        table.selectionModel().select(model.index(4, 0), QItemSelectionModel.SelectionFlag.Select
+                                      | QItemSelectionModel.SelectionFlag.Rows)
+        third = model.row_at(4).key
+        window.closure.act_problem.trigger()
+        dialog = window.closure.dialog
+        dialog.choose("PRB-000001")
+        assert dialog.existing() == "PRB-000001"
+        dialog.accept()
+        assert linked == [False] and created == [False]
+        assert sorted(seeded_desk.problems.get("PRB-000001").incident_keys) == sorted([*keys, third])
+        assert window.statusBar().currentMessage() == "PRB-000001 now groups 3 incidents."
         assert window.open_view("All")
         qtbot.waitUntil(lambda: window.model.rowCount() == 240, timeout=3000)
         table.selectAll()
@@ -352,8 +382,9 @@ def test_a_problem_from_the_tables_selection_and_the_closure_tabs(qtbot, seeded_
         close_window(window)
 
 
-def test_the_log_dialog_offers_a_known_errors_workaround_and_links_to_it(qtbot, team_desk, tmp_path):
+def test_the_log_dialog_offers_a_known_errors_workaround_and_links_to_it(qtbot, team_desk, tmp_path, monkeypatch):
     desk = team_desk
+    linked = on_gui_thread(monkeypatch, desk.problems, "link")
     old = log(desk, "Outlook keeps asking for password")
     problem = desk.problems.create(actor=desk.actor, title="Modern auth token expires", incidents=[old.key],
                                    workaround="Sign out of Office and back in")
@@ -372,6 +403,7 @@ def test_the_log_dialog_offers_a_known_errors_workaround_and_links_to_it(qtbot, 
         key = dialog.log_incident()
     assert len(threads) >= 2 and "GUI" not in threads, threads  # the incident, then its link to the problem
     assert key is not None and desk.problems.problem_of(key).key == "PRB-000001"
+    assert linked == [False]  # written on the desk's writer thread
 
 
 def test_the_window_and_its_closure_parts_are_freed_without_the_collector(qtbot, seeded_desk, qsettings):
@@ -407,3 +439,72 @@ def test_the_window_and_its_closure_parts_are_freed_without_the_collector(qtbot,
         assert all(r() is None or not shiboken6.isValid(r()) for r in refs[1:])
     finally:
         gc.enable()
+
+
+def test_open_action_items_counts_everyones_and_an_edit_writes_off_the_gui_thread(qtbot, team_desk, db_path,
+                                                                                    monkeypatch):
+    """'Open action items' lists every open item (anyone's, unowned too) with its own counts beside 'My action
+    items'; an edit from the view is written on the desk's writer thread, as every write of the window."""
+    from incident_desk.ui.widgets.action_items_view import ActionItemsView
+    desk = team_desk
+    me = desk.actor.username
+    inc = log(desk, "Disk full on the file server")
+    today = desk.action_items.today()
+    past, future = (today - timedelta(days=2)).isoformat(), (today + timedelta(days=9)).isoformat()
+    desk.action_items.add(actor=desk.actor, title="Mine, later", owner=me, due=future, incident=inc.key)
+    desk.action_items.add(actor=desk.actor, title="Sam's, late", owner="sam", due=past, incident=inc.key)
+    desk.action_items.add(actor=desk.actor, title="Nobody's", due=future, incident=inc.key)
+    done = desk.action_items.add(actor=desk.actor, title="Lena's, done", owner="lena", incident=inc.key)
+    desk.action_items.update(actor=desk.actor, item_id=done.id, status="done")
+    view = ActionItemsView(desk)
+    qtbot.addWidget(view)
+    view.show()
+    view.refresh()
+    assert view.mine_button.text() == "My action items (1)"
+    assert view.open_button.text() == "Open action items (3, 1 overdue)"
+    assert [view.table.item(r, 1).text() for r in range(view.table.rowCount())] == ["Mine, later"]
+    qtbot.mouseClick(view.open_button, Qt.MouseButton.LeftButton)
+    assert view.mode() == "open"
+    shown = {view.table.item(r, 1).text(): (view.table.item(r, 2).text(), view.table.item(r, 4).text())
+             for r in range(view.table.rowCount())}
+    assert shown == {"Mine, later": (me, "Open"), "Sam's, late": ("sam", "Open (overdue)"),
+                     "Nobody's": ("no owner", "Open")}
+    assert view.summary.text().startswith("3 open, 1 overdue, 1 without an owner.")
+
+    writers = on_gui_thread(monkeypatch, desk.action_items, "update")
+    row = next(r for r in range(view.table.rowCount()) if view.table.item(r, 1).text() == "Nobody's")
+    view.table.setCurrentCell(row, 0)
+
+    def give_to_sam(dialog) -> bool:
+        dialog.owner_combo.setCurrentIndex(dialog.owner_combo.findText("sam"))
+        dialog.accept()
+        return True
+
+    view.run_dialog = give_to_sam
+    qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
+    assert writers == [False]
+    assert rows(db_path, "SELECT u.username FROM action_item a JOIN \"user\" u ON u.id = a.owner_id "
+                        "WHERE a.title = ?", "Nobody's") == [("sam",)]
+    assert view.open_button.text() == "Open action items (3, 1 overdue)"
+    assert view.summary.text().startswith("3 open, 1 overdue, 0 without an owner.")
+
+
+def test_export_report_from_the_resolution_and_postmortem_tabs(qtbot, team_desk, editor, tmp_path):
+    """Both tabs' "Export report…" open the export of the incident shown, which writes its report."""
+    desk = team_desk
+    inc = log(desk, "Mail server down", impact="high", urgency="high")
+    desk.incidents.transition(actor=desk.actor, key=inc.key, to="resolved", resolution_code="fixed")
+    assert editor.load_incident(inc.key)
+    for tab in (editor.resolution_tab, editor.postmortem_tab):
+        editor.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda t=tab: t.export_button.isVisible(), timeout=3000)
+        qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+        dialog = tab.export_dialog
+        assert isinstance(dialog, ExportReportDialog) and dialog.key == inc.key and dialog.isVisible()
+        target = tmp_path / f"{type(tab).__name__}.md"
+        dialog.set_format("md")
+        dialog.path_edit.setText(str(target))
+        qtbot.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda d=dialog, t=target: d.written == [t], timeout=10_000)
+        assert target.read_text(encoding="utf-8").startswith(f"# Postmortem: {inc.key} Mail server down")
+        dialog.close()

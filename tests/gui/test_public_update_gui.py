@@ -93,6 +93,35 @@ def test_post_update_dialog_records_mails_and_copies(qtbot, desk, db_path, tmp_p
     assert any("public update: Monitoring on Web Shop" in (t or "") for t in texts), texts
 
 
+def test_the_update_is_copied_as_plain_text_when_chosen(qtbot, desk):
+    """Chat without Markdown gets the plain text: the state and title, the key, the services, the message
+    (nothing escaped, no '**')."""
+    desk.communication.add_service(actor=desk.actor, name="Web Shop", public=True)
+    inc = _p1(desk, title="Checkout fails (cards *only*)")
+    editor = IncidentDetailEditor(desk)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.load_incident(inc.key)
+
+    def fill(dialog) -> bool:
+        assert not dialog.copy_format.isEnabled() and dialog.copy_as() is None  # nothing copied unless asked
+        dialog.copy_check.setChecked(True)
+        assert dialog.copy_format.isEnabled() and dialog.copy_as() == "markdown"
+        dialog.copy_format.setCurrentIndex(dialog.copy_format.findData("text"))
+        dialog.state_combo.setCurrentIndex(1)  # Identified
+        dialog.message_edit.setPlainText("A card processor rejects payments.")
+        dialog.accept()
+        return True
+
+    QGuiApplication.clipboard().setText("before")
+    editor.run_dialog = fill
+    qtbot.mouseClick(editor.workflow.public_update_button, Qt.MouseButton.LeftButton)
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[:3] == ["Identified — Checkout fails (cards *only*)", f"Incident: {inc.key}", "Affected: Web Shop"]
+    assert "A card processor rejects payments." in lines
+    assert "The public update is on the timeline. It is on the clipboard as plain text." in editor.banner.text()
+
+
 def test_missed_cadence_shows_in_the_sla_column(qtbot, desk, clock):
     inc = _p1(desk)
     quiet = _p1(desk, title="Printer jam", impact="low", urgency="low")
@@ -162,5 +191,45 @@ def test_the_window_shows_a_missed_update_once_its_first_page_is_painted(qtbot, 
             row = next(r for r in range(window.model.rowCount()) if window.model.index(r, 0).data() == inc.key)
             return window.model.index(row, col).data()
         qtbot.waitUntil(lambda: window.first_page_painted and sla_text() == "update late 12 min", timeout=5000)
+    finally:
+        close_window(window)
+
+
+def test_tools_publish_status_page_from_the_window(qtbot, desk, qsettings, tmp_path, monkeypatch):
+    """Tools → Publish status page… asks for a folder, writes the site there and says so; the folder is then the
+    one the editor's "Post update…" offers, and "on every public update" needs one before it turns on."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.gui.test_main_window import close_window, open_window
+    desk.communication.add_service(actor=desk.actor, name="Web Shop", public=True)
+    inc = _p1(desk)
+    desk.communication.announce(actor=desk.actor, key=inc.key, state="investigating", message="PUBLIC-TOOLS-1")
+    site = tmp_path / "shared" / "status"
+    site.mkdir(parents=True)
+    answers = [""]  # the user cancels the folder dialog first
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: answers.pop(0))
+    window = open_window(qtbot, desk, qsettings)
+    try:
+        window.act_statuspage_on_update.trigger()           # no folder yet: asks, cancelled -> stays off
+        assert not window.act_statuspage_on_update.isChecked() and not list(site.iterdir())
+        answers.append(str(site))
+        window.act_statuspage.trigger()
+        assert sorted(p.name for p in site.iterdir()) == ["feed.atom", "incidents", "index.html", "status.json"]
+        assert "PUBLIC-TOOLS-1" in (site / "index.html").read_text(encoding="utf-8")
+        assert window.statusBar().currentMessage() == (f"Published the status page into {site}: 1 public service, "
+                                                       "1 incident.")
+        window.act_statuspage_on_update.trigger()           # a folder is known now: on without asking
+        assert window.act_statuspage_on_update.isChecked() and answers == []
+        window.select_incident(inc.key)
+        seen = []
+
+        def look(dialog) -> bool:
+            seen.append((dialog.publish_check.isEnabled(), dialog.publish_check.isChecked(),
+                         str(site) in dialog.publish_check.text()))
+            return False
+
+        window.editor.run_dialog = look
+        qtbot.mouseClick(window.editor.workflow.public_update_button, Qt.MouseButton.LeftButton)
+        assert seen == [(True, True, True)]
     finally:
         close_window(window)

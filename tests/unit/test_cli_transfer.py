@@ -71,6 +71,19 @@ def test_csv_export_reads_back_with_import_csv(backend, other_backend, tmp_path)
                     int(r["priority"][1])) for r in rows]
 
 
+def test_json_export_and_import_say_rows_per_section(backend, other_backend, tmp_path):
+    assert cli(backend, "import", "servicenow", FIXTURES / "servicenow_list.csv", "--tz", "UTC").returncode == 0
+    out = cli(backend, "export", "json", tmp_path / "all.json")
+    assert out.returncode == 0, out.stderr
+    first = out.stdout.splitlines()[0]
+    assert first.startswith(f"Exported the whole desk to {tmp_path / 'all.json'}; rows per section: ")
+    assert ", incidents 8, " in first and "1 teams" not in first
+    back = cli(other_backend, "import", "json", tmp_path / "all.json")
+    assert back.returncode == 0, back.stderr
+    assert any(line.startswith("Rows per section: ") and ", incidents 8, " in line
+               for line in back.stdout.splitlines())
+
+
 def test_json_export_takes_no_filters(backend, tmp_path):
     refused = cli(backend, "export", "json", tmp_path / "x.json", "--open")
     assert refused.returncode == 2 and "the list filters apply to `export csv`" in refused.stderr
@@ -110,3 +123,32 @@ def test_csv_export_never_hands_a_spreadsheet_a_formula(backend, tmp_path):
     with open(tmp_path / "x.csv", encoding="utf-8-sig", newline="") as fh:
         [row] = list(csv.DictReader(fh))
     assert (row["title"], row["reporter"]) == ("'=HYPERLINK(\"http://x\")", "'@admin")
+
+
+def test_without_tz_times_are_read_in_this_machines_zone_as_tz_says(backend, tmp_path):
+    """'Default: this machine's zone' is the zone its clocks use: TZ when set (it was ignored for
+    /etc/localtime, UTC here), a zone of three parts too; a TZ without an IANA name is refused, not guessed."""
+    from tests.reliability.reliability_tools import assert_one_line_error
+    db = backend
+    path = tmp_path / "zones.csv"
+    path.write_text("key,title,status,priority,opened_at\nZ-1,Tokyo,new,P3,2026-11-01 10:00\n", encoding="utf-8")
+    dry = cli_env(db, "import", "csv", path, "--dry-run", env={"TZ": "Asia/Tokyo"})
+    assert dry.stdout.startswith("Would import 1 incident from 1 row: 1 new,"), dry.stdout
+    tokyo = cli_env(db, "import", "csv", path, "--json", env={"TZ": "Asia/Tokyo"})
+    assert tokyo.returncode == 0, tokyo.stderr
+    assert json.loads(tokyo.stdout)["detected"]["zone"] == "Asia/Tokyo for times without an offset"
+    # 10:00 in Tokyo (UTC+9, no summer time) is 01:00 UTC: 2026-11-01T01:00:00Z.
+    assert db.value("SELECT opened_at FROM incident WHERE external_key = 'Z-1'") == 1793494800
+    path.write_text("key,title,status,priority,opened_at\nZ-1,Tokyo,new,P3,2026-11-01 10:00\n"
+                    "Z-2,Buenos Aires,new,P3,2026-11-01 10:00\n", encoding="utf-8")
+    again = cli_env(db, "import", "csv", path, env={"TZ": "America/Argentina/Buenos_Aires"})
+    assert again.stdout.startswith("Imported 2 incidents from 2 rows: 1 new, 1 updated,"), again.stdout
+    # Buenos Aires is UTC-3 all year: 13:00 UTC. Z-1 is read again in that zone too (same key: updated).
+    assert db.value("SELECT opened_at FROM incident WHERE external_key = 'Z-2'") == 1793494800 + 12 * 3600
+    before = db.content()
+    assert_one_line_error(cli_env(db, "import", "csv", path, env={"TZ": "CET-1CEST"}), "TZ=CET-1CEST", "--tz")
+    db.assert_unchanged(before)
+
+
+def cli_env(db, *args, env):
+    return run_cli(db, *args, timeout=120, env=env)

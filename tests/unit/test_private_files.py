@@ -102,3 +102,12 @@ def test_a_password_in_a_url_is_never_shown(url, shown):
 def test_a_url_naming_no_database_keeps_its_password_to_itself(tmp_path):
     result = run_cli("postgresql://desk:s3cr3t-pw@127.0.0.1:1/", "list")
     assert result.returncode == 2 and "s3cr3t-pw" not in result.stderr and "***" in result.stderr
+
+
+def test_tests_keep_their_databases_and_backups_out_of_the_users_data_folder():
+    """Every window a test opens makes its daily backup in the data folder: under the tests it is a folder
+    of theirs, never the user's own (~/.local/share/incident-desk)."""
+    real = Path(os.path.expanduser("~")) / ".local" / "share"
+    folder = config.data_dir(create=False)
+    assert real not in folder.parents, f"the tests' data folder is the user's: {folder}"
+    assert config.backups_dir().is_relative_to(folder)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -213,3 +214,19 @@ def test_history_lists_fourteen_days(desk, clock, tmp_path):
     assert f'<time datetime="{today.isoformat()}">' in index
     assert f'<time datetime="{(today - timedelta(days=13)).isoformat()}">' in index
     assert f'<time datetime="{(today - timedelta(days=14)).isoformat()}">' not in index
+
+
+def test_an_incidents_state_shows_the_time_of_the_update_that_said_it(desk, clock, tmp_path):
+    """'Resolved' goes with the resolving update's time, not the first update's (it once read 'Resolved since'
+    the time the incident was first reported)."""
+    inc, other = _planted_desk(desk, clock)
+    resolved_at = clock.now.astimezone(UTC)               # PUBLICMSG-D was the last thing announced
+    first_at = resolved_at - timedelta(minutes=5)         # PUBLICMSG-C, five minutes before
+    from incident_desk.reports.statuspage import publish_desk
+    publish_desk(desk, tmp_path)
+    page = (tmp_path / "incidents" / f"{other.key}.html").read_text(encoding="utf-8")
+    line = re.search(r'<div><span class="badge[^"]*">Resolved</span> <span class="muted">(.*?)</span></div>',
+                     page)
+    assert line is not None, "no state line with 'Resolved' on the incident page"
+    stamps = re.findall(r'<time datetime="([^"]+)">', line.group(1))
+    assert [datetime.fromisoformat(s).astimezone(UTC) for s in stamps] == [resolved_at, first_at]

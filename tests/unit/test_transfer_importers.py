@@ -333,3 +333,32 @@ def test_titles_are_one_line_of_plain_text(desk, backend, tmp_path):
                     '2026-11-01 10:00\n', encoding="utf-8")
     run(desk, "csv", path)
     assert incident(backend, "O-1")["title"] == "Bell and tab and break"
+
+
+def test_a_tab_separated_servicenow_list_with_day_month_year_dashes(desk, backend, tmp_path):
+    """ServiceNow's other date form (DD-MM-YYYY HH:MM) in a tab-separated file: the day-first reading is
+    detected from a day above 12 in the same column, the tab from the header."""
+    path = tmp_path / "sn.tsv"
+    path.write_text("number\tstate\topened_at\tshort_description\tpriority\tresolved_at\n"
+                    "INC0020001\tResolved\t03-11-2026 08:15\tPrinter jammed\t4 - Low\t25-11-2026 17:05\n"
+                    "INC0020002\tNew\t24-11-2026 09:30\tVPN slow\t3 - Moderate\t?\n", encoding="utf-8")
+    report = run(desk, "servicenow", path)
+    assert report.written and report.detected["delimiter"] == "tab" and report.new == 2
+    printer = incident(backend, "INC0020001")
+    assert (printer["opened_at"], printer["resolved_at"]) == (utc(2026, 11, 3, 8, 15), utc(2026, 11, 25, 17, 5))
+    vpn = incident(backend, "INC0020002")
+    assert (vpn["opened_at"], vpn["resolved_at"], vpn["priority"]) == (utc(2026, 11, 24, 9, 30), None, 3)
+
+
+def test_excels_unicode_text_utf16_with_a_tab_reads_like_the_utf8_file(desk, backend, tmp_path):
+    """Excel's 'Unicode text' export: UTF-16 with a BOM, tab-separated; the German file read from it gives
+    the same incidents as from Windows-1252 with semicolons."""
+    text = (FIXTURES / "local_de.csv").read_bytes().decode("cp1252").replace(";", "\t")
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode("utf-16"))  # Python writes the BOM, little-endian here
+    assert path.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    report = run(desk, "csv", path, maps=GERMAN_MAP, values=GERMAN_VALUES, tz="Europe/Berlin")
+    assert report.written and (report.detected["encoding"], report.detected["delimiter"]) == ("UTF-16", "tab")
+    printer = incident(backend, "T-1")
+    assert (printer["title"], printer["reporter_name"]) == ("Drucker im 2. Stock druckt nicht", "Käthe Groß")
+    assert printer["opened_at"] == utc(2026, 11, 3, 7, 30)

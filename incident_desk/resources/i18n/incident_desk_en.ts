@@ -559,6 +559,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>It is on the clipboard as plain text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>It is on the clipboard as Markdown.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3587,7 +3591,19 @@ A postmortem is blameless: it asks what in the system and the process allowed th
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Copy the update as Markdown for chat</source>
+        <source>Copy the update for chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as Markdown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as plain text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -212,15 +213,33 @@ def zone_named(name: str | None) -> ZoneInfo:
         except (KeyError, ValueError, OSError):
             raise ValidationError(f"'{name}' is not a known time zone; use an IANA name such as Europe/Berlin.",
                                   field="tz") from None
-    local = datetime.now().astimezone().tzinfo
-    key = getattr(local, "key", None)
-    if key:
-        return ZoneInfo(key)
+    return machine_zone()
+
+
+def machine_zone() -> ZoneInfo:
+    """This machine's zone as its clocks read it: TZ when set (as the C library reads it), else the zone
+    /etc/localtime names or holds; UTC only when there is none."""
+    tz = os.environ.get("TZ", "").strip()
+    if tz:
+        name = tz[1:] if tz.startswith(":") else tz
+        try:
+            if name.startswith("/"):
+                with open(name, "rb") as fh:
+                    return ZoneInfo.from_file(fh, key=name)
+            return ZoneInfo(name)
+        except (KeyError, ValueError, OSError):
+            # A POSIX rule such as 'CET-1CEST' has no IANA name, and guessing its summer time is a guess.
+            raise ValidationError(f"This machine's time zone (TZ={tz}) is not an IANA name; give --tz "
+                                  "(e.g. --tz Europe/Berlin).", field="tz") from None
+    path = Path("/etc/localtime")
     try:
-        link = Path("/etc/localtime").resolve()
-        return ZoneInfo("/".join(link.parts[-2:]) if "zoneinfo" in link.parts[:-2] else "UTC")
+        parts = path.resolve().parts
+        if "zoneinfo" in parts:  # a link: the name after zoneinfo/, however many parts it has
+            return ZoneInfo("/".join(parts[parts.index("zoneinfo") + 1:]))
+        with open(path, "rb") as fh:  # a copy of the zone file: its rules, nameless
+            return ZoneInfo.from_file(fh, key="localtime")
     except (KeyError, ValueError, OSError):
-        return ZoneInfo("UTC")
+        return ZoneInfo("UTC")  # no zone configured at all: the C library's clocks read UTC too
 
 
 def detect_date_format(column: str, values: Iterable[str], *, zone: ZoneInfo, date_order: str | None) -> DateFormat:

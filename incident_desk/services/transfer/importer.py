@@ -145,9 +145,12 @@ class ImportService:
         mapping = fmt.mapping(options.mapping)
         uses = fmt.column_uses(table, mapping, options.mapping)
         report.detected["columns"] = ", ".join(f"{u.header} -> {u.field}" for u in uses)
-        dates = fmt.date_formats(table, uses, zone=zone_named(options.tz), date_order=options.date_order)
+        zone = zone_named(options.tz)
+        dates = fmt.date_formats(table, uses, zone=zone, date_order=options.date_order)
         if dates:
             report.detected["dates"] = ", ".join(f"{table.headers[i]} {f.describe()}" for i, f in dates.items())
+            # Said, never silently assumed: the zone of every time written without an offset.
+            report.detected["zone"] = f"{zone.key or 'this machine'} for times without an offset"
         columns = {}
         for use in uses:
             columns.setdefault(use.field, use.header)

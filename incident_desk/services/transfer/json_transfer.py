@@ -177,7 +177,7 @@ class JsonImporter:
         report.rows = rows
         report.incidents = loader.counts.get("incidents", 0)
         report.new, report.updated = loader.new_incidents, loader.updated_incidents
-        report.notes.append("Rows: " + ", ".join(f"{n} {k}" for k, n in loader.counts.items()))
+        report.notes.append("Rows per section: " + ", ".join(f"{k} {n:,}" for k, n in loader.counts.items()))
         step(size, size, "importing")
 
 

@@ -77,7 +77,8 @@ class ImportReport:
         if self.problems and not self.skip_invalid:
             return (f"Nothing was imported: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} "
                     f"in {self.file}.")
-        return (f"{verb} {self.incidents:,} incidents from {self.rows:,} rows: {self.new:,} new, {self.updated:,} "
+        return (f"{verb} {_count(self.incidents, 'incident')} from {_count(self.rows, 'row')}: {self.new:,} new, "
+                f"{self.updated:,} "
                 f"updated, {self.unchanged:,} unchanged, {self.skipped:,} skipped, {self.left_out_of_mttr:,} left "
                 f"out of MTTR.")
 
@@ -90,7 +91,8 @@ class ImportReport:
             names = self.created.get(kind) or []
             if names:
                 verb = "Would create" if not self.written else "Created"
-                out.append(f"{verb} {len(names)} {kind}: {', '.join(names)}")
+                singular = {"categories": "category", "teams": "team", "users": "user"}[kind]
+                out.append(f"{verb} {_count(len(names), singular)}: {', '.join(names)}")
         out.extend(self.notes)
         if self.skipped_rows and self.skip_invalid:
             out.append(f"Skipped rows: {_ranges(self.skipped_rows)}")
@@ -116,3 +118,10 @@ def _ranges(numbers: list[int]) -> str:
     if start is not None:
         parts.append(f"{start}-{prev}" if prev != start else str(start))
     return ", ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 incident', '2 incidents', '1 category', '3 categories'."""
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"

@@ -499,9 +499,10 @@ class IncidentDetailEditor(QWidget):
             actor=self.desk.actor, key=incident.key, message=summary), bumps=1)
 
     def post_public_update(self, state, message: str, services: list[str], *, mail: bool = False,
-                           copy: bool = False, publish: bool = False, major: bool | None = None) -> bool:
+                           copy: bool = False, publish: bool = False, major: bool | None = None,
+                           copy_as: str = "markdown") -> bool:
         """Record the public update (a write, off the GUI thread), then hand it on: the mail client with
-        everyone in BCC, the clipboard as Markdown, the status page folder."""
+        everyone in BCC, the clipboard (``copy_as`` 'markdown' or 'text'), the status page folder."""
         if self._incident is None:
             return False
         key = self._incident.key
@@ -518,7 +519,10 @@ class IncidentDetailEditor(QWidget):
         try:
             if mail or copy:
                 dist = self.ops.run_read(lambda: self.desk.communication.distribution(key))
-                if copy:
+                if copy and copy_as == "text":
+                    QGuiApplication.clipboard().setText(dist.text)
+                    done.append(translate("Editor", "It is on the clipboard as plain text."))
+                elif copy:
                     QGuiApplication.clipboard().setText(dist.markdown)
                     done.append(translate("Editor", "It is on the clipboard as Markdown."))
                 if mail:
@@ -917,7 +921,8 @@ class IncidentDetailEditor(QWidget):
         self.public_update_dialog = dialog
         if self.run_dialog(dialog):
             self.post_public_update(dialog.state(), dialog.message(), dialog.services(),
-                                    mail=dialog.mail_check.isChecked(), copy=dialog.copy_check.isChecked(),
+                                    mail=dialog.mail_check.isChecked(), copy=dialog.copy_as() is not None,
+                                    copy_as=dialog.copy_as() or "markdown",
                                     publish=dialog.publish_check.isChecked(),
                                     major=dialog.major_check.isChecked() if may_mark else None)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -66,7 +67,18 @@ class PublicUpdateDialog(QDialog):
         layout.addWidget(self.major_check)
         self.mail_check = QCheckBox(translate("PublicUpdateDialog",
                                               "Open a mail to the subscribers and reporters (in BCC)"), self)
-        self.copy_check = QCheckBox(translate("PublicUpdateDialog", "Copy the update as Markdown for chat"), self)
+        self.copy_check = QCheckBox(translate("PublicUpdateDialog", "Copy the update for chat"), self)
+        # Chat tools that render Markdown get Markdown; others (and mail) read plain text better.
+        self.copy_format = QComboBox(self)
+        self.copy_format.addItem(translate("PublicUpdateDialog", "as Markdown"), "markdown")
+        self.copy_format.addItem(translate("PublicUpdateDialog", "as plain text"), "text")
+        self.copy_format.setAccessibleName(translate("PublicUpdateDialog", "Copy as"))
+        self.copy_format.setEnabled(False)
+        self.copy_check.toggled.connect(self.copy_format.setEnabled)
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(self.copy_check)
+        copy_row.addWidget(self.copy_format)
+        copy_row.addStretch(1)
         self.publish_check = QCheckBox(translate("PublicUpdateDialog",
                                                  "Publish the status page into {status_folder}").format(
                 status_folder=status_folder) if status_folder
@@ -75,8 +87,9 @@ class PublicUpdateDialog(QDialog):
                                                       "first)"), self)
         self.publish_check.setEnabled(bool(status_folder))
         self.publish_check.setChecked(bool(status_folder) and publish_by_default)
-        for box in (self.mail_check, self.copy_check, self.publish_check):
-            layout.addWidget(box)
+        layout.addWidget(self.mail_check)
+        layout.addLayout(copy_row)
+        layout.addWidget(self.publish_check)
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         theme.style(self.error_label, "error")
@@ -97,6 +110,10 @@ class PublicUpdateDialog(QDialog):
 
     def services(self) -> list[str]:
         return [s.strip() for s in self.services_edit.text().split(",") if s.strip()]
+
+    def copy_as(self) -> str | None:
+        """'markdown' or 'text' when the update is to be copied for chat, else None."""
+        return self.copy_format.currentData() if self.copy_check.isChecked() else None
 
     def message(self) -> str:
         return self.message_edit.toPlainText()

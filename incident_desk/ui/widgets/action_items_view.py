@@ -191,7 +191,7 @@ class ActionItemsView(RefreshWhenShown, QWidget):
                                   today=self.desk.action_items.today())
         if self.run_dialog(dialog):
             v = dialog.values()
-            try:
+            try:  # off the GUI thread, as every write of the window (another desk may hold the lock)
                 ops_for(self.desk).run_write(lambda: self.desk.action_items.update(
                     actor=self.desk.actor, item_id=item.id, expected_version=item.version, title=v["title"],
                     owner=v["owner"], due=v["due"], status=v["status"]))
