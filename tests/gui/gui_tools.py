@@ -1,5 +1,5 @@
 """Helpers for GUI tests: answer the next modal dialog from inside its loop; count rows with plain sqlite3;
-see on which thread the window's writes run."""
+see on which thread the window's writes and reads run."""
 
 from __future__ import annotations
 
@@ -56,3 +56,23 @@ def write_threads(store) -> Iterator[list[str]]:
         yield seen
     finally:
         del store.write  # the class's method again
+
+
+@contextlib.contextmanager
+def read_threads(store) -> Iterator[list[tuple[str, str]]]:
+    """(thread name, statement) of every SQL statement ``store`` runs inside the block, reads included
+    (on PostgreSQL each is a network round trip: one on the GUI thread stalls the window for it; such
+    reads belong on the desk's network reader, "desk-net-read")."""
+    seen: list[tuple[str, str]] = []
+    db = store.db
+    original = db.execute_sql
+
+    def execute_sql(sql, params=None, *args, **kwargs):
+        current = threading.current_thread()
+        seen.append(("GUI" if current is threading.main_thread() else current.name, " ".join(str(sql).split())))
+        return original(sql, params, *args, **kwargs)
+    db.execute_sql = execute_sql
+    try:
+        yield seen
+    finally:
+        del db.execute_sql  # the class's method again

@@ -424,7 +424,16 @@ class IncidentDetailEditor(QWidget):
         if target == Status.RESOLVED and duplicate_of:
             kwargs["duplicate_of"] = duplicate_of
         elif target == Status.RESOLVED:
-            dialog = ResolveDialog(key, self, open_children=len(self.desk.incidents.open_children(key)))
+            try:
+                children = self.ops.run_read(lambda: len(self.desk.incidents.open_children(key)))
+            except _READ_ERRORS as exc:
+                self.banner.show_message(str(exc), "error")
+                return False
+            if self._busy or self._incident is not incident:
+                # While the children were read another incident was opened, or this one was reloaded
+                # (changed elsewhere, or resolved by a second click): the move asked for is out of date.
+                return False
+            dialog = ResolveDialog(key, self, open_children=children)
             if not self.run_dialog(dialog):
                 return False
             kwargs.update(resolution_code=dialog.code(), resolution_notes=dialog.notes(),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QIntValidator
@@ -31,6 +32,7 @@ from incident_desk.domain.incident import DomainError, Incident, Status
 from incident_desk.domain.postmortem import (
     DURATION_DEFINITIONS,
     SECTIONS,
+    KeyDurations,
     Postmortem,
     PostmortemStatus,
     blame_hints,
@@ -83,6 +85,18 @@ def _table(parent: QWidget, headers: tuple[str, ...], stretch: int) -> QTableWid
     return table
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """What one refresh read (on the desk's network reader on PostgreSQL), handed to the GUI thread."""
+
+    incident: Incident
+    postmortem: Postmortem | None
+    items: tuple
+    durations: KeyDurations
+    usernames: tuple[str, ...]
+    required: bool
+
+
 class PostmortemTab(RefreshWhenShown, QWidget):
     """Writes through the postmortem and action-item services; its edits never bump the incident's version."""
 
@@ -98,6 +112,7 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         self.pm: Postmortem | None = None
         self.items: list = []
         self._stale = True
+        self._asked = 0  # counts refreshes: only the newest one's answer is shown
         self._loading = False
         self.texts: dict[str, QPlainTextEdit] = {}
         self.hints: dict[str, QLabel] = {}
@@ -303,31 +318,57 @@ class PostmortemTab(RefreshWhenShown, QWidget):
 
     def refresh(self) -> None:
         self._stale = False
-        if self.incident is None:
+        inc = self.incident
+        if inc is None:
             return
+        self._asked += 1
+        asked = self._asked
+        before = self._field_values()
         try:
-            self.incident = self.desk.incidents.get_incident(self.incident.key)
-            self.pm = self.desk.postmortems.get(self.incident.key)
-            self.items = self.desk.action_items.for_incident(self.incident.id)
-            durations = self.desk.postmortems.durations(self.incident.key, self.pm)
-            usernames = self.desk.users.usernames()
+            shown = ops_for(self.desk).run_read(lambda: self._read(inc.key))
         except (DomainError, StorageError) as exc:
-            self.banner.show_message(str(exc), "error")
+            if asked == self._asked and self.incident is inc:
+                self.banner.show_message(str(exc), "error")
             return
+        if asked != self._asked or self.incident is not inc:
+            return  # another incident (or a newer refresh) was asked for while this was read: it shows that
+        # What was typed while the read ran (PostgreSQL: the window takes keys meanwhile) stays as typed.
+        same = self.pm is not None and shown.postmortem is not None and self.pm.id == shown.postmortem.id
+        now = self._field_values()
+        typed = {name for name, value in now.items() if value != before[name]} if same else set()
+        self.incident, self.pm, self.items = shown.incident, shown.postmortem, list(shown.items)
         self._loading = True
         try:
-            self._fill(durations, usernames)
+            self._fill(shown, keep=typed)
         finally:
             self._loading = False
+        if typed:
+            self._on_text_changed()
         self._update_buttons()
 
-    def _fill(self, durations, usernames: list[str]) -> None:
-        pm, inc = self.pm, self.incident
+    def _read(self, key: str) -> _Shown:
+        """Everything the tab shows; runs on the desk's network reader on PostgreSQL, so it touches no widget."""
+        desk = self.desk
+        incident = desk.incidents.get_incident(key)
+        pm = desk.postmortems.get(key)
+        return _Shown(incident=incident, postmortem=pm, items=tuple(desk.action_items.for_incident(incident.id)),
+                      durations=desk.postmortems.durations(key, pm), usernames=tuple(desk.users.usernames()),
+                      required=desk.settings.closure_policy().requires_postmortem(incident.priority))
+
+    def _field_values(self) -> dict:
+        """The editable fields as they are on screen (to tell what was typed while a read ran)."""
+        values: dict = {name: edit.toPlainText() for name, edit in self.texts.items()}
+        values.update(impact_who=self.who_edit.text(), impact_count=self.count_edit.text(),
+                      author=self.author_combo.currentData())
+        return values
+
+    def _fill(self, shown: _Shown, *, keep: set[str]) -> None:
+        """Show what was read; the fields named in ``keep`` hold what the user typed meanwhile."""
+        pm, inc, required = self.pm, self.incident, shown.required
         has = pm is not None
         self.scroll.setVisible(has)
         self.empty_label.setVisible(not has)
         if not has:
-            required = self.desk.settings.closure_policy().requires_postmortem(inc.priority)
             need = translate("PostmortemTab", "required for {priority}").format(priority=inc.priority.label) \
                 if required else translate("PostmortemTab", "optional for this priority")
             if inc.status in (Status.RESOLVED, Status.CLOSED):
@@ -354,7 +395,7 @@ class PostmortemTab(RefreshWhenShown, QWidget):
                 approver=pm.approver, date=pm.published_at))
         facts.append(translate("PostmortemTab", "version {version}").format(version=pm.version))
         self.state_label.setText(" · ".join(facts))
-        d = durations
+        d = shown.durations
         values = {"detect": hours_text(d.detect_s) if d.detect_s is not None else translate("PostmortemTab",
                 "unknown (mark when it began)"),
                   "acknowledge": hours_text(d.acknowledge_s), "mitigate": hours_text(d.mitigate_s)
@@ -366,18 +407,22 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         for name, label in self.duration_labels.items():
             label.setText(values[name])
         self.how_long_label.setText(values["impact"])
+        author = self.author_combo.currentData() if "author" in keep else (pm.author or "")
         self.author_combo.clear()
         self.author_combo.addItem(translate("PostmortemTab", "Nobody yet"), "")
-        for name in usernames:
+        for name in shown.usernames:
             self.author_combo.addItem(name, name)
-        if pm.author and self.author_combo.findData(pm.author) < 0:
-            self.author_combo.addItem(pm.author, pm.author)
-        self.author_combo.setCurrentIndex(max(0, self.author_combo.findData(pm.author or "")))
+        for name in (pm.author, author):
+            if name and self.author_combo.findData(name) < 0:
+                self.author_combo.addItem(name, name)
+        self.author_combo.setCurrentIndex(max(0, self.author_combo.findData(author or "")))
         for name, edit in self.texts.items():
-            if edit.toPlainText() != pm.text(name):
+            if name not in keep and edit.toPlainText() != pm.text(name):
                 edit.setPlainText(pm.text(name))
-        self.who_edit.setText(pm.text("impact_who"))
-        self.count_edit.setText("" if pm.impact_count is None else str(pm.impact_count))
+        if "impact_who" not in keep:
+            self.who_edit.setText(pm.text("impact_who"))
+        if "impact_count" not in keep:
+            self.count_edit.setText("" if pm.impact_count is None else str(pm.impact_count))
         self._fill_timeline()
         self._fill_items()
         self._update_hints()
@@ -530,6 +575,19 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         return self._write(lambda: self.desk.postmortems.move(actor=self.desk.actor, key=key, to=target,
                                                               expected_version=self.pm.version, note=note))
 
+    def _usernames(self) -> list[str] | None:
+        """The people an action item may be given to, read for a dialog; None (said on the banner) when
+        there is no postmortem, the read failed, or another incident was opened while it ran."""
+        pm = self.pm
+        if pm is None:
+            return None
+        try:
+            usernames = ops_for(self.desk).run_read(self.desk.users.usernames)
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return None
+        return usernames if self.pm is not None and self.pm.id == pm.id else None
+
     def _selected_id(self, table: QTableWidget) -> int | None:
         row = table.currentRow()
         if row < 0 or table.item(row, 0) is None:
@@ -615,11 +673,14 @@ class PostmortemTab(RefreshWhenShown, QWidget):
 
     @Slot()
     def _on_key_comments_clicked(self) -> None:
+        inc = self.incident
         try:
-            comments = self.desk.postmortems.comments(self.incident.key)
+            comments = ops_for(self.desk).run_read(lambda: self.desk.postmortems.comments(inc.key))
         except (DomainError, StorageError) as exc:
             self.banner.show_message(str(exc), "error")
             return
+        if self.incident is not inc:
+            return  # another incident was opened while its comments were read
         if not comments:
             self.banner.show_message(translate("PostmortemTab",
                                                "{key} has no comments or work notes to mark.").format(
@@ -640,9 +701,10 @@ class PostmortemTab(RefreshWhenShown, QWidget):
 
     @Slot()
     def _on_add_item_clicked(self) -> None:
-        if self.pm is None:
+        usernames = self._usernames()
+        if usernames is None:
             return
-        dialog = ActionItemDialog(translate("PostmortemTab", "Add an action item"), self.desk.users.usernames(), self,
+        dialog = ActionItemDialog(translate("PostmortemTab", "Add an action item"), usernames, self,
                                   today=self.desk.action_items.today())
         if self.run_dialog(dialog):
             v = dialog.values()
@@ -662,7 +724,10 @@ class PostmortemTab(RefreshWhenShown, QWidget):
         item = next((i for i in self.items if i.id == item_id), None)
         if item is None:
             return
-        dialog = ActionItemDialog(translate("PostmortemTab", "Edit the action item"), self.desk.users.usernames(),
+        usernames = self._usernames()
+        if usernames is None:
+            return
+        dialog = ActionItemDialog(translate("PostmortemTab", "Edit the action item"), usernames,
                                   self, item=item,
                                   today=self.desk.action_items.today())
         if self.run_dialog(dialog):

@@ -4,6 +4,7 @@ lead, or automatically), the children, the problem record, the postmortem's stat
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from incident_desk.domain.closure import AUTO_CLOSE_ACTOR, ROOT_CAUSE_CATEGORIES
-from incident_desk.domain.incident import DomainError, Incident, LinkKind, Status
+from incident_desk.domain.closure import AUTO_CLOSE_ACTOR, ROOT_CAUSE_CATEGORIES, ClosurePolicy, Problem
+from incident_desk.domain.incident import DomainError, Incident, Link, LinkKind, Status
+from incident_desk.domain.postmortem import Postmortem
 from incident_desk.services.errors import StorageError
 from incident_desk.ui.dialogs.closure_dialogs import NoteDialog, ProblemDialog
 from incident_desk.ui.dialogs.prompts import run_modal
@@ -55,6 +57,17 @@ def _label(parent: QWidget) -> QLabel:
     return label
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """What one refresh read (on the desk's network reader on PostgreSQL), handed to the GUI thread."""
+
+    children: tuple[Link, ...]
+    problem: Problem | None
+    postmortem: Postmortem | None
+    policy: ClosurePolicy
+    closer: str | None  # who closed it (a closed incident only)
+
+
 class ResolutionTab(RefreshWhenShown, QWidget):
     """Reads and writes through the desk's services; loads when shown (arrowing through rows stays cheap)."""
 
@@ -72,6 +85,7 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         self.run_dialog: Callable[[QDialog], bool] = run_modal
         self.incident: Incident | None = None
         self._stale = True
+        self._asked = 0  # counts refreshes: only the newest one's answer is shown
         self.export_dialog = None
         self._build()
         self._connect_signals()
@@ -181,12 +195,32 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         inc = self.incident
         if inc is None:
             return
+        self._asked += 1
+        asked = self._asked
         try:
-            self._fill(inc)
+            shown = ops_for(self.desk).run_read(lambda: self._read(inc))
         except (DomainError, StorageError) as exc:
-            self.banner.show_message(str(exc), "error")
+            if asked == self._asked and self.incident is inc:
+                self.banner.show_message(str(exc), "error")
+            return
+        if asked != self._asked or self.incident is not inc:
+            return  # another incident (or a newer refresh) was asked for while this was read: it shows that
+        self._fill(inc, shown)
 
-    def _fill(self, inc: Incident) -> None:
+    def _read(self, inc: Incident) -> _Shown:
+        """Everything the tab shows besides the incident itself; runs on the desk's network reader on
+        PostgreSQL, so it touches no widget."""
+        desk = self.desk
+        closer = None
+        if inc.status == Status.CLOSED:
+            closer = next((e.actor for e in desk.incidents.timeline(inc.key)
+                           if e.kind == "status" and e.new_value == Status.CLOSED.slug), None)
+        children = tuple(link for link in desk.incidents.links(inc.key)
+                         if link.kind == LinkKind.PARENT_OF and link.from_key == inc.key)
+        return _Shown(children=children, problem=desk.problems.problem_of(inc.id),
+                      postmortem=desk.postmortems.get(inc.key), policy=desk.settings.closure_policy(), closer=closer)
+
+    def _fill(self, inc: Incident, shown: _Shown) -> None:
         actor = self.desk.actor
         resolved = inc.status in (Status.RESOLVED, Status.CLOSED)
         self.code_label.setText(inc.resolution_code.capitalize() if inc.resolution_code else translate("ResolutionTab",
@@ -210,10 +244,10 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         self.confirm_button.setEnabled(resolved and actor.can("incident.transition"))
         self.dispute_button.setEnabled(inc.status == Status.RESOLVED and actor.can("incident.transition"))
 
-        self.closing_label.setText(self._closing_text(inc))
-        self._fill_children(inc)
+        self.closing_label.setText(self._closing_text(inc, shown.policy, shown.closer))
+        self._fill_children(inc, shown.children)
 
-        problem = self.desk.problems.problem_of(inc.id)
+        problem = shown.problem
         if problem is not None:
             text = f"{problem.key} · {problem.status.label} · {problem.title}"
             if problem.workaround:
@@ -226,8 +260,8 @@ class ResolutionTab(RefreshWhenShown, QWidget):
         self.unlink_problem_button.setEnabled(problem is not None and actor.can("problem.manage"))
         self._problem_key = problem.key if problem else None
 
-        pm = self.desk.postmortems.get(inc.key)
-        required = self.desk.settings.closure_policy().requires_postmortem(inc.priority)
+        pm = shown.postmortem
+        required = shown.policy.requires_postmortem(inc.priority)
         if pm is not None:
             status = translate("ResolutionTab", "{status} (required)").format(status=pm.status.label) \
                 if pm.required else pm.status.label
@@ -246,11 +280,9 @@ class ResolutionTab(RefreshWhenShown, QWidget):
                                                     "No postmortem (optional for this priority); start one on the "
                                           "Postmortem tab once the incident is resolved."))
 
-    def _closing_text(self, inc: Incident) -> str:
-        policy = self.desk.settings.closure_policy()
+    @staticmethod
+    def _closing_text(inc: Incident, policy: ClosurePolicy, closer: str | None) -> str:
         if inc.status == Status.CLOSED:
-            closer = next((e.actor for e in self.desk.incidents.timeline(inc.key)
-                           if e.kind == "status" and e.new_value == Status.CLOSED.slug), None)
             if closer == AUTO_CLOSE_ACTOR:
                 return translate("ResolutionTab", "Closed {when} automatically (policy).").format(
                     when=_when(inc.closed_at))
@@ -275,10 +307,8 @@ class ResolutionTab(RefreshWhenShown, QWidget):
                          "{lead}, or the desk closes it {auto_close_days} days after resolution (policy).").format(
                 lead=lead, auto_close_days=policy.auto_close_days)
 
-    def _fill_children(self, inc: Incident) -> None:
+    def _fill_children(self, inc: Incident, children: tuple[Link, ...]) -> None:
         self.children_list.clear()
-        children = [link for link in self.desk.incidents.links(inc.key)
-                    if link.kind == LinkKind.PARENT_OF and link.from_key == inc.key]
         open_ones = sum(1 for c in children if c.to_status is not None and c.to_status.is_open)
         for link in children:
             status = link.to_status.label if link.to_status else "?"
@@ -301,14 +331,24 @@ class ResolutionTab(RefreshWhenShown, QWidget):
     # ---- writes -----------------------------------------------------------------------------------
 
     def _write(self, call, *, bumps: bool = True) -> bool:
+        key = self.incident.key
+        ops = ops_for(self.desk)
         try:
-            ops_for(self.desk).run_write(call)  # on the desk's writer thread; the window paints on
+            ops.run_write(call)  # on the desk's writer thread; the window paints on
         except (DomainError, StorageError) as exc:
             self.banner.show_message(str(exc), "error")
             return False
         self.banner.clear()
-        key = self.incident.key
-        self.incident = self.desk.incidents.get_incident(key)
+        if self.incident is None or self.incident.key != key:
+            return True  # another incident was opened while this was written: the tab shows that one
+        try:
+            incident = ops.run_read(lambda: self.desk.incidents.get_incident(key))
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
+            return True
+        if self.incident is None or self.incident.key != key:
+            return True
+        self.incident = incident
         self.refresh()
         if bumps:
             self.sig_incident_changed.emit(key)
@@ -362,13 +402,16 @@ class ResolutionTab(RefreshWhenShown, QWidget):
 
     @Slot()
     def _on_link_problem_clicked(self) -> None:
-        if self.incident is None:
+        inc = self.incident
+        if inc is None:
             return
         try:
-            problems = self.desk.problems.list(statuses=("open", "known_error"))
+            problems = ops_for(self.desk).run_read(lambda: self.desk.problems.list(statuses=("open", "known_error")))
         except (DomainError, StorageError) as exc:
             self.banner.show_message(str(exc), "error")
             return
+        if self.incident is None or self.incident.key != inc.key:
+            return  # another incident was opened while the problems were read
         dialog = ProblemDialog(problems, [self.incident.key], self)
         if self.run_dialog(dialog):
             self.link_problem(dialog.existing(), dialog.values())

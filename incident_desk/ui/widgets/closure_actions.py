@@ -30,6 +30,7 @@ class ClosureActions(QObject):
         window.tabs.addTab(self.actions_tab, translate("ClosureActions", "Action items"))
         self.dialog = None
         self._problem_keys: list[str] = []
+        self._reading_problems = False
         self.act_problem = self._action(translate("ClosureActions", "Create &problem from selection…"),
                                         self._on_create_problem,
                                         tip=translate("ClosureActions",
@@ -128,11 +129,16 @@ class ClosureActions(QObject):
                                                  "Select the incidents of the problem in the table first."))
             return
         from incident_desk.ui.dialogs.closure_dialogs import ProblemDialog
+        if self._reading_problems:
+            return  # asked twice while the first read runs: one dialog is enough
+        self._reading_problems = True
         try:
-            problems = self.desk.problems.list(statuses=("open", "known_error"))
+            problems = ops_for(self.desk).run_read(lambda: self.desk.problems.list(statuses=("open", "known_error")))
         except (DomainError, StorageError) as exc:
             self.window.status_message(str(exc))
             return
+        finally:
+            self._reading_problems = False
         dialog = ProblemDialog(problems, keys, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self._on_problem_accepted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from incident_desk.domain.closure import ROOT_CAUSE_CATEGORIES, ProblemStatus
+from incident_desk.domain.closure import ROOT_CAUSE_CATEGORIES, Problem, ProblemStatus
 from incident_desk.domain.incident import DomainError
 from incident_desk.services.errors import StorageError
 from incident_desk.ui.dialogs.closure_dialogs import ProblemDialog
@@ -45,6 +46,24 @@ COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class _Detail:
+    """One problem as the detail pane shows it, read off the GUI thread on PostgreSQL."""
+
+    problem: Problem
+    incidents: tuple
+    usernames: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """The list, its counts and the detail of the problem to select: what one refresh read."""
+
+    counts: dict
+    problems: tuple[Problem, ...]
+    detail: _Detail | None
+
+
 class ProblemsView(RefreshWhenShown, QWidget):
     """Reads and writes through the problem service; a known error needs its workaround."""
 
@@ -58,6 +77,9 @@ class ProblemsView(RefreshWhenShown, QWidget):
         self.problems: list = []
         self.current = None
         self._stale = True
+        # Count the reads asked for: only the newest list, and the newest problem's detail, is shown.
+        self._listed = 0
+        self._detailed = 0
         self._build()
         self._connect_signals()
 
@@ -165,15 +187,29 @@ class ProblemsView(RefreshWhenShown, QWidget):
     @Slot()
     def refresh(self, select: str | None = None) -> None:
         self._stale = False
-        svc = self.desk.problems
         keep = select or (self.current.key if self.current else None)
-        try:
+        wanted = self.status_filter.currentData()
+        self._listed += 1
+        self._detailed += 1
+        listed, detailed = self._listed, self._detailed
+        before = self._detail_values()
+
+        def read() -> _Listing:
+            svc = self.desk.problems
             counts = svc.counts()
-            wanted = self.status_filter.currentData()
-            self.problems = svc.list(statuses=(wanted,) if wanted else ())
+            problems = tuple(svc.list(statuses=(wanted,) if wanted else ()))
+            chosen = next((p.key for p in problems if p.key == keep), problems[0].key if problems else None)
+            return _Listing(counts, problems, self._read_detail(chosen) if chosen else None)
+        try:
+            listing = ops_for(self.desk).run_read(read)
         except (DomainError, StorageError) as exc:
-            self.banner.show_message(str(exc), "error")
+            if listed == self._listed:
+                self.banner.show_message(str(exc), "error")
             return
+        if listed != self._listed:
+            return  # a newer refresh was asked for while this one read: it shows its own
+        self.problems = list(listing.problems)
+        counts = listing.counts
         with QSignalBlocker(self.status_filter):
             current = self.status_filter.currentData()
             self.status_filter.clear()
@@ -181,6 +217,8 @@ class ProblemsView(RefreshWhenShown, QWidget):
             for status in ProblemStatus:
                 self.status_filter.addItem(f"{status.label} ({counts[status.value]})", status.value)
             self.status_filter.setCurrentIndex(max(0, self.status_filter.findData(current or "")))
+        # A problem chosen while this read ran stays chosen.
+        keep = keep if detailed == self._detailed else (self.current.key if self.current else keep)
         with QSignalBlocker(self.table):
             self.table.setRowCount(len(self.problems))
             for r, p in enumerate(self.problems):
@@ -190,26 +228,60 @@ class ProblemsView(RefreshWhenShown, QWidget):
                     cell = QTableWidgetItem(value)
                     cell.setToolTip(value)
                     self.table.setItem(r, c, cell)
-        row = next((r for r, p in enumerate(self.problems) if p.key == keep), 0 if self.problems else None)
-        if row is not None:
-            self.table.setCurrentCell(row, 0)
-            self.show_problem(self.problems[row].key)
-        elif self.current is not None:
-            self.show_problem(None)
+            row = next((r for r, p in enumerate(self.problems) if p.key == keep), 0 if self.problems else None)
+            if row is not None:
+                self.table.setCurrentCell(row, 0)
+        if row is None:
+            if self.current is not None:
+                self.show_problem(None)
+            return
+        key = self.problems[row].key
+        detail = listing.detail
+        if detail is not None and detail.problem.key == key and detailed == self._detailed:
+            self._show_detail(detail, keep=self._typed_since(before, key))
+        elif self.current is None or self.current.key != key:
+            self.show_problem(key)
 
     def show_problem(self, key: str | None) -> None:
+        self._detailed += 1
         if key is None:
             self.current = None
             self.detail.setEnabled(False)
             self.key_label.setText(translate("ProblemsView", "Choose a problem"))
             return
+        detailed = self._detailed
+        before = self._detail_values()
         try:
-            p = self.desk.problems.get(key)
-            incidents = self.desk.problems.incidents(key)
-            usernames = self.desk.users.usernames()
+            detail = ops_for(self.desk).run_read(lambda: self._read_detail(key))
         except (DomainError, StorageError) as exc:
-            self.banner.show_message(str(exc), "error")
+            if detailed == self._detailed:
+                self.banner.show_message(str(exc), "error")
             return
+        if detailed != self._detailed:
+            return  # another problem was chosen while this one was read: it shows that one
+        self._show_detail(detail, keep=self._typed_since(before, key))
+
+    def _read_detail(self, key: str) -> _Detail:
+        """One problem's detail; runs on the desk's network reader on PostgreSQL, so it touches no widget."""
+        return _Detail(self.desk.problems.get(key), tuple(self.desk.problems.incidents(key)),
+                       tuple(self.desk.users.usernames()))
+
+    def _detail_values(self) -> dict:
+        """The detail's editable fields as they are on screen (to tell what was typed while a read ran)."""
+        return {"title": self.title_edit.text(), "status": self.status_combo.currentIndex(),
+                "cause": self.cause_combo.currentIndex(), "owner": self.owner_combo.currentData(),
+                "description": self.description_edit.toPlainText(), "workaround": self.workaround_edit.toPlainText()}
+
+    def _typed_since(self, before: dict, key: str) -> set[str]:
+        """The fields of problem ``key`` changed on screen since ``before`` (typed while a read ran)."""
+        if self.current is None or self.current.key != key:
+            return set()
+        now = self._detail_values()
+        return {name for name, value in now.items() if value != before[name]}
+
+    def _show_detail(self, detail: _Detail, *, keep: set[str]) -> None:
+        """Show what was read; the fields named in ``keep`` hold what the user typed meanwhile."""
+        p = detail.problem
         self.current = p
         self.detail.setEnabled(self.desk.actor.can("problem.manage"))
         facts = [p.key, translate("ProblemsView", "created {date:%Y-%m-%d} by {who}").format(
@@ -217,18 +289,24 @@ class ProblemsView(RefreshWhenShown, QWidget):
         if p.resolved_at:
             facts.append(translate("ProblemsView", "resolved {date:%Y-%m-%d}").format(date=p.resolved_at.astimezone()))
         self.key_label.setText(" · ".join(facts))
-        self.title_edit.setText(p.title)
-        self.status_combo.setCurrentIndex(self.status_combo.findData(p.status.value))
-        self.cause_combo.setCurrentIndex(max(0, self.cause_combo.findData(p.root_cause or "")))
+        if "title" not in keep:
+            self.title_edit.setText(p.title)
+        if "status" not in keep:
+            self.status_combo.setCurrentIndex(self.status_combo.findData(p.status.value))
+        if "cause" not in keep:
+            self.cause_combo.setCurrentIndex(max(0, self.cause_combo.findData(p.root_cause or "")))
+        owner = self.owner_combo.currentData() if "owner" in keep else (p.owner or "")
         self.owner_combo.clear()
         self.owner_combo.addItem(translate("ProblemsView", "Nobody"), "")
-        for name in usernames:
+        for name in detail.usernames:
             self.owner_combo.addItem(name, name)
-        self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(p.owner or "")))
-        self.description_edit.setPlainText(p.description)
-        self.workaround_edit.setPlainText(p.workaround)
+        self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(owner or "")))
+        if "description" not in keep:
+            self.description_edit.setPlainText(p.description)
+        if "workaround" not in keep:
+            self.workaround_edit.setPlainText(p.workaround)
         self.incident_list.clear()
-        for key_, title, priority, status, opened in incidents:
+        for key_, title, priority, status, opened in detail.incidents:
             item = QListWidgetItem(f"{key_} · {priority.label} · {status.label} · "
                                    f"{opened.astimezone():%Y-%m-%d} · {title}")
             item.setData(Qt.ItemDataRole.UserRole, key_)

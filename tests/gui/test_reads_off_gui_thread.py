@@ -1,0 +1,254 @@
+"""On a team (PostgreSQL) desk the closure reads run on the desk's network reader, not the GUI thread: the
+Resolution and Postmortem tabs, the Problems view, the window's create-problem action and the editor's
+look for open children before resolving. An answer that arrives after the user moved on is dropped, and
+what was typed while a read ran stays."""
+
+from __future__ import annotations
+
+import contextlib
+
+import psycopg2
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QDialog
+
+from incident_desk.services.incidents import IncidentDraft
+from incident_desk.ui.bridge import DeskBridge
+from incident_desk.ui.detail.editor import IncidentDetailEditor
+from incident_desk.ui.dialogs.closure_dialogs import ProblemDialog
+from incident_desk.ui.dialogs.workflow import ResolveDialog
+from incident_desk.ui.widgets.main_window import MainWindow
+from incident_desk.ui.widgets.problems_view import ProblemsView
+from tests.gui.gui_tools import read_threads
+from tests.team_tools import open_desk, pg_rows
+
+pytestmark = pytest.mark.postgres
+
+READER = "desk-net-read_0"  # the desk's one network reader (ui/ops.py), as its pool names its thread
+HOLD_MS = 400  # how long a read is kept waiting on a table lock while the user acts
+
+
+def _log(desk, title, **kw):
+    draft = dict(title=title, category="Email", impact="medium", urgency="medium")
+    draft.update(kw)
+    return desk.incidents.log_incident(actor=desk.actor, draft=IncidentDraft(**draft))
+
+
+def _on_reader(seen: list[tuple[str, str]]) -> None:
+    """Something was read, and every statement of it ran on the network reader."""
+    assert seen, "nothing was read"
+    on_gui = [sql[:100] for thread, sql in seen if thread != READER]
+    assert not on_gui, f"read on another thread than {READER}: {on_gui[:5]}"
+
+
+@contextlib.contextmanager
+def table_locked(url: str, table: str, *, release_after_ms: int = HOLD_MS):
+    """Another connection holds ``table`` exclusively (a read of it waits) until a timer releases it from
+    inside whatever event loop then runs: the reads of the block stay in flight while the user acts."""
+    con = psycopg2.connect(url)
+    cur = con.cursor()
+    cur.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+    released: list[bool] = []
+
+    def release() -> None:
+        if not released:
+            released.append(True)
+            con.commit()
+    QTimer.singleShot(release_after_ms, release)
+    try:
+        yield
+    finally:
+        release()
+        con.close()
+
+
+@pytest.fixture
+def pg_desk(pg_url, clock):
+    desk = open_desk(pg_url, clock=clock)
+    desk.users.add_user(actor=desk.actor, username="lena", display_name="Lena Lead", role="lead",
+                        team="Service Desk")
+    yield desk
+    from incident_desk.ui.ops import ops_for
+    ops_for(desk).shutdown()
+    desk.close()
+
+
+@pytest.fixture
+def editor(qtbot, pg_desk):
+    ed = IncidentDetailEditor(pg_desk)
+    qtbot.addWidget(ed)
+    ed.resize(1100, 800)
+    ed.show()
+    return ed
+
+
+def _parent_with_children(desk):
+    parent = _log(desk, "Mail server down", impact="high", urgency="high")
+    kids = [_log(desk, "Cannot send mail"), _log(desk, "Cannot receive mail")]
+    for kid in kids:
+        desk.incidents.link(actor=desk.actor, key=parent.key, other=kid.key, kind="parent_of")
+    desk.incidents.transition(actor=desk.actor, key=parent.key, to="acknowledged")
+    return parent, kids
+
+
+def test_the_resolution_tab_reads_on_the_network_reader_and_drops_a_stale_answer(qtbot, pg_url, pg_desk, editor):
+    desk = pg_desk
+    parent, _kids = _parent_with_children(desk)
+    lone = _log(desk, "Printer jam")
+    desk.problems.create(actor=desk.actor, title="Mail queue fills up", incidents=[parent.key])
+    # The oracle: the parent's open children, counted with plain SQL.
+    assert pg_rows(pg_url, "SELECT count(*) FROM incident_link l JOIN incident c ON c.id = l.target_id "
+                           "JOIN incident p ON p.id = l.source_id WHERE l.kind = 'parent_of' AND p.key = %s "
+                           "AND c.status < 50", parent.key) == [(2,)]
+    assert editor.load_incident(parent.key)
+    tab = editor.resolution_tab
+    with read_threads(desk.store) as seen:
+        editor.tabs.setCurrentWidget(tab)  # shown: it reads now
+    _on_reader(seen)
+    assert tab.children_label.text() == ("2 of 2 still open: resolving this incident offers to resolve them the "
+                                         "same way.")
+    assert tab.problem_label.text() == "PRB-000001 · Open · Mail queue fills up"
+
+    # The tab re-reads the parent; while that read waits, the user opens another incident. The parent's
+    # answer comes last and is dropped: the tab shows the incident now open.
+    with table_locked(pg_url, "postmortem"):
+        QTimer.singleShot(0, lambda: editor.load_incident(lone.key))
+        tab.refresh()
+    assert editor.current_key() == lone.key and tab.incident.key == lone.key
+    assert tab.children_label.text() == "No child incidents."
+    assert tab.problem_label.text() == "Not linked to a problem. Link it when incidents like this recur."
+
+
+def test_the_postmortem_tab_reads_on_the_network_reader_and_keeps_what_was_typed(qtbot, pg_url, pg_desk, editor,
+                                                                                   clock):
+    desk = pg_desk
+    inc = _log(desk, "VPN concentrator down", impact="high", urgency="high")
+    desk.incidents.transition(actor=desk.actor, key=inc.key, to="acknowledged")
+    desk.incidents.transition(actor=desk.actor, key=inc.key, to="resolved", resolution_code="fixed")
+    assert editor.load_incident(inc.key)
+    tab = editor.postmortem_tab
+    with read_threads(desk.store) as seen:
+        editor.tabs.setCurrentWidget(tab)
+    _on_reader(seen)
+    assert tab.state_label.text() == "Draft · required · written by admin · version 1"
+
+    # Its postmortem is read again; meanwhile the user opens an incident without one: that one shows.
+    lone = _log(desk, "Printer jam")
+    with table_locked(pg_url, "postmortem"):
+        QTimer.singleShot(0, lambda: editor.load_incident(lone.key))
+        tab.refresh()
+    assert tab.incident.key == lone.key and tab.pm is None and not tab.scroll.isVisibleTo(tab)
+    assert tab.empty_label.text().startswith(f"{lone.key} has no postmortem (optional for this priority).")
+    assert editor.load_incident(inc.key) and tab.pm is not None
+
+    # Someone else writes the impact while this user types a summary; the refresh that follows runs while
+    # the typing goes on. Their impact shows, the summary stays as typed (and unsaved).
+    other = open_desk(pg_url, clock=clock)
+    try:
+        other.postmortems.update(actor=other.actor, key=inc.key, expected_version=1,
+                                 changes={"impact_who": "Everyone working from home", "summary": "Theirs"})
+    finally:
+        other.close()
+    typed = "The concentrator's licence ran out."
+    with table_locked(pg_url, "postmortem"), read_threads(desk.store) as seen:
+        QTimer.singleShot(0, lambda: qtbot.keyClicks(tab.texts["summary"], typed))
+        tab.refresh()
+    _on_reader(seen)
+    assert pg_rows(pg_url, "SELECT summary, impact_who, version FROM postmortem") == [
+        ("Theirs", "Everyone working from home", 2)]
+    assert tab.who_edit.text() == "Everyone working from home" and tab.pm.version == 2
+    assert tab.texts["summary"].toPlainText() == typed
+    assert tab.pending_changes() == {"summary": typed} and tab.save_button.isEnabled()
+
+
+def test_the_problems_view_reads_on_the_network_reader_and_follows_the_last_choice(qtbot, pg_url, pg_desk):
+    desk = pg_desk
+    inc = _log(desk, "Outlook asks for the password")
+    desk.problems.create(actor=desk.actor, title="Credential cache corrupts", incidents=[inc.key])
+    desk.problems.create(actor=desk.actor, title="Token lifetime too short", incidents=[])
+    view = ProblemsView(desk)
+    qtbot.addWidget(view)
+    with read_threads(desk.store) as seen:
+        view.show()
+    _on_reader(seen)
+    # Newest change first; both were made at the same (manual) time, so the higher number first.
+    assert [view.table.item(r, 0).text() for r in range(view.table.rowCount())] == ["PRB-000002", "PRB-000001"]
+    assert view.current.key == "PRB-000002"
+    row_of = {view.table.item(r, 0).text(): r for r in range(view.table.rowCount())}
+    assert view.status_filter.itemText(0) == "All (2)"
+
+    with read_threads(desk.store) as seen:
+        view.table.setCurrentCell(row_of["PRB-000001"], 0)
+    _on_reader(seen)
+    assert view.current.key == "PRB-000001" and view.title_edit.text() == "Credential cache corrupts"
+    assert view.incident_list.count() == 1 and view.incident_list.item(0).text().startswith(inc.key)
+
+    # PRB-000001 is read again; meanwhile the user picks PRB-000002: its answer wins, the older is dropped.
+    with table_locked(pg_url, "problem"):
+        QTimer.singleShot(0, lambda: view.table.setCurrentCell(row_of["PRB-000002"], 0))
+        view.show_problem("PRB-000001")
+    assert view.current.key == "PRB-000002" and view.title_edit.text() == "Token lifetime too short"
+    assert view.incident_list.count() == 0
+
+    # A refresh while the user types in the workaround: the list is re-read, the workaround stays.
+    typed = "Sign out of Office and back in"
+    with table_locked(pg_url, "problem"), read_threads(desk.store) as seen:
+        QTimer.singleShot(0, lambda: qtbot.keyClicks(view.workaround_edit, typed))
+        view.refresh()
+    _on_reader(seen)
+    assert view.current.key == "PRB-000002" and view.workaround_edit.toPlainText() == typed
+    assert pg_rows(pg_url, "SELECT workaround FROM problem WHERE title = %s", "Token lifetime too short") == [("",)]
+
+
+def test_the_windows_create_problem_action_reads_the_problems_on_the_network_reader(qtbot, qsettings, pg_desk):
+    desk = pg_desk
+    inc = _log(desk, "Outlook asks for the password")
+    desk.problems.create(actor=desk.actor, title="Credential cache corrupts", incidents=[])
+    bridge = DeskBridge(desk)
+    window = MainWindow(desk, bridge, qsettings)
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
+        assert window.select_incident(inc.key)
+        with read_threads(desk.store) as seen:
+            window.closure.act_problem.trigger()
+        asked = [(thread, sql) for thread, sql in seen if "problem" in sql.lower()]
+        _on_reader(asked)
+        dialog = window.closure.dialog
+        assert isinstance(dialog, ProblemDialog)
+        assert [dialog.combo.itemData(k) for k in range(dialog.combo.count())] == ["", "PRB-000001"]
+    finally:
+        if isinstance(window.closure.dialog, QDialog) and window.closure.dialog.isVisible():
+            window.closure.dialog.reject()
+        window.shutdown()
+        bridge.stop()
+
+
+def test_resolving_a_parent_looks_for_its_open_children_on_the_network_reader(qtbot, pg_url, pg_desk, editor):
+    desk = pg_desk
+    parent, _kids = _parent_with_children(desk)
+    assert editor.load_incident(parent.key)
+    seen_at_dialog: dict = {}
+
+    with read_threads(desk.store) as seen:
+        def answer(dialog) -> bool:
+            assert isinstance(dialog, ResolveDialog)
+            seen_at_dialog["reads"] = list(seen)
+            seen_at_dialog["offer"] = dialog.children_check.text()
+            dialog.reject()
+            return dialog.result() == QDialog.DialogCode.Accepted
+        editor.run_dialog = answer
+        assert not editor.resolve()
+    _on_reader(seen_at_dialog["reads"])
+    assert seen_at_dialog["offer"] == "Also resolve its 2 open child incidents the same way"
+
+    # Resolve is clicked; while the children are looked for, the user opens another incident: no dialog
+    # about the first one comes up, and nothing is resolved.
+    lone = _log(desk, "Printer jam")
+    asked: list = []
+    editor.run_dialog = lambda dialog: asked.append(dialog) or False
+    with table_locked(pg_url, "incident_link"):
+        QTimer.singleShot(0, lambda: editor.load_incident(lone.key))
+        assert not editor.resolve()
+    assert asked == [] and editor.current_key() == lone.key
+    assert pg_rows(pg_url, "SELECT status FROM incident WHERE key = %s", parent.key) == [(20,)]
