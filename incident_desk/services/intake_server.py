@@ -19,6 +19,8 @@ from incident_desk.domain.intake import MAX_BODY, PayloadError, parse_alertmanag
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 32           # requests per transaction (group commit); more only delays the first answers
+MERGE_AFTER = 4          # commits (each a search-index segment) before an idle writer tries a merge step
+CHECKPOINT_AFTER = 32    # commits (some forty WAL pages each) before an idle writer copies the WAL back
 ANSWER_WITHIN_S = 30.0   # a request not committed by then is answered 503 (the sender retries)
 TOKEN_MIN = 16
 DRAIN_MAX = 8 * MAX_BODY  # a refused body up to this size is read and dropped before the 413
@@ -134,6 +136,7 @@ class IntakeServer:
             self._claim.release()
             raise
         self._writer = threading.Thread(target=self._write_loop, name="intake-writer", daemon=True)
+        desk.intake.upkeep_in_writer(True)
         self._writer.start()
         self._serving = threading.Event()
 
@@ -171,6 +174,7 @@ class IntakeServer:
         self.httpd.server_close()  # joins the handler threads: every request in hand is answered
         self._queue.put(None)
         self._writer.join(timeout=ANSWER_WITHIN_S)
+        self.desk.intake.upkeep_in_writer(False)
         self._claim.release()
 
     # ---- the one writer -----------------------------------------------------------------------------
@@ -185,7 +189,18 @@ class IntakeServer:
 
     def _write_loop(self) -> None:
         stop = False
+        unmerged = 0       # commits since a merge step last found nothing to do
+        uncheckpointed = 0  # commits since the last checkpoint
         while not stop:
+            # Idle moments go to upkeep, one short piece at a time, checking for requests in between: a
+            # request arriving meanwhile waits for one merge step or one checkpoint of 32 commits at most.
+            if unmerged >= MERGE_AFTER and self._queue.empty():
+                unmerged = unmerged if self._upkeep(self.desk.intake.merge_step) else 0
+                continue
+            if uncheckpointed >= CHECKPOINT_AFTER and self._queue.empty():
+                self._upkeep(self.desk.intake.checkpoint)
+                uncheckpointed = 0
+                continue
             first = self._queue.get()
             if first is None:
                 return
@@ -206,6 +221,15 @@ class IntakeServer:
                 results = [exc] * len(batch)
             for job, result in zip(batch, results):
                 job.finish(result)
+            unmerged += 1
+            uncheckpointed += 1
+
+    def _upkeep(self, step):
+        try:
+            return step()
+        except Exception as exc:  # noqa: BLE001  (upkeep only: the next idle moment, or the backstop, does it)
+            log.warning("the intake's database upkeep failed: %s", exc)
+            return False
 
     def note(self, outcomes=None, refused: bool = False) -> None:
         with self._lock:

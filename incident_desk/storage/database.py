@@ -18,6 +18,7 @@ from peewee import SqliteDatabase
 
 from incident_desk.storage.migrations import CURRENT_VERSION, DESK_ID_KEY, apply_migrations, create_fresh_schema
 from incident_desk.storage.pg_driver import TeamPostgresqlDatabase
+from incident_desk.storage.search import MERGE_STEP_SQL
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Bytes that were not UTF-8 (a command line's Latin-1, say) reach us as lone surrogates, which the
@@ -251,6 +252,14 @@ class Store:
                     raise translate_error(exc, self) from exc
                 self._lost_connection()
 
+    def checkpoint(self) -> int:
+        """A PASSIVE WAL checkpoint on this thread's connection, outside any transaction; returns the
+        frames the WAL held (0 on PostgreSQL). Done by a writer between its own commits, every frame is
+        copied and its next transaction starts the WAL over from the beginning."""
+        if not self.is_sqlite or self.read_only:
+            return 0
+        return self.db.execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+
     def data_version(self) -> int:
         """Changes when another connection commits (SQLite's PRAGMA data_version)."""
         if self.is_sqlite:
@@ -279,63 +288,82 @@ class Checkpointer:
     at most one step and wakes the moment it ends. SQLite's busy handler would make it sleep 1, 2, 5,
     10, 15, 20, 25... ms between tries, which turned a 30 ms merge into 50-60 ms of waiting."""
 
-    INTERVAL_S = 1.0
+    INTERVAL_S = 1.0        # between rounds while little is written
+    BUSY_INTERVAL_S = 0.2   # between rounds while the last one had segments to merge or a long WAL
+    BUSY_WAL_FRAMES = 1000  # frames (pages) in the WAL that make a round "busy": 4 MB
     MERGE_PAGES = 16      # pages written per step: about 2-4 ms
     MERGE_STEPS = 32      # steps per round at most; a round ends early once nothing is left to merge
 
     def __init__(self, path: Path):
         self.path = path
         self.gate = threading.Lock()
+        # Set while a writer of this process does the upkeep itself between its own commits (the alert
+        # intake: storage/search.merge_step, Store.checkpoint): a merge step here would hold the write lock
+        # for as long as this thread waits to be scheduled, and a checkpoint here runs beside the writer's
+        # commits, so the WAL is never all copied at once, never starts over, and reaches the backstop.
+        self.upkeep_elsewhere = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="db-upkeep", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         con = None
+        pause = self.INTERVAL_S
         try:
-            while not self._stop.wait(self.INTERVAL_S):
+            while not self._stop.wait(pause):
+                # A busy writer (the alert intake: 450 commits a second of some forty pages each, each a
+                # search-index segment) gets rounds five times as often: each round has less to fold and to
+                # copy, and the WAL never reaches the wal_autocheckpoint backstop (16,000 pages, 1 s of
+                # such commits), which would make one of the writer's commits copy 64 MB itself.
+                pause = self.INTERVAL_S
                 try:
                     if con is None:
                         con = sqlite3.connect(str(self.path), timeout=0.05, isolation_level=None,
                                               check_same_thread=False)
-                    self._merge_search_index(con)
+                    if self._merge_search_index(con):
+                        pause = self.BUSY_INTERVAL_S
                 except sqlite3.Error:
                     pass  # the write lock stayed busy (or the file is gone): the next round merges
                 # Whatever the merge did: a writer that kept the lock busy (the alert intake commits
                 # hundreds of times a second) must not also cost the checkpoint its round, or the WAL
                 # grows to the wal_autocheckpoint backstop and one of its commits copies it all itself.
-                try:
-                    if con is not None:
-                        con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                except sqlite3.Error:
-                    pass  # gone: the next round (or the backstop) will do it
+                if con is not None and not self.upkeep_elsewhere and self._checkpoint(con) > self.BUSY_WAL_FRAMES:
+                    pause = self.BUSY_INTERVAL_S
         finally:
             if con is not None:
                 con.close()
 
-    def _merge_search_index(self, con: sqlite3.Connection) -> None:
+    def _checkpoint(self, con: sqlite3.Connection) -> int:
+        """A PASSIVE checkpoint (it never blocks a writer); returns the frames the WAL held."""
+        try:
+            return con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+        except sqlite3.Error:
+            return 0  # gone: the next round (or the backstop) will do it
+
+    def _merge_search_index(self, con: sqlite3.Connection) -> bool:
+        """Merge steps until nothing is left or the round's steps are spent; True if any merged."""
+        merged = False
         for _ in range(self.MERGE_STEPS):
-            if self._stop.is_set() or not self._merge_step(con):
-                return
+            if self._stop.is_set() or self.upkeep_elsewhere or not self._merge_step(con):
+                break
+            merged = True
             time.sleep(0.001)  # the gate is not fair: a writer waiting for it gets its turn first
+        return merged
 
     def _merge_step(self, con: sqlite3.Connection) -> bool:
-        """One step of at most MERGE_PAGES pages; False when there was nothing to merge. A positive
-        page count merges only a level holding 'usermerge' (4) segments or more, or continues a merge
-        already begun; a negative one would start an incremental optimize, rewriting the whole index
-        into one segment round after round (FTS5's documentation of the 'merge' command)."""
+        """One step of at most MERGE_PAGES pages (MERGE_STEP_SQL); False when there was nothing to merge."""
         if not self.gate.acquire(timeout=self.INTERVAL_S):
             return False  # this process writes without pause: the next round merges
         try:
             before = con.total_changes
             con.execute("BEGIN IMMEDIATE")
             try:
-                con.execute(f"INSERT INTO incident_fts(incident_fts, rank) VALUES('merge', {self.MERGE_PAGES})")
+                con.execute(MERGE_STEP_SQL, (self.MERGE_PAGES,))
                 con.execute("COMMIT")
             except sqlite3.Error:
                 con.execute("ROLLBACK")
                 raise
-            return con.total_changes > before
+            return con.total_changes > before + 1  # the command itself counts as one change
         finally:
             self.gate.release()
 

@@ -9,6 +9,10 @@ MAX_TERMS = 16
 # A prefix of one or two letters expands to most of the vocabulary (a million-row 'p*' takes a
 # second); shorter last words are matched whole, longer ones as you type.
 MIN_PREFIX = 3
+# One step of FTS5's incremental merge, at most ? pages. A positive count merges only a level holding
+# 'usermerge' (4) segments or more, or continues a merge already begun; a negative one would start an
+# incremental optimize, rewriting the whole index into one segment round after round.
+MERGE_STEP_SQL = "INSERT INTO incident_fts(incident_fts, rank) VALUES('merge', ?)"
 
 
 def create_search_index(store) -> None:
@@ -57,6 +61,20 @@ def index_comment(store, incident_id: int, text: str) -> None:
     else:
         db.execute_sql("UPDATE incident_fts SET comments = comments || ' ' || %s WHERE rowid = %s",
                        (text, incident_id))
+
+
+def merge_step(store, pages: int = 16) -> bool:
+    """One step of the search index's incremental merge on this thread's connection, in a write
+    transaction of its own; True if it merged something (more may be left). For a writer that commits
+    hundreds of times a second (each commit a new segment) and merges in its own idle moments; the
+    store's upkeep thread then leaves that to it (``Checkpointer.upkeep_elsewhere``)."""
+    if not store.is_sqlite:
+        return False
+    with store.write():
+        con = store.db.connection()
+        before = con.total_changes
+        store.db.execute_sql(MERGE_STEP_SQL, (pages,))
+        return con.total_changes > before + 1  # the command itself counts as one change
 
 
 def search_terms(text: str) -> list[str]:

@@ -165,3 +165,40 @@ def test_sigkill_mid_load_loses_no_alert_answered_2xx(intake):
         con.close()
     missing = [k for k in answered if f"pagerduty:{k}" not in stored]
     assert missing == []
+
+
+def _search_segments(con: sqlite3.Connection) -> int:
+    # FTS5 keeps each segment's pages under ids whose bits from 37 up are the segment's number.
+    return len({row[0] >> 37 for row in con.execute("SELECT id FROM incident_fts_data WHERE id > 10")})
+
+
+def test_the_writer_keeps_the_wal_short_and_the_search_index_folded(intake):
+    # Each new incident is a commit of some forty pages and one search-index segment. The intake's writer
+    # copies the WAL back and merges the segments itself between commits (the upkeep thread leaves it to
+    # it): after 240 commits the WAL holds a few dozen commits' pages (5 MB measured) and the index six
+    # segments; left to the upkeep thread, as before, they were 35 MB and 51 segments at this point.
+    proc, port, db = intake
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for n in range(240):
+        body = json.dumps({"routing_key": TOKEN, "event_action": "trigger", "dedup_key": f"upkeep-{n}",
+                           "payload": {"summary": f"disk {n} full on db-{n % 7}", "source": f"db-{n % 7}",
+                                       "severity": "warning"}}).encode()
+        con.request("POST", "/v2/enqueue", body, {"Content-Type": "application/json"})
+        resp = con.getresponse()
+        resp.read()
+        assert resp.status == 202
+    con.close()
+    time.sleep(0.2)  # the writer's last idle moment: its upkeep after the last commit
+    wal = db.with_name(db.name + "-wal")
+    raw = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        assert raw.execute("SELECT COUNT(*) FROM incident").fetchone()[0] == 240
+        segments = _search_segments(raw)
+        found = raw.execute("SELECT COUNT(*) FROM incident_fts WHERE incident_fts MATCH 'full'").fetchone()[0]
+    finally:
+        raw.close()
+    assert wal.stat().st_size < 12 * 1024 * 1024
+    assert segments <= 16
+    assert found == 240
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
