@@ -17,7 +17,7 @@ def escape(text: str) -> str:
 _LEADING = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")
 
 
-def _line(text: str) -> str:
+def escape_line(text: str) -> str:
     """One line of prose: escaped, and a leading '1.', '-', '+' or '=' cannot start a list or a heading."""
     out = escape(text)
     return _LEADING.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2)
@@ -40,7 +40,7 @@ def _paragraph(block: Paragraph) -> list[str]:
         elif all(line.lstrip().startswith("- ") for line in lines):
             out.extend(f"- {escape(line.lstrip()[2:])}" for line in lines)
         else:
-            text = "  \n".join(_line(line) for line in lines)
+            text = "  \n".join(escape_line(line) for line in lines)
             out.append(f"*{text}*" if block.style == "muted" else text)
         out.append("")
     return out

@@ -20,6 +20,7 @@ from incident_desk.domain.incident import (
     format_key,
     parse_key,
 )
+from incident_desk.reports.markdown import escape_line
 from incident_desk.services.audit import AuditLog
 from incident_desk.services.auth import Actor, require
 from incident_desk.services.clock import Clock
@@ -663,8 +664,6 @@ def _named(row: tuple) -> _Named:
 
 
 def _md(text: str) -> str:
-    """Markdown's own characters written out, so a title cannot turn into a link or a heading in chat."""
-    out = []
-    for ch in text:
-        out.append("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch)
-    return "".join(out)
+    """Markdown's own characters written out, so a title cannot turn into a link, a list or a heading in
+    chat; plain punctuation ('e-mail', 'again.') stays as typed, without backslashes chat would show."""
+    return "\n".join(escape_line(line) for line in str(text).split("\n"))

@@ -9,6 +9,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from markdown_it import MarkdownIt
 
 from incident_desk.services.errors import PermissionDenied, ValidationError
 from incident_desk.services.incidents import IncidentDraft
@@ -250,8 +251,28 @@ def test_copy_as_text_and_markdown(desk):
     dist = desk.communication.distribution(inc.key, status_url="https://status.example.org/")
     assert dist.text.splitlines()[:3] == ["Monitoring — Checkout [fails](http://evil.example) *now*",
                                           f"Incident: {inc.key}", "Affected: Web Shop"]
-    assert "\\[fails\\]\\(http://evil\\.example\\) \\*now\\*" in dist.markdown
     assert dist.markdown.endswith("[Status page](https://status.example.org/)")
+    # Read back as chat reads it (CommonMark): the title and the message are text; the one link is ours.
+    html = MarkdownIt("commonmark").render(dist.markdown)
+    assert html.count("<a ") == 1 and 'href="https://status.example.org/"' in html
+    assert "Checkout [fails](http://evil.example) *now*" in html
+    assert "<em>" not in html.replace("<em>Affected:</em>", "").replace("<em>Posted:</em>", "")
+
+
+def test_chat_markdown_keeps_plain_punctuation_and_makes_no_list_or_heading(desk):
+    """Slack and most chats show a backslash as typed: 'e\\-mail' and 'again\\.' read badly. Only what would
+    become markup is escaped, and a CommonMark parser finds no list, heading or link in it."""
+    inc = _log(desk, title="Mail to e-mail.example.org down (again!)")
+    desk.communication.announce(actor=desk.actor, key=inc.key, state="identified",
+                                message="Fixed - e-mail flows again.\n- not a list\n1. not a list\n# not a heading")
+    dist = desk.communication.distribution(inc.key)
+    assert "Mail to e-mail.example.org down (again!)" in dist.markdown
+    assert "Fixed - e-mail flows again." in dist.markdown
+    html = MarkdownIt("commonmark").render(dist.markdown)
+    for tag in ("<ul", "<ol", "<h1", "<a ", "<li"):
+        assert tag not in html
+    for line in ("- not a list", "1. not a list", "# not a heading"):
+        assert line in html
 
 
 def test_the_cadence_keeps_exactly_the_open_p1_and_major_incidents(desk, backend):
