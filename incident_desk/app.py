@@ -97,7 +97,7 @@ def run_gui(db_url: str | None, *, screenshot: str | None = None, view: str | No
     if desk.session is not None:
         from incident_desk.ui.session_guard import SessionGuard
         window.session_guard = SessionGuard(desk, window)
-    background = _AfterFirstPaint(desk, window, alerts=not screenshot or as_started)
+    background = _AfterFirstPaint(desk, window, alerts=not screenshot or as_started, interactive=not screenshot)
     switch_to = None
     try:
         if view and not window.open_view(view):
@@ -196,12 +196,15 @@ class _AfterFirstPaint(QObject):
     """What the first painted page need not wait for: escalation scans, the inbox poll, the
     notification dock and the tray icon (ui.alerts), and the cyclic garbage collector."""
 
-    def __init__(self, desk: Desk, window, *, alerts: bool):
+    def __init__(self, desk: Desk, window, *, alerts: bool, interactive: bool = True):
         super().__init__(window)
         self.desk, self.window = desk, window
         self.alerts = None
         self.intake = None
         self._want_alerts = alerts
+        # A screenshot (even --as-started) writes no daily backup into the user's folder and listens on
+        # no port: it shows the window, it does not run the desk.
+        self._interactive = interactive
         self._done = False
         window.sig_first_page_painted.connect(self._on_start)
         # Also when the table is never painted (a minimised start, a window manager that delays it).
@@ -217,7 +220,8 @@ class _AfterFirstPaint(QObject):
             from incident_desk.ui.desk_settings import app_settings
             self.alerts = AlertsController(self.desk, self.window, settings=app_settings())
             self.window.attach_alerts(self.alerts)
-            self.window.transfer.start_daily_backup()  # interactive desks only: not for a screenshot
+        if self._want_alerts and self._interactive:
+            self.window.transfer.start_daily_backup()
             self._start_intake()
         # Everything built so far lives as long as the window: keep it out of the cyclic collector,
         # whose full passes over it were the longest GUI-thread stalls (~50 ms) during a refresh.

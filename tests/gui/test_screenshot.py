@@ -117,3 +117,5 @@ def test_as_started_shows_the_notification_panel_a_normal_start_opens(tmp_path, 
         inks[flag] = _ink_bottom_left(image)
     assert inks[""] == 0, inks
     assert inks["--as-started"] > 300, inks
+    # A picture of a start is not a start: no daily backup lands in the user's data folder.
+    assert sorted(p.name for p in (tmp_path / "data").rglob("*") if p.is_file()) == []
