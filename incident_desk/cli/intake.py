@@ -48,7 +48,7 @@ def cmd_intake(desk, args) -> int:
         desk.intake.set_window_intake(actor=desk.actor, listen=listen, token_file=os.path.abspath(args.token_file))
         print(f"The desk window will run the intake on {listen} (one intake per database).")
         return EXIT_OK
-    desk.intake.account()  # made now, so the first alert does not wait for it
+    desk.intake.ready()  # now, so the first alert does not wait for it
     try:
         server = IntakeServer(desk, host=host, port=port, token=token)
     except (IntakeBusy, OSError) as exc:

@@ -74,7 +74,7 @@ class IntakeRunner(QObject):
                                                            "own (incident-desk intake), not in a desk window."))
             token = read_token(self.token_file)
             self._desk = Desk.open(self.url)
-            self._desk.intake.account()
+            self._desk.intake.ready()
             server = IntakeServer(self._desk, host=host, port=port, token=token)
         except Exception as exc:  # noqa: BLE001  (any reason not to serve is said in the status bar)
             if self._desk is not None:

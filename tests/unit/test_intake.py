@@ -340,3 +340,30 @@ def test_malformed_alertmanager_payloads(payload, reason):
 def test_malformed_pagerduty_events(payload, reason):
     with pytest.raises(PayloadError, match=reason):
         parse_pagerduty(payload)
+
+
+READY_PROBE = r"""
+import sys
+from incident_desk.domain.intake import parse_pagerduty
+from incident_desk.services.desk import Desk
+desk = Desk.open(sys.argv[1])
+desk.intake.ready()
+before = set(sys.modules)
+alert, _ = parse_pagerduty({"routing_key": "x" * 20, "event_action": "trigger", "dedup_key": "ready-1",
+                            "payload": {"summary": "Disk full", "source": "db-1", "severity": "critical"}})
+[outcome] = desk.intake.accept([alert])
+print(outcome.action, sorted(m for m in set(sys.modules) - before if m.startswith("incident_desk")))
+desk.close()
+"""
+
+
+def test_ready_leaves_nothing_for_the_first_alert_to_import(tmp_path):
+    """The first alert waited 45 ms for the escalation, communication and action-item modules to be imported
+    and built; ready() (called before the intake listens) does it first."""
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", READY_PROBE, str(tmp_path / "desk.db")], cwd=root,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "opened []"
