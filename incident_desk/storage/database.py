@@ -311,10 +311,10 @@ class Checkpointer:
         pause = self.INTERVAL_S
         try:
             while not self._stop.wait(pause):
-                # A busy writer (the alert intake: 450 commits a second of some forty pages each, each a
-                # search-index segment) gets rounds five times as often: each round has less to fold and to
-                # copy, and the WAL never reaches the wal_autocheckpoint backstop (16,000 pages, 1 s of
-                # such commits), which would make one of the writer's commits copy 64 MB itself.
+                # Busy writers (hundreds of small commits a second, each some forty pages and a search-index
+                # segment) get rounds five times as often: each round has less to fold and to copy, and the
+                # WAL stays far from the wal_autocheckpoint backstop (16,000 pages, a second of such
+                # commits), which would make one of their commits copy 64 MB itself.
                 pause = self.INTERVAL_S
                 try:
                     if con is None:
