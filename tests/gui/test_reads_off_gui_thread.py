@@ -1,7 +1,8 @@
 """On a team (PostgreSQL) desk the closure reads run on the desk's network reader, not the GUI thread: the
 Resolution and Postmortem tabs, the Problems view, the window's create-problem action and the editor's
-look for open children before resolving. An answer that arrives after the user moved on is dropped, and
-what was typed while a read ran stays."""
+look for open children before resolving, the Action items tab and its edit dialog's people. An answer
+that arrives after the user moved on is dropped, what was typed while a read ran stays, a widget closed
+while its read waits is not touched once gone, and a read waiting when the desk shuts down ends."""
 
 from __future__ import annotations
 
@@ -252,3 +253,125 @@ def test_resolving_a_parent_looks_for_its_open_children_on_the_network_reader(qt
         assert not editor.resolve()
     assert asked == [] and editor.current_key() == lone.key
     assert pg_rows(pg_url, "SELECT status FROM incident WHERE key = %s", parent.key) == [(20,)]
+
+
+def _items(desk, incident):
+    """Two open items of lena's (one overdue), one of the admin's: 'mine' (admin) and 'open' differ."""
+    today = desk.action_items.today()
+    desk.action_items.add(actor=desk.actor, title="Renew the licence", owner="lena", due=today.replace(year=2000),
+                          incident=incident.key)
+    desk.action_items.add(actor=desk.actor, title="Alert on licence expiry", owner="lena", incident=incident.key)
+    desk.action_items.add(actor=desk.actor, title="Write the runbook", owner="admin", incident=incident.key)
+
+
+def _titles(view) -> list[str]:
+    return sorted(view.table.item(r, 1).text() for r in range(view.table.rowCount()))
+
+
+def test_the_action_items_tab_reads_on_the_network_reader_and_drops_a_stale_answer(qtbot, pg_url, pg_desk):
+    from incident_desk.ui.widgets.action_items_view import ALL_OPEN, MINE, ActionItemsView
+    desk = pg_desk
+    _items(desk, _log(desk, "VPN licence expired"))
+    # The oracle: the open items per owner, read with plain SQL.
+    assert pg_rows(pg_url, 'SELECT u.username, count(*) FROM action_item a JOIN "user" u ON u.id = a.owner_id '
+                           "GROUP BY u.username ORDER BY 1") == [("admin", 1), ("lena", 2)]
+    view = ActionItemsView(desk)
+    qtbot.addWidget(view)
+    with read_threads(desk.store) as seen:
+        view.show()  # shown: it reads now
+    _on_reader(seen)
+    assert _titles(view) == ["Write the runbook"]
+    assert view.open_button.text() == "Open action items (3, 1 overdue)"
+
+    with read_threads(desk.store) as seen:
+        view.set_mode(ALL_OPEN)
+    _on_reader(seen)
+    assert _titles(view) == ["Alert on licence expiry", "Renew the licence", "Write the runbook"]
+
+    # 'Mine' is read again; while that read waits the user switches to every open item. The switch's
+    # read answers last but the older one's answer is dropped: the table shows what was asked last.
+    view.set_mode(MINE)
+    assert _titles(view) == ["Write the runbook"]
+    with table_locked(pg_url, "action_item"):
+        QTimer.singleShot(0, lambda: view.set_mode(ALL_OPEN))
+        view.refresh()
+    assert view.mode() == ALL_OPEN
+    assert _titles(view) == ["Alert on licence expiry", "Renew the licence", "Write the runbook"]
+    assert view.summary.text().startswith("3 open, 1 overdue, 0 without an owner.")
+
+
+def test_the_action_items_edit_dialog_reads_the_people_on_the_network_reader(qtbot, pg_url, pg_desk):
+    from incident_desk.ui.widgets.action_items_view import ALL_OPEN, ActionItemsView
+    desk = pg_desk
+    _items(desk, _log(desk, "VPN licence expired"))
+    view = ActionItemsView(desk)
+    qtbot.addWidget(view)
+    view.show()
+    view.set_mode(ALL_OPEN)
+    row_of = {view.table.item(r, 1).text(): r for r in range(view.table.rowCount())}
+    view.table.setCurrentCell(row_of["Renew the licence"], 0)
+    people = sorted(name for (name,) in pg_rows(pg_url, 'SELECT username FROM "user" WHERE active'))
+    assert people == ["admin", "lena"]
+    shown: dict = {}
+
+    with read_threads(desk.store) as seen:
+        def answer(dialog) -> bool:
+            shown["reads"] = list(seen)
+            shown["owners"] = sorted(dialog.owner_combo.itemData(k) for k in range(dialog.owner_combo.count()))
+            shown["owner"] = dialog.owner_combo.currentData()
+            return False
+        view.run_dialog = answer
+        view.edit_button.click()
+    _on_reader(shown["reads"])
+    assert shown["owners"] == ["", *people] and shown["owner"] == "lena"
+
+    # Edit is clicked; while the people are read the user picks another item: no dialog comes up for the
+    # first one (nor for the second, which nobody asked to edit).
+    asked: list = []
+    view.run_dialog = lambda dialog: asked.append(dialog) or False
+    with table_locked(pg_url, '"user"'):
+        QTimer.singleShot(0, lambda: view.table.setCurrentCell(row_of["Write the runbook"], 0))
+        view.edit_button.click()
+    assert asked == [] and view._current().title == "Write the runbook"
+
+
+def test_a_widget_closed_while_its_read_waits_is_not_touched_after_it_is_gone(qtbot, pg_url, pg_desk):
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+
+    from incident_desk.ui.widgets.action_items_view import ActionItemsView
+    desk = pg_desk
+    _items(desk, _log(desk, "VPN licence expired"))
+    view = ActionItemsView(desk)
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    view.show()
+    assert _titles(view) == ["Write the runbook"]
+    # The refresh waits on the lock; meanwhile the user closes the view (Qt deletes it inside the wait's
+    # event loop). The answer then arrives for a widget that was closed: showing it raises nothing, and
+    # the view is deleted once the refresh has returned.
+    with table_locked(pg_url, "action_item"):
+        QTimer.singleShot(0, view.close)
+        view.refresh()
+    assert shiboken6.isValid(view) and view.isHidden()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(view), timeout=2000)
+
+
+def test_a_read_waiting_when_the_desk_shuts_down_ends_with_an_error(qtbot, pg_url, pg_desk):
+    import threading
+
+    from incident_desk.services.errors import StorageError
+    from incident_desk.ui.ops import ops_for
+    ops = ops_for(pg_desk)
+    con = psycopg2.connect(pg_url)
+    con.cursor().execute("LOCK TABLE action_item IN ACCESS EXCLUSIVE MODE")
+    # The window closes (the desk shuts down) while a read waits on the lock; shutting down waits for the
+    # read itself, so the lock is let go from another thread.
+    threading.Timer(HOLD_MS / 1000, con.commit).start()
+    QTimer.singleShot(0, ops.shutdown)
+    try:
+        with pytest.raises(StorageError, match="The desk is closing"):
+            ops.run_read(lambda: pg_desk.action_items.counts())
+    finally:
+        con.close()
+    assert ops.is_closed()
