@@ -375,3 +375,37 @@ def test_a_read_waiting_when_the_desk_shuts_down_ends_with_an_error(qtbot, pg_ur
     finally:
         con.close()
     assert ops.is_closed()
+
+
+def test_the_log_dialog_opens_at_once_and_suggests_recent_callers_once_read(qtbot, qsettings, pg_url, pg_desk):
+    from incident_desk.ui.dialogs.log_dialog import LogIncidentDialog
+    desk = pg_desk
+    _log(desk, "VPN drops", reporter_name="Nadia Haddad", reporter_contact="+49 30 555 0101")
+    _log(desk, "Printer jam", reporter_name="Omar Sy", reporter_contact="omar@example.org")
+    # The oracle: the callers of the latest incidents, newest first, with plain SQL.
+    callers = pg_rows(pg_url, "SELECT reporter_name, reporter_contact FROM incident WHERE reporter_name <> '' "
+                              "ORDER BY id DESC")
+    assert callers == [("Omar Sy", "omar@example.org"), ("Nadia Haddad", "+49 30 555 0101")]
+    names = [name for name, _ in callers]
+    with read_threads(desk.store) as seen:
+        first = LogIncidentDialog(desk, settings=qsettings)
+        qtbot.addWidget(first)
+        qtbot.waitUntil(lambda: first.recent_names.stringList() == names, timeout=5000)
+    _on_reader([(thread, sql) for thread, sql in seen if "reporter_name" in sql])
+
+    # The incidents are locked: the dialog is built and shown before the callers are read, the user types
+    # a name meanwhile; when the answer comes the suggestions appear and what was typed stays as typed.
+    with table_locked(pg_url, "incident"):
+        dialog = LogIncidentDialog(desk, settings=qsettings)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.recent_names.stringList() == []
+        qtbot.keyClicks(dialog.reporter_name_edit, "Nad")
+        qtbot.waitUntil(lambda: dialog.recent_names.stringList() == names, timeout=5000)
+    assert dialog.reporter_name_edit.text() == "Nad" and dialog.reporter_contact_edit.text() == ""
+    # The answer is the dialog's from now on: the caller's contact fills in when the name is complete.
+    dialog.reporter_name_edit.setText("Nadia Haddad")
+    dialog.reporter_name_edit.editingFinished.emit()
+    assert dialog.reporter_contact_edit.text() == "+49 30 555 0101"
+    dialog.reporter_name_edit.clear()
+    dialog.reporter_contact_edit.clear()
