@@ -409,3 +409,37 @@ def test_the_log_dialog_opens_at_once_and_suggests_recent_callers_once_read(qtbo
     assert dialog.reporter_contact_edit.text() == "+49 30 555 0101"
     dialog.reporter_name_edit.clear()
     dialog.reporter_contact_edit.clear()
+
+
+def _items_of(combo) -> list:
+    return [combo.itemData(k) for k in range(combo.count())]
+
+
+def test_the_metrics_tab_reads_its_filter_choices_on_the_network_reader(qtbot, pg_url, pg_desk):
+    from incident_desk.ui.widgets.metrics_tab import MetricsTab
+    desk = pg_desk
+    # The oracle: teams, top-level categories (by name, any case) and usernames, with plain SQL.
+    teams = [name for (name,) in pg_rows(pg_url, "SELECT name FROM team ORDER BY name")]
+    categories = sorted((name for (name,) in pg_rows(pg_url, "SELECT name FROM category WHERE parent_id IS NULL")),
+                        key=str.casefold)
+    users = [name for (name,) in pg_rows(pg_url, 'SELECT username FROM "user" ORDER BY username')]
+    assert "Service Desk" in teams and "Email" in categories and users == ["admin", "lena"]
+    with read_threads(desk.store) as seen:
+        tab = MetricsTab(desk)  # built when the tab is first shown: it asks for its choices now
+        qtbot.addWidget(tab)
+        qtbot.waitUntil(lambda: _items_of(tab.assignee) == [None, *users], timeout=5000)
+    asked = [(thread, sql) for thread, sql in seen if any(t in sql for t in ('"team"', '"category"', '"user"'))]
+    _on_reader(asked)
+    assert _items_of(tab.team) == [None, *teams] and _items_of(tab.category) == [None, *categories]
+
+    # With the users locked the tab is built at once, offering "All" alone; the user picks a period
+    # meanwhile. When the choices come they are added after "All", which stays chosen, and the period stays.
+    with table_locked(pg_url, '"user"'):
+        later = MetricsTab(desk)
+        qtbot.addWidget(later)
+        assert [_items_of(c) for c in (later.team, later.category, later.assignee)] == [[None]] * 3
+        later.period.setCurrentIndex(0)
+        qtbot.waitUntil(lambda: _items_of(later.assignee) == [None, *users], timeout=5000)
+    assert _items_of(later.team) == [None, *teams] and _items_of(later.category) == [None, *categories]
+    assert later.period.currentIndex() == 0
+    assert [c.currentIndex() for c in (later.team, later.category, later.assignee)] == [0, 0, 0]
