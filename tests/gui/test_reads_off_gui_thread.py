@@ -443,3 +443,19 @@ def test_the_metrics_tab_reads_its_filter_choices_on_the_network_reader(qtbot, p
     assert _items_of(later.team) == [None, *teams] and _items_of(later.category) == [None, *categories]
     assert later.period.currentIndex() == 0
     assert [c.currentIndex() for c in (later.team, later.category, later.assignee)] == [0, 0, 0]
+
+
+def test_the_oncall_dialog_reads_people_and_teams_on_the_network_reader(qtbot, pg_url, pg_desk):
+    from incident_desk.ui.dialogs.oncall_dialog import OncallDialog
+    desk = pg_desk
+    # The oracle: the teams (sorted by name, any case) and lena's display name, with plain SQL.
+    teams = sorted((name for (name,) in pg_rows(pg_url, "SELECT name FROM team")), key=str.lower)
+    assert "Service Desk" in teams
+    assert pg_rows(pg_url, 'SELECT display_name FROM "user" WHERE username = %s', "lena") == [("Lena Lead",)]
+    with read_threads(desk.store) as seen:
+        dialog = OncallDialog(desk)
+        qtbot.addWidget(dialog)
+    _on_reader(seen)  # the people, the teams and the first team's schedule
+    assert any('FROM "team"' in sql for _thread, sql in seen) and any('FROM "user"' in sql for _thread, sql in seen)
+    assert [dialog.team.itemText(k) for k in range(dialog.team.count())] == teams
+    assert dialog.people.name("lena") == "Lena Lead"
