@@ -1,8 +1,11 @@
-"""On a team (PostgreSQL) desk the closure reads run on the desk's network reader, not the GUI thread: the
+"""On a team (PostgreSQL) desk the window's reads run on the desk's network reader, not the GUI thread: the
 Resolution and Postmortem tabs, the Problems view, the window's create-problem action and the editor's
-look for open children before resolving, the Action items tab and its edit dialog's people. An answer
-that arrives after the user moved on is dropped, what was typed while a read ran stays, a widget closed
-while its read waits is not touched once gone, and a read waiting when the desk shuts down ends."""
+look for open children before resolving, the Action items tab and its edit dialog's people, the log
+dialog's recent callers (it opens without waiting for them), the Metrics tab's filter choices, the
+on-call dialog's people and teams, the policy editor's policies and recipients (a second click while it
+reads opens no second editor). An answer that arrives after the user moved on is dropped, what was
+typed while a read ran stays, a widget closed while its read waits is not touched once gone, and a read
+waiting when the desk shuts down ends."""
 
 from __future__ import annotations
 
@@ -459,3 +462,56 @@ def test_the_oncall_dialog_reads_people_and_teams_on_the_network_reader(qtbot, p
     assert any('FROM "team"' in sql for _thread, sql in seen) and any('FROM "user"' in sql for _thread, sql in seen)
     assert [dialog.team.itemText(k) for k in range(dialog.team.count())] == teams
     assert dialog.people.name("lena") == "Lena Lead"
+
+
+def test_the_policy_editor_reads_its_policies_and_recipients_on_the_network_reader(qtbot, pg_url, pg_desk, clock):
+    import dataclasses
+    import json
+
+    from incident_desk.domain.escalation import DEFAULT_ESCALATION_POLICY
+    from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
+    desk = pg_desk
+    other = open_desk(pg_url, clock=clock)  # someone else renamed the escalation policy
+    try:
+        other.policies.set_escalation_policy(actor=other.actor,
+                                             policy=dataclasses.replace(DEFAULT_ESCALATION_POLICY, name="Night rules"))
+    finally:
+        other.close()
+    # The oracle: the stored policy's name, the teams (any case) and lena's display name, with plain SQL.
+    [(stored,)] = pg_rows(pg_url, "SELECT value FROM setting WHERE key = 'escalation_policy'")
+    assert json.loads(stored)["name"] == "Night rules"
+    teams = tuple(sorted((name for (name,) in pg_rows(pg_url, "SELECT name FROM team")), key=str.lower))
+    assert pg_rows(pg_url, 'SELECT display_name FROM "user" WHERE username = %s', "lena") == [("Lena Lead",)]
+    with read_threads(desk.store) as seen:
+        dialog = PolicyEditorDialog(desk)
+        dialog.ask = lambda *args: "discard"  # closing at teardown must not wait on a message box
+        qtbot.addWidget(dialog)
+    _on_reader(seen)  # both policies, the people and the teams
+    assert any("setting" in sql for _thread, sql in seen) and any('FROM "team"' in sql for _thread, sql in seen)
+    assert dialog.escalation_name.text() == "Night rules"
+    assert dialog.directory.teams == teams and dialog.directory.person("lena") == "Lena Lead (lena)"
+
+
+def test_a_second_click_while_the_policy_editor_reads_opens_no_second_one(qtbot, qsettings, pg_url, pg_desk):
+    from PySide6.QtWidgets import QApplication
+
+    from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
+    desk = pg_desk
+    bridge = DeskBridge(desk)
+    window = MainWindow(desk, bridge, qsettings)
+    qtbot.addWidget(window)
+
+    def editors() -> list:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, PolicyEditorDialog) and w.isVisible()]
+    try:
+        # The teams are locked: the editor's read waits while the user clicks the action again.
+        with table_locked(pg_url, "team"):
+            QTimer.singleShot(0, window.act_policies.trigger)
+            window.act_policies.trigger()
+        assert len(editors()) == 1
+    finally:
+        for dialog in editors():
+            dialog.ask = lambda *args: "discard"
+            dialog.reject()
+        window.shutdown()
+        bridge.stop()
