@@ -6,7 +6,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEventLoop, QObject, QTimer, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QEventLoop, QObject, QTimer, Signal, Slot
 
 from incident_desk.services.errors import StorageError
 from incident_desk.ui.i18n import translate
@@ -16,6 +17,7 @@ from incident_desk.ui.workers import WorkerPool
 # server): say so, so a window that keeps painting does not look as if it ignored the click.
 WAITING_AFTER_MS = 400
 WAITING_TEXT = QT_TRANSLATE_NOOP("Ops", "Waiting for the database (another program may be writing to it)…")
+CLOSING_TEXT = "The desk is closing; nothing more is read from it."
 
 
 class DeskOps(QObject):
@@ -46,6 +48,7 @@ class DeskOps(QObject):
         self._timer.setInterval(WAITING_AFTER_MS)
         self._timer.timeout.connect(self._on_slow)
         self._closed = False
+        self._read_waits: list[tuple[dict, QEventLoop]] = []  # run_read calls waiting for their answer
 
     # ---- writes ------------------------------------------------------------------------------------
 
@@ -93,13 +96,18 @@ class DeskOps(QObject):
         if not self.reads_cross_network:
             return fn()
         if self._closed:  # the reader takes no more work: waiting for it would never end
-            raise StorageError("The desk is closing; nothing more is read from it.")
-        return self._wait(lambda done, failed: self._reader.submit(fn, on_done=done, on_error=failed))
+            raise StorageError(CLOSING_TEXT)
+        # While it waits the user may close the window that asked (or the read's dialog): its widgets stay
+        # until the caller, which goes on to show the answer in them, has returned (see _HeldDeletes).
+        with _held_deletes():
+            return self._wait(lambda done, failed: self._reader.submit(fn, on_done=done, on_error=failed),
+                              waits=self._read_waits)
 
     def read(self, fn: Callable[[], Any], *, on_done: Callable[[Any], None],
              on_error: Callable[[BaseException], None] | None = None) -> None:
-        """``fn`` on the reader thread, whatever the backend; the callbacks run on the GUI thread."""
-        self._reader.submit(fn, on_done=on_done, on_error=on_error)
+        """``fn`` on the reader thread, whatever the backend; the callbacks run on the GUI thread, unless
+        the QObject whose methods they are was deleted meanwhile (its window closed): then nobody hears."""
+        self._reader.submit(fn, on_done=_unless_gone(on_done), on_error=_unless_gone(on_error))
 
     # ---- life --------------------------------------------------------------------------------------
 
@@ -113,6 +121,11 @@ class DeskOps(QObject):
             return
         self._closed = True
         self._timer.stop()
+        # A read the GUI thread waits for would never be answered now (the reader drops its callbacks):
+        # end each wait with an error its caller already handles, instead of leaving it waiting forever.
+        for outcome, loop in list(self._read_waits):
+            outcome.setdefault("error", StorageError(CLOSING_TEXT))
+            loop.quit()
         self._writer.close()
         self._reader.close()
         desk = self._desk_ref()
@@ -122,21 +135,31 @@ class DeskOps(QObject):
     # ---- inside ------------------------------------------------------------------------------------
 
     @staticmethod
-    def _wait(start: Callable[[Callable, Callable], None]) -> Any:
+    def _wait(start: Callable[[Callable, Callable], None], *, waits: list | None = None) -> Any:
         outcome: dict[str, Any] = {}
         loop = QEventLoop()
 
         def done(result):
-            outcome["result"] = result
+            outcome.setdefault("result", result)
             loop.quit()
 
         def failed(exc):
-            outcome["error"] = exc
+            outcome.setdefault("error", exc)
             loop.quit()
 
         start(done, failed)
         if not outcome:  # the answer comes through the event loop, never before it runs
-            loop.exec()
+            entry = (outcome, loop)
+            if waits is not None:
+                waits.append(entry)
+            try:
+                loop.exec()
+            finally:
+                if waits is not None:
+                    waits.remove(entry)
+        if not outcome and waits is not None:
+            # The application quit every event loop (QCoreApplication.exit) before the read was answered.
+            raise StorageError(CLOSING_TEXT)
         if "error" in outcome:
             raise outcome["error"]
         return outcome.get("result")
@@ -159,6 +182,73 @@ class DeskOps(QObject):
         if self._running and not self._waiting:
             self._waiting = True
             self.sig_waiting_changed.emit(translate("Ops", WAITING_TEXT))
+
+
+class _HeldDeletes(QObject):
+    """While run_read waits in its event loop, the objects asked to be deleted then (Qt deletes a window
+    closed with WA_DeleteOnClose, or anything given to deleteLater, inside that nested loop) stay until
+    the outermost wait has ended and its caller has returned to the event loop: the caller goes on to
+    show the answer in its widgets, which must still exist. Then they are deleted, as Qt would have."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.held: list[QObject] = []
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.DeferredDelete:
+            self.held.append(obj)
+            return True  # Qt remembers deleteLater was asked: it is deleted below, not asked again
+        return False
+
+    def begin(self) -> None:
+        self.depth += 1
+        if self.depth == 1:
+            QCoreApplication.instance().installEventFilter(self)
+
+    def end(self) -> None:
+        self.depth -= 1
+        if self.depth:
+            return
+        QCoreApplication.instance().removeEventFilter(self)
+        if self.held:
+            held, self.held = self.held, []
+            # Queued, so it runs once the caller has returned to the event loop.
+            QTimer.singleShot(0, self, lambda: self._delete(held))
+
+    @staticmethod
+    def _delete(held: list[QObject]) -> None:
+        for obj in held:
+            if shiboken6.isValid(obj):  # a parent deleted first took its children with it
+                shiboken6.delete(obj)
+
+
+_HELD: _HeldDeletes | None = None
+
+
+class _held_deletes:  # noqa: N801 (used as a context manager)
+    """Holds deferred deletes for the duration of a ``with`` block on the GUI thread (nested blocks: the outermost)."""
+
+    def __enter__(self) -> None:
+        global _HELD
+        if _HELD is None:
+            _HELD = _HeldDeletes()
+        _HELD.begin()
+
+    def __exit__(self, *_exc) -> None:
+        _HELD.end()
+
+
+def _unless_gone(callback: Callable | None) -> Callable | None:
+    """``callback``, dropped when it is a method of a QObject that has been deleted by the time it is called."""
+    owner = getattr(callback, "__self__", None)
+    if not isinstance(owner, QObject):
+        return callback
+
+    def call(value):
+        if shiboken6.isValid(owner):
+            callback(value)
+    return call
 
 
 _REGISTRY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QDate,
+    QDateTime,
+    QEvent,
+    QObject,
+    QSettings,
+    QSignalBlocker,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -97,12 +109,13 @@ class LogIncidentDialog(QDialog):
         self.resize(980, 640)
         if self.settings.contains(OLD_RECENT_KEY):
             self.settings.remove(OLD_RECENT_KEY)
-        self._recent = self._load_recent()
+        self._recent: list[tuple[str, str]] = []
         self._build()
         self._connect_signals()
         self._restore_draft()
         self._update_priority()
         self.title_edit.setFocus()
+        self._load_recent()  # after _build: the answer fills the completer built there
 
     # ---- construction --------------------------------------------------------------------------
 
@@ -171,7 +184,8 @@ class LogIncidentDialog(QDialog):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.reporter_name_edit = QLineEdit()
         self.reporter_name_edit.setPlaceholderText(translate("LogDialog", "Name (recent callers are suggested)"))
-        self.reporter_completer = QCompleter([name for name, _ in self._recent], self)
+        self.recent_names = QStringListModel(self)  # filled when the recent callers have been read
+        self.reporter_completer = QCompleter(self.recent_names, self)
         self.reporter_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.reporter_completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.reporter_name_edit.setCompleter(self.reporter_completer)
@@ -548,12 +562,27 @@ class LogIncidentDialog(QDialog):
 
     # ---- recent reporters ---------------------------------------------------------------------------
 
-    def _load_recent(self) -> list[tuple[str, str]]:
-        """(name, contact) of recent callers, from the latest incidents in the database."""
-        try:
-            return self.desk.incidents.recent_reporters(limit=RECENT_MAX)
-        except (DomainError, StorageError):
-            return []  # suggestions are a convenience: a busy database must not stop the form
+    def _load_recent(self) -> None:
+        """(name, contact) of recent callers, from the latest incidents in the database. On SQLite read in
+        place; on PostgreSQL on the desk's network reader, so the dialog opens at once and the suggestions
+        come when the answer does (nothing typed meanwhile is touched: only the completer's list changes)."""
+        read = lambda: self.desk.incidents.recent_reporters(limit=RECENT_MAX)  # noqa: E731
+        if not self.ops.reads_cross_network:
+            try:
+                self._on_recent_read(read())
+            except (DomainError, StorageError):
+                pass  # suggestions are a convenience: a busy database must not stop the form
+            return
+        if not self.ops.is_closed():
+            self.ops.read(read, on_done=self._on_recent_read, on_error=self._on_recent_failed)
+
+    def _on_recent_read(self, recent: list[tuple[str, str]]) -> None:
+        """The recent callers arrived: the name field suggests them from now on."""
+        self._recent = list(recent)
+        self.recent_names.setStringList([name for name, _ in self._recent])
+
+    def _on_recent_failed(self, _exc: BaseException) -> None:
+        pass  # suggestions are a convenience: a busy or unreachable database must not stop the form
 
     def _fill_contact_for(self, name: str) -> None:
         match = next((c for n, c in self._recent if n.lower() == name.strip().lower()), None)

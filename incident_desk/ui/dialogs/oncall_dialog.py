@@ -186,10 +186,11 @@ class OncallDialog(QDialog):
         self.ops = ops_for(desk)
         self.setWindowTitle(translate("OncallDialog", "On-call schedule"))
         self.resize(900, 620)
-        self.people = PeopleDirectory.of(desk)
+        # One read of the people and the teams (on the desk's network reader on PostgreSQL).
+        self.people, teams = self.ops.run_read(lambda: (PeopleDirectory.of(desk), desk.users.team_names()))
         self.can_edit = desk.actor.can("oncall.manage")
         self.team = QComboBox(self)
-        self.team.addItems(sorted(desk.users.team_names(), key=str.lower))
+        self.team.addItems(sorted(teams, key=str.lower))
         if team:
             self.team.setCurrentText(team)
         self.team.setAccessibleName(translate("OncallDialog", "Team"))

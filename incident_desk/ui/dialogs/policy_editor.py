@@ -125,8 +125,10 @@ class PolicyEditorDialog(QDialog):
         self.ops = ops_for(desk)
         self.setWindowTitle(translate("PolicyEditor", "SLA and escalation policies"))
         self.resize(980, 620)
-        self.sla = desk.settings.sla_policy()
-        self.escalation = desk.policies.escalation_policy()
+        # One read of what the editor shows (on the desk's network reader on PostgreSQL; each policy is
+        # read from the database only the first time, then the services keep it).
+        self.sla, self.escalation, self.directory = self.ops.run_read(
+            lambda: (desk.settings.sla_policy(), desk.policies.escalation_policy(), Directory.of(desk)))
         self.can_sla = desk.actor.can("settings.sla")
         self.can_escalation = desk.actor.can("settings.escalation")
 
@@ -249,7 +251,6 @@ class PolicyEditorDialog(QDialog):
 
     def _build_rules(self) -> QWidget:
         page = QWidget(self)
-        self.directory = Directory.of(self.desk)
         self.escalation_name = QLineEdit(self.escalation.name, page)
         self.rules = QTableWidget(0, len(RULE_COLUMNS), page)
         self.rules.setHorizontalHeaderLabels([translate("PolicyEditor", c) for c in RULE_COLUMNS])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QBrush
@@ -40,6 +42,16 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("ActionItemsView", "For"),
 )
 MINE, ALL_OPEN = "mine", "open"
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What one refresh read (on the desk's network reader on PostgreSQL), handed to the GUI thread."""
+
+    mine: dict
+    everyone: dict
+    items: tuple
+    today: date
 
 
 class ActionItemsView(RefreshWhenShown, QWidget):
@@ -104,6 +116,8 @@ class ActionItemsView(RefreshWhenShown, QWidget):
         self.open_incident_button.clicked.connect(self._on_open_clicked)
         self.table.itemDoubleClicked.connect(self._on_open_clicked)
         self._stale = True
+        self._asked = 0  # counts refreshes: only the newest one's answer is shown
+        self._reading_people = False
 
     def mode(self) -> str:
         return MINE if self.mine_button.isChecked() else ALL_OPEN
@@ -114,16 +128,30 @@ class ActionItemsView(RefreshWhenShown, QWidget):
     @Slot()
     def refresh(self) -> None:
         self._stale = False
-        svc = self.desk.action_items
+        self._asked += 1
+        asked = self._asked
+        owner = self.desk.actor if self.mode() == MINE else None
+        open_only = not self.done_too.isChecked()
         try:
-            mine = svc.counts(owner=self.desk.actor)
-            everyone = svc.counts()
-            owner = self.desk.actor if self.mode() == MINE else None
-            self.items = svc.list(owner=owner, open_only=not self.done_too.isChecked())
-            today = svc.today()
+            shown = ops_for(self.desk).run_read(lambda: self._read(owner, open_only))
         except (DomainError, StorageError) as exc:
-            self.banner.show_message(str(exc), "error")
+            if asked == self._asked:
+                self.banner.show_message(str(exc), "error")
             return
+        if asked != self._asked:
+            return  # the view was switched (or refreshed again) while this was read: the newer read shows
+        self._show(shown)
+
+    def _read(self, owner, open_only: bool) -> _Shown:
+        """The counts and the items to list; runs on the desk's network reader on PostgreSQL (touches no widget)."""
+        svc = self.desk.action_items
+        return _Shown(mine=svc.counts(owner=self.desk.actor), everyone=svc.counts(),
+                      items=tuple(svc.list(owner=owner, open_only=open_only)), today=svc.today())
+
+    def _show(self, shown: _Shown) -> None:
+        """Show what was read, in one go (nothing was cleared before the read, so nothing flashes)."""
+        mine, everyone, today = shown.mine, shown.everyone, shown.today
+        self.items = list(shown.items)
         self.banner.clear()
         if mine["overdue"]:
             self.mine_button.setText(translate("ActionItemsView", "My action items ({open}, {overdue} overdue)")
@@ -184,10 +212,22 @@ class ActionItemsView(RefreshWhenShown, QWidget):
     @Slot()
     def _on_edit_clicked(self) -> None:
         item = self._current()
-        if item is None:
+        if item is None or self._reading_people:
+            return  # nothing chosen, or asked twice while the first click reads the people: one dialog
+        self._reading_people = True
+        try:
+            usernames = ops_for(self.desk).run_read(self.desk.users.usernames)
+        except (DomainError, StorageError) as exc:
+            self.banner.show_message(str(exc), "error")
             return
+        finally:
+            self._reading_people = False
+        chosen = self._current()
+        if chosen is None or chosen.id != item.id:
+            return  # another item was chosen (or the list changed) while the people were read
+        item = chosen  # the newest read of it, should a refresh have come meanwhile
         dialog = ActionItemDialog(translate("ActionItemsView", "Action item #{id}").format(id=item.id),
-                                  self.desk.users.usernames(), self, item=item,
+                                  usernames, self, item=item,
                                   today=self.desk.action_items.today())
         if self.run_dialog(dialog):
             v = dialog.values()

@@ -107,6 +107,9 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.incidents_page, translate("MainWindow", "Incidents"))
         self.metrics_tab = None
+        # Dialogs being built: their constructors read through run_read, and on PostgreSQL the window takes
+        # clicks while they wait; a second click on the same action then opens no second dialog.
+        self._opening: set[str] = set()
         self.tabs.addTab(QWidget(self), translate("MainWindow", "Metrics"))  # replaced by the real tab when first shown
         # The editor is built when first needed (see the editor property): a third of this window's
         # widgets, and nothing of the first painted page. Its panel scrolls down, never across: below
@@ -575,14 +578,32 @@ class MainWindow(QMainWindow):
         statuspage_actions.set_publish_on_update(self.settings, on)
     def _on_oncall(self) -> None:
         from incident_desk.ui.dialogs.oncall_dialog import OncallDialog
-        dialog = OncallDialog(self.desk, self)
+        dialog = self._build_dialog("oncall", lambda: OncallDialog(self.desk, self))
+        if dialog is None:
+            return
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.oncall_dialog = dialog
         dialog.show()
 
+    def _build_dialog(self, name: str, build):
+        """``build()``, unless the same dialog is already being built (its reads wait on PostgreSQL) or a
+        read fails (said in the status bar): then None."""
+        if name in self._opening:
+            return None
+        self._opening.add(name)
+        try:
+            return build()
+        except (DomainError, StorageError) as exc:
+            self.status_message(str(exc))
+            return None
+        finally:
+            self._opening.discard(name)
+
     def _on_policies(self) -> None:
         from incident_desk.ui.dialogs.policy_editor import PolicyEditorDialog
-        dialog = PolicyEditorDialog(self.desk, self)
+        dialog = self._build_dialog("policies", lambda: PolicyEditorDialog(self.desk, self))
+        if dialog is None:
+            return
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_saved.connect(self._on_refresh_now)
         self.policy_dialog = dialog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal, Slot
@@ -25,11 +26,13 @@ from PySide6.QtWidgets import (
 
 from incident_desk.domain import metrics as dm
 from incident_desk.domain.formatting import stat_durations, time_short
-from incident_desk.domain.incident import IncidentFilter, Priority
+from incident_desk.domain.incident import DomainError, IncidentFilter, Priority
+from incident_desk.services.errors import StorageError
 from incident_desk.services.metrics import DrillPoint, MetricsReport, MetricsService, headline_figures
 from incident_desk.ui import theme
 from incident_desk.ui.dialogs.metric_definitions import DefinitionsDialog
 from incident_desk.ui.i18n import translate
+from incident_desk.ui.ops import ops_for
 from incident_desk.ui.plain import tooltip
 from incident_desk.ui.widgets.flow_layout import FlowLayout
 from incident_desk.ui.workers import WorkerPool
@@ -44,6 +47,15 @@ PERIODS = (
 DEFAULT_PERIOD = 2
 CARD_MIN_WIDTH = 170    # six cards in a row from 1,020 px, three below, two on the narrowest
 CHART_MIN_WIDTH = 440   # two charts side by side from 880 px, else one under the other
+
+
+@dataclass(frozen=True)
+class _Choices:
+    """What the team, category and assignee filters offer (read on the network reader on PostgreSQL)."""
+
+    teams: tuple[str, ...]
+    categories: tuple[str, ...]
+    assignees: tuple[str, ...]
 
 
 def _dt(epoch_s: int) -> datetime:
@@ -178,6 +190,7 @@ class MetricsTab(QWidget):
         self._build()
         self._connect_signals()
         self._shown_once = False
+        self._read_choices()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
@@ -206,12 +219,11 @@ class MetricsTab(QWidget):
             self.by.addItem(translate("MetricsTab", "By {g}").format(g=g), g)
         self.by.setCurrentIndex(1)
         self.by.setAccessibleName(translate("MetricsTab", "Group by"))
-        self.team = self._choice(translate("MetricsTab", "All teams"), self.desk.users.team_names())
-        self.category = self._choice(translate("MetricsTab", "All categories"),
-                                     self.desk.settings.category_names())
+        # Teams, categories and assignees are read after the tab is built (see _read_choices).
+        self.team = self._choice(translate("MetricsTab", "All teams"), [])
+        self.category = self._choice(translate("MetricsTab", "All categories"), [])
         self.priority = self._choice(translate("MetricsTab", "All priorities"), [p.label for p in Priority])
-        self.assignee = self._choice(translate("MetricsTab", "All assignees"), [u[
-                "username"] for u in self.desk.users.list_users()])
+        self.assignee = self._choice(translate("MetricsTab", "All assignees"), [])
         for combo, name in ((self.team, translate("MetricsTab", "Team")),
                             (self.category, translate("MetricsTab", "Category")),
                             (self.priority, translate("MetricsTab", "Priority")),
@@ -346,6 +358,36 @@ class MetricsTab(QWidget):
         for v in values:
             combo.addItem(v, v)
         return combo
+
+    def _read_choices(self) -> None:
+        """The teams, categories and assignees the filters offer. On SQLite read in place; on PostgreSQL on
+        the desk's network reader without waiting: the tab is built inside the window's tab switch, where a
+        wait would let the user act on a window still building it; the filters offer "All" meanwhile."""
+        desk = self.desk
+
+        def read() -> _Choices:
+            return _Choices(teams=tuple(desk.users.team_names()), categories=tuple(desk.settings.category_names()),
+                            assignees=tuple(u["username"] for u in desk.users.list_users()))
+        ops = ops_for(desk)
+        if not ops.reads_cross_network:
+            try:
+                self._on_choices_read(read())
+            except (DomainError, StorageError) as exc:
+                self._on_choices_failed(exc)
+        elif not ops.is_closed():
+            ops.read(read, on_done=self._on_choices_read, on_error=self._on_choices_failed)
+
+    def _on_choices_read(self, choices: _Choices) -> None:
+        """Adds the choices after "All", which stays chosen: no refresh follows, nothing flashes."""
+        for combo, values in ((self.team, choices.teams), (self.category, choices.categories),
+                              (self.assignee, choices.assignees)):
+            for v in values:
+                combo.addItem(v, v)
+
+    def _on_choices_failed(self, exc: BaseException) -> None:
+        if not self.is_busy():  # a refresh's own progress text is not covered up
+            self.status.setText(str(exc))
+        self.sig_failed.emit(str(exc))
 
     def _build_export_menu(self) -> None:
         for key, chart in self.charts.items():
