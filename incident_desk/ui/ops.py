@@ -76,8 +76,10 @@ class DeskOps(QObject):
         self._writer.submit(fn, on_done=done, on_error=failed)
 
     def run_write(self, fn: Callable[[], Any]) -> Any:
-        """Run ``fn`` on the writer thread and wait with the event loop running; its result, or its error."""
-        return self._wait(lambda done, failed: self.write(fn, on_done=done, on_error=failed))
+        """Run ``fn`` on the writer thread and wait with the event loop running; its result, or its error.
+        As with run_read, a window closed meanwhile stays until the caller has shown the outcome in it."""
+        with _held_deletes():
+            return self._wait(lambda done, failed: self.write(fn, on_done=done, on_error=failed))
 
     def is_writing(self) -> bool:
         return self._running > 0

@@ -112,3 +112,36 @@ def test_saving_against_a_held_write_lock_keeps_painting_and_keeps_what_was_type
     # The window said it was waiting, then that it no longer was; it never stopped painting.
     assert waiting_texts == [WAITING_TEXT, ""]
     assert longest_block < 0.050, f"the GUI thread was blocked for {longest_block * 1000:.0f} ms: {meter.gaps}"
+
+
+def test_a_window_closed_while_its_write_waits_outlives_the_write(qtbot, seeded_desk, seeded_path):
+    """The user closes the window while its save waits for another program's lock: Qt would delete it
+    inside the wait, and the caller then shows the outcome in deleted widgets. It stays until the caller
+    has returned, then goes."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QLabel
+
+    window = QLabel("saving…")
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(seeded_path), "0.5"], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        key = seeded_desk.incidents.list_incidents(limit=1)[0].key
+        QTimer.singleShot(0, window.close)
+        ops_for(seeded_desk).run_write(lambda: seeded_desk.incidents.comment(
+            actor=seeded_desk.actor, key=key, text="written while the window closed"))
+        assert shiboken6.isValid(window) and window.isHidden()
+        window.setText("saved")  # what a caller does next: no "already deleted"
+    finally:
+        holder.wait(timeout=30)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window), timeout=2000)
+    raw = sqlite3.connect(str(seeded_path))
+    try:
+        assert raw.execute("SELECT COUNT(*) FROM event WHERE note = 'written while the window closed'"
+                           ).fetchone()[0] == 1
+    finally:
+        raw.close()
