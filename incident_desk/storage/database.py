@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote, urlparse
 import peewee
 from peewee import SqliteDatabase
 
+from incident_desk.storage.intake_queries import intake_runs_on
 from incident_desk.storage.migrations import CURRENT_VERSION, DESK_ID_KEY, apply_migrations, create_fresh_schema
 from incident_desk.storage.pg_driver import TeamPostgresqlDatabase
 from incident_desk.storage.search import MERGE_STEP_SQL
@@ -342,6 +343,11 @@ class Checkpointer:
 
     def _merge_search_index(self, con: sqlite3.Connection) -> bool:
         """Merge steps until nothing is left or the round's steps are spent; True if any merged."""
+        if self.upkeep_elsewhere or intake_runs_on(self.path):
+            # An intake's writer merges between its own commits; a step here, even in another process,
+            # would hold the write lock it waits for through SQLite's busy handler. (Checkpoints do not
+            # take that lock: they go on.)
+            return False
         merged = False
         for _ in range(self.MERGE_STEPS):
             if self._stop.is_set() or self.upkeep_elsewhere or not self._merge_step(con):

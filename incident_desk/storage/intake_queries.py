@@ -81,6 +81,30 @@ def add_account(store, *, username: str, display_name: str, at: int) -> int:
     return account_id(store, username)
 
 
+def intake_lock_path(db_path) -> str:
+    """The file an intake on this SQLite database holds locked while it runs."""
+    return f"{db_path}-intake.lock"
+
+
+def intake_runs_on(db_path) -> bool:
+    """Whether an intake (in any process) holds this SQLite database's intake lock now."""
+    import fcntl
+    import os
+    try:
+        fd = os.open(intake_lock_path(db_path), os.O_RDONLY)
+    except OSError:
+        return False  # never had one
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
 class IntakeLock:
     """Held while an intake runs on a database, so at most one does (a window or `incident-desk intake`):
     an exclusive lock on a file beside a SQLite database, a session advisory lock on PostgreSQL."""
@@ -95,7 +119,7 @@ class IntakeLock:
         if self.store.is_sqlite:
             import fcntl
             import os
-            fd = os.open(f"{self.store.path}-intake.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(intake_lock_path(self.store.path), os.O_RDWR | os.O_CREAT, 0o600)
             handle = os.fdopen(fd, "r+")
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -98,3 +98,41 @@ def test_a_merge_round_folds_the_small_segments_and_search_finds_the_same(tmp_pa
         raw.close()
     finally:
         store.close()
+
+
+def test_no_merge_while_an_intake_runs_on_the_database_in_another_process(tmp_path, monkeypatch):
+    """The intake's writer merges between its own commits. A window's upkeep thread on the same file must
+    not take the write lock for merge steps meanwhile (the writer would wait for them through SQLite's busy
+    handler); once the intake is gone, it merges again."""
+    import fcntl
+    import subprocess
+    import sys
+    monkeypatch.setattr(database.Checkpointer, "INTERVAL_S", 3600)  # rounds only when the test calls one
+    path = tmp_path / "desk.db"
+    store = database.open_database(str(path))
+    holder = None
+    try:
+        raw = sqlite3.connect(str(path), isolation_level=None)
+        for n in range(40):
+            raw.execute("INSERT INTO incident_fts (rowid, title, description, comments) VALUES (?, ?, '', '')",
+                        (n + 1, f"alert {n}"))
+        # Another process holds the intake's lock, as `incident-desk intake` does while it runs.
+        holder = subprocess.Popen([sys.executable, "-c", (
+            "import fcntl, sys, time\n"
+            f"f = open({str(path) + '-intake.lock'!r}, 'w')\n"
+            "fcntl.flock(f, fcntl.LOCK_EX)\nprint('held', flush=True)\nsys.stdin.read()\n")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert holder.stdout.readline().strip() == "held"
+        assert store.checkpointer._merge_search_index(raw) is False
+        assert _segments(raw) == 40
+        holder.communicate("", timeout=30)  # the intake stops: its lock goes with it
+        assert store.checkpointer._merge_search_index(raw) is True
+        assert _segments(raw) < 10
+        # The lock file stays behind; an unheld one stops nothing.
+        with open(str(path) + "-intake.lock") as handle:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        raw.close()
+    finally:
+        if holder is not None and holder.poll() is None:
+            holder.kill()
+        store.close()
