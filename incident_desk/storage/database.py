@@ -19,7 +19,7 @@ from peewee import SqliteDatabase
 from incident_desk.storage.intake_queries import intake_runs_on
 from incident_desk.storage.migrations import CURRENT_VERSION, DESK_ID_KEY, apply_migrations, create_fresh_schema
 from incident_desk.storage.pg_driver import TeamPostgresqlDatabase
-from incident_desk.storage.search import MERGE_STEP_SQL
+from incident_desk.storage.search import merge_segments
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Bytes that were not UTF-8 (a command line's Latin-1, say) reach us as lone surrogates, which the
@@ -357,19 +357,18 @@ class Checkpointer:
         return merged
 
     def _merge_step(self, con: sqlite3.Connection) -> bool:
-        """One step of at most MERGE_PAGES pages (MERGE_STEP_SQL); False when there was nothing to merge."""
+        """One step of at most MERGE_PAGES pages; False when there was nothing to merge."""
         if not self.gate.acquire(timeout=self.INTERVAL_S):
             return False  # this process writes without pause: the next round merges
         try:
-            before = con.total_changes
             con.execute("BEGIN IMMEDIATE")
             try:
-                con.execute(MERGE_STEP_SQL, (self.MERGE_PAGES,))
+                merged = merge_segments(con, self.MERGE_PAGES)
                 con.execute("COMMIT")
             except sqlite3.Error:
                 con.execute("ROLLBACK")
                 raise
-            return con.total_changes > before + 1  # the command itself counts as one change
+            return merged
         finally:
             self.gate.release()
 

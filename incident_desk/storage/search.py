@@ -12,7 +12,15 @@ MIN_PREFIX = 3
 # One step of FTS5's incremental merge, at most ? pages. A positive count merges only a level holding
 # 'usermerge' (4) segments or more, or continues a merge already begun; a negative one would start an
 # incremental optimize, rewriting the whole index into one segment round after round.
-MERGE_STEP_SQL = "INSERT INTO incident_fts(incident_fts, rank) VALUES('merge', ?)"
+_MERGE_STEP_SQL = "INSERT INTO incident_fts(incident_fts, rank) VALUES('merge', ?)"
+
+
+def merge_segments(con, pages: int) -> bool:
+    """One merge step of at most ``pages`` pages on a raw sqlite3 connection already in a write
+    transaction; True if it merged something (more may be left)."""
+    before = con.total_changes
+    con.execute(_MERGE_STEP_SQL, (pages,))
+    return con.total_changes > before + 1  # the command itself counts as one change
 
 
 def create_search_index(store) -> None:
@@ -71,10 +79,7 @@ def merge_step(store, pages: int = 16) -> bool:
     if not store.is_sqlite:
         return False
     with store.write():
-        con = store.db.connection()
-        before = con.total_changes
-        store.db.execute_sql(MERGE_STEP_SQL, (pages,))
-        return con.total_changes > before + 1  # the command itself counts as one change
+        return merge_segments(store.db.connection(), pages)
 
 
 def search_terms(text: str) -> list[str]:
