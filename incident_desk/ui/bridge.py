@@ -185,6 +185,9 @@ class DeskBridge(QObject):
         return changed
 
     def stop(self) -> None:
+        """Stop listening and polling; the window's shutdown and the app's both call it, once counts."""
+        if self._stopped:
+            return
         self._stopped = True
         self._timer.stop()
         self._retry.stop()

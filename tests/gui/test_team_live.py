@@ -135,3 +135,26 @@ def test_another_desks_assignment_reaches_this_inbox_through_notify(qtbot, qsett
         ops_for(alex).shutdown()
         alex.close()
         admin.close()
+
+
+def test_closing_the_window_stops_its_listener_before_the_desk_closes_the_socket(qtbot, qsettings, pg_url, clock):
+    """The window's shutdown stops its bridge: no socket notifier is left watching a descriptor the desk
+    then closes (its number soon names another file, and the event loop crashed on it)."""
+    from PySide6.QtCore import QSocketNotifier
+    here = open_desk(pg_url, clock=clock)
+    bridge = DeskBridge(here)
+    window = MainWindow(here, bridge, qsettings)
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: bridge._notifier is not None, timeout=5000)
+        watching = bridge._notifier
+        assert watching.isEnabled() is True
+        window.shutdown()
+        assert watching.isEnabled() is False
+        assert bridge._notifier is None
+        assert [n for n in bridge.findChildren(QSocketNotifier) if n.isEnabled()] == []
+        bridge.stop()  # the app stops it again after the window: once counts
+    finally:
+        from incident_desk.ui.ops import ops_for
+        ops_for(here).shutdown()
+        here.close()

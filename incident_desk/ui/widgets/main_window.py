@@ -1056,3 +1056,7 @@ class MainWindow(QMainWindow):
         # Destroying the tabs later emits currentChanged; by then this window's Python side may be gone,
         # and PySide would call the slot on a bare wrapper without the window's attributes.
         self.tabs.blockSignals(True)
+        # The bridge listens on this window's behalf: its socket notifier must go with the window, on
+        # this thread, before the desk closes the socket under it (the descriptor's number is soon
+        # another file's, which the event loop would then watch).
+        self.bridge.stop()
