@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from incident_desk.reports.render_lock import RENDER_LOCK
 from incident_desk.services.reports import MonthlyReview
 
 # Colour-blind-safe palette (Okabe-Ito), grey last for "Other".
@@ -25,7 +26,8 @@ class Chart:
     def png(self) -> bytes:
         if self._png is None:
             out = io.BytesIO()
-            self.figure.savefig(out, format="png", dpi=PNG_DPI, facecolor="white")
+            with RENDER_LOCK:
+                self.figure.savefig(out, format="png", dpi=PNG_DPI, facecolor="white")
             self._png = out.getvalue()
         return self._png
 
@@ -35,7 +37,7 @@ class Chart:
             import matplotlib
             out = io.StringIO()
             # A fixed hash salt and no date: the same data gives the same SVG.
-            with matplotlib.rc_context({"svg.hashsalt": "incident-desk"}):
+            with RENDER_LOCK, matplotlib.rc_context({"svg.hashsalt": "incident-desk"}):
                 self.figure.savefig(out, format="svg", facecolor="white", metadata={"Date": None})
             self._svg = out.getvalue()
         return self._svg
@@ -112,7 +114,8 @@ def mttr_chart(review: MonthlyReview) -> Chart:
 
 
 def review_charts(review: MonthlyReview) -> dict[str, Chart]:
-    return {c.name: c for c in (volume_chart(review), mttr_chart(review))}
+    with RENDER_LOCK:
+        return {c.name: c for c in (volume_chart(review), mttr_chart(review))}
 
 
 def _thousands():

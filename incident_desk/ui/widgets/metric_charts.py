@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QSizePolicy
 
 from incident_desk.domain import metrics as dm
 from incident_desk.domain.incident import Priority
+from incident_desk.reports.render_lock import RENDER_LOCK
 from incident_desk.services.metrics import DrillPoint, MetricsReport
 from incident_desk.ui import theme
 from incident_desk.ui.i18n import translate
@@ -126,6 +127,25 @@ class MetricChart(FigureCanvasQTAgg):
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(560, 320)
 
+    # Every way matplotlib runs on the GUI thread goes through RENDER_LOCK: a redraw (paint, resize),
+    # a save (exports), and a click, whose pick measures text. A refresh renders on a worker meanwhile.
+
+    def draw(self) -> None:
+        with RENDER_LOCK:
+            super().draw()
+
+    def print_figure(self, *args, **kwargs) -> None:
+        with RENDER_LOCK:
+            super().print_figure(*args, **kwargs)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        with RENDER_LOCK:
+            super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        with RENDER_LOCK:
+            super().mouseDoubleClickEvent(event)
+
     # ---- drawing ---------------------------------------------------------------------------
     # A refresh builds and renders a new Figure on a worker thread (prepare), then the GUI thread
     # only swaps it in (install): rendering a chart takes 100-600 ms, far over a frame.
@@ -140,12 +160,13 @@ class MetricChart(FigureCanvasQTAgg):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         size, dpi, original_dpi = geometry
-        figure = Figure(figsize=size, dpi=dpi, layout="constrained")
-        figure._original_dpi = original_dpi  # noqa: SLF001 (keeps Qt's HiDPI scaling consistent)
-        agg = FigureCanvasAgg(figure)
-        prepared = PreparedChart(figure=figure, agg=agg, targets={}, data={})
-        self._build(prepared, report, dark)
-        agg.draw()
+        with RENDER_LOCK:
+            figure = Figure(figsize=size, dpi=dpi, layout="constrained")
+            figure._original_dpi = original_dpi  # noqa: SLF001 (keeps Qt's HiDPI scaling consistent)
+            agg = FigureCanvasAgg(figure)
+            prepared = PreparedChart(figure=figure, agg=agg, targets={}, data={})
+            self._build(prepared, report, dark)
+            agg.draw()
         return prepared
 
     def install(self, prepared: PreparedChart, report: MetricsReport, *, dark: bool) -> None:
@@ -171,8 +192,9 @@ class MetricChart(FigureCanvasQTAgg):
         """Rebuild on this thread (exports and resizes; a refresh uses prepare/install)."""
         self.report, self.dark = report, dark
         prepared = PreparedChart(figure=self.figure, agg=None, targets={}, data={})
-        self.figure.clear()
-        self._build(prepared, report, dark)
+        with RENDER_LOCK:
+            self.figure.clear()
+            self._build(prepared, report, dark)
         self._targets = prepared.targets
         self._data = prepared.data
 
