@@ -492,6 +492,38 @@ def test_the_policy_editor_reads_its_policies_and_recipients_on_the_network_read
     assert dialog.directory.teams == teams and dialog.directory.person("lena") == "Lena Lead (lena)"
 
 
+def test_a_second_click_while_the_settings_oncall_page_builds_the_schedule_opens_no_second_one(
+        qtbot, tmp_path, pg_url, pg_desk):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from incident_desk.ui.dialogs.oncall_dialog import OncallDialog
+    from incident_desk.ui.dialogs.settings import SettingsContext, SettingsDialog
+    from incident_desk.ui.ops import ops_for
+    desk = pg_desk
+    ops = ops_for(desk)
+    context = SettingsContext(desk=desk, run_write=ops.run_write, run_read=ops.run_read,
+                              app_settings=QSettings(str(tmp_path / "app.ini"), QSettings.Format.IniFormat),
+                              desk_settings=QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat))
+    settings = SettingsDialog(context)
+    qtbot.addWidget(settings)
+    page = settings.page("OncallPage")
+
+    def schedules() -> list:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, OncallDialog) and w.isVisible()]
+    try:
+        # The teams are locked: the schedule's read waits while the user clicks the button again.
+        with table_locked(pg_url, "team"):
+            QTimer.singleShot(0, page.open_button.click)
+            page.open_button.click()
+        assert len(schedules()) == 1
+        assert page.open_button.isEnabled() is True
+    finally:
+        for dialog in schedules():
+            dialog.reject()
+        settings.reject()
+
+
 def test_a_second_click_while_the_policy_editor_reads_opens_no_second_one(qtbot, qsettings, pg_url, pg_desk):
     from PySide6.QtWidgets import QApplication
 

@@ -576,6 +576,7 @@ class MainWindow(QMainWindow):
                 self.act_statuspage_on_update.setChecked(False)
                 return
         statuspage_actions.set_publish_on_update(self.settings, on)
+
     def _on_oncall(self) -> None:
         from incident_desk.ui.dialogs.oncall_dialog import OncallDialog
         dialog = self._build_dialog("oncall", lambda: OncallDialog(self.desk, self))

@@ -59,7 +59,6 @@ class OncallPage(SettingsPage):
                                              "No team has a rotation yet: escalations go to team leads and the "
                                              "manager on duty.")
 
-
     def set_read_only(self) -> None:
         self.open_button.setText(translate("SettingsOncall",
                                            "&Look at the on-call schedule…"))  # the schedule shows itself read-only
@@ -67,7 +66,15 @@ class OncallPage(SettingsPage):
     @Slot()
     def _on_open(self) -> None:
         from incident_desk.ui.dialogs.oncall_dialog import OncallDialog
-        dialog = OncallDialog(self.context.desk, self.window())
+        if not self.open_button.isEnabled():
+            return  # still building the first one: its reads wait on a team database
+        # Disabled while the dialog is built: on PostgreSQL its reads wait in an event loop, where a
+        # second click would otherwise start a second dialog.
+        self.open_button.setEnabled(False)
+        try:
+            dialog = OncallDialog(self.context.desk, self.window())
+        finally:
+            self.open_button.setEnabled(True)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self.refresh())
         dialog.open()
