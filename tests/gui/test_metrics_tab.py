@@ -1,4 +1,5 @@
-"""The metrics tab with real widgets: it renders, filters change the charts' data, a click drills down."""
+"""The metrics tab with real widgets: it renders, filters change the charts' data, a click drills down;
+matplotlib runs under one lock, while a refresh renders on a worker and the GUI thread or a report draws too."""
 
 from __future__ import annotations
 
@@ -6,17 +7,22 @@ import csv
 import html
 import re
 import subprocess
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from matplotlib.backend_bases import MouseEvent
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
+from incident_desk.reports.render_lock import RENDER_LOCK
+from incident_desk.services.reports import ReportService
+from incident_desk.ui.widgets import metrics_export
 from incident_desk.ui.widgets.metrics_tab import MetricsTab
 from tests.conftest import T0
 from tests.gui.gui_tools import when_modal
@@ -190,8 +196,6 @@ def check_exports(png, svg_volume, svg_backlog, csv_path, pdf) -> None:
 
 
 def test_exports_write_what_the_tab_shows(tab, tmp_path):
-    from incident_desk.ui.widgets import metrics_export
-
     check_exports(metrics_export.save_chart(tab.charts["volume"], tmp_path / "v.png"),
                   metrics_export.save_chart(tab.charts["volume"], tmp_path / "v.svg"),
                   metrics_export.save_chart(tab.charts["backlog"], tmp_path / "b.svg"),
@@ -401,3 +405,72 @@ def test_a_line_of_notes_moves_the_charts_without_resizing_them(qtbot, tab):
     for _ in range(5):
         QApplication.processEvents()
     assert {key: chart.size() for key, chart in tab.charts.items()} == sizes
+
+
+# ---- one render lock: FreeType is shared by every thread -------------------------------------------
+
+HOLD_S = 0.4   # how long the other thread keeps the lock; far longer than any entry point takes unlocked
+
+
+def _after_a_render_elsewhere(entry) -> list[str]:
+    """Run ``entry`` on this thread while another thread holds the render lock; the order in which the
+    other thread let go and ``entry`` finished."""
+    order: list[str] = []
+    held = threading.Event()
+
+    def other_render() -> None:
+        with RENDER_LOCK:
+            held.set()
+            time.sleep(HOLD_S)
+            order.append("released")
+
+    other = threading.Thread(target=other_render)
+    other.start()
+    assert held.wait(5)
+    try:
+        entry()
+        order.append("entry done")
+    finally:
+        other.join(5)
+    return order
+
+
+def _entries(tab, tmp_path, desk):
+    chart = tab.charts["volume"]
+    report = tab.report
+    review = ReportService(desk).monthly_review("2026-11")
+    from incident_desk.reports.charts import review_charts
+    built = review_charts(review)
+    return {
+        "redraw": chart.draw,
+        "save": lambda: metrics_export.save_chart(chart, tmp_path / "volume.png"),
+        "click": lambda: QTest.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(200, 150)),
+        "rebuild": lambda: chart.show_report(report, dark=False),
+        "prepare": lambda: chart.prepare(report, dark=False, geometry=chart.geometry()),
+        "review build": lambda: review_charts(review),
+        "review png": lambda: built["volume"].png,
+        "review svg": lambda: built["mttr"].svg,
+    }
+
+
+@pytest.mark.parametrize("name", ["redraw", "save", "click", "rebuild", "prepare", "review build", "review png",
+                                  "review svg"])
+def test_each_way_into_matplotlib_waits_for_a_render_on_another_thread(name, tab, tmp_path, desk):
+    entry = _entries(tab, tmp_path, desk)[name]
+    assert _after_a_render_elsewhere(entry) == ["released", "entry done"]
+
+
+def test_a_real_click_on_a_bar_still_drills_down_with_the_lock_taken_on_press(tab, qtbot, desk):
+    """A mouse press through Qt (not matplotlib's event by hand) takes the lock around the pick; the
+    drill-down it starts runs on and names exactly the bar's incidents."""
+    chart = tab.charts["volume"]
+    index = next(i for i, b in enumerate(tab.report.buckets) if b.volume.get("Network"))
+    bars = chart.artist_for("volume", "Network")
+    px, py = bars.axes.transData.transform(chart.bar_centre("Network", index))
+    ratio = chart.device_pixel_ratio or 1
+    pos = QPoint(round(px / ratio), round(chart.height() - py / ratio))
+    with qtbot.waitSignal(tab.sig_drill_down, timeout=WAIT_MS) as blocker:
+        QTest.mouseClick(chart, Qt.MouseButton.LeftButton, pos=pos)
+    filters, _label = blocker.args
+    keys = {r.key for r in desk.incidents.list_incidents(filters=filters, limit=100)}
+    assert keys == {"INC-000001", "INC-000002"}  # plain and reopened, the week of T0 (build_history)
