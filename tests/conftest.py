@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from incident_desk.services.clock import ManualClock  # noqa: E402
+from incident_desk.services.desk import Desk  # noqa: E402
 from tests.backends import PASSWORD_ENV, POSTGRESQL, SQLITE, Backend, PgDatabases  # noqa: E402
 from tests.team_tools import TEAM_PASSWORD  # noqa: E402
 
@@ -235,6 +236,7 @@ class BackendTemplates:
                 template = Backend(POSTGRESQL, _pg_databases().fresh(), clock, _pg_databases())
             else:
                 template = Backend(SQLITE, str(self.folder / "template.db"), clock)
+                Desk.open(template.url).close()  # the CLI makes no desk at a path it is given (`init` would)
             build(template)
             self.made[backend.name] = template
         return self.made[backend.name]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from incident_desk import __version__
 from incident_desk.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, CliError, parse_time
-from incident_desk.config import DB_ENV_VAR, database_url
+from incident_desk.config import DB_ENV_VAR
 
 # One module per command family, each adding its commands with register(subparsers), in help order.
 # A module missing here is an ImportError at once, never a command that silently is not there.
@@ -73,14 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_command(args) -> int:
-    from incident_desk.services.desk import Desk
     if not getattr(args, "opens_database", True):
         return args.func(None, args)  # `restore` must work when the current database does not open
+    from incident_desk.cli.common import open_desk
     from incident_desk.cli.team import sign_in_password
     from incident_desk.services.signin import CLI
     # Asked for only when the database turns out to be a team one (a SQLite desk signs nobody in).
-    desk = Desk.open(database_url(args.db), username=args.user, password=lambda: sign_in_password(args.user),
-                     via=CLI)
+    desk = open_desk(args, username=args.user, password=lambda: sign_in_password(args.user), via=CLI)
     try:
         return args.func(desk, args)
     finally:

@@ -19,6 +19,24 @@ class CliError(Exception):
     """Bad input caught by the CLI itself; printed as one line, exit status 2."""
 
 
+def open_desk(args, *, create: bool | None = None, **kwargs):
+    """The desk the command names. A SQLite file named by --db or $INCIDENT_DESK_DB that is not there
+    is a typo far more often than a wish for a new desk: only commands that make or fill one
+    (``creates_database``) create it; the default desk is made on first use, as the window makes it."""
+    import os
+
+    from incident_desk.config import DB_ENV_VAR, database_url
+    from incident_desk.services.desk import Desk
+    from incident_desk.services.errors import NoDatabase
+    if create is None:
+        create = getattr(args, "creates_database", False) or not (args.db or os.environ.get(DB_ENV_VAR))
+    try:
+        return Desk.open(database_url(args.db), create=create, **kwargs)
+    except NoDatabase as exc:
+        raise CliError(f"There is no desk at {exc.path}: check the path, or make one there with `init`, "
+                       "`demo` or `import`.") from None
+
+
 def parse_time(text: str, *, what: str = "time") -> datetime:
     """ISO 8601 in the desk's years, as UTC; a time without an offset is read in this machine's zone."""
     raw = (text or "").strip()

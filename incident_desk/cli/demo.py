@@ -24,4 +24,4 @@ def register(sub) -> None:
     p.add_argument("--days", type=int, default=730, help="how many days of history (default 730)")
     p.add_argument("--until", metavar="TIME", help="end of the history (default: the start of this hour)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=cmd_demo)
+    p.set_defaults(func=cmd_demo, creates_database=True)

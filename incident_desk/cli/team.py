@@ -46,7 +46,9 @@ def cmd_init(_desk, args) -> int:
     from incident_desk.services.signin import init_team_database
     url = database_url(args.db)
     if not url.startswith(("postgresql://", "postgres://")):
-        raise CliError("init --admin prepares a team (PostgreSQL) database; a SQLite desk needs no sign-in.")
+        return _init_single_user(args)
+    if not args.admin:
+        raise CliError("init on a team (PostgreSQL) database needs --admin NAME, its first admin.")
     password = os.environ.get(PASSWORD_ENV)
     if not password:
         first = _prompt(f"Password for the new admin {args.admin}: ")
@@ -61,6 +63,32 @@ def cmd_init(_desk, args) -> int:
         print_json({"database": where, "admin": actor.username})
     else:
         print(message)
+    return EXIT_OK
+
+
+def _init_single_user(args) -> int:
+    """An empty single-user (SQLite) desk at the named path; one already there is left as it is."""
+    from incident_desk.cli.common import open_desk
+    if args.admin:
+        raise CliError("--admin names a team database's first admin; a SQLite desk signs nobody in, and "
+                       "`init` alone makes one.")
+    try:
+        desk = open_desk(args, create=False, username=args.user)
+    except CliError:
+        desk = None  # not there: made below
+    if desk is not None:
+        where = desk.store.display_name
+        desk.close()
+        raise CliError(f"There is already a desk at {where}; nothing was changed.")
+    desk = open_desk(args, create=True, username=args.user)
+    try:
+        where = desk.store.display_name
+    finally:
+        desk.close()
+    if args.json:
+        print_json({"database": where})
+    else:
+        print(f"Made an empty desk at {where}.")
     return EXIT_OK
 
 
@@ -92,9 +120,9 @@ def cmd_audit(desk, args) -> int:
 
 def register(sub) -> None:
     """Add `init`, `password` and `audit` to the CLI's sub-commands."""
-    p = sub.add_parser("init", help="prepare an empty team (PostgreSQL) database and its first admin "
-                                    f"(password from ${PASSWORD_ENV} or a prompt)")
-    p.add_argument("--admin", metavar="NAME", required=True, help="the first admin's user name")
+    p = sub.add_parser("init", help="make an empty desk: a SQLite file, or a team (PostgreSQL) database with "
+                                    f"its first admin (--admin; password from ${PASSWORD_ENV} or a prompt)")
+    p.add_argument("--admin", metavar="NAME", help="a team database's first admin's user name")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_init, opens_database=False)
     p = sub.add_parser("password", help=f"change your own password on a team database (new one from "

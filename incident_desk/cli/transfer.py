@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from incident_desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, print_json
+from incident_desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_desk, print_json
 from incident_desk.domain.text import printable
 
 FORMAT_HELP = ("servicenow (incident list or event log), jira, pagerduty, csv (any CSV with --map/--value), "
@@ -117,14 +117,13 @@ def _has_filters(args) -> bool:
 def cmd_backup(_desk, args) -> int:
     """Opens the database itself: a team database only gets the pg_dump line, with no connection needed."""
     from incident_desk.config import database_url
-    from incident_desk.services.desk import Desk
     from incident_desk.services.transfer.backup import UsePgTools, pg_advice
     url = database_url(args.db)
     try:
         advice = pg_advice(url, args.file, restoring=False)
         if advice is not None:
             raise advice
-        desk = Desk.open(url, username=args.user)
+        desk = open_desk(args, username=args.user)
         try:
             path = _transfer(desk).backup(args.file)
             shown = desk.store.display_name
@@ -213,7 +212,7 @@ def register(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="check everything and report; write nothing")
     p.add_argument("--skip-invalid", action="store_true", help="import the valid rows and list the skipped ones")
     p.add_argument("--json", action="store_true", help="the report as JSON")
-    p.set_defaults(func=cmd_import)
+    p.set_defaults(func=cmd_import, creates_database=True)
 
     p = sub.add_parser("export", help="export incidents as CSV (with the list filters) or the whole desk as JSON")
     p.add_argument("kind", choices=("csv", "json"), metavar="csv|json")

@@ -48,12 +48,13 @@ class Desk:
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = system_clock, username: str | None = None,
-             password: str | PasswordSource | None = None, via: str = DESK) -> Desk:
+             password: str | PasswordSource | None = None, via: str = DESK, create: bool = True) -> Desk:
         """Open the database and act as ``username`` (default: the local desk's own account, made as an
         admin at the first start of a new database; see UserService.desk_actor). A team database
         (PostgreSQL) signs ``username`` in with ``password`` instead (services.signin); ``via`` says
-        where from on the audit trail (the CLI's successful sign-ins are coalesced there)."""
-        store = open_database(url)
+        where from on the audit trail (the CLI's successful sign-ins are coalesced there). Without
+        ``create``, a SQLite file that does not exist raises NoDatabase instead of becoming a new desk."""
+        store = open_database(url, create=create)
         try:
             return cls.on_store(store, clock=clock, username=username, password=password, via=via)
         except Exception:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from incident_desk.domain.incident import DomainError
-from incident_desk.storage.database import ConflictError, ConnectionLost, StorageError
+from incident_desk.storage.database import ConflictError, ConnectionLost, NoDatabase, StorageError
 
 
 class ValidationError(DomainError):
@@ -23,7 +23,7 @@ class PermissionDenied(DomainError):
 
 
 __all__ = ["DomainError", "ValidationError", "NotFoundError", "PermissionDenied", "ConflictError",
-           "ConnectionLost", "StorageError"]
+           "ConnectionLost", "NoDatabase", "StorageError"]
 
 
 def describe_failure(exc: BaseException) -> tuple[str, bool]:

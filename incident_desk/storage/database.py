@@ -33,6 +33,14 @@ class StorageError(RuntimeError):
     """A database problem explained in one sentence for the user (locked, read-only, not a database)."""
 
 
+class NoDatabase(StorageError):
+    """Opened with ``create=False`` where there is no database file: ``path`` says where."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"There is no desk at {path}.")
+        self.path = path
+
+
 class ConnectionLost(StorageError):
     """The team server cannot be reached, or dropped this connection: the desk reconnects on its own."""
 
@@ -557,7 +565,7 @@ def open_database(url: str | os.PathLike, *, create: bool = True, migrate: bool 
         read_only = _check_sqlite_file(path)
         if not path.exists():
             if not create:
-                raise StorageError(f"There is no database at {path}.")
+                raise NoDatabase(path)
             try:
                 create_private_file(path)
             except FileExistsError:

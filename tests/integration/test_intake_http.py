@@ -15,12 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from incident_desk.services.desk import Desk
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "intake"
 TOKEN = "test-token-7f3a9c21d4e8b6a0"
 
 
 def start(db: Path, token_file: Path) -> tuple[subprocess.Popen, int]:
+    if not db.exists():
+        Desk.open(str(db)).close()  # the intake serves a desk; it makes none at a path it is given
     proc = subprocess.Popen([sys.executable, "-m", "incident_desk", "--db", f"sqlite:///{db}", "intake",
                              "--listen", "127.0.0.1:0", "--token-file", str(token_file)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT),

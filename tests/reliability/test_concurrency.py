@@ -16,6 +16,7 @@ KEYS = ["INC-000001", "INC-000002", "INC-000003"]
 @pytest.fixture
 def shared_db(tmp_path):
     db = tmp_path / "shared.db"
+    assert run_cli(db, "init").returncode == 0
     for n in range(len(KEYS)):
         result = run_cli(db, "log", "--title", f"Shared incident {n + 1}", "--category", "Network")
         assert result.returncode == 0, result.stderr

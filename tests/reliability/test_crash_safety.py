@@ -92,7 +92,7 @@ def check_database(db, reported: dict[str, dict]) -> None:
 @pytest.mark.slow
 def test_sigkill_at_random_moments_never_loses_or_half_writes_an_incident(tmp_path):
     db = tmp_path / "crash.db"
-    assert run_cli(db, "users", "list").returncode == 0  # an empty desk
+    assert run_cli(db, "init").returncode == 0  # an empty desk
     rng = random.Random(SEED)
     reported: dict[str, dict] = {}
     commits = 0

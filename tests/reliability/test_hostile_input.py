@@ -261,6 +261,7 @@ NASTY = ["'; DROP TABLE incident; --", 'NEAR("a" b) OR title:*', "\u202eevil.exe
 @pytest.mark.parametrize("text", NASTY)
 def test_cli_round_trip_of_nasty_text(tmp_path, text):
     db = tmp_path / "desk.db"
+    assert run_cli(db, "init").returncode == 0
     logged = run_cli(db, "log", "--title", text, "--category", "Network", "--description", text + "\n" + text,
                      "--json")
     if "\t" in text or "\u202e" in text:  # a title is one plain line: refused in one sentence, nothing written
@@ -279,6 +280,7 @@ def test_cli_round_trip_of_nasty_text(tmp_path, text):
 
 def test_cli_text_that_is_not_utf8_is_bad_input(tmp_path):
     db = tmp_path / "desk.db"
+    assert run_cli(db, "init").returncode == 0
     assert run_cli(db, "log", "--title", "Fine", "--category", "Network").returncode == 0
     before = logical_dump(db)
     bad = b"caf\xe9 \xff".decode("utf-8", "surrogateescape")  # what Python makes of Latin-1 bytes in argv

@@ -108,7 +108,7 @@ def test_the_window_shows_them_in_any_zone(poisoned, tmp_path, zone, far_future)
 
 def test_no_command_writes_such_a_time_any_more(poisoned, tmp_path):
     db = tmp_path / "fresh.db"
-    assert run_cli(db, "users", "list").returncode == 0
+    assert run_cli(db, "init").returncode == 0
     for args in (["demo", "--count", "2", "--until", "0001-01-01T00:00Z"],
                  ["escalate", "--now", "9999-12-31T23:00Z", "--force"],
                  ["log", "--title", "x", "--category", "Network", "--opened-at", "0001-01-01T00:00+14:00"],

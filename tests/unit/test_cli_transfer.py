@@ -85,6 +85,7 @@ def test_json_export_and_import_say_rows_per_section(backend, other_backend, tmp
 
 
 def test_json_export_takes_no_filters(backend, tmp_path):
+    backend.open().close()
     refused = cli(backend, "export", "json", tmp_path / "x.json", "--open")
     assert refused.returncode == 2 and "the list filters apply to `export csv`" in refused.stderr
     assert not (tmp_path / "x.json").exists()
@@ -117,6 +118,7 @@ def test_progress_bar_draws_on_a_terminal_only():
 
 def test_csv_export_never_hands_a_spreadsheet_a_formula(backend, tmp_path):
     db = backend
+    db.open().close()
     assert cli(db, "log", "--title", "=HYPERLINK(\"http://x\")", "--category", "Network",
                "--reporter", "@admin").returncode == 0
     assert cli(db, "export", "csv", tmp_path / "x.csv").returncode == 0

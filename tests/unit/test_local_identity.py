@@ -27,7 +27,7 @@ def rows(db, sql, params=()):
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "desk.db"
-    result = run_cli(path, "users", "list", env={"LOGNAME": LOGIN, "USER": LOGIN})
+    result = run_cli(path, "init", env={"LOGNAME": LOGIN, "USER": LOGIN})  # the first start
     assert result.returncode == 0, result.stderr
     return path
 

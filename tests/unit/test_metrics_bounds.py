@@ -53,6 +53,7 @@ def test_a_period_that_fits_keeps_its_grouping(metrics):
 
 def test_the_cli_says_so_in_text_and_json(tmp_path):
     db = tmp_path / "desk.db"
+    assert run_cli(db, "init").returncode == 0
     assert run_cli(db, "log", "--title", "Old one", "--category", "Network",
                    "--opened-at", "1971-03-01T00:00Z").returncode == 0
     text = run_cli(db, "metrics", "--from", "1970-01-01", "--to", "2026-11-02", "--by", "day")

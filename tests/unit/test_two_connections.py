@@ -99,7 +99,7 @@ print("done", flush=True)
 @pytest.mark.slow
 def test_two_processes_writing_at_once_all_succeed(tmp_path):
     db = tmp_path / "busy.db"
-    assert run_cli(db, "users", "list").returncode == 0
+    assert run_cli(db, "init").returncode == 0
     n = 150
     procs = [subprocess.Popen([PYTHON, "-c", _BURST, str(db), name, str(n)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(),
