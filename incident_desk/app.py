@@ -69,6 +69,7 @@ def run_gui(db_url: str | None, *, screenshot: str | None = None, view: str | No
         ThemeWatcher(app)
     interactive = screenshot is None
     signed_in = None
+    chosen_at_welcome = db_url is None  # "Just me" names the default path: made without asking
     if db_url is None:
         chosen = _welcome(screenshot)
         if chosen is None:
@@ -77,7 +78,8 @@ def run_gui(db_url: str | None, *, screenshot: str | None = None, view: str | No
         db_url, signed_in = chosen
     try:
         # A team server's welcome already signed the person in: that desk, not a second sign-in.
-        desk = signed_in or _open_desk(db_url, username=username, interactive=interactive)
+        desk = signed_in or _open_desk(db_url, username=username, interactive=interactive,
+                                       ask_to_make=interactive and not chosen_at_welcome)
     except (StorageError, DomainError) as exc:
         gc.enable()
         return _fail(str(exc), interactive=interactive)
@@ -154,13 +156,35 @@ def _remember_user(desk: Desk) -> None:
     desk_settings(desk.store.identity).setValue("team/user", desk.actor.username)
 
 
-def _open_desk(db_url: str, *, username: str | None, interactive: bool) -> Desk | None:
+def _ask_to_make(path) -> bool:
+    """Whether the person wants a new, empty desk at ``path``, where there is none (Cancel is the default)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+    box = QMessageBox(QMessageBox.Icon.Question, config.APP_DISPLAY_NAME, f"There is no desk at {path}.")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a path may hold anything
+    box.setInformativeText("Make a new, empty desk there? If the path has a typo, cancel and open the right one.")
+    make = box.addButton("&Make a new desk", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+    box.exec()
+    return box.clickedButton() is make
+
+
+def _open_desk(db_url: str, *, username: str | None, interactive: bool, ask_to_make: bool = False) -> Desk | None:
     """The desk, signed in on a team database: by the sign-in dialog (which makes the first admin of
-    an empty one), or for a screenshot from --user and $INCIDENT_DESK_PASSWORD. None when cancelled."""
+    an empty one), or for a screenshot from --user and $INCIDENT_DESK_PASSWORD. With ``ask_to_make``, a
+    SQLite path that holds no desk is made only if the person says so. None when cancelled."""
     import os
 
     from incident_desk.cli.team import PASSWORD_ENV
-    store = Desk.open_store(db_url)
+    from incident_desk.services.errors import NoDatabase
+    try:
+        # A path named on the command line, in $INCIDENT_DESK_DB or by a switch that holds no desk is a
+        # typo more often than a wish for a new one (the CLI refuses it). A screenshot asks nobody.
+        store = Desk.open_store(db_url, create=not ask_to_make)
+    except NoDatabase as exc:
+        if not _ask_to_make(exc.path):
+            return None
+        store = Desk.open_store(db_url)
     try:
         if not store.is_team or not interactive:
             return Desk.on_store(store, username=username, password=lambda: os.environ.get(PASSWORD_ENV))

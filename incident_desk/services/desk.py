@@ -62,9 +62,10 @@ class Desk:
             raise
 
     @staticmethod
-    def open_store(url: str) -> Store:
-        """The database alone (migrated), for a caller that signs in afterwards (the window's dialog)."""
-        return open_database(url)
+    def open_store(url: str, *, create: bool = True) -> Store:
+        """The database alone (migrated), for a caller that signs in afterwards (the window's dialog).
+        Without ``create``, a SQLite file that does not exist raises NoDatabase."""
+        return open_database(url, create=create)
 
     @classmethod
     def on_store(cls, store: Store, *, clock: Clock = system_clock, username: str | None = None,

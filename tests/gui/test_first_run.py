@@ -220,6 +220,7 @@ def test_switch_database_lists_recent_desks_masked_and_reopens_on_the_one_chosen
     from incident_desk.ui.dialogs.switch_database import SwitchDatabaseDialog, switch_window
     from tests.gui.test_main_window import open_window
     first, second = tmp_path / "first.db", tmp_path / "second.db"
+    Desk.open(str(first)).close()
     Desk.open(str(second)).close()
     config.remember_database("postgresql://desk:s3cret@db.example.org:5432/incidents")
     config.remember_database(str(second))
@@ -259,6 +260,7 @@ def test_switching_reopens_the_window_on_the_other_desk_and_closes_the_first(fre
     from incident_desk.ui.dialogs.switch_database import switch_window
     from incident_desk.ui.widgets.main_window import MainWindow
     first, second = tmp_path / "first.db", tmp_path / "second.db"
+    Desk.open(str(first)).close()
     Desk.open(str(second)).close()
     titles: list[str] = []
 
@@ -306,3 +308,49 @@ def test_switch_database_works_with_the_keyboard_alone(fresh_home, tmp_path, qtb
     qtbot.keyClick(dialog.other, Qt.Key.Key_Return)
     assert dialog.result() == SwitchDatabaseDialog.DialogCode.Accepted
     assert dialog.chosen_url() == str(other)
+
+
+def _close_the_window_once_painted(stop: list, tries: int = 300) -> None:
+    """Close the desk window once its first page is painted; gives up after ``tries`` looks (15 s) or
+    once ``stop`` holds anything (the test is over: another test's window is not this one's)."""
+    from PySide6.QtCore import QTimer
+
+    from incident_desk.ui.widgets.main_window import MainWindow
+    if stop:
+        return
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    if shown and shown[0].first_page_painted:
+        shown[0].close()
+    elif tries > 0:
+        QTimer.singleShot(50, lambda: _close_the_window_once_painted(stop, tries - 1))
+
+
+def test_a_named_path_that_holds_no_desk_is_asked_about_not_made(fresh_home, tmp_path, qtbot):
+    """`--db` with a typo: the window asks before making a desk there; Cancel makes nothing, "Make a new
+    desk" opens the window on a new, empty one."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from incident_desk.app import run_gui
+    typo = tmp_path / "dsek.db"
+    stop: list = []
+    try:
+        seen = when_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Cancel).click())
+        _close_the_window_once_painted(stop)  # a window opened without asking must not wait for a person
+        assert run_gui(str(typo)) == 1
+        assert [box.text() for box in seen] == [f"There is no desk at {typo}."]
+        assert not list(tmp_path.rglob("*.db*"))  # no desk, no -wal, no default desk instead
+
+        def make(box) -> None:
+            [button] = [b for b in box.buttons() if b.text() == "&Make a new desk"]
+            button.click()
+        seen = when_modal(QMessageBox, make)
+        _close_the_window_once_painted(stop)
+        assert run_gui(str(typo)) == 0
+        assert len(seen) == 1
+    finally:
+        stop.append(True)
+    con = sqlite3.connect(typo)
+    try:
+        assert con.execute("SELECT count(*) FROM incident").fetchone() == (0,)
+    finally:
+        con.close()
