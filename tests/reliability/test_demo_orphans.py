@@ -55,7 +55,8 @@ def test_killing_demo_leaves_no_helper_and_closes_its_output(tmp_path, sig):
                             env=cli_env(), cwd=str(ROOT), start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any("multiprocessing" in cmd and pid != proc.pid
+        # Wait for the row maker itself: multiprocessing's resource tracker starts a moment before it.
+        while time.monotonic() < deadline and not any("spawn_main" in cmd and pid != proc.pid
                                                        for pid, cmd in _alive_in_group(proc.pid)):
             time.sleep(0.1)
         helpers = [(pid, cmd) for pid, cmd in _alive_in_group(proc.pid) if pid != proc.pid]
