@@ -66,10 +66,8 @@ class OncallPage(SettingsPage):
     @Slot()
     def _on_open(self) -> None:
         from incident_desk.ui.dialogs.oncall_dialog import OncallDialog
-        if not self.open_button.isEnabled():
-            return  # still building the first one: its reads wait on a team database
         # Disabled while the dialog is built: on PostgreSQL its reads wait in an event loop, where a
-        # second click would otherwise start a second dialog.
+        # second click would otherwise start a second dialog (a disabled button sends no click).
         self.open_button.setEnabled(False)
         try:
             dialog = OncallDialog(self.context.desk, self.window())
